@@ -1,0 +1,60 @@
+"""Per-request helpers: the hall server behind the app, the caller, the caller's language."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g, request
+
+from yichuang.i18n import negotiate
+
+from ..app_services import HallServer
+from ..core.errors import DomainError, Forbidden
+from ..services.access import Principal
+from .spec import validate
+
+
+class Unauthorized(DomainError):
+    pass
+
+
+def server() -> HallServer:
+    return current_app.extensions["hall_server"]
+
+
+def locale() -> str:
+    lang = request.args.get("lang")
+    return negotiate(lang or request.headers.get("Accept-Language"))
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip() or None
+    # Browsers on TVs and EventSource cannot set headers: ?token= is the documented alternative.
+    return request.args.get("token") or None
+
+
+def principal(optional: bool = False) -> Principal | None:
+    if "principal" in g:
+        return g.principal
+    token = bearer_token()
+    p = server().tokens.authenticate(token) if token else None
+    if p is None and not optional:
+        raise Unauthorized("unauthorized" if token is None else "invalid_token")
+    path_hall = g.get("path_hall")
+    if p is not None and path_hall is not None:
+        ctx = server().services.halls.get(p.hall_id)
+        if ctx.code != path_hall:
+            raise Forbidden("forbidden_hall", hall=path_hall)
+    g.principal = p
+    return p
+
+
+def body(schema: dict[str, Any]) -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if data is None and request.content_length in (None, 0) and not schema.get("required"):
+        data = {}
+    if data is None:
+        from ..core.errors import InvalidInput
+        raise InvalidInput("body_not_json")
+    return validate(schema, data)

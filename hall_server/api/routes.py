@@ -1,0 +1,247 @@
+"""The public v1 API: thin views over the hall server's services."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Blueprint, g, jsonify, request
+from sqlalchemy import text
+
+from ..core.errors import InvalidInput
+from ..services.ticketing import IssueRequest
+from .context import body, locale, principal, server
+from .spec import ApiSpec, obj
+
+API_VERSION = "1.0.0"
+spec = ApiSpec("yichuang hall server", API_VERSION)
+bp = Blueprint("api_v1", __name__)
+
+STAFF = ("clerk", "supervisor", "admin")
+ANY_DEVICE = ("kiosk", "board", "pad", "clerk", "backoffice", "supervisor", "admin")
+E400, E401, E403, E404, E409 = (400, "Invalid input"), (401, "No or unknown token"), (403, "Not allowed"), \
+    (404, "Not found"), (409, "Refused by the hall's rules")
+
+
+def responses(*extra: tuple[int, str], ok: tuple[int, str] = (200, "OK")) -> dict[int, str]:
+    return dict([ok, E401, *extra])
+
+
+@bp.url_value_preprocessor
+def pull_hall(endpoint, values):
+    # /api/v1/halls/<hall>/... acts on that hall; the token must belong to it.
+    g.path_hall = values.pop("hall", None) if values else None
+
+
+# --- service -------------------------------------------------------------------------------
+@spec.route(bp, "/health", "GET", "Liveness and database check", public=True, tag="service",
+            responses={200: "Healthy", 503: "Database unreachable"})
+def health():
+    srv = server()
+    try:
+        with srv.db.read() as conn:
+            conn.execute(text("SELECT 1"))
+        db_state, status = "ok", 200
+    except Exception:
+        db_state, status = "unreachable", 503
+    return jsonify({"status": "ok" if status == 200 else "degraded", "database": db_state,
+                    "backend": "sqlite" if srv.db.is_sqlite else "postgresql",
+                    "time": srv.clock.now().isoformat(), "version": API_VERSION,
+                    "subscribers": srv.broker.subscriber_count}), status
+
+
+@spec.route(bp, "/openapi.json", "GET", "This OpenAPI document", public=True, tag="service")
+def openapi():
+    return jsonify(spec.document(request.path.rsplit("/openapi.json", 1)[0]))
+
+
+# --- hall and catalog ------------------------------------------------------------------------
+@spec.route(bp, "/hall", "GET", "The hall: name, open state, today's hours, windows, priority groups",
+            roles=ANY_DEVICE, responses=responses())
+def hall():
+    return jsonify(server().overview.view(principal(), locale()))
+
+
+@spec.route(bp, "/matters", "GET", "The matter catalog (事项清单) with materials checklists",
+            roles=ANY_DEVICE, responses=responses())
+def matters():
+    ctx = server().services.halls.get(principal().hall_id)
+    items = sorted((m for m in ctx.matters.values() if m.active), key=lambda m: m.sort_order)
+    return jsonify({"matters": [{
+        "id": m.id, "code": m.matter.code, "name": m.matter.name, "department": m.matter.department,
+        "domain": m.matter.domain, "class": m.matter.matter_class, "kind": m.matter.kind,
+        "promised_days": m.matter.promised_days, "legal_days": m.matter.legal_days,
+        "ticket_prefix": m.matter.ticket_prefix, "handling_minutes": m.matter.handling_minutes,
+        "forward_to": m.matter.forward_to, "conditions": m.matter.conditions,
+        "legal_basis": m.matter.legal_basis, "keywords": list(m.matter.keywords),
+        "materials": [vars(x) for x in m.matter.materials]} for m in items]})
+
+
+# --- tickets ----------------------------------------------------------------------------------
+ISSUE_BODY = obj(
+    matter_id={"type": ["integer", "null"], "description": "null or absent: 综合业务, the window decides"},
+    priority_group={"type": ["string", "null"], "maxLength": 32},
+    appointment_code={"type": ["string", "null"], "maxLength": 16},
+    id_number={"type": ["string", "null"], "maxLength": 18, "description": "check in by ID number"},
+    accept_late_risk={"type": "boolean", "description": "the resident accepts that today's windows may not reach the ticket"},
+)
+
+
+@spec.route(bp, "/tickets", "POST", "Take a number (walk-in, priority group, or appointment check-in)",
+            roles=("kiosk", "clerk", "supervisor", "admin"), body=ISSUE_BODY,
+            responses=responses(E400, E403, E404, E409, ok=(201, "Issued")), tag="tickets")
+def issue_ticket():
+    p = principal()
+    data = body(ISSUE_BODY)
+    view = server().tickets.issue(p, IssueRequest(
+        matter_id=data.get("matter_id"), priority_group=data.get("priority_group"),
+        appointment_code=data.get("appointment_code"), id_number=data.get("id_number"),
+        accept_late_risk=bool(data.get("accept_late_risk", False))))
+    return jsonify(view), 201
+
+
+@spec.route(bp, "/tickets/<int:ticket_id>", "GET",
+            "A ticket with its live position; with ?key= (from the slip's QR) no token is needed",
+            roles=ANY_DEVICE, responses=responses(E404), tag="tickets")
+def get_ticket(ticket_id: int):
+    key = request.args.get("key")
+    p = principal(optional=key is not None)
+    return jsonify(server().tickets.get(p, ticket_id, key))
+
+
+@spec.route(bp, "/tickets/<int:ticket_id>/history", "GET", "The ticket's state log (every step, with times)",
+            roles=STAFF, responses=responses(E403, E404), tag="tickets")
+def ticket_history(ticket_id: int):
+    p = principal()
+    p.require(*STAFF)
+    return jsonify(server().windows.history(p, ticket_id))
+
+
+@spec.route(bp, "/tickets/<int:ticket_id>/cancel", "POST", "Cancel a ticket (supervisor)",
+            roles=("supervisor", "admin"), responses=responses(E403, E404, E409), tag="tickets")
+def cancel_ticket(ticket_id: int):
+    return jsonify(server().windows.cancel(principal(), ticket_id))
+
+
+@spec.route(bp, "/queue", "GET", "The waiting line in calling order, and held tickets",
+            roles=("clerk", "supervisor", "admin", "board"), responses=responses(E403), tag="tickets")
+def queue():
+    return jsonify(server().windows.line(principal()))
+
+
+# --- windows ----------------------------------------------------------------------------------
+@spec.route(bp, "/windows", "GET", "Every window: state, clerk on duty, current number",
+            roles=ANY_DEVICE, responses=responses(), tag="windows")
+def windows():
+    return jsonify({"windows": server().windows.windows(principal())})
+
+
+WINDOW_ERRORS = responses(E400, E403, E404, E409)
+
+
+def _window_action(name: str, summary: str, call, schema: dict | None = None):
+    def view(number: int):
+        p = principal()
+        data = body(schema) if schema is not None else {}
+        return jsonify(call(p, number, data))
+    view.__name__ = f"window_{name.replace('-', '_')}"
+    spec.route(bp, f"/windows/<int:number>/{name}", "POST", summary, roles=STAFF, body=schema,
+               responses=WINDOW_ERRORS, tag="windows")(view)
+
+
+def _desk():
+    return server().windows
+
+
+_window_action("call-next", "Call the next ticket of the shared line to this window",
+               lambda p, n, d: _desk().call_next(p, n))
+_window_action("recall", "Call the current ticket again (重呼)", lambda p, n, d: _desk().recall(p, n))
+_window_action("start", "Start serving the current ticket (开始办理)", lambda p, n, d: _desk().start(p, n))
+_window_action("finish", "Finish the current service (办结)", lambda p, n, d: _desk().finish(p, n))
+_window_action("no-show", "Mark the current ticket as not present (过号)", lambda p, n, d: _desk().no_show(p, n))
+_window_action("hold", "Put the current service on hold (挂起)", lambda p, n, d: _desk().hold(p, n))
+RESUME_BODY = obj(ticket_id={"type": ["integer", "null"]})
+_window_action("resume", "Resume a held service at this window (恢复)",
+               lambda p, n, d: _desk().resume(p, n, d.get("ticket_id")), RESUME_BODY)
+TRANSFER_BODY = obj(("to",), to={"type": "string", "enum": ["line", "window", "matter"]},
+                    window={"type": ["integer", "null"]}, matter_id={"type": ["integer", "null"]})
+_window_action("transfer", "Transfer the current ticket to another window, back to the line, or to another matter",
+               lambda p, n, d: _desk().transfer(p, n, d["to"], d.get("window"), d.get("matter_id")), TRANSFER_BODY)
+PAUSE_BODY = obj(("reason",), reason={"type": "string", "maxLength": 200, "minLength": 1})
+_window_action("pause", "Pause service at this window, with a reason (暂停服务)",
+               lambda p, n, d: _desk().pause(p, n, d["reason"]), PAUSE_BODY)
+_window_action("resume-window", "Resume service at this window (恢复服务)",
+               lambda p, n, d: _desk().resume_window(p, n))
+CLOSE_BODY = obj(reason={"type": ["string", "null"], "maxLength": 200})
+_window_action("close", "Close the window (supervisor)", lambda p, n, d: _desk().close_window(p, n, d.get("reason")),
+               CLOSE_BODY)
+_window_action("open", "Open a closed window (supervisor)", lambda p, n, d: _desk().open_window(p, n))
+SIGN_IN_BODY = obj(("post",), staff_no={"type": ["string", "null"], "maxLength": 32},
+                   post={"type": "string", "enum": ["A", "B"]}, take_over={"type": "boolean"},
+                   reason={"type": ["string", "null"], "maxLength": 200})
+_window_action("sign-in", "A clerk takes the window's A or B post (AB岗); take_over logs a hand-over",
+               lambda p, n, d: _desk().sign_in(p, n, d.get("staff_no"), d["post"], bool(d.get("take_over")),
+                                               d.get("reason")), SIGN_IN_BODY)
+SIGN_OUT_BODY = obj(reason={"type": ["string", "null"], "maxLength": 200})
+_window_action("sign-out", "The clerk leaves the post (sign-out, leave)",
+               lambda p, n, d: _desk().sign_out(p, n, d.get("reason")), SIGN_OUT_BODY)
+
+
+# --- appointments ------------------------------------------------------------------------------
+BOOK_BODY = obj(("resident_name", "slot_start"),
+                matter_id={"type": ["integer", "null"]}, resident_name={"type": "string", "maxLength": 50, "minLength": 1},
+                slot_start={"type": "string", "description": "local time, e.g. 2026-11-26T10:00"},
+                slot_minutes={"type": "integer", "minimum": 5, "maximum": 240},
+                id_number={"type": ["string", "null"], "maxLength": 18},
+                phone={"type": ["string", "null"], "maxLength": 20},
+                channel={"type": "string", "enum": ["hotline", "web", "mobile", "window", "home_visit"]},
+                place={"type": ["string", "null"], "maxLength": 200})
+
+
+@spec.route(bp, "/appointments", "POST", "Book an appointment (预约办理 / 预约上门); returns its check-in code",
+            roles=STAFF, body=BOOK_BODY, responses=responses(E400, E403, E404, E409, ok=(201, "Booked")),
+            tag="appointments")
+def book_appointment():
+    p = principal()
+    d = body(BOOK_BODY)
+    try:
+        start = datetime.fromisoformat(d["slot_start"])
+    except ValueError:
+        raise InvalidInput("invalid_datetime", field="slot_start") from None
+    view = server().appointments.book(
+        p, matter_id=d.get("matter_id"), resident_name=d["resident_name"], slot_start=start,
+        slot_minutes=d.get("slot_minutes", 30), id_number=d.get("id_number"), phone=d.get("phone"),
+        channel=d.get("channel", "hotline"), place=d.get("place"))
+    return jsonify(view), 201
+
+
+@spec.route(bp, "/appointments/<code>", "GET", "An appointment by its code", roles=("kiosk",) + STAFF,
+            responses=responses(E404), tag="appointments")
+def get_appointment(code: str):
+    p = principal()
+    p.require("kiosk", *STAFF)
+    return jsonify(server().appointments.get(p, code))
+
+
+# --- the local calendar ---------------------------------------------------------------------------
+@spec.route(bp, "/calendar/overrides", "GET", "The hall's local working-day overrides",
+            roles=("supervisor", "admin"), responses=responses(E403), tag="calendar")
+def list_overrides():
+    p = principal()
+    p.require("supervisor", "admin")
+    return jsonify({"overrides": server().overview.overrides(p)})
+
+
+OVERRIDE_BODY = obj(("kind",), kind={"type": ["string", "null"], "enum": ["workday", "holiday", None]},
+                    note={"type": "string", "maxLength": 100})
+
+
+@spec.route(bp, "/calendar/overrides/<day>", "PUT",
+            "Mark a date a working day or holiday (调休, 值班日); kind null removes the entry",
+            roles=("supervisor", "admin"), body=OVERRIDE_BODY, responses=responses(E400, E403), tag="calendar")
+def put_override(day: str):
+    p = principal()
+    d = body(OVERRIDE_BODY)
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        raise InvalidInput("invalid_date", value=day) from None
+    return jsonify(server().overview.set_override(p, when, d.get("kind"), d.get("note", "")))

@@ -1,0 +1,76 @@
+"""Composition root of the hall server's core: one object holding every service.
+
+Plain Python; the HTTP API and the CLI are adapters around it.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from .core.clock import Clock, SystemClock
+from .core.hall_config import HallConfig, pilot_hall_config
+from .events.broker import EventBroker
+from .services.appointments import Appointments
+from .services.base import Services
+from .services.context import HallRegistry
+from .services.hall_overview import HallOverview
+from .services.hall_setup import install_hall
+from .services.ticketing import Ticketing
+from .services.tokens import Tokens
+from .services.window_desk import WindowDesk
+from .storage.database import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class HallServer:
+    db: Database
+    clock: Clock = field(default_factory=SystemClock)
+    poll_seconds: float = 0.25
+    heartbeat_seconds: float = 15.0
+    tick_seconds: float = 5.0
+
+    def __post_init__(self) -> None:
+        self.services = Services(self.db, self.clock, HallRegistry(self.db))
+        self.broker = EventBroker(self.db, self.poll_seconds)
+        self.services.on_events = self.broker.wake
+        self.tickets = Ticketing(self.services)
+        self.windows = WindowDesk(self.services)
+        self.tokens = Tokens(self.services)
+        self.overview = HallOverview(self.services)
+        self.appointments = Appointments(self.services)
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
+
+    @classmethod
+    def open(cls, url: str, halls: list[HallConfig] | None = None, **kwargs) -> "HallServer":
+        """Open the database, migrate it, and make sure the configured halls exist."""
+        db = Database(url)
+        db.migrate()
+        server = cls(db, **kwargs)
+        for config in halls if halls else [pilot_hall_config()]:
+            server.install(config)
+        return server
+
+    def install(self, config: HallConfig) -> int:
+        return install_hall(self.services, config)
+
+    def start_background(self) -> None:
+        """Start the event pump and the hall open/closed ticker (once per process)."""
+        self.broker.start()
+        self._ticker = threading.Thread(target=self._tick_loop, name="hall-ticker", daemon=True)
+        self._ticker.start()
+
+    def _tick_loop(self) -> None:
+        while not self._stop.wait(self.tick_seconds if self._ticker else 0):
+            try:
+                self.overview.tick()
+            except Exception:
+                log.exception("hall status tick failed")
+
+    def close(self) -> None:
+        self._stop.set()
+        self.broker.stop()
+        self.db.dispose()

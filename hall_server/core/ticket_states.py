@@ -1,0 +1,30 @@
+"""The life of a ticket: which action is allowed in which state."""
+from __future__ import annotations
+
+from .errors import Conflict
+
+WAITING, CALLED, SERVING, HELD, FINISHED, NO_SHOW, CANCELLED = (
+    "waiting", "called", "serving", "held", "finished", "no_show", "cancelled")
+ACTIVE = (CALLED, SERVING)  # a window has at most one active ticket (a database constraint too)
+ENDED = (FINISHED, NO_SHOW, CANCELLED)
+
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    # action: (states it may start from, state it leads to)
+    "call": ((WAITING,), CALLED),
+    "recall": ((CALLED,), CALLED),
+    "start": ((CALLED,), SERVING),
+    "no_show": ((CALLED,), NO_SHOW),
+    "hold": ((SERVING,), HELD),
+    "resume": ((HELD,), SERVING),
+    # 即办 services are often finished without pressing 开始办理 first.
+    "finish": ((CALLED, SERVING), FINISHED),
+    "transfer": ((CALLED, SERVING, HELD), WAITING),
+    "cancel": ((WAITING, CALLED, HELD), CANCELLED),
+}
+
+
+def next_state(action: str, state: str) -> str:
+    allowed, target = TRANSITIONS[action]
+    if state not in allowed:
+        raise Conflict("invalid_ticket_state", action=action, state=state)
+    return target

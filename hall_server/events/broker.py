@@ -1,0 +1,135 @@
+"""Fan-out of stored events to live subscribers in this process.
+
+One pump thread reads new events from the database in id order and hands each to
+the matching subscribers' queues, so 200 boards cost one query per batch, not 200.
+It wakes immediately when this process commits events, on PostgreSQL NOTIFY when
+another process does, and otherwise polls (other processes on SQLite, or a lost
+notification) every ``poll_seconds``.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass, field
+
+from ..services.event_log import StoredEvent, events_after, last_event_id
+from ..storage.database import NOTIFY_CHANNEL, Database
+
+log = logging.getLogger(__name__)
+SUBSCRIBER_BACKLOG = 10_000  # a subscriber this far behind is cut off; it reconnects and replays
+
+
+@dataclass(eq=False)
+class Subscription:
+    hall_id: int
+    window: int | None = None
+    types: frozenset[str] = frozenset()
+    queue: "queue.SimpleQueue[StoredEvent | None]" = field(default_factory=queue.SimpleQueue)
+    overflowed: bool = False
+
+    def wants(self, e: StoredEvent) -> bool:
+        if e.hall_id != self.hall_id:
+            return False
+        if self.window is not None and e.window_number is not None and e.window_number != self.window:
+            return False
+        return not self.types or e.type in self.types
+
+
+class EventBroker:
+    def __init__(self, db: Database, poll_seconds: float = 0.25) -> None:
+        self.db = db
+        self.poll_seconds = poll_seconds
+        self._subs: set[Subscription] = set()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        with db.read() as conn:
+            self.position = last_event_id(conn)
+
+    # --- lifecycle ------------------------------------------------------------------------
+    def start(self) -> None:
+        pump = threading.Thread(target=self._pump, name="event-pump", daemon=True)
+        self._threads.append(pump)
+        if not self.db.is_sqlite:
+            self._threads.append(threading.Thread(target=self._listen, name="event-listen", daemon=True))
+        for t in self._threads:
+            t.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        with self._lock:
+            for sub in self._subs:
+                sub.queue.put(None)
+        for t in self._threads:
+            t.join(timeout=2)
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # --- subscribers ----------------------------------------------------------------------
+    def subscribe(self, hall_id: int, window: int | None = None, types: frozenset[str] = frozenset()) -> tuple[Subscription, int]:
+        """Register a subscriber; returns it and the id up to which it must replay from the database."""
+        sub = Subscription(hall_id, window, types)
+        with self._lock:
+            self._subs.add(sub)
+            return sub, self.position
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        with self._lock:
+            self._subs.discard(sub)
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subs)
+
+    # --- threads --------------------------------------------------------------------------
+    def _pump(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.poll_seconds)
+            self._wake.clear()
+            try:
+                self._deliver_new()
+            except Exception:  # the database may be restarting; keep the boards alive
+                log.exception("event pump failed; retrying")
+                self._stop.wait(1.0)
+
+    def _deliver_new(self) -> None:
+        while True:
+            with self.db.read() as conn:
+                batch = events_after(conn, self.position, limit=500)
+            if not batch:
+                return
+            with self._lock:
+                for e in batch:
+                    for sub in self._subs:
+                        if sub.wants(e):
+                            if sub.queue.qsize() >= SUBSCRIBER_BACKLOG:
+                                sub.overflowed = True
+                                sub.queue.put(None)
+                            elif not sub.overflowed:
+                                sub.queue.put(e)
+                self.position = batch[-1].id
+
+    def _listen(self) -> None:
+        """PostgreSQL only: LISTEN so that events committed by other processes arrive at once."""
+        import psycopg
+
+        url = self.db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(url, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    self._wake.set()  # catch up on anything sent while not listening
+                    while not self._stop.is_set():
+                        for _ in conn.notifies(timeout=1.0, stop_after=1):
+                            self._wake.set()
+            except Exception:
+                log.exception("LISTEN connection lost; reconnecting")
+                self._stop.wait(1.0)

@@ -1,0 +1,130 @@
+"""Per-hall context kept in memory: config, calendar, schedule and catalog.
+
+Loaded from the database and reloaded when the hall's ``updated_at`` changes
+(config edits and calendar overrides bump it), checked at most every few seconds so
+that several server processes converge without a query on every request.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from ..core.catalog import Material, Matter
+from ..core.errors import NotFound
+from ..core.hall_config import HallConfig, parse_hall_config
+from ..core.schedule import Period, Schedule
+from ..core.working_calendar import WorkingCalendar
+from ..storage.database import Database
+from ..storage.models import CalendarOverride, Hall, MatterRow
+
+RELOAD_CHECK_SECONDS = 2.0
+
+
+@dataclass
+class StoredMatter:
+    id: int
+    matter: Matter
+    sort_order: int
+    active: bool
+
+
+@dataclass
+class HallContext:
+    id: int
+    config: HallConfig
+    calendar: WorkingCalendar
+    schedule: Schedule
+    matters: dict[int, StoredMatter]
+    version: object
+    checked_at: float = field(default_factory=time.monotonic)
+    _periods: dict[date, list[Period]] = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return self.config.code
+
+
+class CachedSchedule(Schedule):
+    """Periods of a date never change until the context is reloaded, so compute them once."""
+
+    def __init__(self, config: HallConfig, calendar: WorkingCalendar) -> None:
+        super().__init__(config, calendar)
+        self._cache: dict[date, list[Period]] = {}
+        self._lock = threading.Lock()
+
+    def periods(self, d: date) -> list[Period]:
+        cached = self._cache.get(d)
+        if cached is None:
+            cached = super().periods(d)
+            with self._lock:
+                if len(self._cache) > 400:
+                    self._cache.clear()
+                self._cache[d] = cached
+        return cached
+
+
+class HallRegistry:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._by_id: dict[int, HallContext] = {}
+        self._code_to_id: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def get(self, hall_id: int) -> HallContext:
+        ctx = self._by_id.get(hall_id)
+        if ctx is not None and time.monotonic() - ctx.checked_at < RELOAD_CHECK_SECONDS:
+            return ctx
+        with self.db.read() as conn:
+            version = conn.execute(select(Hall.updated_at).where(Hall.id == hall_id)).scalar()
+            if version is None:
+                raise NotFound("hall_not_found", hall=hall_id)
+            if ctx is not None and ctx.version == version:
+                ctx.checked_at = time.monotonic()
+                return ctx
+            ctx = self._load(conn, hall_id)
+        with self._lock:
+            self._by_id[hall_id] = ctx
+            self._code_to_id[ctx.code] = hall_id
+        return ctx
+
+    def by_code(self, code: str) -> HallContext:
+        hall_id = self._code_to_id.get(code)
+        if hall_id is None:
+            with self.db.read() as conn:
+                hall_id = conn.execute(select(Hall.id).where(Hall.code == code)).scalar()
+            if hall_id is None:
+                raise NotFound("hall_not_found", hall=code)
+        return self.get(hall_id)
+
+    def invalidate(self, hall_id: int) -> None:
+        with self._lock:
+            self._by_id.pop(hall_id, None)
+
+    def all_ids(self) -> list[int]:
+        with self.db.read() as conn:
+            return list(conn.execute(select(Hall.id).order_by(Hall.id)).scalars())
+
+    def _load(self, conn, hall_id: int) -> HallContext:
+        hall = conn.execute(select(Hall).where(Hall.id == hall_id)).one()
+        config = parse_hall_config(hall.config_toml, f"hall {hall.code}")
+        overrides = {row.day: (row.kind, row.note) for row in conn.execute(
+            select(CalendarOverride).where(CalendarOverride.hall_id == hall_id))}
+        calendar = WorkingCalendar(overrides)
+        matters = {}
+        for row in conn.execute(select(MatterRow).where(MatterRow.hall_id == hall_id)).mappings():
+            materials = tuple(Material(**m) for m in json.loads(row["materials_json"]))
+            matters[row["id"]] = StoredMatter(row["id"], Matter(
+                code=row["code"], name=row["name"], department=row["department"], domain=row["domain"],
+                matter_class=row["matter_class"], kind=row["kind"], promised_days=row["promised_days"],
+                legal_days=row["legal_days"], ticket_prefix=row["ticket_prefix"],
+                handling_minutes=row["handling_minutes"], forward_to=row["forward_to"],
+                conditions=row["conditions"], legal_basis=row["legal_basis"],
+                keywords=tuple(json.loads(row["keywords_json"])), materials=materials),
+                row["sort_order"], row["active"])
+        return HallContext(hall_id, config, calendar, CachedSchedule(config, calendar), matters,
+                           hall.updated_at)

@@ -1,0 +1,73 @@
+"""Appending to and reading from the append-only event log."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from ..storage.database import Database
+from ..storage.models import Event
+
+EVENTS = Event.__table__
+TICKET_EVENT = {
+    "issue": "ticket.issued", "call": "ticket.called", "recall": "ticket.recalled",
+    "start": "ticket.started", "finish": "ticket.finished", "no_show": "ticket.no_show",
+    "hold": "ticket.held", "resume": "ticket.resumed", "transfer": "ticket.transferred",
+    "cancel": "ticket.cancelled",
+}
+EVENT_TYPES = tuple(TICKET_EVENT.values()) + ("window.status", "hall.status", "device.status",
+                                               "calendar.changed")
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    id: int
+    hall_id: int
+    type: str
+    window_number: int | None
+    ticket_id: int | None
+    occurred_at: datetime
+    data: dict[str, Any]
+
+    def as_json(self) -> str:
+        return json.dumps({"id": self.id, "type": self.type, "at": self.occurred_at.isoformat(),
+                           "window": self.window_number, **self.data}, ensure_ascii=False,
+                          separators=(",", ":"))
+
+
+def append_event(db: Database, conn: Connection, hall_id: int, type_: str, at: datetime,
+                 data: dict[str, Any], *, ticket_id: int | None = None, window_number: int | None = None,
+                 actor: str = "") -> int:
+    """Store an event inside the caller's transaction; it is sent only once that commits."""
+    db.lock_event_order(conn)
+    event_id = conn.execute(insert(EVENTS).returning(EVENTS.c.id), {
+        "hall_id": hall_id, "type": type_, "ticket_id": ticket_id, "window_number": window_number,
+        "occurred_at": at, "actor": actor,
+        "payload_json": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+    }).scalar_one()
+    db.notify_events(conn, hall_id)
+    return event_id
+
+
+def _row_to_event(row) -> StoredEvent:
+    return StoredEvent(row.id, row.hall_id, row.type, row.window_number, row.ticket_id, row.occurred_at,
+                       json.loads(row.payload_json))
+
+
+def events_after(conn: Connection, after_id: int, limit: int = 1000, hall_id: int | None = None) -> list[StoredEvent]:
+    query = select(EVENTS).where(EVENTS.c.id > after_id).order_by(EVENTS.c.id).limit(limit)
+    if hall_id is not None:
+        query = query.where(EVENTS.c.hall_id == hall_id)
+    return [_row_to_event(r) for r in conn.execute(query)]
+
+
+def last_event_id(conn: Connection) -> int:
+    return conn.execute(select(EVENTS.c.id).order_by(EVENTS.c.id.desc()).limit(1)).scalar() or 0
+
+
+def ticket_history(conn: Connection, ticket_id: int) -> list[StoredEvent]:
+    query = select(EVENTS).where(EVENTS.c.ticket_id == ticket_id).order_by(EVENTS.c.id)
+    return [_row_to_event(r) for r in conn.execute(query)]

@@ -1,0 +1,114 @@
+"""The hall as boards, kiosks and supervisors see it, and the open/closed ticker."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from ..core.errors import InvalidInput
+from ..core.ticket_states import WAITING
+from ..storage.models import CalendarOverride, Hall, HallRuntime, Ticket, Window
+from .access import Principal
+from .base import Services
+from .context import HallContext
+from .event_log import append_event
+
+T, W, R, O, H = Ticket.__table__, Window.__table__, HallRuntime.__table__, CalendarOverride.__table__, Hall.__table__
+
+
+def open_state(ctx: HallContext, now: datetime) -> str:
+    m = ctx.schedule.moment(now)
+    return "open" if m.walk_in else "appointment_only" if m.open else "closed"
+
+
+class HallOverview:
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    def status(self, ctx: HallContext, now: datetime, waiting: int) -> dict[str, Any]:
+        nxt = ctx.schedule.next_open_at(now)
+        tz = ctx.config.timezone
+        today = ctx.schedule.local_date(now)
+        info = ctx.calendar.day_info(today)
+        return {"hall": ctx.code, "state": open_state(ctx, now), "waiting": waiting,
+                "next_open_at": nxt.astimezone(tz).isoformat() if nxt else None,
+                "today": {"date": today.isoformat(), "kind": info.kind, "holiday_name": info.holiday_name,
+                          "periods": ctx.schedule.day_summary(today)}}
+
+    def _waiting(self, conn, ctx: HallContext, now: datetime) -> int:
+        return conn.execute(select(func.count()).select_from(T).where(
+            T.c.hall_id == ctx.id, T.c.service_date == ctx.schedule.local_date(now),
+            T.c.state == WAITING)).scalar_one()
+
+    def view(self, principal: Principal, locale: str) -> dict[str, Any]:
+        ctx = self.s.halls.get(principal.hall_id)
+        now = self.s.clock.now()
+        with self.s.db.read() as conn:
+            waiting = self._waiting(conn, ctx, now)
+        cfg = ctx.config
+        view = {
+            "code": cfg.code, "name": cfg.name, "short_name": cfg.short_name, "timezone": str(cfg.timezone),
+            "server_time": now.astimezone(cfg.timezone).isoformat(),
+            "status": self.status(ctx, now, waiting),
+            "windows": [{"number": w.number, "name": w.name} for w in cfg.windows],
+            "priority_groups": [{"code": g.code, "name": g.name} for g in cfg.priority_groups],
+            "slip_notices": list(cfg.slip_notices),
+            "rules": {"no_show_after_calls": cfg.queue.no_show_after_calls,
+                      "appointment_early_minutes": cfg.queue.appointment_early_minutes,
+                      "appointment_late_minutes": cfg.queue.appointment_late_minutes,
+                      "after_cutoff": cfg.queue.after_cutoff},
+        }
+        if principal.role in ("supervisor", "admin"):
+            view["warnings"] = [{"key": w.key, "severity": w.severity, "message": w.message, "year": w.year}
+                                for w in ctx.calendar.warnings(now.astimezone(cfg.timezone).date(), locale)]
+        return view
+
+    def tick(self) -> int:
+        """Emit hall.status for every hall whose open state changed; returns how many did.
+
+        The compare-and-set on hall_runtime makes exactly one process emit each change,
+        however many server processes run this ticker.
+        """
+        changed = 0
+        now = self.s.clock.now()
+        for hall_id in self.s.halls.all_ids():
+            ctx = self.s.halls.get(hall_id)
+            state = open_state(ctx, now)
+            with self.s.db.write() as conn:
+                done = conn.execute(update(R).where(R.c.hall_id == hall_id, R.c.open_state != state)
+                                    .values(open_state=state))
+                if done.rowcount:
+                    append_event(self.s.db, conn, hall_id, "hall.status", now,
+                                 {"hall_status": self.status(ctx, now, self._waiting(conn, ctx, now))})
+                    changed += 1
+        if changed:
+            self.s.on_events()
+        return changed
+
+    # --- the local calendar table ------------------------------------------------------
+    def set_override(self, principal: Principal, day: date, kind: str | None, note: str = "") -> dict:
+        """Mark a date as a working day or a holiday for this hall (kind None removes the entry)."""
+        principal.require("admin", "supervisor")
+        if kind not in (None, "workday", "holiday"):
+            raise InvalidInput("invalid_override_kind", kind=kind)
+        now = self.s.clock.now()
+        with self.s.db.write() as conn:
+            conn.execute(O.delete().where(O.c.hall_id == principal.hall_id, O.c.day == day))
+            if kind is not None:
+                conn.execute(O.insert().values(hall_id=principal.hall_id, day=day, kind=kind, note=note[:100]))
+            # Bumping updated_at makes every process reload the hall's calendar.
+            conn.execute(update(H).where(H.c.id == principal.hall_id).values(updated_at=now))
+            append_event(self.s.db, conn, principal.hall_id, "calendar.changed", now,
+                         {"date": day.isoformat(), "kind": kind, "note": note}, actor=principal.label)
+        self.s.halls.invalidate(principal.hall_id)
+        self.s.on_events()
+        ctx = self.s.halls.get(principal.hall_id)
+        info = ctx.calendar.day_info(day)
+        return {"date": day.isoformat(), "is_working_day": info.is_working_day, "kind": info.kind,
+                "source": info.source, "note": info.note}
+
+    def overrides(self, principal: Principal) -> list[dict]:
+        with self.s.db.read() as conn:
+            rows = conn.execute(select(O).where(O.c.hall_id == principal.hall_id).order_by(O.c.day)).all()
+        return [{"date": r.day.isoformat(), "kind": r.kind, "note": r.note} for r in rows]

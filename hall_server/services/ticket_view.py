@@ -1,0 +1,40 @@
+"""The public JSON shape of a ticket, shared by the API and the event payloads."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.estimate import WaitEstimate
+from .context import HallContext
+
+
+def ticket_view(row: Any, ctx: HallContext, estimate: WaitEstimate | None = None,
+                include_key: bool = False) -> dict[str, Any]:
+    stored = ctx.matters.get(row.matter_id) if row.matter_id is not None else None
+    view: dict[str, Any] = {
+        "id": row.id,
+        "number": row.number,
+        "hall": ctx.code,
+        "service_date": row.service_date.isoformat(),
+        "matter_id": row.matter_id,
+        "matter_code": stored.matter.code if stored else None,
+        "matter_name": stored.matter.name if stored else None,
+        "channel": row.channel,
+        "priority_group": row.priority_group,
+        "state": row.state,
+        "window_number": row.window_number,
+        "target_window": row.target_window,
+        "call_count": row.call_count,
+        "issued_at": row.issued_at.isoformat(),
+        "called_at": row.called_at.isoformat() if row.called_at else None,
+        "started_at": row.started_at.isoformat() if row.started_at else None,
+        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
+        "due_at": row.due_at.isoformat() if row.due_at else None,
+        "late_risk_accepted": row.late_risk_accepted,
+    }
+    if estimate is not None:
+        view["waiting_ahead"] = estimate.waiting_ahead
+        view["estimated_wait_minutes"] = estimate.minutes
+        view["estimate_basis"] = estimate.basis
+    if include_key:
+        view["public_key"] = row.public_key
+    return view

@@ -1,0 +1,404 @@
+"""What a window does: call, recall, start, finish, no-show, hold, transfer; pause; who staffs it."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, case, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from yichuang.i18n import message
+
+from ..core.errors import Conflict, InvalidInput, NotFound
+from ..core.queue_policy import Candidate, choose_next, rank
+from ..core.ticket_states import ACTIVE, CALLED, HELD, SERVING, WAITING, next_state
+from ..storage.models import HallRuntime, HandlingStat, Staff, StaffShift, Ticket, Window
+from .access import Principal
+from .base import Services
+from .context import HallContext
+from .event_log import TICKET_EVENT, append_event, ticket_history
+from .ticket_view import ticket_view
+
+T, W, S, R = Ticket.__table__, Window.__table__, Staff.__table__, HallRuntime.__table__
+SHIFTS, STATS = StaffShift.__table__, HandlingStat.__table__
+LEARNING_SPAN = 50  # the mean follows the last ~50 services, so it adapts when a matter gets faster
+
+
+def durations(steps) -> dict[str, float | None]:
+    """Seconds waited (issue → first call) and served (start → finish), from the log alone."""
+    first = {}
+    for e in steps:
+        first.setdefault(e.type, e.occurred_at)
+    issued, called = first.get("ticket.issued"), first.get("ticket.called")
+    started = first.get("ticket.started") or (first.get("ticket.finished") and called)
+    finished = first.get("ticket.finished")
+    return {"waited_seconds": (called - issued).total_seconds() if issued and called else None,
+            "served_seconds": (finished - started).total_seconds() if started and finished else None}
+
+
+def announcement(number: str, window: int) -> str:
+    return message("server.call_announcement", number=number, window=window)
+
+
+class WindowDesk:
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    # --- helpers -------------------------------------------------------------------------
+    def _window(self, conn: Connection, ctx: HallContext, number: int, lock: bool = False):
+        query = select(W).where(W.c.hall_id == ctx.id, W.c.number == number)
+        row = conn.execute(query.with_for_update() if lock else query).first()
+        if row is None:
+            raise NotFound("window_not_found", window=number)
+        return row
+
+    def _active(self, conn: Connection, ctx: HallContext, number: int):
+        return conn.execute(select(T).where(T.c.hall_id == ctx.id, T.c.window_number == number,
+                                            T.c.state.in_(ACTIVE)).with_for_update()).first()
+
+    def window_view(self, conn: Connection, ctx: HallContext, row, now: datetime) -> dict[str, Any]:
+        staff = None
+        if row.staff_id is not None:
+            s = conn.execute(select(S).where(S.c.id == row.staff_id)).first()
+            staff = {"staff_no": s.staff_no, "name": s.name, "photo_url": s.photo_url, "post": row.post,
+                     "signed_in_at": row.signed_in_at.isoformat() if row.signed_in_at else None}
+        on_duty = row.number in ctx.schedule.moment(now).windows_on_duty
+        if row.status != "open":
+            state = row.status
+        elif staff is None or not on_duty:
+            state = "closed"  # nobody at the post, or outside this window's hours
+        else:
+            state = "serving"
+        active = conn.execute(select(T.c.number, T.c.state).where(
+            T.c.hall_id == ctx.id, T.c.window_number == row.number, T.c.state.in_(ACTIVE))).first()
+        name = next((w.name for w in ctx.config.windows if w.number == row.number), row.name)
+        return {"number": row.number, "name": name, "state": state, "status": row.status,
+                "pause_reason": row.pause_reason, "on_duty": on_duty, "staff": staff,
+                "current_number": active.number if active else None,
+                "current_state": active.state if active else None}
+
+    def _emit_window(self, conn: Connection, ctx: HallContext, number: int, now: datetime, actor: str) -> dict:
+        view = self.window_view(conn, ctx, self._window(conn, ctx, number), now)
+        append_event(self.s.db, conn, ctx.id, "window.status", now, {"window_status": view},
+                     window_number=number, actor=actor)
+        return view
+
+    def _emit_ticket(self, conn: Connection, ctx: HallContext, action: str, row, now: datetime,
+                     actor: str, **extra: Any) -> dict:
+        view = ticket_view(row, ctx)
+        data: dict[str, Any] = {"ticket": view, **extra}
+        if action in ("call", "recall"):
+            data["text"] = announcement(row.number, row.window_number)
+        append_event(self.s.db, conn, ctx.id, TICKET_EVENT[action], now, data,
+                     ticket_id=row.id, window_number=row.window_number, actor=actor)
+        return view
+
+    # --- calling ----------------------------------------------------------------------
+    def call_next(self, principal: Principal, number: int) -> dict[str, Any]:
+        principal.require_window(number)
+        ctx = self.s.halls.get(principal.hall_id)
+        now = self.s.clock.now()
+        service_date = ctx.schedule.local_date(now)
+        db = self.s.db
+        with db.write() as conn:
+            # Serialise call-next per hall: two windows never get the same ticket, and the
+            # anti-starvation streak stays consistent (FOR UPDATE on PostgreSQL; SQLite's
+            # BEGIN IMMEDIATE already holds the only write lock).
+            runtime = conn.execute(select(R).where(R.c.hall_id == ctx.id).with_for_update()).one()
+            window = self._window(conn, ctx, number)
+            self._require_can_serve(conn, ctx, window, now)
+            candidates = self._line_heads(conn, ctx, service_date, number, now)
+            chosen, streak = choose_next(candidates, number, now, runtime.priority_streak,
+                                         ctx.config.queue.max_priority_streak)
+            if chosen is None:
+                return {"ticket": None, "waiting": 0}
+            done = conn.execute(update(T).where(T.c.id == chosen.id, T.c.state == WAITING).values(
+                state=CALLED, window_number=number, target_window=None, call_count=1, called_at=now,
+                staff_id=window.staff_id))
+            if done.rowcount != 1:  # cannot happen under the lock; refuse rather than double-call
+                raise Conflict("ticket_taken")
+            conn.execute(update(R).where(R.c.hall_id == ctx.id).values(priority_streak=streak))
+            row = conn.execute(select(T).where(T.c.id == chosen.id)).one()
+            view = self._emit_ticket(conn, ctx, "call", row, now, principal.label)
+        self.s.on_events()
+        return {"ticket": view}
+
+    def _require_can_serve(self, conn: Connection, ctx: HallContext, window, now: datetime) -> None:
+        if window.status == "paused":
+            raise Conflict("window_paused", window=window.number)
+        if window.status == "closed":
+            raise Conflict("window_closed", window=window.number)
+        if window.staff_id is None:
+            raise Conflict("window_not_staffed", window=window.number)
+        if window.number not in ctx.schedule.moment(now).windows_on_duty:
+            nxt = ctx.schedule.next_open_at(now)
+            raise Conflict("window_off_duty", window=window.number).with_details(
+                next_open_at=nxt.astimezone(ctx.config.timezone).isoformat() if nxt else None)
+        active = self._active(conn, ctx, window.number)
+        if active is not None:
+            raise Conflict("window_busy", window=window.number, number=active.number).with_details(
+                current=ticket_view(active, ctx))
+
+    def _line_heads(self, conn: Connection, ctx: HallContext, service_date, number: int,
+                    now: datetime) -> list[Candidate]:
+        """The first ticket of each class; the policy only ever picks a class head."""
+        base = select(T.c.id, T.c.channel, T.c.queued_at, T.c.due_at, T.c.target_window).where(
+            T.c.hall_id == ctx.id, T.c.service_date == service_date, T.c.state == WAITING)
+        general = base.where(T.c.target_window.is_(None))
+        queries = [
+            base.where(T.c.target_window == number).order_by(T.c.queued_at, T.c.id),
+            general.where(T.c.channel == "appointment", T.c.due_at <= now).order_by(T.c.due_at, T.c.id),
+            general.where(T.c.channel == "priority").order_by(T.c.queued_at, T.c.id),
+            general.where((T.c.channel == "walk_in") | ((T.c.channel == "appointment") & (T.c.due_at > now)))
+            .order_by(T.c.queued_at, T.c.id),
+        ]
+        heads = []
+        for q in queries:
+            r = conn.execute(q.limit(1)).first()
+            if r is not None:
+                heads.append(Candidate(r.id, r.channel, r.queued_at, r.due_at, r.target_window))
+        return heads
+
+    # --- acting on the current ticket ---------------------------------------------------
+    def _act(self, principal: Principal, number: int, action: str, **values: Any) -> dict[str, Any]:
+        principal.require_window(number)
+        ctx = self.s.halls.get(principal.hall_id)
+        now = self.s.clock.now()
+        with self.s.db.write() as conn:
+            self._window(conn, ctx, number)
+            row = self._active(conn, ctx, number)
+            if row is None:
+                raise Conflict("no_current_ticket", window=number)
+            view = self._apply(conn, ctx, row, action, now, principal.label, **values)
+        self.s.on_events()
+        return {"ticket": view}
+
+    def _apply(self, conn: Connection, ctx: HallContext, row, action: str, now: datetime, actor: str,
+               **values: Any) -> dict:
+        target = next_state(action, row.state)
+        changes: dict[str, Any] = {"state": target, **values}
+        if action == "recall":
+            changes["call_count"] = row.call_count + 1
+            changes["called_at"] = now
+        elif action == "no_show" and row.call_count < ctx.config.queue.no_show_after_calls:
+            raise Conflict("no_show_too_early", calls=row.call_count,
+                           needed=ctx.config.queue.no_show_after_calls)
+        elif action == "start" or (action == "finish" and row.started_at is None):
+            changes["started_at"] = now
+        if action == "finish":
+            changes["finished_at"] = now
+            self._learn(conn, ctx, row.matter_id, (now - (row.started_at or now)).total_seconds())
+        done = conn.execute(update(T).where(T.c.id == row.id, T.c.state == row.state).values(**changes))
+        if done.rowcount != 1:
+            raise Conflict("ticket_changed")
+        fresh = conn.execute(select(T).where(T.c.id == row.id)).one()
+        return self._emit_ticket(conn, ctx, action, fresh, now, actor)
+
+    def _learn(self, conn: Connection, ctx: HallContext, matter_id: int | None, seconds: float) -> None:
+        if not 0 < seconds < 4 * 3600:  # a service left open over lunch teaches nothing
+            return
+        insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        n = case((STATS.c.samples + 1 < LEARNING_SPAN, STATS.c.samples + 1), else_=LEARNING_SPAN)
+        stmt = insert(STATS).values(hall_id=ctx.id, matter_key=matter_id or 0, samples=1, mean_seconds=seconds)
+        conn.execute(stmt.on_conflict_do_update(
+            index_elements=[STATS.c.hall_id, STATS.c.matter_key],
+            set_={"samples": STATS.c.samples + 1,
+                  "mean_seconds": STATS.c.mean_seconds + (seconds - STATS.c.mean_seconds) / n}))
+
+    def recall(self, p: Principal, n: int) -> dict:
+        return self._act(p, n, "recall")
+
+    def start(self, p: Principal, n: int) -> dict:
+        return self._act(p, n, "start")
+
+    def finish(self, p: Principal, n: int) -> dict:
+        return self._act(p, n, "finish")
+
+    def no_show(self, p: Principal, n: int) -> dict:
+        return self._act(p, n, "no_show")
+
+    def hold(self, p: Principal, n: int) -> dict:
+        return self._act(p, n, "hold")
+
+    def resume(self, principal: Principal, number: int, ticket_id: int | None = None) -> dict:
+        """Resume a held ticket at this window (the most recently held one if none is named)."""
+        principal.require_window(number)
+        ctx = self.s.halls.get(principal.hall_id)
+        now = self.s.clock.now()
+        with self.s.db.write() as conn:
+            self._window(conn, ctx, number)
+            active = self._active(conn, ctx, number)
+            if active is not None:
+                raise Conflict("window_busy", window=number, number=active.number)
+            query = select(T).where(T.c.hall_id == ctx.id, T.c.window_number == number, T.c.state == HELD)
+            if ticket_id is not None:
+                query = query.where(T.c.id == ticket_id)
+            row = conn.execute(query.order_by(T.c.id.desc()).limit(1).with_for_update()).first()
+            if row is None:
+                raise Conflict("no_held_ticket", window=number)
+            view = self._apply(conn, ctx, row, "resume", now, principal.label)
+        self.s.on_events()
+        return {"ticket": view}
+
+    def transfer(self, principal: Principal, number: int, to: str, to_window: int | None = None,
+                 matter_id: int | None = None) -> dict:
+        """Hand the current ticket to another window, back to the line, or to another matter."""
+        principal.require_window(number)
+        ctx = self.s.halls.get(principal.hall_id)
+        if to not in ("line", "window", "matter"):
+            raise InvalidInput("invalid_transfer_target", to=to)
+        if to == "window" and (to_window is None or to_window not in ctx.config.window_numbers
+                               or to_window == number):
+            raise InvalidInput("invalid_transfer_window", window=to_window)
+        if to == "matter" and (matter_id is None or matter_id not in ctx.matters):
+            raise NotFound("matter_not_found", matter_id=matter_id)
+        now = self.s.clock.now()
+        with self.s.db.write() as conn:
+            self._window(conn, ctx, number)
+            row = self._active(conn, ctx, number)
+            if row is None:
+                raise Conflict("no_current_ticket", window=number)
+            # Back in the line the ticket keeps its original place: the resident did nothing wrong.
+            values: dict[str, Any] = {"window_number": None, "target_window": to_window if to == "window" else None,
+                                      "call_count": 0}
+            if to == "matter":
+                values["matter_id"] = matter_id
+            view = self._apply(conn, ctx, row, "transfer", now, principal.label, **values)
+            view["transferred_from"] = number
+        self.s.on_events()
+        return {"ticket": view}
+
+    # --- the window itself ----------------------------------------------------------------
+    def _set_window(self, principal: Principal, number: int, status: str, reason: str | None) -> dict:
+        ctx = self.s.halls.get(principal.hall_id)
+        now = self.s.clock.now()
+        with self.s.db.write() as conn:
+            self._window(conn, ctx, number, lock=True)
+            conn.execute(update(W).where(W.c.hall_id == ctx.id, W.c.number == number)
+                         .values(status=status, pause_reason=reason))
+            view = self._emit_window(conn, ctx, number, now, principal.label)
+        self.s.on_events()
+        return {"window": view}
+
+    def pause(self, principal: Principal, number: int, reason: str) -> dict:
+        principal.require_window(number)
+        if not reason or not reason.strip():
+            raise InvalidInput("pause_reason_required")
+        return self._set_window(principal, number, "paused", reason.strip()[:200])
+
+    def resume_window(self, principal: Principal, number: int) -> dict:
+        principal.require_window(number)
+        return self._set_window(principal, number, "open", None)
+
+    def close_window(self, principal: Principal, number: int, reason: str | None = None) -> dict:
+        principal.require("supervisor", "admin")
+        return self._set_window(principal, number, "closed", (reason or "").strip()[:200] or None)
+
+    def open_window(self, principal: Principal, number: int) -> dict:
+        principal.require("supervisor", "admin")
+        return self._set_window(principal, number, "open", None)
+
+    def sign_in(self, principal: Principal, number: int, staff_no: str | None, post: str,
+                take_over: bool = False, reason: str | None = None) -> dict:
+        """A clerk takes the window's A or B post (AB岗); taking over from someone is logged."""
+        principal.require_window(number)
+        if post not in ("A", "B"):
+            raise InvalidInput("invalid_post", post=post)
+        ctx = self.s.halls.get(principal.hall_id)
+        now = self.s.clock.now()
+        with self.s.db.write() as conn:
+            query = select(S).where(S.c.hall_id == ctx.id, S.c.active.is_(True))
+            if principal.staff_id is not None and not staff_no:
+                staff = conn.execute(query.where(S.c.id == principal.staff_id)).first()
+            else:
+                staff = conn.execute(query.where(S.c.staff_no == (staff_no or "").strip())).first()
+            if staff is None:
+                raise NotFound("staff_not_found", staff_no=staff_no)
+            window = self._window(conn, ctx, number, lock=True)
+            if window.staff_id == staff.id:
+                return {"window": self.window_view(conn, ctx, window, now)}
+            elsewhere = conn.execute(select(W.c.number).where(W.c.hall_id == ctx.id, W.c.staff_id == staff.id)).first()
+            if elsewhere is not None:
+                raise Conflict("staff_signed_in_elsewhere", window=elsewhere.number)
+            if window.staff_id is not None:
+                if not take_over:
+                    raise Conflict("window_staffed", window=number)
+                self._end_shift(conn, ctx, number, now, reason or message("server.handover_default"))
+            conn.execute(update(W).where(W.c.id == window.id).values(staff_id=staff.id, post=post, signed_in_at=now))
+            conn.execute(SHIFTS.insert().values(hall_id=ctx.id, window_number=number, staff_id=staff.id,
+                                                post=post, signed_in_at=now))
+            view = self._emit_window(conn, ctx, number, now, principal.label)
+        self.s.on_events()
+        return {"window": view}
+
+    def sign_out(self, principal: Principal, number: int, reason: str | None = None) -> dict:
+        principal.require_window(number)
+        ctx = self.s.halls.get(principal.hall_id)
+        now = self.s.clock.now()
+        with self.s.db.write() as conn:
+            window = self._window(conn, ctx, number, lock=True)
+            if window.staff_id is None:
+                raise Conflict("window_not_staffed", window=number)
+            active = self._active(conn, ctx, number)
+            if active is not None:
+                raise Conflict("window_busy", window=number, number=active.number)
+            self._end_shift(conn, ctx, number, now, reason)
+            conn.execute(update(W).where(W.c.id == window.id).values(staff_id=None, post=None, signed_in_at=None))
+            view = self._emit_window(conn, ctx, number, now, principal.label)
+        self.s.on_events()
+        return {"window": view}
+
+    def _end_shift(self, conn: Connection, ctx: HallContext, number: int, now: datetime, reason: str | None) -> None:
+        conn.execute(update(SHIFTS).where(SHIFTS.c.hall_id == ctx.id, SHIFTS.c.window_number == number,
+                                          SHIFTS.c.signed_out_at.is_(None))
+                     .values(signed_out_at=now, sign_out_reason=reason))
+
+    def cancel(self, principal: Principal, ticket_id: int) -> dict:
+        principal.require("supervisor", "admin")
+        ctx = self.s.halls.get(principal.hall_id)
+        now = self.s.clock.now()
+        with self.s.db.write() as conn:
+            row = conn.execute(select(T).where(T.c.id == ticket_id, T.c.hall_id == ctx.id).with_for_update()).first()
+            if row is None:
+                raise NotFound("ticket_not_found", ticket_id=ticket_id)
+            view = self._apply(conn, ctx, row, "cancel", now, principal.label)
+        self.s.on_events()
+        return {"ticket": view}
+
+    # --- reads ------------------------------------------------------------------------
+    def history(self, principal: Principal, ticket_id: int) -> dict:
+        """The ticket's state log; durations (waiting, service) are derived from it."""
+        ctx = self.s.halls.get(principal.hall_id)
+        with self.s.db.read() as conn:
+            row = conn.execute(select(T).where(T.c.id == ticket_id, T.c.hall_id == ctx.id)).first()
+            if row is None:
+                raise NotFound("ticket_not_found", ticket_id=ticket_id)
+            steps = ticket_history(conn, ticket_id)
+        return {"ticket": ticket_view(row, ctx),
+                "steps": [{"event_id": e.id, "type": e.type, "at": e.occurred_at.isoformat(),
+                           "window": e.window_number, "state": e.data["ticket"]["state"]} for e in steps],
+                "durations": durations(steps)}
+
+    def windows(self, principal: Principal) -> list[dict]:
+        ctx = self.s.halls.get(principal.hall_id)
+        now = self.s.clock.now()
+        with self.s.db.read() as conn:
+            rows = conn.execute(select(W).where(W.c.hall_id == ctx.id).order_by(W.c.number)).all()
+            return [self.window_view(conn, ctx, r, now) for r in rows]
+
+    def line(self, principal: Principal) -> dict:
+        """The waiting line in calling order (for clerks, supervisors and boards)."""
+        principal.require("clerk", "supervisor", "admin", "board")
+        ctx = self.s.halls.get(principal.hall_id)
+        now = self.s.clock.now()
+        with self.s.db.read() as conn:
+            rows = conn.execute(select(T).where(
+                T.c.hall_id == ctx.id, T.c.service_date == ctx.schedule.local_date(now),
+                T.c.state.in_((WAITING, HELD)))).all()
+        waiting = sorted((r for r in rows if r.state == WAITING),
+                         key=lambda r: rank(Candidate(r.id, r.channel, r.queued_at, r.due_at, r.target_window),
+                                            now, principal.window_number))
+        return {"waiting": [ticket_view(r, ctx) for r in waiting],
+                "held": [ticket_view(r, ctx) for r in rows if r.state == HELD],
+                "count": len(waiting)}

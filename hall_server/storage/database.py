@@ -1,0 +1,110 @@
+"""Engines, transactions and migrations for SQLite (embedded default) and PostgreSQL (scale-out).
+
+Every write runs in one short transaction. On SQLite the transaction starts with
+BEGIN IMMEDIATE so that two writers never deadlock on a lock upgrade; WAL lets
+readers (boards, SSE replay) proceed during writes. On PostgreSQL, writers that
+append events take a transaction-scoped advisory lock first, so event ids become
+visible in increasing order and a subscriber that has seen id N never later
+misses an id below N.
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.pool import QueuePool
+
+EVENT_ORDER_LOCK = 0x59434556  # "YCEV": advisory lock key serialising event appends on PostgreSQL
+NOTIFY_CHANNEL = "yichuang_events"
+
+
+def sqlite_url(data_dir: Path) -> str:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{(data_dir / 'yichuang.db').resolve()}"
+
+
+class Database:
+    def __init__(self, url: str, *, pool_size: int = 8, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self.engine = create_engine(url, echo=echo, poolclass=QueuePool, pool_size=pool_size,
+                                        max_overflow=32, connect_args={"check_same_thread": False,
+                                                                       "timeout": 30})
+            event.listen(self.engine, "connect", _sqlite_on_connect)
+            event.listen(self.engine, "begin", _sqlite_begin_immediate)
+            # One writer at a time inside this process: SQLite's own busy handler sleeps in
+            # growing steps, which would turn a burst of issues into multi-ms stalls. Other
+            # processes still coordinate through SQLite's lock, so correctness never relies on it.
+            self._write_gate: threading.Lock | contextlib.nullcontext = threading.Lock()
+        else:
+            self.engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=32,
+                                        pool_pre_ping=True)
+            self._write_gate = contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A read-write transaction: commits on success, rolls back on any error."""
+        with self._write_gate, self.engine.begin() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                # A read needs no write lock; DEFERRED keeps WAL readers concurrent.
+                conn.info["sqlite_deferred"] = True
+            try:
+                yield conn
+            finally:
+                conn.rollback()
+
+    def lock_event_order(self, conn: Connection) -> None:
+        if not self.is_sqlite:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": EVENT_ORDER_LOCK})
+
+    def notify_events(self, conn: Connection, hall_id: int) -> None:
+        if not self.is_sqlite:
+            conn.execute(text("SELECT pg_notify(:c, :p)"), {"c": NOTIFY_CHANNEL, "p": str(hall_id)})
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision (idempotent)."""
+        cfg = alembic_config()
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("hall_server.storage") / "migrations"))
+    return cfg
+
+
+def _sqlite_on_connect(dbapi_conn, _record) -> None:
+    # Let SQLAlchemy's begin hook, not pysqlite, decide when transactions start.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    # NORMAL in WAL mode: a commit survives a killed process (the WAL is in the OS cache);
+    # only a power cut can lose the last transactions. FULL would fsync every ticket.
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _sqlite_begin_immediate(conn: Connection) -> None:
+    if conn.info.pop("sqlite_deferred", False):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,234 @@
+"""Tables. Every record knows its hall; the event log is append-only and is also
+each ticket's state history (every duration is derivable from it)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+                        TypeDecorator, UniqueConstraint, text)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores UTC (naive on SQLite, which has no time zones) and always returns aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; pass an aware one")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+# BigInteger ids on PostgreSQL; plain INTEGER PRIMARY KEY (the rowid) on SQLite.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Hall(Base):
+    __tablename__ = "halls"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    config_toml: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HallRuntime(Base):
+    """One row per hall: the lock taken by call-next, and queue-policy state."""
+
+    __tablename__ = "hall_runtime"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
+    priority_streak: Mapped[int] = mapped_column(Integer, default=0)
+    open_state: Mapped[str] = mapped_column(String(16), default="unknown")
+
+
+class Window(Base):
+    __tablename__ = "windows"
+    __table_args__ = (UniqueConstraint("hall_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    # open: serving when staffed and on duty; paused: clerk paused with a reason; closed: by supervisor
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    pause_reason: Mapped[str | None] = mapped_column(String(200))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    post: Mapped[str | None] = mapped_column(String(1))  # A or B
+    signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    __table_args__ = (UniqueConstraint("hall_id", "staff_no"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    staff_no: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(16), default="clerk")
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    photo_url: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    window_number: Mapped[int | None] = mapped_column(Integer)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MatterRow(Base):
+    __tablename__ = "matters"
+    __table_args__ = (UniqueConstraint("hall_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str] = mapped_column(String(100))
+    domain: Mapped[str] = mapped_column(String(32))
+    matter_class: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(8))
+    promised_days: Mapped[int] = mapped_column(Integer)
+    legal_days: Mapped[int] = mapped_column(Integer)
+    ticket_prefix: Mapped[str] = mapped_column(String(1))
+    handling_minutes: Mapped[int] = mapped_column(Integer)
+    forward_to: Mapped[str] = mapped_column(String(200), default="")
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    keywords_json: Mapped[str] = mapped_column(Text, default="[]")
+    materials_json: Mapped[str] = mapped_column(Text, default="[]")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class NumberCounter(Base):
+    """Last number handed out per hall, local service date and prefix (A001 restarts daily)."""
+
+    __tablename__ = "number_counters"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
+    service_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(1), primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("hall_id", "service_date", "number"),
+        Index("ix_tickets_line", "hall_id", "service_date", "state", "queued_at"),
+        # A window has at most one ticket called or in service, whatever the code above does.
+        Index("uq_tickets_window_active", "hall_id", "window_number", unique=True,
+              sqlite_where=text("state IN ('called', 'serving')"),
+              postgresql_where=text("state IN ('called', 'serving')")),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    service_date: Mapped[date] = mapped_column(Date)
+    number: Mapped[str] = mapped_column(String(8))
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"))
+    channel: Mapped[str] = mapped_column(String(16))  # walk_in / priority / appointment
+    priority_group: Mapped[str | None] = mapped_column(String(32))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
+    # When an appointment becomes due (its slot start); NULL for other tickets.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(16))
+    window_number: Mapped[int | None] = mapped_column(Integer)
+    # Set when transferred to one specific window: only that window calls it.
+    target_window: Mapped[int | None] = mapped_column(Integer)
+    call_count: Mapped[int] = mapped_column(Integer, default=0)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Position in the line: issue time, or the time a ticket went back to the line.
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    late_risk_accepted: Mapped[bool] = mapped_column(Boolean, default=False)
+    public_key: Mapped[str] = mapped_column(String(32), unique=True)
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+    __table_args__ = (UniqueConstraint("hall_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    code: Mapped[str] = mapped_column(String(16))
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"))
+    resident_name: Mapped[str] = mapped_column(String(50))
+    # Only a keyed hash of the ID number is kept, so check-in by ID works without storing it.
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    id_number_tail: Mapped[str | None] = mapped_column(String(4))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(16))  # hotline / web / mobile / home_visit
+    place: Mapped[str | None] = mapped_column(String(200))  # the resident's home for 预约上门
+    slot_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    slot_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="booked")
+    ticket_id: Mapped[int | None] = mapped_column(BigId)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HandlingStat(Base):
+    """Learned handling time per matter (running mean), updated as services finish."""
+
+    __tablename__ = "handling_stats"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
+    matter_key: Mapped[int] = mapped_column(Integer, primary_key=True)  # matter id, 0 = general
+    samples: Mapped[int] = mapped_column(Integer)
+    mean_seconds: Mapped[float]
+
+
+class CalendarOverride(Base):
+    __tablename__ = "calendar_overrides"
+    __table_args__ = (UniqueConstraint("hall_id", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))  # workday / holiday
+    note: Mapped[str] = mapped_column(String(100), default="")
+
+
+class StaffShift(Base):
+    """AB岗 log: who staffed which window, when, and why it changed hands."""
+
+    __tablename__ = "staff_shifts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    window_number: Mapped[int] = mapped_column(Integer)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    post: Mapped[str] = mapped_column(String(1))
+    signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sign_out_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class Event(Base):
+    """Append-only: the live stream's source (ids increase in commit order) and every ticket's history."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_hall", "hall_id", "id"), Index("ix_events_ticket", "ticket_id"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    type: Mapped[str] = mapped_column(String(40))
+    ticket_id: Mapped[int | None] = mapped_column(BigId)
+    window_number: Mapped[int | None] = mapped_column(Integer)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    payload_json: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,75 @@
+"""Shared fixtures: real databases (SQLite file, PostgreSQL), a real hall server on 127.0.0.1."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from tests.support.live_server import LiveHall, start_live_hall
+
+PG_ADMIN_URL = os.environ.get("YICHUANG_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+_pg_state: dict[str, object] = {}
+
+
+def _pg_available() -> bool:
+    if "ok" not in _pg_state:
+        try:
+            import sqlalchemy as sa
+            eng = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            with eng.connect() as c:
+                c.execute(sa.text("SELECT 1"))
+            eng.dispose()
+            _pg_state["ok"] = True
+        except Exception as exc:  # noqa: BLE001 - any failure means: no PostgreSQL here
+            _pg_state["ok"] = False
+            _pg_state["why"] = str(exc).splitlines()[0]
+    return bool(_pg_state["ok"])
+
+
+def pytest_report_header(config):
+    if _pg_available():
+        return f"PostgreSQL: available at {PG_ADMIN_URL} (storage and concurrency tests run on it too)"
+    return (f"PostgreSQL: NOT AVAILABLE ({_pg_state.get('why')}); every test marked [postgresql] "
+            "is SKIPPED. Start it: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _pg_available():
+        skipped = [r for r in terminalreporter.stats.get("skipped", []) if "postgresql" in r.nodeid]
+        terminalreporter.write_sep("!", f"PostgreSQL unavailable: {len(skipped)} PostgreSQL tests NOT run")
+        for r in skipped:
+            terminalreporter.write_line(f"  not run: {r.nodeid}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, empty database of each backend; PostgreSQL gets a throwaway database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'hall.db'}"
+        return
+    if not _pg_available():
+        pytest.skip(f"PostgreSQL not available: {_pg_state.get('why')}")
+    import sqlalchemy as sa
+    name = f"yc_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as c:
+        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'hall.db'}"
+
+
+@pytest.fixture
+def live_hall(sqlite_url) -> LiveHall:
+    """The pilot hall on SQLite behind real HTTP on 127.0.0.1, at Thursday 2026-11-26 10:00,
+    with clerks signed in at every window and tokens for every role."""
+    hall = start_live_hall(sqlite_url, "2026-11-26 10:00")
+    yield hall
+    hall.stop()

@@ -1,0 +1,65 @@
+"""A real hall server on 127.0.0.1 for tests: same app as `yichuang serve`, threaded WSGI, fake clock."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import httpx
+from werkzeug.serving import make_server
+
+from hall_server.api import create_app
+from hall_server.app_services import HallServer
+from hall_server.core.clock import FakeClock, parse_local_time
+from hall_server.services.access import Principal
+from hall_server.services.hall_setup import DEMO_STAFF, add_staff
+from yichuang.web_mounts import mount_pages
+
+
+@dataclass
+class LiveHall:
+    server: HallServer
+    clock: FakeClock
+    base_url: str
+    tokens: dict[str, str]
+    hall_id: int
+    _http: object = None
+    _thread: threading.Thread | None = None
+    clients: list[httpx.Client] = field(default_factory=list)
+
+    def client(self, role: str) -> httpx.Client:
+        """An HTTP client authenticated as ``role`` (e.g. "kiosk", "clerk-2", "supervisor")."""
+        c = httpx.Client(base_url=self.base_url + "/api/v1", timeout=10,
+                         headers={"Authorization": f"Bearer {self.tokens[role]}"})
+        self.clients.append(c)
+        return c
+
+    def stop(self) -> None:
+        for c in self.clients:
+            c.close()
+        self.server.broker.stop()
+        self._http.shutdown()
+        self._thread.join(timeout=5)
+        self.server.close()
+
+
+def start_live_hall(url: str, local_time: str, sign_in: bool = True, heartbeat: float = 15.0) -> LiveHall:
+    clock = FakeClock(parse_local_time(local_time))
+    server = HallServer.open(url, clock=clock, heartbeat_seconds=heartbeat, poll_seconds=0.1)
+    server.start_background()
+    hall_id = server.services.halls.all_ids()[0]
+    ctx = server.services.halls.get(hall_id)
+    for staff_no, name in DEMO_STAFF:
+        add_staff(server.services, hall_id, staff_no, name)
+    tokens = {role: server.tokens.create(hall_id, role, label=f"test {role}")
+              for role in ("kiosk", "board", "supervisor", "admin")}
+    for i, n in enumerate(ctx.config.window_numbers):
+        tokens[f"clerk-{n}"] = server.tokens.create(hall_id, "clerk", n, label=f"test clerk {n}")
+        tokens[f"pad-{n}"] = server.tokens.create(hall_id, "pad", n, label=f"test pad {n}")
+        if sign_in:
+            server.windows.sign_in(Principal(hall_id, "clerk", "setup", n), n, DEMO_STAFF[i][0], "A")
+    app = create_app(server)
+    mount_pages(app)
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    return LiveHall(server, clock, f"http://127.0.0.1:{http.server_port}", tokens, hall_id, http, thread)

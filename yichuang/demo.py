@@ -1,0 +1,41 @@
+"""`yichuang serve --demo`: staff signed in at every window and tokens written for trying the hall."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hall_server.app_services import HallServer
+from hall_server.core.errors import Conflict
+from hall_server.services.access import Principal
+from hall_server.services.hall_setup import DEMO_STAFF, add_staff
+
+from .i18n import message
+
+
+def prepare_demo(server: HallServer, data_dir: Path, base_url: str) -> dict:
+    """Idempotent: reuses the tokens file, adds staff, signs A posts in at each window."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "demo-tokens.json"
+    hall_id = server.services.halls.all_ids()[0]
+    ctx = server.services.halls.get(hall_id)
+    for staff_no, name in DEMO_STAFF:
+        add_staff(server.services, hall_id, staff_no, name)
+    tokens = json.loads(path.read_text("utf-8")) if path.exists() else {}
+    if not tokens or server.tokens.authenticate(next(iter(tokens.values()))) is None:
+        tokens = {"kiosk": server.tokens.create(hall_id, "kiosk", label="demo kiosk"),
+                  "board": server.tokens.create(hall_id, "board", label="demo board"),
+                  "supervisor": server.tokens.create(hall_id, "supervisor", label="demo supervisor"),
+                  "admin": server.tokens.create(hall_id, "admin", label="demo admin")}
+        for n in ctx.config.window_numbers:
+            tokens[f"clerk-{n}"] = server.tokens.create(hall_id, "clerk", n, label=f"demo clerk {n}")
+            tokens[f"pad-{n}"] = server.tokens.create(hall_id, "pad", n, label=f"demo pad {n}")
+        path.write_text(json.dumps(tokens, indent=2), "utf-8")
+    for i, n in enumerate(ctx.config.window_numbers):
+        clerk = Principal(hall_id, "clerk", f"demo clerk {n}", n)
+        try:
+            server.windows.sign_in(clerk, n, DEMO_STAFF[i % len(DEMO_STAFF)][0], "A")
+        except Conflict:
+            pass  # already staffed from an earlier run
+    print(message("cli.demo_ready", path=str(path), board=f"{base_url}/board?token={tokens['board']}",
+                  kiosk=tokens["kiosk"]), flush=True)
+    return tokens

@@ -1,0 +1,64 @@
+"""The one message catalog for every user-facing string.
+
+Messages live in TOML files under ``yichuang/messages/<locale>/<area>.toml``;
+each area file (server, kiosk, printer, board, ...) is a namespace, so the key
+``server.hall_closed`` is the entry ``hall_closed`` of ``server.toml``.
+Chinese (zh_CN) is the reference: every key must exist there; English falls
+back to Chinese for a key it lacks, never to the raw key.
+"""
+from __future__ import annotations
+
+import functools
+import tomllib
+from importlib import resources
+from typing import Any
+
+DEFAULT_LOCALE = "zh_CN"
+LOCALES = ("zh_CN", "en")
+
+
+@functools.cache
+def _catalog(locale: str) -> dict[str, str]:
+    entries: dict[str, str] = {}
+    folder = resources.files("yichuang") / "messages" / locale
+    for item in folder.iterdir():
+        if not item.name.endswith(".toml"):
+            continue
+        area = item.name.removesuffix(".toml")
+        for key, text in tomllib.loads(item.read_text("utf-8")).items():
+            entries[f"{area}.{key}"] = text
+    return entries
+
+
+def negotiate(accept_language: str | None) -> str:
+    """Pick zh_CN or en from an Accept-Language header; Chinese unless English is preferred."""
+    if not accept_language:
+        return DEFAULT_LOCALE
+    best, best_q = DEFAULT_LOCALE, -1.0
+    for part in accept_language.split(","):
+        lang, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        lang = lang.strip().lower()
+        locale = "en" if lang.startswith("en") else "zh_CN" if lang.startswith("zh") else None
+        if locale and q > best_q:
+            best, best_q = locale, q
+    return best
+
+
+def message(key: str, /, locale: str = DEFAULT_LOCALE, **params: Any) -> str:
+    """The text for ``key`` in ``locale`` with ``{name}`` fields filled from params."""
+    text = _catalog(locale).get(key) if locale in LOCALES else None
+    if text is None:
+        text = _catalog(DEFAULT_LOCALE).get(key)
+    if text is None:
+        raise KeyError(f"message key {key!r} is missing from the zh_CN catalog")
+    return text.format(**params) if params else text
+
+
+def has_message(key: str) -> bool:
+    return key in _catalog(DEFAULT_LOCALE)
