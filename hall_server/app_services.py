@@ -13,6 +13,7 @@ from .core.hall_config import HallConfig, pilot_hall_config
 from .events.broker import EventBroker
 from .services.appointments import Appointments
 from .services.base import Services
+from .services.devices import Devices
 from .services.context import HallRegistry
 from .services.hall_overview import HallOverview
 from .services.hall_setup import install_hall
@@ -41,6 +42,7 @@ class HallServer:
         self.tokens = Tokens(self.services)
         self.overview = HallOverview(self.services)
         self.appointments = Appointments(self.services)
+        self.devices = Devices(self.services)
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 

@@ -168,7 +168,25 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.set_defaults(func=cmd_db_upgrade)
 
     sub.add_parser("print-preview", help="render ESC/POS bytes to PNG (see --help)", add_help=False)
+    _register_plugins(sub)
     return parser
+
+
+# Client programs (kiosk, announcer, bridges) add their own subcommands: each module has
+# register(subparsers) and sets a func(args) -> int default; a package not installed is skipped.
+CLI_PLUGINS = ("kiosk.cli", "display_board.cli", "window_terminal.cli")
+
+
+def _register_plugins(sub) -> None:
+    import importlib
+    for name in CLI_PLUGINS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue
+            raise
+        module.register(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

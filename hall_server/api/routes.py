@@ -245,3 +245,23 @@ def put_override(day: str):
     except ValueError:
         raise InvalidInput("invalid_date", value=day) from None
     return jsonify(server().overview.set_override(p, when, d.get("kind"), d.get("note", "")))
+
+
+# --- devices -------------------------------------------------------------------------------------
+DEVICE_BODY = obj(("device", "kind", "state"), device={"type": "string", "maxLength": 100, "minLength": 1},
+                  kind={"type": "string", "maxLength": 32}, state={"type": "string", "maxLength": 32},
+                  detail={"type": "string", "maxLength": 500})
+
+
+@spec.route(bp, "/devices/status", "POST", "A kiosk, pad or bridge reports a peripheral's state (e.g. printer paper_out)",
+            roles=("kiosk", "pad", "board", "clerk", "supervisor", "admin"), body=DEVICE_BODY,
+            responses=responses(E400, E403), tag="devices")
+def report_device():
+    d = body(DEVICE_BODY)
+    return jsonify(server().devices.report(principal(), d["device"], d["kind"], d["state"], d.get("detail", "")))
+
+
+@spec.route(bp, "/devices", "GET", "Every peripheral's last reported state (supervisors see problems)",
+            roles=("supervisor", "admin"), responses=responses(E403), tag="devices")
+def list_devices():
+    return jsonify({"devices": server().devices.list(principal())})

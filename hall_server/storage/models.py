@@ -219,6 +219,20 @@ class StaffShift(Base):
     sign_out_reason: Mapped[str | None] = mapped_column(String(200))
 
 
+class DeviceStatus(Base):
+    """Last reported state of each kiosk printer, pad, LED bar… (admins see paper-out at once)."""
+
+    __tablename__ = "device_status"
+    __table_args__ = (UniqueConstraint("hall_id", "device"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    device: Mapped[str] = mapped_column(String(100))  # e.g. "kiosk-1/printer"
+    kind: Mapped[str] = mapped_column(String(32))  # printer / pad / ledbar / keypad / kiosk
+    state: Mapped[str] = mapped_column(String(32))  # ok / paper_near_end / paper_out / offline / …
+    detail: Mapped[str] = mapped_column(Text, default="")
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Event(Base):
     """Append-only: the live stream's source (ids increase in commit order) and every ticket's history."""
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 15:05:23.931434
+Create Date: 2026-11-25
 """
 from alembic import op
 import sqlalchemy as sa
@@ -36,6 +36,18 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['hall_id'], ['halls.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('hall_id', 'day')
+    )
+    op.create_table('device_status',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('hall_id', sa.Integer(), nullable=False),
+    sa.Column('device', sa.String(length=100), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('state', sa.String(length=32), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('reported_at', hall_server.storage.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['hall_id'], ['halls.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('hall_id', 'device')
     )
     op.create_table('events',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -241,6 +253,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_events_hall')
 
     op.drop_table('events')
+    op.drop_table('device_status')
     op.drop_table('calendar_overrides')
     op.drop_table('halls')
     # ### end Alembic commands ###
