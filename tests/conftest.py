@@ -73,3 +73,19 @@ def live_hall(sqlite_url) -> LiveHall:
     hall = start_live_hall(sqlite_url, "2026-11-26 10:00")
     yield hall
     hall.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session; each test opens its own pages/contexts."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.browser import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path()
+    if path is None:
+        pytest.fail("Chromium not found: install Debian's chromium (the README's test command does)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
