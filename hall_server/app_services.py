@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from .core.clock import Clock, SystemClock
 from .core.hall_config import HallConfig, pilot_hall_config
 from .events.broker import EventBroker
+from .services.accounts import Accounts
 from .services.appointments import Appointments
 from .services.base import Services
 from .services.devices import Devices
 from .services.context import HallRegistry
 from .services.hall_overview import HallOverview
 from .services.hall_setup import install_hall
+from .services.ratings import Ratings
 from .services.ticketing import Ticketing
 from .services.tokens import Tokens
 from .services.window_desk import WindowDesk
@@ -43,6 +45,7 @@ class HallServer:
         self.overview = HallOverview(self.services)
         self.appointments = Appointments(self.services)
         self.devices = Devices(self.services)
+        self.accounts, self.ratings = Accounts(self.services, self.tokens), Ratings(self.services)
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, g
 
 from ..app_services import HallServer
-from . import sse  # noqa: F401  (registers /events on the blueprint)
+from . import routes_staff, sse  # noqa: F401  (register /auth, /pads, /ratings and /events)
 from .errors import register_error_handlers
 from .routes import bp, spec
 

@@ -125,8 +125,9 @@ class Schedule:
         intervals = [(max(a, t), b) for a, b in self.walk_in_intervals(self.local_date(t)) if b > t]
         if not carry_over_breaks:
             intervals = intervals[:1]
-        for start, end in intervals:
-            usable_end = end - cutoff
+        for i, (start, end) in enumerate(intervals):
+            # The margin guards closing time; a break is not closing, so earlier intervals run to their end.
+            usable_end = end - cutoff if i == len(intervals) - 1 else end
             if start + remaining <= usable_end:
                 return start + remaining
             remaining -= max(usable_end - start, timedelta(0))

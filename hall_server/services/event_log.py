@@ -20,6 +20,7 @@ TICKET_EVENT = {
 }
 EVENT_TYPES = tuple(TICKET_EVENT.values()) + ("window.status", "hall.status", "device.status",
                                                "calendar.changed")
+EVENT_TYPES += ("rating.recorded",)  # 好差评 (hall_server/services/ratings.py)
 
 
 @dataclass(frozen=True)

@@ -246,3 +246,49 @@ class Event(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(100), default="")
     payload_json: Mapped[str] = mapped_column(Text)
+
+
+# --- accounts and 好差评 (issue 5: window terminal, evaluation pad) ------------------------------
+
+class LoginThrottle(Base):
+    """Failed password attempts per staff number: after too many, logins wait (brute-force guard)."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("hall_id", "staff_no"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    staff_no: Mapped[str] = mapped_column(String(32))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Rating(Base):
+    """One 好差评 rating per finished service (一次一评): the unique ticket_id enforces it."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (UniqueConstraint("ticket_id"), Index("ix_ratings_hall", "hall_id", "rated_at"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    ticket_id: Mapped[int] = mapped_column(BigId)
+    window_number: Mapped[int | None] = mapped_column(Integer)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"))
+    level: Mapped[int] = mapped_column(Integer)  # 5 非常满意 … 1 非常不满意
+    tags_json: Mapped[str] = mapped_column(Text, default="[]")
+    phone: Mapped[str | None] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(16))  # pad / link / serial_pad
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RatingLink(Base):
+    """A one-time link for rating a finished service later (the slip's QR leads to it)."""
+
+    __tablename__ = "rating_links"
+    __table_args__ = (UniqueConstraint("ticket_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    ticket_id: Mapped[int] = mapped_column(BigId)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -60,6 +60,6 @@ def start_live_hall(url: str, local_time: str, sign_in: bool = True, heartbeat: 
     app = create_app(server)
     mount_pages(app)
     http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread = threading.Thread(target=http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     return LiveHall(server, clock, f"http://127.0.0.1:{http.server_port}", tokens, hall_id, http, thread)

@@ -1,0 +1,71 @@
+"""When the pilot hall serves: Chinese working days, breaks, extra slots, closing projections."""
+from datetime import datetime, timedelta
+
+import pytest
+
+from hall_server.core.clock import CHINA
+from hall_server.core.hall_config import pilot_hall_config
+from hall_server.core.schedule import Schedule
+from hall_server.core.working_calendar import WorkingCalendar
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=CHINA)
+
+
+@pytest.fixture
+def schedule():
+    return Schedule(pilot_hall_config(), WorkingCalendar())
+
+
+def test_makeup_saturday_opens_all_windows_for_walk_ins(schedule):
+    moment = schedule.moment(at("2026-10-10 10:00"))  # 调休 Saturday after National Day
+    assert moment.walk_in and moment.windows_on_duty == {1, 2, 3}
+
+
+def test_ordinary_saturday_morning_is_appointment_only_at_one_window(schedule):
+    moment = schedule.moment(at("2026-11-28 10:00"))
+    assert moment.open and not moment.walk_in and moment.windows_on_duty == {1}
+
+
+def test_lunch_break_serves_only_appointments_and_reopens_for_walk_ins_at_1330(schedule):
+    now = at("2026-11-26 12:05")
+    assert not schedule.moment(now).walk_in
+    assert schedule.next_open_at(now) == at("2026-11-26 13:30")
+
+
+def test_national_day_holiday_is_closed_until_the_first_working_day(schedule):
+    assert not schedule.moment(at("2026-10-05 10:00")).open
+    assert schedule.next_open_at(at("2026-10-05 10:00")) == at("2026-10-08 09:00")
+
+
+def test_2027_uses_the_weekend_fallback_so_monday_4_january_opens(schedule):
+    moment = schedule.moment(at("2027-01-04 09:30"))
+    assert moment.walk_in and moment.windows_on_duty == {1, 2, 3}
+
+
+def test_extended_evening_slot_keeps_only_window_1_on_duty(schedule):
+    assert schedule.moment(at("2026-11-26 17:45")).windows_on_duty == {1}
+
+
+def test_ticket_near_closing_is_projected_beyond_the_last_slot(schedule):
+    cutoff = timedelta(minutes=10)
+    # 18:10 with 20 minutes of queue ahead: the extended slot ends 18:30, so not today.
+    assert schedule.projected_start(at("2026-11-26 18:10"), 20, True, cutoff) is None
+    assert schedule.projected_start(at("2026-11-26 18:10"), 5, True, cutoff) == at("2026-11-26 18:15")
+
+
+def test_queue_before_lunch_carries_over_to_the_afternoon(schedule):
+    start = schedule.projected_start(at("2026-11-26 11:40"), 30, True, timedelta(minutes=10))
+    assert start == at("2026-11-26 13:40")  # 20 minutes served before 12:00, 10 more after 13:30
+
+
+def test_without_carry_over_a_morning_queue_past_the_break_is_not_served_today(schedule):
+    assert schedule.projected_start(at("2026-11-26 11:40"), 30, False, timedelta(minutes=10)) is None
+
+
+def test_override_holiday_closes_a_2027_weekday(schedule):
+    cal = WorkingCalendar({"2027-01-01": ("holiday", "元旦")})
+    s = Schedule(pilot_hall_config(), cal)
+    assert not s.moment(at("2027-01-01 10:00")).walk_in
+    assert s.next_open_at(at("2027-01-01 10:00")) == at("2027-01-04 09:00")

@@ -1,0 +1,153 @@
+"""A window's day over real HTTP: call, recall, no-show, hold, transfer, pause, AB posts."""
+
+
+def issue(hall, n=1, **body):
+    kiosk = hall.client("kiosk")
+    return [kiosk.post("/tickets", json={"matter_id": 1, **body}).json() for _ in range(n)]
+
+
+def test_call_next_on_an_empty_line_returns_no_ticket(live_hall):
+    assert live_hall.client("clerk-1").post("/windows/1/call-next").json()["ticket"] is None
+
+
+def test_three_windows_take_the_line_in_arrival_order(live_hall):
+    tickets = issue(live_hall, 3)
+    called = [live_hall.client(f"clerk-{n}").post(f"/windows/{n}/call-next").json()["ticket"]["number"]
+              for n in (3, 1, 2)]
+    assert called == [t["number"] for t in tickets]
+
+
+def test_window_must_finish_before_calling_again(live_hall):
+    issue(live_hall, 2)
+    clerk = live_hall.client("clerk-1")
+    clerk.post("/windows/1/call-next")
+    again = clerk.post("/windows/1/call-next")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "window_busy"
+    assert again.json()["error"]["details"]["current"]["number"] == "A001"
+
+
+def test_no_show_needs_a_recall_first(live_hall):
+    issue(live_hall)
+    clerk = live_hall.client("clerk-1")
+    clerk.post("/windows/1/call-next")
+    early = clerk.post("/windows/1/no-show")
+    assert early.status_code == 409 and early.json()["error"]["code"] == "no_show_too_early"
+    assert clerk.post("/windows/1/recall").json()["ticket"]["call_count"] == 2
+    assert clerk.post("/windows/1/no-show").json()["ticket"]["state"] == "no_show"
+
+
+def test_full_service_is_logged_with_waiting_and_service_durations(live_hall):
+    t = issue(live_hall)[0]
+    clerk = live_hall.client("clerk-2")
+    live_hall.clock.advance(minutes=4)
+    clerk.post("/windows/2/call-next")
+    clerk.post("/windows/2/start")
+    live_hall.clock.advance(minutes=7)
+    clerk.post("/windows/2/finish")
+    history = live_hall.client("supervisor").get(f"/tickets/{t['id']}/history").json()
+    assert [s["type"] for s in history["steps"]] == [
+        "ticket.issued", "ticket.called", "ticket.started", "ticket.finished"]
+    assert history["durations"] == {"waited_seconds": 240.0, "served_seconds": 420.0}
+
+
+def test_finished_services_teach_the_wait_estimate(live_hall):
+    clerk = live_hall.client("clerk-1")
+    for _ in range(3):
+        issue(live_hall)
+        clerk.post("/windows/1/call-next")
+        clerk.post("/windows/1/start")
+        live_hall.clock.advance(minutes=35)
+        clerk.post("/windows/1/finish")
+    for n in (2, 3):
+        live_hall.client(f"clerk-{n}").post(f"/windows/{n}/sign-out")
+    first, second = issue(live_hall, 2)
+    # One window, learned 35 minutes per service (the catalog said otherwise): the second waits 35.
+    assert second["estimated_wait_minutes"] == 35
+
+
+def test_hold_frees_the_window_and_resume_brings_the_resident_back(live_hall):
+    a, b = issue(live_hall, 2)
+    clerk = live_hall.client("clerk-1")
+    clerk.post("/windows/1/call-next")
+    clerk.post("/windows/1/start")
+    assert clerk.post("/windows/1/hold").json()["ticket"]["state"] == "held"
+    assert clerk.post("/windows/1/call-next").json()["ticket"]["number"] == b["number"]
+    busy = clerk.post("/windows/1/resume", json={})
+    assert busy.status_code == 409
+    clerk.post("/windows/1/finish")
+    resumed = clerk.post("/windows/1/resume", json={}).json()["ticket"]
+    assert resumed["number"] == a["number"] and resumed["state"] == "serving"
+
+
+def test_transfer_to_another_window_is_called_there_first(live_hall):
+    a, b = issue(live_hall, 2)
+    c1, c3 = live_hall.client("clerk-1"), live_hall.client("clerk-3")
+    c1.post("/windows/1/call-next")
+    moved = c1.post("/windows/1/transfer", json={"to": "window", "window": 3}).json()["ticket"]
+    assert moved["target_window"] == 3 and moved["state"] == "waiting"
+    assert c1.post("/windows/1/call-next").json()["ticket"]["number"] == b["number"]
+    assert c3.post("/windows/3/call-next").json()["ticket"]["number"] == a["number"]
+
+
+def test_transfer_back_to_the_line_keeps_the_residents_place(live_hall):
+    a, b = issue(live_hall, 2)
+    c1, c2 = live_hall.client("clerk-1"), live_hall.client("clerk-2")
+    c1.post("/windows/1/call-next")
+    c1.post("/windows/1/transfer", json={"to": "line"})
+    assert c2.post("/windows/2/call-next").json()["ticket"]["number"] == a["number"]
+
+
+def test_clerk_of_window_1_cannot_act_on_window_2(live_hall):
+    issue(live_hall)
+    r = live_hall.client("clerk-1").post("/windows/2/call-next")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden_window"
+
+
+def test_paused_window_does_not_call_and_needs_a_reason(live_hall):
+    issue(live_hall)
+    clerk = live_hall.client("clerk-2")
+    assert clerk.post("/windows/2/pause", json={"reason": " "}).status_code == 400
+    assert clerk.post("/windows/2/pause", json={"reason": "复印材料"}).json()["window"]["state"] == "paused"
+    assert clerk.post("/windows/2/call-next").json()["error"]["code"] == "window_paused"
+    clerk.post("/windows/2/resume-window")
+    assert clerk.post("/windows/2/call-next").json()["ticket"] is not None
+
+
+def test_window_without_a_clerk_cannot_call(live_hall):
+    issue(live_hall)
+    clerk = live_hall.client("clerk-3")
+    clerk.post("/windows/3/sign-out", json={"reason": "请假"})
+    r = clerk.post("/windows/3/call-next")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "window_not_staffed"
+
+
+def test_b_post_takes_over_only_with_take_over_and_the_board_sees_b(live_hall):
+    clerk = live_hall.client("clerk-1")
+    plain = clerk.post("/windows/1/sign-in", json={"staff_no": "BZY004", "post": "B"})
+    assert plain.status_code == 409 and plain.json()["error"]["code"] == "window_staffed"
+    taken = clerk.post("/windows/1/sign-in", json={"staff_no": "BZY004", "post": "B", "take_over": True,
+                                                   "reason": "A岗外出培训"}).json()["window"]
+    board = live_hall.client("board").get("/windows").json()["windows"][0]
+    assert taken["staff"]["name"] == "张伟" and board["staff"]["post"] == "B"
+
+
+def test_only_window_1_is_on_duty_in_the_extended_evening_slot(live_hall):
+    from datetime import datetime
+
+    from hall_server.core.clock import CHINA
+    live_hall.clock.set(datetime(2026, 11, 26, 17, 40, tzinfo=CHINA))
+    issue(live_hall, 2)
+    off = live_hall.client("clerk-2").post("/windows/2/call-next")
+    assert off.status_code == 409 and off.json()["error"]["code"] == "window_off_duty"
+    assert live_hall.client("clerk-1").post("/windows/1/call-next").json()["ticket"]["number"] == "A001"
+
+
+def test_supervisor_closes_a_window_and_the_wait_estimate_counts_fewer_windows(live_hall):
+    kiosk, sup = live_hall.client("kiosk"), live_hall.client("supervisor")
+    for _ in range(6):
+        kiosk.post("/tickets", json={"matter_id": 1})
+    before = kiosk.post("/tickets", json={"matter_id": 1}).json()["estimated_wait_minutes"]
+    sup.post("/windows/2/close", json={"reason": "设备维修"})
+    sup.post("/windows/3/close", json={"reason": "设备维修"})
+    after = kiosk.post("/tickets", json={"matter_id": 1}).json()["estimated_wait_minutes"]
+    assert after > before
