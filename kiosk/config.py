@@ -42,8 +42,9 @@ appointment_hint = "拨打预约电话或在“皖事通”上预约"
 class KioskConfigError(ValueError):
     """A setting that cannot be used; str() is Chinese, .message(locale) other languages."""
 
-    def __init__(self, key: str, **params: Any) -> None:
-        self.key, self.params = key, params
+    def __init__(self, msg_key: str, /, **params: Any) -> None:
+        self.msg_key, self.params = msg_key, params
+        self.key = params.get("key", "")  # the setting at fault
         super().__init__(self.message("zh_CN"))
 
     def message(self, locale: str = "zh_CN") -> str:
@@ -51,7 +52,7 @@ class KioskConfigError(ValueError):
         if "expected_key" in params:
             params["expected"] = message(f"kiosk.{params.pop('expected_key')}", locale,
                                          **params.pop("expected_params", {}))
-        return message(f"kiosk.{self.key}", locale, **params)
+        return message(f"kiosk.{self.msg_key}", locale, **params)
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def load_config(path: str | Path | None = None, **flags: Any) -> KioskConfig:
         if value is None:
             continue
         _, kind, limits = by_field[field]
-        values[field] = _check(_FLAGS.get(field, field), _FLAGS.get(field, field), kind, limits, value)
+        values[field] = _check(message("kiosk.command_line"), _FLAGS.get(field, field), kind, limits, value)
     for field, flag in _FLAGS.items():
         if not values.get(field):
             raise KioskConfigError("config_missing", key=_TOML_NAMES[field], flag=flag)

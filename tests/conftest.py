@@ -89,3 +89,11 @@ def browser():
         b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
+
+
+@pytest.fixture
+def live_hall_any(database_url) -> LiveHall:
+    """Like live_hall, on each backend (SQLite and PostgreSQL)."""
+    hall = start_live_hall(database_url, "2026-11-26 10:00")
+    yield hall
+    hall.stop()

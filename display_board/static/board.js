@@ -1,0 +1,359 @@
+/* Lobby display board: initial state from /api/v1/hall and /api/v1/windows, then live
+ * events from /api/v1/events (EventSource). It survives network drops: it keeps the last
+ * state on screen, says so discreetly, reconnects by itself and catches up from the last
+ * event it saw (Last-Event-ID). Its clock is the server's clock (X-Server-Time), not the TV's.
+ * No external resources: this file, board.css and the page are all it needs. */
+(function () {
+  "use strict";
+
+  var API = "/api/v1";
+  var TYPES = ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.finished",
+    "ticket.no_show", "ticket.held", "ticket.resumed", "ticket.transferred", "ticket.cancelled",
+    "window.status", "hall.status"];
+  // Events after which a window no longer has that ticket in front of it.
+  var LEAVES_WINDOW = { "ticket.finished": 1, "ticket.no_show": 1, "ticket.held": 1,
+    "ticket.transferred": 1, "ticket.cancelled": 1 };
+
+  var params = new URLSearchParams(location.search);
+  var token = params.get("token") || "";
+  var shown = (params.get("windows") || "").split(",").map(function (s) { return parseInt(s, 10); })
+    .filter(function (n) { return !isNaN(n); });
+  var historySize = intParam("history", 8, 1, 30);
+  var highlightSeconds = intParam("highlight", 8, 1, 300);
+  var staleSeconds = intParam("stale", 60, 1, 86400);
+  var lang = params.get("lang") === "en" ? "en-US" : "zh-CN";
+  var T = JSON.parse(document.getElementById("board-messages").textContent);
+
+  var state = {
+    hall: null, tz: "Asia/Shanghai", windows: {}, calls: [], lastEventId: null,
+    ready: false, buffer: [], offsetMs: 0, connected: false
+  };
+  var es = null, reconnectTimer = null, failures = 0, flashTimer = null, offlineTimer = null;
+  var hallRefreshTimer = null;
+
+  function intParam(name, dflt, lo, hi) {
+    var v = parseInt(params.get(name), 10);
+    return isNaN(v) ? dflt : Math.max(lo, Math.min(hi, v));
+  }
+
+  function fmt(key, values) {
+    return (T[key] || key).replace(/\{(\w+)\}/g, function (m, k) {
+      return values && values[k] !== undefined && values[k] !== null ? String(values[k]) : m;
+    });
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function wanted(window) {
+    return !shown.length || window === null || window === undefined || shown.indexOf(window) >= 0;
+  }
+
+  // --- the server's clock ---------------------------------------------------------------
+  function parseIso(text) {
+    if (!text) return NaN;
+    // Python's isoformat may carry microseconds; Date.parse wants at most milliseconds.
+    return Date.parse(text.replace(/(\.\d{3})\d+/, "$1"));
+  }
+
+  function syncClock(response, sentAt) {
+    var server = parseIso(response.headers.get("X-Server-Time"));
+    if (isNaN(server)) return;
+    var now = Date.now();
+    if (now - sentAt > 2000) return;  // a slow answer says little about the time
+    state.offsetMs = server - (sentAt + now) / 2;
+  }
+
+  function serverNow() { return Date.now() + state.offsetMs; }
+
+  function renderClock() {
+    var now = new Date(serverNow());
+    try {
+      document.getElementById("clock-time").textContent = new Intl.DateTimeFormat(lang, {
+        timeZone: state.tz, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }).format(now);
+      document.getElementById("clock-date").textContent = new Intl.DateTimeFormat(lang, {
+        timeZone: state.tz, year: "numeric", month: "long", day: "numeric", weekday: "long" }).format(now);
+    } catch (e) { /* an unknown time zone must not stop the board */ }
+  }
+
+  function hhmm(iso) {
+    return new Intl.DateTimeFormat(lang, { timeZone: state.tz, hour: "2-digit", minute: "2-digit",
+      hour12: false }).format(new Date(parseIso(iso)));
+  }
+
+  // --- API ------------------------------------------------------------------------------
+  function api(path) {
+    var sentAt = Date.now();
+    return fetch(API + path, { headers: { "Authorization": "Bearer " + token }, cache: "no-store" })
+      .then(function (r) {
+        syncClock(r, sentAt);
+        return r.json().then(function (body) {
+          if (!r.ok) {
+            var err = new Error(body && body.error ? body.error.message : String(r.status));
+            err.status = r.status;
+            throw err;
+          }
+          return body;
+        });
+      });
+  }
+
+  function fatal(text) {
+    var f = document.getElementById("fatal");
+    f.textContent = text;
+    f.hidden = false;
+  }
+
+  function refreshHall() {
+    return api("/hall").then(function (hall) {
+      state.hall = hall;
+      state.tz = hall.timezone || state.tz;
+      renderHall();
+    });
+  }
+
+  function scheduleHallRefresh() {
+    // The waiting count is not in the events: re-read it, at most about once a second.
+    if (hallRefreshTimer) return;
+    hallRefreshTimer = setTimeout(function () {
+      hallRefreshTimer = null;
+      refreshHall().catch(function () { /* shown again on the next event or reconnect */ });
+    }, 1000);
+  }
+
+  function loadInitial() {
+    return Promise.all([api("/hall"), api("/windows")]).then(function (r) {
+      state.hall = r[0];
+      state.tz = r[0].timezone || state.tz;
+      r[1].windows.forEach(function (w) {
+        state.windows[w.number] = w;
+        // Windows already holding a ticket start the list of recent calls.
+        if (w.current_number) addCall({ number: w.current_number, window: w.number, recall: false, at: null }, false);
+      });
+      state.ready = true;
+      document.body.dataset.ready = "1";
+      var buffered = state.buffer;
+      state.buffer = [];
+      buffered.forEach(function (d) { apply(d, true); });
+      renderAll();
+    }).catch(function (err) {
+      if (err.status === 401 || err.status === 403) {
+        fatal(fmt("load_failed", { message: err.message }));
+        return;
+      }
+      setConnected(false);
+      setTimeout(loadInitial, 3000);
+    });
+  }
+
+  // --- events ---------------------------------------------------------------------------
+  function onEvent(ev) {
+    if (ev.lastEventId) state.lastEventId = ev.lastEventId;
+    var data;
+    try { data = JSON.parse(ev.data); } catch (e) { return; }
+    if (!state.ready) { state.buffer.push(data); return; }
+    apply(data, false);
+  }
+
+  function isFresh(at) {
+    var t = parseIso(at);
+    return !isNaN(t) && serverNow() - t <= staleSeconds * 1000;
+  }
+
+  function addCall(call, announce) {
+    // Ticket numbers are unique for the day: a recall moves the number back to the top.
+    state.calls = state.calls.filter(function (c) { return c.number !== call.number; });
+    state.calls.unshift(call);
+    state.calls.length = Math.min(state.calls.length, historySize);
+    if (announce) flash();
+  }
+
+  function apply(d, quiet) {
+    var t = d.ticket;
+    if (d.type === "window.status" && d.window_status) {
+      state.windows[d.window_status.number] = d.window_status;
+      if (!quiet) renderWindows();
+      return;
+    }
+    if (d.type === "hall.status" && d.hall_status) {
+      if (state.hall) state.hall.status = d.hall_status;
+      if (!quiet) renderHall();
+      return;
+    }
+    if (!t) return;
+    if (!quiet) scheduleHallRefresh();
+    var win = d.window !== null && d.window !== undefined ? d.window : t.window_number;
+    var w = state.windows[win];
+    if (d.type === "ticket.called" || d.type === "ticket.recalled") {
+      if (w) w.current_number = t.number;
+      if (wanted(win)) {
+        var fresh = isFresh(d.at);
+        addCall({ number: t.number, window: win, recall: d.type === "ticket.recalled", at: d.at,
+                  stale: !fresh }, fresh && !quiet);
+      }
+    } else if (d.type === "ticket.started" || d.type === "ticket.resumed") {
+      if (w) w.current_number = t.number;
+    } else if (LEAVES_WINDOW[d.type]) {
+      Object.keys(state.windows).forEach(function (n) {
+        if (state.windows[n].current_number === t.number) state.windows[n].current_number = null;
+      });
+    }
+    if (!quiet) { renderCalls(); renderWindows(); }
+  }
+
+  // --- connection -----------------------------------------------------------------------
+  function setConnected(ok) {
+    state.connected = ok;
+    document.body.dataset.connected = ok ? "1" : "0";
+    var notice = document.getElementById("connection");
+    if (ok) {
+      clearTimeout(offlineTimer);
+      offlineTimer = null;
+      notice.hidden = true;
+    } else if (!offlineTimer && notice.hidden) {
+      // A blip shorter than a second is not worth telling the hall about.
+      offlineTimer = setTimeout(function () { offlineTimer = null; if (!state.connected) notice.hidden = false; }, 1000);
+    }
+  }
+
+  function connect() {
+    var q = new URLSearchParams({ token: token, types: TYPES.join(",") });
+    // EventSource sends Last-Event-ID itself on its own reconnects; a new EventSource
+    // after a failure must be told where we stopped.
+    if (state.lastEventId !== null) q.set("last_event_id", state.lastEventId);
+    es = new EventSource(API + "/events?" + q.toString());
+    TYPES.forEach(function (t) { es.addEventListener(t, onEvent); });
+    es.onopen = function () {
+      var wasDown = failures > 0 || !state.connected;
+      failures = 0;
+      setConnected(true);
+      if (wasDown && state.ready) refreshHall().catch(function () {});
+    };
+    es.onerror = function () {
+      setConnected(false);
+      failures += 1;
+      if (es.readyState === EventSource.CLOSED) {
+        // The browser gave up (an HTTP error, e.g. a proxy's 502): start a new stream ourselves.
+        es.close();
+        var delay = Math.min(30000, 1000 * Math.pow(2, Math.min(failures, 5)));
+        clearTimeout(reconnectTimer);
+        reconnectTimer = setTimeout(function () {
+          api("/health").catch(function () {}).then(connect);
+        }, delay);
+      }
+    };
+  }
+
+  // --- rendering ------------------------------------------------------------------------
+  function flash() {
+    var now = document.getElementById("now-calling");
+    now.classList.add("flash");
+    clearTimeout(flashTimer);
+    flashTimer = setTimeout(function () { now.classList.remove("flash"); }, highlightSeconds * 1000);
+  }
+
+  function renderCalls() {
+    var now = document.getElementById("now-calling");
+    var tag = document.getElementById("recall-tag");
+    var top = state.calls[0];
+    if (top) {
+      now.textContent = fmt("call_line", { number: top.number, window: top.window });
+      now.classList.remove("idle");
+      now.classList.toggle("recall", !!top.recall);
+      now.dataset.number = top.number;
+      tag.hidden = !top.recall;
+    } else {
+      now.textContent = T.no_calls;
+      now.classList.add("idle");
+      tag.hidden = true;
+    }
+    var list = document.getElementById("recent-calls");
+    list.textContent = "";
+    state.calls.forEach(function (c) {
+      var li = el("li", (c.recall ? "recall" : "") + (c.stale ? " stale" : ""));
+      li.dataset.number = c.number;
+      li.dataset.window = c.window;
+      li.appendChild(el("span", "num", c.number));
+      li.appendChild(el("span", "win", fmt("window_label", { window: c.window })));
+      if (c.recall) li.appendChild(el("span", "tag", T.recall_tag));
+      list.appendChild(li);
+    });
+  }
+
+  function renderWindows() {
+    var list = document.getElementById("window-list");
+    list.textContent = "";
+    Object.keys(state.windows).map(Number).sort(function (a, b) { return a - b; }).forEach(function (n) {
+      if (!wanted(n)) return;
+      var w = state.windows[n];
+      var box = el("div", "window state-" + w.state);
+      box.dataset.window = n;
+      var s = w.staff;
+      var photo;
+      if (s && s.photo_url) {
+        photo = el("img", "photo");
+        photo.src = s.photo_url;
+        photo.alt = s.name;
+      } else {
+        photo = el("div", "photo", s ? s.name.charAt(0) : "—");
+      }
+      box.appendChild(photo);
+      box.appendChild(el("div", "title", w.name || fmt("window_label", { window: n })));
+      var stateText = T["state_" + w.state] || w.state;
+      if (w.state === "paused" && w.pause_reason) stateText += "（" + w.pause_reason + "）";
+      box.appendChild(el("div", "state", stateText));
+      var staffText = s ? [s.name, fmt("staff_no", { staff_no: s.staff_no }), T["post_" + s.post] || ""]
+        .filter(Boolean).join(" · ") : T.no_staff;
+      box.appendChild(el("div", "staff", staffText));
+      box.appendChild(el("div", "current", w.current_number || ""));
+      list.appendChild(box);
+    });
+  }
+
+  function periodLabel(p) {
+    var kindLabel = T["period_" + p.kind];
+    var name = p.name && p.name !== p.kind ? p.name : (kindLabel || p.kind);
+    return name;
+  }
+
+  function renderHall() {
+    var hall = state.hall;
+    if (!hall) return;
+    document.getElementById("hall-name").textContent = hall.name;
+    var st = hall.status || {};
+    var stateBox = document.getElementById("hall-state");
+    var text = T["hall_" + st.state] || "";
+    if (st.state !== "open" && st.next_open_at) text += " · " + fmt("next_open", { time: hhmm(st.next_open_at) });
+    stateBox.textContent = text;
+    stateBox.className = "hall-state " + (st.state || "");
+    document.getElementById("waiting-count").textContent =
+      st.waiting === undefined ? "--" : fmt("waiting_count", { count: st.waiting });
+    var periods = (st.today && st.today.periods) || [];
+    var parts = periods.map(function (p) {
+      var s = hhmm(p.start) + "–" + hhmm(p.end);
+      if (p.kind !== "regular") {
+        s = periodLabel(p) + " " + s + "（" + fmt("period_windows", { windows: p.windows.join("、") }) +
+          (p.appointment_only ? "，" + T.appointment_only : "") + "）";
+      }
+      return s;
+    });
+    document.getElementById("hours").textContent = parts.length ? parts.join("  ") : T.no_hours_today;
+    var notices = (hall.slip_notices || []).concat([T.ticker_privacy]);
+    document.getElementById("ticker").textContent = notices.join("　　◆　　");
+  }
+
+  function renderAll() { renderHall(); renderCalls(); renderWindows(); renderClock(); }
+
+  // --- start ----------------------------------------------------------------------------
+  if (!token) { fatal(T.missing_token); return; }
+  // Subscribe first and buffer: nothing that happens while the snapshot loads is lost.
+  connect();
+  loadInitial();
+  setInterval(renderClock, 1000);
+  // Re-read the server's time now and then: TV clocks drift and are often simply wrong.
+  setInterval(function () { api("/health").catch(function () {}); }, 60000);
+})();

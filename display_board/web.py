@@ -1,0 +1,80 @@
+"""The lobby display board page, mounted by `yichuang serve` at /board.
+
+The page is plain HTML/CSS/JS shipped inside this package (no CDN: the hall's TV may have
+no internet). Everything it shows comes from the API (/api/v1/hall, /api/v1/windows) and
+the event stream (/api/v1/events); the strings come from the one message catalog, embedded
+in the page and also served at /board/messages.json.
+
+Options in the query string, because a TV browser can only be given an address:
+    token=...          the board's device token (required; TV browsers cannot set headers)
+    layout=landscape   16:9 (default) or portrait (9:16)
+    windows=1,2        show only these windows (default: all)
+    history=8          how many recent calls to list
+    highlight=8        seconds a new call stays highlighted
+    stale=60           a call older than this (seconds) is listed but not highlighted
+    lang=en            English labels (default Chinese, whatever the TV browser prefers)
+"""
+from __future__ import annotations
+
+import json
+import tomllib
+from importlib import resources
+
+from flask import Blueprint, Response, jsonify, render_template, request
+
+from yichuang.i18n import DEFAULT_LOCALE, message, negotiate
+
+LAYOUTS = ("landscape", "portrait")
+
+
+def _board_keys() -> list[str]:
+    text = (resources.files("yichuang") / "messages" / "zh_CN" / "board.toml").read_text("utf-8")
+    return list(tomllib.loads(text))
+
+
+def board_messages(locale: str) -> dict[str, str]:
+    """Every board.* string, unformatted ({number} etc. are filled in by the page)."""
+    return {key: message(f"board.{key}", locale) for key in _board_keys()}
+
+
+def _locale() -> str:
+    # The hall speaks Chinese whatever language the TV's browser is set to: only an explicit
+    # ?lang=en switches the labels.
+    return negotiate(request.args.get("lang")) if request.args.get("lang") else DEFAULT_LOCALE
+
+
+def _bad_request(text: str) -> Response:
+    page = f"<!doctype html><meta charset=utf-8><title>{_esc(text)}</title>" \
+           f"<p style='font-size:3vw;padding:2em'>{_esc(text)}</p>"
+    return Response(page, status=400, mimetype="text/html")
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def create_blueprint() -> Blueprint:
+    bp = Blueprint("display_board", __name__, template_folder="templates", static_folder="static",
+                   static_url_path="/board/static")
+
+    @bp.get("/board")
+    def board():
+        locale = _locale()
+        if not request.args.get("token"):
+            return _bad_request(message("board.missing_token", locale))
+        layout = request.args.get("layout", "landscape")
+        if layout not in LAYOUTS:
+            return _bad_request(message("board.bad_layout", locale, layout=layout))
+        windows = request.args.get("windows", "")
+        if windows and not all(part.strip().isdigit() for part in windows.split(",")):
+            return _bad_request(message("board.bad_windows", locale, windows=windows))
+        texts = board_messages(locale)
+        return render_template("display_board/board.html", layout=layout, t=texts,
+                               lang="en" if locale == "en" else "zh-CN",
+                               messages_json=json.dumps(texts, ensure_ascii=False).replace("</", "<\\/"))
+
+    @bp.get("/board/messages.json")
+    def board_messages_json():
+        return jsonify(board_messages(_locale()))
+
+    return bp

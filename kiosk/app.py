@@ -1,0 +1,105 @@
+"""The Kivy kiosk app: a header, a banner for trouble, and the current screen.
+
+Import only after kivy_setup.prepare_environment()/apply_kiosk_config().
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.uix.boxlayout import BoxLayout
+
+from hardware.printer import printer_from_spec
+
+from .config import KioskConfig
+from .screens import Builder
+from .viewmodels.event_stream import EventStream
+from .viewmodels.hall_client import HallClient
+from .viewmodels.kiosk_model import KioskModel
+from .viewmodels.slip_printing import SlipPrinter
+from .widgets import BLUE, PAPER, RED, TextLabel
+
+log = logging.getLogger(__name__)
+
+
+def on_ui_thread(fn) -> None:
+    """Run ``fn`` on Kivy's main thread at the next frame (Clock.schedule_once is thread-safe)."""
+    Clock.schedule_once(lambda _dt: fn(), 0)
+
+
+class KioskApp(App):
+    title = "yichuang kiosk"
+
+    def __init__(self, config: KioskConfig, **kw) -> None:
+        super().__init__(**kw)
+        self.kiosk_config = config
+        self.client = HallClient(config.server_url, config.token, locale=config.locale,
+                                 connect_timeout=config.connect_timeout, read_timeout=config.read_timeout)
+        printer = SlipPrinter(printer_from_spec(config.printer), config.qr_base_url, config.locale)
+        self.vm = KioskModel(self.client, printer, kiosk_id=config.kiosk_id, locale=config.locale,
+                             idle_seconds=config.idle_seconds, appointment_hint=config.appointment_hint,
+                             post=on_ui_thread)
+        self.stream = EventStream(self.client.events_request,
+                                  lambda kind, data: on_ui_thread(lambda: self.vm.stream_event(kind, data)),
+                                  lambda state: on_ui_thread(lambda: self.vm.stream_state(state)),
+                                  connect_timeout=config.connect_timeout)
+        self._render_pending = False
+        self.content = None
+
+    # --- layout ---------------------------------------------------------------------------
+    def build(self):
+        Window.clearcolor = PAPER
+        Window.bind(on_request_close=lambda *a, **k: True)  # no closing from the keyboard/WM
+        Window.bind(on_touch_down=lambda *a: self.vm.touch())  # any touch resets the idle timer
+        u = Window.height / 100
+        root = BoxLayout(orientation="vertical")
+        header = BoxLayout(size_hint_y=None, height=u * 8)
+        self.center_label = TextLabel("", font_size=u * 3.6, color=PAPER, background=BLUE, bold=True,
+                                      halign="left", kid="center_name")
+        self.clock_label = TextLabel("", font_size=u * 3.6, color=PAPER, background=BLUE, size_hint_x=0.35,
+                                     kid="clock")
+        header.add_widget(self.center_label)
+        header.add_widget(self.clock_label)
+        self.banner = TextLabel("", font_size=u * 3.2, color=PAPER, background=RED, size_hint_y=None, height=0,
+                                kid="banner")
+        self.body = BoxLayout()
+        for w in (header, self.banner, self.body):
+            root.add_widget(w)
+        self.root_widget = root
+        self.vm.subscribe(self._schedule_render)
+        self.render()
+        return root
+
+    def _schedule_render(self) -> None:
+        # Several model changes in one frame become one rebuild.
+        if not self._render_pending:
+            self._render_pending = True
+            Clock.schedule_once(lambda _dt: self.render(), 0)
+
+    def render(self) -> None:
+        self._render_pending = False
+        u = Window.height / 100
+        self.center_label.text = (self.vm.hall or {}).get("name", "")
+        self.clock_label.text = self.vm.clock_text() if self.vm.hall else ""
+        banners = self.vm.banners()
+        self.banner.text = "\n".join(banners)
+        self.banner.height = u * 6 * len(banners)
+        self.body.clear_widgets()
+        self.content = Builder(self.vm, u).build()
+        self.body.add_widget(self.content)
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    def on_start(self) -> None:
+        self.vm.start()
+        self.stream.start()
+        Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.5)
+        Clock.schedule_interval(lambda _dt: setattr(self.clock_label, "text", self.vm.clock_text())
+                                if self.vm.hall else None, 1.0)
+        Clock.schedule_interval(lambda _dt: self.vm.poll_printer(), self.kiosk_config.status_poll_seconds)
+
+    def on_stop(self) -> None:
+        threading.Thread(target=self.stream.stop, daemon=True).start()
+        self.vm.shutdown()

@@ -1,0 +1,441 @@
+"""The kiosk's behaviour without Kivy: which screen shows what, and what a tap does.
+
+Threading: HTTP and printing run on ``worker`` (one thread, so the printer is
+never used twice at once); results come back through ``post`` (Kivy's Clock on
+the device, a direct call in tests), so all state changes happen on one thread
+and the screen never waits for the network.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import Executor, ThreadPoolExecutor
+from datetime import datetime
+from enum import Enum
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from hardware.printer import JobOutcome, PrinterState, PrinterStatus, PrintResult
+from yichuang.i18n import message
+
+from . import hall_client as hc
+from .event_stream import OFFLINE, ONLINE, UNAUTHORIZED
+from .keypad import CODE, Keypad
+from .slip_printing import TROUBLE, SlipPrinter
+
+log = logging.getLogger(__name__)
+
+HIGH_FREQUENCY = "高频"
+
+
+class Screen(str, Enum):
+    LOADING = "loading"
+    HOME = "home"
+    GROUPS = "groups"
+    MATTERS = "matters"
+    PRIORITY = "priority"
+    CHECKIN = "checkin"
+    PROGRESS = "progress"
+    WORKING = "working"
+    TICKET = "ticket"
+    CONSENT = "consent"
+    CLOSED = "closed"
+    REFUSED = "refused"
+    UNCERTAIN = "uncertain"
+    ADMIN = "admin"
+
+
+# Where "back" goes: every screen has a way back.
+PARENT = {Screen.MATTERS: Screen.GROUPS}
+
+
+class PrintState(str, Enum):
+    PRINTING = "printing"
+    PRINTED = "printed"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+    NO_PRINTER = "no_printer"
+
+
+class KioskModel:
+    def __init__(self, client: hc.HallClient, printer: SlipPrinter | None, *, kiosk_id: str = "kiosk-1",
+                 locale: str = "zh_CN", idle_seconds: float = 30.0, appointment_hint: str = "",
+                 clock: Callable[[], float] = time.monotonic, post: Callable[[Callable[[], None]], None] | None = None,
+                 worker: Executor | None = None, reporter: Executor | None = None) -> None:
+        self.client, self.printer = client, printer
+        self.kiosk_id, self.locale, self.idle_seconds = kiosk_id, locale, idle_seconds
+        self.appointment_hint = appointment_hint
+        self.clock = clock
+        self.post = post or (lambda fn: fn())
+        self.worker = worker or ThreadPoolExecutor(1, thread_name_prefix="kiosk-worker")
+        self.reporter = reporter or ThreadPoolExecutor(1, thread_name_prefix="kiosk-report")
+        self._listeners: list[Callable[[], None]] = []
+        # what the screens show
+        self.screen = Screen.LOADING
+        self.online: bool | None = None
+        self.admin_error: str | None = None
+        self.hall: dict | None = None
+        self.matters: list[dict] = []
+        self.group: str | None = None
+        self.waiting: int | None = None
+        self.keypad = Keypad()
+        self.keypad_error = ""
+        self.ticket: dict | None = None
+        self.print_state: PrintState | None = None
+        self.print_message = ""
+        self.printer_status: PrinterStatus | None = None
+        self.notice_title = ""
+        self.notice_text = ""
+        self.consent_minutes: int | None = None
+        self.next_open_at: str | None = None
+        # bookkeeping
+        self.busy = False
+        self.issued_count = 0
+        self.tap_at: float | None = None  # clock() of the tap that started the current issue
+        self.last_printed_at: float | None = None
+        self._pending: dict[str, Any] | None = None
+        self._last_touch = clock()
+        self._reported_printer: str | None = None
+
+    # --- observers ---------------------------------------------------------------------
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    def _go(self, screen: Screen) -> None:
+        self.screen = screen
+        self._changed()
+
+    def _background(self, job: Callable[[], None], executor: Executor | None = None) -> None:
+        def guarded() -> None:
+            try:
+                job()
+            except Exception:  # noqa: BLE001 - a bug in one job must not kill the worker thread
+                log.exception("kiosk background job failed")
+        (executor or self.worker).submit(guarded)
+
+    # --- start-up and the server's state ----------------------------------------------------
+    def start(self) -> None:
+        self.refresh()
+        if self.printer is not None:
+            self._background(lambda: self._printer_checked(self.printer.status()))
+
+    def refresh(self) -> None:
+        def job() -> None:
+            try:
+                hall, matters = self.client.hall(), self.client.matters()
+            except hc.ApiError as exc:
+                self.post(lambda: self._load_failed(exc))
+                return
+            self.post(lambda: self._loaded(hall, matters))
+        self._background(job)
+
+    def _loaded(self, hall: dict, matters: list[dict]) -> None:
+        self.hall, self.matters = hall, matters
+        self.waiting = hall.get("status", {}).get("waiting")
+        self.online, self.admin_error = True, None
+        if self.screen in (Screen.LOADING, Screen.ADMIN):
+            self.screen = Screen.HOME
+        self._changed()
+
+    def _load_failed(self, exc: hc.ApiError) -> None:
+        if exc.kind in (hc.UNAUTHORIZED, hc.FORBIDDEN):
+            self._admin(exc)
+        else:
+            self.online = False
+            self._changed()
+
+    def _admin(self, exc: hc.ApiError) -> None:
+        key = "admin_bad_token" if exc.kind == hc.UNAUTHORIZED else "admin_forbidden"
+        self.admin_error = message(f"kiosk.{key}", self.locale, code=exc.code or exc.status)
+        self._go(Screen.ADMIN)
+
+    def stream_state(self, state: str) -> None:
+        """From the event stream (UI thread): online, offline or unauthorized."""
+        if state == ONLINE:
+            was = self.online
+            self.online = True
+            self.refresh()  # the hall may have changed while we were away
+            if was is not True:
+                self._changed()
+        elif state == OFFLINE:
+            self.online = False
+            self._changed()
+        elif state == UNAUTHORIZED:
+            self._admin(hc.ApiError(hc.UNAUTHORIZED, 401, "invalid_token"))
+
+    def stream_event(self, kind: str, data: dict) -> None:
+        if self.hall is None:
+            return
+        if kind == "hall.status" and data.get("hall_status"):
+            self.hall["status"] = data["hall_status"]
+            self.waiting = data["hall_status"].get("waiting", self.waiting)
+        elif kind == "ticket.issued" and isinstance(data.get("waiting"), int):
+            self.waiting = max(self.waiting or 0, data["waiting"])
+        elif kind.startswith("ticket."):
+            self.waiting = max((self.waiting or 0) - 1, 0) if kind == "ticket.called" else self.waiting
+        self._changed()
+
+    @property
+    def hall_state(self) -> str:
+        return (self.hall or {}).get("status", {}).get("state", "open")
+
+    # --- idle and touches --------------------------------------------------------------------
+    def touch(self) -> None:
+        self._last_touch = self.clock()
+
+    def tick(self) -> None:
+        """Called about once a second: back to the start screen after idle_seconds without a touch."""
+        if self.screen in (Screen.HOME, Screen.LOADING, Screen.ADMIN, Screen.WORKING) or self.busy:
+            return
+        if self.clock() - self._last_touch >= self.idle_seconds:
+            self.home()
+
+    # --- navigation ---------------------------------------------------------------------------
+    def home(self) -> None:
+        self.group, self._pending, self.keypad_error = None, None, ""
+        self.keypad = Keypad()
+        self._go(Screen.ADMIN if self.admin_error else Screen.HOME if self.hall else Screen.LOADING)
+
+    def back(self) -> None:
+        parent = PARENT.get(self.screen)
+        if parent is None:
+            self.home()
+        else:
+            self._go(parent)
+
+    def open_take_number(self) -> None:
+        if self.hall_state != "open":
+            self._show_closed(self.hall_state, None, (self.hall or {}).get("status", {}).get("next_open_at"))
+            return
+        self._go(Screen.GROUPS)
+
+    def open_priority(self) -> None:
+        if self.hall_state != "open":
+            self._show_closed(self.hall_state, None, (self.hall or {}).get("status", {}).get("next_open_at"))
+            return
+        self._go(Screen.PRIORITY)
+
+    def open_checkin(self) -> None:
+        self.keypad, self.keypad_error = Keypad(), ""
+        self._go(Screen.CHECKIN)
+
+    def open_progress(self) -> None:
+        self._go(Screen.PROGRESS)
+
+    def groups(self) -> list[tuple[str, str]]:
+        """(domain, department) in catalog order; a group's button says the department's name."""
+        seen: dict[str, str] = {}
+        for m in self.matters:
+            seen.setdefault(m["domain"], m["department"])
+        return list(seen.items())
+
+    def choose_group(self, domain: str) -> None:
+        self.group = domain
+        self._go(Screen.MATTERS)
+
+    def group_matters(self) -> list[dict]:
+        items = [m for m in self.matters if m["domain"] == self.group]
+        return sorted(items, key=lambda m: m.get("class") != HIGH_FREQUENCY)  # stable: catalog order within
+
+    def priority_groups(self) -> list[dict]:
+        return list((self.hall or {}).get("priority_groups", []))
+
+    # --- keypad ---------------------------------------------------------------------------
+    def keypad_mode(self, mode: str) -> None:
+        self.keypad.set_mode(mode)
+        self.keypad_error = ""
+        self._changed()
+
+    def keypad_press(self, key: str) -> None:
+        self.keypad.press(key)
+        self.keypad_error = ""
+        self._changed()
+
+    def check_in(self) -> bool:
+        if not self.keypad.complete:
+            self.keypad_error = message("kiosk.checkin_too_short_" + ("code" if self.keypad.mode == CODE else "id"),
+                                        self.locale)
+            self._changed()
+            return False
+        field = "appointment_code" if self.keypad.mode == CODE else "id_number"
+        return self._issue({field: self.keypad.value})
+
+    # --- issuing ----------------------------------------------------------------------------
+    def take_number(self, matter_id: int | None = None) -> bool:
+        return self._issue({"matter_id": matter_id})
+
+    def take_priority(self, group: str) -> bool:
+        return self._issue({"priority_group": group})
+
+    def accept_late(self) -> bool:
+        if self._pending is None:
+            return False
+        return self._issue({**self._pending, "accept_late_risk": True})
+
+    def _issue(self, body: dict[str, Any]) -> bool:
+        """Start issuing; False when one is already under way (a double tap never makes two tickets)."""
+        if self.busy:
+            return False
+        self.busy = True
+        self.tap_at = self.clock()
+        self._pending = body
+        self.ticket, self.print_state, self.print_message = None, None, ""
+        self._go(Screen.WORKING)
+        hall = self.hall or {}
+
+        def job() -> None:
+            try:
+                ticket = self.client.issue(**body)
+            except hc.ApiError as exc:
+                self.post(lambda: self._issue_failed(exc, body))
+                return
+            self.post(lambda: self._issued(ticket))
+            if self.printer is None:
+                return
+            # The ticket is committed; print once, never retry (see hardware.printer.print_job).
+            result = self.printer.print_ticket(ticket, hall)
+            self.post(lambda: self._printed(result))
+            self._printer_checked(result.status)
+        self._background(job)
+        return True
+
+    def _issued(self, ticket: dict) -> None:
+        self.busy = False
+        self.issued_count += 1
+        self.ticket = ticket
+        self.online = True
+        if ticket.get("waiting_ahead") is not None:
+            self.waiting = max(self.waiting or 0, ticket["waiting_ahead"] + 1)
+        self.print_state = PrintState.PRINTING if self.printer else PrintState.NO_PRINTER
+        self.touch()  # the idle timer starts when the number is on screen
+        self._go(Screen.TICKET)
+
+    def _printed(self, result: PrintResult) -> None:
+        self.last_printed_at = self.clock()
+        number = (self.ticket or {}).get("number", "")
+        if result.outcome is JobOutcome.PRINTED:
+            self.print_state, self.print_message = PrintState.PRINTED, message("kiosk.ticket_printed", self.locale)
+        elif result.outcome is JobOutcome.UNCERTAIN:
+            self.print_state = PrintState.UNCERTAIN
+            self.print_message = message("kiosk.ticket_print_uncertain", self.locale, number=number)
+        else:
+            reason = result.status.message(self.locale) if result.outcome is JobOutcome.REFUSED else (result.error or "")
+            self.print_state = PrintState.FAILED
+            self.print_message = message("kiosk.ticket_print_failed", self.locale, reason=reason, number=number)
+        self._changed()
+
+    def _issue_failed(self, exc: hc.ApiError, body: dict[str, Any]) -> None:
+        self.busy = False
+        self.touch()
+        details = exc.details
+        if exc.kind in (hc.UNAUTHORIZED, hc.FORBIDDEN):
+            self._admin(exc)
+        elif exc.kind == hc.CONFLICT and exc.code in ("hall_closed", "appointment_only"):
+            self._show_closed("closed" if exc.code == "hall_closed" else "appointment_only", exc.text,
+                              details.get("next_open_at"))
+        elif exc.kind == hc.CONFLICT and exc.code == "closing_soon":
+            self.consent_minutes = details.get("estimated_wait_minutes")
+            self.next_open_at = details.get("next_open_at")
+            if details.get("consent_possible"):
+                self._pending = body
+                self._go(Screen.CONSENT)
+            else:
+                nxt = message("kiosk.consent_next_open", self.locale, when=self._when(self.next_open_at)) \
+                    if self.next_open_at else ""
+                self._notice(message("kiosk.refused_title", self.locale),
+                             message("kiosk.closing_refused", self.locale, next=nxt))
+        elif exc.kind in (hc.NOT_FOUND, hc.INVALID, hc.CONFLICT) and self.screen_before_issue_was_checkin(body):
+            self.keypad_error = exc.text
+            self._go(Screen.CHECKIN)
+        elif exc.kind == hc.UNCERTAIN:
+            # Never re-POST blindly: the ticket may exist already.
+            self._notice(message("kiosk.uncertain_title", self.locale), message("kiosk.uncertain_text", self.locale),
+                         Screen.UNCERTAIN)
+        elif exc.kind == hc.UNREACHABLE:
+            self.online = False
+            self._notice(message("kiosk.refused_title", self.locale), message("kiosk.not_sent_text", self.locale))
+        elif exc.kind == hc.SERVER:
+            self._notice(message("kiosk.refused_title", self.locale),
+                         message("kiosk.server_error", self.locale, message=exc.text))
+        else:
+            self._notice(message("kiosk.refused_title", self.locale), exc.text)
+
+    @staticmethod
+    def screen_before_issue_was_checkin(body: dict[str, Any]) -> bool:
+        return bool(body.get("appointment_code") or body.get("id_number"))
+
+    def _notice(self, title: str, text: str, screen: Screen = Screen.REFUSED) -> None:
+        self.notice_title, self.notice_text = title, text
+        self._go(screen)
+
+    def _show_closed(self, state: str, text: str | None, next_open_at: str | None) -> None:
+        self.next_open_at = next_open_at
+        title = message("kiosk.appointment_only_title" if state == "appointment_only" else "kiosk.closed_title",
+                        self.locale)
+        lines = [text] if text else []
+        lines.append(message("kiosk.closed_next_open", self.locale, when=self._when(next_open_at))
+                     if next_open_at else message("kiosk.closed_no_next", self.locale))
+        if self.appointment_hint:
+            lines.append(message("kiosk.closed_appointment", self.locale, hint=self.appointment_hint))
+        self._notice(title, "\n".join(lines), Screen.CLOSED)
+
+    def _when(self, iso: str | None) -> str:
+        if not iso:
+            return "—"
+        tz = ZoneInfo((self.hall or {}).get("timezone") or "Asia/Shanghai")
+        when = datetime.fromisoformat(iso).astimezone(tz)
+        today = self.client.server_now().astimezone(tz).date()
+        days = (when.date() - today).days
+        prefix = {0: "今天", 1: "明天", 2: "后天"}.get(days) if self.locale == "zh_CN" else None
+        return f"{prefix} {when:%H:%M}" if prefix else f"{when:%Y-%m-%d %H:%M}"
+
+    # --- printer ---------------------------------------------------------------------------
+    def poll_printer(self) -> None:
+        """A periodic check while idle, so paper-out shows before the next resident taps."""
+        if self.printer is not None and not self.busy:
+            self._background(lambda: self._printer_checked(self.printer.status()))
+
+    def _printer_checked(self, status: PrinterStatus) -> None:
+        """Worker thread: show the state, and tell the hall server when it changes."""
+        self.post(lambda: self._set_printer_status(status))
+        if status.state.value != self._reported_printer:
+            self._reported_printer = status.state.value
+
+            def report() -> None:
+                try:
+                    self.client.report_device(f"{self.kiosk_id}/printer", "printer", status.state.value,
+                                              status.detail)
+                except hc.ApiError as exc:
+                    log.warning("could not report printer state: %s", exc)
+                    self._reported_printer = None  # try again with the next check
+            self._background(report, self.reporter)
+
+    def _set_printer_status(self, status: PrinterStatus) -> None:
+        self.printer_status = status
+        self._changed()
+
+    # --- what the banner says ---------------------------------------------------------------
+    def banners(self) -> list[str]:
+        out = []
+        if self.online is False:
+            out.append(message("kiosk.offline_banner", self.locale))
+        st = self.printer_status
+        if st is not None and st.state in TROUBLE:
+            if st.state is PrinterState.PAPER_OUT:
+                out.append(message("kiosk.printer_paper_out_banner", self.locale))
+            else:
+                out.append(message("kiosk.printer_banner", self.locale, status=st.message(self.locale)))
+        return out
+
+    def clock_text(self) -> str:
+        tz = ZoneInfo((self.hall or {}).get("timezone") or "Asia/Shanghai")
+        now = self.client.server_now().astimezone(tz)
+        return message("kiosk.home_clock", self.locale, date=now.strftime("%Y-%m-%d"), time=now.strftime("%H:%M"))
+
+    def shutdown(self) -> None:
+        self.worker.shutdown(wait=False, cancel_futures=True)
+        self.reporter.shutdown(wait=False, cancel_futures=True)

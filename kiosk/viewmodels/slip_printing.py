@@ -1,0 +1,78 @@
+"""From a committed ticket to a printed slip, and what the printer's state means for the kiosk.
+
+The ticket exists on the server before anything is sent to the printer, and a
+slip is sent at most once (hardware.printer.print_job never retries): a failed
+print leaves one ticket, shown on screen, never a second one.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from hardware.printer import PrinterState, PrinterStatus, PrinterTransport, PrintResult, QueueSlip, encode, \
+    print_job, slip_blocks
+from yichuang.i18n import message
+
+# States worth telling the resident and the hall server about.
+TROUBLE = {PrinterState.PAPER_NEAR_END, PrinterState.PAPER_OUT, PrinterState.COVER_OPEN, PrinterState.OFFLINE,
+           PrinterState.ERROR}
+
+
+def qr_url(base_url: str, ticket: dict) -> str:
+    return f"{base_url.rstrip('/')}/t/{ticket['id']}?key={ticket.get('public_key', '')}"
+
+
+def build_slip(ticket: dict, hall: dict, qr_base_url: str, locale: str = "zh_CN") -> QueueSlip:
+    """The slip's content; times are the server's (issued_at), never the kiosk's own clock."""
+    tz = hall.get("timezone") or "Asia/Shanghai"
+    groups = {g["code"]: g["name"] for g in hall.get("priority_groups", [])}
+    appointment_label = None
+    if ticket.get("channel") == "appointment" and ticket.get("due_at"):
+        due = datetime.fromisoformat(ticket["due_at"]).astimezone(ZoneInfo(tz))
+        appointment_label = message("kiosk.appointment_label", locale, time=due.strftime("%H:%M"))
+    priority_label = None
+    if ticket.get("priority_group"):
+        priority_label = f"{message('kiosk.priority_label', locale)}·{groups.get(ticket['priority_group'], '')}"\
+            .rstrip("·")
+    windows = hall.get("windows") or []
+    return QueueSlip(
+        center_name=hall.get("name", ""),
+        matter_name=ticket.get("matter_name") or message("kiosk.matters_general_name", locale),
+        number=ticket["number"],
+        waiting_ahead=int(ticket.get("waiting_ahead") or 0),
+        estimated_wait_minutes=ticket.get("estimated_wait_minutes"),
+        issued_at=datetime.fromisoformat(ticket["issued_at"]),
+        qr_url=qr_url(qr_base_url, ticket),
+        notices=list(hall.get("slip_notices") or []) or _default_notices(locale),
+        priority_label=priority_label,
+        appointment_label=appointment_label,
+        window_hint="、".join(str(w["number"]) for w in windows) + "号窗口" if windows and locale == "zh_CN" else None,
+        timezone=tz,
+    )
+
+
+def _default_notices(locale: str) -> list[str]:
+    from hardware.printer import default_notices
+    return default_notices(locale)
+
+
+class SlipPrinter:
+    """Owns the printer transport; call only from the kiosk's single worker thread."""
+
+    def __init__(self, transport: PrinterTransport, qr_base_url: str, locale: str = "zh_CN") -> None:
+        self.transport, self.qr_base_url, self.locale = transport, qr_base_url, locale
+        self.last_bytes = 0
+
+    def render(self, ticket: dict, hall: dict) -> bytes:
+        return encode(slip_blocks(build_slip(ticket, hall, self.qr_base_url, self.locale), self.locale))
+
+    def print_ticket(self, ticket: dict, hall: dict) -> PrintResult:
+        data = self.render(ticket, hall)
+        self.last_bytes = len(data)
+        return print_job(self.transport, data)
+
+    def status(self) -> PrinterStatus:
+        return self.transport.query_status()
+
+    def close(self) -> None:
+        self.transport.close()

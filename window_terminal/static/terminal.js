@@ -1,0 +1,311 @@
+// The clerk's window terminal: log in, take the A/B post, serve the line. All state lives on
+// the server: a reload just asks for the desk again, and a double click meets a busy button.
+"use strict";
+(() => {
+  const {t, api, el, hhmm} = YC;
+  const N = Number(document.body.dataset.window);
+  const KEY = "yc.window." + N;
+  let token = localStorage.getItem(KEY + ".token");
+  let me = null, desk = null, busy = false, es = null, refreshTimer = null;
+  const $ = (id) => document.getElementById(id);
+
+  function show(section) {
+    for (const id of ["login", "signin", "desk"]) $(id).hidden = id !== section;
+    $("sign-out").hidden = section !== "desk";
+  }
+
+  function toast(text, ok) {
+    const box = $("toast");
+    box.textContent = text; box.className = ok ? "ok" : ""; box.hidden = !text;
+    clearTimeout(toast.timer);
+    if (text) toast.timer = setTimeout(() => { box.hidden = true; }, ok ? 3000 : 8000);
+  }
+
+  function forget() {
+    token = null; me = null;
+    localStorage.removeItem(KEY + ".token");
+    if (es) { es.close(); es = null; }
+    show("login");
+    $("staff-no").focus();
+  }
+
+  async function call(method, path, body) {
+    try {
+      return await api(method, path, token, body);
+    } catch (e) {
+      if (e.status === 401) forget();
+      throw e;
+    }
+  }
+
+  // --- log-in and AB post ---------------------------------------------------------------
+  $("login-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (busy) return;
+    busy = true; $("login-submit").disabled = true;
+    try {
+      const r = await api("POST", "/auth/login", null, {staff_no: $("staff-no").value.trim(),
+        password: $("password").value, window: N});
+      token = r.token; me = r;
+      localStorage.setItem(KEY + ".token", token);
+      $("password").value = "";
+      toast("");
+      await enter();
+    } catch (e) {
+      toast(e.message);
+      $("password").select();
+    } finally {
+      busy = false; $("login-submit").disabled = false;
+    }
+  });
+
+  async function enter() {
+    if (!me) me = await call("GET", "/auth/me");
+    await refresh();
+    if (!es) {
+      es = YC.live(token, {}, onEvent, (up) => {
+        $("live").className = "live" + (up ? "" : " off");
+        $("live").textContent = up ? t("terminal.live_on") : t("terminal.live_off");
+        if (up) scheduleRefresh();
+      });
+    }
+  }
+
+  function onDuty() {
+    const staff = desk && desk.window.staff;
+    return staff && me && me.staff && staff.staff_no === me.staff.staff_no;
+  }
+
+  function renderSignin() {
+    const staff = desk.window.staff;
+    $("signin-current").textContent = staff ? t("terminal.signin_current", {name: staff.name, staff_no: staff.staff_no, post: staff.post})
+      : t("terminal.signin_empty");
+    $("takeover-box").hidden = !staff;
+    $("signin-submit").textContent = staff ? t("terminal.take_over") : t("terminal.sign_in");
+    if (staff) {
+      const other = staff.post === "A" ? "B" : "A";
+      document.querySelector(`input[name=post][value=${other}]`).checked = true;
+    }
+  }
+
+  $("signin-submit").addEventListener("click", async () => {
+    if (busy) return;
+    busy = true; $("signin-submit").disabled = true;
+    const staff = desk.window.staff;
+    const post = document.querySelector("input[name=post]:checked").value;
+    const body = {post};
+    if (staff) { body.take_over = true; body.reason = $("takeover-reason").value.trim() || t("terminal.takeover_default"); }
+    try {
+      await call("POST", `/windows/${N}/sign-in`, body);
+      toast(t("terminal.signed_in", {post}), true);
+      await refresh();
+    } catch (e) { toast(e.message); } finally { busy = false; $("signin-submit").disabled = false; }
+  });
+
+  $("signin-logout").addEventListener("click", async () => {
+    try { await call("POST", "/auth/logout"); } catch (e) { /* the token is dropped anyway */ }
+    forget();
+  });
+
+  $("sign-out").addEventListener("click", () => {
+    ask(t("terminal.sign_out"), [
+      el("label", {}, t("terminal.sign_out_reason"),
+        el("select", {name: "reason"}, ["terminal.reason_end_of_day", "terminal.reason_leave", "terminal.reason_out"]
+          .map((k) => el("option", {value: t(k)}, t(k))))),
+    ], async (form) => {
+      await call("POST", `/windows/${N}/sign-out`, {reason: form.reason.value});
+      try { await call("POST", "/auth/logout"); } catch (e) { /* already gone */ }
+      forget();
+      toast(t("terminal.signed_out"), true);
+    });
+  });
+
+  // --- the desk ---------------------------------------------------------------------------
+  function scheduleRefresh() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => refresh().catch(() => {}), 60);
+  }
+
+  async function refresh() {
+    desk = await call("GET", `/windows/${N}/desk`);
+    $("title").textContent = desk.window.name || t("terminal.window_title", {n: N});
+    const staff = desk.window.staff;
+    $("duty").textContent = staff ? t("terminal.on_duty", {name: staff.name, staff_no: staff.staff_no, post: staff.post})
+      : t("terminal.nobody_on_duty");
+    if (!onDuty()) { renderSignin(); show("signin"); return; }
+    show("desk");
+    renderCurrent();
+    renderActions();
+    renderLine();
+  }
+
+  function minutesBetween(a, b) { return Math.max(0, Math.round((new Date(b) - new Date(a)) / 60000)); }
+
+  function channelBadge(tk) {
+    if (tk.channel === "priority") return el("span", {class: "badge priority"}, t("terminal.priority"));
+    if (tk.channel === "appointment") return el("span", {class: "badge appointment"}, t("terminal.appointment") + (tk.due_at ? " " + hhmm(tk.due_at) : ""));
+    return null;
+  }
+
+  function renderCurrent() {
+    const box = $("current");
+    box.replaceChildren();
+    if (desk.window.status === "paused") box.append(el("div", {class: "paused-banner", id: "paused"}, t("terminal.paused_banner", {reason: desk.window.pause_reason || ""})));
+    if (desk.window.status === "closed") box.append(el("div", {class: "paused-banner"}, t("terminal.closed_banner")));
+    const tk = desk.current;
+    if (!tk) {
+      box.append(el("div", {class: "idle", id: "no-current"}, t("terminal.no_current")));
+    } else {
+      const state = tk.state === "serving" ? t("terminal.state_serving") : t("terminal.state_called", {count: tk.call_count});
+      box.append(
+        el("div", {class: "ticket-number", id: "current-number"}, tk.number),
+        el("span", {class: "ticket-state " + tk.state, id: "current-state"}, state),
+        el("dl", {class: "facts"},
+          el("dt", {}, t("terminal.matter")), el("dd", {}, tk.matter_name || t("terminal.general_matter"), channelBadge(tk)),
+          el("dt", {}, t("terminal.issued")), el("dd", {}, hhmm(tk.issued_at)),
+          el("dt", {}, t("terminal.waited")), el("dd", {}, t("terminal.minutes", {n: minutesBetween(tk.issued_at, tk.called_at || desk.server_time)})),
+          tk.started_at ? el("dt", {}, t("terminal.serving_for")) : null,
+          tk.started_at ? el("dd", {}, t("terminal.minutes", {n: minutesBetween(tk.started_at, desk.server_time)})) : null));
+    }
+    const held = $("held");
+    held.replaceChildren();
+    if (desk.held.length) {
+      held.append(el("div", {class: "held-list"}, t("terminal.held_here"),
+        desk.held.map((h) => el("button", {onclick: () => act("resume", {ticket_id: h.id})}, t("terminal.resume_number", {number: h.number})))));
+    }
+  }
+
+  // name, label key, css class, shortcut key, enabled(desk)
+  const ACTIONS = [
+    ["call-next", "terminal.call", "call", "N", (d) => !d.current && d.window.status === "open"],
+    ["recall", "terminal.recall", "", "R", (d) => d.current && d.current.state === "called"],
+    ["start", "terminal.start", "", "S", (d) => d.current && d.current.state === "called"],
+    ["no-show", "terminal.no_show", "warn", "X", (d) => d.current && d.current.state === "called" && d.current.call_count >= d.no_show_after_calls],
+    ["hold", "terminal.hold", "neutral", "H", (d) => d.current && d.current.state === "serving"],
+    ["resume", "terminal.resume", "neutral", "U", (d) => !d.current && d.held.length > 0],
+    ["transfer", "terminal.transfer", "neutral", "T", (d) => !!d.current],
+    ["finish", "terminal.finish", "finish", "F", (d) => !!d.current],
+    ["pause", "terminal.pause", "stop", "P", (d) => d.window.status === "open" && !d.current],
+    ["resume-window", "terminal.resume_window", "stop", "P", (d) => d.window.status === "paused"],
+  ];
+
+  function renderActions() {
+    const box = $("actions");
+    box.replaceChildren();
+    for (const [name, label, cls, key, enabled] of ACTIONS) {
+      if (name === "pause" && desk.window.status === "paused") continue;
+      if (name === "resume-window" && desk.window.status !== "paused") continue;
+      box.append(el("button", {id: "act-" + name, class: cls, disabled: busy || !enabled(desk), "data-key": key,
+        onclick: () => trigger(name)}, t(label), el("kbd", {}, key)));
+    }
+  }
+
+  function renderLine() {
+    const line = desk.line, load = desk.load;
+    $("h-line").textContent = t("terminal.line_title", {n: line.count});
+    const loadBox = $("load");
+    loadBox.className = load.over ? "over" : "";
+    loadBox.textContent = load.closes_at ? t(load.over ? "terminal.load_over" : "terminal.load",
+      {work: load.work_minutes, per: load.minutes_per_window ?? "—", left: load.minutes_to_close, close: hhmm(load.closes_at)})
+      : t("terminal.load_closed");
+    $("line").replaceChildren(...line.waiting.map((tk) => el("li", {},
+      el("span", {class: "n"}, tk.number), tk.matter_name || t("terminal.general_matter"), channelBadge(tk),
+      tk.target_window ? el("span", {class: "badge"}, t("terminal.for_window", {n: tk.target_window})) : null,
+      el("span", {class: "w"}, t("terminal.waiting_since", {time: hhmm(tk.issued_at), n: minutesBetween(tk.issued_at, desk.server_time)})))));
+  }
+
+  function trigger(name) {
+    if (busy) return;
+    const btn = $("act-" + name);
+    if (!btn || btn.disabled) return;
+    if (name === "transfer") return transferDialog();
+    if (name === "pause") return pauseDialog();
+    act(name);
+  }
+
+  async function act(name, body) {
+    if (busy) return;
+    busy = true;
+    document.querySelectorAll(".actions button").forEach((b) => { b.disabled = true; });
+    try {
+      const r = await call("POST", `/windows/${N}/${name}`, body);
+      if (name === "call-next" && !r.ticket) toast(t("terminal.line_empty"), true);
+    } catch (e) {
+      toast(e.message);
+    } finally {
+      busy = false;
+      await refresh().catch(() => {});
+    }
+  }
+
+  // --- dialogs ------------------------------------------------------------------------------
+  function ask(title, fields, onOk) {
+    const dialog = $("dialog"), form = $("dialog-form");
+    form.replaceChildren(el("h3", {}, title), ...fields,
+      el("div", {class: "row"},
+        el("button", {value: "cancel", type: "button", onclick: () => dialog.close()}, t("terminal.cancel")),
+        el("button", {class: "ok", value: "ok", id: "dialog-ok", type: "submit"}, t("terminal.ok"))));
+    form.onsubmit = async (ev) => {
+      ev.preventDefault();
+      if (busy) return;
+      busy = true;
+      try { await onOk(form); dialog.close(); } catch (e) { toast(e.message); } finally { busy = false; refresh().catch(() => {}); }
+    };
+    dialog.showModal();
+  }
+
+  async function transferDialog() {
+    const matters = (await call("GET", "/matters")).matters;
+    const windows = desk.windows.filter((w) => w !== N);
+    ask(t("terminal.transfer_title", {number: desk.current.number}), [
+      el("label", {}, t("terminal.transfer_to"), el("select", {name: "to", id: "transfer-to"},
+        el("option", {value: "line"}, t("terminal.to_line")),
+        windows.map((w) => el("option", {value: "window:" + w}, t("terminal.to_window", {n: w}))),
+        matters.map((m) => el("option", {value: "matter:" + m.id}, t("terminal.to_matter", {name: m.name}))))),
+    ], async (form) => {
+      const [to, arg] = form.to.value.split(":");
+      const body = {to};
+      if (to === "window") body.window = Number(arg);
+      if (to === "matter") body.matter_id = Number(arg);
+      await call("POST", `/windows/${N}/transfer`, body);
+      toast(t("terminal.transferred"), true);
+    });
+  }
+
+  function pauseDialog() {
+    const presets = ["terminal.pause_break", "terminal.pause_meeting", "terminal.pause_system", "terminal.pause_consult"];
+    const input = el("input", {name: "reason", id: "pause-reason", required: true, maxlength: 200});
+    ask(t("terminal.pause_title"), [
+      el("div", {class: "chips"}, presets.map((k) => el("button", {type: "button", onclick: () => { input.value = t(k); }}, t(k)))),
+      el("label", {}, t("terminal.pause_reason"), input),
+    ], async (form) => { await call("POST", `/windows/${N}/pause`, {reason: form.reason.value}); });
+    setTimeout(() => input.focus(), 0);
+  }
+
+  // --- live updates and shortcuts ---------------------------------------------------------------
+  function onEvent(type, data) {
+    // Any change in the hall may change the line or this window: refetch once, debounced.
+    scheduleRefresh();
+  }
+
+  document.addEventListener("keydown", (ev) => {
+    if ($("desk").hidden || $("dialog").open || ev.ctrlKey || ev.altKey || ev.metaKey) return;
+    if (["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName)) return;
+    const key = ev.key.toUpperCase();
+    const match = ACTIONS.find(([name, , , k]) => k === key && $("act-" + name));
+    if (match) { ev.preventDefault(); trigger(match[0]); }
+  });
+
+  // --- start ------------------------------------------------------------------------------
+  YC.loadMessages().then(async () => {
+    document.title = t("terminal.window_title", {n: N});
+    $("title").textContent = t("terminal.window_title", {n: N});
+    for (const [id, key] of [["login-title", "terminal.login_title"], ["l-staff", "terminal.staff_no"],
+      ["l-password", "terminal.password"], ["login-submit", "terminal.login"], ["signin-title", "terminal.signin_title"],
+      ["l-post-a", "terminal.post_a"], ["l-post-b", "terminal.post_b"], ["l-reason", "terminal.takeover_reason"],
+      ["signin-logout", "terminal.logout"], ["sign-out", "terminal.sign_out"], ["h-current", "terminal.current_title"],
+      ["live", "terminal.live_off"]]) $(id).textContent = t(key);
+    if (!token) { show("login"); $("staff-no").focus(); return; }
+    try { await enter(); } catch (e) { if (e.status !== 401) toast(e.message); }
+  });
+})();
