@@ -216,8 +216,11 @@ def rate_by_link(token: str):
     return jsonify({"rating": server().ratings.rate_by_link(token, d["level"], d["tags"], d.get("phone"))}), 201
 
 
-@spec.route(bp, "/ratings", "GET", "Ratings (?date=YYYY-MM-DD), phone numbers masked, with the 好评率",
+@spec.route(bp, "/ratings", "GET", "Ratings of a day (?date=YYYY-MM-DD, default today), phone numbers masked, with the 好评率",
             roles=("supervisor", "admin"), responses=responses(E400, E403), tag="ratings")
 def list_ratings():
-    return jsonify(server().ratings.list(principal(), _day(request.args.get("date"))))
+    p = principal()
+    srv = server()
+    day = _day(request.args.get("date")) or srv.services.halls.get(p.hall_id).schedule.local_date(srv.clock.now())
+    return jsonify(srv.ratings.list(p, day))
 

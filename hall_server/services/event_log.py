@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from ..storage.database import Database
+from .line_sql import INSERT_EVENT
 from ..storage.models import Event
 
 EVENTS = Event.__table__
@@ -44,7 +45,7 @@ def append_event(db: Database, conn: Connection, hall_id: int, type_: str, at: d
                  actor: str = "") -> int:
     """Store an event inside the caller's transaction; it is sent only once that commits."""
     db.lock_event_order(conn)
-    event_id = conn.execute(insert(EVENTS).returning(EVENTS.c.id), {
+    event_id = conn.execute(INSERT_EVENT, {
         "hall_id": hall_id, "type": type_, "ticket_id": ticket_id, "window_number": window_number,
         "occurred_at": at, "actor": actor,
         "payload_json": json.dumps(data, ensure_ascii=False, separators=(",", ":")),

@@ -8,14 +8,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..core.errors import Conflict, InvalidInput, NotFound
 from ..core.identity import id_number_hash, mask_name, valid_id_number
 from ..core.queue_policy import ORDINARY
 from ..core.ticket_states import WAITING
-from ..storage.models import Appointment, NumberCounter, Ticket
+from ..storage.models import Appointment, Ticket
+from . import line_sql
 from .access import Principal
 from .base import Services
 from .context import HallContext
@@ -24,7 +23,6 @@ from .line_state import estimate_for, ticket_class
 from .ticket_view import ticket_view
 
 T = Ticket.__table__
-C = NumberCounter.__table__
 A = Appointment.__table__
 
 
@@ -109,7 +107,7 @@ class Ticketing:
                 state=WAITING, window_number=None, target_window=None, call_count=0,
                 issued_at=now, queued_at=now, called_at=None, started_at=None, finished_at=None,
                 staff_id=None, late_risk_accepted=late, public_key=secrets.token_urlsafe(12))
-            row.id = conn.execute(T.insert().returning(T.c.id), vars(row)).scalar_one()
+            row.id = conn.execute(line_sql.INSERT_TICKET, vars(row)).scalar_one()
             if appointment is not None:
                 conn.execute(update(A).where(A.c.id == appointment.id, A.c.status == "booked")
                              .values(status="checked_in", ticket_id=row.id))
@@ -124,11 +122,9 @@ class Ticketing:
         return view
 
     def _next_value(self, conn, hall_id: int, service_date, prefix: str) -> int:
-        insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        stmt = insert(C).values(hall_id=hall_id, service_date=service_date, prefix=prefix, last_value=1)
-        stmt = stmt.on_conflict_do_update(index_elements=[C.c.hall_id, C.c.service_date, C.c.prefix],
-                                          set_={"last_value": C.c.last_value + 1})
-        return conn.execute(stmt.returning(C.c.last_value)).scalar_one()
+        # One atomic upsert: concurrent kiosks (threads or processes) never get the same value.
+        return conn.execute(line_sql.NEXT_NUMBER, {"hall_id": hall_id, "service_date": service_date,
+                                                   "prefix": prefix}).scalar_one()
 
     def _closing_check(self, ctx: HallContext, now: datetime, minutes: int | None, accepted: bool) -> bool:
         """Refuse (or ask consent for) a ticket that today's windows will probably not reach."""

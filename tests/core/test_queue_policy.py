@@ -50,10 +50,10 @@ def test_ticket_transferred_to_this_window_comes_first_and_only_here():
 
 def test_wait_is_shared_across_windows_and_includes_services_in_progress():
     # Two windows, both busy for 4 more minutes, three 10-minute tickets ahead.
-    est = estimate_wait([10, 10, 10], [4, 4], staffed_windows=2, scheduled_windows=3)
+    est = estimate_wait([(10, 3)], [4, 4], staffed_windows=2, scheduled_windows=3)
     assert est.waiting_ahead == 3 and est.minutes == 14 and est.basis == "staffed"
 
 
 def test_wait_before_opening_assumes_the_scheduled_windows():
-    est = estimate_wait([6, 6, 6], [], staffed_windows=0, scheduled_windows=3)
+    est = estimate_wait([(6, 3)], [], staffed_windows=0, scheduled_windows=3)
     assert est.minutes == 6 and est.basis == "scheduled"

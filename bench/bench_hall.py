@@ -1,0 +1,238 @@
+"""Hall server benchmark: issue throughput/latency, call-next latency, SSE fan-out latency, RSS.
+
+Runs a real `yichuang serve` (gunicorn, SQLite by default) on 127.0.0.1 and measures it
+from outside. Issue load comes from `wrk` (C, keep-alive) when installed, else Python threads.
+Usage: .venv/bin/python bench/bench_hall.py [--database-url URL] [--seconds 10] [--subscribers 200]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.support.sse_client import start_reader  # noqa: E402
+
+CLI = [sys.executable, "-m", "yichuang.cli"]
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def hall_with_windows(n: int, path: Path) -> Path:
+    from hall_server.core.hall_config import pilot_hall_text
+    text = pilot_hall_text().replace('code = "banzhuyuan"', f'code = "bench{n}"')
+    head, _, tail = text.partition("[[windows]]")
+    tail = tail[tail.index("[hours]"):]
+    windows = "".join(f"[[windows]]\nnumber = {i}\nname = \"综合窗口{i}\"\n\n" for i in range(1, n + 1))
+    path.write_text(head + windows + tail, "utf-8")
+    return path
+
+
+class Server:
+    def __init__(self, args: list[str], port: int) -> None:
+        self.port, self.args = port, args
+        self.proc = subprocess.Popen(CLI + ["serve", "--port", str(port), "--clock", "2026-11-26 09:05",
+                                            "--threads", "320", "--heartbeat", "5", *args],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        for _ in range(300):
+            try:
+                if httpx.get(self.url("/health"), timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise SystemExit("server did not start")
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v1{path}"
+
+    def rss_mb(self) -> float:
+        pids = [self.proc.pid] + [int(p) for p in subprocess.run(
+            ["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout.split()]
+        total = 0
+        for pid in pids:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        return total / 1024
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=20)
+
+
+def token(args: list[str], role: str, hall: str, window: int | None = None) -> str:
+    cmd = CLI + ["token", "create", "--role", role, "--hall-code", hall, *args]
+    cmd += ["--window", str(window)] if window else []
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+
+
+def sign_in(server: Server, tokens: dict[int, str]) -> None:
+    with httpx.Client(timeout=10) as c:
+        for n, t in tokens.items():
+            staff = f"BENCH{n:03d}"
+            r = c.post(server.url(f"/windows/{n}/sign-in"), json={"staff_no": staff, "post": "A"},
+                       headers={"Authorization": f"Bearer {t}"})
+            r.raise_for_status()
+
+
+def bench_issue(server: Server, kiosk: str, seconds: int) -> dict:
+    body = json.dumps({"matter_id": 1, "accept_late_risk": True})
+    if shutil.which("wrk"):
+        script = Path(tempfile.mkdtemp()) / "issue.lua"
+        script.write_text(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
+                          f'wrk.headers["Content-Type"] = "application/json"\n'
+                          f'wrk.headers["Authorization"] = "Bearer {kiosk}"\n'
+                          'done = function(summary, latency, requests)\n'
+                          '  io.write(string.format("JSON {\\"requests\\": %d, \\"errors\\": %d, \\"p50\\": %.3f, '
+                          '\\"p99\\": %.3f, \\"duration_s\\": %.3f}\\n", summary.requests, '
+                          'summary.errors.status + summary.errors.connect + summary.errors.read + '
+                          'summary.errors.write + summary.errors.timeout, latency:percentile(50)/1000, '
+                          'latency:percentile(99)/1000, summary.duration/1e6))\nend\n')
+        out = subprocess.run(["wrk", "-t1", "-c4", f"-d{seconds}s", "-s", str(script), server.url("/tickets")],
+                             capture_output=True, text=True).stdout
+        data = json.loads(out.split("JSON ", 1)[1].splitlines()[0])
+        return {"tool": "wrk -t1 -c4", "tickets_per_s": data["requests"] / data["duration_s"],
+                "p50_ms": data["p50"], "p99_ms": data["p99"], "errors": data["errors"]}
+    latencies: list[float] = []
+    end = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def run():
+        with httpx.Client(timeout=10, headers={"Authorization": f"Bearer {kiosk}"}) as c:
+            while time.monotonic() < end:
+                t0 = time.perf_counter()
+                c.post(server.url("/tickets"), content=body, headers={"Content-Type": "application/json"})
+                with lock:
+                    latencies.append((time.perf_counter() - t0) * 1000)
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"tool": "python threads x4", "tickets_per_s": len(latencies) / seconds,
+            "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99), "errors": 0}
+
+
+def bench_call_next(server: Server, kiosk: str, clerks: dict[int, str], rounds: int) -> dict:
+    with httpx.Client(timeout=10, headers={"Authorization": f"Bearer {kiosk}"}) as c:
+        for _ in range(len(clerks) * rounds + 10):
+            c.post(server.url("/tickets"), json={"matter_id": 2, "accept_late_risk": True})
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def window(n: int, tok: str):
+        with httpx.Client(timeout=10, headers={"Authorization": f"Bearer {tok}"}) as c:
+            for _ in range(rounds):
+                t0 = time.perf_counter()
+                r = c.post(server.url(f"/windows/{n}/call-next"))
+                dt = (time.perf_counter() - t0) * 1000
+                if r.status_code == 200 and r.json()["ticket"]:
+                    with lock:
+                        latencies.append(dt)
+                    c.post(server.url(f"/windows/{n}/finish"))
+    threads = [threading.Thread(target=window, args=item) for item in clerks.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"windows": len(clerks), "calls": len(latencies), "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99)}
+
+
+def bench_events(server: Server, kiosk: str, board: str, clerk: tuple[int, str], subscribers: int, calls: int) -> dict:
+    readers = [start_reader(server.url("/events"), board, params={"types": "ticket.called"})
+               for _ in range(subscribers)]
+    n, tok = clerk
+    latencies: list[float] = []
+    with httpx.Client(timeout=10) as c:
+        for i in range(calls):
+            c.post(server.url("/tickets"), json={"matter_id": 1, "accept_late_risk": True},
+                   headers={"Authorization": f"Bearer {kiosk}"})
+            c.post(server.url(f"/windows/{n}/finish"), headers={"Authorization": f"Bearer {tok}"})
+            seen = [len(r[0].events) for r in readers]
+            t0 = time.perf_counter()
+            c.post(server.url(f"/windows/{n}/call-next"), headers={"Authorization": f"Bearer {tok}"})
+            pending = set(range(subscribers))
+            deadline = time.monotonic() + 10
+            while pending and time.monotonic() < deadline:
+                for k in list(pending):
+                    if len(readers[k][0].events) > seen[k]:
+                        latencies.append((time.perf_counter() - t0) * 1000)
+                        pending.discard(k)
+                time.sleep(0.0005)
+            time.sleep(0.05)
+    rss = server.rss_mb()
+    for _, stop, _ in readers:
+        stop.set()
+    return {"subscribers": subscribers, "deliveries": len(latencies), "expected": subscribers * calls,
+            "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99), "server_rss_mb": rss}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--database-url")
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--subscribers", type=int, default=200)
+    ap.add_argument("--event-calls", type=int, default=20)
+    a = ap.parse_args()
+    data = Path(tempfile.mkdtemp(prefix="yc-bench-"))
+    results = {}
+    for n_windows in (3, 30):
+        hall = hall_with_windows(n_windows, data / f"hall{n_windows}.toml")
+        args = (["--database-url", a.database_url] if a.database_url else ["--data", str(data / f"d{n_windows}")])
+        args += ["--hall", str(hall)]
+        hall_code = f"bench{n_windows}"
+        kiosk, board = token(args, "kiosk", hall_code), token(args, "board", hall_code)
+        clerks = {}
+        for n in range(1, n_windows + 1):
+            subprocess.run(CLI + ["staff", "add", "--staff-no", f"BENCH{n:03d}", "--name", f"测试{n}",
+                                  "--hall-code", hall_code, *args], check=True, capture_output=True)
+            clerks[n] = token(args, "clerk", hall_code, n)
+        server = Server(args, free_port())
+        try:
+            sign_in(server, clerks)
+            if n_windows == 3:
+                results["rss_idle_mb"] = server.rss_mb()
+                results["issue"] = bench_issue(server, kiosk, a.seconds)
+                results["events"] = bench_events(server, kiosk, board, (1, clerks[1]), a.subscribers, a.event_calls)
+            results[f"call_next_{n_windows}_windows"] = bench_call_next(server, kiosk, clerks, 60 if n_windows == 3 else 8)
+        finally:
+            server.stop()
+    backend = "postgresql" if a.database_url else "sqlite"
+    print(f"yichuang hall server benchmark ({backend}, {os.cpu_count()} cores)")
+    i = results["issue"]
+    print(f"issue:  {i['tickets_per_s']:.0f} tickets/s  p50 {i['p50_ms']:.2f} ms  p99 {i['p99_ms']:.2f} ms"
+          f"  errors {i['errors']}  [{i['tool']}]  (targets: >=1000/s, p50<=2 ms, p99<=20 ms)")
+    for n in (3, 30):
+        c = results[f"call_next_{n}_windows"]
+        print(f"call-next, {n} windows calling at once: p50 {c['p50_ms']:.2f} ms  p99 {c['p99_ms']:.2f} ms  ({c['calls']} calls)")
+    e = results["events"]
+    print(f"events: call-next -> receipt at {e['subscribers']} SSE subscribers: p50 {e['p50_ms']:.1f} ms  "
+          f"p99 {e['p99_ms']:.1f} ms  ({e['deliveries']}/{e['expected']} delivered; target p99<=50 ms)")
+    print(f"server RSS: idle {results['rss_idle_mb']:.0f} MB, with {e['subscribers']} subscribers {e['server_rss_mb']:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
