@@ -6,11 +6,13 @@ so the window checks that already guard every desk action apply unchanged.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 from datetime import datetime, timedelta
 from typing import Any
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select, update
 
@@ -29,10 +31,22 @@ MIN_PASSWORD = 8
 FREE_FAILURES = 5
 FIRST_LOCK = timedelta(seconds=30)
 MAX_LOCK = timedelta(minutes=15)
-_hasher = PasswordHasher()
-# Verified against when the staff number is unknown, so a miss costs the same time as a hit
-# and the response time does not reveal which staff numbers exist.
-_DUMMY_HASH = _hasher.hash("yichuang-no-such-staff")
+
+
+@functools.cache
+def _hasher() -> PasswordHasher:
+    # argon2-cffi's default (RFC 9106 low-memory profile). Test suites may pick a cheap profile
+    # (YICHUANG_ARGON2_PROFILE=CHEAPEST); every hash records its own parameters, so hashes made
+    # under either profile keep verifying.
+    name = os.environ.get("YICHUANG_ARGON2_PROFILE")
+    return PasswordHasher.from_parameters(getattr(profiles, name)) if name else PasswordHasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Verified against when the staff number is unknown, so a miss costs the same time as a hit
+    # and the response time does not reveal which staff numbers exist.
+    return _hasher().hash("yichuang-no-such-staff")
 
 
 class InvalidCredentials(DomainError):
@@ -44,7 +58,7 @@ class LoginThrottled(Conflict):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def digest(token: str) -> str:
@@ -147,6 +161,6 @@ class Accounts:
 
 def _verify(hashed: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(hashed or _DUMMY_HASH, password) and hashed is not None
+        return _hasher().verify(hashed or _dummy_hash(), password) and hashed is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False

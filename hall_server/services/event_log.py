@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from ..storage.database import Database
-from .line_sql import INSERT_EVENT
+from .line_sql import INSERT_EVENT, bind_time
 from ..storage.models import Event
 
 EVENTS = Event.__table__
@@ -45,9 +45,9 @@ def append_event(db: Database, conn: Connection, hall_id: int, type_: str, at: d
                  actor: str = "") -> int:
     """Store an event inside the caller's transaction; it is sent only once that commits."""
     db.lock_event_order(conn)
-    event_id = conn.execute(INSERT_EVENT, {
+    event_id = INSERT_EVENT.run(conn, {
         "hall_id": hall_id, "type": type_, "ticket_id": ticket_id, "window_number": window_number,
-        "occurred_at": at, "actor": actor,
+        "occurred_at": bind_time(at), "actor": actor,
         "payload_json": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
     }).scalar_one()
     db.notify_events(conn, hall_id)

@@ -107,7 +107,9 @@ class Ticketing:
                 state=WAITING, window_number=None, target_window=None, call_count=0,
                 issued_at=now, queued_at=now, called_at=None, started_at=None, finished_at=None,
                 staff_id=None, late_risk_accepted=late, public_key=secrets.token_urlsafe(12))
-            row.id = conn.execute(line_sql.INSERT_TICKET, vars(row)).scalar_one()
+            params = vars(row) | {k: line_sql.bind_time(getattr(row, k)) for k in ("due_at", "issued_at", "queued_at")}
+            row.id = line_sql.INSERT_TICKET.run(conn, params).scalar_one()
+            line_sql.adjust_line(conn, ctx.id, service_date, matter_id, +1)
             if appointment is not None:
                 conn.execute(update(A).where(A.c.id == appointment.id, A.c.status == "booked")
                              .values(status="checked_in", ticket_id=row.id))
@@ -123,8 +125,8 @@ class Ticketing:
 
     def _next_value(self, conn, hall_id: int, service_date, prefix: str) -> int:
         # One atomic upsert: concurrent kiosks (threads or processes) never get the same value.
-        return conn.execute(line_sql.NEXT_NUMBER, {"hall_id": hall_id, "service_date": service_date,
-                                                   "prefix": prefix}).scalar_one()
+        return line_sql.NEXT_NUMBER.run(conn, {"hall_id": hall_id, "service_date": service_date,
+                                               "prefix": prefix}).scalar_one()
 
     def _closing_check(self, ctx: HallContext, now: datetime, minutes: int | None, accepted: bool) -> bool:
         """Refuse (or ask consent for) a ticket that today's windows will probably not reach."""

@@ -18,6 +18,7 @@ from .access import Principal
 from .base import Services
 from .context import HallContext
 from .event_log import TICKET_EVENT, append_event, ticket_history
+from .line_sql import adjust_line
 from .ticket_view import ticket_view
 
 T, W, S, R = Ticket.__table__, Window.__table__, Staff.__table__, HallRuntime.__table__
@@ -118,8 +119,9 @@ class WindowDesk:
                 staff_id=window.staff_id))
             if done.rowcount != 1:  # cannot happen under the lock; refuse rather than double-call
                 raise Conflict("ticket_taken")
-            conn.execute(update(R).where(R.c.hall_id == ctx.id).values(priority_streak=streak))
             row = conn.execute(select(T).where(T.c.id == chosen.id)).one()
+            adjust_line(conn, ctx.id, row.service_date, row.matter_id, -1)
+            conn.execute(update(R).where(R.c.hall_id == ctx.id).values(priority_streak=streak))
             view = self._emit_ticket(conn, ctx, "call", row, now, principal.label)
         self.s.on_events()
         return {"ticket": view}
@@ -193,6 +195,11 @@ class WindowDesk:
         if done.rowcount != 1:
             raise Conflict("ticket_changed")
         fresh = conn.execute(select(T).where(T.c.id == row.id)).one()
+        if (row.state == WAITING) != (fresh.state == WAITING) or row.matter_id != fresh.matter_id:
+            if row.state == WAITING:
+                adjust_line(conn, ctx.id, row.service_date, row.matter_id, -1)
+            if fresh.state == WAITING:
+                adjust_line(conn, ctx.id, fresh.service_date, fresh.matter_id, +1)
         return self._emit_ticket(conn, ctx, action, fresh, now, actor)
 
     def _learn(self, conn: Connection, ctx: HallContext, matter_id: int | None, seconds: float) -> None:

@@ -128,11 +128,24 @@ class NumberCounter(Base):
     last_value: Mapped[int] = mapped_column(Integer)
 
 
+class LineCount(Base):
+    """How many tickets wait per matter today, kept in the same transactions that change the
+    line, so a new ticket's estimate costs one small read however long the line is."""
+
+    __tablename__ = "line_counts"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
+    service_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    matter_key: Mapped[int] = mapped_column(Integer, primary_key=True)  # matter id, 0 = general
+    waiting: Mapped[int] = mapped_column(Integer)
+
+
 class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         UniqueConstraint("hall_id", "service_date", "number"),
         Index("ix_tickets_line", "hall_id", "service_date", "state", "queued_at"),
+        # Counting the line by matter (every wait estimate) reads this index alone, already grouped.
+        Index("ix_tickets_line_matter", "hall_id", "service_date", "state", "matter_id"),
         # A window has at most one ticket called or in service, whatever the code above does.
         Index("uq_tickets_window_active", "hall_id", "window_number", unique=True,
               sqlite_where=text("state IN ('called', 'serving')"),

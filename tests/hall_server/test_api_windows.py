@@ -151,3 +151,23 @@ def test_supervisor_closes_a_window_and_the_wait_estimate_counts_fewer_windows(l
     sup.post("/windows/3/close", json={"reason": "设备维修"})
     after = kiosk.post("/tickets", json={"matter_id": 1}).json()["estimated_wait_minutes"]
     assert after > before
+
+
+def test_waiting_count_stays_exact_through_calls_transfers_and_cancels(live_hall):
+    from sqlalchemy import text
+    kiosk, sup = live_hall.client("kiosk"), live_hall.client("supervisor")
+    c1, c2 = live_hall.client("clerk-1"), live_hall.client("clerk-2")
+    tickets = [kiosk.post("/tickets", json={"matter_id": 1 + i % 3}).json() for i in range(8)]
+    c1.post("/windows/1/call-next")
+    c1.post("/windows/1/transfer", json={"to": "matter", "matter_id": 5})
+    c2.post("/windows/2/call-next")
+    c2.post("/windows/2/transfer", json={"to": "window", "window": 3})
+    sup.post(f"/tickets/{tickets[-1]['id']}/cancel")
+    c1.post("/windows/1/call-next")
+    with live_hall.server.db.read() as conn:
+        counted = dict(conn.execute(text("SELECT coalesce(matter_id, 0), count(*) FROM tickets "
+                                         "WHERE state = 'waiting' GROUP BY matter_id")).all())
+        kept = {k: v for k, v in conn.execute(text("SELECT matter_key, waiting FROM line_counts")).all() if v}
+    assert kept == counted
+    # and a new walk-in sees exactly that many people ahead
+    assert kiosk.post("/tickets", json={"matter_id": 1}).json()["waiting_ahead"] == sum(counted.values())
