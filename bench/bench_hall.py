@@ -22,9 +22,6 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from tests.support.sse_client import start_reader  # noqa: E402
 
 CLI = [sys.executable, "-m", "yichuang.cli"]
 
@@ -160,9 +157,46 @@ def bench_call_next(server: Server, kiosk: str, clerks: dict[int, str], rounds: 
     return {"windows": len(clerks), "calls": len(latencies), "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99)}
 
 
+class RawSubscribers:
+    """Many SSE connections read by one thread with a selector, so the measuring client adds
+    almost no delay of its own (200 Python reader threads would measure mostly themselves)."""
+
+    def __init__(self, port: int, token: str, count: int) -> None:
+        import selectors
+        self.sel = selectors.DefaultSelector()
+        self.socks = []
+        request = (f"GET /api/v1/events?types=ticket.called HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n").encode()
+        for _ in range(count):
+            s = socket.create_connection(("127.0.0.1", port))
+            s.sendall(request)
+            s.setblocking(False)
+            self.sel.register(s, selectors.EVENT_READ, {"buf": b"", "seen": 0})
+            self.socks.append(s)
+        self.wait_for(lambda d: b"connected" in d["buf"], 20)
+
+    def wait_for(self, done, timeout: float) -> list[float]:
+        """Read until done(data) holds for every socket; return each socket's completion time."""
+        times: dict[int, float] = {}
+        end = time.monotonic() + timeout
+        while len(times) < len(self.socks) and time.monotonic() < end:
+            for key, _ in self.sel.select(timeout=0.5):
+                chunk = key.fileobj.recv(65536)
+                key.data["buf"] += chunk
+                if key.fileobj.fileno() not in times and done(key.data):
+                    times[key.fileobj.fileno()] = time.perf_counter()
+            for key in self.sel.get_map().values():
+                if key.fileobj.fileno() not in times and done(key.data):
+                    times[key.fileobj.fileno()] = time.perf_counter()
+        return list(times.values())
+
+    def close(self) -> None:
+        for s in self.socks:
+            s.close()
+
+
 def bench_events(server: Server, kiosk: str, board: str, clerk: tuple[int, str], subscribers: int, calls: int) -> dict:
-    readers = [start_reader(server.url("/events"), board, params={"types": "ticket.called"})
-               for _ in range(subscribers)]
+    subs = RawSubscribers(server.port, board, subscribers)
     n, tok = clerk
     latencies: list[float] = []
     with httpx.Client(timeout=10) as c:
@@ -170,21 +204,14 @@ def bench_events(server: Server, kiosk: str, board: str, clerk: tuple[int, str],
             c.post(server.url("/tickets"), json={"matter_id": 1, "accept_late_risk": True},
                    headers={"Authorization": f"Bearer {kiosk}"})
             c.post(server.url(f"/windows/{n}/finish"), headers={"Authorization": f"Bearer {tok}"})
-            seen = [len(r[0].events) for r in readers]
+            target = i + 1
             t0 = time.perf_counter()
             c.post(server.url(f"/windows/{n}/call-next"), headers={"Authorization": f"Bearer {tok}"})
-            pending = set(range(subscribers))
-            deadline = time.monotonic() + 10
-            while pending and time.monotonic() < deadline:
-                for k in list(pending):
-                    if len(readers[k][0].events) > seen[k]:
-                        latencies.append((time.perf_counter() - t0) * 1000)
-                        pending.discard(k)
-                time.sleep(0.0005)
+            done = subs.wait_for(lambda d: d["buf"].count(b"event: ticket.called") >= target, 10)
+            latencies += [(t - t0) * 1000 for t in done]
             time.sleep(0.05)
     rss = server.rss_mb()
-    for _, stop, _ in readers:
-        stop.set()
+    subs.close()
     return {"subscribers": subscribers, "deliveries": len(latencies), "expected": subscribers * calls,
             "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99), "server_rss_mb": rss}
 

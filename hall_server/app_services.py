@@ -69,11 +69,13 @@ class HallServer:
         self._ticker.start()
 
     def _tick_loop(self) -> None:
-        while not self._stop.wait(self.tick_seconds if self._ticker else 0):
+        while True:
             try:
                 self.overview.tick()
-            except Exception:
+            except Exception:  # a database hiccup must not stop the ticker for the day
                 log.exception("hall status tick failed")
+            if self._stop.wait(self.tick_seconds):
+                return
 
     def close(self) -> None:
         self._stop.set()

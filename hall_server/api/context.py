@@ -8,7 +8,7 @@ from flask import current_app, g, request
 from yichuang.i18n import negotiate
 
 from ..app_services import HallServer
-from ..core.errors import DomainError, Forbidden
+from ..core.errors import DomainError, Forbidden, InvalidInput
 from ..services.access import Principal
 from .spec import validate
 
@@ -55,6 +55,5 @@ def body(schema: dict[str, Any]) -> dict[str, Any]:
     if data is None and request.content_length in (None, 0) and not schema.get("required"):
         data = {}
     if data is None:
-        from ..core.errors import InvalidInput
         raise InvalidInput("body_not_json")
     return validate(schema, data)

@@ -18,10 +18,6 @@ from .routes import ANY_DEVICE, bp, responses, spec
 REPLAY_BATCH = 500
 
 
-def _format(e) -> str:
-    return f"id: {e.id}\nevent: {e.type}\ndata: {e.as_json()}\n\n"
-
-
 @spec.route(bp, "/events", "GET",
             "Live events (SSE). Last-Event-ID header or ?last_event_id= replays what was missed; "
             "?window=N and ?types=a,b filter", roles=ANY_DEVICE, streaming=True,
@@ -59,7 +55,7 @@ def events():
                     break
                 for e in batch:
                     if sub.wants(e):
-                        yield _format(e)
+                        yield e.sse
                 sent = batch[-1].id
             sent = max(sent, position)
             while not srv.broker.stopped:
@@ -72,7 +68,7 @@ def events():
                     return
                 if e.id > sent:
                     sent = e.id
-                    yield _format(e)
+                    yield e.sse
         finally:
             srv.broker.unsubscribe(sub)
 

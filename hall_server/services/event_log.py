@@ -1,6 +1,7 @@
 """Appending to and reading from the append-only event log."""
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +25,7 @@ EVENT_TYPES = tuple(TICKET_EVENT.values()) + ("window.status", "hall.status", "d
 EVENT_TYPES += ("rating.recorded",)  # 好差评 (hall_server/services/ratings.py)
 
 
-@dataclass(frozen=True)
+@dataclass
 class StoredEvent:
     id: int
     hall_id: int
@@ -33,6 +34,11 @@ class StoredEvent:
     ticket_id: int | None
     occurred_at: datetime
     data: dict[str, Any]
+
+    @functools.cached_property
+    def sse(self) -> str:
+        """The SSE frame, built once however many subscribers receive it."""
+        return f"id: {self.id}\nevent: {self.type}\ndata: {self.as_json()}\n\n"
 
     def as_json(self) -> str:
         return json.dumps({"id": self.id, "type": self.type, "at": self.occurred_at.isoformat(),
