@@ -29,7 +29,7 @@
     ready: false, buffer: [], offsetMs: 0, connected: false
   };
   var es = null, reconnectTimer = null, failures = 0, flashTimer = null, offlineTimer = null;
-  var hallRefreshTimer = null;
+  var hallRefreshTimer = null, stopped = false;
 
   function intParam(name, dflt, lo, hi) {
     var v = parseInt(params.get(name), 10);
@@ -88,7 +88,9 @@
   // --- API ------------------------------------------------------------------------------
   function api(path) {
     var sentAt = Date.now();
-    return fetch(API + path, { headers: { "Authorization": "Bearer " + token }, cache: "no-store" })
+    // The API's messages follow Accept-Language: ask for the board's language, not the TV's.
+    return fetch(API + path, { cache: "no-store", headers: { "Authorization": "Bearer " + token,
+      "Accept-Language": lang === "en-US" ? "en" : "zh-CN" } })
       .then(function (r) {
         syncClock(r, sentAt);
         return r.json().then(function (body) {
@@ -103,6 +105,9 @@
   }
 
   function fatal(text) {
+    stopped = true;   // a refused token will not start working by itself: stop knocking
+    if (es) es.close();
+    clearTimeout(reconnectTimer);
     var f = document.getElementById("fatal");
     f.textContent = text;
     f.hidden = false;
@@ -117,12 +122,13 @@
   }
 
   function scheduleHallRefresh() {
-    // The waiting count is not in the events: re-read it, at most about once a second.
+    // The waiting count is not in the events: re-read it, at most every two seconds or so,
+    // with some jitter so that many boards do not all ask in the same instant.
     if (hallRefreshTimer) return;
     hallRefreshTimer = setTimeout(function () {
       hallRefreshTimer = null;
       refreshHall().catch(function () { /* shown again on the next event or reconnect */ });
-    }, 1000);
+    }, 2000 + Math.random() * 1000);
   }
 
   function loadInitial() {
@@ -173,6 +179,7 @@
   }
 
   function apply(d, quiet) {
+    // Render only what the event changed: fifty boards on one small box add up.
     var t = d.ticket;
     if (d.type === "window.status" && d.window_status) {
       state.windows[d.window_status.number] = d.window_status;
@@ -188,12 +195,18 @@
     if (!quiet) scheduleHallRefresh();
     var win = d.window !== null && d.window !== undefined ? d.window : t.window_number;
     var w = state.windows[win];
+    var callsChanged = false;
     if (d.type === "ticket.called" || d.type === "ticket.recalled") {
       if (w) w.current_number = t.number;
       if (wanted(win)) {
         var fresh = isFresh(d.at);
         addCall({ number: t.number, window: win, recall: d.type === "ticket.recalled", at: d.at,
-                  stale: !fresh }, fresh && !quiet);
+                  stale: !fresh }, false);
+        callsChanged = true;
+        if (!quiet) {
+          renderCalls();
+          if (fresh) flash();
+        }
       }
     } else if (d.type === "ticket.started" || d.type === "ticket.resumed") {
       if (w) w.current_number = t.number;
@@ -202,7 +215,14 @@
         if (state.windows[n].current_number === t.number) state.windows[n].current_number = null;
       });
     }
-    if (!quiet) { renderCalls(); renderWindows(); }
+    if (!quiet) {
+      if (callsChanged) {
+        // The call line is on screen already; the window panel can follow a frame later.
+        setTimeout(renderWindows, 0);
+      } else {
+        renderWindows();
+      }
+    }
   }
 
   // --- connection -----------------------------------------------------------------------
@@ -221,6 +241,7 @@
   }
 
   function connect() {
+    if (stopped) return;
     var q = new URLSearchParams({ token: token, types: TYPES.join(",") });
     // EventSource sends Last-Event-ID itself on its own reconnects; a new EventSource
     // after a failure must be told where we stopped.
@@ -242,7 +263,7 @@
         var delay = Math.min(30000, 1000 * Math.pow(2, Math.min(failures, 5)));
         clearTimeout(reconnectTimer);
         reconnectTimer = setTimeout(function () {
-          api("/health").catch(function () {}).then(connect);
+          if (!stopped) connect();
         }, delay);
       }
     };
@@ -251,9 +272,17 @@
   // --- rendering ------------------------------------------------------------------------
   function flash() {
     var now = document.getElementById("now-calling");
+    var until = Date.now() + highlightSeconds * 1000;
     now.classList.add("flash");
-    clearTimeout(flashTimer);
-    flashTimer = setTimeout(function () { now.classList.remove("flash"); }, highlightSeconds * 1000);
+    clearInterval(flashTimer);
+    flashTimer = setInterval(function () {
+      if (Date.now() >= until) {
+        clearInterval(flashTimer);
+        now.classList.remove("flash", "blink");
+      } else {
+        now.classList.toggle("blink");
+      }
+    }, 500);
   }
 
   function renderCalls() {
@@ -284,7 +313,12 @@
     });
   }
 
+  var renderedWindows = "";
   function renderWindows() {
+    // Most ticket events change no window: rebuild only when something shown has changed.
+    var signature = JSON.stringify(state.windows);
+    if (signature === renderedWindows) return;
+    renderedWindows = signature;
     var list = document.getElementById("window-list");
     list.textContent = "";
     Object.keys(state.windows).map(Number).sort(function (a, b) { return a - b; }).forEach(function (n) {
@@ -320,9 +354,13 @@
     return name;
   }
 
+  var renderedHall = "";
   function renderHall() {
     var hall = state.hall;
     if (!hall) return;
+    var signature = JSON.stringify([hall.name, hall.status, hall.slip_notices]);
+    if (signature === renderedHall) return;
+    renderedHall = signature;
     document.getElementById("hall-name").textContent = hall.name;
     var st = hall.status || {};
     var stateBox = document.getElementById("hall-state");
@@ -342,8 +380,23 @@
       return s;
     });
     document.getElementById("hours").textContent = parts.length ? parts.join("  ") : T.no_hours_today;
-    var notices = (hall.slip_notices || []).concat([T.ticker_privacy]);
-    document.getElementById("ticker").textContent = notices.join("　　◆　　");
+    state.notices = (hall.slip_notices || []).concat([T.ticker_privacy]);
+    if (!document.getElementById("ticker").textContent) rotateNotice();
+  }
+
+  // The notice line shows one notice at a time, changing every few seconds (a fade, not a
+  // continuous scroll: scrolling costs a repaint every frame).
+  var noticeIndex = -1;
+  function rotateNotice() {
+    var notices = state.notices || [];
+    if (!notices.length) return;
+    var box = document.getElementById("ticker");
+    noticeIndex = (noticeIndex + 1) % notices.length;
+    box.classList.add("fade");
+    setTimeout(function () {
+      box.textContent = notices[noticeIndex];
+      box.classList.remove("fade");
+    }, box.textContent ? 600 : 0);
   }
 
   function renderAll() { renderHall(); renderCalls(); renderWindows(); renderClock(); }
@@ -354,6 +407,7 @@
   connect();
   loadInitial();
   setInterval(renderClock, 1000);
+  setInterval(rotateNotice, 8000);
   // Re-read the server's time now and then: TV clocks drift and are often simply wrong.
   setInterval(function () { api("/health").catch(function () {}); }, 60000);
 })();

@@ -1,0 +1,172 @@
+"""`yichuang announcer` (the hall's voice) and `yichuang ledbar` (window LED bars)."""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from yichuang.i18n import message
+
+
+def register(subparsers) -> None:
+    a = subparsers.add_parser("announcer", help="speak each call (chime + twice in Mandarin) from the hall's events")
+    a.add_argument("--server", required=True, help="hall server, e.g. http://127.0.0.1:8080")
+    a.add_argument("--token", required=True, help="a board token (yichuang token create --role board)")
+    a.add_argument("--voice", default="cmn", help="espeak-ng voice (default cmn: Mandarin)")
+    a.add_argument("--speed", type=int, default=150, help="espeak-ng words per minute")
+    a.add_argument("--clips", help="folder of recorded clips (请.wav, A.wav, 0.wav…, 号.wav …) used instead of espeak-ng")
+    a.add_argument("--stale-seconds", type=float, default=60.0, help="a call older than this is not spoken")
+    a.add_argument("--repeat", type=int, default=2, help="times each call is spoken")
+    a.add_argument("--call-text", help='wording of a call, default "请{number}号到{window}号窗口办理"')
+    a.add_argument("--recall-text", help='wording of a recall, default "再次呼叫，请{number}号到{window}号窗口办理"')
+    a.add_argument("--windows", help="only these windows, e.g. 1,2 (default: all)")
+    a.add_argument("--out-dir", help="also write every announcement as a WAV file here (and the log announcements.jsonl)")
+    a.add_argument("--log", help="announcement log (JSON lines); default OUT_DIR/announcements.jsonl")
+    a.add_argument("--no-sound", action="store_true", help="do not use the sound device even if aplay/paplay exists")
+    a.add_argument("--last-event-id", type=int, help="resume after this event id (default: from now on)")
+    a.add_argument("--pace", type=float, default=1.0, help=argparse.SUPPRESS)
+    a.set_defaults(func=run_announcer)
+
+    b = subparsers.add_parser("ledbar", help="drive the window LED bars (条屏) from the hall's events")
+    b.add_argument("--server", required=True)
+    b.add_argument("--token", required=True, help="a board token")
+    b.add_argument("--port", required=True, help="serial port of the RS-485 line, e.g. /dev/ttyUSB0")
+    b.add_argument("--map", required=True, help="window:address pairs, e.g. 1:1,2:2,3:3")
+    b.set_defaults(func=run_ledbar)
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _stop_on_sigterm() -> None:
+    # SIGTERM (systemd, tests) ends the program like Ctrl-C: queued announcements still finish.
+    def handler(signum, frame):
+        raise SystemExit(0)
+    signal.signal(signal.SIGTERM, handler)
+
+
+def _on_state(server: str):
+    def report(connected: bool, detail: str) -> None:
+        if connected:
+            _say(message("announcer.connected", server=server, last=detail))
+        else:
+            error, _, seconds = detail.rpartition("|")
+            _say(message("announcer.disconnected", error=error, seconds=seconds))
+    return report
+
+
+def run_announcer(args: argparse.Namespace) -> int:
+    from .announcer import AnnouncementLog, Announcer, Player, Wording, sound_command
+    from .sse_client import AuthError, EventStream
+    from .voices import ClipVoice, EspeakVoice, VoiceError
+
+    try:
+        wording = Wording(args.call_text, args.recall_text, args.repeat)
+        windows = {int(w) for w in args.windows.split(",")} if args.windows else None
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
+        espeak = None
+        try:
+            espeak = EspeakVoice(args.voice, args.speed)
+        except VoiceError:
+            if not args.clips:
+                raise
+        voice = ClipVoice(Path(args.clips), espeak) if args.clips else espeak
+    except VoiceError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    out_dir = Path(args.out_dir) if args.out_dir else None
+    command = None if args.no_sound else sound_command()
+    if out_dir is None and command is None:
+        print(message("announcer.no_output"), file=sys.stderr)
+        return 2
+    log_path = Path(args.log) if args.log else (out_dir / "announcements.jsonl" if out_dir else None)
+    stream = EventStream(args.server, args.token, types=("ticket.called", "ticket.recalled"),
+                         last_event_id=args.last_event_id, on_state=_on_state(args.server))
+    announcer = Announcer(voice, Player(out_dir, command, args.pace), AnnouncementLog(log_path), stream.clock,
+                          wording=wording, stale_seconds=args.stale_seconds, windows=windows, say=_say).start()
+    _stop_on_sigterm()
+    try:
+        for event in stream.events():
+            announcer.handle(event)
+    except AuthError as exc:
+        print(message("announcer.bad_token", message=str(exc)), file=sys.stderr)
+        return 2
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        stream.close()
+        announcer.stop()
+        _say(message("announcer.stopped"))
+    return 0
+
+
+def run_ledbar(args: argparse.Namespace) -> int:
+    import httpx
+
+    from hardware.serial_devices import LedBarDriver, SerialBus
+
+    from .ledbar_bridge import LedBarBridge, parse_map
+    from .sse_client import AuthError, EventStream
+
+    try:
+        mapping = parse_map(args.map)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    stream = EventStream(args.server, args.token, on_state=_on_state(args.server),
+                         types=("ticket.called", "ticket.recalled", "ticket.started", "ticket.resumed",
+                                "ticket.finished", "ticket.no_show", "ticket.held", "ticket.transferred",
+                                "ticket.cancelled", "window.status"))
+
+    def report_bar(window: int):
+        def on_online(address: int, online: bool) -> None:
+            # Supervisors see a dead bar on their device list; never block the bus thread.
+            def post() -> None:
+                try:
+                    httpx.post(f"{stream.server}/api/v1/devices/status", timeout=5,
+                               headers={"Authorization": f"Bearer {args.token}"},
+                               json={"device": f"ledbar-{window}", "kind": "ledbar",
+                                     "state": "online" if online else "offline",
+                                     "detail": f"{args.port} address {address}"})
+                except httpx.HTTPError:
+                    pass
+            threading.Thread(target=post, daemon=True).start()
+        return on_online
+
+    bus = SerialBus(args.port, sorted(set(mapping.values())))
+    bridge = LedBarBridge({w: LedBarDriver(bus, a, on_online=report_bar(w)) for w, a in mapping.items()})
+    bus.start()
+    _say(message("announcer.ledbar_started", port=args.port,
+                 mapping=", ".join(f"{w}→{a}" for w, a in mapping.items())))
+    _stop_on_sigterm()
+    first = threading.Event()
+
+    def on_state(connected: bool, detail: str) -> None:
+        _on_state(args.server)(connected, detail)
+        if connected and not first.is_set():
+            # Subscribed already: show the present state now; later changes come as events.
+            try:
+                bridge.show_windows(stream.get_json("/windows")["windows"])
+                first.set()
+            except (httpx.HTTPError, KeyError) as exc:
+                _say(message("announcer.server_unreachable", server=args.server, error=exc))
+
+    stream.on_state = on_state
+    try:
+        for event in stream.events():
+            bridge.handle(event)
+    except AuthError as exc:
+        print(message("announcer.bad_token", message=str(exc)), file=sys.stderr)
+        return 2
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        stream.close()
+        bus.stop()
+    return 0

@@ -1,0 +1,177 @@
+"""`yichuang announcer` against a real hall server: real espeak-ng audio rendered to WAV files."""
+from __future__ import annotations
+
+import array
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from display_board.announcer import AnnouncementLog, Announcer, Player, Wording
+from display_board.audio import Pcm, chime, read_wav, write_wav
+from display_board.sse_client import ServerClock, ServerEvent
+from display_board.voices import ClipVoice
+from hall_server.services.access import Principal
+
+from .conftest import wait_until
+
+YICHUANG = str(Path(sys.executable).with_name("yichuang"))
+
+
+class AnnouncerProcess:
+    def __init__(self, hall, out_dir: Path, *extra: str) -> None:
+        self.out_dir = out_dir
+        # --pace 0.1: with no sound card the queue waits a tenth of each announcement's length,
+        # keeping the tests quick while start/end times still come from the real queue.
+        self.process = subprocess.Popen(
+            [YICHUANG, "announcer", "--server", hall.base_url, "--token", hall.tokens["board"],
+             "--out-dir", str(out_dir), "--no-sound", "--pace", "0.1", *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def wait_connected(self) -> None:
+        line = self.process.stdout.readline()
+        assert "已连接" in line, line
+
+    def log(self) -> list[dict]:
+        path = self.out_dir / "announcements.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+    def wait_for(self, count: int) -> list[dict]:
+        return wait_until(lambda: (lambda entries: entries if len(entries) >= count else None)(self.log()),
+                          timeout=60, what=f"{count} announcements")
+
+    def stop(self) -> str:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        out, _ = self.process.communicate(timeout=30)
+        return out
+
+
+@pytest.fixture
+def announcer(tmp_path):
+    started = []
+
+    def start(hall, *extra: str, connected: bool = True) -> AnnouncerProcess:
+        a = AnnouncerProcess(hall, tmp_path / f"out{len(started)}", *extra)
+        started.append(a)
+        if connected:
+            a.wait_connected()
+        return a
+
+    yield start
+    for a in started:
+        a.stop()
+
+
+def clerk(hall, window: int) -> Principal:
+    return Principal(hall.hall_id, "clerk", "test", window)
+
+
+def take_tickets(hall, count: int) -> None:
+    kiosk = hall.client("kiosk")
+    for _ in range(count):
+        kiosk.post("/tickets", json={}).raise_for_status()
+
+
+def test_a_call_is_spoken_twice_after_a_chime_into_a_wav_file(live_hall, announcer):
+    a = announcer(live_hall)
+    take_tickets(live_hall, 1)
+    live_hall.client("clerk-3").post("/windows/3/call-next").raise_for_status()
+    [entry] = a.wait_for(1)
+    assert entry["status"] == "spoken" and entry["text"] == "请A001号到3号窗口办理" and entry["repeat"] == 2
+    audio = read_wav(Path(entry["file"]))
+    assert 6 < audio.seconds < 40, audio.seconds        # chime + two sentences, not a blip
+    ding = chime(audio.rate).samples
+    assert audio.samples[:len(ding)] == ding            # the chime comes first
+    speech = Pcm(audio.rate, audio.samples[len(ding):])
+    assert speech.rms() > 300                           # there is real sound after the chime
+    # Said twice: the second half repeats the first, sample for sample.
+    body = speech.samples[int(0.3 * audio.rate):]
+    half = len(body) // 2
+    assert body[:half] == body[half:2 * half]
+
+
+def test_two_windows_calling_in_the_same_second_never_overlap(live_hall, announcer):
+    a = announcer(live_hall)
+    take_tickets(live_hall, 3)
+    for n in (1, 2, 3):   # the fake clock stands still: all three calls carry the same second
+        live_hall.client(f"clerk-{n}").post(f"/windows/{n}/call-next").raise_for_status()
+    entries = a.wait_for(3)
+    assert [e["number"] for e in entries] == ["A001", "A002", "A003"]
+    assert [e["window"] for e in entries] == [1, 2, 3]
+    assert len({e["event_at"] for e in entries}) == 1
+    for before, after in zip(entries, entries[1:]):
+        assert after["start"] >= before["end"], (before, after)
+    assert all(Path(e["file"]).stat().st_size > 44 for e in entries)
+
+
+def test_a_recall_says_it_is_a_second_call(live_hall, announcer):
+    a = announcer(live_hall)
+    take_tickets(live_hall, 1)
+    c = live_hall.client("clerk-2")
+    c.post("/windows/2/call-next").raise_for_status()
+    c.post("/windows/2/recall").raise_for_status()
+    first, second = a.wait_for(2)
+    assert first["kind"] == "call" and second["kind"] == "recall"
+    assert second["text"] == "再次呼叫，请A001号到2号窗口办理"
+    assert read_wav(Path(second["file"])).seconds > read_wav(Path(first["file"])).seconds
+
+
+def test_a_call_older_than_the_stale_limit_is_not_spoken(live_hall, announcer):
+    take_tickets(live_hall, 2)
+    live_hall.server.windows.call_next(clerk(live_hall, 1), 1)      # at 10:00
+    live_hall.clock.advance(minutes=5)
+    live_hall.server.windows.call_next(clerk(live_hall, 2), 2)      # at 10:05
+    # The announcer starts at 10:05 and catches up from the beginning.
+    a = announcer(live_hall, "--last-event-id", "0", "--stale-seconds", "60")
+    stale, fresh = a.wait_for(2)
+    assert (stale["number"], stale["status"]) == ("A001", "stale") and stale["age"] >= 299
+    assert (fresh["number"], fresh["status"]) == ("A002", "spoken")
+    assert sorted(p.name for p in a.out_dir.glob("*.wav")) == [Path(fresh["file"]).name]
+
+
+def test_announcer_reconnects_and_speaks_calls_made_during_a_network_drop(restartable_hall, announcer):
+    hall, http = restartable_hall
+    a = announcer(hall)
+    take_tickets(hall, 2)
+    hall.client("clerk-1").post("/windows/1/call-next").raise_for_status()
+    a.wait_for(1)
+    http.cut()
+    hall.server.windows.call_next(clerk(hall, 2), 2)
+    http.restore()
+    entries = a.wait_for(2)
+    assert [(e["number"], e["window"], e["status"]) for e in entries] == [("A001", 1, "spoken"), ("A002", 2, "spoken")]
+
+
+def test_an_announcer_with_a_wrong_token_says_so(live_hall, tmp_path):
+    done = subprocess.run([YICHUANG, "announcer", "--server", live_hall.base_url, "--token", "nope",
+                           "--out-dir", str(tmp_path), "--no-sound"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and "令牌" in done.stderr
+
+
+def _tone(path: Path, freq: float, seconds: float, rate: int = 16000) -> None:
+    samples = array.array("h", (int(8000 * math.sin(2 * math.pi * freq * i / rate)) for i in range(int(seconds * rate))))
+    write_wav(path, Pcm(rate, samples))
+
+
+def test_recorded_clips_are_used_when_the_hall_supplies_them(tmp_path):
+    clips = tmp_path / "clips"
+    clips.mkdir()
+    for i, name in enumerate(["请", "A", "0", "1", "号到", "号窗口办理", "3"]):
+        _tone(clips / f"{name}.wav", 300 + 50 * i, 0.2)
+    out = tmp_path / "out"
+    log = AnnouncementLog(out / "log.jsonl")
+    ann = Announcer(ClipVoice(clips), Player(out, pace=0), log, ServerClock(), wording=Wording(repeat=1)).start()
+    ann.handle(ServerEvent(7, "ticket.called", {"window": 3, "ticket": {"number": "A001"}}))
+    ann.stop()
+    [entry] = log.entries
+    audio = read_wav(Path(entry["file"]))
+    # chime 1.25 s + 0.3 s pause + 8 clips of 0.2 s (请 A 0 0 1 号到 3 号窗口办理) + 0.6 s gap
+    assert abs(audio.seconds - (1.25 + 0.3 + 8 * 0.2 + 0.6)) < 0.05, audio.seconds
