@@ -1,0 +1,78 @@
+"""一次一评: a pad rates only its own window's just-finished service, once, within the time limit."""
+from __future__ import annotations
+
+import httpx
+from playwright.sync_api import expect
+
+from .conftest import issue
+
+
+def _serve(hall, window: int) -> dict:
+    issue(hall, 1)
+    clerk = hall.client(f"clerk-{window}")
+    ticket = clerk.post(f"/windows/{window}/call-next").json()["ticket"]
+    clerk.post(f"/windows/{window}/finish")
+    return ticket
+
+
+def test_pad_cannot_rate_the_same_service_twice(hall):
+    ticket = _serve(hall, 2)
+    pad = hall.client("pad-2")
+    first = pad.post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 5})
+    again = pad.post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 1})
+    assert first.status_code == 201
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_rated"
+
+
+def test_pad_cannot_rate_another_windows_service(hall):
+    ticket = _serve(hall, 2)
+    for path in ("/pads/2/rating", "/pads/1/rating"):
+        r = hall.client("pad-1").post(path, json={"ticket_id": ticket["id"], "level": 5})
+        assert r.status_code in (403, 409), r.text
+    assert hall.client("supervisor").get("/ratings").json()["count"] == 0
+
+
+def test_service_left_unrated_past_the_time_limit_cannot_be_rated_at_the_pad(hall):
+    ticket = _serve(hall, 1)
+    hall.clock.advance(minutes=3)
+    r = hall.client("pad-1").post("/pads/1/rating", json={"ticket_id": ticket["id"], "level": 4})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "rating_not_open"
+    assert hall.client("pad-1").get("/pads/1/state").json()["pending"] is None
+
+
+def test_resident_rates_later_once_through_the_slips_link(hall, device, shot):
+    issued = issue(hall, 1)[0]
+    clerk = hall.client("clerk-3")
+    ticket = clerk.post("/windows/3/call-next").json()["ticket"]
+    clerk.post("/windows/3/finish")
+    hall.clock.advance(minutes=30)
+    # The phone page opened from the slip's QR holds only the ticket id and its public key.
+    r = httpx.post(hall.base_url + "/api/v1/ratings/links", json={"ticket_id": ticket["id"], "key": issued["public_key"]})
+    assert r.status_code == 201, r.text
+    link = r.json()
+    page = device(width=420, height=860)
+    page.goto(f"{hall.base_url}/rate/{link['token']}")
+    expect(page.locator("#ask-service")).to_contain_text(ticket["number"])
+    page.click("button[data-level='4']")
+    expect(page.locator("#thanks-text")).to_have_text("感谢您的评价！")
+    page.goto(f"{hall.base_url}/rate/{link['token']}")
+    expect(page.locator("#thanks-text")).to_have_text("这次服务已经评价过了，感谢您的参与。")
+    ratings = hall.client("supervisor").get("/ratings").json()["ratings"]
+    assert [(r["number"], r["level"], r["channel"]) for r in ratings] == [(ticket["number"], 4, "link")]
+
+
+def test_bad_rating_reasons_must_come_from_the_halls_list(hall):
+    ticket = _serve(hall, 2)
+    r = hall.client("pad-2").post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 1,
+                                                          "tags": ["不存在的原因"]})
+    assert r.status_code == 400 and "等候时间长" in r.json()["error"]["message"]
+
+
+def test_touch_pad_stops_asking_when_the_service_was_rated_elsewhere(hall, device):
+    pad = device()
+    pad.goto(f"{hall.base_url}/pad/2?token={hall.tokens['pad-2']}")
+    expect(pad.locator("#idle")).to_be_visible()
+    ticket = _serve(hall, 2)
+    expect(pad.locator("#asking")).to_be_visible()
+    hall.client("pad-2").post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 5})
+    expect(pad.locator("#thanks")).to_be_visible()

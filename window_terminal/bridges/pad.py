@@ -1,0 +1,124 @@
+"""A serial evaluation pad (评价器) at a window: prompted when the window finishes a service,
+its key press recorded through the same rating API as the touch pad (一次一评 still holds:
+whichever pad the resident uses first wins, the other goes back to idle)."""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import httpx
+
+from hardware.serial_devices import EvaluationPadDriver, RatingEvent, SerialBus
+from yichuang.i18n import message
+
+from .events import EventFollower
+
+log = logging.getLogger(__name__)
+THANKS_SECONDS = 3.0
+
+
+class PadBridge:
+    def __init__(self, server: str, token: str, bus: SerialBus, address: int, window: int,
+                 thanks_seconds: float = THANKS_SECONDS) -> None:
+        """token: the pad token of ``window`` (role pad, bound to that window)."""
+        self.server = server.rstrip("/")
+        self.http = httpx.Client(base_url=self.server + "/api/v1", timeout=10,
+                                 headers={"Authorization": f"Bearer {token}"})
+        self.bus = bus
+        self.window = window
+        self.thanks_seconds = thanks_seconds
+        self.driver = EvaluationPadDriver(bus, address, on_rating=self._on_rating, on_online=self._on_online)
+        self.follower = EventFollower(self.server, token, self._on_event,
+                                      {"window": str(window), "types": "ticket.finished,rating.recorded"},
+                                      on_connect=self.sync)
+        self._lock = threading.Lock()
+        self._prompted: dict[str, int] = {}  # ticket number shown on the pad → ticket id
+        self._timer: threading.Timer | None = None
+        self.errors: list[str] = []
+
+    def start(self) -> "PadBridge":
+        self.bus.start()
+        self.follower.start()
+        return self
+
+    def stop(self) -> None:
+        self.follower.stop()
+        self._cancel_timer()
+        self.bus.stop()
+        self.http.close()
+
+    def sync(self) -> None:
+        """Ask again for a service still awaiting a rating (at start, after a reconnect)."""
+        state = self.http.get(f"/pads/{self.window}/state").json()
+        pending = state.get("pending")
+        if pending:
+            self._prompt(pending["number"], pending["ticket_id"], state["rate_within_seconds"])
+        else:
+            with self._lock:
+                self._prompted.clear()
+            self.driver.idle()
+
+    def _on_event(self, type_: str, data: dict[str, Any]) -> None:
+        if type_ == "ticket.finished":
+            self.sync()  # the server decides whether it is still open for rating
+        elif type_ == "rating.recorded":
+            number = data["rating"]["number"]
+            with self._lock:
+                mine = self._prompted.pop(number, None) is not None
+            if mine:  # rated on the touch pad or elsewhere: stop asking here
+                self.driver.idle()
+
+    def _prompt(self, number: str, ticket_id: int, seconds: int) -> None:
+        with self._lock:
+            self._prompted = {number: ticket_id}
+        self.driver.prompt(number)
+        self._later(seconds, self._expire, number)
+
+    def _expire(self, number: str) -> None:
+        with self._lock:
+            if self._prompted.pop(number, None) is None:
+                return
+        self.driver.idle()
+
+    def _on_rating(self, address: int, event: RatingEvent) -> None:
+        # On the bus thread: the HTTP call goes to a thread of its own.
+        threading.Thread(target=self._record, args=(event,), daemon=True).start()
+
+    def _record(self, event: RatingEvent) -> None:
+        with self._lock:
+            ticket_id = self._prompted.pop(event.service_id, None)
+        if ticket_id is None:
+            self.driver.idle()  # a late press for a service no longer open: credit nobody
+            return
+        try:
+            r = self.http.post(f"/pads/{self.window}/rating", params={"channel": "serial"},
+                               json={"ticket_id": ticket_id, "level": int(event.level)})
+        except httpx.HTTPError as exc:
+            log.warning("rating not delivered: %s", exc)
+            self.driver.idle()
+            return
+        if r.status_code >= 400:
+            self.errors.append(r.json().get("error", {}).get("message", r.text))
+            self.driver.idle()
+            return
+        self.driver.thanks()
+        self._later(self.thanks_seconds, lambda: self.driver.idle())
+
+    def _on_online(self, address: int, online: bool) -> None:
+        try:
+            self.http.post("/devices/status", json={
+                "device": f"window-{self.window}/pad", "kind": "pad", "state": "ok" if online else "offline",
+                "detail": message("terminal.bridge_device", address=address, port=self.bus.port_name)})
+        except httpx.HTTPError as exc:
+            log.warning("device status not reported: %s", exc)
+
+    def _later(self, seconds: float, fn, *args) -> None:
+        self._cancel_timer()
+        self._timer = threading.Timer(seconds, fn, args)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
