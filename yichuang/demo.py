@@ -11,6 +11,11 @@ from hall_server.services.hall_setup import DEMO_STAFF, add_staff
 
 from .i18n import message
 
+# Demo only: every demo account shares this password; a real hall sets its own
+# (`yichuang account set-password`).
+DEMO_PASSWORD = "yichuang-demo"
+DEMO_SUPERVISOR = ("BZY900", "赵明远")
+
 
 def prepare_demo(server: HallServer, data_dir: Path, base_url: str) -> dict:
     """Idempotent: reuses the tokens file, adds staff, signs A posts in at each window."""
@@ -20,6 +25,9 @@ def prepare_demo(server: HallServer, data_dir: Path, base_url: str) -> dict:
     ctx = server.services.halls.get(hall_id)
     for staff_no, name in DEMO_STAFF:
         add_staff(server.services, hall_id, staff_no, name)
+        server.accounts.set_password(hall_id, staff_no, DEMO_PASSWORD)
+    add_staff(server.services, hall_id, DEMO_SUPERVISOR[0], DEMO_SUPERVISOR[1], role="supervisor")
+    server.accounts.set_password(hall_id, DEMO_SUPERVISOR[0], DEMO_PASSWORD)
     tokens = json.loads(path.read_text("utf-8")) if path.exists() else {}
     if not tokens or server.tokens.authenticate(next(iter(tokens.values()))) is None:
         tokens = {"kiosk": server.tokens.create(hall_id, "kiosk", label="demo kiosk"),
@@ -37,5 +45,7 @@ def prepare_demo(server: HallServer, data_dir: Path, base_url: str) -> dict:
         except Conflict:
             pass  # already staffed from an earlier run
     print(message("cli.demo_ready", path=str(path), board=f"{base_url}/board?token={tokens['board']}",
-                  kiosk=tokens["kiosk"]), flush=True)
+                  kiosk=tokens["kiosk"], terminal=f"{base_url}/window/1", supervisor=f"{base_url}/supervisor",
+                  pad=f"{base_url}/pad/1?token={tokens['pad-1']}", staff=DEMO_STAFF[0][0],
+                  supervisor_no=DEMO_SUPERVISOR[0], password=DEMO_PASSWORD), flush=True)
     return tokens
