@@ -1,0 +1,39 @@
+"""The resident's phone page behind the slip's QR code: /t/<ticket id>?key=<slip key>.
+
+No token and no login: the slip's key is the only credential, and the page shows only
+what the slip already says (number, matter, people ahead, wait, the window calling).
+It polls the API every few seconds, which a phone on mobile data handles better than a
+long-lived event stream.
+"""
+from __future__ import annotations
+
+import json
+import tomllib
+from importlib import resources
+
+from flask import Blueprint, render_template, request
+
+from yichuang.i18n import DEFAULT_LOCALE, message, negotiate
+
+
+def phone_messages(locale: str) -> dict[str, str]:
+    text = (resources.files("yichuang") / "messages" / "zh_CN" / "phone.toml").read_text("utf-8")
+    return {key: message(f"phone.{key}", locale) for key in tomllib.loads(text)}
+
+
+def create_blueprint() -> Blueprint:
+    bp = Blueprint("ticket_page", __name__, template_folder="templates", static_folder="static",
+                   static_url_path="/t/static")
+
+    @bp.get("/t/<int:ticket_id>")
+    def ticket(ticket_id: int):
+        lang = request.args.get("lang")
+        locale = negotiate(lang) if lang else DEFAULT_LOCALE
+        texts = phone_messages(locale)
+        status = 200 if request.args.get("key") else 400
+        return render_template("ticket_page/ticket.html", t=texts, ticket_id=ticket_id,
+                               has_key=bool(request.args.get("key")),
+                               lang="en" if locale == "en" else "zh-CN",
+                               messages_json=json.dumps(texts, ensure_ascii=False).replace("</", "<\\/")), status
+
+    return bp
