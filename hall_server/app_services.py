@@ -14,6 +14,7 @@ from .events.broker import EventBroker
 from .services.accounts import Accounts
 from .services.appointments import Appointments
 from .services.base import Services
+from .services.cases import Cases
 from .services.devices import Devices
 from .services.context import HallRegistry
 from .services.hall_overview import HallOverview
@@ -46,6 +47,7 @@ class HallServer:
         self.appointments = Appointments(self.services)
         self.devices = Devices(self.services)
         self.accounts, self.ratings = Accounts(self.services, self.tokens), Ratings(self.services)
+        self.cases = Cases(self.services)  # 办件: acceptance to delivery (issue 6)
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 

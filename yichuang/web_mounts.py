@@ -11,7 +11,8 @@ import logging
 from flask import Flask
 
 log = logging.getLogger(__name__)
-PAGE_PACKAGES = ("display_board.web", "display_board.ticket_page", "window_terminal.web")
+PAGE_PACKAGES = ("display_board.web", "display_board.ticket_page", "window_terminal.web",
+                 "window_terminal.cases.web")
 
 
 def mount_pages(app: Flask) -> list[str]:

@@ -1,0 +1,78 @@
+"""`yichuang catalog export FILE.xlsx` and `yichuang catalog import FILE.xlsx` (with a progress bar)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from yichuang.i18n import message
+
+
+def progress_bar(label: str, stream=None):
+    """A text bar on stderr, redrawn in place: 检查 [##########----------] 22/44."""
+    out = stream or sys.stderr
+
+    def show(done: int, total: int) -> None:
+        # On a terminal the bar is redrawn in place; in a log file only the final line is written.
+        if done < total and not out.isatty():
+            return
+        width = 30
+        filled = width * done // total if total else width
+        out.write(f"\r{label} [{'#' * filled}{'-' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            out.write("\n")
+        out.flush()
+    return show
+
+
+def _open_server(args):
+    from hall_server.app_services import HallServer
+    from yichuang.cli import _database_url, _hall_configs
+    server = HallServer.open(_database_url(args), _hall_configs(args.hall))
+    ids = server.services.halls.all_ids()
+    hall_id = server.services.halls.by_code(args.hall_code).id if args.hall_code else ids[0]
+    return server, hall_id
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from . import catalog_rows, export_workbook
+    server, hall_id = _open_server(args)
+    try:
+        entries = catalog_rows(server.services, hall_id)
+        Path(args.file).write_bytes(export_workbook(entries))
+    finally:
+        server.close()
+    print(message("catalog_io.exported", count=len(entries), path=args.file))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from . import CatalogImportError, apply_catalog, read_workbook
+    try:
+        entries = read_workbook(Path(args.file), progress_bar(message("catalog_io.progress_read")))
+    except CatalogImportError as exc:
+        print(message("catalog_io.import_failed", count=len(exc.errors)), file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 2
+    server, hall_id = _open_server(args)
+    try:
+        counts = apply_catalog(server.services, hall_id, entries, progress_bar(message("catalog_io.progress_write")))
+    finally:
+        server.close()
+    print(message("catalog_io.imported", **counts))
+    return 0
+
+
+def register(subparsers) -> None:
+    from yichuang.cli import _add_db_options
+    catalog = subparsers.add_parser("catalog", help="the matter catalog (事项清单) as Excel")
+    sub = catalog.add_subparsers(dest="catalog_command", required=True)
+    for name, func, helptext in (("export", cmd_export, "write the catalog to an .xlsx file"),
+                                 ("import", cmd_import, "replace the catalog from an .xlsx file (all rows or none)")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("file")
+        p.add_argument("--hall-code", help="the hall (default: the first hall)")
+        p.add_argument("--hall", action="append", default=[], help=argparse.SUPPRESS)
+        _add_db_options(p)
+        p.set_defaults(func=func)

@@ -1,0 +1,221 @@
+"""Reading and writing the catalog workbook: sheet 事项 (one row per matter) and sheet 材料
+(one row per material, joined by 事项编码). Headers are Chinese, fixed, and checked exactly:
+a file with a wrong column is refused before any row is read."""
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+from yichuang.i18n import message
+
+from ..core.catalog import CLASSES, DOMAINS, KINDS, Material, Matter
+
+MATTER_SHEET, MATERIAL_SHEET = "事项", "材料"
+# (header, field) in column order.
+MATTER_COLUMNS = (("事项编码", "code"), ("事项名称", "name"), ("承办部门", "department"), ("领域", "domain"),
+                  ("分类", "class"), ("办件类型", "kind"), ("承诺时限（工作日）", "promised_days"),
+                  ("法定时限（工作日）", "legal_days"), ("号票字母", "ticket_prefix"),
+                  ("平均办理分钟", "handling_minutes"), ("转报单位", "forward_to"), ("受理条件", "conditions"),
+                  ("设定依据", "legal_basis"), ("关键词", "keywords"), ("排序", "sort_order"), ("启用", "active"))
+MATERIAL_COLUMNS = (("事项编码", "matter_code"), ("材料名称", "name"), ("要求", "requirement"),
+                    ("样例说明", "sample"), ("需原件", "original"), ("复印份数", "copies"), ("必需", "required"))
+YES, NO = "是", "否"
+KEYWORD_SEP = "、"
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int          # the spreadsheet's own row number (header is row 1)
+    column: str
+    text: str
+
+    def __str__(self) -> str:
+        return message("catalog_io.row_error", sheet=self.sheet, row=self.row, column=self.column, text=self.text)
+
+
+class CatalogImportError(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(map(str, errors)))
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    matter: Matter
+    sort_order: int
+    active: bool
+
+
+def export_workbook(entries: list[CatalogEntry]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = MATTER_SHEET
+    ws.append([h for h, _ in MATTER_COLUMNS])
+    mats = wb.create_sheet(MATERIAL_SHEET)
+    mats.append([h for h, _ in MATERIAL_COLUMNS])
+    for e in entries:
+        m = e.matter
+        ws.append([m.code, m.name, m.department, m.domain, m.matter_class, m.kind, m.promised_days, m.legal_days,
+                   m.ticket_prefix, m.handling_minutes, m.forward_to, m.conditions, m.legal_basis,
+                   KEYWORD_SEP.join(m.keywords), e.sort_order, YES if e.active else NO])
+        for x in m.materials:
+            mats.append([m.code, x.name, x.requirement, x.sample, YES if x.original else NO, x.copies,
+                         YES if x.required else NO])
+    for sheet in (ws, mats):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _rows(wb, sheet: str, columns, errors: list[RowError]) -> list[tuple[int, dict]]:
+    if sheet not in wb.sheetnames:
+        errors.append(RowError(sheet, 1, "", message("catalog_io.sheet_missing", sheet=sheet)))
+        return []
+    ws = wb[sheet]
+    rows = ws.iter_rows(values_only=True)
+    header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
+    while header and header[-1] == "":
+        header.pop()
+    expected = [h for h, _ in columns]
+    if header != expected:
+        missing = [h for h in expected if h not in header]
+        extra = [h for h in header if h not in expected]
+        errors.append(RowError(sheet, 1, "", message(
+            "catalog_io.wrong_columns", missing="、".join(missing) or "—", extra="、".join(extra) or "—",
+            expected="、".join(expected))))
+        return []
+    out = []
+    for number, values in enumerate(rows, start=2):
+        values = list(values)[:len(expected)]
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        values += [None] * (len(expected) - len(values))
+        out.append((number, {field: values[i] for i, (_, field) in enumerate(columns)}))
+    return out
+
+
+class _Row:
+    """Typed access to one row's cells, recording every problem instead of stopping at the first."""
+
+    def __init__(self, sheet: str, number: int, cells: dict, columns, errors: list[RowError]) -> None:
+        self.sheet, self.number, self.cells, self.errors = sheet, number, cells, errors
+        self.header = {field: h for h, field in columns}
+        self.ok = True
+
+    def fail(self, field: str, text: str) -> None:
+        self.ok = False
+        self.errors.append(RowError(self.sheet, self.number, self.header[field], text))
+
+    def text(self, field: str, required: bool = False, choices: tuple[str, ...] = ()) -> str:
+        value = self.cells.get(field)
+        value = "" if value is None else str(value).strip()
+        if required and not value:
+            self.fail(field, message("catalog_io.required"))
+        elif choices and value not in choices:
+            self.fail(field, message("catalog_io.choose", value=value, choices=" / ".join(choices)))
+        return value
+
+    def integer(self, field: str, minimum: int, maximum: int, default: int | None = None) -> int:
+        value = self.cells.get(field)
+        if (value is None or str(value).strip() == "") and default is not None:
+            return default
+        try:
+            number = int(str(value).strip())
+            if float(str(value).strip()) != number:
+                raise ValueError
+        except (TypeError, ValueError):
+            self.fail(field, message("catalog_io.integer", value=value, minimum=minimum, maximum=maximum))
+            return default or 0
+        if not minimum <= number <= maximum:
+            self.fail(field, message("catalog_io.integer", value=value, minimum=minimum, maximum=maximum))
+        return number
+
+    def flag(self, field: str, default: bool) -> bool:
+        value = self.cells.get(field)
+        text = "" if value is None else str(value).strip()
+        if text == "":
+            return default
+        if text in (YES, "TRUE", "True", "1"):
+            return True
+        if text in (NO, "FALSE", "False", "0"):
+            return False
+        self.fail(field, message("catalog_io.choose", value=text, choices=f"{YES} / {NO}"))
+        return default
+
+
+def read_workbook(source: Path | bytes, progress: Callable[[int, int], None] | None = None) -> list[CatalogEntry]:
+    """Parse and check the whole workbook; raise CatalogImportError listing every bad row."""
+    errors: list[RowError] = []
+    try:
+        wb = load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True,
+                           data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise CatalogImportError([RowError("", 0, "", message("catalog_io.not_xlsx", error=str(exc)))]) from None
+    matter_rows = _rows(wb, MATTER_SHEET, MATTER_COLUMNS, errors)
+    material_rows = _rows(wb, MATERIAL_SHEET, MATERIAL_COLUMNS, errors)
+    if errors:
+        raise CatalogImportError(errors)
+    total = len(matter_rows) + len(material_rows)
+    materials: dict[str, list[Material]] = {}
+    seen_materials: set[tuple[str, str]] = set()
+    for done, (number, cells) in enumerate(material_rows, start=1):
+        r = _Row(MATERIAL_SHEET, number, cells, MATERIAL_COLUMNS, errors)
+        code, name = r.text("matter_code", True), r.text("name", True)
+        item = Material(name=name, requirement=r.text("requirement"), sample=r.text("sample"),
+                        original=r.flag("original", False), copies=r.integer("copies", 0, 20, 0),
+                        required=r.flag("required", True))
+        if (code, name) in seen_materials:
+            r.fail("name", message("catalog_io.duplicate_material", name=name, code=code))
+        seen_materials.add((code, name))
+        if r.ok:
+            materials.setdefault(code, []).append(item)
+        if progress:
+            progress(done, total)
+    entries: list[CatalogEntry] = []
+    first_row: dict[str, int] = {}
+    for done, (number, cells) in enumerate(matter_rows, start=len(material_rows) + 1):
+        r = _Row(MATTER_SHEET, number, cells, MATTER_COLUMNS, errors)
+        code = r.text("code", True)
+        if code in first_row:
+            r.fail("code", message("catalog_io.duplicate_matter", code=code, row=first_row[code]))
+        elif code:
+            first_row[code] = number
+        promised, legal = r.integer("promised_days", 0, 365), r.integer("legal_days", 0, 365)
+        if r.ok and legal and promised > legal:
+            r.fail("promised_days", message("catalog.expected_promised_days", legal=legal))
+        prefix = r.text("ticket_prefix", True)
+        if prefix and not (len(prefix) == 1 and prefix.isascii() and prefix.isalpha() and prefix.isupper()):
+            r.fail("ticket_prefix", message("catalog_io.prefix", value=prefix))
+        keywords = tuple(k.strip() for k in r.text("keywords").replace(",", KEYWORD_SEP).split(KEYWORD_SEP)
+                         if k.strip())
+        matter = Matter(
+            code=code, name=r.text("name", True), department=r.text("department", True),
+            domain=r.text("domain", True, DOMAINS), matter_class=r.text("class", True, CLASSES),
+            kind=r.text("kind", True, KINDS), promised_days=promised, legal_days=legal, ticket_prefix=prefix,
+            handling_minutes=r.integer("handling_minutes", 1, 480, 10), forward_to=r.text("forward_to"),
+            conditions=r.text("conditions"), legal_basis=r.text("legal_basis"), keywords=keywords,
+            materials=tuple(materials.get(code, ())))
+        entry = CatalogEntry(matter, r.integer("sort_order", 0, 100000, number - 2), r.flag("active", True))
+        if r.ok:
+            entries.append(entry)
+        if progress:
+            progress(done, total)
+    known = set(first_row)
+    for number, cells in material_rows:
+        code = str(cells.get("matter_code") or "").strip()
+        if code and code not in known:
+            errors.append(RowError(MATERIAL_SHEET, number, "事项编码", message("catalog_io.unknown_matter", code=code)))
+    if errors:
+        raise CatalogImportError(errors)
+    return entries

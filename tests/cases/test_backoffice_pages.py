@@ -1,0 +1,59 @@
+"""Back-office in-tray, supervisor dashboard and residents' progress page in headless Chromium."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.cases.test_closed_loop import accept
+
+
+def test_department_signs_for_and_approves_a_case_in_its_in_tray(hall, matters, browser):
+    no = accept(hall, matters)
+    hall.client("clerk-1").post(f"/cases/{no}/hand-over", json={})
+    page = browser.new_page(locale="zh-CN")
+    try:
+        page.goto(f"{hall.base_url}/cases-ui/backoffice?token={hall.tokens['backoffice']}")
+        row = page.locator(f"tr[data-case='{no}']")
+        expect(row).to_contain_text("部门审批中", timeout=10000)
+        expect(page.locator("#department")).to_have_text("民政办")
+        row.locator("button.receive").click()
+        expect(row.locator("button.receive")).to_have_count(0, timeout=10000)
+        row.locator("input.result").fill("临时救助审批表")
+        row.locator("button.approve").click()
+        expect(row).to_contain_text("部门已办结", timeout=10000)
+    finally:
+        page.close()
+    case = hall.client("clerk-1").get(f"/cases/{no}").json()
+    assert case["decision"] == "approved" and case["result"] == "临时救助审批表" and case["received_at"]
+
+
+def test_supervisor_dashboard_shows_stages_and_rates(hall, matters, browser):
+    accept(hall, matters)
+    clerk = hall.client("clerk-2")
+    escalated = clerk.post("/cases", json={"matter_id": matters["MZ004"]["id"], "applicant_name": "赵四"}).json()
+    clerk.post(f"/cases/{escalated['case_no']}/outcome", json={"outcome": "escalate", "reasons": "条件不明"})
+    hall.client("supervisor").post(f"/cases/{escalated['case_no']}/review",
+                                   json={"action": "reject", "reasons": "年龄不符"})
+    page = browser.new_page(locale="zh-CN")
+    try:
+        page.goto(f"{hall.base_url}/cases-ui/dashboard?token={hall.tokens['supervisor']}")
+        expect(page.locator(".stage[data-stage=accepted] .big")).to_have_text("1", timeout=10000)
+        expect(page.locator("#rate-acceptance")).to_have_text("50.0%")  # 1 accepted of 2 answered
+        expect(page.locator("#rate-completion")).to_have_text("0.0%")
+        page.screenshot(path="/tmp/yichuang-case-dashboard.png", full_page=True)
+    finally:
+        page.close()
+
+
+def test_a_resident_looks_up_progress_by_case_number_on_the_phone_page(hall, matters, browser):
+    no = accept(hall, matters)
+    page = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 800})
+    try:
+        page.goto(f"{hall.base_url}/cases-ui/progress?no={no}")
+        expect(page.locator("#summary")).to_contain_text("张*三", timeout=10000)
+        expect(page.locator("#summary")).to_contain_text("已受理")
+        expect(page.locator("#steps li")).to_have_count(2)
+        page.fill("#no", "2026-99999")
+        page.click("#query")
+        expect(page.locator("#error")).to_contain_text("找不到办件号", timeout=10000)
+    finally:
+        page.close()

@@ -1,0 +1,130 @@
+"""After acceptance: hand-over, department decision, return, notice, delivery with receipt; overdue cases."""
+from __future__ import annotations
+
+from hall_server.core.clock import parse_local_time
+from tests.cases.conftest import all_submitted, open_case
+
+
+def accept(hall, matters, code="MZ003", window=1) -> str:
+    clerk = hall.client(f"clerk-{window}")
+    case = open_case(clerk, matters[code])
+    r = clerk.post(f"/cases/{case['case_no']}/outcome", json={
+        "outcome": "accept", "materials": all_submitted(matters[code]), "identity_checked": True})
+    assert r.status_code == 200, r.text
+    return case["case_no"]
+
+
+def test_accepted_case_goes_round_the_loop_and_is_delivered_once(hall, matters, signature_png):
+    no = accept(hall, matters)
+    clerk, back = hall.client("clerk-1"), hall.client("backoffice")
+    assert clerk.post(f"/cases/{no}/hand-over", json={"note": "纸质材料随交接单送民政办"}).json()["state"] == "handed_over"
+
+    inbox = back.get("/cases/inbox").json()
+    assert inbox["department"] == "民政办" and [c["case_no"] for c in inbox["cases"]] == [no]
+    hall.clock.advance(hours=1)
+    received = back.post(f"/cases/{no}/receive").json()
+    assert received["received_at"] == "2026-11-26T03:00:00+00:00"  # 11:00 in the hall
+    hall.clock.advance(days=5)
+    decided = back.post(f"/cases/{no}/decide", json={"decision": "approved", "result": "临时救助审批表及救助金发放通知"})
+    assert decided.json()["state"] == "decided", decided.text
+
+    assert clerk.post(f"/cases/{no}/return", json={}).json()["state"] == "returned"
+    notified = clerk.post(f"/cases/{no}/notify").json()
+    assert notified["state"] == "notified"
+    [sms] = notified["notifications"]
+    assert sms["channel"] == "outbox" and sms["status"] == "queued" and no in sms["text"]
+    assert sms["recipient"] == "138****1234"
+
+    receipt = {"method": "window", "recipient": "李桂兰", "relation": "配偶", "signature": signature_png}
+    r = clerk.post(f"/cases/{no}/deliver", json=receipt)
+    assert r.status_code == 200, r.text
+    done = r.json()
+    assert done["state"] == "closed"
+    assert done["receipt"]["relation"] == "配偶" and done["receipt"]["place"] == "斑竹园镇便民服务中心"
+    assert done["receipt"]["receipt_no"] == "斑送〔2026〕0001号"
+
+    again = clerk.post(f"/cases/{no}/deliver", json=receipt)
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "case_already_delivered"
+    assert "不能重复送达" in again.json()["error"]["message"]
+
+
+def test_residents_follow_progress_by_case_number_without_a_token_and_see_no_personal_data(hall, matters):
+    no = accept(hall, matters)
+    import httpx
+    r = httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}")
+    assert r.status_code == 200
+    view = r.json()
+    assert view["applicant"] == "张*三" and view["state_label"] == "已受理" and view["due_date"] == "2026-12-10"
+    assert "13800001234" not in r.text and "phone" not in view
+    missing = httpx.get(f"{hall.base_url}/api/v1/cases/progress/2026-99999")
+    assert missing.status_code == 404 and "找不到办件号 2026-99999" in missing.json()["error"]["message"]
+
+
+def test_another_department_cannot_open_the_case(hall, matters):
+    no = accept(hall, matters)
+    hall.client("clerk-1").post(f"/cases/{no}/hand-over", json={})
+    r = hall.client("backoffice-rs").post(f"/cases/{no}/receive")
+    assert r.status_code == 403 and "民政办" in r.json()["error"]["message"]
+    assert hall.client("backoffice-rs").get("/cases/inbox").json()["cases"] == []
+
+
+def test_incomplete_forms_are_refused_with_what_is_missing_and_nothing_changes(hall, matters, signature_png):
+    clerk = hall.client("clerk-1")
+    r = clerk.post("/cases", json={"matter_id": matters["MZ003"]["id"]})
+    assert r.status_code == 400 and "applicant_name" in r.json()["error"]["message"]
+    case = open_case(clerk, matters["MZ003"])
+    no = case["case_no"]
+    r = clerk.post(f"/cases/{no}/outcome", json={"outcome": "accept", "identity_checked": True,
+                                                 "materials": all_submitted(matters["MZ003"])[:1]})
+    assert r.status_code == 409 and "材料不齐全" in r.json()["error"]["message"]
+    r = clerk.post(f"/cases/{no}/outcome", json={"outcome": "accept", "materials": all_submitted(matters["MZ003"])})
+    assert r.status_code == 400 and "核验" in r.json()["error"]["message"]
+    assert clerk.get(f"/cases/{no}").json()["state"] == "open"
+    assert clerk.post(f"/cases/{no}/deliver", json={"method": "window", "recipient": "张小三", "relation": "本人",
+                                                    "signature": signature_png}).status_code == 409
+    r = clerk.get("/cases/2026-00999")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "case_not_found"
+    assert [s["action"] for s in clerk.get(f"/cases/{no}").json()["history"]] == ["open"]
+
+
+def test_overdue_cases_count_working_days_across_the_new_year_holiday(hall, matters):
+    supervisor = hall.client("supervisor")
+    # chinesecalendar has no 2027 data: the hall enters 元旦 itself.
+    assert supervisor.put("/calendar/overrides/2027-01-01", json={"kind": "holiday", "note": "元旦"}).status_code == 200
+    hall.clock.set(parse_local_time("2026-12-17 10:00"))
+    late = accept(hall, matters)         # 10 working days from Thu 12-17: due Thu 12-31
+    hall.clock.set(parse_local_time("2026-12-18 10:00"))
+    due_today = accept(hall, matters)    # from Fri 12-18: 12-31, then 1-1 is a holiday: due Mon 1-4
+    hall.clock.set(parse_local_time("2027-01-04 09:30"))
+    board = supervisor.get("/cases/dashboard").json()
+    assert board["today"] == "2027-01-04"
+    [overdue] = board["overdue"]
+    assert overdue["case_no"] == late and overdue["due_date"] == "2026-12-31"
+    assert overdue["working_days_left"] == -1  # only Monday 1-4 counts: 1-1 is a holiday
+    assert [c["case_no"] for c in board["near_due"]] == [due_today]
+    assert board["near_due"][0]["due_date"] == "2027-01-04"
+    assert board["open_by_stage"]["accepted"] == 2
+
+
+def test_case_numbers_and_the_loop_work_on_each_database(live_hall_any, signature_png):
+    hall = live_hall_any
+    matter = {m["code"]: m for m in hall.client("clerk-1").get("/matters").json()["matters"]}["MZ003"]
+    clerk = hall.client("clerk-1")
+    numbers = []
+    for _ in range(2):
+        case = open_case(clerk, matter)
+        clerk.post(f"/cases/{case['case_no']}/outcome", json={
+            "outcome": "accept", "materials": all_submitted(matter), "identity_checked": True})
+        numbers.append(clerk.get(f"/cases/{case['case_no']}").json()["documents"]["acceptance"])
+    assert numbers == ["斑受〔2026〕0001号", "斑受〔2026〕0002号"]
+    no = case["case_no"]
+    supervisor = hall.client("supervisor")  # supervisors may act for the back office too
+    for path, body in (("hand-over", {}), ("receive", None), ("decide", {"decision": "rejected", "reasons": "收入超标",
+                                                                          "result": "不予救助决定书"}),
+                       ("return", {}), ("notify", None)):
+        r = supervisor.post(f"/cases/{no}/{path}", json=body) if body is not None else supervisor.post(f"/cases/{no}/{path}")
+        assert r.status_code == 200, (path, r.text)
+    r = clerk.post(f"/cases/{no}/deliver", json={"method": "village_station", "recipient": "村代办员刘平",
+                                                 "relation": "代办员", "place": "龙湾村代办点", "signature": signature_png})
+    assert r.json()["state"] == "closed" and r.json()["decision"] == "rejected"

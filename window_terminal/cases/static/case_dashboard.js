@@ -1,0 +1,26 @@
+// Supervisor's case dashboard: open cases by stage, overdue and near-due cases, the two rates.
+"use strict";
+(() => {
+  const {t, api, el, showError} = YCC;
+  const pct = (v) => v === null ? "—" : (v * 100).toFixed(1) + "%";
+  function rows(list) {
+    return list.map((c) => el("tr", {"data-case": c.case_no, class: c.overdue ? "overdue" : ""},
+      el("td", {}, c.case_no), el("td", {}, c.matter), el("td", {}, c.department), el("td", {}, c.applicant),
+      el("td", {}, c.owner_window ? c.owner_window + "号窗口" : ""), el("td", {}, c.due_date),
+      el("td", {}, c.working_days_left < 0 ? t("ui_days_over", {days: -c.working_days_left})
+        : t("ui_days_left", {days: c.working_days_left}))));
+  }
+  async function refresh() {
+    let d;
+    try { d = await api("GET", "/cases/dashboard"); showError(null); } catch (e) { showError(e); return; }
+    document.getElementById("today").textContent = d.today;
+    document.getElementById("stages").replaceChildren(...Object.entries(d.open_by_stage).map(([s, n]) =>
+      el("div", {class: "stage", "data-stage": s}, el("div", {}, t("state_" + s)), el("div", {class: "big"}, n))));
+    document.getElementById("rate-acceptance").textContent = pct(d.one_window_acceptance_rate);
+    document.getElementById("rate-completion").textContent = pct(d.one_window_completion_rate);
+    document.querySelector("#overdue tbody").replaceChildren(...rows(d.overdue));
+    document.querySelector("#near-due tbody").replaceChildren(...rows(d.near_due));
+  }
+  YCC.load().then(refresh);
+  setInterval(refresh, 30000);
+})();

@@ -1,0 +1,41 @@
+// Shared by the case pages: catalog strings, the token, API calls with Chinese errors.
+"use strict";
+const YCC = (() => {
+  let M = {};
+  const params = new URLSearchParams(location.search);
+  // The token comes once in the URL (?token=) and is kept for the tab only.
+  const token = params.get("token") || sessionStorage.getItem("yc-case-token") || "";
+  if (params.get("token")) sessionStorage.setItem("yc-case-token", token);
+
+  async function load() {
+    const lang = params.get("lang");
+    M = await (await fetch("/cases-ui/messages.json" + (lang ? "?lang=" + lang : ""))).json();
+    document.querySelectorAll("[data-t]").forEach((n) => { n.textContent = t(n.dataset.t); });
+  }
+  function t(key, vars) {
+    const [area, k] = key.includes(".") ? key.split(".") : ["cases", key];
+    let text = (M[area] && M[area][k]) || key;
+    for (const [name, v] of Object.entries(vars || {})) text = text.split("{" + name + "}").join(v);
+    return text;
+  }
+  async function api(method, path, body) {
+    const headers = {"Accept-Language": document.documentElement.lang};
+    if (token) headers.Authorization = "Bearer " + token;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const r = await fetch("/api/v1" + path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
+    const data = await r.json().catch(() => ({}));
+    if (!r.ok) throw new Error((data.error && data.error.message) || ("HTTP " + r.status));
+    return data;
+  }
+  function el(tag, attrs, ...children) {
+    const n = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") n.className = v; else if (k.startsWith("on")) n.addEventListener(k.slice(2), v);
+      else if (v !== null && v !== undefined && v !== false) n.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children.flat()) if (c !== null && c !== undefined) n.append(c.nodeType ? c : String(c));
+    return n;
+  }
+  function showError(e) { document.getElementById("error").textContent = e ? e.message : ""; }
+  return {load, t, api, el, showError, token};
+})();

@@ -1,0 +1,53 @@
+"""Blueprint for the case pages. Plain HTML/CSS/JS from this package; strings from the message
+catalog through /cases/messages.json; data from the hall server's /api/v1/cases endpoints."""
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+
+from flask import Blueprint, jsonify, render_template, request
+
+from yichuang.i18n import message, negotiate
+
+AREAS = ("cases", "documents")
+
+
+def page_messages(locale: str) -> dict[str, dict[str, str]]:
+    out = {}
+    for area in AREAS:
+        text = (resources.files("yichuang") / "messages" / "zh_CN" / f"{area}.toml").read_text("utf-8")
+        out[area] = {key: message(f"{area}.{key}", locale) for key in tomllib.loads(text)}
+    return out
+
+
+def create_blueprint() -> Blueprint:
+    bp = Blueprint("case_pages", __name__, static_folder="static", static_url_path="/cases-ui/static",
+                   template_folder="templates")
+
+    def locale() -> str:
+        return negotiate(request.args.get("lang") or request.headers.get("Accept-Language"))
+
+    @bp.get("/cases-ui/messages.json")
+    def messages():
+        response = jsonify(page_messages(locale()))
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    @bp.get("/cases-ui/window/<int:number>")
+    def panel(number: int):
+        return render_template("case_panel.html", number=number, lang=locale())
+
+    @bp.get("/cases-ui/backoffice")
+    def backoffice():
+        return render_template("case_backoffice.html", lang=locale())
+
+    @bp.get("/cases-ui/dashboard")
+    def dashboard():
+        return render_template("case_dashboard.html", lang=locale())
+
+    @bp.get("/cases-ui/progress")
+    def progress():
+        # The phone page behind the acceptance notice, and the kiosk's lookup screen.
+        return render_template("case_progress.html", lang=locale(), case_no=request.args.get("no", ""))
+
+    return bp
