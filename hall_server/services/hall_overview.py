@@ -4,17 +4,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from ..core.errors import InvalidInput
-from ..core.ticket_states import WAITING
-from ..storage.models import CalendarOverride, Hall, HallRuntime, Ticket, Window
+from ..storage.models import CalendarOverride, Hall, HallRuntime
 from .access import Principal
 from .base import Services
 from .context import HallContext
 from .event_log import append_event
+from .line_sql import WAITING_BY_MATTER
 
-T, W, R, O, H = Ticket.__table__, Window.__table__, HallRuntime.__table__, CalendarOverride.__table__, Hall.__table__
+R, O, H = HallRuntime.__table__, CalendarOverride.__table__, Hall.__table__
 
 
 def open_state(ctx: HallContext, now: datetime) -> str:
@@ -37,9 +37,8 @@ class HallOverview:
                           "periods": ctx.schedule.day_summary(today)}}
 
     def _waiting(self, conn, ctx: HallContext, now: datetime) -> int:
-        return conn.execute(select(func.count()).select_from(T).where(
-            T.c.hall_id == ctx.id, T.c.service_date == ctx.schedule.local_date(now),
-            T.c.state == WAITING)).scalar_one()
+        rows = WAITING_BY_MATTER.run(conn, {"hall_id": ctx.id, "service_date": ctx.schedule.local_date(now)})
+        return sum(count for _, count in rows)
 
     def view(self, principal: Principal, locale: str) -> dict[str, Any]:
         ctx = self.s.halls.get(principal.hall_id)

@@ -144,7 +144,10 @@ class WindowDesk:
 
     def _line_heads(self, conn: Connection, ctx: HallContext, service_date, number: int,
                     now: datetime) -> list[Candidate]:
-        """The first ticket of each class; the policy only ever picks a class head."""
+        """The first ticket of each class; the policy only ever picks a class head.
+
+        Each query names one channel so that it is a single seek in ix_tickets_line.
+        """
         base = select(T.c.id, T.c.channel, T.c.queued_at, T.c.due_at, T.c.target_window).where(
             T.c.hall_id == ctx.id, T.c.service_date == service_date, T.c.state == WAITING)
         general = base.where(T.c.target_window.is_(None))
@@ -152,8 +155,9 @@ class WindowDesk:
             base.where(T.c.target_window == number).order_by(T.c.queued_at, T.c.id),
             general.where(T.c.channel == "appointment", T.c.due_at <= now).order_by(T.c.due_at, T.c.id),
             general.where(T.c.channel == "priority").order_by(T.c.queued_at, T.c.id),
-            general.where((T.c.channel == "walk_in") | ((T.c.channel == "appointment") & (T.c.due_at > now)))
-            .order_by(T.c.queued_at, T.c.id),
+            general.where(T.c.channel == "walk_in").order_by(T.c.queued_at, T.c.id),
+            # an appointment checked in before its slot waits like a walk-in
+            general.where(T.c.channel == "appointment", T.c.due_at > now).order_by(T.c.queued_at, T.c.id),
         ]
         heads = []
         for q in queries:

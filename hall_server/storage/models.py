@@ -143,9 +143,9 @@ class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         UniqueConstraint("hall_id", "service_date", "number"),
-        Index("ix_tickets_line", "hall_id", "service_date", "state", "queued_at"),
-        # Counting the line by matter (every wait estimate) reads this index alone, already grouped.
-        Index("ix_tickets_line_matter", "hall_id", "service_date", "state", "matter_id"),
+        # The head of each class of the line (walk-in, priority, appointment) is one index seek,
+        # however long the line is.
+        Index("ix_tickets_line", "hall_id", "service_date", "state", "channel", "queued_at"),
         # A window has at most one ticket called or in service, whatever the code above does.
         Index("uq_tickets_window_active", "hall_id", "window_number", unique=True,
               sqlite_where=text("state IN ('called', 'serving')"),
