@@ -10,6 +10,7 @@ import threading
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
+from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 
 from hardware.printer import printer_from_spec
@@ -56,6 +57,10 @@ class KioskApp(App):
         Window.bind(on_touch_down=lambda *a: self.vm.touch())  # any touch resets the idle timer
         u = Window.height / 100
         root = BoxLayout(orientation="vertical")
+        with root.canvas.before:  # an opaque page, so screenshots show what the glass shows
+            Color(*PAPER)
+            page = Rectangle(pos=root.pos, size=root.size)
+        root.bind(pos=lambda *_: setattr(page, "pos", root.pos), size=lambda *_: setattr(page, "size", root.size))
         header = BoxLayout(size_hint_y=None, height=u * 8)
         self.center_label = TextLabel("", font_size=u * 3.6, color=PAPER, background=BLUE, bold=True,
                                       halign="left", kid="center_name")

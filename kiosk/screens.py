@@ -77,11 +77,11 @@ class Builder:
         grid = GridLayout(cols=2, spacing=self.u * 1.5)
         general = self.button(f"{self.t('general_matter')}\n[size={int(self.u * 2.6)}]"
                               f"{self.t('general_matter_hint')}[/size]", "general",
-                              lambda: vm.take_number(None), color=GREEN, size=4.2, markup=True)
-        grid.add_widget(general)
+                              lambda: vm.take_number(None), color=GREEN, size=4.6, markup=True,
+                              size_hint_y=None, height=self.u * 14)
         for domain, department in vm.groups():
             grid.add_widget(self.button(department, f"group-{domain}", lambda d=domain: vm.choose_group(d)))
-        return self.column(self.title(self.t("groups_title")), grid, self.back_row())
+        return self.column(self.title(self.t("groups_title")), general, grid, self.back_row())
 
     def build_matters(self) -> Widget:
         vm = self.vm
@@ -137,8 +137,8 @@ class Builder:
                  self.text(ticket.get("matter_name") or self.t("matters_general_name"), 4.2, kid="matter",
                            size_hint_y=None, height=self.u * 8),
                  self.text(self.t("ticket_number_caption"), 3.4, size_hint_y=None, height=self.u * 5),
-                 self.text(ticket.get("number", ""), 20, kid="number", bold=True, color=BLUE,
-                           size_hint_y=None, height=self.u * 22),
+                 self.text(ticket.get("number", ""), 17, kid="number", bold=True, color=BLUE,
+                           size_hint_y=None, height=self.u * 18),
                  self.text(self.t("ticket_waiting_ahead", count=ticket.get("waiting_ahead", 0)), 4.2,
                            kid="waiting_ahead", size_hint_y=None, height=self.u * 7)]
         if ticket.get("estimated_wait_minutes") is not None:
@@ -152,7 +152,8 @@ class Builder:
             note, color, bg = self.t("ticket_remember", number=ticket.get("number", "")), INK, None
         else:
             note, color, bg = vm.print_message, INK, AMBER
-        parts.append(self.text(note, 3.6, kid="print_note", color=color, background=bg))
+        parts.append(self.text(note, 3.4, kid="print_note", color=color, background=bg,
+                               size_hint_y=None, height=self.u * 13))
         parts.append(self.back_row("done", "ticket_done"))
         return self.column(*parts, spacing=1)
 

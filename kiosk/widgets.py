@@ -28,7 +28,7 @@ class KioskButton(Button):
         self.bind(on_press=lambda *_: on_tap())
 
     def _wrap(self, *_):
-        self.text_size = (self.width * 0.92, self.height * 0.92)
+        self.text_size = (self.width * 0.92, None)
 
 
 class TextLabel(Label):

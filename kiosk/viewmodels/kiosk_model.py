@@ -26,6 +26,7 @@ from .slip_printing import TROUBLE, SlipPrinter
 log = logging.getLogger(__name__)
 
 HIGH_FREQUENCY = "高频"
+RETRY_SECONDS = 3.0  # while offline, how often to ask the server again
 
 
 class Screen(str, Enum):
@@ -96,6 +97,8 @@ class KioskModel:
         self._pending: dict[str, Any] | None = None
         self._last_touch = clock()
         self._reported_printer: str | None = None
+        self._refreshing = False
+        self._last_refresh = clock()
 
     # --- observers ---------------------------------------------------------------------
     def subscribe(self, listener: Callable[[], None]) -> None:
@@ -124,16 +127,19 @@ class KioskModel:
             self._background(lambda: self._printer_checked(self.printer.status()))
 
     def refresh(self) -> None:
+        self._refreshing, self._last_refresh = True, self.clock()
+
         def job() -> None:
             try:
                 hall, matters = self.client.hall(), self.client.matters()
             except hc.ApiError as exc:
-                self.post(lambda: self._load_failed(exc))
+                self.post(lambda e=exc: self._load_failed(e))
                 return
             self.post(lambda: self._loaded(hall, matters))
-        self._background(job)
+        self._background(job, self.reporter)
 
     def _loaded(self, hall: dict, matters: list[dict]) -> None:
+        self._refreshing = False
         self.hall, self.matters = hall, matters
         self.waiting = hall.get("status", {}).get("waiting")
         self.online, self.admin_error = True, None
@@ -142,6 +148,7 @@ class KioskModel:
         self._changed()
 
     def _load_failed(self, exc: hc.ApiError) -> None:
+        self._refreshing = False
         if exc.kind in (hc.UNAUTHORIZED, hc.FORBIDDEN):
             self._admin(exc)
         else:
@@ -188,7 +195,12 @@ class KioskModel:
         self._last_touch = self.clock()
 
     def tick(self) -> None:
-        """Called about once a second: back to the start screen after idle_seconds without a touch."""
+        """Called about once a second: back to the start screen after idle_seconds without a touch;
+        while offline, ask the server again every few seconds (the event stream may not have
+        noticed an outage that a request did)."""
+        if self.online is not True and not self.admin_error and not self._refreshing \
+                and self.clock() - self._last_refresh >= RETRY_SECONDS:
+            self.refresh()
         if self.screen in (Screen.HOME, Screen.LOADING, Screen.ADMIN, Screen.WORKING) or self.busy:
             return
         if self.clock() - self._last_touch >= self.idle_seconds:
@@ -291,7 +303,7 @@ class KioskModel:
             try:
                 ticket = self.client.issue(**body)
             except hc.ApiError as exc:
-                self.post(lambda: self._issue_failed(exc, body))
+                self.post(lambda e=exc: self._issue_failed(e, body))
                 return
             self.post(lambda: self._issued(ticket))
             if self.printer is None:

@@ -1,0 +1,176 @@
+"""Runs the real kiosk app offscreen and obeys JSON commands on stdin (one per line).
+
+Kivy's window is process-global, so each test gets its own process: the test
+sends "tap", "state", "screenshot", "glyphs" … and reads one JSON answer per
+command from stdout.  Commands run on Kivy's main thread between frames.
+
+    python -m tests.kiosk.kiosk_runner --server URL --token T --printer SPEC [--width W --height H]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+import traceback
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--server", required=True)
+    ap.add_argument("--token", required=True)
+    ap.add_argument("--printer", required=True)
+    ap.add_argument("--width", type=int, default=1280)
+    ap.add_argument("--height", type=int, default=1024)
+    ap.add_argument("--idle-seconds", type=float, default=30)
+    ap.add_argument("--read-timeout", type=float, default=5)
+    ap.add_argument("--kiosk-id", default="kiosk-test")
+    args = ap.parse_args()
+    out = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    sys.stdout = sys.stderr  # keep the answer channel clean of stray prints
+
+    from kiosk.config import load_config
+    from kiosk.fonts import find_kiosk_font
+    from kiosk.kivy_setup import apply_kiosk_config, prepare_environment
+
+    config = load_config(None, server_url=args.server, token=args.token, printer=args.printer,
+                         kiosk_id=args.kiosk_id, fullscreen=False, width=args.width, height=args.height,
+                         idle_seconds=args.idle_seconds, read_timeout=args.read_timeout,
+                         status_poll_seconds=5, appointment_hint="拨打 0564-7000000 预约")
+    prepare_environment()
+    apply_kiosk_config(config, find_kiosk_font(config.font))
+    from kivy.clock import Clock
+
+    from kiosk.app import KioskApp
+
+    app = KioskApp(config)
+    remote = Remote(app)
+    lock = threading.Lock()
+
+    def answer(reply: dict) -> None:
+        with lock:
+            out.write(json.dumps(reply, ensure_ascii=False) + "\n")
+
+    def run(cmd: dict, frames: int = 0) -> None:
+        # Act like a person: only on a screen that has been built and laid out.
+        if not remote.settled() and frames < 120:
+            Clock.schedule_once(lambda _dt: run(cmd, frames + 1), 0)
+            return
+        try:
+            reply = {"ok": True, **(getattr(remote, "cmd_" + cmd["cmd"])(**cmd.get("args", {})) or {})}
+        except Exception as exc:  # noqa: BLE001 - reported to the test, which fails with the traceback
+            reply = {"ok": False, "error": f"{exc}\n{traceback.format_exc()}"}
+        answer(reply)
+
+    def read_commands() -> None:
+        for line in sys.stdin:
+            if line.strip():
+                cmd = json.loads(line)
+                Clock.schedule_once(lambda _dt, c=cmd: run(c), 0)
+        Clock.schedule_once(lambda _dt: app.stop(), 0)
+
+    def started(*_):
+        answer({"ok": True, "started": True})
+        threading.Thread(target=read_commands, daemon=True).start()
+
+    app.bind(on_start=started)
+    app.run()
+    return 0
+
+
+def walk(widget):
+    yield widget
+    for child in widget.children:
+        yield from walk(child)
+
+
+class Remote:
+    def __init__(self, app) -> None:
+        self.app = app
+        self.offset = 0.0
+        base = app.vm.clock
+        app.vm.clock = lambda: base() + self.offset  # the idle timer's injectable clock
+
+    def settled(self) -> bool:
+        from kivy.uix.layout import Layout
+
+        if self.app._render_pending:
+            return False
+        return not any(isinstance(w, Layout) and w._trigger_layout.is_triggered for w in walk(self.app.root_widget))
+
+    def _widgets(self):
+        return [w for w in walk(self.app.root_widget) if getattr(w, "kid", "")]
+
+    def _find(self, kid: str):
+        found = [w for w in self._widgets() if w.kid == kid]
+        if not found:
+            raise LookupError(f"no widget {kid!r} on screen {self.app.vm.screen.value}; "
+                              f"have {[w.kid for w in self._widgets()]}")
+        return found[0]
+
+    def cmd_state(self) -> dict:
+        vm = self.app.vm
+        return {"screen": vm.screen.value, "online": vm.online, "busy": vm.busy, "banners": vm.banners(),
+                "texts": {w.kid: w.text for w in self._widgets()}, "issued_count": vm.issued_count,
+                "print_state": vm.print_state.value if vm.print_state else None, "ticket": vm.ticket,
+                "waiting": vm.waiting, "admin_error": vm.admin_error,
+                "printer_state": vm.printer_status.state.value if vm.printer_status else None,
+                "keypad": vm.keypad.value, "render_pending": self.app._render_pending,
+                "stream": self.app.stream.state}
+
+    def cmd_tap(self, kid: str, times: int = 1) -> dict:
+        """Real touches at the widget's centre, through the window's input dispatch."""
+        from kivy.tests.common import UnitTestTouch
+
+        widget = self._find(kid)
+        x, y = widget.to_window(*widget.center)
+        started = time.monotonic()  # CLOCK_MONOTONIC: comparable with other processes (benchmark)
+        for _ in range(times):
+            touch = UnitTestTouch(x, y)
+            touch.touch_down()
+            touch.touch_up()
+        return {"t": started}
+
+    def cmd_press(self, kid: str, times: int = 1) -> dict:
+        """Dispatch on_press on the same Button object ``times`` times (a bouncing finger)."""
+        widget = self._find(kid)
+        for _ in range(times):
+            widget.dispatch("on_press")
+        return {}
+
+    def cmd_advance(self, seconds: float) -> dict:
+        self.offset += seconds
+        self.app.vm.tick()
+        return {}
+
+    def cmd_screenshot(self, path: str) -> dict:
+        self.app.render() if self.app._render_pending else None
+        self.app.root_widget.export_to_png(path)
+        return {"path": path}
+
+    def cmd_glyphs(self) -> dict:
+        """Render each Chinese character on screen with the kiosk's font and compare with the
+        font's missing-glyph box; the same check with Kivy's Latin-only Roboto is the control."""
+        import kivy
+        from kivy.core.text import Label as CoreLabel
+
+        chars = sorted({ch for w in self._widgets() for ch in str(w.text) if "\u4e00" <= ch <= "\u9fff"})
+
+        def pixels(ch: str, font: str | None) -> bytes:
+            kw = {"font_name": font} if font else {}
+            lbl = CoreLabel(text=ch, font_size=40, **kw)
+            lbl.refresh()
+            return bytes(lbl.texture.pixels)
+
+        roboto = os.path.join(os.path.dirname(kivy.__file__), "data", "fonts", "Roboto-Regular.ttf")
+        boxes = {font: pixels("\U0010fffd", font) for font in (None, roboto)}
+        missing = [ch for ch in chars if pixels(ch, None) == boxes[None]]
+        control = [ch for ch in chars if pixels(ch, roboto) == boxes[roboto]]
+        distinct = len({pixels(ch, None) for ch in chars})
+        return {"chars": len(chars), "missing": missing, "control_missing": len(control), "distinct": distinct}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
