@@ -48,10 +48,11 @@ def hall_with_windows(n: int, path: Path) -> Path:
 
 
 class Server:
-    def __init__(self, args: list[str], port: int) -> None:
+    def __init__(self, args: list[str], port: int, workers: int = 1) -> None:
         self.port, self.args = port, args
         self.proc = subprocess.Popen(CLI + ["serve", "--port", str(port), "--clock", "2026-11-26 09:05",
-                                            "--threads", "320", "--heartbeat", "5", *args],
+                                            "--threads", "320", "--heartbeat", "5", "--workers", str(workers),
+                                            *args],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         for _ in range(300):
             try:
@@ -222,6 +223,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--subscribers", type=int, default=200)
     ap.add_argument("--event-calls", type=int, default=20)
+    ap.add_argument("--workers", type=int, default=1, help="server processes (SQLite serialises writes across them)")
     a = ap.parse_args()
     data = Path(tempfile.mkdtemp(prefix="yc-bench-"))
     results = {}
@@ -236,7 +238,7 @@ def main() -> int:
             subprocess.run(CLI + ["staff", "add", "--staff-no", f"BENCH{n:03d}", "--name", f"测试{n}",
                                   "--hall-code", hall_code, *args], check=True, capture_output=True)
             clerks[n] = token(args, "clerk", hall_code, n)
-        server = Server(args, free_port())
+        server = Server(args, free_port(), a.workers)
         try:
             sign_in(server, clerks)
             if n_windows == 3:
@@ -247,7 +249,7 @@ def main() -> int:
         finally:
             server.stop()
     backend = "postgresql" if a.database_url else "sqlite"
-    print(f"yichuang hall server benchmark ({backend}, {os.cpu_count()} cores)")
+    print(f"yichuang hall server benchmark ({backend}, {a.workers} server process(es), {os.cpu_count()} cores)")
     i = results["issue"]
     print(f"issue:  {i['tickets_per_s']:.0f} tickets/s  p50 {i['p50_ms']:.2f} ms  p99 {i['p99_ms']:.2f} ms"
           f"  errors {i['errors']}  [{i['tool']}]  (targets: >=1000/s, p50<=2 ms, p99<=20 ms)")

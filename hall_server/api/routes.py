@@ -82,20 +82,23 @@ ISSUE_BODY = obj(
     appointment_code={"type": ["string", "null"], "maxLength": 16},
     id_number={"type": ["string", "null"], "maxLength": 18, "description": "check in by ID number"},
     accept_late_risk={"type": "boolean", "description": "the resident accepts that today's windows may not reach the ticket"},
+    request_id={"type": ["string", "null"], "maxLength": 64,
+                "description": "client-chosen id per tap; a retry with the same id returns the same ticket (200)"},
 )
 
 
 @spec.route(bp, "/tickets", "POST", "Take a number (walk-in, priority group, or appointment check-in)",
             roles=("kiosk", "clerk", "supervisor", "admin"), body=ISSUE_BODY,
-            responses=responses(E400, E403, E404, E409, ok=(201, "Issued")), tag="tickets")
+            responses={**responses(E400, E403, E404, E409, ok=(201, "Issued")),
+                       200: "Already issued for this request_id (a retry): the same ticket"}, tag="tickets")
 def issue_ticket():
     p = principal()
     data = body(ISSUE_BODY)
     view = server().tickets.issue(p, IssueRequest(
         matter_id=data.get("matter_id"), priority_group=data.get("priority_group"),
         appointment_code=data.get("appointment_code"), id_number=data.get("id_number"),
-        accept_late_risk=bool(data.get("accept_late_risk", False))))
-    return jsonify(view), 201
+        accept_late_risk=bool(data.get("accept_late_risk", False)), request_id=data.get("request_id")))
+    return jsonify(view), 200 if view.get("replayed") else 201
 
 
 @spec.route(bp, "/tickets/<int:ticket_id>", "GET",

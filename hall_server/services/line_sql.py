@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime, timezone
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
 
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format for DateTime on SQLite
 
@@ -43,6 +44,9 @@ class HotStatement:
             else:
                 cursor.execute(self.sqlite, {k: _sqlite_value(v) for k, v in params.items()})
             return Rows(cursor.fetchall() if cursor.description else ())
+        except conn.dialect.dbapi.IntegrityError as exc:
+            # Same exception as through SQLAlchemy, so callers handle constraint hits one way.
+            raise IntegrityError(self.sqlite, params, exc) from exc
         finally:
             cursor.close()
 
@@ -76,9 +80,10 @@ NEXT_NUMBER = HotStatement(
 INSERT_TICKET = HotStatement(
     "INSERT INTO tickets (hall_id, service_date, number, matter_id, channel, priority_group, appointment_id, due_at, "
     "state, window_number, target_window, call_count, issued_at, queued_at, called_at, started_at, finished_at, "
-    "staff_id, late_risk_accepted, public_key) VALUES (:hall_id, :service_date, :number, :matter_id, :channel, "
-    ":priority_group, :appointment_id, :due_at, :state, :window_number, :target_window, :call_count, :issued_at, "
-    ":queued_at, :called_at, :started_at, :finished_at, :staff_id, :late_risk_accepted, :public_key) RETURNING id")
+    "staff_id, late_risk_accepted, public_key, request_id) VALUES (:hall_id, :service_date, :number, :matter_id, "
+    ":channel, :priority_group, :appointment_id, :due_at, :state, :window_number, :target_window, :call_count, "
+    ":issued_at, :queued_at, :called_at, :started_at, :finished_at, :staff_id, :late_risk_accepted, :public_key, "
+    ":request_id) RETURNING id")
 
 INSERT_EVENT = HotStatement(
     "INSERT INTO events (hall_id, type, ticket_id, window_number, occurred_at, actor, payload_json) "

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import Conflict, InvalidInput, NotFound
 from ..core.identity import id_number_hash, mask_name, valid_id_number
@@ -33,6 +34,8 @@ class IssueRequest:
     appointment_code: str | None = None
     id_number: str | None = None
     accept_late_risk: bool = False
+    # Chosen by the client per tap; sending it again (after a timeout) returns the same ticket.
+    request_id: str | None = None
 
 
 def format_number(prefix: str, value: int, digits: int) -> str:
@@ -49,6 +52,32 @@ class Ticketing:
         principal.require("kiosk", "clerk", "supervisor", "admin")
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
+        if req.request_id:
+            earlier = self._replay(principal, req.request_id)
+            if earlier is not None:
+                return earlier
+        try:
+            return self._issue(principal, ctx, now, req)
+        except IntegrityError:
+            # The same request id committed by a concurrent retry: answer with that ticket.
+            earlier = self._replay(principal, req.request_id) if req.request_id else None
+            if earlier is None:
+                raise
+            return earlier
+
+    def _replay(self, principal: Principal, request_id: str) -> dict[str, Any] | None:
+        with self.s.db.read() as conn:
+            ticket_id = conn.execute(select(T.c.id).where(T.c.hall_id == principal.hall_id,
+                                                          T.c.request_id == request_id)).scalar()
+        if ticket_id is None:
+            return None
+        view = self.get(principal, ticket_id)
+        with self.s.db.read() as conn:
+            view["public_key"] = conn.execute(select(T.c.public_key).where(T.c.id == ticket_id)).scalar_one()
+        view["replayed"] = True
+        return view
+
+    def _issue(self, principal: Principal, ctx: HallContext, now: datetime, req: IssueRequest) -> dict[str, Any]:
         if req.appointment_code or req.id_number:
             return self._check_in(principal, ctx, now, req)
         matter_id = self._valid_matter(ctx, req.matter_id)
@@ -67,7 +96,7 @@ class Ticketing:
         else:
             prefix = ctx.config.tickets.default_prefix
         return self._store(principal, ctx, now, prefix=prefix, matter_id=matter_id, channel=channel,
-                           group=group, accept_late_risk=req.accept_late_risk)
+                           group=group, accept_late_risk=req.accept_late_risk, request_id=req.request_id)
 
     def _valid_matter(self, ctx: HallContext, matter_id: int | None) -> int | None:
         if matter_id is None:
@@ -89,7 +118,8 @@ class Ticketing:
 
     def _store(self, principal: Principal, ctx: HallContext, now: datetime, *, prefix: str,
                matter_id: int | None, channel: str, group: str | None, accept_late_risk: bool,
-               due_at: datetime | None = None, appointment: Any = None) -> dict[str, Any]:
+               due_at: datetime | None = None, appointment: Any = None,
+               request_id: str | None = None) -> dict[str, Any]:
         service_date = ctx.schedule.local_date(now)
         db = self.s.db
         with db.write() as conn:
@@ -106,7 +136,8 @@ class Ticketing:
                 appointment_id=appointment.id if appointment is not None else None, due_at=due_at,
                 state=WAITING, window_number=None, target_window=None, call_count=0,
                 issued_at=now, queued_at=now, called_at=None, started_at=None, finished_at=None,
-                staff_id=None, late_risk_accepted=late, public_key=secrets.token_urlsafe(12))
+                staff_id=None, late_risk_accepted=late, public_key=secrets.token_urlsafe(12),
+                request_id=request_id)
             params = vars(row) | {k: line_sql.bind_time(getattr(row, k)) for k in ("due_at", "issued_at", "queued_at")}
             row.id = line_sql.INSERT_TICKET.run(conn, params).scalar_one()
             line_sql.adjust_line(conn, ctx.id, service_date, matter_id, +1)
@@ -179,7 +210,8 @@ class Ticketing:
                 slot_start=slot_local.isoformat(), walk_in_offered=True)
         return self._store(principal, ctx, now, prefix=ctx.config.tickets.appointment_prefix,
                            matter_id=appt.matter_id, channel="appointment", group=None,
-                           accept_late_risk=False, due_at=appt.slot_start, appointment=appt)
+                           accept_late_risk=False, due_at=appt.slot_start, appointment=appt,
+                           request_id=req.request_id)
 
     # --- reads -------------------------------------------------------------------------
     def get(self, principal: Principal | None, ticket_id: int, public_key: str | None = None) -> dict[str, Any]:

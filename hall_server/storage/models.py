@@ -143,6 +143,8 @@ class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         UniqueConstraint("hall_id", "service_date", "number"),
+        # A kiosk's retry after a timeout carries the same request id and gets the same ticket.
+        UniqueConstraint("hall_id", "request_id", name="uq_tickets_request"),
         # The head of each class of the line (walk-in, priority, appointment) is one index seek,
         # however long the line is.
         Index("ix_tickets_line", "hall_id", "service_date", "state", "channel", "queued_at"),
@@ -175,6 +177,7 @@ class Ticket(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     late_risk_accepted: Mapped[bool] = mapped_column(Boolean, default=False)
     public_key: Mapped[str] = mapped_column(String(32), unique=True)
+    request_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class Appointment(Base):

@@ -84,9 +84,9 @@ class HallClient:
 
     def issue(self, *, matter_id: int | None = None, priority_group: str | None = None,
               appointment_code: str | None = None, id_number: str | None = None,
-              accept_late_risk: bool = False) -> dict:
+              accept_late_risk: bool = False, request_id: str | None = None) -> dict:
         body = {"matter_id": matter_id, "priority_group": priority_group, "appointment_code": appointment_code,
-                "id_number": id_number, "accept_late_risk": accept_late_risk}
+                "id_number": id_number, "accept_late_risk": accept_late_risk, "request_id": request_id}
         return self._request("POST", "/tickets", json={k: v for k, v in body.items() if v is not None})
 
     def report_device(self, device: str, kind: str, state: str, detail: str) -> dict:

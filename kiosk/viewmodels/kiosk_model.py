@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
 from enum import Enum
@@ -299,9 +300,18 @@ class KioskModel:
         self._go(Screen.WORKING)
         hall = self.hall or {}
 
+        # One id per tap: if the answer is lost, asking again with it returns the same ticket
+        # (the server keeps request ids unique), so the one retry can never make a second one.
+        request_id = f"{self.kiosk_id}/{uuid.uuid4().hex}"
+
         def job() -> None:
             try:
-                ticket = self.client.issue(**body)
+                try:
+                    ticket = self.client.issue(**body, request_id=request_id)
+                except hc.ApiError as exc:
+                    if exc.kind != hc.UNCERTAIN:
+                        raise
+                    ticket = self.client.issue(**body, request_id=request_id)
             except hc.ApiError as exc:
                 self.post(lambda e=exc: self._issue_failed(e, body))
                 return

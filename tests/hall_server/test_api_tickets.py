@@ -141,3 +141,24 @@ def test_hall_scoped_path_must_match_the_token_hall(live_hall):
 def test_general_matter_ticket_lets_the_window_decide(live_hall):
     t = live_hall.client("kiosk").post("/tickets", json={}).json()
     assert t["number"] == "A001" and t["matter_id"] is None
+
+
+def test_retry_with_the_same_request_id_returns_the_same_ticket(live_hall):
+    kiosk = live_hall.client("kiosk")
+    first = kiosk.post("/tickets", json={"matter_id": 1, "request_id": "kiosk-1/7f3a"})
+    again = kiosk.post("/tickets", json={"matter_id": 1, "request_id": "kiosk-1/7f3a"})
+    other = kiosk.post("/tickets", json={"matter_id": 1, "request_id": "kiosk-1/7f3b"})
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["number"] == first.json()["number"] == "A001"
+    assert again.json()["public_key"] == first.json()["public_key"]
+    assert other.json()["number"] == "A002"
+
+
+def test_concurrent_retries_of_one_request_make_one_ticket(live_hall):
+    from concurrent.futures import ThreadPoolExecutor
+    kiosk = live_hall.client("kiosk")
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: kiosk.post("/tickets", json={"matter_id": 1, "request_id": "tap-42"}),
+                                range(8)))
+    assert {a.json()["number"] for a in answers} == {"A001"}
+    assert kiosk.post("/tickets", json={"matter_id": 1}).json()["number"] == "A002"

@@ -250,7 +250,8 @@ def test_slow_server_answer_tells_resident_to_ask_staff_and_never_issues_twice(l
     kiosk.screenshot("12-uncertain")
     assert "请不要再按" in st["texts"]["notice"]
     proxy.unstall()
-    assert len(waiting_tickets(live_hall)) == 1  # committed once; the kiosk did not re-post
+    # committed once: the kiosk's one retry carried the same request id and got the same ticket back
+    assert len(waiting_tickets(live_hall)) == 1
     assert st["issued_count"] == 0 and printer_sim.core.jobs == []
 
 
