@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from yichuang.i18n import message
 
 from .audio import Pcm, chime, silence, write_wav
-from .sse_client import ServerClock, ServerEvent
+from yichuang.sse_client import ServerClock, ServerEvent
 
 log = logging.getLogger(__name__)
 CALL_EVENTS = {"ticket.called": "call", "ticket.recalled": "recall"}

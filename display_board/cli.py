@@ -60,7 +60,7 @@ def _on_state(server: str):
 
 def run_announcer(args: argparse.Namespace) -> int:
     from .announcer import AnnouncementLog, Announcer, Player, Wording, sound_command
-    from .sse_client import AuthError, EventStream
+    from yichuang.sse_client import AuthError, EventStream
     from .voices import ClipVoice, EspeakVoice, VoiceError
 
     try:
@@ -112,7 +112,7 @@ def run_ledbar(args: argparse.Namespace) -> int:
     from hardware.serial_devices import LedBarDriver, SerialBus
 
     from .ledbar_bridge import LedBarBridge, parse_map
-    from .sse_client import AuthError, EventStream
+    from yichuang.sse_client import AuthError, EventStream
 
     try:
         mapping = parse_map(args.map)

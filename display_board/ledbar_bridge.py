@@ -14,7 +14,7 @@ from typing import Any
 from hardware.serial_devices import LedBarDriver
 from yichuang.i18n import message
 
-from .sse_client import ServerEvent
+from yichuang.sse_client import ServerEvent
 
 SHOWS_NUMBER = {"ticket.called", "ticket.recalled", "ticket.started", "ticket.resumed"}
 LEAVES_WINDOW = {"ticket.finished", "ticket.no_show", "ticket.held", "ticket.transferred", "ticket.cancelled"}

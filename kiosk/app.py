@@ -43,10 +43,9 @@ class KioskApp(App):
         self.vm = KioskModel(self.client, printer, kiosk_id=config.kiosk_id, locale=config.locale,
                              idle_seconds=config.idle_seconds, appointment_hint=config.appointment_hint,
                              post=on_ui_thread)
-        self.stream = EventStream(self.client.events_request,
+        self.stream = EventStream(config.server_url, config.token,
                                   lambda kind, data: on_ui_thread(lambda: self.vm.stream_event(kind, data)),
-                                  lambda state: on_ui_thread(lambda: self.vm.stream_state(state)),
-                                  connect_timeout=config.connect_timeout)
+                                  lambda state: on_ui_thread(lambda: self.vm.stream_state(state)))
         self._render_pending = False
         self.content = None
 

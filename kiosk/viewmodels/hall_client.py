@@ -93,12 +93,5 @@ class HallClient:
         return self._request("POST", "/devices/status",
                              json={"device": device, "kind": kind, "state": state, "detail": detail[:500]})
 
-    def events_request(self, last_event_id: int | None) -> tuple[str, dict[str, str]]:
-        headers = {"Authorization": f"Bearer {self.token}", "Accept": "text/event-stream"}
-        if last_event_id is not None:
-            headers["Last-Event-ID"] = str(last_event_id)
-        return self.base_url + "/api/v1/events?types=hall.status,ticket.issued,ticket.called,ticket.no_show," \
-                               "ticket.finished,ticket.cancelled", headers
-
     def close(self) -> None:
         self._http.close()

@@ -14,7 +14,7 @@ import pytest
 
 from display_board.announcer import AnnouncementLog, Announcer, Player, Wording
 from display_board.audio import Pcm, chime, read_wav, write_wav
-from display_board.sse_client import ServerClock, ServerEvent
+from yichuang.sse_client import ServerClock, ServerEvent
 from display_board.voices import ClipVoice
 from hall_server.services.access import Principal
 

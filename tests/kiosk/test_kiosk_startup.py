@@ -68,8 +68,11 @@ def test_no_chinese_font_refuses_to_start(tmp_path, capsys, monkeypatch, ok_flag
 
 
 def test_latin_only_font_configured_is_refused(tmp_path, capsys, ok_flags):
-    import kivy, os
-    roboto = os.path.join(os.path.dirname(kivy.__file__), "data", "fonts", "Roboto-Regular.ttf")
+    import importlib.util
+    import os
+    # Locate Kivy's Latin-only Roboto without importing Kivy here (its import rewires logging).
+    kivy_dir = importlib.util.find_spec("kivy").submodule_search_locations[0]
+    roboto = os.path.join(kivy_dir, "data", "fonts", "Roboto-Regular.ttf")
     cfg = tmp_path / "kiosk.toml"
     cfg.write_text(f'[display]\nfont = "{roboto}"\n', encoding="utf-8")
     rc, err = run_kiosk(capsys, "--config", str(cfg), *ok_flags)

@@ -1,4 +1,5 @@
-"""A small Server-Sent Events client for the hall's /api/v1/events, on httpx streaming.
+"""The one Server-Sent Events client of the hall's /api/v1/events (announcer, LED bars,
+serial bridges), on httpx streaming.
 
 It reconnects by itself and resumes with Last-Event-ID, so a dropped network loses no
 event; the caller only sees an endless iterator of ``ServerEvent``. It also keeps the
@@ -92,13 +93,14 @@ class EventStream:
     the device's status line); ``retry`` is the first delay, doubling up to ``max_retry``.
     """
 
-    def __init__(self, server: str, token: str, *, types: tuple[str, ...] = (),
+    def __init__(self, server: str, token: str, *, types: tuple[str, ...] = (), window: int | None = None,
                  last_event_id: int | None = None, retry: float = 1.0, max_retry: float = 30.0,
                  read_timeout: float = 45.0, clock: ServerClock | None = None,
                  on_state: Callable[[bool, str], None] | None = None) -> None:
         self.server = server.rstrip("/")
         self.token = token
         self.types = types
+        self.window = window
         self.last_event_id = last_event_id
         self.retry, self.max_retry = retry, max_retry
         self.clock = clock or ServerClock()
@@ -154,6 +156,8 @@ class EventStream:
 
     def _one_connection(self) -> Iterator[ServerEvent]:
         params = {"types": ",".join(self.types)} if self.types else {}
+        if self.window is not None:
+            params["window"] = str(self.window)
         headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
         if self.last_event_id is not None:
             headers["Last-Event-ID"] = str(self.last_event_id)
