@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import base64
+import functools
 import io
+import os
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
@@ -44,3 +47,98 @@ def open_case(client, matter: dict, **extra) -> dict:
     r = client.post("/cases", json=body)
     assert r.status_code == 201, r.text
     return r.json()
+
+
+# --- browser pages: the window terminal (real log-in) and the case pages -----------------------
+TERMINAL_PASSWORD = "banzhuyuan-2026"
+# Real argon2, cheapest parameters: these tests drive the case pages, not the hash's cost.
+os.environ.setdefault("YICHUANG_ARGON2_PROFILE", "CHEAPEST")
+SHOTS = Path(os.environ.get("YICHUANG_SCREENSHOTS", "/tmp/case_panel_shots"))
+
+
+@pytest.fixture
+def terminal_hall(hall):
+    """``hall`` with a password on every clerk, so the window terminal can be logged into."""
+    from sqlalchemy import update
+
+    from hall_server.storage.models import Staff
+    with hall.server.db.write() as conn:
+        conn.execute(update(Staff).where(Staff.hall_id == hall.hall_id).values(password_hash=_hashed()))
+    return hall
+
+
+@functools.cache
+def _hashed() -> str:
+    from hall_server.services.accounts import hash_password
+    return hash_password(TERMINAL_PASSWORD)
+
+
+@pytest.fixture
+def device(browser):
+    """device(): a page in its own browser context, like a separate PC (the window, the back
+    office, the supervisor's desk); pages of one context would share a throttled window."""
+    contexts = []
+
+    def open_page(width: int = 1280, height: int = 900):
+        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        ctx.set_default_timeout(15_000)
+        contexts.append(ctx)
+        return ctx.new_page()
+    yield open_page
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.fixture
+def shot():
+    """shot(page, name): save a full-page screenshot under /tmp/case_panel_shots for the report."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = SHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    return take
+
+
+def login_terminal(page, hall, window: int = 1) -> None:
+    """Log the clerk on duty at ``window`` into the terminal page (live_hall signs DEMO_STAFF in order)."""
+    from hall_server.services.hall_setup import DEMO_STAFF
+    page.goto(f"{hall.base_url}/window/{window}")
+    page.fill("#staff-no", DEMO_STAFF[window - 1][0])
+    page.fill("#password", TERMINAL_PASSWORD)
+    page.click("#login-submit")
+    page.locator("#desk").wait_for(state="visible")
+
+
+def open_panel(page, hall, role: str = "clerk-1", window: int = 1, **query) -> None:
+    q = "".join(f"&{k}={v}" for k, v in query.items())
+    page.goto(f"{hall.base_url}/cases-ui/window/{window}?token={hall.tokens[role]}{q}")
+    page.locator("#title").filter(has_text=f"{window}号窗口").wait_for()
+
+
+def start_case(page, matter: dict, applicant: str = "王大山") -> None:
+    """Fill the panel's new-case form and wait until the case is open with its checklist."""
+    page.select_option("#matter", str(matter["id"]))
+    page.fill("#applicant", applicant)
+    page.click("#open")
+    page.locator("#case[data-state=open]").wait_for()
+
+
+def tick_all_submitted(page) -> None:
+    rows = page.locator("#checklist tr")
+    rows.first.wait_for()
+    for i in range(rows.count()):
+        rows.nth(i).locator("input[value=submitted]").check()
+    page.check("#identity")
+
+
+def draw_signature(page) -> None:
+    """A scribble with the mouse, as a resident signs with a finger on the tablet."""
+    box = page.locator("#signature").bounding_box()
+    x, y = box["x"], box["y"]
+    page.mouse.move(x + 30, y + 110)
+    page.mouse.down()
+    for dx, dy in ((80, 40), (130, 120), (180, 50), (240, 115), (300, 45), (380, 100), (440, 60)):
+        page.mouse.move(x + dx, y + dy, steps=4)
+    page.mouse.up()

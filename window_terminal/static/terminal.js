@@ -167,12 +167,26 @@
           tk.started_at ? el("dt", {}, t("terminal.serving_for")) : null,
           tk.started_at ? el("dd", {}, t("terminal.minutes", {n: minutesBetween(tk.started_at, desk.server_time)})) : null));
     }
+    box.append(caseButton(tk));
     const held = $("held");
     held.replaceChildren();
     if (desk.held.length) {
       held.append(el("div", {class: "held-list"}, t("terminal.held_here"),
         desk.held.map((h) => el("button", {onclick: () => act("resume", {ticket_id: h.id})}, t("terminal.resume_number", {number: h.number})))));
     }
+  }
+
+  // 受理办件: the case panel, with this terminal's token and the ticket being served, so the
+  // case is linked to the ticket (POST /cases ticket_id) and the matter is preselected. Same tab:
+  // the terminal keeps no state of its own and comes back as it was from the panel's link.
+  function caseButton(tk) {
+    const q = new URLSearchParams({token});
+    if (tk) {
+      q.set("ticket", tk.id); q.set("number", tk.number);
+      if (tk.matter_id) q.set("matter", tk.matter_id);
+    }
+    return el("a", {class: "case-button" + (tk ? "" : " quiet"), id: "open-case", href: `/cases-ui/window/${N}?` + q},
+      t(tk ? "terminal.open_case" : "terminal.case_lookup"));
   }
 
   // name, label key, css class, shortcut key, enabled(desk)

@@ -1,10 +1,16 @@
-// The window's case panel: open a case, tick the checklist, choose the outcome, show the notice.
+// The window's case panel: open a case (linked to the ticket being served), tick the checklist,
+// choose the outcome, then carry the case round the front-window part of the loop: 转办,
+// 取回登记, 通知群众, 送达 with a drawn signature. A supervisor opening the same page settles
+// escalated cases (不予受理 / 退回窗口): the window itself has no veto.
 "use strict";
 (() => {
   const {t, api, el, showError} = YCC;
   const $ = (id) => document.getElementById(id);
+  const params = new URLSearchParams(location.search);
   const windowNo = document.body.dataset.window;
-  let matters = [], current = null;
+  const ticketId = Number(params.get("ticket")) || null;
+  const FINAL = ["rejected", "closed"];
+  let matters = [], current = null, role = "clerk", pad = null;
   const STATUSES = ["submitted", "missing", "defective", "not_applicable"];
 
   function renderChecklist(c) {
@@ -18,6 +24,10 @@
       el("td", {}, el("input", {class: "note", placeholder: t("ui_note"), value: m.note || ""})))));
   }
 
+  function pdfLink(c, kind) {
+    return `/api/v1/cases/${c.case_no}/documents/${kind}.pdf?token=${encodeURIComponent(YCC.token)}`;
+  }
+
   function renderNotice(c) {
     const box = $("notice");
     const docs = Object.entries(c.documents);
@@ -25,8 +35,7 @@
     const parts = [];
     for (const [kind, number] of docs) {
       parts.push(el("div", {class: "doc", "data-kind": kind}, el("strong", {}, t("documents.title_" + kind)), " ", number, " ",
-        el("a", {href: `/api/v1/cases/${c.case_no}/documents/${kind}.pdf?token=${encodeURIComponent(YCC.token)}`,
-          target: "_blank"}, t("ui_print_pdf"))));
+        el("a", {href: pdfLink(c, kind), target: "_blank"}, t("ui_print_pdf"))));
     }
     if (c.state === "supplement_requested" && c.supplement_list) {
       parts.push(el("ol", {class: "missing"}, ...c.supplement_list.map((m) =>
@@ -37,18 +46,68 @@
     box.replaceChildren(...parts);
   }
 
+  // A line or two on where the case stands, for the states where the window only waits or reads.
+  function stepInfo(c) {
+    const lines = [];
+    if (c.state === "escalated") lines.push(t("ui_info_escalated", {reason: c.escalation_reason || ""}));
+    if (c.state === "rejected") {
+      lines.push(t("ui_info_rejected", {reasons: c.reject_reasons || ""}));
+      if (c.redirect_to) lines.push(t("ui_info_redirect", {to: c.redirect_to}));
+    }
+    if (c.state === "handed_over") lines.push(t(c.received_at ? "ui_info_received" : "ui_info_handed_over", {department: c.department}));
+    if (c.decision && ["decided", "returned", "notified", "delivered", "closed"].includes(c.state)) {
+      lines.push(t("ui_info_decision_" + c.decision, {department: c.department, result: c.result || ""}));
+      if (c.decision_reasons) lines.push(t("ui_info_decision_reasons", {reasons: c.decision_reasons}));
+    }
+    if (c.receipt) lines.push(t("ui_info_delivered", {recipient: c.receipt.recipient, relation: c.receipt.relation,
+      place: c.receipt.place, receipt_no: c.receipt.receipt_no}));
+    $("step-info").hidden = lines.length === 0;
+    $("step-info").replaceChildren(...lines.map((line) => el("p", {}, line)));
+  }
+
+  function renderNotifications(c) {
+    $("notifications").replaceChildren(...c.notifications.map((n) => el("li", {class: "sms", "data-status": n.status},
+      el("strong", {}, t("ui_sms_line", {channel: t("ui_channel_" + n.channel), recipient: n.recipient,
+        status: t("ui_sms_status_" + n.status)})), el("div", {class: "req"}, n.text))));
+  }
+
+  function prepareDelivery(c) {
+    // Defaults a clerk would type anyway: the applicant collects in person, or the station chosen at acceptance.
+    $("recipient").value = c.applicant_name;
+    $("relation").value = t("ui_relation_self");
+    const station = c.delivery_choice === "village_station";
+    $("method").value = station ? "village_station" : "window";
+    $("place").value = station ? (c.village_station || "") : "";
+    pad.clear();
+  }
+
   function show(c) {
+    const changed = !current || current.case_no !== c.case_no || current.state !== c.state;
     current = c;
     $("start").hidden = true;
     $("case").hidden = false;
     $("case-no").textContent = c.case_no;
     $("case-matter").textContent = c.matter;
     $("case-state").textContent = c.state_label;
+    $("case-who").textContent = t("ui_case_who", {name: c.applicant_name, phone: c.phone_masked || "—",
+      department: c.department, window: c.owner_window || "—"});
     $("case").dataset.state = c.state;
+    const can = (a) => c.allowed_actions.includes(a);
     $("work").hidden = c.state !== "open";
     $("resume").hidden = c.state !== "supplement_requested";
     $("proxy-row").hidden = !c.proxy_name;
-    renderChecklist(c);
+    $("review").hidden = !(c.state === "escalated" && ["supervisor", "admin"].includes(role));
+    $("handover-box").hidden = !can("hand_over");
+    $("return-box").hidden = !can("return");
+    $("notify-box").hidden = !(can("notify") || c.notifications.length);
+    $("notify").hidden = !can("notify");
+    $("deliver-box").hidden = !can("deliver");
+    if (changed) {
+      renderChecklist(c);
+      if (can("deliver")) prepareDelivery(c);
+    }
+    renderNotifications(c);
+    stepInfo(c);
     renderNotice(c);
   }
 
@@ -60,29 +119,90 @@
     }));
   }
 
+  let busy = false;
   async function act(fn) {
+    if (busy) return;  // a double click must not send the step twice
+    busy = true;
     showError(null);
-    try { show(await fn()); } catch (e) { showError(e); }
+    try { show(await fn()); } catch (e) { showError(e); } finally { busy = false; }
+  }
+  const post = (path, body) => act(() => api("POST", `/cases/${current.case_no}/${path}`, body));
+
+  async function listWindowCases() {
+    let cases = [];
+    try { cases = (await api("GET", "/cases?window=" + windowNo)).cases.filter((c) => !FINAL.includes(c.state)); }
+    catch (e) { return; }  // supervisors from another page still get the form
+    $("window-cases").querySelector("tbody").replaceChildren(...cases.map((c) => el("tr", {"data-case": c.case_no},
+      el("td", {}, el("button", {class: "neutral", onclick: () => act(() => api("GET", "/cases/" + c.case_no))}, c.case_no)),
+      el("td", {}, c.matter), el("td", {}, c.applicant), el("td", {}, c.state_label))));
+  }
+
+  function backToStart() {
+    current = null;
+    $("case").hidden = true;
+    $("start").hidden = false;
+    showError(null);
+    listWindowCases();
+  }
+
+  // The back office decides on another PC: follow this case's changes live.
+  function follow() {
+    if (!YCC.token || !window.EventSource) return;
+    const es = new EventSource(`/api/v1/events?types=case.changed&token=${encodeURIComponent(YCC.token)}`);
+    es.addEventListener("case.changed", (ev) => {
+      const data = JSON.parse(ev.data);
+      const c = data.case || {};
+      if (current && c.case_no === current.case_no && c.state !== current.state && !busy) {
+        api("GET", "/cases/" + current.case_no).then(show, showError);
+      }
+    });
   }
 
   async function init() {
     await YCC.load();
     $("title").textContent = t("ui_panel_title", {number: windowNo});
+    if (params.get("number")) {
+      $("ticket-badge").hidden = false;
+      $("ticket-badge").textContent = t("ui_ticket", {number: params.get("number")});
+    }
+    pad = SignaturePad($("signature"));
+    $("relations").replaceChildren(...["ui_relation_self", "ui_relation_spouse", "ui_relation_child",
+      "ui_relation_agent", "ui_relation_station"].map((k) => el("option", {value: t(k)})));
+    try { role = (await api("GET", "/auth/me")).role; } catch (e) { /* a device token: treat as the window */ }
     try { matters = (await api("GET", "/matters")).matters; } catch (e) { showError(e); }
     $("matter").replaceChildren(el("option", {value: ""}, t("ui_choose_matter")),
       ...matters.map((m) => el("option", {value: m.id}, `${m.name}（${m.kind}）`)));
+    if (params.get("matter")) $("matter").value = params.get("matter");
     $("open").addEventListener("click", () => act(() => api("POST", "/cases", {
-      matter_id: Number($("matter").value) || 0, applicant_name: $("applicant").value,
+      matter_id: Number($("matter").value) || 0, applicant_name: $("applicant").value, ticket_id: ticketId,
       phone: $("phone").value.trim() || null, id_number: $("id_number").value.trim() || null,
       proxy_name: $("proxy").value.trim() || null})));
     $("load").addEventListener("click", () => act(() => api("GET", "/cases/" + encodeURIComponent($("lookup").value.trim()))));
-    $("resume").addEventListener("click", () => act(() => api("POST", `/cases/${current.case_no}/resume`)));
-    document.querySelectorAll("[data-outcome]").forEach((b) => b.addEventListener("click", () => act(() =>
-      api("POST", `/cases/${current.case_no}/outcome`, {
-        outcome: b.dataset.outcome, materials: ticks(), identity_checked: $("identity").checked,
-        proxy_authorized: $("proxy-auth").checked, delivery_choice: $("delivery").value,
-        village_station: $("station").value.trim() || null, result: $("result").value.trim() || null,
-        reasons: $("reasons").value.trim() || null}))));
+    $("new-case").addEventListener("click", backToStart);
+    $("refresh").addEventListener("click", () => act(() => api("GET", "/cases/" + current.case_no)));
+    $("resume").addEventListener("click", () => post("resume"));
+    document.querySelectorAll("[data-outcome]").forEach((b) => b.addEventListener("click", () => post("outcome", {
+      outcome: b.dataset.outcome, materials: ticks(), identity_checked: $("identity").checked,
+      proxy_authorized: $("proxy-auth").checked, delivery_choice: $("delivery").value,
+      village_station: $("station").value.trim() || null, result: $("result").value.trim() || null,
+      reasons: $("reasons").value.trim() || null})));
+    $("review-reject").addEventListener("click", () => post("review", {action: "reject",
+      reasons: $("review-reasons").value.trim() || null, redirect_to: $("redirect-to").value.trim() || null,
+      note: $("review-note").value.trim() || null}));
+    $("review-back").addEventListener("click", () => post("review", {action: "back_to_window",
+      note: $("review-note").value.trim() || null}));
+    $("hand-over").addEventListener("click", () => post("hand-over", {note: $("handover-note").value.trim() || null}));
+    $("return").addEventListener("click", () => post("return", {note: $("return-note").value.trim() || null}));
+    $("notify").addEventListener("click", () => post("notify"));
+    $("sig-clear").addEventListener("click", () => pad.clear());
+    $("deliver").addEventListener("click", () => {
+      if (pad.isEmpty()) { showError(new Error(t("ui_signature_missing"))); return; }
+      post("deliver", {method: $("method").value, recipient: $("recipient").value.trim(),
+        relation: $("relation").value.trim(), place: $("place").value.trim() || null, signature: pad.png()});
+    });
+    follow();
+    if (params.get("case")) act(() => api("GET", "/cases/" + encodeURIComponent(params.get("case"))));
+    else listWindowCases();
   }
   init();
 })();
