@@ -4,6 +4,7 @@ Nothing here decides anything; see viewmodels/kiosk_model.py for the behaviour.
 """
 from __future__ import annotations
 
+from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
@@ -125,8 +126,65 @@ class Builder:
                            spacing=1.2)
 
     def build_progress(self) -> Widget:
+        """The case-number keypad: digits and the dash, no physical keyboard."""
+        vm = self.vm
+        entry = self.text(vm.case_pad.value or " ", 7, kid="case_entry", color=INK,
+                          background=(0.93, 0.93, 0.93, 1), size_hint_y=None, height=self.u * 11)
+        failed = vm.progress_note and not vm.progress_querying
+        note = self.text(vm.progress_note, 3.4, kid="progress_note", color=RED if failed else INK,
+                         size_hint_y=None, height=self.u * 9)
+        pad = GridLayout(cols=3, spacing=self.u * 1.2)
+        labels = {"del": self.t("checkin_delete"), "-": "－"}
+        for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "-", "0", "del"):
+            pad.add_widget(self.button(labels.get(key, key), f"case-key-{key}", lambda k=key: vm.progress_press(k),
+                                       color=GREY if key == "del" else BLUE, size=5.5))
+        row = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
+        row.add_widget(self.button(self.t("back"), "back", vm.back, color=GREY))
+        row.add_widget(self.button(self.t("checkin_clear"), "case-key-clear", lambda: vm.progress_press("clear"),
+                                   color=GREY))
+        row.add_widget(self.button(self.t("progress_submit"), "progress_submit", vm.look_up_progress,
+                                   color=GREY if vm.progress_querying else GREEN))
         return self.column(self.title(self.t("progress_title")),
-                           self.text(self.t("progress_not_available"), 4, kid="progress_text"), self.back_row())
+                           self.text(self.t("progress_prompt"), 3.4, size_hint_y=None, height=self.u * 6),
+                           entry, note, pad, row, spacing=1.2)
+
+    def build_progress_result(self) -> Widget:
+        """Large type: matter, stage in plain words, dates, where the result goes; history on the right."""
+        p = self.vm.progress
+        tone = {"ready": GREEN, "action": AMBER, "waiting": BLUE}.get(p.tone, GREY)
+        # Heights add up to what a 4:3 or 5:4 screen has below the title (about 65 % of its height).
+        left = BoxLayout(orientation="vertical", spacing=self.u, size_hint_x=0.62)
+        left.add_widget(self.text(p.matter, 4.8, kid="matter", bold=True, size_hint_y=None, height=self.u * 7))
+        left.add_widget(self.text(p.stage, 7, kid="stage", bold=True, color=INK if tone is AMBER else PAPER,
+                                  background=tone, size_hint_y=None, height=self.u * 10))
+        if p.stage_hint:
+            left.add_widget(self.text(p.stage_hint, 3.4, kid="stage_hint", size_hint_y=None, height=self.u * 8))
+        facts = BoxLayout(orientation="vertical", spacing=self.u * 0.6)
+        for i, (caption, value) in enumerate(p.facts):
+            facts.add_widget(self.text(f"{caption}：{value}", 3.4, kid=f"fact-{i}", halign="left"))
+        left.add_widget(facts)
+        right = BoxLayout(orientation="vertical", spacing=self.u * 0.8, size_hint_x=0.38, padding=self.u * 1.5)
+        right.add_widget(self.text(self.t("progress_steps_title"), 4, bold=True, kid="steps_title",
+                                   size_hint_y=None, height=self.u * 6))
+        steps = p.steps[-9:]  # the newest steps fit; a long history keeps its latest part
+        for i, (day, label) in enumerate(steps):
+            right.add_widget(self.text(f"{day}\n{label}", 3, kid=f"step-{i}", halign="left",
+                                       size_hint_y=None, height=self.u * 7.5))
+        if not steps:
+            right.add_widget(self.text(self.t("progress_no_steps"), 3, size_hint_y=None, height=self.u * 6))
+        right.add_widget(Widget())
+        with right.canvas.before:  # a pale panel sets the history apart from the answer
+            Color(0.93, 0.95, 0.98, 1)
+            panel = Rectangle(pos=right.pos, size=right.size)
+        right.bind(pos=lambda *_: setattr(panel, "pos", right.pos), size=lambda *_: setattr(panel, "size", right.size))
+        body = BoxLayout(spacing=self.u * 2)
+        body.add_widget(left)
+        body.add_widget(right)
+        row = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
+        row.add_widget(self.button(self.t("progress_again"), "progress_again", self.vm.open_progress, color=BLUE))
+        row.add_widget(self.button(self.t("home"), "home", self.vm.home, color=GREY))
+        return self.column(self.title(self.t("progress_case_no", case_no=p.case_no), kid="case_no"), body, row,
+                           spacing=1.2)
 
     def build_working(self) -> Widget:
         return self.column(self.text(self.t("working"), 5, kid="working"))

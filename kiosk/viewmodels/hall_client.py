@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -88,6 +89,10 @@ class HallClient:
         body = {"matter_id": matter_id, "priority_group": priority_group, "appointment_code": appointment_code,
                 "id_number": id_number, "accept_late_risk": accept_late_risk, "request_id": request_id}
         return self._request("POST", "/tickets", json={k: v for k, v in body.items() if v is not None})
+
+    def case_progress(self, case_no: str) -> dict:
+        """The resident-safe view of a case (public endpoint: masked name, no ID or phone)."""
+        return self._request("GET", f"/cases/progress/{quote(case_no, safe='')}")
 
     def report_device(self, device: str, kind: str, state: str, detail: str) -> dict:
         return self._request("POST", "/devices/status",

@@ -20,6 +20,8 @@ from hardware.printer import JobOutcome, PrinterState, PrinterStatus, PrintResul
 from yichuang.i18n import message
 
 from . import hall_client as hc
+from .case_number_pad import CaseNumberPad
+from .case_progress import ProgressText, describe
 from .event_stream import OFFLINE, ONLINE, UNAUTHORIZED
 from .keypad import CODE, Keypad
 from .slip_printing import TROUBLE, SlipPrinter
@@ -37,7 +39,8 @@ class Screen(str, Enum):
     MATTERS = "matters"
     PRIORITY = "priority"
     CHECKIN = "checkin"
-    PROGRESS = "progress"
+    PROGRESS = "progress"                  # the case-number keypad
+    PROGRESS_RESULT = "progress_result"    # what the server says about that case
     WORKING = "working"
     TICKET = "ticket"
     CONSENT = "consent"
@@ -48,7 +51,7 @@ class Screen(str, Enum):
 
 
 # Where "back" goes: every screen has a way back.
-PARENT = {Screen.MATTERS: Screen.GROUPS}
+PARENT = {Screen.MATTERS: Screen.GROUPS, Screen.PROGRESS_RESULT: Screen.PROGRESS}
 
 
 class PrintState(str, Enum):
@@ -82,6 +85,11 @@ class KioskModel:
         self.waiting: int | None = None
         self.keypad = Keypad()
         self.keypad_error = ""
+        self.case_pad = CaseNumberPad()
+        self.progress_note = ""          # under the case-number keypad: querying…, or why it failed
+        self.progress_querying = False
+        self.progress: ProgressText | None = None
+        self._progress_query = 0         # answers to an abandoned query are dropped
         self.ticket: dict | None = None
         self.print_state: PrintState | None = None
         self.print_message = ""
@@ -211,6 +219,7 @@ class KioskModel:
     def home(self) -> None:
         self.group, self._pending, self.keypad_error = None, None, ""
         self.keypad = Keypad()
+        self._reset_progress()
         self._go(Screen.ADMIN if self.admin_error else Screen.HOME if self.hall else Screen.LOADING)
 
     def back(self) -> None:
@@ -237,6 +246,7 @@ class KioskModel:
         self._go(Screen.CHECKIN)
 
     def open_progress(self) -> None:
+        self._reset_progress()
         self._go(Screen.PROGRESS)
 
     def groups(self) -> list[tuple[str, str]]:
@@ -276,6 +286,78 @@ class KioskModel:
             return False
         field = "appointment_code" if self.keypad.mode == CODE else "id_number"
         return self._issue({field: self.keypad.value})
+
+    # --- case progress (办件进度查询) ---------------------------------------------------------
+    def _reset_progress(self) -> None:
+        self.case_pad, self.progress_note, self.progress = CaseNumberPad(), "", None
+        self.progress_querying = False
+        self._progress_query += 1
+
+    def progress_press(self, key: str) -> None:
+        self.case_pad.press(key)
+        if not self.progress_querying:
+            self.progress_note = ""
+        self._changed()
+
+    def look_up_progress(self) -> bool:
+        """Ask the server about the typed case number; False when it is incomplete or a query runs."""
+        if self.progress_querying:
+            return False
+        case_no = self.case_pad.case_no()
+        if case_no is None:
+            self.progress_note = message("kiosk.progress_too_short", self.locale)
+            self._changed()
+            return False
+        self.case_pad.value = case_no  # show the number as the server knows it
+        self._progress_query += 1
+        query = self._progress_query
+        self.progress_querying = True
+        self.progress_note = message("kiosk.progress_querying", self.locale)
+        self._changed()
+
+        def job() -> None:
+            try:
+                try:
+                    view = self.client.case_progress(case_no)
+                except hc.ApiError as exc:
+                    if exc.kind != hc.UNCERTAIN:
+                        raise
+                    view = self.client.case_progress(case_no)  # a read changes nothing: one retry is safe
+            except hc.ApiError as exc:
+                self.post(lambda e=exc: self._progress_failed(query, e))
+                return
+            self.post(lambda: self._progress_found(query, view))
+        self._background(job)
+        return True
+
+    def _progress_found(self, query: int, view: dict) -> None:
+        if query != self._progress_query:
+            return  # the resident went home (or timed out) meanwhile
+        self.progress_querying, self.progress_note, self.online = False, "", True
+        self.progress = describe(view, self.locale)
+        self.touch()  # the idle timer starts when the answer is on screen
+        self._go(Screen.PROGRESS_RESULT)
+
+    def _progress_failed(self, query: int, exc: hc.ApiError) -> None:
+        if query != self._progress_query:
+            return
+        self.progress_querying = False
+        self.touch()
+        if exc.kind in (hc.UNAUTHORIZED, hc.FORBIDDEN):
+            self._admin(exc)
+            return
+        if exc.kind == hc.UNREACHABLE:
+            self.online = False
+            note = message("kiosk.progress_offline", self.locale)
+        elif exc.kind == hc.UNCERTAIN:
+            note = message("kiosk.progress_slow", self.locale)
+        elif exc.kind == hc.SERVER:
+            note = message("kiosk.server_error", self.locale, message=exc.text)
+        else:
+            note = exc.text  # 404: the server's own words, e.g. 找不到办件号 …，请核对受理通知书上的办件号。
+        # The number stays on the keypad: the resident can correct it and tap 查询 again.
+        self.progress_note = note
+        self._changed()
 
     # --- issuing ----------------------------------------------------------------------------
     def take_number(self, matter_id: int | None = None) -> bool:

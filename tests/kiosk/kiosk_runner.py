@@ -117,7 +117,7 @@ class Remote:
                 "print_state": vm.print_state.value if vm.print_state else None, "ticket": vm.ticket,
                 "waiting": vm.waiting, "admin_error": vm.admin_error,
                 "printer_state": vm.printer_status.state.value if vm.printer_status else None,
-                "keypad": vm.keypad.value, "render_pending": self.app._render_pending,
+                "keypad": vm.keypad.value, "case_pad": vm.case_pad.value, "render_pending": self.app._render_pending,
                 "stream": self.app.stream.state}
 
     def cmd_tap(self, kid: str, times: int = 1) -> dict:

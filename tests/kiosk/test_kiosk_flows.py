@@ -132,14 +132,6 @@ def test_unknown_appointment_code_shows_server_message_on_keypad(kiosk):
     assert st["issued_count"] == 0
 
 
-def test_progress_query_says_not_available_yet_and_goes_back(kiosk):
-    kiosk.tap("progress")
-    st = kiosk.wait_screen("progress")
-    assert "暂未开通" in st["texts"]["progress_text"]
-    kiosk.tap("back")
-    kiosk.wait_screen("home")
-
-
 def test_outside_hours_says_when_hall_opens_and_offers_check_in(live_hall, printer_sim, start_kiosk):
     live_hall.clock.set(parse_local_time("2026-11-26 19:00"))
     kiosk = start_kiosk(live_hall.base_url, live_hall.tokens["kiosk"], printer_sim.spec)
