@@ -70,13 +70,19 @@
 
   function serverNow() { return Date.now() + state.offsetMs; }
 
+  function setText(id, text) {
+    // Writing the same text still replaces the node and costs a layout: skip it (TVs are slow).
+    var el = document.getElementById(id);
+    if (el.textContent !== text) el.textContent = text;
+  }
+
   function renderClock() {
     var now = new Date(serverNow());
     try {
-      document.getElementById("clock-time").textContent = new Intl.DateTimeFormat(lang, {
-        timeZone: state.tz, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }).format(now);
-      document.getElementById("clock-date").textContent = new Intl.DateTimeFormat(lang, {
-        timeZone: state.tz, year: "numeric", month: "long", day: "numeric", weekday: "long" }).format(now);
+      setText("clock-time", new Intl.DateTimeFormat(lang, {
+        timeZone: state.tz, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }).format(now));
+      setText("clock-date", new Intl.DateTimeFormat(lang, {
+        timeZone: state.tz, year: "numeric", month: "long", day: "numeric", weekday: "long" }).format(now));
     } catch (e) { /* an unknown time zone must not stop the board */ }
   }
 
@@ -389,6 +395,7 @@
   var noticeIndex = -1;
   function rotateNotice() {
     var notices = state.notices || [];
+    if (notices.length < 2 && document.getElementById("ticker").textContent) return;  // nothing to rotate
     if (!notices.length) return;
     var box = document.getElementById("ticker");
     noticeIndex = (noticeIndex + 1) % notices.length;
