@@ -128,7 +128,7 @@
   }
 
   function scheduleHallRefresh() {
-    // The waiting count is not in the events: re-read it, at most every two seconds or so,
+    // For events without a waiting count: re-read it, at most every two seconds or so,
     // with some jitter so that many boards do not all ask in the same instant.
     if (hallRefreshTimer) return;
     hallRefreshTimer = setTimeout(function () {
@@ -198,7 +198,13 @@
       return;
     }
     if (!t) return;
-    if (!quiet) scheduleHallRefresh();
+    if (typeof d.waiting === "number" && state.hall && state.hall.status) {
+      // Ticket events carry the line's length: no need to ask the server again.
+      state.hall.status.waiting = d.waiting;
+      if (!quiet) renderHall();
+    } else if (!quiet) {
+      scheduleHallRefresh();
+    }
     var win = d.window !== null && d.window !== undefined ? d.window : t.window_number;
     var w = state.windows[win];
     var callsChanged = false;

@@ -148,8 +148,9 @@ class Ticketing:
             if appointment is not None:
                 view["appointment_code"] = appointment.code
                 view["resident_masked"] = mask_name(appointment.resident_name)
-            append_event(db, conn, ctx.id, "ticket.issued", now,
-                         {"ticket": _public(view), "waiting": estimate.waiting_ahead + 1},
+            waiting = sum(n for _, n in line_sql.WAITING_BY_MATTER.run(
+                conn, {"hall_id": ctx.id, "service_date": service_date}))
+            append_event(db, conn, ctx.id, "ticket.issued", now, {"ticket": _public(view), "waiting": waiting},
                          ticket_id=row.id, actor=principal.label)
         self.s.on_events()
         return view

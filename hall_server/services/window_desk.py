@@ -18,7 +18,7 @@ from .access import Principal
 from .base import Services
 from .context import HallContext
 from .event_log import TICKET_EVENT, append_event, ticket_history
-from .line_sql import adjust_line
+from .line_sql import WAITING_BY_MATTER, adjust_line
 from .ticket_view import ticket_view
 
 T, W, S, R = Ticket.__table__, Window.__table__, Staff.__table__, HallRuntime.__table__
@@ -88,7 +88,10 @@ class WindowDesk:
     def _emit_ticket(self, conn: Connection, ctx: HallContext, action: str, row, now: datetime,
                      actor: str, **extra: Any) -> dict:
         view = ticket_view(row, ctx)
-        data: dict[str, Any] = {"ticket": view, **extra}
+        # Boards and kiosks show the line's length; carrying it here spares them a re-read.
+        waiting = sum(n for _, n in WAITING_BY_MATTER.run(conn, {"hall_id": ctx.id,
+                                                                  "service_date": row.service_date}))
+        data: dict[str, Any] = {"ticket": view, "waiting": waiting, **extra}
         if action in ("call", "recall"):
             data["text"] = announcement(row.number, row.window_number)
         append_event(self.s.db, conn, ctx.id, TICKET_EVENT[action], now, data,

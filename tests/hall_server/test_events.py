@@ -67,3 +67,24 @@ def test_hall_status_event_when_the_hall_closes_for_lunch(live_hall):
     live_hall.server.overview.tick()
     assert got.wait_for(lambda ev: any(e["data"]["hall_status"]["state"] == "appointment_only" for e in ev))
     stop.set()
+
+
+def test_every_ticket_event_carries_the_number_still_waiting(live_hall):
+    got, stop, _ = start_reader(events_url(live_hall), live_hall.tokens["board"])
+    kiosk = live_hall.client("kiosk")
+    for _ in range(3):
+        kiosk.post("/tickets", json={"matter_id": 1})
+    live_hall.client("clerk-1").post("/windows/1/call-next")
+    assert got.wait_for(lambda ev: any(e["type"] == "ticket.called" for e in ev))
+    assert [e["data"]["waiting"] for e in got.events] == [1, 2, 3, 2]
+    stop.set()
+
+
+def test_priority_ticket_event_counts_the_whole_line_not_just_those_ahead(live_hall):
+    got, stop, _ = start_reader(events_url(live_hall), live_hall.tokens["board"])
+    kiosk = live_hall.client("kiosk")
+    kiosk.post("/tickets", json={"matter_id": 1})
+    kiosk.post("/tickets", json={"priority_group": "elderly"})
+    assert got.wait_for(lambda ev: len(ev) == 2)
+    assert [e["data"]["waiting"] for e in got.events] == [1, 2]
+    stop.set()
