@@ -12,7 +12,7 @@ from flask import Flask
 
 log = logging.getLogger(__name__)
 PAGE_PACKAGES = ("display_board.web", "display_board.ticket_page", "window_terminal.web",
-                 "window_terminal.cases.web")
+                 "window_terminal.cases.web", "window_terminal.catalog_admin.web")
 
 
 def mount_pages(app: Flask) -> list[str]:

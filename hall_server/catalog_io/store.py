@@ -20,6 +20,36 @@ def catalog_rows(services: Services, hall_id: int) -> list[CatalogEntry]:
             for s in sorted(ctx.matters.values(), key=lambda s: (s.sort_order, s.id))]
 
 
+def _upsert(conn, hall_id: int, existing: dict[str, int], e: CatalogEntry) -> bool:
+    """Write one entry by its code; True if it replaced an existing matter."""
+    m = e.matter
+    values = dict(name=m.name, department=m.department, domain=m.domain, matter_class=m.matter_class,
+                  kind=m.kind, promised_days=m.promised_days, legal_days=m.legal_days,
+                  ticket_prefix=m.ticket_prefix, handling_minutes=m.handling_minutes,
+                  forward_to=m.forward_to, conditions=m.conditions, legal_basis=m.legal_basis,
+                  keywords_json=json.dumps(list(m.keywords), ensure_ascii=False),
+                  materials_json=json.dumps([vars(x) for x in m.materials], ensure_ascii=False),
+                  sort_order=e.sort_order, active=e.active)
+    if m.code in existing:
+        conn.execute(update(M).where(M.c.id == existing[m.code]).values(**values))
+        return True
+    conn.execute(M.insert().values(hall_id=hall_id, code=m.code, **values))
+    return False
+
+
+def save_matter(services: Services, hall_id: int, entry: CatalogEntry) -> bool:
+    """Create or replace one matter (the admin page's edit form); the others stay as they are.
+    True if it existed."""
+    now = services.clock.now()
+    with services.db.write() as conn:
+        existing = dict(conn.execute(select(M.c.code, M.c.id).where(
+            M.c.hall_id == hall_id, M.c.code == entry.matter.code)).all())
+        replaced = _upsert(conn, hall_id, existing, entry)
+        conn.execute(update(H).where(H.c.id == hall_id).values(updated_at=now))
+    services.halls.invalidate(hall_id)
+    return replaced
+
+
 def apply_catalog(services: Services, hall_id: int, entries: list[CatalogEntry],
                   progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """Update matters by code, add new ones; matters missing from the file are deactivated,
@@ -29,20 +59,7 @@ def apply_catalog(services: Services, hall_id: int, entries: list[CatalogEntry],
     with services.db.write() as conn:
         existing = dict(conn.execute(select(M.c.code, M.c.id).where(M.c.hall_id == hall_id)).all())
         for done, e in enumerate(entries, start=1):
-            m = e.matter
-            values = dict(name=m.name, department=m.department, domain=m.domain, matter_class=m.matter_class,
-                          kind=m.kind, promised_days=m.promised_days, legal_days=m.legal_days,
-                          ticket_prefix=m.ticket_prefix, handling_minutes=m.handling_minutes,
-                          forward_to=m.forward_to, conditions=m.conditions, legal_basis=m.legal_basis,
-                          keywords_json=json.dumps(list(m.keywords), ensure_ascii=False),
-                          materials_json=json.dumps([vars(x) for x in m.materials], ensure_ascii=False),
-                          sort_order=e.sort_order, active=e.active)
-            if m.code in existing:
-                conn.execute(update(M).where(M.c.id == existing[m.code]).values(**values))
-                counts["updated"] += 1
-            else:
-                conn.execute(M.insert().values(hall_id=hall_id, code=m.code, **values))
-                counts["added"] += 1
+            counts["updated" if _upsert(conn, hall_id, existing, e) else "added"] += 1
             if progress:
                 progress(done, len(entries))
         gone = set(existing) - {e.matter.code for e in entries}

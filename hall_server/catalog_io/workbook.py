@@ -154,6 +154,36 @@ class _Row:
         return default
 
 
+def check_material(r: _Row) -> Material:
+    """One material's cells, checked (the workbook's 材料 sheet and the admin page share this)."""
+    return Material(name=r.text("name", True), requirement=r.text("requirement"), sample=r.text("sample"),
+                    original=r.flag("original", False), copies=r.integer("copies", 0, 20, 0),
+                    required=r.flag("required", True))
+
+
+def check_matter(r: _Row, code: str, materials: tuple[Material, ...]) -> Matter:
+    """One matter's cells, checked (the workbook's 事项 sheet and the admin page share this)."""
+    promised, legal = r.integer("promised_days", 0, 365), r.integer("legal_days", 0, 365)
+    if r.ok and legal and promised > legal:
+        r.fail("promised_days", message("catalog.expected_promised_days", legal=legal))
+    prefix = r.text("ticket_prefix", True)
+    if prefix and not (len(prefix) == 1 and prefix.isascii() and prefix.isalpha() and prefix.isupper()):
+        r.fail("ticket_prefix", message("catalog_io.prefix", value=prefix))
+    keywords = tuple(k.strip() for k in r.text("keywords").replace(",", KEYWORD_SEP).split(KEYWORD_SEP)
+                     if k.strip())
+    matter_class, forward_to = r.text("class", True, CLASSES), r.text("forward_to")
+    # A 转报 matter is sent on to a county office: the window must know which one.
+    if matter_class == "转报" and not forward_to:
+        r.fail("forward_to", message("catalog_admin.forward_required"))
+    return Matter(
+        code=code, name=r.text("name", True), department=r.text("department", True),
+        domain=r.text("domain", True, DOMAINS), matter_class=matter_class,
+        kind=r.text("kind", True, KINDS), promised_days=promised, legal_days=legal, ticket_prefix=prefix,
+        handling_minutes=r.integer("handling_minutes", 1, 480, 10), forward_to=forward_to,
+        conditions=r.text("conditions"), legal_basis=r.text("legal_basis"), keywords=keywords,
+        materials=materials)
+
+
 def read_workbook(source: Path | bytes, progress: Callable[[int, int], None] | None = None) -> list[CatalogEntry]:
     """Parse and check the whole workbook; raise CatalogImportError listing every bad row."""
     errors: list[RowError] = []
@@ -171,10 +201,9 @@ def read_workbook(source: Path | bytes, progress: Callable[[int, int], None] | N
     seen_materials: set[tuple[str, str]] = set()
     for done, (number, cells) in enumerate(material_rows, start=1):
         r = _Row(MATERIAL_SHEET, number, cells, MATERIAL_COLUMNS, errors)
-        code, name = r.text("matter_code", True), r.text("name", True)
-        item = Material(name=name, requirement=r.text("requirement"), sample=r.text("sample"),
-                        original=r.flag("original", False), copies=r.integer("copies", 0, 20, 0),
-                        required=r.flag("required", True))
+        code = r.text("matter_code", True)
+        item = check_material(r)
+        name = item.name
         if (code, name) in seen_materials:
             r.fail("name", message("catalog_io.duplicate_material", name=name, code=code))
         seen_materials.add((code, name))
@@ -191,21 +220,7 @@ def read_workbook(source: Path | bytes, progress: Callable[[int, int], None] | N
             r.fail("code", message("catalog_io.duplicate_matter", code=code, row=first_row[code]))
         elif code:
             first_row[code] = number
-        promised, legal = r.integer("promised_days", 0, 365), r.integer("legal_days", 0, 365)
-        if r.ok and legal and promised > legal:
-            r.fail("promised_days", message("catalog.expected_promised_days", legal=legal))
-        prefix = r.text("ticket_prefix", True)
-        if prefix and not (len(prefix) == 1 and prefix.isascii() and prefix.isalpha() and prefix.isupper()):
-            r.fail("ticket_prefix", message("catalog_io.prefix", value=prefix))
-        keywords = tuple(k.strip() for k in r.text("keywords").replace(",", KEYWORD_SEP).split(KEYWORD_SEP)
-                         if k.strip())
-        matter = Matter(
-            code=code, name=r.text("name", True), department=r.text("department", True),
-            domain=r.text("domain", True, DOMAINS), matter_class=r.text("class", True, CLASSES),
-            kind=r.text("kind", True, KINDS), promised_days=promised, legal_days=legal, ticket_prefix=prefix,
-            handling_minutes=r.integer("handling_minutes", 1, 480, 10), forward_to=r.text("forward_to"),
-            conditions=r.text("conditions"), legal_basis=r.text("legal_basis"), keywords=keywords,
-            materials=tuple(materials.get(code, ())))
+        matter = check_matter(r, code, tuple(materials.get(code, ())))
         entry = CatalogEntry(matter, r.integer("sort_order", 0, 100000, number - 2), r.flag("active", True))
         if r.ok:
             entries.append(entry)

@@ -1,0 +1,1 @@
+"""The administrator's matter catalog page (/admin/matters): list, search, edit, add."""

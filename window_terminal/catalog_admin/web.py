@@ -1,0 +1,37 @@
+"""Blueprint for /admin/matters. Plain HTML/CSS/JS from this package; strings from the message
+catalog through /admin/matters/messages.json; data and every check from /api/v1/catalog/matters."""
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+
+from flask import Blueprint, jsonify, render_template, request
+
+from yichuang.i18n import message, negotiate
+
+AREA = "catalog_admin"
+
+
+def page_messages(locale: str) -> dict[str, str]:
+    text = (resources.files("yichuang") / "messages" / "zh_CN" / f"{AREA}.toml").read_text("utf-8")
+    return {key: message(f"{AREA}.{key}", locale) for key in tomllib.loads(text)}
+
+
+def create_blueprint() -> Blueprint:
+    bp = Blueprint("catalog_admin", __name__, static_folder="static",
+                   static_url_path="/admin/matters-ui/static", template_folder="templates")
+
+    def locale() -> str:
+        return negotiate(request.args.get("lang") or request.headers.get("Accept-Language"))
+
+    @bp.get("/admin/matters/messages.json")
+    def messages():
+        response = jsonify(page_messages(locale()))
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    @bp.get("/admin/matters")
+    def page():
+        return render_template("catalog_admin.html", lang=locale())
+
+    return bp
