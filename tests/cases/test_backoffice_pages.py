@@ -57,3 +57,21 @@ def test_a_resident_looks_up_progress_by_case_number_on_the_phone_page(hall, mat
         expect(page.locator("#error")).to_contain_text("找不到办件号", timeout=10000)
     finally:
         page.close()
+
+
+def test_dashboard_on_4_january_2027_shows_the_case_overdue_across_new_year(hall, matters, browser):
+    from hall_server.core.clock import parse_local_time
+    # chinesecalendar has no 2027 data: the hall enters 元旦 itself.
+    hall.client("supervisor").put("/calendar/overrides/2027-01-01", json={"kind": "holiday", "note": "元旦"})
+    hall.clock.set(parse_local_time("2026-12-17 10:00"))
+    late = accept(hall, matters)  # 10 working days: due Thursday 2026-12-31
+    hall.clock.set(parse_local_time("2027-01-04 09:30"))
+    page = browser.new_page(locale="zh-CN")
+    try:
+        page.goto(f"{hall.base_url}/cases-ui/dashboard?token={hall.tokens['supervisor']}")
+        row = page.locator(f"#overdue tr[data-case='{late}']")
+        expect(row).to_have_class("overdue", timeout=10000)
+        expect(row).to_contain_text("2026-12-31")
+        page.screenshot(path="/tmp/yichuang-case-overdue-2027.png", full_page=True)
+    finally:
+        page.close()
