@@ -60,7 +60,7 @@ def _on_state(server: str):
 
 def run_announcer(args: argparse.Namespace) -> int:
     from .announcer import AnnouncementLog, Announcer, Player, Wording, sound_command
-    from yichuang.sse_client import AuthError, EventStream
+    from yichuang.sse_client import EventStream
     from .voices import ClipVoice, EspeakVoice, VoiceError
 
     try:
@@ -91,9 +91,19 @@ def run_announcer(args: argparse.Namespace) -> int:
     announcer = Announcer(voice, Player(out_dir, command, args.pace), AnnouncementLog(log_path), stream.clock,
                           wording=wording, stale_seconds=args.stale_seconds, windows=windows, say=_say).start()
     _stop_on_sigterm()
+
+    def stopped() -> None:
+        announcer.stop()
+        _say(message("announcer.stopped"))
+    return _follow(stream, announcer.handle, stopped)
+
+
+def _follow(stream, handle, on_close) -> int:
+    """Hand every event to ``handle`` until stopped; exit code 2 if the token is refused."""
+    from yichuang.sse_client import AuthError
     try:
         for event in stream.events():
-            announcer.handle(event)
+            handle(event)
     except AuthError as exc:
         print(message("announcer.bad_token", message=str(exc)), file=sys.stderr)
         return 2
@@ -101,8 +111,7 @@ def run_announcer(args: argparse.Namespace) -> int:
         pass
     finally:
         stream.close()
-        announcer.stop()
-        _say(message("announcer.stopped"))
+        on_close()
     return 0
 
 
@@ -112,7 +121,7 @@ def run_ledbar(args: argparse.Namespace) -> int:
     from hardware.serial_devices import LedBarDriver, SerialBus
 
     from .ledbar_bridge import LedBarBridge, parse_map
-    from yichuang.sse_client import AuthError, EventStream
+    from yichuang.sse_client import EventStream
 
     try:
         mapping = parse_map(args.map)
@@ -158,15 +167,4 @@ def run_ledbar(args: argparse.Namespace) -> int:
                 _say(message("announcer.server_unreachable", server=args.server, error=exc))
 
     stream.on_state = on_state
-    try:
-        for event in stream.events():
-            bridge.handle(event)
-    except AuthError as exc:
-        print(message("announcer.bad_token", message=str(exc)), file=sys.stderr)
-        return 2
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        stream.close()
-        bus.stop()
-    return 0
+    return _follow(stream, bridge.handle, bus.stop)

@@ -97,3 +97,20 @@ def live_hall_any(database_url) -> LiveHall:
     hall = start_live_hall(database_url, "2026-11-26 10:00")
     yield hall
     hall.stop()
+
+
+@pytest.fixture
+def device(browser):
+    """device(): a page in its own browser context, like a separate PC or tablet (the window, the
+    back office, the pad). Pages of one context share a window, and the ones behind get throttled
+    timers, which a real device never has."""
+    contexts = []
+
+    def open_page(width: int = 1280, height: int = 900):
+        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        ctx.set_default_timeout(15_000)
+        contexts.append(ctx)
+        return ctx.new_page()
+    yield open_page
+    for ctx in contexts:
+        ctx.close()

@@ -337,7 +337,6 @@ class Cases:
         return self._transition(p, case_no, "return", FRONT, apply)
 
     def notify(self, p: Principal, case_no: str) -> dict[str, Any]:
-        ctx = self.s.halls.get(p.hall_id)
         pending: dict[str, Any] = {}
 
         def apply(conn, ctx, row, now):

@@ -12,7 +12,7 @@ from yichuang.i18n import message
 
 from ..core.errors import Conflict, InvalidInput, NotFound
 from ..core.queue_policy import Candidate, choose_next, rank
-from ..core.ticket_states import ACTIVE, CALLED, HELD, SERVING, WAITING, next_state
+from ..core.ticket_states import ACTIVE, CALLED, HELD, WAITING, next_state
 from ..storage.models import HallRuntime, HandlingStat, Staff, StaffShift, Ticket, Window
 from .access import Principal
 from .base import Services

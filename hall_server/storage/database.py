@@ -17,7 +17,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.pool import QueuePool
 
 EVENT_ORDER_LOCK = 0x59434556  # "YCEV": advisory lock key serialising event appends on PostgreSQL

@@ -74,22 +74,6 @@ def _hashed() -> str:
 
 
 @pytest.fixture
-def device(browser):
-    """device(): a page in its own browser context, like a separate PC (the window, the back
-    office, the supervisor's desk); pages of one context would share a throttled window."""
-    contexts = []
-
-    def open_page(width: int = 1280, height: int = 900):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-        ctx.set_default_timeout(15_000)
-        contexts.append(ctx)
-        return ctx.new_page()
-    yield open_page
-    for ctx in contexts:
-        ctx.close()
-
-
-@pytest.fixture
 def shot():
     """shot(page, name): save a full-page screenshot under /tmp/case_panel_shots for the report."""
     SHOTS.mkdir(parents=True, exist_ok=True)

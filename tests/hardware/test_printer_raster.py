@@ -2,7 +2,7 @@
 import pytest
 
 from hardware.printer import EncoderOptions, encode, encode_ticket, slip_blocks
-from hardware.printer.escpos_decoder import PaperCut, QRCode, RasterImage, TextLine, decode, text_lines
+from hardware.printer.escpos_decoder import PaperCut, QRCode, RasterImage, decode, text_lines
 from hardware.printer.fonts import CjkFontNotFound, FontFace, FontSet
 from hardware.printer.layout import QR, Align, Cut, Feed, Text
 

@@ -34,22 +34,6 @@ def _hashed() -> str:
 
 
 @pytest.fixture
-def device(browser):
-    """device(): a page in its own browser context, like a separate PC or tablet. (Pages of one
-    context share a window: the ones behind get throttled timers, which a real device never has.)"""
-    contexts = []
-
-    def open_page(width: int = 1280, height: int = 800):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-        ctx.set_default_timeout(15_000)
-        contexts.append(ctx)
-        return ctx.new_page()
-    yield open_page
-    for ctx in contexts:
-        ctx.close()
-
-
-@pytest.fixture
 def shot():
     """shot(page, name): save a screenshot under /tmp/window_terminal_shots for the report."""
     SHOTS.mkdir(parents=True, exist_ok=True)
