@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, case, select, update
+from sqlalchemy import Connection, bindparam, case, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -24,6 +24,30 @@ from .ticket_view import ticket_view
 T, W, S, R = Ticket.__table__, Window.__table__, Staff.__table__, HallRuntime.__table__
 SHIFTS, STATS = StaffShift.__table__, HandlingStat.__table__
 LEARNING_SPAN = 50  # the mean follows the last ~50 services, so it adapts when a matter gets faster
+
+# Statements of the call-next path, built once: constructing them per call cost more CPU than
+# running them, and thirty windows calling at once queue behind that CPU.
+RUNTIME_LOCK = select(R).where(R.c.hall_id == bindparam("hall")).with_for_update()
+WINDOW_ROW = select(W).where(W.c.hall_id == bindparam("hall"), W.c.number == bindparam("w_no"))
+ACTIVE_ROW = select(T).where(T.c.hall_id == bindparam("hall"), T.c.window_number == bindparam("w_no"),
+                             T.c.state.in_(ACTIVE)).with_for_update()
+TICKET_ROW = select(T).where(T.c.id == bindparam("ticket"))
+_WAITING = select(T.c.id, T.c.channel, T.c.queued_at, T.c.due_at, T.c.target_window).where(
+    T.c.hall_id == bindparam("hall"), T.c.service_date == bindparam("day"), T.c.state == WAITING)
+_GENERAL = _WAITING.where(T.c.target_window.is_(None))
+# The head of each class of the line; each names one channel, so each is one seek in ix_tickets_line.
+LINE_HEADS = tuple(q.limit(1) for q in (
+    _WAITING.where(T.c.target_window == bindparam("w_no")).order_by(T.c.queued_at, T.c.id),
+    _GENERAL.where(T.c.channel == "appointment", T.c.due_at <= bindparam("now")).order_by(T.c.due_at, T.c.id),
+    _GENERAL.where(T.c.channel == "priority").order_by(T.c.queued_at, T.c.id),
+    _GENERAL.where(T.c.channel == "walk_in").order_by(T.c.queued_at, T.c.id),
+    # an appointment checked in before its slot waits like a walk-in
+    _GENERAL.where(T.c.channel == "appointment", T.c.due_at > bindparam("now")).order_by(T.c.queued_at, T.c.id),
+))
+CALL_TICKET = update(T).where(T.c.id == bindparam("ticket"), T.c.state == WAITING).values(
+    state=CALLED, window_number=bindparam("w_no"), target_window=None, call_count=1,
+    called_at=bindparam("at"), staff_id=bindparam("staff"))
+SET_STREAK = update(R).where(R.c.hall_id == bindparam("hall")).values(priority_streak=bindparam("streak"))
 
 
 def durations(steps) -> dict[str, float | None]:
@@ -48,15 +72,14 @@ class WindowDesk:
 
     # --- helpers -------------------------------------------------------------------------
     def _window(self, conn: Connection, ctx: HallContext, number: int, lock: bool = False):
-        query = select(W).where(W.c.hall_id == ctx.id, W.c.number == number)
-        row = conn.execute(query.with_for_update() if lock else query).first()
+        query = WINDOW_ROW.with_for_update() if lock else WINDOW_ROW
+        row = conn.execute(query, {"hall": ctx.id, "w_no": number}).first()
         if row is None:
             raise NotFound("window_not_found", window=number)
         return row
 
     def _active(self, conn: Connection, ctx: HallContext, number: int):
-        return conn.execute(select(T).where(T.c.hall_id == ctx.id, T.c.window_number == number,
-                                            T.c.state.in_(ACTIVE)).with_for_update()).first()
+        return conn.execute(ACTIVE_ROW, {"hall": ctx.id, "w_no": number}).first()
 
     def window_view(self, conn: Connection, ctx: HallContext, row, now: datetime) -> dict[str, Any]:
         staff = None
@@ -109,7 +132,7 @@ class WindowDesk:
             # Serialise call-next per hall: two windows never get the same ticket, and the
             # anti-starvation streak stays consistent (FOR UPDATE on PostgreSQL; SQLite's
             # BEGIN IMMEDIATE already holds the only write lock).
-            runtime = conn.execute(select(R).where(R.c.hall_id == ctx.id).with_for_update()).one()
+            runtime = conn.execute(RUNTIME_LOCK, {"hall": ctx.id}).one()
             window = self._window(conn, ctx, number)
             self._require_can_serve(conn, ctx, window, now)
             candidates = self._line_heads(conn, ctx, service_date, number, now)
@@ -117,14 +140,13 @@ class WindowDesk:
                                          ctx.config.queue.max_priority_streak)
             if chosen is None:
                 return {"ticket": None, "waiting": 0}
-            done = conn.execute(update(T).where(T.c.id == chosen.id, T.c.state == WAITING).values(
-                state=CALLED, window_number=number, target_window=None, call_count=1, called_at=now,
-                staff_id=window.staff_id))
+            done = conn.execute(CALL_TICKET, {"ticket": chosen.id, "w_no": number, "at": now,
+                                              "staff": window.staff_id})
             if done.rowcount != 1:  # cannot happen under the lock; refuse rather than double-call
                 raise Conflict("ticket_taken")
-            row = conn.execute(select(T).where(T.c.id == chosen.id)).one()
+            row = conn.execute(TICKET_ROW, {"ticket": chosen.id}).one()
             adjust_line(conn, ctx.id, row.service_date, row.matter_id, -1)
-            conn.execute(update(R).where(R.c.hall_id == ctx.id).values(priority_streak=streak))
+            conn.execute(SET_STREAK, {"hall": ctx.id, "streak": streak})
             view = self._emit_ticket(conn, ctx, "call", row, now, principal.label)
         self.s.on_events()
         return {"ticket": view}
@@ -147,24 +169,11 @@ class WindowDesk:
 
     def _line_heads(self, conn: Connection, ctx: HallContext, service_date, number: int,
                     now: datetime) -> list[Candidate]:
-        """The first ticket of each class; the policy only ever picks a class head.
-
-        Each query names one channel so that it is a single seek in ix_tickets_line.
-        """
-        base = select(T.c.id, T.c.channel, T.c.queued_at, T.c.due_at, T.c.target_window).where(
-            T.c.hall_id == ctx.id, T.c.service_date == service_date, T.c.state == WAITING)
-        general = base.where(T.c.target_window.is_(None))
-        queries = [
-            base.where(T.c.target_window == number).order_by(T.c.queued_at, T.c.id),
-            general.where(T.c.channel == "appointment", T.c.due_at <= now).order_by(T.c.due_at, T.c.id),
-            general.where(T.c.channel == "priority").order_by(T.c.queued_at, T.c.id),
-            general.where(T.c.channel == "walk_in").order_by(T.c.queued_at, T.c.id),
-            # an appointment checked in before its slot waits like a walk-in
-            general.where(T.c.channel == "appointment", T.c.due_at > now).order_by(T.c.queued_at, T.c.id),
-        ]
+        """The first ticket of each class; the policy only ever picks a class head."""
+        params = {"hall": ctx.id, "day": service_date, "w_no": number, "now": now}
         heads = []
-        for q in queries:
-            r = conn.execute(q.limit(1)).first()
+        for query in LINE_HEADS:
+            r = conn.execute(query, params).first()
             if r is not None:
                 heads.append(Candidate(r.id, r.channel, r.queued_at, r.due_at, r.target_window))
         return heads
@@ -201,7 +210,7 @@ class WindowDesk:
         done = conn.execute(update(T).where(T.c.id == row.id, T.c.state == row.state).values(**changes))
         if done.rowcount != 1:
             raise Conflict("ticket_changed")
-        fresh = conn.execute(select(T).where(T.c.id == row.id)).one()
+        fresh = conn.execute(TICKET_ROW, {"ticket": row.id}).one()
         if (row.state == WAITING) != (fresh.state == WAITING) or row.matter_id != fresh.matter_id:
             if row.state == WAITING:
                 adjust_line(conn, ctx.id, row.service_date, row.matter_id, -1)
