@@ -8,17 +8,10 @@ long-lived event stream.
 from __future__ import annotations
 
 import json
-import tomllib
-from importlib import resources
 
 from flask import Blueprint, render_template, request
 
-from yichuang.i18n import DEFAULT_LOCALE, message, negotiate
-
-
-def phone_messages(locale: str) -> dict[str, str]:
-    text = (resources.files("yichuang") / "messages" / "zh_CN" / "phone.toml").read_text("utf-8")
-    return {key: message(f"phone.{key}", locale) for key in tomllib.loads(text)}
+from yichuang.i18n import DEFAULT_LOCALE, area_messages, negotiate
 
 
 def create_blueprint() -> Blueprint:
@@ -29,7 +22,7 @@ def create_blueprint() -> Blueprint:
     def ticket(ticket_id: int):
         lang = request.args.get("lang")
         locale = negotiate(lang) if lang else DEFAULT_LOCALE
-        texts = phone_messages(locale)
+        texts = area_messages("phone", locale)
         status = 200 if request.args.get("key") else 400
         return render_template("ticket_page/ticket.html", t=texts, ticket_id=ticket_id,
                                has_key=bool(request.args.get("key")),

@@ -17,24 +17,17 @@ Options in the query string, because a TV browser can only be given an address:
 from __future__ import annotations
 
 import json
-import tomllib
-from importlib import resources
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from yichuang.i18n import DEFAULT_LOCALE, message, negotiate
+from yichuang.i18n import DEFAULT_LOCALE, area_messages, message, negotiate
 
 LAYOUTS = ("landscape", "portrait")
 
 
-def _board_keys() -> list[str]:
-    text = (resources.files("yichuang") / "messages" / "zh_CN" / "board.toml").read_text("utf-8")
-    return list(tomllib.loads(text))
-
-
 def board_messages(locale: str) -> dict[str, str]:
     """Every board.* string, unformatted ({number} etc. are filled in by the page)."""
-    return {key: message(f"board.{key}", locale) for key in _board_keys()}
+    return area_messages("board", locale)
 
 
 def _locale() -> str:

@@ -6,23 +6,15 @@ server's API and its event stream. Strings come from the message catalog through
 """
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
-
 from flask import Blueprint, jsonify, render_template, request
 
-from yichuang.i18n import message, negotiate
+from yichuang.i18n import area_messages, negotiate
 
 AREAS = ("terminal", "pad")
 
 
-def _keys(area: str) -> list[str]:
-    text = (resources.files("yichuang") / "messages" / "zh_CN" / f"{area}.toml").read_text("utf-8")
-    return list(tomllib.loads(text))
-
-
 def page_messages(locale: str) -> dict[str, dict[str, str]]:
-    return {area: {key: message(f"{area}.{key}", locale) for key in _keys(area)} for area in AREAS}
+    return {area: area_messages(area, locale) for area in AREAS}
 
 
 def create_blueprint() -> Blueprint:

@@ -60,5 +60,14 @@ def message(key: str, /, locale: str = DEFAULT_LOCALE, **params: Any) -> str:
     return text.format(**params) if params else text
 
 
+def area_messages(area: str, locale: str = DEFAULT_LOCALE) -> dict[str, str]:
+    """Every entry of one area, unformatted, for pages that fill in ``{params}`` themselves.
+
+    Keys come from the Chinese reference; each text falls back to Chinese like message().
+    """
+    prefix = area + "."
+    return {key[len(prefix):]: message(key, locale) for key in _catalog(DEFAULT_LOCALE) if key.startswith(prefix)}
+
+
 def has_message(key: str) -> bool:
     return key in _catalog(DEFAULT_LOCALE)

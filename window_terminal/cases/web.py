@@ -2,22 +2,15 @@
 catalog through /cases/messages.json; data from the hall server's /api/v1/cases endpoints."""
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
-
 from flask import Blueprint, jsonify, render_template, request
 
-from yichuang.i18n import message, negotiate
+from yichuang.i18n import area_messages, negotiate
 
 AREAS = ("cases", "documents")
 
 
 def page_messages(locale: str) -> dict[str, dict[str, str]]:
-    out = {}
-    for area in AREAS:
-        text = (resources.files("yichuang") / "messages" / "zh_CN" / f"{area}.toml").read_text("utf-8")
-        out[area] = {key: message(f"{area}.{key}", locale) for key in tomllib.loads(text)}
-    return out
+    return {area: area_messages(area, locale) for area in AREAS}
 
 
 def create_blueprint() -> Blueprint:

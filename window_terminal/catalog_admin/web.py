@@ -2,19 +2,15 @@
 catalog through /admin/matters/messages.json; data and every check from /api/v1/catalog/matters."""
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
-
 from flask import Blueprint, jsonify, render_template, request
 
-from yichuang.i18n import message, negotiate
+from yichuang.i18n import area_messages, negotiate
 
 AREA = "catalog_admin"
 
 
 def page_messages(locale: str) -> dict[str, str]:
-    text = (resources.files("yichuang") / "messages" / "zh_CN" / f"{AREA}.toml").read_text("utf-8")
-    return {key: message(f"{AREA}.{key}", locale) for key in tomllib.loads(text)}
+    return area_messages(AREA, locale)
 
 
 def create_blueprint() -> Blueprint:
