@@ -39,7 +39,7 @@ class HallServer:
     def __post_init__(self) -> None:
         self.services = Services(self.db, self.clock, HallRegistry(self.db))
         self.broker = EventBroker(self.db, self.poll_seconds)
-        self.services.on_events = self.broker.wake
+        self.db.after_commit = self.broker.publish
         self.tickets = Ticketing(self.services)
         self.windows = WindowDesk(self.services)
         self.tokens = Tokens(self.services)
@@ -65,7 +65,8 @@ class HallServer:
         return install_hall(self.services, config)
 
     def start_background(self) -> None:
-        """Start the event pump and the hall open/closed ticker (once per process)."""
+        """Start the event pump, the hall open/closed ticker and WAL checkpoints (once per process)."""
+        self.db.checkpoint_in_background()
         self.broker.start()
         self._ticker = threading.Thread(target=self._tick_loop, name="hall-ticker", daemon=True)
         self._ticker.start()

@@ -1,9 +1,11 @@
 """Fan-out of stored events to live subscribers in this process.
 
-One pump thread reads new events from the database in id order and hands each to
-the matching subscribers' queues, so 200 boards cost one query per batch, not 200.
-It wakes immediately when this process commits events, on PostgreSQL NOTIFY when
-another process does, and otherwise polls (other processes on SQLite, or a lost
+Events committed by this process are handed over by the committing thread
+(``publish``) and go straight to the matching subscribers' queues, in id order,
+without being read back from the database. Events of other processes are read by
+one pump thread, so 200 boards cost one query per batch, not 200; it wakes on
+PostgreSQL NOTIFY, when a local event arrives after a gap (someone else's event
+lies between), and otherwise polls (other processes on SQLite, or a lost
 notification) every ``poll_seconds``.
 """
 from __future__ import annotations
@@ -45,6 +47,8 @@ class EventBroker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        # Local events that arrived ahead of a missing id, waiting for it (id -> event).
+        self._early: dict[int, StoredEvent] = {}
         with db.read() as conn:
             self.position = last_event_id(conn)
 
@@ -72,6 +76,18 @@ class EventBroker:
 
     def wake(self) -> None:
         self._wake.set()
+
+    def publish(self, events: list[StoredEvent]) -> None:
+        """Events this process has just committed (called by the committing thread)."""
+        with self._lock:
+            for e in events:
+                if e.id > self.position:
+                    self._early[e.id] = e
+            self._deliver_in_order()
+            if self._early:
+                # An id in between is not ours (another process, or a rolled-back sequence
+                # value on PostgreSQL): the pump reads what was committed up to here.
+                self._wake.set()
 
     # --- subscribers ----------------------------------------------------------------------
     def subscribe(self, hall_id: int, window: int | None = None, types: frozenset[str] = frozenset()) -> tuple[Subscription, int]:
@@ -104,18 +120,34 @@ class EventBroker:
         while True:
             with self.db.read() as conn:
                 batch = events_after(conn, self.position, limit=500)
-            if not batch:
-                return
             with self._lock:
                 for e in batch:
-                    for sub in self._subs:
-                        if sub.wants(e):
-                            if sub.queue.qsize() >= SUBSCRIBER_BACKLOG:
-                                sub.overflowed = True
-                                sub.queue.put(None)
-                            elif not sub.overflowed:
-                                sub.queue.put(e)
-                self.position = batch[-1].id
+                    if e.id > self.position:  # a local event may have been handed over meanwhile
+                        self._fan_out(e)
+                        self.position = e.id
+                for event_id in [i for i in self._early if i <= self.position]:
+                    del self._early[event_id]
+                self._deliver_in_order()
+            if not batch:
+                return
+
+    def _deliver_in_order(self) -> None:
+        """Deliver held-back local events that now follow on from the position (lock held)."""
+        while self._early:
+            e = self._early.pop(self.position + 1, None)
+            if e is None:
+                return
+            self._fan_out(e)
+            self.position = e.id
+
+    def _fan_out(self, e: StoredEvent) -> None:
+        for sub in self._subs:
+            if sub.wants(e):
+                if sub.queue.qsize() >= SUBSCRIBER_BACKLOG:
+                    sub.overflowed = True
+                    sub.queue.put(None)
+                elif not sub.overflowed:
+                    sub.queue.put(e)
 
     def _listen(self) -> None:
         """PostgreSQL only: LISTEN so that events committed by other processes arrive at once."""

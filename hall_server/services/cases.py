@@ -123,7 +123,6 @@ class Cases:
                 self._step(conn, ctx, p, row, "close", rules.next_state(rules.DELIVERED, "close"), now,
                            {"closed_at": now})
             view = self._view(conn, ctx, self._load(conn, ctx.id, case_no))
-        self.s.on_events()
         return view
 
     def _check_department(self, p: Principal, ctx: HallContext, row) -> None:
@@ -174,7 +173,6 @@ class Cases:
                 "case_no": case_no, "action": "open", "state": rules.OPEN, "owner_window": window,
                 "department": m.department}}, window_number=window, actor=p.label)
             view = self._view(conn, ctx, self._load(conn, ctx.id, case_no))
-        self.s.on_events()
         return view
 
     def outcome(self, p: Principal, case_no: str, data: dict[str, Any]) -> dict[str, Any]:

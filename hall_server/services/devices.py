@@ -43,8 +43,6 @@ class Devices:
             if changed:
                 append_event(self.s.db, conn, principal.hall_id, "device.status", now, {"device_status": view},
                              actor=principal.label)
-        if changed:
-            self.s.on_events()
         return view
 
     def list(self, principal: Principal) -> list[dict[str, Any]]:

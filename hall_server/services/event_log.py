@@ -4,12 +4,12 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Connection, select
 
-from ..storage.database import Database
+from ..storage.database import PENDING_EVENTS, Database
 from .line_sql import INSERT_EVENT, bind_time
 from ..storage.models import Event
 
@@ -34,7 +34,13 @@ class StoredEvent:
     window_number: int | None
     ticket_id: int | None
     occurred_at: datetime
-    data: dict[str, Any]
+    payload_json: str
+
+    @functools.cached_property
+    def data(self) -> dict[str, Any]:
+        # Parsed from the stored text, so an event handed on at commit and the same event read
+        # back from the database are identical, whatever the writer did with its dict afterwards.
+        return json.loads(self.payload_json)
 
     @functools.cached_property
     def sse(self) -> str:
@@ -52,18 +58,22 @@ def append_event(db: Database, conn: Connection, hall_id: int, type_: str, at: d
                  actor: str = "") -> int:
     """Store an event inside the caller's transaction; it is sent only once that commits."""
     db.lock_event_order(conn)
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     event_id = INSERT_EVENT.run(conn, {
         "hall_id": hall_id, "type": type_, "ticket_id": ticket_id, "window_number": window_number,
-        "occurred_at": bind_time(at), "actor": actor,
-        "payload_json": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        "occurred_at": bind_time(at), "actor": actor, "payload_json": payload,
     }).scalar_one()
     db.notify_events(conn, hall_id)
+    pending = conn.info.get(PENDING_EVENTS)
+    if pending is not None:
+        pending.append(StoredEvent(event_id, hall_id, type_, window_number, ticket_id,
+                                   at.astimezone(timezone.utc), payload))
     return event_id
 
 
 def _row_to_event(row) -> StoredEvent:
     return StoredEvent(row.id, row.hall_id, row.type, row.window_number, row.ticket_id, row.occurred_at,
-                       json.loads(row.payload_json))
+                       row.payload_json)
 
 
 def events_after(conn: Connection, after_id: int, limit: int = 1000, hall_id: int | None = None) -> list[StoredEvent]:

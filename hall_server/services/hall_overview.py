@@ -81,8 +81,6 @@ class HallOverview:
                     append_event(self.s.db, conn, hall_id, "hall.status", now,
                                  {"hall_status": self.status(ctx, now, self._waiting(conn, ctx, now))})
                     changed += 1
-        if changed:
-            self.s.on_events()
         return changed
 
     # --- the local calendar table ------------------------------------------------------
@@ -101,7 +99,6 @@ class HallOverview:
             append_event(self.s.db, conn, principal.hall_id, "calendar.changed", now,
                          {"date": day.isoformat(), "kind": kind, "note": note}, actor=principal.label)
         self.s.halls.invalidate(principal.hall_id)
-        self.s.on_events()
         ctx = self.s.halls.get(principal.hall_id)
         info = ctx.calendar.day_info(day)
         return {"date": day.isoformat(), "is_working_day": info.is_working_day, "kind": info.kind,

@@ -128,7 +128,6 @@ class Ratings:
                 raise Conflict("rating_not_open", "accounts.rating_not_open", window=window)
             row = conn.execute(select(T).where(T.c.id == ticket_id)).one()
             view = self._record(conn, ctx, row, level, tags, phone, channel, now, principal.label)
-        self.s.on_events()
         return view
 
     def create_link(self, principal: Principal | None, ticket_id: int, key: str | None = None) -> dict:
@@ -183,7 +182,6 @@ class Ratings:
                 raise Conflict("already_rated", "accounts.already_rated")
             conn.execute(update(LNK).where(LNK.c.id == link.id).values(used_at=now))
             view = self._record(conn, ctx, row, level, tags, phone, "link", now, "rating link")
-        self.s.on_events()
         return view
 
     def _link(self, conn, token: str, now: datetime):

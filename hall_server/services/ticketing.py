@@ -152,7 +152,6 @@ class Ticketing:
                 conn, {"hall_id": ctx.id, "service_date": service_date}))
             append_event(db, conn, ctx.id, "ticket.issued", now, {"ticket": _public(view), "waiting": waiting},
                          ticket_id=row.id, actor=principal.label)
-        self.s.on_events()
         return view
 
     def _next_value(self, conn, hall_id: int, service_date, prefix: str) -> int:

@@ -148,7 +148,6 @@ class WindowDesk:
             adjust_line(conn, ctx.id, row.service_date, row.matter_id, -1)
             conn.execute(SET_STREAK, {"hall": ctx.id, "streak": streak})
             view = self._emit_ticket(conn, ctx, "call", row, now, principal.label)
-        self.s.on_events()
         return {"ticket": view}
 
     def _require_can_serve(self, conn: Connection, ctx: HallContext, window, now: datetime) -> None:
@@ -189,7 +188,6 @@ class WindowDesk:
             if row is None:
                 raise Conflict("no_current_ticket", window=number)
             view = self._apply(conn, ctx, row, action, now, principal.label, **values)
-        self.s.on_events()
         return {"ticket": view}
 
     def _apply(self, conn: Connection, ctx: HallContext, row, action: str, now: datetime, actor: str,
@@ -261,7 +259,6 @@ class WindowDesk:
             if row is None:
                 raise Conflict("no_held_ticket", window=number)
             view = self._apply(conn, ctx, row, "resume", now, principal.label)
-        self.s.on_events()
         return {"ticket": view}
 
     def transfer(self, principal: Principal, number: int, to: str, to_window: int | None = None,
@@ -289,7 +286,6 @@ class WindowDesk:
                 values["matter_id"] = matter_id
             view = self._apply(conn, ctx, row, "transfer", now, principal.label, **values)
             view["transferred_from"] = number
-        self.s.on_events()
         return {"ticket": view}
 
     # --- the window itself ----------------------------------------------------------------
@@ -301,7 +297,6 @@ class WindowDesk:
             conn.execute(update(W).where(W.c.hall_id == ctx.id, W.c.number == number)
                          .values(status=status, pause_reason=reason))
             view = self._emit_window(conn, ctx, number, now, principal.label)
-        self.s.on_events()
         return {"window": view}
 
     def pause(self, principal: Principal, number: int, reason: str) -> dict:
@@ -352,7 +347,6 @@ class WindowDesk:
             conn.execute(SHIFTS.insert().values(hall_id=ctx.id, window_number=number, staff_id=staff.id,
                                                 post=post, signed_in_at=now))
             view = self._emit_window(conn, ctx, number, now, principal.label)
-        self.s.on_events()
         return {"window": view}
 
     def sign_out(self, principal: Principal, number: int, reason: str | None = None) -> dict:
@@ -369,7 +363,6 @@ class WindowDesk:
             self._end_shift(conn, ctx, number, now, reason)
             conn.execute(update(W).where(W.c.id == window.id).values(staff_id=None, post=None, signed_in_at=None))
             view = self._emit_window(conn, ctx, number, now, principal.label)
-        self.s.on_events()
         return {"window": view}
 
     def _end_shift(self, conn: Connection, ctx: HallContext, number: int, now: datetime, reason: str | None) -> None:
@@ -386,7 +379,6 @@ class WindowDesk:
             if row is None:
                 raise NotFound("ticket_not_found", ticket_id=ticket_id)
             view = self._apply(conn, ctx, row, "cancel", now, principal.label)
-        self.s.on_events()
         return {"ticket": view}
 
     # --- reads ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -20,8 +20,12 @@ from alembic.config import Config
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.pool import QueuePool
 
+from .wal_checkpoints import WalCheckpointer
+
 EVENT_ORDER_LOCK = 0x59434556  # "YCEV": advisory lock key serialising event appends on PostgreSQL
 NOTIFY_CHANNEL = "yichuang_events"
+# conn.info key: events appended in the current write transaction, handed on once it commits.
+PENDING_EVENTS = "yichuang_pending_events"
 
 
 def sqlite_url(data_dir: Path) -> str:
@@ -34,10 +38,10 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
-            self.engine = create_engine(url, echo=echo, poolclass=QueuePool, pool_size=pool_size,
+            self.engine = create_engine(url, echo=echo, poolclass=QueuePool, pool_size=pool_size, pool_use_lifo=True,
                                         max_overflow=32, connect_args={"check_same_thread": False,
                                                                        "timeout": 30})
-            event.listen(self.engine, "connect", _sqlite_on_connect)
+            event.listen(self.engine, "connect", self._sqlite_on_connect)
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
             # One writer at a time inside this process: SQLite's own busy handler sleeps in
             # growing steps, which would turn a burst of issues into multi-ms stalls. Other
@@ -47,12 +51,32 @@ class Database:
             self.engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=32,
                                         pool_pre_ping=True)
             self._write_gate = contextlib.nullcontext()
+        # Receives the events of each committed write transaction (the event broker), so
+        # subscribers in this process get them without reading them back from the database.
+        self.after_commit: Callable[[list], None] | None = None
+        self._checkpointer: WalCheckpointer | None = None
+
+    def checkpoint_in_background(self) -> None:
+        """For a long-running server on SQLite: WAL checkpoints (and their fsyncs) leave the request path."""
+        if not self.is_sqlite or self._checkpointer is not None:
+            return
+        self._checkpointer = WalCheckpointer(self.engine.url.database)
+        self.engine.dispose()  # connections opened from now on leave checkpoints to that thread
+        self._checkpointer.start()
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         """A read-write transaction: commits on success, rolls back on any error."""
-        with self._write_gate, self.engine.begin() as conn:
-            yield conn
+        with self._write_gate:
+            with self.engine.begin() as conn:
+                conn.info[PENDING_EVENTS] = pending = []
+                try:
+                    yield conn
+                finally:
+                    del conn.info[PENDING_EVENTS]
+            # Still inside the gate: on SQLite this process hands events on in commit (= id) order.
+            if pending and self.after_commit is not None:
+                self.after_commit(pending)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
@@ -81,7 +105,23 @@ class Database:
             command.upgrade(cfg, "head")
 
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.engine.dispose()
+
+    def _sqlite_on_connect(self, dbapi_conn, _record) -> None:
+        # Let SQLAlchemy's begin hook, not pysqlite, decide when transactions start.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode: a commit survives a killed process (the WAL is in the OS cache);
+        # only a power cut can lose the last transactions. FULL would fsync every ticket.
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        if self._checkpointer is not None:
+            cur.execute("PRAGMA wal_autocheckpoint=0")
+        cur.close()
 
 
 def alembic_config() -> Config:
@@ -90,21 +130,8 @@ def alembic_config() -> Config:
     return cfg
 
 
-def _sqlite_on_connect(dbapi_conn, _record) -> None:
-    # Let SQLAlchemy's begin hook, not pysqlite, decide when transactions start.
-    dbapi_conn.isolation_level = None
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    # NORMAL in WAL mode: a commit survives a killed process (the WAL is in the OS cache);
-    # only a power cut can lose the last transactions. FULL would fsync every ticket.
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.close()
-
-
 def _sqlite_begin_immediate(conn: Connection) -> None:
-    if conn.info.pop("sqlite_deferred", False):
-        conn.exec_driver_sql("BEGIN")
-    else:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Straight to the driver: this runs for every transaction, and going through
+    # SQLAlchemy's statement machinery cost more than the BEGIN itself.
+    driver = conn.connection.dbapi_connection
+    driver.execute("BEGIN" if conn.info.pop("sqlite_deferred", False) else "BEGIN IMMEDIATE")
