@@ -152,6 +152,15 @@ class Ticket(Base):
         Index("uq_tickets_window_active", "hall_id", "window_number", unique=True,
               sqlite_where=text("state IN ('called', 'serving')"),
               postgresql_where=text("state IN ('called', 'serving')")),
+        # A window's current and held tickets: a seek, not a scan of the hall's history. Waiting
+        # tickets have no window and stay out of it, so issuing a number does not write to it.
+        Index("ix_tickets_window", "hall_id", "window_number", "state",
+              sqlite_where=text("window_number IS NOT NULL"),
+              postgresql_where=text("window_number IS NOT NULL")),
+        # Tickets transferred to one window, in order: only those few rows are in the index.
+        Index("ix_tickets_targeted", "hall_id", "service_date", "state", "target_window", "queued_at",
+              sqlite_where=text("target_window IS NOT NULL"),
+              postgresql_where=text("target_window IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
