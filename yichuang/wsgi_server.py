@@ -1,42 +1,32 @@
-"""Runs the hall server under gunicorn (threaded workers), never Flask's development server."""
+"""Runs the hall server under Granian (a Rust HTTP server speaking WSGI), never Flask's development server.
+
+Why Granian rather than a pure-Python server: HTTP parsing and keep-alive handling run
+in Rust outside the GIL, so the one Python thread that serves a kiosk's request spends
+its time on the request itself (about twice gunicorn's throughput on this hardware; see
+bench/bench_hall.py). Each open event stream (board, terminal, pad) holds one of the
+worker's blocking threads, hence ``threads``.
+"""
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
-from gunicorn.app.base import BaseApplication
-
 log = logging.getLogger(__name__)
 
 
-class HallServerApplication(BaseApplication):
-    """Each worker builds its own app after the fork (own connections, own event pump)."""
-
-    def __init__(self, build_app: Callable[[], object], options: dict) -> None:
-        self.build_app = build_app
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            if key in self.cfg.settings and value is not None:
-                self.cfg.set(key, value)
-
-    def load(self):
-        return self.build_app()
-
-
 def run(build_app: Callable[[], object], host: str, port: int, workers: int, threads: int) -> None:
-    HallServerApplication(build_app, {
-        "bind": f"{host}:{port}",
-        "workers": workers,
-        "worker_class": "gthread",
-        # Every open board/terminal/pad holds one thread for its event stream.
-        "threads": threads,
-        "keepalive": 30,
-        "timeout": 60,
-        "graceful_timeout": 5,
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": "warning",
-    }).run()
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
+    from granian.server import Server
+
+    server = Server(
+        "yichuang",  # a label only: the app comes from build_app, called in each worker after the fork
+        address=host, port=port, interface=Interfaces.WSGI, workers=workers,
+        blocking_threads=threads,
+        # Requests beyond the thread pool wait in the accept queue instead of being refused.
+        backpressure=threads,
+        http1_settings=HTTP1Settings(keep_alive=True),
+        log_level="warning", log_access=False,
+        workers_kill_timeout=5,
+    )
+    server.serve(target_loader=build_app, wrap_loader=False)
