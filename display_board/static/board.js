@@ -76,19 +76,34 @@
     if (el.textContent !== text) el.textContent = text;
   }
 
+  // Formatters are costly to build: one per time zone, reused every minute.
+  var formatters = {};
+  function formatter(kind) {
+    var key = kind + "|" + state.tz;
+    if (!formatters[key]) {
+      var options = kind === "time" ? { hour: "2-digit", minute: "2-digit", hour12: false }
+        : { year: "numeric", month: "long", day: "numeric", weekday: "long" };
+      options.timeZone = state.tz;
+      formatters[key] = new Intl.DateTimeFormat(lang, options);
+    }
+    return formatters[key];
+  }
+
+  // Hours and minutes are what a resident needs; a seconds display would repaint the
+  // screen every second all day long (a weak TV box, or fifty boards on one machine).
+  var clockTimer = null;
   function renderClock() {
-    var now = new Date(serverNow());
+    var now = serverNow();
     try {
-      setText("clock-time", new Intl.DateTimeFormat(lang, {
-        timeZone: state.tz, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }).format(now));
-      setText("clock-date", new Intl.DateTimeFormat(lang, {
-        timeZone: state.tz, year: "numeric", month: "long", day: "numeric", weekday: "long" }).format(now));
+      setText("clock-time", formatter("time").format(new Date(now)));
+      setText("clock-date", formatter("date").format(new Date(now)));
     } catch (e) { /* an unknown time zone must not stop the board */ }
+    clearTimeout(clockTimer);
+    clockTimer = setTimeout(renderClock, 60000 - now % 60000 + 20);  // just after the next minute
   }
 
   function hhmm(iso) {
-    return new Intl.DateTimeFormat(lang, { timeZone: state.tz, hour: "2-digit", minute: "2-digit",
-      hour12: false }).format(new Date(parseIso(iso)));
+    return formatter("time").format(new Date(parseIso(iso)));
   }
 
   // --- API ------------------------------------------------------------------------------
@@ -184,37 +199,52 @@
     if (announce) flash();
   }
 
+  // The call line is drawn the moment its event arrives; everything else an event changes
+  // (window panel, waiting count) is drawn together a moment later. A call comes with a
+  // finish, a start and new tickets around it: one repaint for all of them, not one each.
+  var laterParts = {}, laterTimer = null;
+  function renderLater(part) {
+    laterParts[part] = true;
+    if (!laterTimer) laterTimer = setTimeout(renderPending, 250);
+  }
+
+  function renderPending() {
+    laterTimer = null;
+    var parts = laterParts;
+    laterParts = {};
+    if (parts.hall) renderHall();
+    if (parts.windows) renderWindows();
+  }
+
   function apply(d, quiet) {
     // Render only what the event changed: fifty boards on one small box add up.
     var t = d.ticket;
     if (d.type === "window.status" && d.window_status) {
       state.windows[d.window_status.number] = d.window_status;
-      if (!quiet) renderWindows();
+      if (!quiet) renderLater("windows");
       return;
     }
     if (d.type === "hall.status" && d.hall_status) {
       if (state.hall) state.hall.status = d.hall_status;
-      if (!quiet) renderHall();
+      if (!quiet) renderLater("hall");
       return;
     }
     if (!t) return;
     if (typeof d.waiting === "number" && state.hall && state.hall.status) {
       // Ticket events carry the line's length: no need to ask the server again.
       state.hall.status.waiting = d.waiting;
-      if (!quiet) renderHall();
+      if (!quiet) renderLater("hall");
     } else if (!quiet) {
       scheduleHallRefresh();
     }
     var win = d.window !== null && d.window !== undefined ? d.window : t.window_number;
     var w = state.windows[win];
-    var callsChanged = false;
     if (d.type === "ticket.called" || d.type === "ticket.recalled") {
       if (w) w.current_number = t.number;
       if (wanted(win)) {
         var fresh = isFresh(d.at);
         addCall({ number: t.number, window: win, recall: d.type === "ticket.recalled", at: d.at,
                   stale: !fresh }, false);
-        callsChanged = true;
         if (!quiet) {
           renderCalls();
           if (fresh) flash();
@@ -227,14 +257,7 @@
         if (state.windows[n].current_number === t.number) state.windows[n].current_number = null;
       });
     }
-    if (!quiet) {
-      if (callsChanged) {
-        // The call line is on screen already; the window panel can follow a frame later.
-        setTimeout(renderWindows, 0);
-      } else {
-        renderWindows();
-      }
-    }
+    if (!quiet) renderLater("windows");
   }
 
   // --- connection -----------------------------------------------------------------------
@@ -283,18 +306,11 @@
 
   // --- rendering ------------------------------------------------------------------------
   function flash() {
+    // A new call stands out for a few seconds, then settles: two repaints, not an animation.
     var now = document.getElementById("now-calling");
-    var until = Date.now() + highlightSeconds * 1000;
     now.classList.add("flash");
-    clearInterval(flashTimer);
-    flashTimer = setInterval(function () {
-      if (Date.now() >= until) {
-        clearInterval(flashTimer);
-        now.classList.remove("flash", "blink");
-      } else {
-        now.classList.toggle("blink");
-      }
-    }, 500);
+    clearTimeout(flashTimer);
+    flashTimer = setTimeout(function () { now.classList.remove("flash"); }, highlightSeconds * 1000);
   }
 
   function renderCalls() {
@@ -396,20 +412,15 @@
     if (!document.getElementById("ticker").textContent) rotateNotice();
   }
 
-  // The notice line shows one notice at a time, changing every few seconds (a fade, not a
-  // continuous scroll: scrolling costs a repaint every frame).
+  // The notice line shows one notice at a time, changing every few seconds (no scrolling and
+  // no fade: either would repaint every frame).
   var noticeIndex = -1;
   function rotateNotice() {
     var notices = state.notices || [];
-    if (notices.length < 2 && document.getElementById("ticker").textContent) return;  // nothing to rotate
-    if (!notices.length) return;
     var box = document.getElementById("ticker");
+    if (!notices.length || (notices.length < 2 && box.textContent)) return;  // nothing to rotate
     noticeIndex = (noticeIndex + 1) % notices.length;
-    box.classList.add("fade");
-    setTimeout(function () {
-      box.textContent = notices[noticeIndex];
-      box.classList.remove("fade");
-    }, box.textContent ? 600 : 0);
+    box.textContent = notices[noticeIndex];
   }
 
   function renderAll() { renderHall(); renderCalls(); renderWindows(); renderClock(); }
@@ -419,7 +430,7 @@
   // Subscribe first and buffer: nothing that happens while the snapshot loads is lost.
   connect();
   loadInitial();
-  setInterval(renderClock, 1000);
+  renderClock();
   setInterval(rotateNotice, 8000);
   // Re-read the server's time now and then: TV clocks drift and are often simply wrong.
   setInterval(function () { api("/health").catch(function () {}); }, 60000);

@@ -42,6 +42,13 @@ def now_calling(page) -> str:
     return page.inner_text("#now-calling")
 
 
+def wait_until_window_shows(page, window: int, number: str) -> None:
+    """The window panel follows the call line within a moment (it is redrawn once per burst);
+    fails if it does not show ``number`` within 5 s."""
+    page.wait_for_function(f"document.querySelector(\".window[data-window='{window}'] .current\")"
+                           f".textContent === '{number}'", timeout=5000)
+
+
 def test_a_call_made_at_a_window_appears_on_the_board(live_hall, open_board):
     page = open_board(live_hall)
     live_hall.client("kiosk").post("/tickets", json={}).raise_for_status()
@@ -49,7 +56,7 @@ def test_a_call_made_at_a_window_appears_on_the_board(live_hall, open_board):
     page.wait_for_function("document.querySelector('#now-calling').textContent.includes('A001')", timeout=10000)
     assert now_calling(page) == "请A001号到2号窗口办理"
     assert page.inner_text("#recent-calls li[data-number='A001']").replace("\n", " ").startswith("A001")
-    assert page.inner_text(".window[data-window='2'] .current") == "A001"
+    wait_until_window_shows(page, 2, "A001")
     # The new call is highlighted for a few seconds.
     assert "flash" in page.get_attribute("#now-calling", "class")
 
@@ -187,7 +194,7 @@ def test_board_survives_a_network_drop_and_catches_up(restartable_hall, open_boa
     http.restore()
     page.wait_for_selector("#connection[hidden]", state="attached", timeout=30000)
     page.wait_for_selector("#recent-calls li[data-number='A003']", timeout=30000)
-    assert page.inner_text(".window[data-window='2'] .current") == "A002"
+    wait_until_window_shows(page, 2, "A002")
     assert now_calling(page) == "请A003号到1号窗口办理"
     numbers = page.eval_on_selector_all("#recent-calls li", "els => els.map(e => e.dataset.number)")
     assert numbers[:3] == ["A003", "A002", "A001"]
