@@ -14,7 +14,6 @@ from datetime import date, datetime, timezone
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format for DateTime on SQLite
 
 
 class Rows(list):
@@ -52,9 +51,14 @@ class HotStatement:
 
 
 def _sqlite_value(v):
-    if isinstance(v, datetime):
-        return v.astimezone(timezone.utc).strftime(SQLITE_TIME)
-    if isinstance(v, date):
+    t = type(v)
+    if t is datetime:
+        if v.tzinfo is not None:
+            v = v.astimezone(timezone.utc).replace(tzinfo=None)
+        # A naive value is UTC already (bind_time): never let the machine's own zone in.
+        # SQLAlchemy's storage format for DateTime on SQLite (%Y-%m-%d %H:%M:%S.%f), without strftime's cost.
+        return v.isoformat(" ", "microseconds")
+    if t is date:
         return v.isoformat()
     return v
 

@@ -10,6 +10,12 @@ from .context import HallContext
 def ticket_view(row: Any, ctx: HallContext, estimate: WaitEstimate | None = None,
                 include_key: bool = False) -> dict[str, Any]:
     stored = ctx.matters.get(row.matter_id) if row.matter_id is not None else None
+    tz = ctx.config.timezone
+
+    def local(t):
+        # The hall's own time, whether the row was just written or read back (stored as UTC).
+        return t.astimezone(tz).isoformat() if t is not None else None
+
     view: dict[str, Any] = {
         "id": row.id,
         "number": row.number,
@@ -24,11 +30,11 @@ def ticket_view(row: Any, ctx: HallContext, estimate: WaitEstimate | None = None
         "window_number": row.window_number,
         "target_window": row.target_window,
         "call_count": row.call_count,
-        "issued_at": row.issued_at.isoformat(),
-        "called_at": row.called_at.isoformat() if row.called_at else None,
-        "started_at": row.started_at.isoformat() if row.started_at else None,
-        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
-        "due_at": row.due_at.isoformat() if row.due_at else None,
+        "issued_at": local(row.issued_at),
+        "called_at": local(row.called_at),
+        "started_at": local(row.started_at),
+        "finished_at": local(row.finished_at),
+        "due_at": local(row.due_at),
         "late_risk_accepted": row.late_risk_accepted,
     }
     if estimate is not None:
