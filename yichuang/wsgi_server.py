@@ -8,8 +8,10 @@ worker's blocking threads, hence ``threads``.
 """
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
+from functools import partial
 
 log = logging.getLogger(__name__)
 
@@ -29,4 +31,15 @@ def run(build_app: Callable[[], object], host: str, port: int, workers: int, thr
         log_level="warning", log_access=False,
         workers_kill_timeout=5,
     )
-    server.serve(target_loader=build_app, wrap_loader=False)
+    server.serve(target_loader=partial(_load, build_app), wrap_loader=False)
+
+
+def _load(build_app: Callable[[], object]) -> object:
+    """Build the app in the worker, then move everything built so far out of the garbage
+    collector's sight: full collections over Flask, SQLAlchemy and the catalog stall
+    requests (open-loop issue p99 at 1000 tickets/s, two runs each: 44 and 60 ms without,
+    31 and 18 ms with)."""
+    app = build_app()
+    gc.collect()
+    gc.freeze()
+    return app

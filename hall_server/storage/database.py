@@ -60,7 +60,7 @@ class Database:
         """For a long-running server on SQLite: WAL checkpoints (and their fsyncs) leave the request path."""
         if not self.is_sqlite or self._checkpointer is not None:
             return
-        self._checkpointer = WalCheckpointer(self.engine.url.database)
+        self._checkpointer = WalCheckpointer(self.engine.url.database, pause_writers=lambda: self._write_gate)
         self.engine.dispose()  # connections opened from now on leave checkpoints to that thread
         self._checkpointer.start()
 

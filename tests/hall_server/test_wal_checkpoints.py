@@ -2,6 +2,7 @@
 ticket's commit pays for a checkpoint, and the log is still copied into the database file."""
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 
@@ -61,3 +62,28 @@ def test_a_log_that_a_reader_keeps_from_being_copied_is_restarted_once_the_reade
     writer.execute("INSERT INTO t VALUES (x'00')")
     _busy, frames_after, _ = sqlite3.connect(path).execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     assert frames_after < 10  # the next write started the log over
+
+
+def test_a_log_that_writers_keep_from_being_copied_is_finished_with_writers_held(tmp_path):
+    path = tmp_path / "log.db"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("CREATE TABLE t (x BLOB)")
+    # Stands for the traffic that keeps a passive checkpoint from reaching the end of the log.
+    busy = sqlite3.connect(path, isolation_level=None)
+    busy.execute("BEGIN")
+    busy.execute("SELECT count(*) FROM t").fetchone()
+    for _ in range(200):
+        writer.execute("INSERT INTO t VALUES (randomblob(3000))")
+    held = []
+
+    @contextlib.contextmanager
+    def pause_writers():
+        held.append(True)
+        busy.rollback()  # with writers held, what kept the checkpoint back is gone
+        yield
+
+    checkpointer = WalCheckpointer(str(path), pause_writers=pause_writers, reset_frames=100, restart_frames=10**9)
+    frames, copied = checkpointer.checkpoint(sqlite3.connect(path, isolation_level=None))
+    assert held and frames > 100 and copied == frames
