@@ -28,10 +28,28 @@ def run(build_app: Callable[[], object], host: str, port: int, workers: int, thr
         # Requests beyond the thread pool wait in the accept queue instead of being refused.
         backpressure=threads,
         http1_settings=HTTP1Settings(keep_alive=True),
-        log_level="warning", log_access=False,
+        log_level="warning", log_access=False, log_dictconfig=_LOGGING,
         workers_kill_timeout=5,
     )
     server.serve(target_loader=partial(_load, build_app), wrap_loader=False)
+
+
+class _HideThreadPoolNotice(logging.Filter):
+    """Granian warns at every start that 256 threads are many for 2 cores. They are meant:
+    each board, terminal and pad holds one for its event stream, idle almost all the time."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Python threads" not in record.getMessage()
+
+
+_LOGGING = {  # Granian's own logging set-up, plus that filter
+    "filters": {"thread_pool_notice": {"()": _HideThreadPoolNotice}},
+    "handlers": {
+        "console": {"formatter": "generic", "class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                    "filters": ["thread_pool_notice"]},
+        "access": {"formatter": "access", "class": "logging.StreamHandler", "stream": "ext://sys.stdout"},
+    },
+}
 
 
 def _load(build_app: Callable[[], object]) -> object:
