@@ -188,13 +188,18 @@ def bench_issue_at_rate(server: Server, kiosk: str, seconds: int, rate: float, c
 
 def bench_call_next(server: Server, kiosk: str, clerks: dict[int, str], rounds: int) -> dict:
     with httpx.Client(timeout=10, headers={"Authorization": f"Bearer {kiosk}"}) as c:
+        # This hall's own matter: on PostgreSQL both benchmark halls share one database.
+        matter_id = c.get(server.url("/matters")).json()["matters"][1]["id"]
         for _ in range(len(clerks) * rounds + 10):
-            c.post(server.url("/tickets"), json={"matter_id": 2, "accept_late_risk": True})
+            r = c.post(server.url("/tickets"), json={"matter_id": matter_id, "accept_late_risk": True})
+            if r.status_code != 201:
+                raise SystemExit(f"issuing for the call-next run failed: {r.status_code} {r.text[:300]}")
     latencies: list[float] = []
     lock = threading.Lock()
 
     def window(n: int, tok: str):
         with httpx.Client(timeout=10, headers={"Authorization": f"Bearer {tok}"}) as c:
+            c.post(server.url(f"/windows/{n}/finish"))  # the events run may have left a ticket at the desk
             for _ in range(rounds):
                 t0 = time.perf_counter()
                 r = c.post(server.url(f"/windows/{n}/call-next"))
