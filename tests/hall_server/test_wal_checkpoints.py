@@ -44,8 +44,9 @@ def test_tickets_reach_the_database_file_through_background_checkpoints(tmp_path
     assert sqlite3.connect(path).execute("SELECT count(*) FROM tickets").fetchone() == (300,)
 
 
-def test_a_log_that_a_reader_keeps_from_being_copied_is_restarted_once_the_reader_ends(tmp_path):
-    path = tmp_path / "log.db"
+def _log_held_back_by_a_reader(path):
+    """A database whose log holds 200 rows written after a reader took its snapshot, so a
+    passive checkpoint cannot copy them while that reader lasts. Returns (writer, reader)."""
     writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("PRAGMA journal_mode=WAL")
     writer.execute("PRAGMA wal_autocheckpoint=0")
@@ -55,6 +56,12 @@ def test_a_log_that_a_reader_keeps_from_being_copied_is_restarted_once_the_reade
     reader.execute("SELECT count(*) FROM t").fetchone()  # holds the log's current end as its snapshot
     for _ in range(200):
         writer.execute("INSERT INTO t VALUES (randomblob(3000))")
+    return writer, reader
+
+
+def test_a_log_that_a_reader_keeps_from_being_copied_is_restarted_once_the_reader_ends(tmp_path):
+    path = tmp_path / "log.db"
+    writer, reader = _log_held_back_by_a_reader(path)
     threading.Timer(0.3, reader.rollback).start()  # the reader (a board's replay, say) finishes later
     checkpointer = WalCheckpointer(str(path), restart_frames=100)
     frames, copied = checkpointer.checkpoint(sqlite3.connect(path, isolation_level=None))
@@ -66,16 +73,8 @@ def test_a_log_that_a_reader_keeps_from_being_copied_is_restarted_once_the_reade
 
 def test_a_log_that_writers_keep_from_being_copied_is_finished_with_writers_held(tmp_path):
     path = tmp_path / "log.db"
-    writer = sqlite3.connect(path, isolation_level=None)
-    writer.execute("PRAGMA journal_mode=WAL")
-    writer.execute("PRAGMA wal_autocheckpoint=0")
-    writer.execute("CREATE TABLE t (x BLOB)")
-    # Stands for the traffic that keeps a passive checkpoint from reaching the end of the log.
-    busy = sqlite3.connect(path, isolation_level=None)
-    busy.execute("BEGIN")
-    busy.execute("SELECT count(*) FROM t").fetchone()
-    for _ in range(200):
-        writer.execute("INSERT INTO t VALUES (randomblob(3000))")
+    # The reader stands for the traffic that keeps a passive checkpoint from the log's end.
+    _writer, busy = _log_held_back_by_a_reader(path)
     held = []
 
     @contextlib.contextmanager
