@@ -74,9 +74,6 @@ class EventBroker:
     def stopped(self) -> bool:
         return self._stop.is_set()
 
-    def wake(self) -> None:
-        self._wake.set()
-
     def publish(self, events: list[StoredEvent]) -> None:
         """Events this process has just committed (called by the committing thread)."""
         with self._lock:

@@ -15,7 +15,6 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 
-
 class Rows(list):
     """Fetched rows as plain tuples, with the two accessors the callers need."""
 
