@@ -11,6 +11,7 @@ Run: .venv/bin/python bench/bench_board.py [--boards 50] [--calls 40] [--interva
    backs up between spaced calls); event → start of speech from its log (includes espeak-ng
    synthesis of the sentence).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,11 @@ TARGET_P99_MS = 200.0
 # A TV shows its board in the foreground. Fifty headless pages on one machine would otherwise
 # be treated as background tabs: Chromium renices their renderers (+5) and throttles them,
 # which measures Chromium's tab scheduling rather than the board.
-BENCH_ARGS = CHROMIUM_ARGS + ["--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows",
-                              "--disable-background-timer-throttling"]
+BENCH_ARGS = CHROMIUM_ARGS + [
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-background-timer-throttling",
+]
 
 # Stamps every change of the "now calling" line with the page's wall-clock time, and (to
 # split the figure) the moment each ticket.called event reaches the page, before the board's
@@ -75,9 +79,23 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def start_server(data: Path, port: int) -> subprocess.Popen:
-    server = subprocess.Popen([YICHUANG, "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data),
-                               "--demo", "--clock", "2026-11-26 10:00"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            YICHUANG,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data",
+            str(data),
+            "--demo",
+            "--clock",
+            "2026-11-26 10:00",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -93,8 +111,10 @@ def start_server(data: Path, port: int) -> subprocess.Popen:
 class Hall:
     def __init__(self, base: str, tokens: dict[str, str]) -> None:
         self.base, self.tokens = base, tokens
-        self.clients = {role: httpx.Client(base_url=f"{base}/api/v1", timeout=10,
-                                           headers={"Authorization": f"Bearer {tok}"}) for role, tok in tokens.items()}
+        self.clients = {
+            role: httpx.Client(base_url=f"{base}/api/v1", timeout=10, headers={"Authorization": f"Bearer {tok}"})
+            for role, tok in tokens.items()
+        }
         self.busy: dict[int, bool] = {1: False, 2: False, 3: False}
 
     def call(self, window: int) -> tuple[str, float]:
@@ -141,7 +161,7 @@ def bench_boards(hall: Hall, boards: int, calls: int, interval: float) -> tuple[
             for text, t in page.evaluate("window.__calls"):
                 seen.setdefault(text, t)
             arrived = dict(page.evaluate("window.__arrivals"))
-            for (text, t0), number in zip(sent, numbers):
+            for (text, t0), number in zip(sent, numbers, strict=False):
                 if text in seen:
                     latencies.append(seen[text] - t0)
                     if number in arrived:
@@ -155,15 +175,30 @@ def bench_boards(hall: Hall, boards: int, calls: int, interval: float) -> tuple[
 
 
 def bench_announcer(hall: Hall, calls: int, out: Path) -> list[tuple[float, float]]:
-    proc = subprocess.Popen([YICHUANG, "announcer", "--server", hall.base, "--token", hall.tokens["board"],
-                             "--out-dir", str(out), "--no-sound", "--pace", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    proc.stdout.readline()   # "已连接…"
+    proc = subprocess.Popen(
+        [
+            YICHUANG,
+            "announcer",
+            "--server",
+            hall.base,
+            "--token",
+            hall.tokens["board"],
+            "--out-dir",
+            str(out),
+            "--no-sound",
+            "--pace",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    proc.stdout.readline()  # "已连接…"
     sent = {}
     for i in range(calls):
         number, t0 = hall.call(i % 3 + 1)
         sent[number] = t0
-        time.sleep(1.0)   # spaced: measure the path, not the queue
+        time.sleep(1.0)  # spaced: measure the path, not the queue
     log = out / "announcements.jsonl"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (not log.exists() or len(log.read_text().splitlines()) < calls):
@@ -197,21 +232,27 @@ def main() -> int:
             lat, arrivals = bench_boards(hall, args.boards, args.calls, args.interval)
             if lat:
                 p50, p99 = percentile(lat, 50), percentile(lat, 99)
-                print(f"call → DOM ({args.boards} boards × {args.calls} calls = {len(lat)} updates): "
-                      f"p50 {p50:.1f} ms, p90 {percentile(lat, 90):.1f} ms, p99 {p99:.1f} ms, max {max(lat):.1f} ms, "
-                      f"mean {statistics.mean(lat):.1f} ms")
+                print(
+                    f"call → DOM ({args.boards} boards × {args.calls} calls = {len(lat)} updates): "
+                    f"p50 {p50:.1f} ms, p90 {percentile(lat, 90):.1f} ms, p99 {p99:.1f} ms, max {max(lat):.1f} ms, "
+                    f"mean {statistics.mean(lat):.1f} ms"
+                )
                 if arrivals:
-                    print(f"  of which call → event reaches the page: p50 {percentile(arrivals, 50):.1f} ms, "
-                          f"p99 {percentile(arrivals, 99):.1f} ms (the rest is the board's own rendering)")
+                    print(
+                        f"  of which call → event reaches the page: p50 {percentile(arrivals, 50):.1f} ms, "
+                        f"p99 {percentile(arrivals, 99):.1f} ms (the rest is the board's own rendering)"
+                    )
                 print(f"target p99 ≤ {TARGET_P99_MS:.0f} ms: {'MET' if p99 <= TARGET_P99_MS else 'NOT MET'}")
                 print(f"machine load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cpus")
             ann = bench_announcer(hall, args.announcer_calls, Path(tmp) / "announcer")
             if ann:
                 total = [a for a, _ in ann]
                 local = [b for _, b in ann]
-                print(f"announcer ({len(ann)} calls): call → start of speech p50 {percentile(total, 50):.0f} ms, "
-                      f"max {max(total):.0f} ms; of which event received → start (espeak-ng synthesis) "
-                      f"p50 {percentile(local, 50):.0f} ms, max {max(local):.0f} ms")
+                print(
+                    f"announcer ({len(ann)} calls): call → start of speech p50 {percentile(total, 50):.0f} ms, "
+                    f"max {max(total):.0f} ms; of which event received → start (espeak-ng synthesis) "
+                    f"p50 {percentile(local, 50):.0f} ms, max {max(local):.0f} ms"
+                )
         finally:
             server.terminate()
             server.wait(30)

@@ -6,6 +6,7 @@ at 1, 2 and 4 concurrent connections: a closed loop's latency is its concurrency
 its throughput, so one row per concurrency shows both the server's cost and its queueing.
 Usage: .venv/bin/python bench/bench_hall.py [--database-url URL] [--seconds 10] [--subscribers 200]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,6 @@ from pathlib import Path
 
 import httpx
 
-
 CLI = [sys.executable, "-m", "yichuang.cli"]
 
 
@@ -40,10 +40,11 @@ def free_port() -> int:
 
 def hall_with_windows(n: int, path: Path) -> Path:
     from hall_server.core.hall_config import pilot_hall_text
+
     text = pilot_hall_text().replace('code = "banzhuyuan"', f'code = "bench{n}"')
     head, _, tail = text.partition("[[windows]]")
-    tail = tail[tail.index("[hours]"):]
-    windows = "".join(f"[[windows]]\nnumber = {i}\nname = \"综合窗口{i}\"\n\n" for i in range(1, n + 1))
+    tail = tail[tail.index("[hours]") :]
+    windows = "".join(f'[[windows]]\nnumber = {i}\nname = "综合窗口{i}"\n\n' for i in range(1, n + 1))
     path.write_text(head + windows + tail, "utf-8")
     return path
 
@@ -51,10 +52,26 @@ def hall_with_windows(n: int, path: Path) -> Path:
 class Server:
     def __init__(self, args: list[str], port: int, workers: int = 1) -> None:
         self.port, self.args = port, args
-        self.proc = subprocess.Popen(CLI + ["serve", "--port", str(port), "--clock", "2026-11-26 09:05",
-                                            "--threads", "320", "--heartbeat", "5", "--workers", str(workers),
-                                            *args],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(
+            CLI
+            + [
+                "serve",
+                "--port",
+                str(port),
+                "--clock",
+                "2026-11-26 09:05",
+                "--threads",
+                "320",
+                "--heartbeat",
+                "5",
+                "--workers",
+                str(workers),
+                *args,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         for _ in range(300):
             try:
                 if httpx.get(self.url("/health"), timeout=1).status_code == 200:
@@ -67,8 +84,10 @@ class Server:
         return f"http://127.0.0.1:{self.port}/api/v1{path}"
 
     def rss_mb(self) -> float:
-        pids = [self.proc.pid] + [int(p) for p in subprocess.run(
-            ["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout.split()]
+        pids = [self.proc.pid] + [
+            int(p)
+            for p in subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout.split()
+        ]
         total = 0
         for pid in pids:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -91,8 +110,11 @@ def sign_in(server: Server, tokens: dict[int, str]) -> None:
     with httpx.Client(timeout=10) as c:
         for n, t in tokens.items():
             staff = f"BENCH{n:03d}"
-            r = c.post(server.url(f"/windows/{n}/sign-in"), json={"staff_no": staff, "post": "A"},
-                       headers={"Authorization": f"Bearer {t}"})
+            r = c.post(
+                server.url(f"/windows/{n}/sign-in"),
+                json={"staff_no": staff, "post": "A"},
+                headers={"Authorization": f"Bearer {t}"},
+            )
             r.raise_for_status()
 
 
@@ -100,20 +122,30 @@ def bench_issue(server: Server, kiosk: str, seconds: int, connections: int) -> d
     body = json.dumps({"matter_id": 1, "accept_late_risk": True})
     if shutil.which("wrk"):
         script = Path(tempfile.mkdtemp()) / "issue.lua"
-        script.write_text(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
-                          f'wrk.headers["Content-Type"] = "application/json"\n'
-                          f'wrk.headers["Authorization"] = "Bearer {kiosk}"\n'
-                          'done = function(summary, latency, requests)\n'
-                          '  io.write(string.format("JSON {\\"requests\\": %d, \\"errors\\": %d, \\"p50\\": %.3f, '
-                          '\\"p99\\": %.3f, \\"duration_s\\": %.3f}\\n", summary.requests, '
-                          'summary.errors.status + summary.errors.connect + summary.errors.read + '
-                          'summary.errors.write + summary.errors.timeout, latency:percentile(50)/1000, '
-                          'latency:percentile(99)/1000, summary.duration/1e6))\nend\n')
-        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script),
-                              server.url("/tickets")], capture_output=True, text=True).stdout
+        script.write_text(
+            f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
+            f'wrk.headers["Content-Type"] = "application/json"\n'
+            f'wrk.headers["Authorization"] = "Bearer {kiosk}"\n'
+            "done = function(summary, latency, requests)\n"
+            '  io.write(string.format("JSON {\\"requests\\": %d, \\"errors\\": %d, \\"p50\\": %.3f, '
+            '\\"p99\\": %.3f, \\"duration_s\\": %.3f}\\n", summary.requests, '
+            "summary.errors.status + summary.errors.connect + summary.errors.read + "
+            "summary.errors.write + summary.errors.timeout, latency:percentile(50)/1000, "
+            "latency:percentile(99)/1000, summary.duration/1e6))\nend\n"
+        )
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), server.url("/tickets")],
+            capture_output=True,
+            text=True,
+        ).stdout
         data = json.loads(out.split("JSON ", 1)[1].splitlines()[0])
-        return {"tool": f"wrk -t1 -c{connections}", "tickets_per_s": data["requests"] / data["duration_s"],
-                "p50_ms": data["p50"], "p99_ms": data["p99"], "errors": data["errors"]}
+        return {
+            "tool": f"wrk -t1 -c{connections}",
+            "tickets_per_s": data["requests"] / data["duration_s"],
+            "p50_ms": data["p50"],
+            "p99_ms": data["p99"],
+            "errors": data["errors"],
+        }
     latencies: list[float] = []
     end = time.monotonic() + seconds
     lock = threading.Lock()
@@ -125,13 +157,19 @@ def bench_issue(server: Server, kiosk: str, seconds: int, connections: int) -> d
                 c.post(server.url("/tickets"), content=body, headers={"Content-Type": "application/json"})
                 with lock:
                     latencies.append((time.perf_counter() - t0) * 1000)
+
     threads = [threading.Thread(target=run) for _ in range(connections)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return {"tool": f"python threads x{connections}", "tickets_per_s": len(latencies) / seconds,
-            "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99), "errors": 0}
+    return {
+        "tool": f"python threads x{connections}",
+        "tickets_per_s": len(latencies) / seconds,
+        "p50_ms": pct(latencies, 50),
+        "p99_ms": pct(latencies, 99),
+        "errors": 0,
+    }
 
 
 def bench_issue_at_rate(server: Server, kiosk: str, seconds: int, rate: float, connections: int = 16) -> dict:
@@ -140,9 +178,12 @@ def bench_issue_at_rate(server: Server, kiosk: str, seconds: int, rate: float, c
     the moment a request was due, so a server that falls behind is charged for the backlog too
     (no coordinated omission). One thread, select() with microsecond timeouts."""
     import select
+
     body = json.dumps({"matter_id": 1, "accept_late_risk": True}).encode()
-    request = (f"POST /api/v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {kiosk}\r\n"
-               f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+    request = (
+        f"POST /api/v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {kiosk}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
     socks = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(connections)]
     for s in socks:
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -166,8 +207,9 @@ def bench_issue_at_rate(server: Server, kiosk: str, seconds: int, rate: float, c
             head, sep, rest = entry[1].partition(b"\r\n\r\n")
             if not sep:
                 continue
-            length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
-                              if line.lower().startswith(b"content-length:")))
+            length = int(
+                next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:"))
+            )
             if len(rest) < length:
                 continue
             done = time.perf_counter()
@@ -182,8 +224,13 @@ def bench_issue_at_rate(server: Server, kiosk: str, seconds: int, rate: float, c
         s.close()
     # The load is the schedule; the server kept up if the last answer came in on time.
     kept_up = elapsed <= seconds * 1.01 + 0.02
-    return {"tool": f"open loop {rate:.0f}/s", "tickets_per_s": rate if kept_up else len(latencies) / elapsed,
-            "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99), "errors": errors}
+    return {
+        "tool": f"open loop {rate:.0f}/s",
+        "tickets_per_s": rate if kept_up else len(latencies) / elapsed,
+        "p50_ms": pct(latencies, 50),
+        "p99_ms": pct(latencies, 99),
+        "errors": errors,
+    }
 
 
 def bench_call_next(server: Server, kiosk: str, clerks: dict[int, str], rounds: int) -> dict:
@@ -208,6 +255,7 @@ def bench_call_next(server: Server, kiosk: str, clerks: dict[int, str], rounds: 
                     with lock:
                         latencies.append(dt)
                     c.post(server.url(f"/windows/{n}/finish"))
+
     threads = [threading.Thread(target=window, args=item) for item in clerks.items()]
     for t in threads:
         t.start()
@@ -222,10 +270,13 @@ class RawSubscribers:
 
     def __init__(self, port: int, token: str, count: int) -> None:
         import selectors
+
         self.sel = selectors.DefaultSelector()
         self.socks = []
-        request = (f"GET /api/v1/events?types=ticket.called HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                   f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n").encode()
+        request = (
+            f"GET /api/v1/events?types=ticket.called HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
+        ).encode()
         for _ in range(count):
             s = socket.create_connection(("127.0.0.1", port))
             s.sendall(request)
@@ -260,8 +311,11 @@ def bench_events(server: Server, kiosk: str, board: str, clerk: tuple[int, str],
     latencies: list[float] = []
     with httpx.Client(timeout=10) as c:
         for i in range(calls):
-            c.post(server.url("/tickets"), json={"matter_id": 1, "accept_late_risk": True},
-                   headers={"Authorization": f"Bearer {kiosk}"})
+            c.post(
+                server.url("/tickets"),
+                json={"matter_id": 1, "accept_late_risk": True},
+                headers={"Authorization": f"Bearer {kiosk}"},
+            )
             c.post(server.url(f"/windows/{n}/finish"), headers={"Authorization": f"Bearer {tok}"})
             target = i + 1
             t0 = time.perf_counter()
@@ -271,8 +325,14 @@ def bench_events(server: Server, kiosk: str, board: str, clerk: tuple[int, str],
             time.sleep(0.05)
     rss = server.rss_mb()
     subs.close()
-    return {"subscribers": subscribers, "deliveries": len(latencies), "expected": subscribers * calls,
-            "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99), "server_rss_mb": rss}
+    return {
+        "subscribers": subscribers,
+        "deliveries": len(latencies),
+        "expected": subscribers * calls,
+        "p50_ms": pct(latencies, 50),
+        "p99_ms": pct(latencies, 99),
+        "server_rss_mb": rss,
+    }
 
 
 def main() -> int:
@@ -288,14 +348,28 @@ def main() -> int:
     results = {}
     for n_windows in (3, 30):
         hall = hall_with_windows(n_windows, data / f"hall{n_windows}.toml")
-        args = (["--database-url", a.database_url] if a.database_url else ["--data", str(data / f"d{n_windows}")])
+        args = ["--database-url", a.database_url] if a.database_url else ["--data", str(data / f"d{n_windows}")]
         args += ["--hall", str(hall)]
         hall_code = f"bench{n_windows}"
         kiosk, board = token(args, "kiosk", hall_code), token(args, "board", hall_code)
         clerks = {}
         for n in range(1, n_windows + 1):
-            subprocess.run(CLI + ["staff", "add", "--staff-no", f"BENCH{n:03d}", "--name", f"测试{n}",
-                                  "--hall-code", hall_code, *args], check=True, capture_output=True)
+            subprocess.run(
+                CLI
+                + [
+                    "staff",
+                    "add",
+                    "--staff-no",
+                    f"BENCH{n:03d}",
+                    "--name",
+                    f"测试{n}",
+                    "--hall-code",
+                    hall_code,
+                    *args,
+                ],
+                check=True,
+                capture_output=True,
+            )
             clerks[n] = token(args, "clerk", hall_code, n)
         server = Server(args, free_port(), a.workers)
         try:
@@ -305,7 +379,9 @@ def main() -> int:
                 results["issue"] = [bench_issue_at_rate(server, kiosk, a.seconds, a.rate)]
                 results["issue"] += [bench_issue(server, kiosk, a.seconds, c) for c in (1, 2, 4)]
                 results["events"] = bench_events(server, kiosk, board, (1, clerks[1]), a.subscribers, a.event_calls)
-            results[f"call_next_{n_windows}_windows"] = bench_call_next(server, kiosk, clerks, 60 if n_windows == 3 else 8)
+            results[f"call_next_{n_windows}_windows"] = bench_call_next(
+                server, kiosk, clerks, 60 if n_windows == 3 else 8
+            )
         finally:
             server.stop()
     backend = "postgresql" if a.database_url else "sqlite"
@@ -313,15 +389,23 @@ def main() -> int:
     print("issue (targets: >=1000 tickets/s, p50<=2 ms, p99<=20 ms):")
     for i in results["issue"]:
         met = i["tickets_per_s"] >= 1000 and i["p50_ms"] <= 2 and i["p99_ms"] <= 20
-        print(f"  {i['tool']:>18}: {i['tickets_per_s']:5.0f} tickets/s  p50 {i['p50_ms']:5.2f} ms  "
-              f"p99 {i['p99_ms']:6.2f} ms  errors {i['errors']}  {'all targets met' if met else 'target missed'}")
+        print(
+            f"  {i['tool']:>18}: {i['tickets_per_s']:5.0f} tickets/s  p50 {i['p50_ms']:5.2f} ms  "
+            f"p99 {i['p99_ms']:6.2f} ms  errors {i['errors']}  {'all targets met' if met else 'target missed'}"
+        )
     for n in (3, 30):
         c = results[f"call_next_{n}_windows"]
-        print(f"call-next, {n} windows calling at once: p50 {c['p50_ms']:.2f} ms  p99 {c['p99_ms']:.2f} ms  ({c['calls']} calls)")
+        print(
+            f"call-next, {n} windows calling at once: p50 {c['p50_ms']:.2f} ms  p99 {c['p99_ms']:.2f} ms  ({c['calls']} calls)"
+        )
     e = results["events"]
-    print(f"events: call-next -> receipt at {e['subscribers']} SSE subscribers: p50 {e['p50_ms']:.1f} ms  "
-          f"p99 {e['p99_ms']:.1f} ms  ({e['deliveries']}/{e['expected']} delivered; target p99<=50 ms)")
-    print(f"server RSS: idle {results['rss_idle_mb']:.0f} MB, with {e['subscribers']} subscribers {e['server_rss_mb']:.0f} MB")
+    print(
+        f"events: call-next -> receipt at {e['subscribers']} SSE subscribers: p50 {e['p50_ms']:.1f} ms  "
+        f"p99 {e['p99_ms']:.1f} ms  ({e['deliveries']}/{e['expected']} delivered; target p99<=50 ms)"
+    )
+    print(
+        f"server RSS: idle {results['rss_idle_mb']:.0f} MB, with {e['subscribers']} subscribers {e['server_rss_mb']:.0f} MB"
+    )
     return 0
 
 

@@ -5,6 +5,7 @@ CLOCK_MONOTONIC, same machine). Target p50 ≤ 300 ms.
 
 Run: .venv/bin/python bench/bench_kiosk.py [--slips 40]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -80,9 +81,12 @@ def main() -> int:
         hall.stop()
     result = {
         "slips": len(latencies),
-        "tap_to_last_byte_ms": {"p50": round(statistics.median(latencies), 1),
-                                "p99": round(percentile(latencies, 99), 1),
-                                "min": round(min(latencies), 1), "max": round(max(latencies), 1)},
+        "tap_to_last_byte_ms": {
+            "p50": round(statistics.median(latencies), 1),
+            "p99": round(percentile(latencies, 99), 1),
+            "min": round(min(latencies), 1),
+            "max": round(max(latencies), 1),
+        },
         "slip_bytes": {"min": min(sizes), "max": max(sizes)},
         "target_p50_ms": TARGET_P50_MS,
         "meets_target": statistics.median(latencies) <= TARGET_P50_MS,

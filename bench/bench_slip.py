@@ -4,6 +4,7 @@ Run: .venv/bin/python bench/bench_slip.py [--runs N]
 Serial lines carry 10 bits per byte (8N1), so send time = bytes * 10 / baud.
 Target: native slip <= 1 KB (about 1 s at 9600 baud; raster is tens of seconds).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hardware.printer import EncoderOptions, QueueSlip, default_notices, encode, slip_blocks  # noqa: E402
+from hardware.printer import EncoderOptions, QueueSlip, default_notices, encode, slip_blocks
 
 TARGET_NATIVE_BYTES = 1024
 BAUDS = (9600, 115200)
@@ -58,14 +59,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=200, help="encodes per mode (raster uses a tenth)")
     args = parser.parse_args(argv)
     results = {}
-    for name, options, runs in (("native", EncoderOptions(), args.runs),
-                                ("raster", EncoderOptions(force_raster=True), max(args.runs // 10, 5))):
+    for name, options, runs in (
+        ("native", EncoderOptions(), args.runs),
+        ("raster", EncoderOptions(force_raster=True), max(args.runs // 10, 5)),
+    ):
         size, times = measure(options, runs)
         results[name] = size
         sends = "  ".join(f"{baud} baud: {size * 10 / baud:7.2f} s" for baud in BAUDS)
-        print(f"{name:7s} {size:7d} bytes   send at {sends}   "
-              f"encode p50 {statistics.median(times) * 1000:7.2f} ms  p99 {percentile(times, 0.99) * 1000:7.2f} ms"
-              f"  ({runs} runs)")
+        print(
+            f"{name:7s} {size:7d} bytes   send at {sends}   "
+            f"encode p50 {statistics.median(times) * 1000:7.2f} ms  p99 {percentile(times, 0.99) * 1000:7.2f} ms"
+            f"  ({runs} runs)"
+        )
     ok = results["native"] <= TARGET_NATIVE_BYTES
     print(f"target native <= {TARGET_NATIVE_BYTES} bytes: {'met' if ok else 'MISSED'} ({results['native']} bytes)")
     return 0 if ok else 1

@@ -10,6 +10,7 @@ Every announcement is written to a JSON-lines log (event id, number, window, whe
 arrived, when speech started and ended, the WAV file): that is how tests and supervisors see
 order and the absence of overlap.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,10 +27,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from yichuang.i18n import message
+from hall_common.i18n import message
+from hall_common.sse_client import ServerClock, ServerEvent
 
 from .audio import Pcm, chime, silence, write_wav
-from yichuang.sse_client import ServerClock, ServerEvent
 
 log = logging.getLogger(__name__)
 CALL_EVENTS = {"ticket.called": "call", "ticket.recalled": "recall"}
@@ -42,11 +43,11 @@ class Voice(Protocol):
 @dataclass(frozen=True)
 class Announcement:
     event_id: int | None
-    kind: str            # "call" | "recall"
+    kind: str  # "call" | "recall"
     number: str
     window: int
     at: datetime | None  # when the server made the call (server clock)
-    received: float      # local wall clock when the event arrived
+    received: float  # local wall clock when the event arrived
 
 
 class Wording:
@@ -91,8 +92,13 @@ class Player:
                     write_wav(source, pcm)
                 done = subprocess.run([*self.command, str(source)], capture_output=True, text=True)
                 if done.returncode != 0:
-                    log.error(message("announcer.playback_failed", command=" ".join(self.command),
-                                      error=done.stderr.strip() or done.returncode))
+                    log.error(
+                        message(
+                            "announcer.playback_failed",
+                            command=" ".join(self.command),
+                            error=done.stderr.strip() or done.returncode,
+                        )
+                    )
         elif self.pace > 0:
             time.sleep(pcm.seconds * self.pace)
         return str(path) if path else None
@@ -126,10 +132,19 @@ class AnnouncementLog:
 
 
 class Announcer:
-    def __init__(self, voice: Voice, player: Player, log_: AnnouncementLog, clock: ServerClock, *,
-                 wording: Wording | None = None, stale_seconds: float = 60.0,
-                 windows: set[int] | None = None, gap_seconds: float = 0.6,
-                 say: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        voice: Voice,
+        player: Player,
+        log_: AnnouncementLog,
+        clock: ServerClock,
+        *,
+        wording: Wording | None = None,
+        stale_seconds: float = 60.0,
+        windows: set[int] | None = None,
+        gap_seconds: float = 0.6,
+        say: Callable[[str], None] | None = None,
+    ) -> None:
         self.voice, self.player, self.log, self.clock = voice, player, log_, clock
         self.wording = wording or Wording()
         self.stale_seconds = stale_seconds
@@ -155,7 +170,7 @@ class Announcer:
         return a
 
     # --- the one worker ---------------------------------------------------------------------
-    def start(self) -> "Announcer":
+    def start(self) -> Announcer:
         self._thread = threading.Thread(target=self._work, name="announcer", daemon=True)
         self._thread.start()
         return self
@@ -176,13 +191,19 @@ class Announcer:
                 return
             try:
                 self._announce(a)
-            except Exception as exc:  # noqa: BLE001 - one bad announcement must not silence the hall
+            except Exception as exc:
                 log.exception("announcement %s failed", a)
                 self.log.write({**self._entry(a), "status": "failed", "error": str(exc)})
 
     def _entry(self, a: Announcement) -> dict[str, Any]:
-        return {"event_id": a.event_id, "kind": a.kind, "number": a.number, "window": a.window,
-                "event_at": a.at.isoformat() if a.at else None, "received": a.received}
+        return {
+            "event_id": a.event_id,
+            "kind": a.kind,
+            "number": a.number,
+            "window": a.window,
+            "event_at": a.at.isoformat() if a.at else None,
+            "received": a.received,
+        }
 
     def age(self, a: Announcement) -> float:
         return (self.clock.now() - a.at).total_seconds() if a.at else 0.0
@@ -191,12 +212,15 @@ class Announcer:
         age = self.age(a)
         if age > self.stale_seconds:
             self.log.write({**self._entry(a), "status": "stale", "age": round(age, 3)})
-            self.say(message("announcer.stale", number=a.number, window=a.window, age=int(age),
-                             limit=int(self.stale_seconds)))
+            self.say(
+                message(
+                    "announcer.stale", number=a.number, window=a.window, age=int(age), limit=int(self.stale_seconds)
+                )
+            )
             return
         text = self.wording.text(a)
         if text not in self._speech_cache:
-            if len(self._speech_cache) > 64:   # numbers change all day: keep the cache small
+            if len(self._speech_cache) > 64:  # numbers change all day: keep the cache small
                 self._speech_cache.clear()
             self._speech_cache[text] = self.voice.speak(text)
         speech = self._speech_cache[text]
@@ -207,6 +231,16 @@ class Announcer:
         start = time.time()
         path = self.player.play(pcm, name)
         end = time.time()
-        self.log.write({**self._entry(a), "status": "spoken", "text": text, "repeat": self.wording.repeat,
-                        "start": start, "end": end, "seconds": round(pcm.seconds, 3), "file": path})
+        self.log.write(
+            {
+                **self._entry(a),
+                "status": "spoken",
+                "text": text,
+                "repeat": self.wording.repeat,
+                "start": start,
+                "end": end,
+                "seconds": round(pcm.seconds, 3),
+                "file": path,
+            }
+        )
         self.say(message("announcer.spoken", number=a.number, window=a.window, kind=a.kind))

@@ -1,4 +1,5 @@
 """Mono 16-bit PCM: the chime, joining clips, WAV files. Pure Python (no numpy on the box)."""
+
 from __future__ import annotations
 
 import array
@@ -9,12 +10,13 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-RATE = 22050   # espeak-ng's own rate: speech needs no resampling
+RATE = 22050  # espeak-ng's own rate: speech needs no resampling
 
 
 @dataclass(frozen=True)
 class Pcm:
     """Signed 16-bit mono samples at ``rate`` Hz."""
+
     rate: int
     samples: array.array
 
@@ -22,20 +24,20 @@ class Pcm:
     def seconds(self) -> float:
         return len(self.samples) / self.rate
 
-    def __add__(self, other: "Pcm") -> "Pcm":
+    def __add__(self, other: Pcm) -> Pcm:
         other = other.resampled(self.rate)
         joined = array.array("h", self.samples)
         joined.extend(other.samples)
         return Pcm(self.rate, joined)
 
-    def resampled(self, rate: int) -> "Pcm":
+    def resampled(self, rate: int) -> Pcm:
         if rate == self.rate or not self.samples:
             return Pcm(rate, self.samples)
         src, n = self.samples, int(len(self.samples) * rate / self.rate)
         step = self.rate / rate
         out = array.array("h", bytes(2 * n))
         last = len(src) - 1
-        for i in range(n):   # linear interpolation: clips are short, this is fast enough
+        for i in range(n):  # linear interpolation: clips are short, this is fast enough
             x = i * step
             j = int(x)
             k = min(j + 1, last)
@@ -60,7 +62,7 @@ def chime(rate: int = RATE) -> Pcm:
         n = int(length * rate)
         for i in range(n):
             t = i / rate
-            envelope = math.exp(-4.0 * t) * min(1.0, i / (0.005 * rate))   # 5 ms attack, no click
+            envelope = math.exp(-4.0 * t) * min(1.0, i / (0.005 * rate))  # 5 ms attack, no click
             value = math.sin(2 * math.pi * freq * t) + 0.35 * math.sin(2 * math.pi * 2 * freq * t)
             out.append(int(9000 * envelope * value))
     return Pcm(rate, out)
@@ -78,8 +80,9 @@ def read_wav(source: Path | bytes) -> Pcm:
     if sys.byteorder == "big":
         samples.byteswap()
     if channels > 1:
-        samples = array.array("h", (sum(samples[i:i + channels]) // channels
-                                    for i in range(0, len(samples), channels)))
+        samples = array.array(
+            "h", (sum(samples[i : i + channels]) // channels for i in range(0, len(samples), channels))
+        )
     return Pcm(rate, samples)
 
 
@@ -100,4 +103,4 @@ def wav_bytes(pcm: Pcm) -> bytes:
 def write_wav(path: Path, pcm: Pcm) -> None:
     tmp = path.with_suffix(".part")
     tmp.write_bytes(wav_bytes(pcm))
-    tmp.replace(path)   # a reader never sees half a file
+    tmp.replace(path)  # a reader never sees half a file

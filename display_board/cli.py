@@ -1,4 +1,5 @@
 """`yichuang announcer` (the hall's voice) and `yichuang ledbar` (window LED bars)."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,7 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 
 def register(subparsers) -> None:
@@ -16,13 +17,17 @@ def register(subparsers) -> None:
     a.add_argument("--token", required=True, help="a board token (yichuang token create --role board)")
     a.add_argument("--voice", default="cmn", help="espeak-ng voice (default cmn: Mandarin)")
     a.add_argument("--speed", type=int, default=150, help="espeak-ng words per minute")
-    a.add_argument("--clips", help="folder of recorded clips (请.wav, A.wav, 0.wav…, 号.wav …) used instead of espeak-ng")
+    a.add_argument(
+        "--clips", help="folder of recorded clips (请.wav, A.wav, 0.wav…, 号.wav …) used instead of espeak-ng"
+    )
     a.add_argument("--stale-seconds", type=float, default=60.0, help="a call older than this is not spoken")
     a.add_argument("--repeat", type=int, default=2, help="times each call is spoken")
     a.add_argument("--call-text", help='wording of a call, default "请{number}号到{window}号窗口办理"')
     a.add_argument("--recall-text", help='wording of a recall, default "再次呼叫，请{number}号到{window}号窗口办理"')
     a.add_argument("--windows", help="only these windows, e.g. 1,2 (default: all)")
-    a.add_argument("--out-dir", help="also write every announcement as a WAV file here (and the log announcements.jsonl)")
+    a.add_argument(
+        "--out-dir", help="also write every announcement as a WAV file here (and the log announcements.jsonl)"
+    )
     a.add_argument("--log", help="announcement log (JSON lines); default OUT_DIR/announcements.jsonl")
     a.add_argument("--no-sound", action="store_true", help="do not use the sound device even if aplay/paplay exists")
     a.add_argument("--last-event-id", type=int, help="resume after this event id (default: from now on)")
@@ -45,6 +50,7 @@ def _stop_on_sigterm() -> None:
     # SIGTERM (systemd, tests) ends the program like Ctrl-C: queued announcements still finish.
     def handler(signum, frame):
         raise SystemExit(0)
+
     signal.signal(signal.SIGTERM, handler)
 
 
@@ -55,12 +61,14 @@ def _on_state(server: str):
         else:
             error, _, seconds = detail.rpartition("|")
             _say(message("announcer.disconnected", error=error, seconds=seconds))
+
     return report
 
 
 def run_announcer(args: argparse.Namespace) -> int:
+    from hall_common.sse_client import EventStream
+
     from .announcer import AnnouncementLog, Announcer, Player, Wording, sound_command
-    from yichuang.sse_client import EventStream
     from .voices import ClipVoice, EspeakVoice, VoiceError
 
     try:
@@ -86,21 +94,36 @@ def run_announcer(args: argparse.Namespace) -> int:
         print(message("announcer.no_output"), file=sys.stderr)
         return 2
     log_path = Path(args.log) if args.log else (out_dir / "announcements.jsonl" if out_dir else None)
-    stream = EventStream(args.server, args.token, types=("ticket.called", "ticket.recalled"),
-                         last_event_id=args.last_event_id, on_state=_on_state(args.server))
-    announcer = Announcer(voice, Player(out_dir, command, args.pace), AnnouncementLog(log_path), stream.clock,
-                          wording=wording, stale_seconds=args.stale_seconds, windows=windows, say=_say).start()
+    stream = EventStream(
+        args.server,
+        args.token,
+        types=("ticket.called", "ticket.recalled"),
+        last_event_id=args.last_event_id,
+        on_state=_on_state(args.server),
+    )
+    announcer = Announcer(
+        voice,
+        Player(out_dir, command, args.pace),
+        AnnouncementLog(log_path),
+        stream.clock,
+        wording=wording,
+        stale_seconds=args.stale_seconds,
+        windows=windows,
+        say=_say,
+    ).start()
     _stop_on_sigterm()
 
     def stopped() -> None:
         announcer.stop()
         _say(message("announcer.stopped"))
+
     return _follow(stream, announcer.handle, stopped)
 
 
 def _follow(stream, handle, on_close) -> int:
     """Hand every event to ``handle`` until stopped; exit code 2 if the token is refused."""
-    from yichuang.sse_client import AuthError
+    from hall_common.sse_client import AuthError
+
     try:
         for event in stream.events():
             handle(event)
@@ -118,41 +141,61 @@ def _follow(stream, handle, on_close) -> int:
 def run_ledbar(args: argparse.Namespace) -> int:
     import httpx
 
+    from hall_common.sse_client import EventStream
     from hardware.serial_devices import LedBarDriver, SerialBus
 
     from .ledbar_bridge import LedBarBridge, parse_map
-    from yichuang.sse_client import EventStream
 
     try:
         mapping = parse_map(args.map)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    stream = EventStream(args.server, args.token, on_state=_on_state(args.server),
-                         types=("ticket.called", "ticket.recalled", "ticket.started", "ticket.resumed",
-                                "ticket.finished", "ticket.no_show", "ticket.held", "ticket.transferred",
-                                "ticket.cancelled", "window.status"))
+    stream = EventStream(
+        args.server,
+        args.token,
+        on_state=_on_state(args.server),
+        types=(
+            "ticket.called",
+            "ticket.recalled",
+            "ticket.started",
+            "ticket.resumed",
+            "ticket.finished",
+            "ticket.no_show",
+            "ticket.held",
+            "ticket.transferred",
+            "ticket.cancelled",
+            "window.status",
+        ),
+    )
 
     def report_bar(window: int):
         def on_online(address: int, online: bool) -> None:
             # Supervisors see a dead bar on their device list; never block the bus thread.
             def post() -> None:
                 try:
-                    httpx.post(f"{stream.server}/api/v1/devices/status", timeout=5,
-                               headers={"Authorization": f"Bearer {args.token}"},
-                               json={"device": f"ledbar-{window}", "kind": "ledbar",
-                                     "state": "online" if online else "offline",
-                                     "detail": f"{args.port} address {address}"})
+                    httpx.post(
+                        f"{stream.server}/api/v1/devices/status",
+                        timeout=5,
+                        headers={"Authorization": f"Bearer {args.token}"},
+                        json={
+                            "device": f"ledbar-{window}",
+                            "kind": "ledbar",
+                            "state": "online" if online else "offline",
+                            "detail": f"{args.port} address {address}",
+                        },
+                    )
                 except httpx.HTTPError:
                     pass
+
             threading.Thread(target=post, daemon=True).start()
+
         return on_online
 
     bus = SerialBus(args.port, sorted(set(mapping.values())))
     bridge = LedBarBridge({w: LedBarDriver(bus, a, on_online=report_bar(w)) for w, a in mapping.items()})
     bus.start()
-    _say(message("announcer.ledbar_started", port=args.port,
-                 mapping=", ".join(f"{w}→{a}" for w, a in mapping.items())))
+    _say(message("announcer.ledbar_started", port=args.port, mapping=", ".join(f"{w}→{a}" for w, a in mapping.items())))
     _stop_on_sigterm()
     first = threading.Event()
 

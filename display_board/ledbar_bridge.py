@@ -6,22 +6,22 @@ window has nobody in front of it, or the paused / closed line. On start it shows
 ``hardware.serial_devices.LedBarDriver`` (which also re-sends the text when a bar that was
 unplugged comes back).
 """
+
 from __future__ import annotations
 
 import threading
 from typing import Any
 
+from hall_common.i18n import message
+from hall_common.sse_client import ServerEvent
 from hardware.serial_devices import LedBarDriver
-from yichuang.i18n import message
-
-from yichuang.sse_client import ServerEvent
 
 SHOWS_NUMBER = {"ticket.called", "ticket.recalled", "ticket.started", "ticket.resumed"}
 LEAVES_WINDOW = {"ticket.finished", "ticket.no_show", "ticket.held", "ticket.transferred", "ticket.cancelled"}
 
 
 def parse_map(text: str) -> dict[int, int]:
-    """"1:1,2:2,3:3" → {window: bus address}; a clear Chinese error otherwise."""
+    """ "1:1,2:2,3:3" → {window: bus address}; a clear Chinese error otherwise."""
     mapping: dict[int, int] = {}
     try:
         for pair in text.split(","):
@@ -39,7 +39,7 @@ def parse_map(text: str) -> dict[int, int]:
 
 class LedBarBridge:
     def __init__(self, drivers: dict[int, LedBarDriver]) -> None:
-        self.drivers = drivers              # window number → its bar
+        self.drivers = drivers  # window number → its bar
         self._lock = threading.Lock()
         self._number: dict[int, str | None] = {}
         self._state: dict[int, str] = {}
@@ -95,6 +95,6 @@ class LedBarBridge:
         text = self.text_for(window)
         with self._lock:
             if self._shown.get(window) == text:
-                return   # a bar redrawn with the same text flickers for nothing
+                return  # a bar redrawn with the same text flickers for nothing
             self._shown[window] = text
         self.drivers[window].show_text(text)

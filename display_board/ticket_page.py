@@ -5,18 +5,20 @@ what the slip already says (number, matter, people ahead, wait, the window calli
 It polls the API every few seconds, which a phone on mobile data handles better than a
 long-lived event stream.
 """
+
 from __future__ import annotations
 
 import json
 
 from flask import Blueprint, render_template, request
 
-from yichuang.i18n import DEFAULT_LOCALE, area_messages, negotiate
+from hall_common.i18n import DEFAULT_LOCALE, area_messages, negotiate
 
 
 def create_blueprint() -> Blueprint:
-    bp = Blueprint("ticket_page", __name__, template_folder="templates", static_folder="static",
-                   static_url_path="/t/static")
+    bp = Blueprint(
+        "ticket_page", __name__, template_folder="templates", static_folder="static", static_url_path="/t/static"
+    )
 
     @bp.get("/t/<int:ticket_id>")
     def ticket(ticket_id: int):
@@ -24,9 +26,13 @@ def create_blueprint() -> Blueprint:
         locale = negotiate(lang) if lang else DEFAULT_LOCALE
         texts = area_messages("phone", locale)
         status = 200 if request.args.get("key") else 400
-        return render_template("ticket_page/ticket.html", t=texts, ticket_id=ticket_id,
-                               has_key=bool(request.args.get("key")),
-                               lang="en" if locale == "en" else "zh-CN",
-                               messages_json=json.dumps(texts, ensure_ascii=False).replace("</", "<\\/")), status
+        return render_template(
+            "ticket_page/ticket.html",
+            t=texts,
+            ticket_id=ticket_id,
+            has_key=bool(request.args.get("key")),
+            lang="en" if locale == "en" else "zh-CN",
+            messages_json=json.dumps(texts, ensure_ascii=False).replace("</", "<\\/"),
+        ), status
 
     return bp

@@ -1,4 +1,5 @@
 """Offline Mandarin speech: espeak-ng (voice ``cmn``) or the hall's own recorded clips."""
+
 from __future__ import annotations
 
 import logging
@@ -8,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 from .audio import Pcm, read_wav, silence
 
@@ -39,11 +40,20 @@ class EspeakVoice:
         with tempfile.TemporaryDirectory(prefix="yichuang-tts-") as folder:
             out = Path(folder) / "speech.wav"
             # -w writes a proper WAV (--stdout leaves the length fields unset).
-            done = subprocess.run([self.executable, "-v", self.voice, "-s", str(self.speed), "-w", str(out),
-                                   "--", spoken_form(text)], capture_output=True, text=True, timeout=30)
+            done = subprocess.run(
+                [self.executable, "-v", self.voice, "-s", str(self.speed), "-w", str(out), "--", spoken_form(text)],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
             if done.returncode != 0 or not out.exists() or out.stat().st_size <= 44:
-                raise VoiceError(message("announcer.espeak_failed", voice=self.voice,
-                                         error=(done.stderr or f"exit {done.returncode}").strip()))
+                raise VoiceError(
+                    message(
+                        "announcer.espeak_failed",
+                        voice=self.voice,
+                        error=(done.stderr or f"exit {done.returncode}").strip(),
+                    )
+                )
             return read_wav(out)
 
 
@@ -81,7 +91,7 @@ class ClipVoice:
                 i += 1
                 continue
             for size in range(min(self._longest, len(text) - i), 0, -1):
-                piece = text[i:i + size]
+                piece = text[i : i + size]
                 if piece in self.clips or piece.upper() in self.clips:
                     parts.append(piece if piece in self.clips else piece.upper())
                     i += size

@@ -14,13 +14,14 @@ Options in the query string, because a TV browser can only be given an address:
     stale=60           a call older than this (seconds) is listed but not highlighted
     lang=en            English labels (default Chinese, whatever the TV browser prefers)
 """
+
 from __future__ import annotations
 
 import json
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from yichuang.i18n import DEFAULT_LOCALE, area_messages, message, negotiate
+from hall_common.i18n import DEFAULT_LOCALE, area_messages, message, negotiate
 
 LAYOUTS = ("landscape", "portrait")
 
@@ -37,8 +38,10 @@ def _locale() -> str:
 
 
 def _bad_request(text: str) -> Response:
-    page = f"<!doctype html><meta charset=utf-8><title>{_esc(text)}</title>" \
-           f"<p style='font-size:3vw;padding:2em'>{_esc(text)}</p>"
+    page = (
+        f"<!doctype html><meta charset=utf-8><title>{_esc(text)}</title>"
+        f"<p style='font-size:3vw;padding:2em'>{_esc(text)}</p>"
+    )
     return Response(page, status=400, mimetype="text/html")
 
 
@@ -47,8 +50,9 @@ def _esc(text: str) -> str:
 
 
 def create_blueprint() -> Blueprint:
-    bp = Blueprint("display_board", __name__, template_folder="templates", static_folder="static",
-                   static_url_path="/board/static")
+    bp = Blueprint(
+        "display_board", __name__, template_folder="templates", static_folder="static", static_url_path="/board/static"
+    )
 
     @bp.get("/board")
     def board():
@@ -62,9 +66,13 @@ def create_blueprint() -> Blueprint:
         if windows and not all(part.strip().isdigit() for part in windows.split(",")):
             return _bad_request(message("board.bad_windows", locale, windows=windows))
         texts = board_messages(locale)
-        return render_template("display_board/board.html", layout=layout, t=texts,
-                               lang="en" if locale == "en" else "zh-CN",
-                               messages_json=json.dumps(texts, ensure_ascii=False).replace("</", "<\\/"))
+        return render_template(
+            "display_board/board.html",
+            layout=layout,
+            t=texts,
+            lang="en" if locale == "en" else "zh-CN",
+            messages_json=json.dumps(texts, ensure_ascii=False).replace("</", "<\\/"),
+        )
 
     @bp.get("/board/messages.json")
     def board_messages_json():

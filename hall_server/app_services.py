@@ -2,6 +2,7 @@
 
 Plain Python; the HTTP API and the CLI are adapters around it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -15,8 +16,8 @@ from .services.accounts import Accounts
 from .services.appointments import Appointments
 from .services.base import Services
 from .services.cases import Cases
-from .services.devices import Devices
 from .services.context import HallRegistry
+from .services.devices import Devices
 from .services.hall_overview import HallOverview
 from .services.hall_setup import install_hall
 from .services.ratings import Ratings
@@ -52,7 +53,7 @@ class HallServer:
         self._ticker: threading.Thread | None = None
 
     @classmethod
-    def open(cls, url: str, halls: list[HallConfig] | None = None, **kwargs) -> "HallServer":
+    def open(cls, url: str, halls: list[HallConfig] | None = None, **kwargs) -> HallServer:
         """Open the database, migrate it, and make sure the configured halls exist."""
         db = Database(url)
         db.migrate()

@@ -2,6 +2,7 @@
 
 Import only after kivy_setup.prepare_environment()/apply_kiosk_config().
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,15 +38,29 @@ class KioskApp(App):
     def __init__(self, config: KioskConfig, **kw) -> None:
         super().__init__(**kw)
         self.kiosk_config = config
-        self.client = HallClient(config.server_url, config.token, locale=config.locale,
-                                 connect_timeout=config.connect_timeout, read_timeout=config.read_timeout)
+        self.client = HallClient(
+            config.server_url,
+            config.token,
+            locale=config.locale,
+            connect_timeout=config.connect_timeout,
+            read_timeout=config.read_timeout,
+        )
         printer = SlipPrinter(printer_from_spec(config.printer), config.qr_base_url, config.locale)
-        self.vm = KioskModel(self.client, printer, kiosk_id=config.kiosk_id, locale=config.locale,
-                             idle_seconds=config.idle_seconds, appointment_hint=config.appointment_hint,
-                             post=on_ui_thread)
-        self.stream = EventStream(config.server_url, config.token,
-                                  lambda kind, data: on_ui_thread(lambda: self.vm.stream_event(kind, data)),
-                                  lambda state: on_ui_thread(lambda: self.vm.stream_state(state)))
+        self.vm = KioskModel(
+            self.client,
+            printer,
+            kiosk_id=config.kiosk_id,
+            locale=config.locale,
+            idle_seconds=config.idle_seconds,
+            appointment_hint=config.appointment_hint,
+            post=on_ui_thread,
+        )
+        self.stream = EventStream(
+            config.server_url,
+            config.token,
+            lambda kind, data: on_ui_thread(lambda: self.vm.stream_event(kind, data)),
+            lambda state: on_ui_thread(lambda: self.vm.stream_state(state)),
+        )
         self._render_pending = False
         self.content = None
 
@@ -61,14 +76,15 @@ class KioskApp(App):
             page = Rectangle(pos=root.pos, size=root.size)
         root.bind(pos=lambda *_: setattr(page, "pos", root.pos), size=lambda *_: setattr(page, "size", root.size))
         header = BoxLayout(size_hint_y=None, height=u * 8)
-        self.center_label = TextLabel("", font_size=u * 3.6, color=PAPER, background=BLUE, bold=True,
-                                      halign="left", kid="center_name")
-        self.clock_label = TextLabel("", font_size=u * 3.6, color=PAPER, background=BLUE, size_hint_x=0.35,
-                                     kid="clock")
+        self.center_label = TextLabel(
+            "", font_size=u * 3.6, color=PAPER, background=BLUE, bold=True, halign="left", kid="center_name"
+        )
+        self.clock_label = TextLabel("", font_size=u * 3.6, color=PAPER, background=BLUE, size_hint_x=0.35, kid="clock")
         header.add_widget(self.center_label)
         header.add_widget(self.clock_label)
-        self.banner = TextLabel("", font_size=u * 3.2, color=PAPER, background=RED, size_hint_y=None, height=0,
-                                kid="banner")
+        self.banner = TextLabel(
+            "", font_size=u * 3.2, color=PAPER, background=RED, size_hint_y=None, height=0, kid="banner"
+        )
         self.body = BoxLayout()
         for w in (header, self.banner, self.body):
             root.add_widget(w)
@@ -100,8 +116,9 @@ class KioskApp(App):
         self.vm.start()
         self.stream.start()
         Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.5)
-        Clock.schedule_interval(lambda _dt: setattr(self.clock_label, "text", self.vm.clock_text())
-                                if self.vm.hall else None, 1.0)
+        Clock.schedule_interval(
+            lambda _dt: setattr(self.clock_label, "text", self.vm.clock_text()) if self.vm.hall else None, 1.0
+        )
         Clock.schedule_interval(lambda _dt: self.vm.poll_printer(), self.kiosk_config.status_poll_seconds)
 
     def on_stop(self) -> None:

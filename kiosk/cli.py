@@ -1,17 +1,21 @@
 """`yichuang kiosk --server URL --token T --printer SPEC [--config FILE]`."""
+
 from __future__ import annotations
 
 import sys
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("kiosk", help=message("kiosk.cli_help"))
     p.add_argument("--server", help="hall server URL, e.g. http://192.168.1.10:8080")
     p.add_argument("--token", help="kiosk token (yichuang token create --role kiosk)")
-    p.add_argument("--printer", help="printer spec: network:HOST:PORT, serial:/dev/ttyUSB0?baudrate=9600, "
-                                     "preview:DIR (PNG files, no printer) …")
+    p.add_argument(
+        "--printer",
+        help="printer spec: network:HOST:PORT, serial:/dev/ttyUSB0?baudrate=9600, "
+        "preview:DIR (PNG files, no printer) …",
+    )
     p.add_argument("--config", help="kiosk TOML file ([kiosk] [server] [printer] [display])")
     p.add_argument("--kiosk-id", help="device name used in printer status reports")
     p.add_argument("--windowed", action="store_true", help="a window instead of fullscreen (testing)")
@@ -20,16 +24,23 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from hardware.printer import PrinterSpecError, printer_from_spec
+
     from .config import DEFAULT_CONFIG, KioskConfigError, load_config
     from .fonts import KioskFontMissing, find_kiosk_font
-    from hardware.printer import PrinterSpecError, printer_from_spec
 
     if args.print_example_config:
         print(DEFAULT_CONFIG)
         return 0
     try:
-        config = load_config(args.config, server_url=args.server, token=args.token, printer=args.printer,
-                             kiosk_id=args.kiosk_id, fullscreen=False if args.windowed else None)
+        config = load_config(
+            args.config,
+            server_url=args.server,
+            token=args.token,
+            printer=args.printer,
+            kiosk_id=args.kiosk_id,
+            fullscreen=False if args.windowed else None,
+        )
         font = find_kiosk_font(config.font)
         printer_from_spec(config.printer)  # a bad spec stops here, with its own clear message
     except (KioskConfigError, KioskFontMissing, PrinterSpecError) as exc:
@@ -41,7 +52,11 @@ def run(args) -> int:
     apply_kiosk_config(config, font)
     from .app import KioskApp
 
-    print(message("kiosk.started", config.locale, kiosk=config.kiosk_id, server=config.server_url,
-                  printer=config.printer), file=sys.stderr)
+    print(
+        message(
+            "kiosk.started", config.locale, kiosk=config.kiosk_id, server=config.server_url, printer=config.printer
+        ),
+        file=sys.stderr,
+    )
     KioskApp(config).run()
     return 0

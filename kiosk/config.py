@@ -3,6 +3,7 @@
 A mistake names the key and what it should look like, in Chinese, because the
 person reading it is the township's admin at the kiosk, not a developer.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 DEFAULT_CONFIG = """\
 # 自助取号机配置示例（yichuang kiosk --config kiosk.toml）
@@ -50,8 +51,9 @@ class KioskConfigError(ValueError):
     def message(self, locale: str = "zh_CN") -> str:
         params = dict(self.params)
         if "expected_key" in params:
-            params["expected"] = message(f"kiosk.{params.pop('expected_key')}", locale,
-                                         **params.pop("expected_params", {}))
+            params["expected"] = message(
+                f"kiosk.{params.pop('expected_key')}", locale, **params.pop("expected_params", {})
+            )
         return message(f"kiosk.{self.msg_key}", locale, **params)
 
 
@@ -80,17 +82,26 @@ class KioskConfig:
 
 # TOML table.key -> (field, kind, limits); the table layout is what admins edit.
 _SCHEMA: dict[str, dict[str, tuple[str, str, tuple]]] = {
-    "kiosk": {"id": ("kiosk_id", "text", ()), "locale": ("locale", "locale", ()),
-              "idle_seconds": ("idle_seconds", "seconds", (5, 600))},
-    "server": {"url": ("server_url", "url", ()), "token": ("token", "text", ()),
-               "public_url": ("public_url", "url_or_empty", ()),
-               "connect_timeout": ("connect_timeout", "seconds", (0.1, 30)),
-               "read_timeout": ("read_timeout", "seconds", (0.1, 60))},
-    "printer": {"spec": ("printer", "text", ()),
-                "status_poll_seconds": ("status_poll_seconds", "seconds", (5, 3600))},
-    "display": {"fullscreen": ("fullscreen", "bool", ()), "width": ("width", "size", (320, 8192)),
-                "height": ("height", "size", (240, 8192)), "font": ("font", "text_or_empty", ()),
-                "appointment_hint": ("appointment_hint", "text_or_empty", ())},
+    "kiosk": {
+        "id": ("kiosk_id", "text", ()),
+        "locale": ("locale", "locale", ()),
+        "idle_seconds": ("idle_seconds", "seconds", (5, 600)),
+    },
+    "server": {
+        "url": ("server_url", "url", ()),
+        "token": ("token", "text", ()),
+        "public_url": ("public_url", "url_or_empty", ()),
+        "connect_timeout": ("connect_timeout", "seconds", (0.1, 30)),
+        "read_timeout": ("read_timeout", "seconds", (0.1, 60)),
+    },
+    "printer": {"spec": ("printer", "text", ()), "status_poll_seconds": ("status_poll_seconds", "seconds", (5, 3600))},
+    "display": {
+        "fullscreen": ("fullscreen", "bool", ()),
+        "width": ("width", "size", (320, 8192)),
+        "height": ("height", "size", (240, 8192)),
+        "font": ("font", "text_or_empty", ()),
+        "appointment_hint": ("appointment_hint", "text_or_empty", ()),
+    },
 }
 _FLAGS = {"server_url": "--server", "token": "--token", "printer": "--printer"}
 _TOML_NAMES = {"server_url": "[server] url", "token": "[server] token", "printer": "[printer] spec"}
@@ -98,8 +109,14 @@ _TOML_NAMES = {"server_url": "[server] url", "token": "[server] token", "printer
 
 def _check(source: str, key: str, kind: str, limits: tuple, value: Any) -> Any:
     def bad(expected_key: str, **expected_params: Any) -> KioskConfigError:
-        return KioskConfigError("config_invalid", source=source, key=key, value=repr(value),
-                                expected_key=expected_key, expected_params=expected_params)
+        return KioskConfigError(
+            "config_invalid",
+            source=source,
+            key=key,
+            value=repr(value),
+            expected_key=expected_key,
+            expected_params=expected_params,
+        )
 
     if kind in ("text", "text_or_empty"):
         if not isinstance(value, str) or (kind == "text" and not value.strip()):
@@ -149,8 +166,13 @@ def load_config(path: str | Path | None = None, **flags: Any) -> KioskConfig:
             if table not in _SCHEMA:
                 raise KioskConfigError("config_unknown_key", source=source, key=f"[{table}]", known=known)
             if not isinstance(entries, dict):
-                raise KioskConfigError("config_invalid", source=source, key=f"[{table}]", value=repr(entries),
-                                       expected_key="expected_table")
+                raise KioskConfigError(
+                    "config_invalid",
+                    source=source,
+                    key=f"[{table}]",
+                    value=repr(entries),
+                    expected_key="expected_table",
+                )
             for key, value in entries.items():
                 if key not in _SCHEMA[table]:
                     raise KioskConfigError("config_unknown_key", source=source, key=f"[{table}] {key}", known=known)

@@ -3,6 +3,7 @@
 Kivy loads the first face of a .ttc; the Noto CJK collections put the Japanese
 face first, so only single-face Simplified Chinese files are accepted from Noto.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,13 +11,20 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 SEARCH_ENV = "YICHUANG_KIOSK_FONT_DIRS"  # os.pathsep-separated folders searched instead of the defaults
 DEFAULT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 # File names, best first: first face is Chinese in every one of them.
-PREFERRED = ("wqy-microhei.ttc", "wqy-zenhei.ttc", "NotoSansSC-Regular.otf", "NotoSansCJKsc-Regular.otf",
-             "SourceHanSansSC-Regular.otf", "NotoSansSC-Regular.ttf", "NotoSansSC[wght].ttf")
+PREFERRED = (
+    "wqy-microhei.ttc",
+    "wqy-zenhei.ttc",
+    "NotoSansSC-Regular.otf",
+    "NotoSansCJKsc-Regular.otf",
+    "SourceHanSansSC-Regular.otf",
+    "NotoSansSC-Regular.ttf",
+    "NotoSansSC[wght].ttf",
+)
 PROBE = "取号预约签到"
 
 
@@ -33,8 +41,7 @@ def has_chinese(path: str) -> bool:
     except OSError:
         return False
     notdef = font.getmask("\U0010fffd")
-    return all(not (m.size == notdef.size and bytes(m) == bytes(notdef))
-               for m in (font.getmask(ch) for ch in PROBE))
+    return all(not (m.size == notdef.size and bytes(m) == bytes(notdef)) for m in (font.getmask(ch) for ch in PROBE))
 
 
 def search_dirs() -> list[Path]:

@@ -1,4 +1,5 @@
 """Kivy's process-wide settings for a kiosk; must run before anything imports kivy.core.window."""
+
 from __future__ import annotations
 
 import os

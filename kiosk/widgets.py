@@ -1,4 +1,5 @@
 """Big, high-contrast widgets for residents who may see and hear poorly."""
+
 from __future__ import annotations
 
 from kivy.graphics import Color, Rectangle
@@ -21,8 +22,18 @@ class KioskButton(Button):
     kid = StringProperty("")
 
     def __init__(self, text: str, kid: str, on_tap, *, color=BLUE, font_size: float = 40, **kw) -> None:
-        super().__init__(text=text, font_size=font_size, background_normal="", background_down="",
-                         background_color=color, color=PAPER, halign="center", valign="middle", bold=True, **kw)
+        super().__init__(
+            text=text,
+            font_size=font_size,
+            background_normal="",
+            background_down="",
+            background_color=color,
+            color=PAPER,
+            halign="center",
+            valign="middle",
+            bold=True,
+            **kw,
+        )
         self.kid = kid
         self.bind(size=self._wrap)
         self.bind(on_press=lambda *_: on_tap())
@@ -36,14 +47,24 @@ class TextLabel(Label):
 
     kid = StringProperty("")
 
-    def __init__(self, text: str, *, font_size: float = 32, color=INK, background=None, kid: str = "",
-                 halign: str = "center", **kw) -> None:
+    def __init__(
+        self,
+        text: str,
+        *,
+        font_size: float = 32,
+        color=INK,
+        background=None,
+        kid: str = "",
+        halign: str = "center",
+        **kw,
+    ) -> None:
         super().__init__(text=text, font_size=font_size, color=color, halign=halign, valign="middle", **kw)
         self.kid = kid
         if background is not None:
             with self.canvas.before:
                 Color(*background)
                 self._bg = Rectangle(pos=self.pos, size=self.size)
-            self.bind(pos=lambda *_: setattr(self._bg, "pos", self.pos),
-                      size=lambda *_: setattr(self._bg, "size", self.size))
+            self.bind(
+                pos=lambda *_: setattr(self._bg, "pos", self.pos), size=lambda *_: setattr(self._bg, "size", self.size)
+            )
         self.bind(size=lambda *_: setattr(self, "text_size", (self.width * 0.95, None)))

@@ -1,4 +1,5 @@
 """Shared fixtures: real databases (SQLite file, PostgreSQL), a real hall server on 127.0.0.1."""
+
 from __future__ import annotations
 
 import os
@@ -16,12 +17,13 @@ def _pg_available() -> bool:
     if "ok" not in _pg_state:
         try:
             import sqlalchemy as sa
+
             eng = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
             with eng.connect() as c:
                 c.execute(sa.text("SELECT 1"))
             eng.dispose()
             _pg_state["ok"] = True
-        except Exception as exc:  # noqa: BLE001 - any failure means: no PostgreSQL here
+        except Exception as exc:
             _pg_state["ok"] = False
             _pg_state["why"] = str(exc).splitlines()[0]
     return bool(_pg_state["ok"])
@@ -30,8 +32,10 @@ def _pg_available() -> bool:
 def pytest_report_header(config):
     if _pg_available():
         return f"PostgreSQL: available at {PG_ADMIN_URL} (storage and concurrency tests run on it too)"
-    return (f"PostgreSQL: NOT AVAILABLE ({_pg_state.get('why')}); every test marked [postgresql] "
-            "is SKIPPED. Start it: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start")
+    return (
+        f"PostgreSQL: NOT AVAILABLE ({_pg_state.get('why')}); every test marked [postgresql] "
+        "is SKIPPED. Start it: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+    )
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -51,6 +55,7 @@ def database_url(request, tmp_path):
     if not _pg_available():
         pytest.skip(f"PostgreSQL not available: {_pg_state.get('why')}")
     import sqlalchemy as sa
+
     name = f"yc_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
@@ -111,6 +116,7 @@ def device(browser):
         ctx.set_default_timeout(15_000)
         contexts.append(ctx)
         return ctx.new_page()
+
     yield open_page
     for ctx in contexts:
         ctx.close()

@@ -1,4 +1,5 @@
 """`yichuang account set-password|set-role`, `yichuang keypad-bridge`, `yichuang pad-bridge`."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,7 +7,7 @@ import getpass
 import sys
 import threading
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 
 def _mapping(values: list[str]) -> dict[int, int]:
@@ -86,23 +87,25 @@ def cmd_keypad_bridge(args: argparse.Namespace) -> int:
     from hardware.serial_devices import SerialBus
 
     from .bridges import KeypadBridge
+
     mapping = _mapping(args.map)
     bus = SerialBus(args.port, list(mapping))
-    return _run_until_interrupted(KeypadBridge(args.server, args.token, bus, mapping), "keypad", args.port,
-                                  args.server)
+    return _run_until_interrupted(KeypadBridge(args.server, args.token, bus, mapping), "keypad", args.port, args.server)
 
 
 def cmd_pad_bridge(args: argparse.Namespace) -> int:
     from hardware.serial_devices import SerialBus
 
     from .bridges import PadBridge
+
     mapping = _mapping(args.map)
     if len(mapping) != 1:
         raise SystemExit(message("terminal.pad_one_window"))
-    (address, window), = mapping.items()
+    ((address, window),) = mapping.items()
     bus = SerialBus(args.port, [address])
-    return _run_until_interrupted(PadBridge(args.server, args.token, bus, address, window), "pad", args.port,
-                                  args.server)
+    return _run_until_interrupted(
+        PadBridge(args.server, args.token, bus, address, window), "pad", args.port, args.server
+    )
 
 
 def register(sub) -> None:
@@ -125,12 +128,19 @@ def register(sub) -> None:
     _add_db_options(role)
     role.set_defaults(func=cmd_set_role)
 
-    for name, func, helptext in (("keypad-bridge", cmd_keypad_bridge, "serial caller keypads ↔ the window API"),
-                                 ("pad-bridge", cmd_pad_bridge, "a serial evaluation pad ↔ the rating API")):
+    for name, func, helptext in (
+        ("keypad-bridge", cmd_keypad_bridge, "serial caller keypads ↔ the window API"),
+        ("pad-bridge", cmd_pad_bridge, "a serial evaluation pad ↔ the rating API"),
+    ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--server", required=True, help="hall server URL, e.g. http://127.0.0.1:8080")
         p.add_argument("--token", required=True, help="clerk/supervisor token (keypad) or the window's pad token (pad)")
         p.add_argument("--port", required=True, help="serial device or pyserial URL, e.g. /dev/ttyUSB0")
-        p.add_argument("--map", action="append", required=True, metavar="ADDRESS:WINDOW",
-                       help="device address on the line : window number (repeatable for keypads)")
+        p.add_argument(
+            "--map",
+            action="append",
+            required=True,
+            metavar="ADDRESS:WINDOW",
+            help="device address on the line : window number (repeatable for keypads)",
+        )
         p.set_defaults(func=func)

@@ -4,11 +4,12 @@ Plain HTML/CSS/JS served from this package (no CDN); everything live comes from 
 server's API and its event stream. Strings come from the message catalog through
 /terminal/messages.json, so the pages have no second catalog of their own.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from yichuang.i18n import area_messages, negotiate
+from hall_common.i18n import area_messages, negotiate
 
 AREAS = ("terminal", "pad")
 
@@ -18,8 +19,13 @@ def page_messages(locale: str) -> dict[str, dict[str, str]]:
 
 
 def create_blueprint() -> Blueprint:
-    bp = Blueprint("window_terminal", __name__, static_folder="static", static_url_path="/terminal/static",
-                   template_folder="templates")
+    bp = Blueprint(
+        "window_terminal",
+        __name__,
+        static_folder="static",
+        static_url_path="/terminal/static",
+        template_folder="templates",
+    )
 
     def locale() -> str:
         return negotiate(request.args.get("lang") or request.headers.get("Accept-Language"))

@@ -1,4 +1,5 @@
 """The `yichuang` command: serve the hall, manage tokens, preview slips, run devices."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,13 +8,14 @@ import os
 import sys
 from pathlib import Path
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 DEFAULT_DATA = Path(os.environ.get("YICHUANG_DATA", "./data"))
 
 
 def _database_url(args: argparse.Namespace) -> str:
     from hall_server.storage.database import sqlite_url
+
     return args.database_url or os.environ.get("YICHUANG_DATABASE_URL") or sqlite_url(Path(args.data))
 
 
@@ -24,11 +26,13 @@ def _add_db_options(p: argparse.ArgumentParser) -> None:
 
 def _hall_configs(paths: list[str]):
     from hall_server.core.hall_config import load_hall_config, pilot_hall_config
+
     return [load_hall_config(Path(p)) for p in paths] if paths else [pilot_hall_config()]
 
 
 def _clock(text: str | None):
     from hall_server.core.clock import StartedClock, SystemClock, parse_local_time
+
     if not text:
         return SystemClock()
     try:
@@ -75,11 +79,15 @@ def cmd_token_create(args: argparse.Namespace) -> int:
 
     server = HallServer.open(_database_url(args), _hall_configs(args.hall))
     try:
-        ctx = server.services.halls.by_code(args.hall_code) if args.hall_code else \
-            server.services.halls.get(server.services.halls.all_ids()[0])
+        ctx = (
+            server.services.halls.by_code(args.hall_code)
+            if args.hall_code
+            else server.services.halls.get(server.services.halls.all_ids()[0])
+        )
         staff_id = None
         if args.staff_no:
             from hall_server.services.hall_setup import add_staff
+
             staff_id = add_staff(server.services, ctx.id, args.staff_no, args.staff_name or args.staff_no)
         token = server.tokens.create(ctx.id, args.role, args.window, args.label or "", staff_id)
     except DomainError as exc:
@@ -98,8 +106,11 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
 
     server = HallServer.open(_database_url(args), _hall_configs(args.hall))
     try:
-        ctx = server.services.halls.by_code(args.hall_code) if args.hall_code else \
-            server.services.halls.get(server.services.halls.all_ids()[0])
+        ctx = (
+            server.services.halls.by_code(args.hall_code)
+            if args.hall_code
+            else server.services.halls.get(server.services.halls.all_ids()[0])
+        )
         add_staff(server.services, ctx.id, args.staff_no, args.name, args.role)
     finally:
         server.close()
@@ -109,6 +120,7 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from hall_server.storage.database import Database
+
     db = Database(_database_url(args))
     db.migrate()
     db.dispose()
@@ -118,6 +130,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_print_preview(argv: list[str]) -> int:
     from hardware.printer.preview import main
+
     return main(argv)
 
 
@@ -129,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     _add_db_options(serve)
-    serve.add_argument("--hall", action="append", default=[], help="hall config TOML (repeatable); default: the pilot hall")
+    serve.add_argument(
+        "--hall", action="append", default=[], help="hall config TOML (repeatable); default: the pilot hall"
+    )
     serve.add_argument("--clock", help='start the hall at this local time, e.g. "2026-11-26 10:00"')
     serve.add_argument("--workers", type=int, default=1, help="processes (use PostgreSQL for more than 1)")
     serve.add_argument("--threads", type=int, default=256, help="threads per process (each event stream holds one)")
@@ -140,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     token = sub.add_parser("token", help="manage device and person tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True)
     create = token_sub.add_parser("create", help="create a token; it is printed as the last line")
-    create.add_argument("--role", required=True, choices=("kiosk", "board", "pad", "clerk", "backoffice", "supervisor", "admin"))
+    create.add_argument(
+        "--role", required=True, choices=("kiosk", "board", "pad", "clerk", "backoffice", "supervisor", "admin")
+    )
     create.add_argument("--window", type=int)
     create.add_argument("--label")
     create.add_argument("--hall-code", help="the hall (default: the first hall)")
@@ -179,6 +196,7 @@ CLI_PLUGINS = ("kiosk.cli", "display_board.cli", "window_terminal.cli", "hall_se
 
 def _register_plugins(sub) -> None:
     import importlib
+
     for name in CLI_PLUGINS:
         try:
             module = importlib.import_module(name)
@@ -196,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_print_preview(argv[1:])
     args = build_parser().parse_args(argv)
     from hall_server.core.errors import ConfigError
+
     try:
         return args.func(args)
     except ConfigError as exc:

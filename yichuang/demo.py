@@ -1,4 +1,5 @@
 """`yichuang serve --demo`: staff signed in at every window and tokens written for trying the hall."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ from hall_server.core.errors import Conflict
 from hall_server.services.access import Principal
 from hall_server.services.hall_setup import DEMO_STAFF, add_staff
 
-from .i18n import message
+from hall_common.i18n import message
 
 # Demo only: every demo account shares this password; a real hall sets its own
 # (`yichuang account set-password`).
@@ -30,10 +31,12 @@ def prepare_demo(server: HallServer, data_dir: Path, base_url: str) -> dict:
     server.accounts.set_password(hall_id, DEMO_SUPERVISOR[0], DEMO_PASSWORD)
     tokens = json.loads(path.read_text("utf-8")) if path.exists() else {}
     if not tokens or server.tokens.authenticate(next(iter(tokens.values()))) is None:
-        tokens = {"kiosk": server.tokens.create(hall_id, "kiosk", label="demo kiosk"),
-                  "board": server.tokens.create(hall_id, "board", label="demo board"),
-                  "supervisor": server.tokens.create(hall_id, "supervisor", label="demo supervisor"),
-                  "admin": server.tokens.create(hall_id, "admin", label="demo admin")}
+        tokens = {
+            "kiosk": server.tokens.create(hall_id, "kiosk", label="demo kiosk"),
+            "board": server.tokens.create(hall_id, "board", label="demo board"),
+            "supervisor": server.tokens.create(hall_id, "supervisor", label="demo supervisor"),
+            "admin": server.tokens.create(hall_id, "admin", label="demo admin"),
+        }
         for n in ctx.config.window_numbers:
             tokens[f"clerk-{n}"] = server.tokens.create(hall_id, "clerk", n, label=f"demo clerk {n}")
             tokens[f"pad-{n}"] = server.tokens.create(hall_id, "pad", n, label=f"demo pad {n}")
@@ -44,8 +47,19 @@ def prepare_demo(server: HallServer, data_dir: Path, base_url: str) -> dict:
             server.windows.sign_in(clerk, n, DEMO_STAFF[i % len(DEMO_STAFF)][0], "A")
         except Conflict:
             pass  # already staffed from an earlier run
-    print(message("cli.demo_ready", path=str(path), board=f"{base_url}/board?token={tokens['board']}",
-                  kiosk=tokens["kiosk"], terminal=f"{base_url}/window/1", supervisor=f"{base_url}/supervisor",
-                  pad=f"{base_url}/pad/1?token={tokens['pad-1']}", staff=DEMO_STAFF[0][0],
-                  supervisor_no=DEMO_SUPERVISOR[0], password=DEMO_PASSWORD), flush=True)
+    print(
+        message(
+            "cli.demo_ready",
+            path=str(path),
+            board=f"{base_url}/board?token={tokens['board']}",
+            kiosk=tokens["kiosk"],
+            terminal=f"{base_url}/window/1",
+            supervisor=f"{base_url}/supervisor",
+            pad=f"{base_url}/pad/1?token={tokens['pad-1']}",
+            staff=DEMO_STAFF[0][0],
+            supervisor_no=DEMO_SUPERVISOR[0],
+            password=DEMO_PASSWORD,
+        ),
+        flush=True,
+    )
     return tokens

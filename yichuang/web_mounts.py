@@ -3,6 +3,7 @@
 They live in their own packages; the hall server's core and API import none of them.
 Each package offers ``create_blueprint()``; a package that is not installed is skipped.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -11,8 +12,14 @@ import logging
 from flask import Flask
 
 log = logging.getLogger(__name__)
-PAGE_PACKAGES = ("display_board.web", "display_board.ticket_page", "window_terminal.web",
-                 "window_terminal.cases.web", "window_terminal.catalog_admin.web")
+PAGE_PACKAGES = (
+    "page_toolkit.web",
+    "display_board.web",
+    "display_board.ticket_page",
+    "window_terminal.web",
+    "window_terminal.cases.web",
+    "window_terminal.catalog_admin.web",
+)
 
 
 def mount_pages(app: Flask) -> list[str]:

@@ -6,6 +6,7 @@ its time on the request itself (about twice gunicorn's throughput on this hardwa
 bench/bench_hall.py). Each open event stream (board, terminal, pad) holds one of the
 worker's blocking threads, hence ``threads``.
 """
+
 from __future__ import annotations
 
 import gc
@@ -23,12 +24,17 @@ def run(build_app: Callable[[], object], host: str, port: int, workers: int, thr
 
     server = Server(
         "yichuang",  # a label only: the app comes from build_app, called in each worker after the fork
-        address=host, port=port, interface=Interfaces.WSGI, workers=workers,
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
         blocking_threads=threads,
         # Requests beyond the thread pool wait in the accept queue instead of being refused.
         backpressure=threads,
         http1_settings=HTTP1Settings(keep_alive=True),
-        log_level="warning", log_access=False, log_dictconfig=_LOGGING,
+        log_level="warning",
+        log_access=False,
+        log_dictconfig=_LOGGING,
         workers_kill_timeout=5,
     )
     server.serve(target_loader=partial(_load, build_app), wrap_loader=False)
@@ -45,8 +51,12 @@ class _HideThreadPoolNotice(logging.Filter):
 _LOGGING = {  # Granian's own logging set-up, plus that filter
     "filters": {"thread_pool_notice": {"()": _HideThreadPoolNotice}},
     "handlers": {
-        "console": {"formatter": "generic", "class": "logging.StreamHandler", "stream": "ext://sys.stdout",
-                    "filters": ["thread_pool_notice"]},
+        "console": {
+            "formatter": "generic",
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["thread_pool_notice"],
+        },
         "access": {"formatter": "access", "class": "logging.StreamHandler", "stream": "ext://sys.stdout"},
     },
 }

@@ -1,12 +1,16 @@
 """Flask adapter: ``create_app(server)`` exposes a HallServer over HTTP (/api/v1)."""
+
 from __future__ import annotations
 
 from flask import Flask, g
 
 from ..app_services import HallServer
-from . import routes_staff, sse  # noqa: F401  (register /auth, /pads, /ratings and /events)
-from . import routes_cases  # noqa: F401  (register /cases and /catalog)
-from . import routes_catalog  # noqa: F401  (register /catalog/matters: the admin edit page)
+from . import (  # noqa: F401  (register /auth, /pads, /ratings and /events)
+    routes_cases,
+    routes_catalog,
+    routes_staff,
+    sse,
+)
 from .errors import register_error_handlers
 from .routes import bp, spec
 

@@ -1,11 +1,12 @@
 """Per-request helpers: the hall server behind the app, the caller, the caller's language."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from flask import current_app, g, request
 
-from yichuang.i18n import negotiate
+from hall_common.i18n import negotiate
 
 from ..app_services import HallServer
 from ..core.errors import DomainError, Forbidden, InvalidInput

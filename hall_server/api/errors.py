@@ -1,4 +1,5 @@
 """Every failure is JSON {"error": {"code", "message"}} in the caller's language; bad input is never a 500."""
+
 from __future__ import annotations
 
 import logging
@@ -6,7 +7,7 @@ import logging
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from yichuang.i18n import has_message, message
+from hall_common.i18n import has_message, message
 
 from ..core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from .context import Unauthorized, locale
@@ -30,8 +31,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
-                400: "bad_request"}.get(exc.code or 400, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large", 400: "bad_request"}.get(
+            exc.code or 400, "http_error"
+        )
         key = f"server.{code}"
         text = message(key, locale()) if has_message(key) else (exc.description or code)
         return error_response(code, exc.code or 400, text)

@@ -1,4 +1,5 @@
 """The public v1 API: thin views over the hall server's services."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -17,8 +18,13 @@ bp = Blueprint("api_v1", __name__)
 
 STAFF = ("clerk", "supervisor", "admin")
 ANY_DEVICE = ("kiosk", "board", "pad", "clerk", "backoffice", "supervisor", "admin")
-E400, E401, E403, E404, E409 = (400, "Invalid input"), (401, "No or unknown token"), (403, "Not allowed"), \
-    (404, "Not found"), (409, "Refused by the hall's rules")
+E400, E401, E403, E404, E409 = (
+    (400, "Invalid input"),
+    (401, "No or unknown token"),
+    (403, "Not allowed"),
+    (404, "Not found"),
+    (409, "Refused by the hall's rules"),
+)
 
 
 def responses(*extra: tuple[int, str], ok: tuple[int, str] = (200, "OK")) -> dict[int, str]:
@@ -32,8 +38,15 @@ def pull_hall(endpoint, values):
 
 
 # --- service -------------------------------------------------------------------------------
-@spec.route(bp, "/health", "GET", "Liveness and database check", public=True, tag="service",
-            responses={200: "Healthy", 503: "Database unreachable"})
+@spec.route(
+    bp,
+    "/health",
+    "GET",
+    "Liveness and database check",
+    public=True,
+    tag="service",
+    responses={200: "Healthy", 503: "Database unreachable"},
+)
 def health():
     srv = server()
     try:
@@ -42,10 +55,16 @@ def health():
         db_state, status = "ok", 200
     except Exception:
         db_state, status = "unreachable", 503
-    return jsonify({"status": "ok" if status == 200 else "degraded", "database": db_state,
-                    "backend": "sqlite" if srv.db.is_sqlite else "postgresql",
-                    "time": srv.clock.now().isoformat(), "version": API_VERSION,
-                    "subscribers": srv.broker.subscriber_count}), status
+    return jsonify(
+        {
+            "status": "ok" if status == 200 else "degraded",
+            "database": db_state,
+            "backend": "sqlite" if srv.db.is_sqlite else "postgresql",
+            "time": srv.clock.now().isoformat(),
+            "version": API_VERSION,
+            "subscribers": srv.broker.subscriber_count,
+        }
+    ), status
 
 
 @spec.route(bp, "/openapi.json", "GET", "This OpenAPI document", public=True, tag="service")
@@ -54,25 +73,54 @@ def openapi():
 
 
 # --- hall and catalog ------------------------------------------------------------------------
-@spec.route(bp, "/hall", "GET", "The hall: name, open state, today's hours, windows, priority groups",
-            roles=ANY_DEVICE, responses=responses())
+@spec.route(
+    bp,
+    "/hall",
+    "GET",
+    "The hall: name, open state, today's hours, windows, priority groups",
+    roles=ANY_DEVICE,
+    responses=responses(),
+)
 def hall():
     return jsonify(server().overview.view(principal(), locale()))
 
 
-@spec.route(bp, "/matters", "GET", "The matter catalog (事项清单) with materials checklists",
-            roles=ANY_DEVICE, responses=responses())
+@spec.route(
+    bp,
+    "/matters",
+    "GET",
+    "The matter catalog (事项清单) with materials checklists",
+    roles=ANY_DEVICE,
+    responses=responses(),
+)
 def matters():
     ctx = server().services.halls.get(principal().hall_id)
     items = sorted((m for m in ctx.matters.values() if m.active), key=lambda m: m.sort_order)
-    return jsonify({"matters": [{
-        "id": m.id, "code": m.matter.code, "name": m.matter.name, "department": m.matter.department,
-        "domain": m.matter.domain, "class": m.matter.matter_class, "kind": m.matter.kind,
-        "promised_days": m.matter.promised_days, "legal_days": m.matter.legal_days,
-        "ticket_prefix": m.matter.ticket_prefix, "handling_minutes": m.matter.handling_minutes,
-        "forward_to": m.matter.forward_to, "conditions": m.matter.conditions,
-        "legal_basis": m.matter.legal_basis, "keywords": list(m.matter.keywords),
-        "materials": [vars(x) for x in m.matter.materials]} for m in items]})
+    return jsonify(
+        {
+            "matters": [
+                {
+                    "id": m.id,
+                    "code": m.matter.code,
+                    "name": m.matter.name,
+                    "department": m.matter.department,
+                    "domain": m.matter.domain,
+                    "class": m.matter.matter_class,
+                    "kind": m.matter.kind,
+                    "promised_days": m.matter.promised_days,
+                    "legal_days": m.matter.legal_days,
+                    "ticket_prefix": m.matter.ticket_prefix,
+                    "handling_minutes": m.matter.handling_minutes,
+                    "forward_to": m.matter.forward_to,
+                    "conditions": m.matter.conditions,
+                    "legal_basis": m.matter.legal_basis,
+                    "keywords": list(m.matter.keywords),
+                    "materials": [vars(x) for x in m.matter.materials],
+                }
+                for m in items
+            ]
+        }
+    )
 
 
 # --- tickets ----------------------------------------------------------------------------------
@@ -81,58 +129,114 @@ ISSUE_BODY = obj(
     priority_group={"type": ["string", "null"], "maxLength": 32},
     appointment_code={"type": ["string", "null"], "maxLength": 16},
     id_number={"type": ["string", "null"], "maxLength": 18, "description": "check in by ID number"},
-    accept_late_risk={"type": "boolean", "description": "the resident accepts that today's windows may not reach the ticket"},
-    request_id={"type": ["string", "null"], "maxLength": 64,
-                "description": "client-chosen id per tap; a retry with the same id returns the same ticket (200)"},
+    accept_late_risk={
+        "type": "boolean",
+        "description": "the resident accepts that today's windows may not reach the ticket",
+    },
+    request_id={
+        "type": ["string", "null"],
+        "maxLength": 64,
+        "description": "client-chosen id per tap; a retry with the same id returns the same ticket (200)",
+    },
 )
 
 
-@spec.route(bp, "/tickets", "POST", "Take a number (walk-in, priority group, or appointment check-in)",
-            roles=("kiosk", "clerk", "supervisor", "admin"), body=ISSUE_BODY,
-            responses={**responses(E400, E403, E404, E409, ok=(201, "Issued")),
-                       200: "Already issued for this request_id (a retry): the same ticket"}, tag="tickets")
+@spec.route(
+    bp,
+    "/tickets",
+    "POST",
+    "Take a number (walk-in, priority group, or appointment check-in)",
+    roles=("kiosk", "clerk", "supervisor", "admin"),
+    body=ISSUE_BODY,
+    responses={
+        **responses(E400, E403, E404, E409, ok=(201, "Issued")),
+        200: "Already issued for this request_id (a retry): the same ticket",
+    },
+    tag="tickets",
+)
 def issue_ticket():
     p = principal()
     data = body(ISSUE_BODY)
-    view = server().tickets.issue(p, IssueRequest(
-        matter_id=data.get("matter_id"), priority_group=data.get("priority_group"),
-        appointment_code=data.get("appointment_code"), id_number=data.get("id_number"),
-        accept_late_risk=bool(data.get("accept_late_risk", False)), request_id=data.get("request_id")))
+    view = server().tickets.issue(
+        p,
+        IssueRequest(
+            matter_id=data.get("matter_id"),
+            priority_group=data.get("priority_group"),
+            appointment_code=data.get("appointment_code"),
+            id_number=data.get("id_number"),
+            accept_late_risk=bool(data.get("accept_late_risk", False)),
+            request_id=data.get("request_id"),
+        ),
+    )
     return jsonify(view), 200 if view.get("replayed") else 201
 
 
-@spec.route(bp, "/tickets/<int:ticket_id>", "GET",
-            "A ticket with its live position; with ?key= (from the slip's QR) no token is needed",
-            roles=ANY_DEVICE, responses=responses(E404), tag="tickets")
+@spec.route(
+    bp,
+    "/tickets/<int:ticket_id>",
+    "GET",
+    "A ticket with its live position; with ?key= (from the slip's QR) no token is needed",
+    roles=ANY_DEVICE,
+    responses=responses(E404),
+    tag="tickets",
+)
 def get_ticket(ticket_id: int):
     key = request.args.get("key")
     p = principal(optional=key is not None)
     return jsonify(server().tickets.get(p, ticket_id, key))
 
 
-@spec.route(bp, "/tickets/<int:ticket_id>/history", "GET", "The ticket's state log (every step, with times)",
-            roles=STAFF, responses=responses(E403, E404), tag="tickets")
+@spec.route(
+    bp,
+    "/tickets/<int:ticket_id>/history",
+    "GET",
+    "The ticket's state log (every step, with times)",
+    roles=STAFF,
+    responses=responses(E403, E404),
+    tag="tickets",
+)
 def ticket_history(ticket_id: int):
     p = principal()
     p.require(*STAFF)
     return jsonify(server().windows.history(p, ticket_id))
 
 
-@spec.route(bp, "/tickets/<int:ticket_id>/cancel", "POST", "Cancel a ticket (supervisor)",
-            roles=("supervisor", "admin"), responses=responses(E403, E404, E409), tag="tickets")
+@spec.route(
+    bp,
+    "/tickets/<int:ticket_id>/cancel",
+    "POST",
+    "Cancel a ticket (supervisor)",
+    roles=("supervisor", "admin"),
+    responses=responses(E403, E404, E409),
+    tag="tickets",
+)
 def cancel_ticket(ticket_id: int):
     return jsonify(server().windows.cancel(principal(), ticket_id))
 
 
-@spec.route(bp, "/queue", "GET", "The waiting line in calling order, and held tickets",
-            roles=("clerk", "supervisor", "admin", "board"), responses=responses(E403), tag="tickets")
+@spec.route(
+    bp,
+    "/queue",
+    "GET",
+    "The waiting line in calling order, and held tickets",
+    roles=("clerk", "supervisor", "admin", "board"),
+    responses=responses(E403),
+    tag="tickets",
+)
 def queue():
     return jsonify(server().windows.line(principal()))
 
 
 # --- windows ----------------------------------------------------------------------------------
-@spec.route(bp, "/windows", "GET", "Every window: state, clerk on duty, current number",
-            roles=ANY_DEVICE, responses=responses(), tag="windows")
+@spec.route(
+    bp,
+    "/windows",
+    "GET",
+    "Every window: state, clerk on duty, current number",
+    roles=ANY_DEVICE,
+    responses=responses(),
+    tag="windows",
+)
 def windows():
     return jsonify({"windows": server().windows.windows(principal())})
 
@@ -145,63 +249,110 @@ def _window_action(name: str, summary: str, call, schema: dict | None = None):
         p = principal()
         data = body(schema) if schema is not None else {}
         return jsonify(call(p, number, data))
+
     view.__name__ = f"window_{name.replace('-', '_')}"
-    spec.route(bp, f"/windows/<int:number>/{name}", "POST", summary, roles=STAFF, body=schema,
-               responses=WINDOW_ERRORS, tag="windows")(view)
+    spec.route(
+        bp,
+        f"/windows/<int:number>/{name}",
+        "POST",
+        summary,
+        roles=STAFF,
+        body=schema,
+        responses=WINDOW_ERRORS,
+        tag="windows",
+    )(view)
 
 
 def _desk():
     return server().windows
 
 
-_window_action("call-next", "Call the next ticket of the shared line to this window",
-               lambda p, n, d: _desk().call_next(p, n))
+_window_action(
+    "call-next", "Call the next ticket of the shared line to this window", lambda p, n, d: _desk().call_next(p, n)
+)
 _window_action("recall", "Call the current ticket again (重呼)", lambda p, n, d: _desk().recall(p, n))
 _window_action("start", "Start serving the current ticket (开始办理)", lambda p, n, d: _desk().start(p, n))
 _window_action("finish", "Finish the current service (办结)", lambda p, n, d: _desk().finish(p, n))
 _window_action("no-show", "Mark the current ticket as not present (过号)", lambda p, n, d: _desk().no_show(p, n))
 _window_action("hold", "Put the current service on hold (挂起)", lambda p, n, d: _desk().hold(p, n))
 RESUME_BODY = obj(ticket_id={"type": ["integer", "null"]})
-_window_action("resume", "Resume a held service at this window (恢复)",
-               lambda p, n, d: _desk().resume(p, n, d.get("ticket_id")), RESUME_BODY)
-TRANSFER_BODY = obj(("to",), to={"type": "string", "enum": ["line", "window", "matter"]},
-                    window={"type": ["integer", "null"]}, matter_id={"type": ["integer", "null"]})
-_window_action("transfer", "Transfer the current ticket to another window, back to the line, or to another matter",
-               lambda p, n, d: _desk().transfer(p, n, d["to"], d.get("window"), d.get("matter_id")), TRANSFER_BODY)
+_window_action(
+    "resume",
+    "Resume a held service at this window (恢复)",
+    lambda p, n, d: _desk().resume(p, n, d.get("ticket_id")),
+    RESUME_BODY,
+)
+TRANSFER_BODY = obj(
+    ("to",),
+    to={"type": "string", "enum": ["line", "window", "matter"]},
+    window={"type": ["integer", "null"]},
+    matter_id={"type": ["integer", "null"]},
+)
+_window_action(
+    "transfer",
+    "Transfer the current ticket to another window, back to the line, or to another matter",
+    lambda p, n, d: _desk().transfer(p, n, d["to"], d.get("window"), d.get("matter_id")),
+    TRANSFER_BODY,
+)
 PAUSE_BODY = obj(("reason",), reason={"type": "string", "maxLength": 200, "minLength": 1})
-_window_action("pause", "Pause service at this window, with a reason (暂停服务)",
-               lambda p, n, d: _desk().pause(p, n, d["reason"]), PAUSE_BODY)
-_window_action("resume-window", "Resume service at this window (恢复服务)",
-               lambda p, n, d: _desk().resume_window(p, n))
+_window_action(
+    "pause",
+    "Pause service at this window, with a reason (暂停服务)",
+    lambda p, n, d: _desk().pause(p, n, d["reason"]),
+    PAUSE_BODY,
+)
+_window_action("resume-window", "Resume service at this window (恢复服务)", lambda p, n, d: _desk().resume_window(p, n))
 CLOSE_BODY = obj(reason={"type": ["string", "null"], "maxLength": 200})
-_window_action("close", "Close the window (supervisor)", lambda p, n, d: _desk().close_window(p, n, d.get("reason")),
-               CLOSE_BODY)
+_window_action(
+    "close", "Close the window (supervisor)", lambda p, n, d: _desk().close_window(p, n, d.get("reason")), CLOSE_BODY
+)
 _window_action("open", "Open a closed window (supervisor)", lambda p, n, d: _desk().open_window(p, n))
-SIGN_IN_BODY = obj(("post",), staff_no={"type": ["string", "null"], "maxLength": 32},
-                   post={"type": "string", "enum": ["A", "B"]}, take_over={"type": "boolean"},
-                   reason={"type": ["string", "null"], "maxLength": 200})
-_window_action("sign-in", "A clerk takes the window's A or B post (AB岗); take_over logs a hand-over",
-               lambda p, n, d: _desk().sign_in(p, n, d.get("staff_no"), d["post"], bool(d.get("take_over")),
-                                               d.get("reason")), SIGN_IN_BODY)
+SIGN_IN_BODY = obj(
+    ("post",),
+    staff_no={"type": ["string", "null"], "maxLength": 32},
+    post={"type": "string", "enum": ["A", "B"]},
+    take_over={"type": "boolean"},
+    reason={"type": ["string", "null"], "maxLength": 200},
+)
+_window_action(
+    "sign-in",
+    "A clerk takes the window's A or B post (AB岗); take_over logs a hand-over",
+    lambda p, n, d: _desk().sign_in(p, n, d.get("staff_no"), d["post"], bool(d.get("take_over")), d.get("reason")),
+    SIGN_IN_BODY,
+)
 SIGN_OUT_BODY = obj(reason={"type": ["string", "null"], "maxLength": 200})
-_window_action("sign-out", "The clerk leaves the post (sign-out, leave)",
-               lambda p, n, d: _desk().sign_out(p, n, d.get("reason")), SIGN_OUT_BODY)
+_window_action(
+    "sign-out",
+    "The clerk leaves the post (sign-out, leave)",
+    lambda p, n, d: _desk().sign_out(p, n, d.get("reason")),
+    SIGN_OUT_BODY,
+)
 
 
 # --- appointments ------------------------------------------------------------------------------
-BOOK_BODY = obj(("resident_name", "slot_start"),
-                matter_id={"type": ["integer", "null"]}, resident_name={"type": "string", "maxLength": 50, "minLength": 1},
-                slot_start={"type": "string", "description": "local time, e.g. 2026-11-26T10:00"},
-                slot_minutes={"type": "integer", "minimum": 5, "maximum": 240},
-                id_number={"type": ["string", "null"], "maxLength": 18},
-                phone={"type": ["string", "null"], "maxLength": 20},
-                channel={"type": "string", "enum": ["hotline", "web", "mobile", "window", "home_visit"]},
-                place={"type": ["string", "null"], "maxLength": 200})
+BOOK_BODY = obj(
+    ("resident_name", "slot_start"),
+    matter_id={"type": ["integer", "null"]},
+    resident_name={"type": "string", "maxLength": 50, "minLength": 1},
+    slot_start={"type": "string", "description": "local time, e.g. 2026-11-26T10:00"},
+    slot_minutes={"type": "integer", "minimum": 5, "maximum": 240},
+    id_number={"type": ["string", "null"], "maxLength": 18},
+    phone={"type": ["string", "null"], "maxLength": 20},
+    channel={"type": "string", "enum": ["hotline", "web", "mobile", "window", "home_visit"]},
+    place={"type": ["string", "null"], "maxLength": 200},
+)
 
 
-@spec.route(bp, "/appointments", "POST", "Book an appointment (预约办理 / 预约上门); returns its check-in code",
-            roles=STAFF, body=BOOK_BODY, responses=responses(E400, E403, E404, E409, ok=(201, "Booked")),
-            tag="appointments")
+@spec.route(
+    bp,
+    "/appointments",
+    "POST",
+    "Book an appointment (预约办理 / 预约上门); returns its check-in code",
+    roles=STAFF,
+    body=BOOK_BODY,
+    responses=responses(E400, E403, E404, E409, ok=(201, "Booked")),
+    tag="appointments",
+)
 def book_appointment():
     p = principal()
     d = body(BOOK_BODY)
@@ -210,14 +361,28 @@ def book_appointment():
     except ValueError:
         raise InvalidInput("invalid_datetime", field="slot_start") from None
     view = server().appointments.book(
-        p, matter_id=d.get("matter_id"), resident_name=d["resident_name"], slot_start=start,
-        slot_minutes=d.get("slot_minutes", 30), id_number=d.get("id_number"), phone=d.get("phone"),
-        channel=d.get("channel", "hotline"), place=d.get("place"))
+        p,
+        matter_id=d.get("matter_id"),
+        resident_name=d["resident_name"],
+        slot_start=start,
+        slot_minutes=d.get("slot_minutes", 30),
+        id_number=d.get("id_number"),
+        phone=d.get("phone"),
+        channel=d.get("channel", "hotline"),
+        place=d.get("place"),
+    )
     return jsonify(view), 201
 
 
-@spec.route(bp, "/appointments/<code>", "GET", "An appointment by its code", roles=("kiosk",) + STAFF,
-            responses=responses(E404), tag="appointments")
+@spec.route(
+    bp,
+    "/appointments/<code>",
+    "GET",
+    "An appointment by its code",
+    roles=("kiosk",) + STAFF,
+    responses=responses(E404),
+    tag="appointments",
+)
 def get_appointment(code: str):
     p = principal()
     p.require("kiosk", *STAFF)
@@ -225,21 +390,38 @@ def get_appointment(code: str):
 
 
 # --- the local calendar ---------------------------------------------------------------------------
-@spec.route(bp, "/calendar/overrides", "GET", "The hall's local working-day overrides",
-            roles=("supervisor", "admin"), responses=responses(E403), tag="calendar")
+@spec.route(
+    bp,
+    "/calendar/overrides",
+    "GET",
+    "The hall's local working-day overrides",
+    roles=("supervisor", "admin"),
+    responses=responses(E403),
+    tag="calendar",
+)
 def list_overrides():
     p = principal()
     p.require("supervisor", "admin")
     return jsonify({"overrides": server().overview.overrides(p)})
 
 
-OVERRIDE_BODY = obj(("kind",), kind={"type": ["string", "null"], "enum": ["workday", "holiday", None]},
-                    note={"type": "string", "maxLength": 100})
+OVERRIDE_BODY = obj(
+    ("kind",),
+    kind={"type": ["string", "null"], "enum": ["workday", "holiday", None]},
+    note={"type": "string", "maxLength": 100},
+)
 
 
-@spec.route(bp, "/calendar/overrides/<day>", "PUT",
-            "Mark a date a working day or holiday (调休, 值班日); kind null removes the entry",
-            roles=("supervisor", "admin"), body=OVERRIDE_BODY, responses=responses(E400, E403), tag="calendar")
+@spec.route(
+    bp,
+    "/calendar/overrides/<day>",
+    "PUT",
+    "Mark a date a working day or holiday (调休, 值班日); kind null removes the entry",
+    roles=("supervisor", "admin"),
+    body=OVERRIDE_BODY,
+    responses=responses(E400, E403),
+    tag="calendar",
+)
 def put_override(day: str):
     p = principal()
     d = body(OVERRIDE_BODY)
@@ -251,20 +433,38 @@ def put_override(day: str):
 
 
 # --- devices -------------------------------------------------------------------------------------
-DEVICE_BODY = obj(("device", "kind", "state"), device={"type": "string", "maxLength": 100, "minLength": 1},
-                  kind={"type": "string", "maxLength": 32}, state={"type": "string", "maxLength": 32},
-                  detail={"type": "string", "maxLength": 500})
+DEVICE_BODY = obj(
+    ("device", "kind", "state"),
+    device={"type": "string", "maxLength": 100, "minLength": 1},
+    kind={"type": "string", "maxLength": 32},
+    state={"type": "string", "maxLength": 32},
+    detail={"type": "string", "maxLength": 500},
+)
 
 
-@spec.route(bp, "/devices/status", "POST", "A kiosk, pad or bridge reports a peripheral's state (e.g. printer paper_out)",
-            roles=("kiosk", "pad", "board", "clerk", "supervisor", "admin"), body=DEVICE_BODY,
-            responses=responses(E400, E403), tag="devices")
+@spec.route(
+    bp,
+    "/devices/status",
+    "POST",
+    "A kiosk, pad or bridge reports a peripheral's state (e.g. printer paper_out)",
+    roles=("kiosk", "pad", "board", "clerk", "supervisor", "admin"),
+    body=DEVICE_BODY,
+    responses=responses(E400, E403),
+    tag="devices",
+)
 def report_device():
     d = body(DEVICE_BODY)
     return jsonify(server().devices.report(principal(), d["device"], d["kind"], d["state"], d.get("detail", "")))
 
 
-@spec.route(bp, "/devices", "GET", "Every peripheral's last reported state (supervisors see problems)",
-            roles=("supervisor", "admin"), responses=responses(E403), tag="devices")
+@spec.route(
+    bp,
+    "/devices",
+    "GET",
+    "Every peripheral's last reported state (supervisors see problems)",
+    roles=("supervisor", "admin"),
+    responses=responses(E403),
+    tag="devices",
+)
 def list_devices():
     return jsonify({"devices": server().devices.list(principal())})

@@ -1,4 +1,5 @@
 """Cases (办件) over HTTP: window outcomes, back office, result delivery, documents, progress."""
+
 from __future__ import annotations
 
 from flask import Response, g, jsonify, request
@@ -29,54 +30,95 @@ def case_body(schema: dict) -> dict:
         expected = list if props[key]["type"] == "array" else dict
         if data[key] is not None and not isinstance(data[key], expected):
             raise InvalidInput("field_type", field=key, expected=props[key]["type"])
-    flat = {**schema, "properties": {k: v for k, v in props.items() if k not in nested},
-            "required": [r for r in schema.get("required", []) if r not in nested]}
+    flat = {
+        **schema,
+        "properties": {k: v for k, v in props.items() if k not in nested},
+        "required": [r for r in schema.get("required", []) if r not in nested],
+    }
     validate(flat, {k: v for k, v in data.items() if k not in nested})
     return data
 
 
-OPEN_BODY = obj(("matter_id", "applicant_name"), matter_id={"type": "integer"},
-                ticket_id={"type": ["integer", "null"]},
-                applicant_name={"type": "string", "maxLength": 50, "minLength": 1},
-                id_number={"type": ["string", "null"], "maxLength": 18},
-                phone={"type": ["string", "null"], "maxLength": 20},
-                proxy_name={"type": ["string", "null"], "maxLength": 50},
-                proxy_id_number={"type": ["string", "null"], "maxLength": 18},
-                window={"type": ["integer", "null"], "description": "supervisors opening for a window"})
+OPEN_BODY = obj(
+    ("matter_id", "applicant_name"),
+    matter_id={"type": "integer"},
+    ticket_id={"type": ["integer", "null"]},
+    applicant_name={"type": "string", "maxLength": 50, "minLength": 1},
+    id_number={"type": ["string", "null"], "maxLength": 18},
+    phone={"type": ["string", "null"], "maxLength": 20},
+    proxy_name={"type": ["string", "null"], "maxLength": 50},
+    proxy_id_number={"type": ["string", "null"], "maxLength": 18},
+    window={"type": ["integer", "null"], "description": "supervisors opening for a window"},
+)
 
 
-@spec.route(bp, "/cases", "POST", "Open a case for a matter at the window (办件登记; 首问负责: this window owns it)",
-            roles=FRONT, body=OPEN_BODY, responses=responses(E400, E403, E404, ok=(201, "Opened")), tag="cases")
+@spec.route(
+    bp,
+    "/cases",
+    "POST",
+    "Open a case for a matter at the window (办件登记; 首问负责: this window owns it)",
+    roles=FRONT,
+    body=OPEN_BODY,
+    responses=responses(E400, E403, E404, ok=(201, "Opened")),
+    tag="cases",
+)
 def open_case():
     return jsonify(server().cases.open(principal(), case_body(OPEN_BODY))), 201
 
 
-@spec.route(bp, "/cases", "GET", "Cases, newest first (?state=, ?window=); back office: its department only",
-            roles=CASE_ROLES, responses=responses(E400, E403), tag="cases")
+@spec.route(
+    bp,
+    "/cases",
+    "GET",
+    "Cases, newest first (?state=, ?window=); back office: its department only",
+    roles=CASE_ROLES,
+    responses=responses(E400, E403),
+    tag="cases",
+)
 def list_cases():
     window = request.args.get("window")
     if window is not None and not window.isdigit():
         raise InvalidInput("field_type", field="window", expected="integer")
-    return jsonify({"cases": server().cases.list(principal(), request.args.get("state"),
-                                                 int(window) if window else None)})
+    return jsonify(
+        {"cases": server().cases.list(principal(), request.args.get("state"), int(window) if window else None)}
+    )
 
 
-@spec.route(bp, "/cases/inbox", "GET", "The back office's in-tray: handed over and decided cases",
-            roles=("backoffice", "supervisor", "admin"), responses=responses(E403), tag="cases")
+@spec.route(
+    bp,
+    "/cases/inbox",
+    "GET",
+    "The back office's in-tray: handed over and decided cases",
+    roles=("backoffice", "supervisor", "admin"),
+    responses=responses(E403),
+    tag="cases",
+)
 def case_inbox():
     return jsonify(server().cases.inbox(principal()))
 
 
-@spec.route(bp, "/cases/dashboard", "GET",
-            "Supervisor's dashboard: open cases by stage, overdue and near-due, 一窗通办率 and 一窗办结率",
-            roles=("supervisor", "admin"), responses=responses(E403), tag="cases")
+@spec.route(
+    bp,
+    "/cases/dashboard",
+    "GET",
+    "Supervisor's dashboard: open cases by stage, overdue and near-due, 一窗通办率 and 一窗办结率",
+    roles=("supervisor", "admin"),
+    responses=responses(E403),
+    tag="cases",
+)
 def case_dashboard():
     return jsonify(server().cases.dashboard(principal()))
 
 
-@spec.route(bp, "/cases/progress/<case_no>", "GET",
-            "A resident's view of a case by its number (masked; for the kiosk and the phone page)",
-            public=True, responses={200: "OK", 404: "Not found"}, tag="cases")
+@spec.route(
+    bp,
+    "/cases/progress/<case_no>",
+    "GET",
+    "A resident's view of a case by its number (masked; for the kiosk and the phone page)",
+    public=True,
+    responses={200: "OK", 404: "Not found"},
+    tag="cases",
+)
 def case_progress(case_no: str):
     srv = server()
     p = principal(optional=True)
@@ -91,46 +133,83 @@ def case_progress(case_no: str):
     return response
 
 
-@spec.route(bp, "/cases/<case_no>", "GET", "A case with its checklist, documents and full history",
-            roles=CASE_ROLES, responses=responses(E403, E404), tag="cases")
+@spec.route(
+    bp,
+    "/cases/<case_no>",
+    "GET",
+    "A case with its checklist, documents and full history",
+    roles=CASE_ROLES,
+    responses=responses(E403, E404),
+    tag="cases",
+)
 def get_case(case_no: str):
     return jsonify(server().cases.get(principal(), case_no))
 
 
 OUTCOME_BODY = obj(
-    ("outcome",), outcome={"type": "string", "enum": ["immediate", "accept", "supplement", "escalate", "reject"]},
+    ("outcome",),
+    outcome={"type": "string", "enum": ["immediate", "accept", "supplement", "escalate", "reject"]},
     materials={"type": "array", "description": "[{name, status: submitted|missing|defective|not_applicable, note}]"},
-    identity_checked={"type": "boolean"}, proxy_authorized={"type": "boolean"},
+    identity_checked={"type": "boolean"},
+    proxy_authorized={"type": "boolean"},
     delivery_choice={"type": ["string", "null"], "enum": ["pickup", "village_station", None]},
     village_station={"type": ["string", "null"], "maxLength": 100},
     deadline_days={"type": ["integer", "null"], "minimum": 1, "maximum": 60},
-    reasons=TEXT, redirect_to={"type": ["string", "null"], "maxLength": 200},
+    reasons=TEXT,
+    redirect_to={"type": ["string", "null"], "maxLength": 200},
     result={"type": ["string", "null"], "maxLength": 500},
     supervisor_reason={"type": ["string", "null"], "maxLength": 500},
-    receipt={"type": "object", "description": "即办: deliver at once (same fields as /deliver)"})
+    receipt={"type": "object", "description": "即办: deliver at once (same fields as /deliver)"},
+)
 
 
-@spec.route(bp, "/cases/<case_no>/outcome", "POST",
-            "The window's outcome: 即办 immediate, 受理 accept, 一次性告知 supplement, escalate to a supervisor; "
-            "reject (不予受理) only by a supervisor (窗口无否决权)",
-            roles=FRONT, body=OUTCOME_BODY, responses=ERRORS, tag="cases")
+@spec.route(
+    bp,
+    "/cases/<case_no>/outcome",
+    "POST",
+    "The window's outcome: 即办 immediate, 受理 accept, 一次性告知 supplement, escalate to a supervisor; "
+    "reject (不予受理) only by a supervisor (窗口无否决权)",
+    roles=FRONT,
+    body=OUTCOME_BODY,
+    responses=ERRORS,
+    tag="cases",
+)
 def case_outcome(case_no: str):
     return jsonify(server().cases.outcome(principal(), case_no, case_body(OUTCOME_BODY)))
 
 
-@spec.route(bp, "/cases/<case_no>/resume", "POST", "The resident came back with the materials: continue the case",
-            roles=FRONT, responses=ERRORS, tag="cases")
+@spec.route(
+    bp,
+    "/cases/<case_no>/resume",
+    "POST",
+    "The resident came back with the materials: continue the case",
+    roles=FRONT,
+    responses=ERRORS,
+    tag="cases",
+)
 def case_resume(case_no: str):
     return jsonify(server().cases.resume(principal(), case_no))
 
 
-REVIEW_BODY = obj(("action",), action={"type": "string", "enum": ["reject", "back_to_window"]},
-                  reasons=TEXT, redirect_to={"type": ["string", "null"], "maxLength": 200},
-                  note={"type": ["string", "null"], "maxLength": 500})
+REVIEW_BODY = obj(
+    ("action",),
+    action={"type": "string", "enum": ["reject", "back_to_window"]},
+    reasons=TEXT,
+    redirect_to={"type": ["string", "null"], "maxLength": 200},
+    note={"type": ["string", "null"], "maxLength": 500},
+)
 
 
-@spec.route(bp, "/cases/<case_no>/review", "POST", "A supervisor settles an escalated case",
-            roles=("supervisor", "admin"), body=REVIEW_BODY, responses=ERRORS, tag="cases")
+@spec.route(
+    bp,
+    "/cases/<case_no>/review",
+    "POST",
+    "A supervisor settles an escalated case",
+    roles=("supervisor", "admin"),
+    body=REVIEW_BODY,
+    responses=ERRORS,
+    tag="cases",
+)
 def case_review(case_no: str):
     return jsonify(server().cases.review(principal(), case_no, case_body(REVIEW_BODY)))
 
@@ -138,68 +217,133 @@ def case_review(case_no: str):
 NOTE_BODY = obj(note={"type": ["string", "null"], "maxLength": 500})
 
 
-@spec.route(bp, "/cases/<case_no>/hand-over", "POST", "转办: hand the accepted case to its department",
-            roles=FRONT, body=NOTE_BODY, responses=ERRORS, tag="cases")
+@spec.route(
+    bp,
+    "/cases/<case_no>/hand-over",
+    "POST",
+    "转办: hand the accepted case to its department",
+    roles=FRONT,
+    body=NOTE_BODY,
+    responses=ERRORS,
+    tag="cases",
+)
 def case_hand_over(case_no: str):
     return jsonify(server().cases.hand_over(principal(), case_no, case_body(NOTE_BODY)))
 
 
-@spec.route(bp, "/cases/<case_no>/receive", "POST", "The department signs for the case (time recorded)",
-            roles=("backoffice", "supervisor", "admin"), responses=ERRORS, tag="cases")
+@spec.route(
+    bp,
+    "/cases/<case_no>/receive",
+    "POST",
+    "The department signs for the case (time recorded)",
+    roles=("backoffice", "supervisor", "admin"),
+    responses=ERRORS,
+    tag="cases",
+)
 def case_receive(case_no: str):
     return jsonify(server().cases.receive(principal(), case_no))
 
 
-DECIDE_BODY = obj(("decision", "result"), decision={"type": "string", "enum": ["approved", "rejected"]},
-                  reasons=TEXT, result={"type": "string", "maxLength": 500})
+DECIDE_BODY = obj(
+    ("decision", "result"),
+    decision={"type": "string", "enum": ["approved", "rejected"]},
+    reasons=TEXT,
+    result={"type": "string", "maxLength": 500},
+)
 
 
-@spec.route(bp, "/cases/<case_no>/decide", "POST", "The department's decision (approved, or rejected with reasons)",
-            roles=("backoffice", "supervisor", "admin"), body=DECIDE_BODY, responses=ERRORS, tag="cases")
+@spec.route(
+    bp,
+    "/cases/<case_no>/decide",
+    "POST",
+    "The department's decision (approved, or rejected with reasons)",
+    roles=("backoffice", "supervisor", "admin"),
+    body=DECIDE_BODY,
+    responses=ERRORS,
+    tag="cases",
+)
 def case_decide(case_no: str):
     return jsonify(server().cases.decide(principal(), case_no, case_body(DECIDE_BODY)))
 
 
-@spec.route(bp, "/cases/<case_no>/return", "POST", "取回登记: the result is back at the front window",
-            roles=FRONT, body=NOTE_BODY, responses=ERRORS, tag="cases")
+@spec.route(
+    bp,
+    "/cases/<case_no>/return",
+    "POST",
+    "取回登记: the result is back at the front window",
+    roles=FRONT,
+    body=NOTE_BODY,
+    responses=ERRORS,
+    tag="cases",
+)
 def case_return(case_no: str):
     return jsonify(server().cases.return_result(principal(), case_no, case_body(NOTE_BODY)))
 
 
-@spec.route(bp, "/cases/<case_no>/notify", "POST", "Tell the resident the result is ready (SMS gateway or outbox)",
-            roles=FRONT, responses=ERRORS, tag="cases")
+@spec.route(
+    bp,
+    "/cases/<case_no>/notify",
+    "POST",
+    "Tell the resident the result is ready (SMS gateway or outbox)",
+    roles=FRONT,
+    responses=ERRORS,
+    tag="cases",
+)
 def case_notify(case_no: str):
     return jsonify(server().cases.notify(principal(), case_no))
 
 
-DELIVER_BODY = obj(("method", "recipient", "relation", "signature"),
-                   method={"type": "string", "enum": ["window", "village_station"]},
-                   recipient={"type": "string", "maxLength": 50}, relation={"type": "string", "maxLength": 50},
-                   place={"type": ["string", "null"], "maxLength": 200},
-                   document={"type": ["string", "null"], "maxLength": 200},
-                   signature={"type": "string", "maxLength": 70000,
-                              "description": "PNG/JPEG signature or photo, base64 or data: URL"})
+DELIVER_BODY = obj(
+    ("method", "recipient", "relation", "signature"),
+    method={"type": "string", "enum": ["window", "village_station"]},
+    recipient={"type": "string", "maxLength": 50},
+    relation={"type": "string", "maxLength": 50},
+    place={"type": ["string", "null"], "maxLength": 200},
+    document={"type": ["string", "null"], "maxLength": 200},
+    signature={"type": "string", "maxLength": 70000, "description": "PNG/JPEG signature or photo, base64 or data: URL"},
+)
 
 
-@spec.route(bp, "/cases/<case_no>/deliver", "POST", "送达: hand over the result and archive the receipt (once)",
-            roles=FRONT, body=DELIVER_BODY, responses=ERRORS, tag="cases")
+@spec.route(
+    bp,
+    "/cases/<case_no>/deliver",
+    "POST",
+    "送达: hand over the result and archive the receipt (once)",
+    roles=FRONT,
+    body=DELIVER_BODY,
+    responses=ERRORS,
+    tag="cases",
+)
 def case_deliver(case_no: str):
     return jsonify(server().cases.deliver(principal(), case_no, case_body(DELIVER_BODY)))
 
 
-@spec.route(bp, "/cases/<case_no>/documents/<kind>.pdf", "GET",
-            "A case document as an A4 PDF (acceptance, supplement, rejection, result, receipt)",
-            roles=CASE_ROLES, responses=responses(E403, E404), tag="cases")
+@spec.route(
+    bp,
+    "/cases/<case_no>/documents/<kind>.pdf",
+    "GET",
+    "A case document as an A4 PDF (acceptance, supplement, rejection, result, receipt)",
+    roles=CASE_ROLES,
+    responses=responses(E403, E404),
+    tag="cases",
+)
 def case_document_pdf(case_no: str, kind: str):
     ctx, case, receipt = server().cases.record(principal(), case_no)
     pdf = render_pdf(build(kind, case, ctx.config.name, receipt, locale()), locale())
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{case_no}-{kind}.pdf"'})
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{case_no}-{kind}.pdf"'}
+    )
 
 
-@spec.route(bp, "/cases/<case_no>/documents/<kind>.escpos", "GET",
-            "The short thermal version of a case document, as ESC/POS bytes for the window printer",
-            roles=CASE_ROLES, responses=responses(E403, E404), tag="cases")
+@spec.route(
+    bp,
+    "/cases/<case_no>/documents/<kind>.escpos",
+    "GET",
+    "The short thermal version of a case document, as ESC/POS bytes for the window printer",
+    roles=CASE_ROLES,
+    responses=responses(E403, E404),
+    tag="cases",
+)
 def case_document_thermal(case_no: str, kind: str):
     ctx, case, receipt = server().cases.record(principal(), case_no)
     data = thermal_bytes(build(kind, case, ctx.config.name, receipt, locale()), locale())

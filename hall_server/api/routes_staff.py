@@ -3,6 +3,7 @@
 Registered on the same blueprint and OpenAPI registry as routes.py, so these endpoints are
 part of /api/v1 and of /api/v1/openapi.json.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,15 +26,25 @@ E429 = (409, "Too many failed log-ins: wait (details.retry_after_seconds)")
 
 
 # --- accounts ------------------------------------------------------------------------------
-LOGIN_BODY = obj(("staff_no", "password"), staff_no={"type": "string", "maxLength": 32, "minLength": 1},
-                 password={"type": "string", "maxLength": 200, "minLength": 1},
-                 window={"type": ["integer", "null"], "description": "required for clerks: the window they work at"},
-                 hall={"type": ["string", "null"], "maxLength": 64, "description": "hall code (default: the first hall)"})
+LOGIN_BODY = obj(
+    ("staff_no", "password"),
+    staff_no={"type": "string", "maxLength": 32, "minLength": 1},
+    password={"type": "string", "maxLength": 200, "minLength": 1},
+    window={"type": ["integer", "null"], "description": "required for clerks: the window they work at"},
+    hall={"type": ["string", "null"], "maxLength": 64, "description": "hall code (default: the first hall)"},
+)
 
 
-@spec.route(bp, "/auth/login", "POST", "A person logs in (staff number + password) and gets a person token; "
-            "a clerk's token is bound to the window given", public=True, body=LOGIN_BODY,
-            responses=dict([(200, "Token, role, staff"), E400, E401, E429]), tag="accounts")
+@spec.route(
+    bp,
+    "/auth/login",
+    "POST",
+    "A person logs in (staff number + password) and gets a person token; a clerk's token is bound to the window given",
+    public=True,
+    body=LOGIN_BODY,
+    responses=dict([(200, "Token, role, staff"), E400, E401, E429]),
+    tag="accounts",
+)
 def auth_login():
     d = body(LOGIN_BODY)
     srv = server()
@@ -46,24 +57,44 @@ def auth_login():
         raise Unauthorized(exc.code, exc.message_key) from None
 
 
-@spec.route(bp, "/auth/logout", "POST", "Revoke the caller's person token", roles=STAFF + ("backoffice",),
-            responses=responses(E400), tag="accounts")
+@spec.route(
+    bp,
+    "/auth/logout",
+    "POST",
+    "Revoke the caller's person token",
+    roles=STAFF + ("backoffice",),
+    responses=responses(E400),
+    tag="accounts",
+)
 def auth_logout():
     p = principal()
     server().accounts.logout(p, bearer_token())
     return jsonify({"ok": True})
 
 
-@spec.route(bp, "/auth/me", "GET", "Who the token belongs to (role, window, staff)", roles=("kiosk", "board", "pad", "backoffice") + STAFF,
-            responses=responses(), tag="accounts")
+@spec.route(
+    bp,
+    "/auth/me",
+    "GET",
+    "Who the token belongs to (role, window, staff)",
+    roles=("kiosk", "board", "pad", "backoffice") + STAFF,
+    responses=responses(),
+    tag="accounts",
+)
 def auth_me():
     return jsonify(server().accounts.me(principal()))
 
 
 # --- the window terminal's desk ------------------------------------------------------------
-@spec.route(bp, "/windows/<int:number>/desk", "GET",
-            "Everything a window terminal shows: window, current ticket, held tickets, the line, load to closing",
-            roles=STAFF, responses=responses(E403, E404), tag="windows")
+@spec.route(
+    bp,
+    "/windows/<int:number>/desk",
+    "GET",
+    "Everything a window terminal shows: window, current ticket, held tickets, the line, load to closing",
+    roles=STAFF,
+    responses=responses(E403, E404),
+    tag="windows",
+)
 def window_desk(number: int):
     p = principal()
     p.require_window(number)
@@ -76,16 +107,25 @@ def window_desk(number: int):
         if wrow is None:
             raise NotFound("window_not_found", window=number)
         window = srv.windows.window_view(conn, ctx, wrow, now)
-        current = conn.execute(select(T).where(T.c.hall_id == ctx.id, T.c.window_number == number,
-                                               T.c.state.in_(ACTIVE))).first()
-        held = conn.execute(select(T).where(T.c.hall_id == ctx.id, T.c.window_number == number,
-                                            T.c.state == "held").order_by(T.c.id)).all()
+        current = conn.execute(
+            select(T).where(T.c.hall_id == ctx.id, T.c.window_number == number, T.c.state.in_(ACTIVE))
+        ).first()
+        held = conn.execute(
+            select(T).where(T.c.hall_id == ctx.id, T.c.window_number == number, T.c.state == "held").order_by(T.c.id)
+        ).all()
         means = {r.matter_key: r.mean_seconds / 60 for r in conn.execute(select(ST).where(ST.c.hall_id == ctx.id))}
-        staffed = conn.execute(select(func.count()).select_from(W).where(
-            W.c.hall_id == ctx.id, W.c.staff_id.is_not(None), W.c.status == "open")).scalar_one()
-        done_today = conn.execute(select(func.count()).select_from(T).where(
-            T.c.hall_id == ctx.id, T.c.service_date == today, T.c.window_number == number,
-            T.c.state == "finished")).scalar_one()
+        staffed = conn.execute(
+            select(func.count())
+            .select_from(W)
+            .where(W.c.hall_id == ctx.id, W.c.staff_id.is_not(None), W.c.status == "open")
+        ).scalar_one()
+        done_today = conn.execute(
+            select(func.count())
+            .select_from(T)
+            .where(
+                T.c.hall_id == ctx.id, T.c.service_date == today, T.c.window_number == number, T.c.state == "finished"
+            )
+        ).scalar_one()
     line = srv.windows.line(p)
     default = ctx.config.queue.default_handling_minutes
 
@@ -99,19 +139,39 @@ def window_desk(number: int):
     periods = ctx.schedule.moment(now).periods
     closes = max((pp.end for pp in periods), default=None)
     left = (closes - now).total_seconds() / 60 if closes else 0
-    load = {"waiting": line["count"], "work_minutes": round(work), "windows": staffed,
-            "minutes_per_window": round(work / staffed) if staffed else None,
-            "closes_at": closes.isoformat() if closes else None, "minutes_to_close": max(0, round(left)),
-            "over": bool(staffed and closes and work / staffed > left)}
-    return jsonify({"window": window, "current": ticket_view(current, ctx) if current else None,
-                    "held": [ticket_view(r, ctx) for r in held], "line": line, "load": load,
-                    "finished_today": done_today, "server_time": now.isoformat(),
-                    "no_show_after_calls": ctx.config.queue.no_show_after_calls,
-                    "windows": [w.number for w in ctx.config.windows]})
+    load = {
+        "waiting": line["count"],
+        "work_minutes": round(work),
+        "windows": staffed,
+        "minutes_per_window": round(work / staffed) if staffed else None,
+        "closes_at": closes.isoformat() if closes else None,
+        "minutes_to_close": max(0, round(left)),
+        "over": bool(staffed and closes and work / staffed > left),
+    }
+    return jsonify(
+        {
+            "window": window,
+            "current": ticket_view(current, ctx) if current else None,
+            "held": [ticket_view(r, ctx) for r in held],
+            "line": line,
+            "load": load,
+            "finished_today": done_today,
+            "server_time": now.isoformat(),
+            "no_show_after_calls": ctx.config.queue.no_show_after_calls,
+            "windows": [w.number for w in ctx.config.windows],
+        }
+    )
 
 
-@spec.route(bp, "/shifts", "GET", "AB岗 hand-over log of a day (?date=YYYY-MM-DD, default today)",
-            roles=("supervisor", "admin"), responses=responses(E400, E403), tag="windows")
+@spec.route(
+    bp,
+    "/shifts",
+    "GET",
+    "AB岗 hand-over log of a day (?date=YYYY-MM-DD, default today)",
+    roles=("supervisor", "admin"),
+    responses=responses(E400, E403),
+    tag="windows",
+)
 def shifts():
     p = principal()
     p.require("supervisor", "admin")
@@ -120,12 +180,25 @@ def shifts():
     day = _day(request.args.get("date")) or ctx.schedule.local_date(srv.clock.now())
     tz = ctx.config.timezone
     with srv.db.read() as conn:
-        rows = conn.execute(select(SH, S.c.staff_no, S.c.name).join(S, S.c.id == SH.c.staff_id)
-                            .where(SH.c.hall_id == ctx.id).order_by(SH.c.id)).all()
-    items = [{"window": r.window_number, "post": r.post, "staff_no": r.staff_no, "name": r.name,
-              "signed_in_at": r.signed_in_at.astimezone(tz).isoformat(),
-              "signed_out_at": r.signed_out_at.astimezone(tz).isoformat() if r.signed_out_at else None,
-              "reason": r.sign_out_reason} for r in rows if r.signed_in_at.astimezone(tz).date() == day]
+        rows = conn.execute(
+            select(SH, S.c.staff_no, S.c.name)
+            .join(S, S.c.id == SH.c.staff_id)
+            .where(SH.c.hall_id == ctx.id)
+            .order_by(SH.c.id)
+        ).all()
+    items = [
+        {
+            "window": r.window_number,
+            "post": r.post,
+            "staff_no": r.staff_no,
+            "name": r.name,
+            "signed_in_at": r.signed_in_at.astimezone(tz).isoformat(),
+            "signed_out_at": r.signed_out_at.astimezone(tz).isoformat() if r.signed_out_at else None,
+            "reason": r.sign_out_reason,
+        }
+        for r in rows
+        if r.signed_in_at.astimezone(tz).date() == day
+    ]
     return jsonify({"date": day.isoformat(), "shifts": items})
 
 
@@ -139,19 +212,31 @@ def _day(text: str | None) -> date | None:
 
 
 # --- 好差评 --------------------------------------------------------------------------------
-RATE_BODY = obj(("ticket_id", "level"), ticket_id={"type": "integer"},
-                level={"type": "integer", "minimum": 1, "maximum": 5,
-                       "description": "5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意"},
-                tags={"type": ["array", "null"], "description": "reasons (差评 only), from the hall's list"},
-                phone={"type": ["string", "null"], "maxLength": 20, "description": "call-back number (差评 only)"})
-LINK_RATE_BODY = obj(("level",), level=RATE_BODY["properties"]["level"], tags=RATE_BODY["properties"]["tags"],
-                     phone=RATE_BODY["properties"]["phone"])
+RATE_BODY = obj(
+    ("ticket_id", "level"),
+    ticket_id={"type": "integer"},
+    level={
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 5,
+        "description": "5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意",
+    },
+    tags={"type": ["array", "null"], "description": "reasons (差评 only), from the hall's list"},
+    phone={"type": ["string", "null"], "maxLength": 20, "description": "call-back number (差评 only)"},
+)
+LINK_RATE_BODY = obj(
+    ("level",),
+    level=RATE_BODY["properties"]["level"],
+    tags=RATE_BODY["properties"]["tags"],
+    phone=RATE_BODY["properties"]["phone"],
+)
 
 
 def _tags(d) -> list[str] | None:
     tags = d.get("tags")
-    if tags is not None and (not isinstance(tags, list) or not all(isinstance(t, str) and len(t) <= 40 for t in tags)
-                             or len(tags) > 20):
+    if tags is not None and (
+        not isinstance(tags, list) or not all(isinstance(t, str) and len(t) <= 40 for t in tags) or len(tags) > 20
+    ):
         raise InvalidInput("field_type", field="tags", expected="array of strings")
     return tags
 
@@ -169,33 +254,61 @@ def _rate_body(schema):
     return d
 
 
-@spec.route(bp, "/pads/<int:number>/state", "GET",
-            "What the window's evaluation pad shows: clerk on duty, and the service awaiting a rating",
-            roles=("pad", "supervisor", "admin"), responses=responses(E403, E404), tag="ratings")
+@spec.route(
+    bp,
+    "/pads/<int:number>/state",
+    "GET",
+    "What the window's evaluation pad shows: clerk on duty, and the service awaiting a rating",
+    roles=("pad", "supervisor", "admin"),
+    responses=responses(E403, E404),
+    tag="ratings",
+)
 def pad_state(number: int):
     srv = server()
     return jsonify(srv.ratings.pad_state(principal(), number, srv.windows))
 
 
-@spec.route(bp, "/pads/<int:number>/rating", "POST",
-            "The pad records the resident's rating of the service that just finished at its window (一次一评)",
-            roles=("pad",), body=RATE_BODY, responses=dict([(201, "Recorded"), E400, (401, "No or unknown token"),
-                                                            E403, E409]), tag="ratings")
+@spec.route(
+    bp,
+    "/pads/<int:number>/rating",
+    "POST",
+    "The pad records the resident's rating of the service that just finished at its window (一次一评)",
+    roles=("pad",),
+    body=RATE_BODY,
+    responses=dict([(201, "Recorded"), E400, (401, "No or unknown token"), E403, E409]),
+    tag="ratings",
+)
 def pad_rate(number: int):
     d = _rate_body(RATE_BODY)
-    view = server().ratings.rate_at_pad(principal(), number, d["ticket_id"], d["level"], d["tags"], d.get("phone"),
-                                        channel=request.args.get("channel") == "serial" and "serial_pad" or "pad")
+    view = server().ratings.rate_at_pad(
+        principal(),
+        number,
+        d["ticket_id"],
+        d["level"],
+        d["tags"],
+        d.get("phone"),
+        channel=request.args.get("channel") == "serial" and "serial_pad" or "pad",
+    )
     return jsonify({"rating": view}), 201
 
 
-LINK_BODY = obj(("ticket_id",), ticket_id={"type": "integer"},
-                key={"type": ["string", "null"], "maxLength": 32, "description": "the slip's public key (no token needed)"})
+LINK_BODY = obj(
+    ("ticket_id",),
+    ticket_id={"type": "integer"},
+    key={"type": ["string", "null"], "maxLength": 32, "description": "the slip's public key (no token needed)"},
+)
 
 
-@spec.route(bp, "/ratings/links", "POST",
-            "A one-time link to rate a finished service later (staff token, or the slip's public key)",
-            roles=("clerk", "supervisor", "admin", "pad"), body=LINK_BODY,
-            responses=dict([(201, "Link created"), E400, E404, E409]), tag="ratings")
+@spec.route(
+    bp,
+    "/ratings/links",
+    "POST",
+    "A one-time link to rate a finished service later (staff token, or the slip's public key)",
+    roles=("clerk", "supervisor", "admin", "pad"),
+    body=LINK_BODY,
+    responses=dict([(201, "Link created"), E400, E404, E409]),
+    tag="ratings",
+)
 def create_rating_link():
     d = body(LINK_BODY)
     key = d.get("key")
@@ -203,24 +316,45 @@ def create_rating_link():
     return jsonify(server().ratings.create_link(p, d["ticket_id"], key)), 201
 
 
-@spec.route(bp, "/ratings/by-link/<token>", "GET", "The service a rating link is for, and whether it is rated",
-            public=True, responses=dict([(200, "OK"), E404, E409]), tag="ratings")
+@spec.route(
+    bp,
+    "/ratings/by-link/<token>",
+    "GET",
+    "The service a rating link is for, and whether it is rated",
+    public=True,
+    responses=dict([(200, "OK"), E404, E409]),
+    tag="ratings",
+)
 def rating_link(token: str):
     return jsonify(server().ratings.by_link(token))
 
 
-@spec.route(bp, "/ratings/by-link/<token>", "POST", "Rate through a one-time link (once)", public=True,
-            body=LINK_RATE_BODY, responses=dict([(201, "Recorded"), E400, E404, E409]), tag="ratings")
+@spec.route(
+    bp,
+    "/ratings/by-link/<token>",
+    "POST",
+    "Rate through a one-time link (once)",
+    public=True,
+    body=LINK_RATE_BODY,
+    responses=dict([(201, "Recorded"), E400, E404, E409]),
+    tag="ratings",
+)
 def rate_by_link(token: str):
     d = _rate_body(LINK_RATE_BODY)
     return jsonify({"rating": server().ratings.rate_by_link(token, d["level"], d["tags"], d.get("phone"))}), 201
 
 
-@spec.route(bp, "/ratings", "GET", "Ratings of a day (?date=YYYY-MM-DD, default today), phone numbers masked, with the 好评率",
-            roles=("supervisor", "admin"), responses=responses(E400, E403), tag="ratings")
+@spec.route(
+    bp,
+    "/ratings",
+    "GET",
+    "Ratings of a day (?date=YYYY-MM-DD, default today), phone numbers masked, with the 好评率",
+    roles=("supervisor", "admin"),
+    responses=responses(E400, E403),
+    tag="ratings",
+)
 def list_ratings():
     p = principal()
     srv = server()
     day = _day(request.args.get("date")) or srv.services.halls.get(p.hall_id).schedule.local_date(srv.clock.now())
     return jsonify(srv.ratings.list(p, day))
-

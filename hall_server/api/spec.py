@@ -4,6 +4,7 @@ Every API endpoint is declared through ``ApiSpec.route``; the same declaration
 registers the Flask view, validates the JSON body, and appears in
 ``/api/v1/openapi.json``, so the document cannot drift from the code.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,11 +36,21 @@ class ApiSpec:
     version: str
     operations: list[Operation] = field(default_factory=list)
 
-    def route(self, bp: Blueprint, path: str, method: str, summary: str, *, roles: tuple[str, ...] = (),
-              body: dict[str, Any] | None = None, responses: dict[int, str] | None = None, tag: str = "hall",
-              streaming: bool = False, public: bool = False) -> Callable:
-        op = Operation(path, method.upper(), summary, roles, body, responses or {200: "OK"}, tag,
-                       streaming, public)
+    def route(
+        self,
+        bp: Blueprint,
+        path: str,
+        method: str,
+        summary: str,
+        *,
+        roles: tuple[str, ...] = (),
+        body: dict[str, Any] | None = None,
+        responses: dict[int, str] | None = None,
+        tag: str = "hall",
+        streaming: bool = False,
+        public: bool = False,
+    ) -> Callable:
+        op = Operation(path, method.upper(), summary, roles, body, responses or {200: "OK"}, tag, streaming, public)
         self.operations.append(op)
 
         def decorator(view: Callable) -> Callable:
@@ -53,39 +64,76 @@ class ApiSpec:
         paths: dict[str, Any] = {}
         for op in self.operations:
             oa_path = prefix + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", op.path)
-            params = [{"name": name, "in": "path", "required": True,
-                       "schema": {"type": "integer" if conv == "int" else "string"}}
-                      for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", op.path)]
+            params = [
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer" if conv == "int" else "string"},
+                }
+                for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", op.path)
+            ]
             entry: dict[str, Any] = {
-                "summary": op.summary, "tags": [op.tag], "parameters": params,
-                "responses": {str(code): {"description": text, **(
-                    {"content": {"text/event-stream": {}}} if op.streaming and code == 200 else
-                    {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-                    if code >= 400 else {})} for code, text in op.responses.items()},
+                "summary": op.summary,
+                "tags": [op.tag],
+                "parameters": params,
+                "responses": {
+                    str(code): {
+                        "description": text,
+                        **(
+                            {"content": {"text/event-stream": {}}}
+                            if op.streaming and code == 200
+                            else {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                            if code >= 400
+                            else {}
+                        ),
+                    }
+                    for code, text in op.responses.items()
+                },
             }
             if op.roles:
                 entry["description"] = "Roles: " + ", ".join(op.roles)
             if op.public:
                 entry["security"] = []
             if op.body is not None:
-                entry["requestBody"] = {"required": True,
-                                        "content": {"application/json": {"schema": op.body}}}
+                entry["requestBody"] = {"required": True, "content": {"application/json": {"schema": op.body}}}
             paths.setdefault(oa_path, {})[op.method.lower()] = entry
         return {
             "openapi": "3.1.0",
-            "info": {"title": self.title, "version": self.version,
-                     "description": "一窗 hall server API. Errors are {\"error\": {\"code\", \"message\"}}; "
-                                    "messages are Chinese unless Accept-Language prefers English."},
+            "info": {
+                "title": self.title,
+                "version": self.version,
+                "description": '一窗 hall server API. Errors are {"error": {"code", "message"}}; '
+                "messages are Chinese unless Accept-Language prefers English.",
+            },
             "servers": [{"url": "/"}],
             "security": [{"bearer": []}],
             "paths": paths,
             "components": {
-                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
-                                               "description": "Device or person token; browsers may pass ?token="}},
-                "schemas": {"Error": {"type": "object", "required": ["error"], "properties": {"error": {
-                    "type": "object", "required": ["code", "message"],
-                    "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                                   "details": {"type": "object"}}}}}},
+                "securitySchemes": {
+                    "bearer": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "Device or person token; browsers may pass ?token=",
+                    }
+                },
+                "schemas": {
+                    "Error": {
+                        "type": "object",
+                        "required": ["error"],
+                        "properties": {
+                            "error": {
+                                "type": "object",
+                                "required": ["code", "message"],
+                                "properties": {
+                                    "code": {"type": "string"},
+                                    "message": {"type": "string"},
+                                    "details": {"type": "object"},
+                                },
+                            }
+                        },
+                    }
+                },
             },
         }
 
@@ -133,5 +181,6 @@ def _check(name: str, rule: dict[str, Any], value: Any) -> None:
             raise InvalidInput("field_required", field=name)
     if isinstance(value, int) and not isinstance(value, bool):
         if value < rule.get("minimum", -(2**31)) or value > rule.get("maximum", 2**31):
-            raise InvalidInput("field_range", field=name, minimum=rule.get("minimum", ""),
-                               maximum=rule.get("maximum", ""))
+            raise InvalidInput(
+                "field_range", field=name, minimum=rule.get("minimum", ""), maximum=rule.get("maximum", "")
+            )

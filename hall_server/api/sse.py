@@ -4,6 +4,7 @@ Subscribe first, then replay from the database up to the broker's position, then
 stream live events, dropping any id already sent: nothing is missed between replay
 and live, nothing is sent twice, and order is by id.
 """
+
 from __future__ import annotations
 
 import queue
@@ -18,10 +19,17 @@ from .routes import ANY_DEVICE, bp, responses, spec
 REPLAY_BATCH = 500
 
 
-@spec.route(bp, "/events", "GET",
-            "Live events (SSE). Last-Event-ID header or ?last_event_id= replays what was missed; "
-            "?window=N and ?types=a,b filter", roles=ANY_DEVICE, streaming=True,
-            responses=responses((400, "Bad filter")), tag="events")
+@spec.route(
+    bp,
+    "/events",
+    "GET",
+    "Live events (SSE). Last-Event-ID header or ?last_event_id= replays what was missed; "
+    "?window=N and ?types=a,b filter",
+    roles=ANY_DEVICE,
+    streaming=True,
+    responses=responses((400, "Bad filter")),
+    tag="events",
+)
 def events():
     p = principal()
     srv = server()
@@ -36,8 +44,7 @@ def events():
     types = frozenset(t for t in request.args.get("types", "").split(",") if t)
     unknown = types - set(EVENT_TYPES)
     if unknown:
-        raise InvalidInput("unknown_event_types", types=", ".join(sorted(unknown)),
-                           valid=", ".join(EVENT_TYPES))
+        raise InvalidInput("unknown_event_types", types=", ".join(sorted(unknown)), valid=", ".join(EVENT_TYPES))
     if p.role == "pad" and window is None:
         window = p.window_number  # a pad hears only its own window
     sub, position = srv.broker.subscribe(p.hall_id, window, types)
@@ -72,5 +79,8 @@ def events():
         finally:
             srv.broker.unsubscribe(sub)
 
-    return Response(stream(), mimetype="text/event-stream", headers={
-        "Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"})
+    return Response(
+        stream(),
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"},
+    )

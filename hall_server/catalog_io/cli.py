@@ -1,11 +1,12 @@
 """`yichuang catalog export FILE.xlsx` and `yichuang catalog import FILE.xlsx` (with a progress bar)."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 
 def progress_bar(label: str, stream=None):
@@ -22,12 +23,14 @@ def progress_bar(label: str, stream=None):
         if done >= total:
             out.write("\n")
         out.flush()
+
     return show
 
 
 def _open_server(args):
     from hall_server.app_services import HallServer
     from yichuang.cli import _database_url, _hall_configs
+
     server = HallServer.open(_database_url(args), _hall_configs(args.hall))
     ids = server.services.halls.all_ids()
     hall_id = server.services.halls.by_code(args.hall_code).id if args.hall_code else ids[0]
@@ -36,6 +39,7 @@ def _open_server(args):
 
 def cmd_export(args: argparse.Namespace) -> int:
     from . import catalog_rows, export_workbook
+
     server, hall_id = _open_server(args)
     try:
         entries = catalog_rows(server.services, hall_id)
@@ -48,6 +52,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from . import CatalogImportError, apply_catalog, read_workbook
+
     try:
         entries = read_workbook(Path(args.file), progress_bar(message("catalog_io.progress_read")))
     except CatalogImportError as exc:
@@ -66,10 +71,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def register(subparsers) -> None:
     from yichuang.cli import _add_db_options
+
     catalog = subparsers.add_parser("catalog", help="the matter catalog (事项清单) as Excel")
     sub = catalog.add_subparsers(dest="catalog_command", required=True)
-    for name, func, helptext in (("export", cmd_export, "write the catalog to an .xlsx file"),
-                                 ("import", cmd_import, "replace the catalog from an .xlsx file (all rows or none)")):
+    for name, func, helptext in (
+        ("export", cmd_export, "write the catalog to an .xlsx file"),
+        ("import", cmd_import, "replace the catalog from an .xlsx file (all rows or none)"),
+    ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("file")
         p.add_argument("--hall-code", help="the hall (default: the first hall)")

@@ -1,13 +1,13 @@
 """One matter as JSON from the admin page, checked by the very rules of the Excel import
 (check_matter / check_material), so the two ways of editing the catalog cannot disagree."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
-from .workbook import KEYWORD_SEP, MATERIAL_COLUMNS, MATTER_COLUMNS, CatalogEntry, _Row, check_material, \
-    check_matter
+from .workbook import KEYWORD_SEP, MATERIAL_COLUMNS, MATTER_COLUMNS, CatalogEntry, _Row, check_material, check_matter
 
 MATTER_FIELDS = tuple(f for _, f in MATTER_COLUMNS)
 MATERIAL_FIELDS = tuple(f for _, f in MATERIAL_COLUMNS if f != "matter_code")
@@ -16,8 +16,8 @@ MAX_MATERIALS = 60
 
 @dataclass(frozen=True)
 class FieldError:
-    field: str    # the JSON path: "promised_days", "materials[2].name"
-    label: str    # the Chinese column name the Excel import uses
+    field: str  # the JSON path: "promised_days", "materials[2].name"
+    label: str  # the Chinese column name the Excel import uses
     text: str
 
     def __str__(self) -> str:
@@ -79,8 +79,13 @@ def entry_from_form(code: str, data: object, sort_order: int, active: bool) -> C
     cells = _scalars(raw, MATTER_FIELDS, "", errors, matter_labels)
     items = raw.get("materials") or []
     if not isinstance(items, list) or len(items) > MAX_MATERIALS:
-        errors.append(FieldError("materials", message("catalog_admin.materials_label"),
-                                 message("catalog_admin.materials_list", maximum=MAX_MATERIALS)))
+        errors.append(
+            FieldError(
+                "materials",
+                message("catalog_admin.materials_label"),
+                message("catalog_admin.materials_list", maximum=MAX_MATERIALS),
+            )
+        )
         items = []
     materials, names = [], set()
     for i, item in enumerate(items):
@@ -88,10 +93,10 @@ def entry_from_form(code: str, data: object, sort_order: int, active: bool) -> C
         if not isinstance(item, dict):
             errors.append(FieldError(prefix[:-1], label, message("catalog_admin.body_not_object")))
             continue
-        labels = {f: message("catalog_admin.material_field", material=label, column=h)
-                  for f, h in material_labels.items()}
-        r = _FormRow(_scalars(item, MATERIAL_FIELDS, prefix, errors, labels), MATERIAL_COLUMNS,
-                     errors, prefix, label)
+        labels = {
+            f: message("catalog_admin.material_field", material=label, column=h) for f, h in material_labels.items()
+        }
+        r = _FormRow(_scalars(item, MATERIAL_FIELDS, prefix, errors, labels), MATERIAL_COLUMNS, errors, prefix, label)
         material = check_material(r)
         if material.name in names:
             r.fail("name", message("catalog_io.duplicate_material", name=material.name, code=code))

@@ -1,5 +1,6 @@
 """Reading the hall's catalog out of the database and writing an imported one back in a
 single transaction (all rows or none)."""
+
 from __future__ import annotations
 
 import json
@@ -16,20 +17,33 @@ M, H = MatterRow.__table__, Hall.__table__
 
 def catalog_rows(services: Services, hall_id: int) -> list[CatalogEntry]:
     ctx = services.halls.get(hall_id)
-    return [CatalogEntry(s.matter, s.sort_order, s.active)
-            for s in sorted(ctx.matters.values(), key=lambda s: (s.sort_order, s.id))]
+    return [
+        CatalogEntry(s.matter, s.sort_order, s.active)
+        for s in sorted(ctx.matters.values(), key=lambda s: (s.sort_order, s.id))
+    ]
 
 
 def _upsert(conn, hall_id: int, existing: dict[str, int], e: CatalogEntry) -> bool:
     """Write one entry by its code; True if it replaced an existing matter."""
     m = e.matter
-    values = dict(name=m.name, department=m.department, domain=m.domain, matter_class=m.matter_class,
-                  kind=m.kind, promised_days=m.promised_days, legal_days=m.legal_days,
-                  ticket_prefix=m.ticket_prefix, handling_minutes=m.handling_minutes,
-                  forward_to=m.forward_to, conditions=m.conditions, legal_basis=m.legal_basis,
-                  keywords_json=json.dumps(list(m.keywords), ensure_ascii=False),
-                  materials_json=json.dumps([vars(x) for x in m.materials], ensure_ascii=False),
-                  sort_order=e.sort_order, active=e.active)
+    values = {
+        "name": m.name,
+        "department": m.department,
+        "domain": m.domain,
+        "matter_class": m.matter_class,
+        "kind": m.kind,
+        "promised_days": m.promised_days,
+        "legal_days": m.legal_days,
+        "ticket_prefix": m.ticket_prefix,
+        "handling_minutes": m.handling_minutes,
+        "forward_to": m.forward_to,
+        "conditions": m.conditions,
+        "legal_basis": m.legal_basis,
+        "keywords_json": json.dumps(list(m.keywords), ensure_ascii=False),
+        "materials_json": json.dumps([vars(x) for x in m.materials], ensure_ascii=False),
+        "sort_order": e.sort_order,
+        "active": e.active,
+    }
     if m.code in existing:
         conn.execute(update(M).where(M.c.id == existing[m.code]).values(**values))
         return True
@@ -42,16 +56,18 @@ def save_matter(services: Services, hall_id: int, entry: CatalogEntry) -> bool:
     True if it existed."""
     now = services.clock.now()
     with services.db.write() as conn:
-        existing = dict(conn.execute(select(M.c.code, M.c.id).where(
-            M.c.hall_id == hall_id, M.c.code == entry.matter.code)).all())
+        existing = dict(
+            conn.execute(select(M.c.code, M.c.id).where(M.c.hall_id == hall_id, M.c.code == entry.matter.code)).all()
+        )
         replaced = _upsert(conn, hall_id, existing, entry)
         conn.execute(update(H).where(H.c.id == hall_id).values(updated_at=now))
     services.halls.invalidate(hall_id)
     return replaced
 
 
-def apply_catalog(services: Services, hall_id: int, entries: list[CatalogEntry],
-                  progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+def apply_catalog(
+    services: Services, hall_id: int, entries: list[CatalogEntry], progress: Callable[[int, int], None] | None = None
+) -> dict[str, int]:
     """Update matters by code, add new ones; matters missing from the file are deactivated,
     never deleted (tickets and cases keep pointing at them)."""
     now = services.clock.now()
@@ -64,8 +80,9 @@ def apply_catalog(services: Services, hall_id: int, entries: list[CatalogEntry],
                 progress(done, len(entries))
         gone = set(existing) - {e.matter.code for e in entries}
         if gone:
-            counts["deactivated"] = conn.execute(update(M).where(
-                M.c.hall_id == hall_id, M.c.code.in_(gone), M.c.active.is_(True)).values(active=False)).rowcount
+            counts["deactivated"] = conn.execute(
+                update(M).where(M.c.hall_id == hall_id, M.c.code.in_(gone), M.c.active.is_(True)).values(active=False)
+            ).rowcount
         # Every process reloads the hall's context when updated_at changes.
         conn.execute(update(H).where(H.c.id == hall_id).values(updated_at=now))
     services.halls.invalidate(hall_id)

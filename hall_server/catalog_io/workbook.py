@@ -1,6 +1,7 @@
 """Reading and writing the catalog workbook: sheet 事项 (one row per matter) and sheet 材料
 (one row per material, joined by 事项编码). Headers are Chinese, fixed, and checked exactly:
 a file with a wrong column is refused before any row is read."""
+
 from __future__ import annotations
 
 import io
@@ -13,19 +14,39 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 from ..core.catalog import CLASSES, DOMAINS, KINDS, Material, Matter
 
 MATTER_SHEET, MATERIAL_SHEET = "事项", "材料"
 # (header, field) in column order.
-MATTER_COLUMNS = (("事项编码", "code"), ("事项名称", "name"), ("承办部门", "department"), ("领域", "domain"),
-                  ("分类", "class"), ("办件类型", "kind"), ("承诺时限（工作日）", "promised_days"),
-                  ("法定时限（工作日）", "legal_days"), ("号票字母", "ticket_prefix"),
-                  ("平均办理分钟", "handling_minutes"), ("转报单位", "forward_to"), ("受理条件", "conditions"),
-                  ("设定依据", "legal_basis"), ("关键词", "keywords"), ("排序", "sort_order"), ("启用", "active"))
-MATERIAL_COLUMNS = (("事项编码", "matter_code"), ("材料名称", "name"), ("要求", "requirement"),
-                    ("样例说明", "sample"), ("需原件", "original"), ("复印份数", "copies"), ("必需", "required"))
+MATTER_COLUMNS = (
+    ("事项编码", "code"),
+    ("事项名称", "name"),
+    ("承办部门", "department"),
+    ("领域", "domain"),
+    ("分类", "class"),
+    ("办件类型", "kind"),
+    ("承诺时限（工作日）", "promised_days"),
+    ("法定时限（工作日）", "legal_days"),
+    ("号票字母", "ticket_prefix"),
+    ("平均办理分钟", "handling_minutes"),
+    ("转报单位", "forward_to"),
+    ("受理条件", "conditions"),
+    ("设定依据", "legal_basis"),
+    ("关键词", "keywords"),
+    ("排序", "sort_order"),
+    ("启用", "active"),
+)
+MATERIAL_COLUMNS = (
+    ("事项编码", "matter_code"),
+    ("材料名称", "name"),
+    ("要求", "requirement"),
+    ("样例说明", "sample"),
+    ("需原件", "original"),
+    ("复印份数", "copies"),
+    ("必需", "required"),
+)
 YES, NO = "是", "否"
 KEYWORD_SEP = "、"
 
@@ -33,7 +54,7 @@ KEYWORD_SEP = "、"
 @dataclass(frozen=True)
 class RowError:
     sheet: str
-    row: int          # the spreadsheet's own row number (header is row 1)
+    row: int  # the spreadsheet's own row number (header is row 1)
     column: str
     text: str
 
@@ -63,12 +84,38 @@ def export_workbook(entries: list[CatalogEntry]) -> bytes:
     mats.append([h for h, _ in MATERIAL_COLUMNS])
     for e in entries:
         m = e.matter
-        ws.append([m.code, m.name, m.department, m.domain, m.matter_class, m.kind, m.promised_days, m.legal_days,
-                   m.ticket_prefix, m.handling_minutes, m.forward_to, m.conditions, m.legal_basis,
-                   KEYWORD_SEP.join(m.keywords), e.sort_order, YES if e.active else NO])
+        ws.append(
+            [
+                m.code,
+                m.name,
+                m.department,
+                m.domain,
+                m.matter_class,
+                m.kind,
+                m.promised_days,
+                m.legal_days,
+                m.ticket_prefix,
+                m.handling_minutes,
+                m.forward_to,
+                m.conditions,
+                m.legal_basis,
+                KEYWORD_SEP.join(m.keywords),
+                e.sort_order,
+                YES if e.active else NO,
+            ]
+        )
         for x in m.materials:
-            mats.append([m.code, x.name, x.requirement, x.sample, YES if x.original else NO, x.copies,
-                         YES if x.required else NO])
+            mats.append(
+                [
+                    m.code,
+                    x.name,
+                    x.requirement,
+                    x.sample,
+                    YES if x.original else NO,
+                    x.copies,
+                    YES if x.required else NO,
+                ]
+            )
     for sheet in (ws, mats):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -91,13 +138,23 @@ def _rows(wb, sheet: str, columns, errors: list[RowError]) -> list[tuple[int, di
     if header != expected:
         missing = [h for h in expected if h not in header]
         extra = [h for h in header if h not in expected]
-        errors.append(RowError(sheet, 1, "", message(
-            "catalog_io.wrong_columns", missing="、".join(missing) or "—", extra="、".join(extra) or "—",
-            expected="、".join(expected))))
+        errors.append(
+            RowError(
+                sheet,
+                1,
+                "",
+                message(
+                    "catalog_io.wrong_columns",
+                    missing="、".join(missing) or "—",
+                    extra="、".join(extra) or "—",
+                    expected="、".join(expected),
+                ),
+            )
+        )
         return []
     out = []
     for number, values in enumerate(rows, start=2):
-        values = list(values)[:len(expected)]
+        values = list(values)[: len(expected)]
         if all(v is None or str(v).strip() == "" for v in values):
             continue
         values += [None] * (len(expected) - len(values))
@@ -156,9 +213,14 @@ class _Row:
 
 def check_material(r: _Row) -> Material:
     """One material's cells, checked (the workbook's 材料 sheet and the admin page share this)."""
-    return Material(name=r.text("name", True), requirement=r.text("requirement"), sample=r.text("sample"),
-                    original=r.flag("original", False), copies=r.integer("copies", 0, 20, 0),
-                    required=r.flag("required", True))
+    return Material(
+        name=r.text("name", True),
+        requirement=r.text("requirement"),
+        sample=r.text("sample"),
+        original=r.flag("original", False),
+        copies=r.integer("copies", 0, 20, 0),
+        required=r.flag("required", True),
+    )
 
 
 def check_matter(r: _Row, code: str, materials: tuple[Material, ...]) -> Matter:
@@ -169,27 +231,35 @@ def check_matter(r: _Row, code: str, materials: tuple[Material, ...]) -> Matter:
     prefix = r.text("ticket_prefix", True)
     if prefix and not (len(prefix) == 1 and prefix.isascii() and prefix.isalpha() and prefix.isupper()):
         r.fail("ticket_prefix", message("catalog_io.prefix", value=prefix))
-    keywords = tuple(k.strip() for k in r.text("keywords").replace(",", KEYWORD_SEP).split(KEYWORD_SEP)
-                     if k.strip())
+    keywords = tuple(k.strip() for k in r.text("keywords").replace(",", KEYWORD_SEP).split(KEYWORD_SEP) if k.strip())
     matter_class, forward_to = r.text("class", True, CLASSES), r.text("forward_to")
     # A 转报 matter is sent on to a county office: the window must know which one.
     if matter_class == "转报" and not forward_to:
         r.fail("forward_to", message("catalog_admin.forward_required"))
     return Matter(
-        code=code, name=r.text("name", True), department=r.text("department", True),
-        domain=r.text("domain", True, DOMAINS), matter_class=matter_class,
-        kind=r.text("kind", True, KINDS), promised_days=promised, legal_days=legal, ticket_prefix=prefix,
-        handling_minutes=r.integer("handling_minutes", 1, 480, 10), forward_to=forward_to,
-        conditions=r.text("conditions"), legal_basis=r.text("legal_basis"), keywords=keywords,
-        materials=materials)
+        code=code,
+        name=r.text("name", True),
+        department=r.text("department", True),
+        domain=r.text("domain", True, DOMAINS),
+        matter_class=matter_class,
+        kind=r.text("kind", True, KINDS),
+        promised_days=promised,
+        legal_days=legal,
+        ticket_prefix=prefix,
+        handling_minutes=r.integer("handling_minutes", 1, 480, 10),
+        forward_to=forward_to,
+        conditions=r.text("conditions"),
+        legal_basis=r.text("legal_basis"),
+        keywords=keywords,
+        materials=materials,
+    )
 
 
 def read_workbook(source: Path | bytes, progress: Callable[[int, int], None] | None = None) -> list[CatalogEntry]:
     """Parse and check the whole workbook; raise CatalogImportError listing every bad row."""
     errors: list[RowError] = []
     try:
-        wb = load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True,
-                           data_only=True)
+        wb = load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise CatalogImportError([RowError("", 0, "", message("catalog_io.not_xlsx", error=str(exc)))]) from None
     matter_rows = _rows(wb, MATTER_SHEET, MATTER_COLUMNS, errors)

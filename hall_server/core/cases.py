@@ -7,6 +7,7 @@ there, comes back to the front window (取回登记), the resident is notified a
 delivered with a receipt (送达回执). Every step is a transition of the table below; the
 service appends each one to the case's history, which is never rewritten.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,19 +17,18 @@ from .catalog import Matter
 from .errors import Conflict, InvalidInput
 
 # --- states ------------------------------------------------------------------------------
-OPEN = "open"                          # 登记中: the clerk is checking materials
-SUPPLEMENT = "supplement_requested"    # 一次性告知 issued, waiting for the resident to come back
-ESCALATED = "escalated"                # 提交负责人: the window may not say no on its own
-ACCEPTED = "accepted"                  # 受理: 受理通知书 issued
-REJECTED = "rejected"                  # 不予受理 (by a supervisor)
-HANDED_OVER = "handed_over"            # 转办: with the department
-DECIDED = "decided"                    # the department decided (approved or rejected)
-RETURNED = "returned"                  # 取回登记: the result is back at the front window
-NOTIFIED = "notified"                  # the resident was told to collect it
-DELIVERED = "delivered"                # 送达: handed over with a receipt
-CLOSED = "closed"                      # archived
-STATES = (OPEN, SUPPLEMENT, ESCALATED, ACCEPTED, REJECTED, HANDED_OVER, DECIDED, RETURNED, NOTIFIED,
-          DELIVERED, CLOSED)
+OPEN = "open"  # 登记中: the clerk is checking materials
+SUPPLEMENT = "supplement_requested"  # 一次性告知 issued, waiting for the resident to come back
+ESCALATED = "escalated"  # 提交负责人: the window may not say no on its own
+ACCEPTED = "accepted"  # 受理: 受理通知书 issued
+REJECTED = "rejected"  # 不予受理 (by a supervisor)
+HANDED_OVER = "handed_over"  # 转办: with the department
+DECIDED = "decided"  # the department decided (approved or rejected)
+RETURNED = "returned"  # 取回登记: the result is back at the front window
+NOTIFIED = "notified"  # the resident was told to collect it
+DELIVERED = "delivered"  # 送达: handed over with a receipt
+CLOSED = "closed"  # archived
+STATES = (OPEN, SUPPLEMENT, ESCALATED, ACCEPTED, REJECTED, HANDED_OVER, DECIDED, RETURNED, NOTIFIED, DELIVERED, CLOSED)
 FINAL = (REJECTED, CLOSED)
 # Cases whose promised time runs: after acceptance until the result is back at the window.
 RUNNING = (ACCEPTED, HANDED_OVER, DECIDED)
@@ -37,12 +37,12 @@ STAGES = (OPEN, SUPPLEMENT, ESCALATED, ACCEPTED, HANDED_OVER, DECIDED, RETURNED,
 
 # (state, action) -> new state. Anything else is refused with the current state named.
 TRANSITIONS: dict[tuple[str, str], str] = {
-    (OPEN, "immediate"): RETURNED,          # 即办: decided on the spot, the result is at the window
+    (OPEN, "immediate"): RETURNED,  # 即办: decided on the spot, the result is at the window
     (OPEN, "accept"): ACCEPTED,
     (OPEN, "supplement"): SUPPLEMENT,
     (OPEN, "escalate"): ESCALATED,
-    (OPEN, "reject"): REJECTED,             # supervisors only (checked by the service)
-    (SUPPLEMENT, "resume"): OPEN,           # the resident came back with the materials
+    (OPEN, "reject"): REJECTED,  # supervisors only (checked by the service)
+    (SUPPLEMENT, "resume"): OPEN,  # the resident came back with the materials
     (SUPPLEMENT, "supplement"): SUPPLEMENT,  # same list again, or a supervisor's recorded change
     (ESCALATED, "reject"): REJECTED,
     (ESCALATED, "back_to_window"): OPEN,
@@ -51,7 +51,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (HANDED_OVER, "decide"): DECIDED,
     (DECIDED, "return"): RETURNED,
     (RETURNED, "notify"): NOTIFIED,
-    (NOTIFIED, "notify"): NOTIFIED,         # a reminder
+    (NOTIFIED, "notify"): NOTIFIED,  # a reminder
     (RETURNED, "deliver"): DELIVERED,
     (NOTIFIED, "deliver"): DELIVERED,
     (DELIVERED, "close"): CLOSED,
@@ -85,7 +85,7 @@ class MaterialCheck:
     requirement: str
     sample: str
     required: bool
-    status: str          # submitted / missing / defective / not_applicable
+    status: str  # submitted / missing / defective / not_applicable
     note: str = ""
 
     @property
@@ -93,8 +93,14 @@ class MaterialCheck:
         return self.status in ("missing", "defective")
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "requirement": self.requirement, "sample": self.sample,
-                "required": self.required, "status": self.status, "note": self.note}
+        return {
+            "name": self.name,
+            "requirement": self.requirement,
+            "sample": self.sample,
+            "required": self.required,
+            "status": self.status,
+            "note": self.note,
+        }
 
 
 def check_materials(matter: Matter, ticks: list[dict] | None) -> list[MaterialCheck]:
@@ -107,8 +113,12 @@ def check_materials(matter: Matter, ticks: list[dict] | None) -> list[MaterialCh
             raise InvalidInput("case_unknown_material", "cases.unknown_material", name=name, matter=matter.name)
         status = tick.get("status", "submitted")
         if status not in MATERIAL_STATUSES:
-            raise InvalidInput("case_bad_material_status", "cases.bad_material_status", name=name,
-                               allowed=" / ".join(MATERIAL_STATUSES))
+            raise InvalidInput(
+                "case_bad_material_status",
+                "cases.bad_material_status",
+                name=name,
+                allowed=" / ".join(MATERIAL_STATUSES),
+            )
         note = tick.get("note") or ""
         if not isinstance(note, str) or len(note) > 200:
             raise InvalidInput("case_bad_material_note", "cases.bad_material_note", name=name)
@@ -154,7 +164,7 @@ def case_number(year: int, seq: int) -> str:
 @dataclass(frozen=True)
 class Timing:
     due_date: date | None
-    working_days_left: int | None   # negative when overdue
+    working_days_left: int | None  # negative when overdue
     overdue: bool
     near_due: bool
 
@@ -173,5 +183,7 @@ def one_window_rates(outcomes: dict[str, int], closed: int) -> dict[str, float |
     among those accepted or done. Pending outcomes (open, 待补正, 待审核) are not counted yet."""
     taken = outcomes.get("accept", 0) + outcomes.get("immediate", 0)
     answered = taken + outcomes.get("reject", 0)
-    return {"one_window_acceptance_rate": round(taken / answered, 4) if answered else None,
-            "one_window_completion_rate": round(closed / taken, 4) if taken else None}
+    return {
+        "one_window_acceptance_rate": round(taken / answered, 4) if answered else None,
+        "one_window_completion_rate": round(closed / taken, 4) if taken else None,
+    }

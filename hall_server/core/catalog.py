@@ -1,18 +1,29 @@
 """The matter catalog (事项清单): what residents can come for, who decides it, what to bring."""
+
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 from .errors import ConfigError
 
 CLASSES = ("高频", "低频", "阶段性", "转报")
 KINDS = ("即办", "承诺")
-DOMAINS = ("civil_affairs", "social_security", "medical_insurance", "agriculture", "family_planning",
-           "disabled_persons", "veterans", "household_registration", "market_regulation", "tax")
+DOMAINS = (
+    "civil_affairs",
+    "social_security",
+    "medical_insurance",
+    "agriculture",
+    "family_planning",
+    "disabled_persons",
+    "veterans",
+    "household_registration",
+    "market_regulation",
+    "tax",
+)
 
 
 @dataclass(frozen=True)
@@ -55,8 +66,11 @@ def parse_catalog(text: str, source: str) -> list[Matter]:
         path = f"matter[{i}]"
 
         def bad(key: str, expected: str, value: object) -> ConfigError:
-            return ConfigError(message("config.invalid_value", source=source, key=f"{path}.{key}",
-                                       value=repr(value), expected=expected))
+            return ConfigError(
+                message(
+                    "config.invalid_value", source=source, key=f"{path}.{key}", value=repr(value), expected=expected
+                )
+            )
 
         for key in ("code", "name", "department", "domain", "class", "kind", "ticket_prefix"):
             if not isinstance(m.get(key), str) or not m[key].strip():
@@ -77,16 +91,35 @@ def parse_catalog(text: str, source: str) -> list[Matter]:
         if not isinstance(minutes, int) or not 1 <= minutes <= 480:
             raise bad("handling_minutes", message("config.expected_integer", minimum=1, maximum=480), minutes)
         materials = tuple(
-            Material(name=x["name"], requirement=x.get("requirement", ""), sample=x.get("sample", ""),
-                     original=bool(x.get("original", False)), copies=int(x.get("copies", 0)),
-                     required=bool(x.get("required", True)))
-            for x in m.get("materials", []))
-        matters.append(Matter(
-            code=m["code"], name=m["name"], department=m["department"], domain=m["domain"],
-            matter_class=m["class"], kind=m["kind"], promised_days=promised, legal_days=legal,
-            ticket_prefix=m["ticket_prefix"], handling_minutes=minutes, forward_to=m.get("forward_to", ""),
-            conditions=m.get("conditions", ""), legal_basis=m.get("legal_basis", ""),
-            keywords=tuple(m.get("keywords", [])), materials=materials))
+            Material(
+                name=x["name"],
+                requirement=x.get("requirement", ""),
+                sample=x.get("sample", ""),
+                original=bool(x.get("original", False)),
+                copies=int(x.get("copies", 0)),
+                required=bool(x.get("required", True)),
+            )
+            for x in m.get("materials", [])
+        )
+        matters.append(
+            Matter(
+                code=m["code"],
+                name=m["name"],
+                department=m["department"],
+                domain=m["domain"],
+                matter_class=m["class"],
+                kind=m["kind"],
+                promised_days=promised,
+                legal_days=legal,
+                ticket_prefix=m["ticket_prefix"],
+                handling_minutes=minutes,
+                forward_to=m.get("forward_to", ""),
+                conditions=m.get("conditions", ""),
+                legal_basis=m.get("legal_basis", ""),
+                keywords=tuple(m.get("keywords", [])),
+                materials=materials,
+            )
+        )
     return matters
 
 

@@ -4,11 +4,12 @@
 time and lets it run on (``yichuang serve --clock "2026-11-26 10:00"``, for demos
 and training); ``FakeClock`` only moves when a test moves it.
 """
+
 from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class StartedClock:

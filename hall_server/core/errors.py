@@ -1,4 +1,5 @@
 """Domain errors carry a stable code and a catalog message key; adapters map them to HTTP."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -15,7 +16,7 @@ class DomainError(Exception):
         self.details: dict[str, Any] = {}
         super().__init__(f"{code}: {params}")
 
-    def with_details(self, **details: Any) -> "DomainError":
+    def with_details(self, **details: Any) -> DomainError:
         self.details.update(details)
         return self
 

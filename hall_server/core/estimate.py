@@ -1,4 +1,5 @@
 """Wait estimate: people ahead and minutes, from learned handling times and windows on duty."""
+
 from __future__ import annotations
 
 import heapq
@@ -17,8 +18,9 @@ class WaitEstimate:
 SIMULATE_UP_TO = 300  # beyond this many people ahead, the average is as good and O(1)
 
 
-def estimate_wait(ahead: list[tuple[float, int]], in_service_remaining: list[float], staffed_windows: int,
-                  scheduled_windows: int) -> WaitEstimate:
+def estimate_wait(
+    ahead: list[tuple[float, int]], in_service_remaining: list[float], staffed_windows: int, scheduled_windows: int
+) -> WaitEstimate:
     """Minutes until a window is free for this ticket.
 
     ``ahead`` is (expected minutes, how many tickets) per matter. Simulates the windows:

@@ -3,6 +3,7 @@
 Loaded from TOML (the pilot hall is built in). Every mistake is reported with the
 file, the key and what a valid value looks like, in the admin's language.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 from .errors import ConfigError
 
@@ -110,8 +111,9 @@ class _Reader:
 
     def fail(self, key: str, expected_key: str, value: Any = None, **params: Any) -> ConfigError:
         expected = message(f"config.expected_{expected_key}", **params)
-        return ConfigError(message("config.invalid_value", source=self.source, key=key,
-                                   value=repr(value), expected=expected))
+        return ConfigError(
+            message("config.invalid_value", source=self.source, key=key, value=repr(value), expected=expected)
+        )
 
     def table(self, data: dict, key: str, path: str) -> dict:
         value = data.get(key, {})
@@ -127,8 +129,7 @@ class _Reader:
             raise self.fail(path, "string", value)
         return value.strip()
 
-    def integer(self, data: dict, key: str, path: str, default: int, minimum: int = 0,
-                maximum: int = 10_000) -> int:
+    def integer(self, data: dict, key: str, path: str, default: int, minimum: int = 0, maximum: int = 10_000) -> int:
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
             raise self.fail(path, "integer", value, minimum=minimum, maximum=maximum)
@@ -161,7 +162,7 @@ class _Reader:
             raise self.fail(path, "time_range_list", value)
         ranges = tuple(self.time_range(v, f"{path}[{i}]") for i, v in enumerate(value))
         ordered = sorted(ranges, key=lambda r: r.start)
-        for before, after in zip(ordered, ordered[1:]):
+        for before, after in zip(ordered, ordered[1:], strict=False):
             if after.start < before.end:
                 raise self.fail(path, "non_overlapping", value)
         return tuple(ordered)
@@ -197,8 +198,7 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         raise read.fail("windows[].number", "unique_windows", numbers)
 
     hours = read.table(data, "hours", "[hours]")
-    working_day_hours = read.ranges(hours.get("working_day", ["09:00-12:00", "13:30-17:30"]),
-                                    "hours.working_day")
+    working_day_hours = read.ranges(hours.get("working_day", ["09:00-12:00", "13:30-17:30"]), "hours.working_day")
     weekday_hours: dict[int, tuple[TimeRange, ...]] = {}
     for key, value in read.table(hours, "by_weekday", "hours.by_weekday").items():
         if key not in WEEKDAYS:
@@ -233,11 +233,19 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         if not isinstance(slot_windows, list) or not slot_windows or any(w not in numbers for w in slot_windows):
             raise read.fail(f"{path}.windows", "slot_windows", slot_windows)
         rng = read.time_range(f"{s.get('start')}-{s.get('end')}", f"{path}.start/end")
-        slots.append(ExtraSlot(
-            name=read.string(s, "name", f"{path}.name", kind), kind=kind, days=days,
-            start=rng.start, end=rng.end, windows=tuple(slot_windows),
-            appointment_only=read.boolean(s, "appointment_only", f"{path}.appointment_only", False),
-            weekdays=tuple(weekdays), dates=tuple(dates)))
+        slots.append(
+            ExtraSlot(
+                name=read.string(s, "name", f"{path}.name", kind),
+                kind=kind,
+                days=days,
+                start=rng.start,
+                end=rng.end,
+                windows=tuple(slot_windows),
+                appointment_only=read.boolean(s, "appointment_only", f"{path}.appointment_only", False),
+                weekdays=tuple(weekdays),
+                dates=tuple(dates),
+            )
+        )
 
     t = read.table(data, "tickets", "[tickets]")
     prefixes = {}
@@ -250,8 +258,12 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
 
     groups = []
     for i, g in enumerate(data.get("priority_groups", [])):
-        groups.append(PriorityGroup(read.string(g, "code", f"priority_groups[{i}].code"),
-                                    read.string(g, "name", f"priority_groups[{i}].name")))
+        groups.append(
+            PriorityGroup(
+                read.string(g, "code", f"priority_groups[{i}].code"),
+                read.string(g, "name", f"priority_groups[{i}].name"),
+            )
+        )
 
     q = read.table(data, "queue", "[queue]")
     after_cutoff = read.string(q, "after_cutoff", "queue.after_cutoff", "consent")
@@ -259,13 +271,19 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         raise read.fail("queue.after_cutoff", "after_cutoff", after_cutoff)
     queue = QueueRules(
         max_priority_streak=read.integer(q, "max_priority_streak", "queue.max_priority_streak", 3, 1, 100),
-        appointment_early_minutes=read.integer(q, "appointment_early_minutes", "queue.appointment_early_minutes", 30, 0, 600),
-        appointment_late_minutes=read.integer(q, "appointment_late_minutes", "queue.appointment_late_minutes", 15, 0, 600),
+        appointment_early_minutes=read.integer(
+            q, "appointment_early_minutes", "queue.appointment_early_minutes", 30, 0, 600
+        ),
+        appointment_late_minutes=read.integer(
+            q, "appointment_late_minutes", "queue.appointment_late_minutes", 15, 0, 600
+        ),
         no_show_after_calls=read.integer(q, "no_show_after_calls", "queue.no_show_after_calls", 2, 1, 10),
         closing_cutoff_minutes=read.integer(q, "closing_cutoff_minutes", "queue.closing_cutoff_minutes", 10, 0, 240),
         after_cutoff=after_cutoff,
         carry_over_breaks=read.boolean(q, "carry_over_breaks", "queue.carry_over_breaks", True),
-        default_handling_minutes=read.integer(q, "default_handling_minutes", "queue.default_handling_minutes", 10, 1, 480),
+        default_handling_minutes=read.integer(
+            q, "default_handling_minutes", "queue.default_handling_minutes", 10, 1, 480
+        ),
     )
     slip = read.table(data, "slip", "[slip]")
     notices = slip.get("notices", [])
@@ -273,10 +291,20 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         raise read.fail("slip.notices", "string_list", notices)
 
     return HallConfig(
-        code=code, name=name, short_name=read.string(hall, "short_name", "hall.short_name", name),
-        timezone=tz, windows=tuple(windows), working_day_hours=working_day_hours,
-        weekday_hours=weekday_hours, slots=tuple(slots), tickets=tickets,
-        priority_groups=tuple(groups), queue=queue, slip_notices=tuple(notices), source_text=text)
+        code=code,
+        name=name,
+        short_name=read.string(hall, "short_name", "hall.short_name", name),
+        timezone=tz,
+        windows=tuple(windows),
+        working_day_hours=working_day_hours,
+        weekday_hours=weekday_hours,
+        slots=tuple(slots),
+        tickets=tickets,
+        priority_groups=tuple(groups),
+        queue=queue,
+        slip_notices=tuple(notices),
+        source_text=text,
+    )
 
 
 def load_hall_config(path: Path) -> HallConfig:

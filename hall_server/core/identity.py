@@ -1,4 +1,5 @@
 """Resident identity helpers: ID-number checks and masking (boards and slips never show full data)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -12,7 +13,7 @@ def valid_id_number(value: str) -> bool:
     v = value.strip().upper()
     if len(v) != 18 or not v[:17].isdigit() or v[17] not in "0123456789X":
         return False
-    return _CHECK[sum(int(c) * w for c, w in zip(v[:17], _WEIGHTS)) % 11] == v[17]
+    return _CHECK[sum(int(c) * w for c, w in zip(v[:17], _WEIGHTS, strict=False)) % 11] == v[17]
 
 
 def id_number_hash(hall_code: str, value: str) -> str:

@@ -5,6 +5,7 @@ begun; priority groups; everyone else by arrival. After ``max_streak`` calls in 
 row that passed over waiting ordinary tickets, the oldest ordinary ticket goes
 next, so a stream of priority tickets can never starve the line.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,8 +37,9 @@ def rank(c: Candidate, now: datetime, window: int | None = None) -> tuple:
     return (cls, c.due_at if cls == APPOINTMENT_DUE else c.queued_at, c.id)
 
 
-def choose_next(candidates: list[Candidate], window: int, now: datetime, streak: int,
-                max_streak: int) -> tuple[Candidate | None, int]:
+def choose_next(
+    candidates: list[Candidate], window: int, now: datetime, streak: int, max_streak: int
+) -> tuple[Candidate | None, int]:
     """Return the ticket to call and the new priority streak."""
     eligible = [c for c in candidates if c.target_window is None or c.target_window == window]
     if not eligible:

@@ -4,6 +4,7 @@ Regular hours apply on Chinese working days (the working calendar decides,
 including 调休 make-up weekends); extra slots (延时/错时/节假日受理) add
 windows on duty at other times, some only for appointments.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -74,8 +75,7 @@ class Schedule:
         for slot in self.config.slots:
             if self._slot_applies(slot, d, working):
                 start, end = self._at(d, TimeRange(slot.start, slot.end))
-                result.append(Period(slot.name, slot.kind, start, end, frozenset(slot.windows),
-                                     slot.appointment_only))
+                result.append(Period(slot.name, slot.kind, start, end, frozenset(slot.windows), slot.appointment_only))
         return sorted(result, key=lambda p: (p.start, p.end))
 
     def local_date(self, t: datetime) -> date:
@@ -114,8 +114,9 @@ class Schedule:
                 merged.append([p.start, p.end])
         return [(a, b) for a, b in merged]
 
-    def projected_start(self, t: datetime, wait_minutes: float, carry_over_breaks: bool,
-                        cutoff: timedelta) -> datetime | None:
+    def projected_start(
+        self, t: datetime, wait_minutes: float, carry_over_breaks: bool, cutoff: timedelta
+    ) -> datetime | None:
         """When a ticket issued at ``t`` with ``wait_minutes`` of queue ahead would be served.
 
         Service time is consumed only inside walk-in intervals of today; breaks are
@@ -135,6 +136,14 @@ class Schedule:
 
     def day_summary(self, d: date) -> list[dict]:
         """Today's hours for boards and kiosks."""
-        return [{"name": p.name, "kind": p.kind, "start": p.start.isoformat(), "end": p.end.isoformat(),
-                 "windows": sorted(p.windows), "appointment_only": p.appointment_only}
-                for p in self.periods(d)]
+        return [
+            {
+                "name": p.name,
+                "kind": p.kind,
+                "start": p.start.isoformat(),
+                "end": p.end.isoformat(),
+                "windows": sorted(p.windows),
+                "appointment_only": p.appointment_only,
+            }
+            for p in self.periods(d)
+        ]

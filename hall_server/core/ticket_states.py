@@ -1,10 +1,18 @@
 """The life of a ticket: which action is allowed in which state."""
+
 from __future__ import annotations
 
 from .errors import Conflict
 
 WAITING, CALLED, SERVING, HELD, FINISHED, NO_SHOW, CANCELLED = (
-    "waiting", "called", "serving", "held", "finished", "no_show", "cancelled")
+    "waiting",
+    "called",
+    "serving",
+    "held",
+    "finished",
+    "no_show",
+    "cancelled",
+)
 ACTIVE = (CALLED, SERVING)  # a window has at most one active ticket (a database constraint too)
 ENDED = (FINISHED, NO_SHOW, CANCELLED)
 

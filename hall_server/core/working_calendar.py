@@ -17,23 +17,25 @@ Arithmetic follows the 行政许可法 convention: a time limit of *n* working d
 day after acceptance, so ``add_working_days(accepted_on, n)`` is the due date, and
 ``working_days_between(a, b)`` counts working days in ``(a, b]`` (its inverse).
 """
+
 from __future__ import annotations
 
 import bisect
 import datetime as _dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import chinese_calendar as _cc
 
-from yichuang.i18n import DEFAULT_LOCALE, message
+from hall_common.i18n import DEFAULT_LOCALE, message
 
 # --- kinds and sources ------------------------------------------------------------------
 
-WORKDAY = "workday"                 # an ordinary working day (Mon–Fri, or an override duty day)
-WEEKEND = "weekend"                 # an ordinary Saturday or Sunday
-HOLIDAY = "holiday"                 # a public holiday (including weekend days inside it) or an override rest day
-MAKEUP_WORKDAY = "makeup_workday"   # 调休上班: a Saturday/Sunday that is worked
+WORKDAY = "workday"  # an ordinary working day (Mon–Fri, or an override duty day)
+WEEKEND = "weekend"  # an ordinary Saturday or Sunday
+HOLIDAY = "holiday"  # a public holiday (including weekend days inside it) or an override rest day
+MAKEUP_WORKDAY = "makeup_workday"  # 调休上班: a Saturday/Sunday that is worked
 KINDS = (WORKDAY, WEEKEND, HOLIDAY, MAKEUP_WORKDAY)
 
 SOURCE_OVERRIDE = "override"
@@ -89,12 +91,13 @@ _OFFICIAL_YEARS = official_years()
 
 # --- data -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Override:
     """One row of the local override table."""
 
-    kind: str                      # "workday" or "holiday"
-    note: str = ""                 # e.g. "调休上班", "镇里值班日", "元旦"
+    kind: str  # "workday" or "holiday"
+    note: str = ""  # e.g. "调休上班", "镇里值班日", "元旦"
     holiday_name: str | None = None  # explicit holiday name; else guessed from the note
 
     def __post_init__(self) -> None:
@@ -106,23 +109,24 @@ class Override:
 class DayInfo:
     date: _dt.date
     is_working_day: bool
-    kind: str                    # one of KINDS
-    source: str                  # one of SOURCES
+    kind: str  # one of KINDS
+    source: str  # one of SOURCES
     holiday_name: str | None = None  # Chinese name (春节, 国庆节 …); for a make-up day, the holiday it belongs to
     holiday_code: str | None = None  # stable code (spring_festival …) for message keys ``calendar.holiday_<code>``
-    note: str = ""               # 调休上班, or the override's note
+    note: str = ""  # 调休上班, or the override's note
 
 
 @dataclass(frozen=True)
 class CalendarWarning:
     year: int
-    key: str                     # message key, e.g. "calendar.year_missing"
-    message: str                 # rendered in the requested locale
-    severity: str                # "error" (nothing entered for the year) or "warning"
+    key: str  # message key, e.g. "calendar.year_missing"
+    message: str  # rendered in the requested locale
+    severity: str  # "error" (nothing entered for the year) or "warning"
     params: Mapping[str, Any]
 
 
 # --- helpers ----------------------------------------------------------------------------
+
 
 def _as_date(value: Any) -> _dt.date:
     if isinstance(value, _dt.datetime):
@@ -161,6 +165,7 @@ def _code_from_name(text: str) -> str | None:
 
 # --- the calendar -----------------------------------------------------------------------
 
+
 class WorkingCalendar:
     """Working days from overrides, the official calendar, and a weekend fallback.
 
@@ -181,14 +186,14 @@ class WorkingCalendar:
         ``confirmed_years``: years for which an administrator has confirmed that the
         override table holds the whole official holiday arrangement; no warning for them.
         """
-        self._overrides: dict[_dt.date, Override] = {
-            _as_date(d): _as_override(v) for d, v in (overrides or {}).items()
-        }
+        self._overrides: dict[_dt.date, Override] = {_as_date(d): _as_override(v) for d, v in (overrides or {}).items()}
         self._confirmed_years = frozenset(int(y) for y in confirmed_years)
         self._days: dict[_dt.date, DayInfo] = {}
         self._year_workdays: dict[int, list[_dt.date]] = {}
 
-    def with_overrides(self, overrides: Mapping[Any, Any] | None, *, confirmed_years: Iterable[int] | None = None) -> "WorkingCalendar":
+    def with_overrides(
+        self, overrides: Mapping[Any, Any] | None, *, confirmed_years: Iterable[int] | None = None
+    ) -> WorkingCalendar:
         """A fresh calendar (fresh caches) for a changed override table."""
         return WorkingCalendar(
             overrides,
@@ -253,7 +258,8 @@ class WorkingCalendar:
             first = _dt.date(year, 1, 1)
             count = (_dt.date(year + 1, 1, 1) - first).days if year < _dt.MAXYEAR else 365
             days = [
-                day for day in (first + _dt.timedelta(days=i) for i in range(count))
+                day
+                for day in (first + _dt.timedelta(days=i) for i in range(count))
                 if self.day_info(day).is_working_day
             ]
             self._year_workdays[year] = days
@@ -276,7 +282,7 @@ class WorkingCalendar:
             return start
         year = start.year
         days = self._workdays_of(year)
-        pos = bisect.bisect_right(days, start)   # index of the first working day after start
+        pos = bisect.bisect_right(days, start)  # index of the first working day after start
         remaining = n
         while True:
             available = len(days) - pos
@@ -316,7 +322,8 @@ class WorkingCalendar:
         start = _as_date(from_date)
         end = start + _dt.timedelta(days=max(0, horizon_days))
         return [
-            year for year in range(start.year, end.year + 1)
+            year
+            for year in range(start.year, end.year + 1)
             if not self.has_official_data(year) and year not in self._confirmed_years
         ]
 
@@ -372,5 +379,7 @@ def missing_years(from_date: Any, horizon_days: int = DEFAULT_WARNING_HORIZON_DA
     return _DEFAULT.missing_years(from_date, horizon_days)
 
 
-def warnings(today: Any, locale: str = DEFAULT_LOCALE, horizon_days: int = DEFAULT_WARNING_HORIZON_DAYS) -> list[CalendarWarning]:
+def warnings(
+    today: Any, locale: str = DEFAULT_LOCALE, horizon_days: int = DEFAULT_WARNING_HORIZON_DAYS
+) -> list[CalendarWarning]:
     return _DEFAULT.warnings(today, locale, horizon_days)

@@ -5,9 +5,18 @@ PDF for the office printer with the Chinese font embedded (``render_pdf``) and a
 thermal receipt (``thermal_blocks`` → hardware.printer.encode). Printing the same case
 twice gives the same document: numbers and dates come from the record, never from now().
 """
+
 from .layout import KINDS, CaseDocument, DocumentNotIssued, available, build
 from .pdf import render_pdf
 from .thermal import thermal_blocks, thermal_bytes
 
-__all__ = ["KINDS", "CaseDocument", "DocumentNotIssued", "available", "build", "render_pdf",
-           "thermal_blocks", "thermal_bytes"]
+__all__ = [
+    "KINDS",
+    "CaseDocument",
+    "DocumentNotIssued",
+    "available",
+    "build",
+    "render_pdf",
+    "thermal_blocks",
+    "thermal_bytes",
+]

@@ -1,12 +1,13 @@
 """What each case document says, built from the case view: title, number, label/value rows,
 a materials table, paragraphs. The PDF and thermal renderers only draw it."""
+
 from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 from ..core.clock import CHINA
 from ..core.errors import NotFound
@@ -61,14 +62,13 @@ def _step_time(case: dict, action: str) -> str | None:
     return times[-1] if times else None
 
 
-def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None,
-          locale: str = "zh_CN") -> CaseDocument:
+def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, locale: str = "zh_CN") -> CaseDocument:
     if kind not in KINDS or kind not in available(case, receipt):
-        raise DocumentNotIssued("document_not_issued", "cases.document_not_issued", case_no=case["case_no"],
-                                kind=kind)
+        raise DocumentNotIssued("document_not_issued", "cases.document_not_issued", case_no=case["case_no"], kind=kind)
     m = lambda key, **kw: message(f"documents.{key}", locale, **kw)  # noqa: E731
-    applicant = case["applicant_name"] + (f"（身份证尾号{case['applicant_id_tail']}）"
-                                          if case.get("applicant_id_tail") and locale == "zh_CN" else "")
+    applicant = case["applicant_name"] + (
+        f"（身份证尾号{case['applicant_id_tail']}）" if case.get("applicant_id_tail") and locale == "zh_CN" else ""
+    )
     rows = [(m("case_no"), case["case_no"]), (m("applicant"), applicant)]
     if case.get("proxy_name"):
         rows.append((m("proxy"), case["proxy_name"]))
@@ -78,16 +78,23 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None,
         accepted_at = _step_time(case, "accept")
         doc.issued_on = _d(accepted_at, locale)
         days = case["promised_days"]
-        delivery = m("delivery_station", station=case["village_station"]) \
-            if case["delivery_choice"] == "village_station" else m("delivery_pickup")
-        rows += [(m("accepted_on"), _d(case["accepted_on"], locale)),
-                 (m("promised"), m("promised_days", days=days) if days else m("promised_same_day")),
-                 (m("due_date"), _d(case["due_date"], locale)), (m("delivery"), delivery)]
+        delivery = (
+            m("delivery_station", station=case["village_station"])
+            if case["delivery_choice"] == "village_station"
+            else m("delivery_pickup")
+        )
+        rows += [
+            (m("accepted_on"), _d(case["accepted_on"], locale)),
+            (m("promised"), m("promised_days", days=days) if days else m("promised_same_day")),
+            (m("due_date"), _d(case["due_date"], locale)),
+            (m("delivery"), delivery),
+        ]
         if case.get("owner_window"):
             rows.append((m("window"), m("window_number", number=case["owner_window"])))
         doc.table_title = m("materials_received")
         doc.table = [[m("col_material"), m("col_status")]] + [
-            [x["name"], m(f"status_{x['status']}")] for x in case["materials"] if x["status"] != "not_applicable"]
+            [x["name"], m(f"status_{x['status']}")] for x in case["materials"] if x["status"] != "not_applicable"
+        ]
         doc.paragraphs = [m("progress_hint", case_no=case["case_no"])]
         doc.signature_line = True
     elif kind == "supplement":
@@ -99,7 +106,8 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None,
         doc.table_title = m("materials_lacking")
         doc.table = [[m("col_material"), m("col_status"), m("col_requirement")]] + [
             [x["name"], m(f"status_{x['status']}"), x["requirement"] + (f"（{x['note']}）" if x.get("note") else "")]
-            for x in case["supplement_list"]]
+            for x in case["supplement_list"]
+        ]
         doc.paragraphs = [m("supplement_deadline", deadline=deadline, case_no=case["case_no"])]
         doc.signature_line = True
     elif kind == "rejection":
@@ -116,12 +124,17 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None,
     else:  # receipt
         doc.number = receipt["receipt_no"]
         doc.issued_on = _d(receipt["delivered_at"].isoformat(), locale)
-        doc.rows = [(m("case_no"), case["case_no"]), (m("matter"), case["matter"]),
-                    (m("receipt_document"), receipt["document"]),
-                    (m("receipt_addressee"), case["applicant_name"]),
-                    (m("receipt_recipient"), receipt["recipient"]), (m("receipt_relation"), receipt["relation"]),
-                    (m("receipt_time"), _dt(receipt["delivered_at"].isoformat(), locale)),
-                    (m("receipt_place"), receipt["place"]), (m("receipt_method"), m(f"method_{receipt['method']}"))]
+        doc.rows = [
+            (m("case_no"), case["case_no"]),
+            (m("matter"), case["matter"]),
+            (m("receipt_document"), receipt["document"]),
+            (m("receipt_addressee"), case["applicant_name"]),
+            (m("receipt_recipient"), receipt["recipient"]),
+            (m("receipt_relation"), receipt["relation"]),
+            (m("receipt_time"), _dt(receipt["delivered_at"].isoformat(), locale)),
+            (m("receipt_place"), receipt["place"]),
+            (m("receipt_method"), m(f"method_{receipt['method']}")),
+        ]
         if receipt.get("signature_b64"):
             doc.signature_png = base64.b64decode(receipt["signature_b64"])
     return doc

@@ -1,9 +1,11 @@
 """A4 PDF of a case document, with a CJK font embedded so any office printer prints it."""
+
 from __future__ import annotations
 
 import functools
 import io
 import os
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -14,17 +16,18 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 from .layout import CaseDocument
 
 FONT_NAME = "YichuangCJK"
 # (path, face index) in order of preference; YICHUANG_CJK_FONT=path[:index] comes first.
-FONT_CANDIDATES = (("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-                   ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-                   ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2))
+FONT_CANDIDATES = (
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+)
 
 
 @functools.cache
@@ -43,13 +46,15 @@ def cjk_font() -> str:
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=font, fontSize=11.5, leading=18, wordWrap="CJK")
-    return {"body": base,
-            "hall": ParagraphStyle("hall", parent=base, fontSize=13, alignment=TA_CENTER),
-            "title": ParagraphStyle("title", parent=base, fontSize=22, leading=30, alignment=TA_CENTER),
-            "number": ParagraphStyle("number", parent=base, alignment=TA_RIGHT),
-            "cell": ParagraphStyle("cell", parent=base, fontSize=10.5, leading=15),
-            "head": ParagraphStyle("head", parent=base, fontSize=12, leading=18, spaceBefore=6),
-            "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT)}
+    return {
+        "body": base,
+        "hall": ParagraphStyle("hall", parent=base, fontSize=13, alignment=TA_CENTER),
+        "title": ParagraphStyle("title", parent=base, fontSize=22, leading=30, alignment=TA_CENTER),
+        "number": ParagraphStyle("number", parent=base, alignment=TA_RIGHT),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=10.5, leading=15),
+        "head": ParagraphStyle("head", parent=base, fontSize=12, leading=18, spaceBefore=6),
+        "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
+    }
 
 
 def render_pdf(doc: CaseDocument, locale: str = "zh_CN") -> bytes:
@@ -57,14 +62,26 @@ def render_pdf(doc: CaseDocument, locale: str = "zh_CN") -> bytes:
     st = _styles(font)
     p = lambda text, style="body": Paragraph(escape(text), st[style])  # noqa: E731
     width = A4[0] - 40 * mm
-    story = [p(doc.hall, "hall"), Spacer(1, 3 * mm), p(doc.title, "title"), Spacer(1, 2 * mm),
-             p(doc.number, "number"), Spacer(1, 4 * mm)]
+    story = [
+        p(doc.hall, "hall"),
+        Spacer(1, 3 * mm),
+        p(doc.title, "title"),
+        Spacer(1, 2 * mm),
+        p(doc.number, "number"),
+        Spacer(1, 4 * mm),
+    ]
     story += [p(text) for text in doc.paragraphs_before if text]
     if doc.paragraphs_before:
         story.append(Spacer(1, 3 * mm))
-    grid = TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-                       ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 4),
-                       ("BOTTOMPADDING", (0, 0), (-1, -1), 4)])
+    grid = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), font),
+            ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]
+    )
     rows = [[p(label, "cell"), p(value, "cell")] for label, value in doc.rows]
     table = Table(rows, colWidths=[38 * mm, width - 38 * mm])
     table.setStyle(grid)
@@ -72,8 +89,13 @@ def render_pdf(doc: CaseDocument, locale: str = "zh_CN") -> bytes:
     if doc.table:
         story += [Spacer(1, 4 * mm), p(doc.table_title, "head"), Spacer(1, 2 * mm)]
         cols = len(doc.table[0])
-        widths = [width] if cols == 1 else [55 * mm, 25 * mm, width - 80 * mm][:cols] if cols == 3 \
+        widths = (
+            [width]
+            if cols == 1
+            else [55 * mm, 25 * mm, width - 80 * mm][:cols]
+            if cols == 3
             else [width - 40 * mm, 40 * mm]
+        )
         t = Table([[p(c, "cell") for c in r] for r in doc.table], colWidths=widths, repeatRows=1)
         t.setStyle(TableStyle(list(grid.getCommands()) + [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]))
         story.append(t)
@@ -87,11 +109,23 @@ def render_pdf(doc: CaseDocument, locale: str = "zh_CN") -> bytes:
         story.append(Image(io.BytesIO(doc.signature_png), width=w * scale, height=h * scale, hAlign="LEFT"))
     if doc.signature_line:
         story += [Spacer(1, 10 * mm), p(message("documents.signature_line", locale))]
-    story += [Spacer(1, 12 * mm), p(message("documents.seal_line", locale, hall=doc.hall), "right"),
-              p(doc.issued_on, "right")]
+    story += [
+        Spacer(1, 12 * mm),
+        p(message("documents.seal_line", locale, hall=doc.hall), "right"),
+        p(doc.issued_on, "right"),
+    ]
     out = io.BytesIO()
     # Fixed metadata: the same case prints the same document, byte for byte apart from the PDF id.
-    SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-                      bottomMargin=18 * mm, title=f"{doc.title} {doc.number}", author=doc.hall,
-                      creator="yichuang", invariant=1).build(story)
+    SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=f"{doc.title} {doc.number}",
+        author=doc.hall,
+        creator="yichuang",
+        invariant=1,
+    ).build(story)
     return out.getvalue()

@@ -1,17 +1,21 @@
 """The short thermal version of a case document (80 mm roll at the window)."""
+
 from __future__ import annotations
 
+from hall_common.i18n import message
 from hardware.printer import Align, Block, Cut, Feed, Rule, Text, encode
-
-from yichuang.i18n import message
 
 from .layout import CaseDocument
 
 
 def thermal_blocks(doc: CaseDocument, locale: str = "zh_CN") -> list[Block]:
     c = Align.CENTER
-    blocks: list[Block] = [Text(doc.hall, align=c, bold=True), Text(doc.title, width=2, height=2, align=c, bold=True),
-                           Text(doc.number, align=c), Rule()]
+    blocks: list[Block] = [
+        Text(doc.hall, align=c, bold=True),
+        Text(doc.title, width=2, height=2, align=c, bold=True),
+        Text(doc.number, align=c),
+        Rule(),
+    ]
     blocks += [Text(f"{label}：{value}") for label, value in doc.rows]
     blocks += [Text(t) for t in doc.paragraphs_before if t]
     if doc.table:
@@ -25,8 +29,12 @@ def thermal_blocks(doc: CaseDocument, locale: str = "zh_CN") -> list[Block]:
     blocks += [Text(t) for t in doc.paragraphs if t]
     if doc.signature_line:
         blocks += [Feed(1), Text(message("documents.signature_line", locale))]
-    blocks += [Feed(1), Text(message("documents.seal_line", locale, hall=doc.hall), align=Align.RIGHT),
-               Text(doc.issued_on, align=Align.RIGHT), Cut(partial=True, feed_lines=4)]
+    blocks += [
+        Feed(1),
+        Text(message("documents.seal_line", locale, hall=doc.hall), align=Align.RIGHT),
+        Text(doc.issued_on, align=Align.RIGHT),
+        Cut(partial=True, feed_lines=4),
+    ]
     return blocks
 
 

@@ -8,6 +8,7 @@ PostgreSQL NOTIFY, when a local event arrives after a gap (someone else's event
 lies between), and otherwise polls (other processes on SQLite, or a lost
 notification) every ``poll_seconds``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,7 +28,7 @@ class Subscription:
     hall_id: int
     window: int | None = None
     types: frozenset[str] = frozenset()
-    queue: "queue.SimpleQueue[StoredEvent | None]" = field(default_factory=queue.SimpleQueue)
+    queue: queue.SimpleQueue[StoredEvent | None] = field(default_factory=queue.SimpleQueue)
     overflowed: bool = False
 
     def wants(self, e: StoredEvent) -> bool:
@@ -87,7 +88,9 @@ class EventBroker:
                 self._wake.set()
 
     # --- subscribers ----------------------------------------------------------------------
-    def subscribe(self, hall_id: int, window: int | None = None, types: frozenset[str] = frozenset()) -> tuple[Subscription, int]:
+    def subscribe(
+        self, hall_id: int, window: int | None = None, types: frozenset[str] = frozenset()
+    ) -> tuple[Subscription, int]:
         """Register a subscriber; returns it and the id up to which it must replay from the database."""
         sub = Subscription(hall_id, window, types)
         with self._lock:

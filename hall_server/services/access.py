@@ -1,4 +1,5 @@
 """Who may do what: roles, and the window a clerk's token is bound to."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -4,6 +4,7 @@ A person logs in with staff number and password and gets an ordinary bearer toke
 comes from the staff record; a clerk's token is bound to the window the clerk logged in at,
 so the window checks that already guard every desk action apply unchanged.
 """
+
 from __future__ import annotations
 
 import functools
@@ -75,8 +76,9 @@ class Accounts:
             raise InvalidInput("password_too_short", "accounts.password_too_short", minimum=MIN_PASSWORD)
         hashed = hash_password(password)
         with self.s.db.write() as conn:
-            done = conn.execute(update(S).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no)
-                                .values(password_hash=hashed))
+            done = conn.execute(
+                update(S).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no).values(password_hash=hashed)
+            )
             if done.rowcount != 1:
                 raise NotFound("staff_not_found", staff_no=staff_no)
             conn.execute(THR.delete().where(THR.c.hall_id == hall_id, THR.c.staff_no == staff_no))
@@ -95,8 +97,9 @@ class Accounts:
         now = self.s.clock.now()
         self._check_throttle(hall_id, staff_no, now)
         with self.s.db.read() as conn:
-            staff = conn.execute(select(S).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no,
-                                                 S.c.active.is_(True))).first()
+            staff = conn.execute(
+                select(S).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no, S.c.active.is_(True))
+            ).first()
         if not _verify(staff.password_hash if staff is not None else None, password):
             self._record_failure(hall_id, staff_no, now)
             raise InvalidCredentials("invalid_credentials", "accounts.invalid_credentials")
@@ -111,9 +114,12 @@ class Accounts:
         # Supervisors are not bound to a window: they act on every window (require_window).
         bound = window if staff.role == "clerk" else None
         token = self.tokens.create(hall_id, staff.role, bound, f"{staff.staff_no} {staff.name}", staff.id)
-        return {"token": token, "role": staff.role, "window": bound,
-                "staff": {"id": staff.id, "staff_no": staff.staff_no, "name": staff.name,
-                          "photo_url": staff.photo_url}}
+        return {
+            "token": token,
+            "role": staff.role,
+            "window": bound,
+            "staff": {"id": staff.id, "staff_no": staff.staff_no, "name": staff.name, "photo_url": staff.photo_url},
+        }
 
     def logout(self, principal: Principal, token: str) -> None:
         if principal.staff_id is None:
@@ -131,8 +137,7 @@ class Accounts:
                 s = conn.execute(select(S).where(S.c.id == principal.staff_id)).first()
             if s is not None:
                 staff = {"id": s.id, "staff_no": s.staff_no, "name": s.name, "photo_url": s.photo_url}
-        return {"role": principal.role, "window": principal.window_number, "label": principal.label,
-                "staff": staff}
+        return {"role": principal.role, "window": principal.window_number, "label": principal.label, "staff": staff}
 
     # --- throttling ------------------------------------------------------------------------
     def _check_throttle(self, hall_id: int, staff_no: str, now: datetime) -> None:
@@ -141,7 +146,8 @@ class Accounts:
         if row is not None and row.locked_until is not None and row.locked_until > now:
             seconds = int((row.locked_until - now).total_seconds()) + 1
             raise LoginThrottled("login_throttled", "accounts.login_throttled", seconds=seconds).with_details(
-                retry_after_seconds=seconds)
+                retry_after_seconds=seconds
+            )
 
     def _record_failure(self, hall_id: int, staff_no: str, now: datetime) -> None:
         with self.s.db.write() as conn:
@@ -152,11 +158,21 @@ class Accounts:
                 lock = min(FIRST_LOCK * 2 ** (failures - FREE_FAILURES), MAX_LOCK)
                 locked_until = now + lock
             if row is None:
-                conn.execute(THR.insert().values(hall_id=hall_id, staff_no=staff_no[:32], failures=failures,
-                                                 last_failed_at=now, locked_until=locked_until))
+                conn.execute(
+                    THR.insert().values(
+                        hall_id=hall_id,
+                        staff_no=staff_no[:32],
+                        failures=failures,
+                        last_failed_at=now,
+                        locked_until=locked_until,
+                    )
+                )
             else:
-                conn.execute(update(THR).where(THR.c.id == row.id).values(
-                    failures=failures, last_failed_at=now, locked_until=locked_until))
+                conn.execute(
+                    update(THR)
+                    .where(THR.c.id == row.id)
+                    .values(failures=failures, last_failed_at=now, locked_until=locked_until)
+                )
 
 
 def _verify(hashed: str | None, password: str) -> bool:

@@ -1,4 +1,5 @@
 """What every service needs: the database, the clock and the halls."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,6 +5,7 @@ lost when the township's line is down; the adapter then tries to send it and the
 the outcome. ``OutboxNotifier`` sends nothing: the message waits in the outbox, where the
 window can read it out on the phone (and a later job can resend it).
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SendResult:
-    status: str   # sent / queued / failed
+    status: str  # sent / queued / failed
     detail: str = ""
 
 
@@ -50,8 +51,7 @@ class SmsGatewayNotifier:
     def send(self, phone: str, text: str) -> SendResult:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         try:
-            response = httpx.post(self.url, json={"phone": phone, "text": text}, headers=headers,
-                                  timeout=self.timeout)
+            response = httpx.post(self.url, json={"phone": phone, "text": text}, headers=headers, timeout=self.timeout)
         except httpx.HTTPError as exc:
             # The outbox row stays, marked failed: the window sees it and calls instead.
             return SendResult("failed", f"{type(exc).__name__}: {exc}")

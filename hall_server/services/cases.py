@@ -1,5 +1,6 @@
 """Cases at the window and in the back office: one short transaction per step, every step
 appended to the case's history and announced as a ``case.changed`` event."""
+
 from __future__ import annotations
 
 import base64
@@ -12,7 +13,7 @@ from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 from ..core import cases as rules
 from ..core.clock import CHINA
@@ -76,14 +77,16 @@ class Cases:
     def _next_number(self, conn: Connection, hall_id: int, year: int, kind: str) -> int:
         insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
         stmt = insert(COUNTERS).values(hall_id=hall_id, year=year, kind=kind, last_value=1)
-        stmt = stmt.on_conflict_do_update(index_elements=["hall_id", "year", "kind"],
-                                          set_={"last_value": COUNTERS.c.last_value + 1})
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["hall_id", "year", "kind"], set_={"last_value": COUNTERS.c.last_value + 1}
+        )
         return conn.execute(stmt.returning(COUNTERS.c.last_value)).scalar_one()
 
     def _issue_document(self, conn, ctx: HallContext, row, kind: str, now: datetime, docs: dict) -> str:
         year = self._today(now).year
-        number = rules.document_number(rules.hall_abbreviation(ctx.config.name), kind, year,
-                                       self._next_number(conn, ctx.id, year, kind))
+        number = rules.document_number(
+            rules.hall_abbreviation(ctx.config.name), kind, year, self._next_number(conn, ctx.id, year, kind)
+        )
         docs[kind] = number
         return number
 
@@ -94,18 +97,52 @@ class Cases:
             raise NotFound("case_not_found", "cases.case_not_found", case_no=case_no)
         return row
 
-    def _step(self, conn: Connection, ctx: HallContext, p: Principal | None, row, action: str, new_state: str,
-              now: datetime, values: dict | None = None, data: dict | None = None) -> None:
+    def _step(
+        self,
+        conn: Connection,
+        ctx: HallContext,
+        p: Principal | None,
+        row,
+        action: str,
+        new_state: str,
+        now: datetime,
+        values: dict | None = None,
+        data: dict | None = None,
+    ) -> None:
         """Apply one transition: update the case, append the step, announce it."""
         conn.execute(update(C).where(C.c.id == row.id).values(state=new_state, updated_at=now, **(values or {})))
-        conn.execute(STEPS.insert().values(
-            case_id=row.id, hall_id=ctx.id, action=action, from_state=row.state, to_state=new_state, at=now,
-            actor=(p.label if p else ""), role=(p.role if p else ""), window_number=(p.window_number if p else None),
-            data_json=json.dumps(data or {}, ensure_ascii=False)))
-        append_event(self.s.db, conn, ctx.id, "case.changed", now, {"case": {
-            "case_no": row.case_no, "action": action, "state": new_state, "owner_window": row.owner_window,
-            "department": row.department}}, window_number=p.window_number if p else None,
-            actor=p.label if p else "")
+        conn.execute(
+            STEPS.insert().values(
+                case_id=row.id,
+                hall_id=ctx.id,
+                action=action,
+                from_state=row.state,
+                to_state=new_state,
+                at=now,
+                actor=(p.label if p else ""),
+                role=(p.role if p else ""),
+                window_number=(p.window_number if p else None),
+                data_json=json.dumps(data or {}, ensure_ascii=False),
+            )
+        )
+        append_event(
+            self.s.db,
+            conn,
+            ctx.id,
+            "case.changed",
+            now,
+            {
+                "case": {
+                    "case_no": row.case_no,
+                    "action": action,
+                    "state": new_state,
+                    "owner_window": row.owner_window,
+                    "department": row.department,
+                }
+            },
+            window_number=p.window_number if p else None,
+            actor=p.label if p else "",
+        )
 
     def _transition(self, p: Principal, case_no: str, action: str, roles: tuple[str, ...], apply) -> dict[str, Any]:
         """Lock the case, check the state machine, let ``apply`` add its values, commit, return the view."""
@@ -120,8 +157,9 @@ class Cases:
             self._step(conn, ctx, p, row, action, new_state, now, values, data)
             if new_state == rules.DELIVERED:
                 row = self._load(conn, ctx.id, case_no)
-                self._step(conn, ctx, p, row, "close", rules.next_state(rules.DELIVERED, "close"), now,
-                           {"closed_at": now})
+                self._step(
+                    conn, ctx, p, row, "close", rules.next_state(rules.DELIVERED, "close"), now, {"closed_at": now}
+                )
             view = self._view(conn, ctx, self._load(conn, ctx.id, case_no))
         return view
 
@@ -154,24 +192,68 @@ class Cases:
         m = stored.matter
         with self.s.db.write() as conn:
             case_no = rules.case_number(year, self._next_number(conn, ctx.id, year, "case"))
-            case_id = conn.execute(C.insert().returning(C.c.id).values(
-                hall_id=ctx.id, case_no=case_no, ticket_id=data.get("ticket_id"), matter_id=stored.id,
-                matter_code=m.code, matter_name=m.name, matter_kind=m.kind, department=m.department,
-                promised_days=m.promised_days, applicant_name=name,
-                applicant_id_hash=id_number_hash(ctx.code, id_number) if id_number else None,
-                applicant_id_tail=id_number[-4:] if id_number else None, phone=phone,
-                proxy_name=_optional(data, "proxy_name", 50), proxy_id_tail=proxy_id[-4:] if proxy_id else None,
-                proxy_authorized=False, identity_checked=False, owner_window=window, owner_staff_id=p.staff_id,
-                state=rules.OPEN, materials_json=json.dumps(
-                    [c.as_dict() for c in rules.check_materials(m, [])], ensure_ascii=False),
-                documents_json="{}", created_at=now, updated_at=now)).scalar_one()
-            conn.execute(STEPS.insert().values(
-                case_id=case_id, hall_id=ctx.id, action="open", from_state=None, to_state=rules.OPEN, at=now,
-                actor=p.label, role=p.role, window_number=window,
-                data_json=json.dumps({"ticket_id": data.get("ticket_id")})))
-            append_event(self.s.db, conn, ctx.id, "case.changed", now, {"case": {
-                "case_no": case_no, "action": "open", "state": rules.OPEN, "owner_window": window,
-                "department": m.department}}, window_number=window, actor=p.label)
+            case_id = conn.execute(
+                C.insert()
+                .returning(C.c.id)
+                .values(
+                    hall_id=ctx.id,
+                    case_no=case_no,
+                    ticket_id=data.get("ticket_id"),
+                    matter_id=stored.id,
+                    matter_code=m.code,
+                    matter_name=m.name,
+                    matter_kind=m.kind,
+                    department=m.department,
+                    promised_days=m.promised_days,
+                    applicant_name=name,
+                    applicant_id_hash=id_number_hash(ctx.code, id_number) if id_number else None,
+                    applicant_id_tail=id_number[-4:] if id_number else None,
+                    phone=phone,
+                    proxy_name=_optional(data, "proxy_name", 50),
+                    proxy_id_tail=proxy_id[-4:] if proxy_id else None,
+                    proxy_authorized=False,
+                    identity_checked=False,
+                    owner_window=window,
+                    owner_staff_id=p.staff_id,
+                    state=rules.OPEN,
+                    materials_json=json.dumps([c.as_dict() for c in rules.check_materials(m, [])], ensure_ascii=False),
+                    documents_json="{}",
+                    created_at=now,
+                    updated_at=now,
+                )
+            ).scalar_one()
+            conn.execute(
+                STEPS.insert().values(
+                    case_id=case_id,
+                    hall_id=ctx.id,
+                    action="open",
+                    from_state=None,
+                    to_state=rules.OPEN,
+                    at=now,
+                    actor=p.label,
+                    role=p.role,
+                    window_number=window,
+                    data_json=json.dumps({"ticket_id": data.get("ticket_id")}),
+                )
+            )
+            append_event(
+                self.s.db,
+                conn,
+                ctx.id,
+                "case.changed",
+                now,
+                {
+                    "case": {
+                        "case_no": case_no,
+                        "action": "open",
+                        "state": rules.OPEN,
+                        "owner_window": window,
+                        "department": m.department,
+                    }
+                },
+                window_number=window,
+                actor=p.label,
+            )
             view = self._view(conn, ctx, self._load(conn, ctx.id, case_no))
         return view
 
@@ -194,16 +276,20 @@ class Cases:
             checks = rules.check_materials(matter, data.get("materials"))
             identity = bool(data.get("identity_checked"))
             proxy_ok = bool(data.get("proxy_authorized"))
-            values: dict[str, Any] = {"materials_json": json.dumps([c.as_dict() for c in checks], ensure_ascii=False),
-                                      "outcome": outcome, "identity_checked": identity,
-                                      "proxy_authorized": proxy_ok}
+            values: dict[str, Any] = {
+                "materials_json": json.dumps([c.as_dict() for c in checks], ensure_ascii=False),
+                "outcome": outcome,
+                "identity_checked": identity,
+                "proxy_authorized": proxy_ok,
+            }
             docs = json.loads(row.documents_json)
             step: dict[str, Any] = {"materials": [c.as_dict() for c in checks]}
             lack = rules.lacking(checks)
             if outcome in ("accept", "immediate"):
                 if lack:
-                    raise Conflict("case_materials_incomplete", "cases.materials_incomplete",
-                                   names="、".join(c.name for c in lack))
+                    raise Conflict(
+                        "case_materials_incomplete", "cases.materials_incomplete", names="、".join(c.name for c in lack)
+                    )
                 if not identity:
                     raise InvalidInput("case_identity_unchecked", "cases.identity_unchecked")
                 if row.proxy_name and not proxy_ok:
@@ -213,15 +299,22 @@ class Cases:
                     if row.matter_kind != "即办":
                         raise Conflict("case_not_immediate", "cases.not_immediate", matter=row.matter_name)
                     result = _text(data, "result", max_len=500)
-                    values.update(accepted_on=today, due_date=today, decision="approved", result_text=result,
-                                  decided_at=now, returned_at=now)
+                    values.update(
+                        accepted_on=today,
+                        due_date=today,
+                        decision="approved",
+                        result_text=result,
+                        decided_at=now,
+                        returned_at=now,
+                    )
                     self._issue_document(conn, ctx, row, "result", now, docs)
                     step["result"] = result
                 else:
                     choice = data.get("delivery_choice") or "pickup"
                     if choice not in rules.DELIVERY_CHOICES:
-                        raise InvalidInput("field_enum", field="delivery_choice",
-                                           allowed=", ".join(rules.DELIVERY_CHOICES))
+                        raise InvalidInput(
+                            "field_enum", field="delivery_choice", allowed=", ".join(rules.DELIVERY_CHOICES)
+                        )
                     station = _optional(data, "village_station", 100)
                     if choice == "village_station" and not station:
                         raise InvalidInput("case_station_required", "cases.station_required")
@@ -304,8 +397,12 @@ class Cases:
     # --- back office ---------------------------------------------------------------------
     def hand_over(self, p: Principal, case_no: str, data: dict[str, Any]) -> dict[str, Any]:
         def apply(conn, ctx, row, now):
-            return {"handed_over_at": now}, {"to": row.department, "due_date": row.due_date.isoformat(),
-                                             "note": _optional(data, "note", 500)}
+            return {"handed_over_at": now}, {
+                "to": row.department,
+                "due_date": row.due_date.isoformat(),
+                "note": _optional(data, "note", 500),
+            }
+
         return self._transition(p, case_no, "hand_over", FRONT, apply)
 
     def receive(self, p: Principal, case_no: str) -> dict[str, Any]:
@@ -313,6 +410,7 @@ class Cases:
             if row.received_at is not None:
                 raise Conflict("case_already_received", "cases.already_received")
             return {"received_at": now}, {}
+
         return self._transition(p, case_no, "receive", BACK, apply)
 
     def decide(self, p: Principal, case_no: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -321,17 +419,26 @@ class Cases:
             raise InvalidInput("field_enum", field="decision", allowed=", ".join(rules.DECISIONS))
 
         def apply(conn, ctx, row, now):
-            reasons = _text(data, "reasons", max_len=1000) if decision == "rejected" else _optional(data, "reasons", 1000)
+            reasons = (
+                _text(data, "reasons", max_len=1000) if decision == "rejected" else _optional(data, "reasons", 1000)
+            )
             result = _text(data, "result", max_len=500)
-            values = {"decision": decision, "decision_reasons": reasons, "result_text": result, "decided_at": now,
-                      "received_at": row.received_at or now}
+            values = {
+                "decision": decision,
+                "decision_reasons": reasons,
+                "result_text": result,
+                "decided_at": now,
+                "received_at": row.received_at or now,
+            }
             return values, {"decision": decision, "reasons": reasons, "result": result}
+
         return self._transition(p, case_no, "decide", BACK, apply)
 
     # --- result back at the window, notice, delivery -------------------------------------
     def return_result(self, p: Principal, case_no: str, data: dict[str, Any]) -> dict[str, Any]:
         def apply(conn, ctx, row, now):
             return {"returned_at": now}, {"note": _optional(data, "note", 500)}
+
         return self._transition(p, case_no, "return", FRONT, apply)
 
     def notify(self, p: Principal, case_no: str) -> dict[str, Any]:
@@ -341,11 +448,26 @@ class Cases:
             if not row.phone:
                 raise Conflict("case_no_phone", "cases.no_phone")
             key = "cases.notify_station" if row.delivery_choice == "village_station" else "cases.notify_pickup"
-            text = message(key, hall=ctx.config.short_name or ctx.config.name, matter=row.matter_name,
-                           case_no=row.case_no, station=row.village_station or "")
-            note_id = conn.execute(NOTES.insert().returning(NOTES.c.id).values(
-                case_id=row.id, hall_id=ctx.id, channel=self.notifier.channel, recipient=row.phone, text=text,
-                status="pending", created_at=now)).scalar_one()
+            text = message(
+                key,
+                hall=ctx.config.short_name or ctx.config.name,
+                matter=row.matter_name,
+                case_no=row.case_no,
+                station=row.village_station or "",
+            )
+            note_id = conn.execute(
+                NOTES.insert()
+                .returning(NOTES.c.id)
+                .values(
+                    case_id=row.id,
+                    hall_id=ctx.id,
+                    channel=self.notifier.channel,
+                    recipient=row.phone,
+                    text=text,
+                    status="pending",
+                    created_at=now,
+                )
+            ).scalar_one()
             pending.update(id=note_id, phone=row.phone, text=text)
             return {"notified_at": now}, {"channel": self.notifier.channel, "notification_id": note_id}
 
@@ -353,8 +475,9 @@ class Cases:
         # Sent after the commit: a slow gateway never holds the database's write lock.
         result = self.notifier.send(pending["phone"], pending["text"])
         with self.s.db.write() as conn:
-            conn.execute(update(NOTES).where(NOTES.c.id == pending["id"]).values(
-                status=result.status, detail=result.detail))
+            conn.execute(
+                update(NOTES).where(NOTES.c.id == pending["id"]).values(status=result.status, detail=result.detail)
+            )
         return self.get(p, case_no)
 
     def _check_receipt(self, data: dict[str, Any]) -> tuple[str, str, str, str, str]:
@@ -371,17 +494,34 @@ class Cases:
 
         def apply(conn, ctx, row, now):
             place = _optional(data, "place", 200) or (
-                row.village_station if method == "village_station" and row.village_station
-                else ctx.config.short_name or ctx.config.name)
+                row.village_station
+                if method == "village_station" and row.village_station
+                else ctx.config.short_name or ctx.config.name
+            )
             docs = json.loads(row.documents_json)
             document = _optional(data, "document", 200) or row.result_text or row.matter_name
             number = self._issue_document(conn, ctx, row, "receipt", now, docs)
-            conn.execute(RECEIPTS.insert().values(
-                case_id=row.id, hall_id=ctx.id, receipt_no=number, document=document, recipient=recipient,
-                relation=relation, delivered_at=now, place=place, method=method, signature_mime=mime,
-                signature_b64=signature, recorded_by=p.label))
-            return ({"delivered_at": now, "documents_json": json.dumps(docs, ensure_ascii=False)},
-                    {"receipt_no": number, "recipient": recipient, "method": method, "place": place})
+            conn.execute(
+                RECEIPTS.insert().values(
+                    case_id=row.id,
+                    hall_id=ctx.id,
+                    receipt_no=number,
+                    document=document,
+                    recipient=recipient,
+                    relation=relation,
+                    delivered_at=now,
+                    place=place,
+                    method=method,
+                    signature_mime=mime,
+                    signature_b64=signature,
+                    recorded_by=p.label,
+                )
+            )
+            return (
+                {"delivered_at": now, "documents_json": json.dumps(docs, ensure_ascii=False)},
+                {"receipt_no": number, "recipient": recipient, "method": method, "place": place},
+            )
+
         return self._transition(p, case_no, "deliver", FRONT, apply)
 
     @staticmethod
@@ -454,13 +594,20 @@ class Cases:
         ctx = self.s.halls.get(p.hall_id)
         today = self._today(self.s.clock.now())
         with self.s.db.read() as conn:
-            open_rows = list(conn.execute(select(C).where(C.c.hall_id == ctx.id,
-                                                          C.c.state.not_in(rules.FINAL)).order_by(C.c.id)))
-            outcomes = dict(conn.execute(select(C.c.outcome, func.count()).where(
-                C.c.hall_id == ctx.id, C.c.outcome.is_not(None)).group_by(C.c.outcome)).all())
-            closed = conn.execute(select(func.count()).where(C.c.hall_id == ctx.id,
-                                                             C.c.state == rules.CLOSED)).scalar_one()
-        by_stage = {s: 0 for s in rules.STAGES}
+            open_rows = list(
+                conn.execute(select(C).where(C.c.hall_id == ctx.id, C.c.state.not_in(rules.FINAL)).order_by(C.c.id))
+            )
+            outcomes = dict(
+                conn.execute(
+                    select(C.c.outcome, func.count())
+                    .where(C.c.hall_id == ctx.id, C.c.outcome.is_not(None))
+                    .group_by(C.c.outcome)
+                ).all()
+            )
+            closed = conn.execute(
+                select(func.count()).where(C.c.hall_id == ctx.id, C.c.state == rules.CLOSED)
+            ).scalar_one()
+        by_stage = dict.fromkeys(rules.STAGES, 0)
         overdue, near_due = [], []
         for row in open_rows:
             by_stage[row.state] = by_stage.get(row.state, 0) + 1
@@ -469,10 +616,17 @@ class Cases:
                 overdue.append(summary)
             elif summary["near_due"]:
                 near_due.append(summary)
-        return {"today": today.isoformat(), "open_by_stage": by_stage, "open_total": len(open_rows),
-                "overdue": overdue, "near_due": near_due, "closed": closed, "outcomes": outcomes,
-                **rules.one_window_rates(outcomes, closed),
-                "calendar_warnings": [w.message for w in ctx.calendar.warnings(today)]}
+        return {
+            "today": today.isoformat(),
+            "open_by_stage": by_stage,
+            "open_total": len(open_rows),
+            "overdue": overdue,
+            "near_due": near_due,
+            "closed": closed,
+            "outcomes": outcomes,
+            **rules.one_window_rates(outcomes, closed),
+            "calendar_warnings": [w.message for w in ctx.calendar.warnings(today)],
+        }
 
     def progress(self, hall_id: int, case_no: str, locale: str) -> dict[str, Any]:
         """What a resident may see by case number alone: masked, no ID, phone or reasons."""
@@ -483,30 +637,50 @@ class Cases:
         today = self._today(self.s.clock.now())
         t = rules.timing(ctx.calendar, row.state, row.due_date, today)
         return {
-            "case_no": row.case_no, "hall": ctx.config.name, "matter": row.matter_name,
-            "department": row.department, "applicant": mask_name(row.applicant_name), "state": row.state,
+            "case_no": row.case_no,
+            "hall": ctx.config.name,
+            "matter": row.matter_name,
+            "department": row.department,
+            "applicant": mask_name(row.applicant_name),
+            "state": row.state,
             "state_label": message(f"cases.state_{row.state}", locale),
             "accepted_on": row.accepted_on.isoformat() if row.accepted_on else None,
             "due_date": row.due_date.isoformat() if row.due_date else None,
             "working_days_left": t.working_days_left,
-            "supplement_deadline": row.supplement_deadline.isoformat() if row.state == rules.SUPPLEMENT and
-            row.supplement_deadline else None,
+            "supplement_deadline": row.supplement_deadline.isoformat()
+            if row.state == rules.SUPPLEMENT and row.supplement_deadline
+            else None,
             "delivery_choice": row.delivery_choice,
-            "steps": [{"action": s.action, "label": message(f"cases.action_{s.action}", locale),
-                       "date": s.at.astimezone(CHINA).date().isoformat()}
-                      for s in steps if s.action not in ("receive",)],
+            "steps": [
+                {
+                    "action": s.action,
+                    "label": message(f"cases.action_{s.action}", locale),
+                    "date": s.at.astimezone(CHINA).date().isoformat(),
+                }
+                for s in steps
+                if s.action not in ("receive",)
+            ],
         }
 
     def _summary(self, ctx: HallContext, row, today: date) -> dict[str, Any]:
         t = rules.timing(ctx.calendar, row.state, row.due_date, today)
-        return {"case_no": row.case_no, "matter": row.matter_name, "matter_code": row.matter_code,
-                "department": row.department, "applicant": mask_name(row.applicant_name), "state": row.state,
-                "state_label": message(f"cases.state_{row.state}"), "owner_window": row.owner_window,
-                "accepted_on": row.accepted_on.isoformat() if row.accepted_on else None,
-                "due_date": row.due_date.isoformat() if row.due_date else None,
-                "working_days_left": t.working_days_left, "overdue": t.overdue, "near_due": t.near_due,
-                "received_at": row.received_at.isoformat() if row.received_at else None,
-                "decision": row.decision}
+        return {
+            "case_no": row.case_no,
+            "matter": row.matter_name,
+            "matter_code": row.matter_code,
+            "department": row.department,
+            "applicant": mask_name(row.applicant_name),
+            "state": row.state,
+            "state_label": message(f"cases.state_{row.state}"),
+            "owner_window": row.owner_window,
+            "accepted_on": row.accepted_on.isoformat() if row.accepted_on else None,
+            "due_date": row.due_date.isoformat() if row.due_date else None,
+            "working_days_left": t.working_days_left,
+            "overdue": t.overdue,
+            "near_due": t.near_due,
+            "received_at": row.received_at.isoformat() if row.received_at else None,
+            "decision": row.decision,
+        }
 
     def _view(self, conn: Connection, ctx: HallContext, row) -> dict[str, Any]:
         today = self._today(self.s.clock.now())
@@ -516,33 +690,78 @@ class Cases:
         iso = lambda v: v.isoformat() if v else None  # noqa: E731
         view = self._summary(ctx, row, today)
         materials = json.loads(row.materials_json)
-        view.update({
-            "id": row.id, "ticket_id": row.ticket_id, "matter_id": row.matter_id, "matter_kind": row.matter_kind,
-            "promised_days": row.promised_days, "applicant_name": row.applicant_name,
-            "applicant_id_tail": row.applicant_id_tail, "phone": row.phone,
-            "phone_masked": mask_phone(row.phone) if row.phone else None, "proxy_name": row.proxy_name,
-            "proxy_id_tail": row.proxy_id_tail, "proxy_authorized": row.proxy_authorized,
-            "identity_checked": row.identity_checked, "owner_window": row.owner_window, "outcome": row.outcome,
-            "materials": materials,
-            "supplement_list": json.loads(row.supplement_list_json) if row.supplement_list_json else None,
-            "supplement_deadline": iso(row.supplement_deadline), "delivery_choice": row.delivery_choice,
-            "village_station": row.village_station, "escalation_reason": row.escalation_reason,
-            "reject_reasons": row.reject_reasons, "redirect_to": row.redirect_to,
-            "handed_over_at": iso(row.handed_over_at), "decision_reasons": row.decision_reasons,
-            "result": row.result_text, "decided_at": iso(row.decided_at), "returned_at": iso(row.returned_at),
-            "notified_at": iso(row.notified_at), "delivered_at": iso(row.delivered_at),
-            "closed_at": iso(row.closed_at), "created_at": iso(row.created_at),
-            "documents": json.loads(row.documents_json),
-            "allowed_actions": sorted({a for (s, a) in rules.TRANSITIONS if s == row.state} - {"close"}),
-            "history": [{"action": s.action, "from": s.from_state, "to": s.to_state, "at": s.at.isoformat(),
-                         "actor": s.actor, "role": s.role, "window": s.window_number,
-                         "data": json.loads(s.data_json)} for s in steps],
-            "notifications": [{"channel": n.channel, "recipient": mask_phone(n.recipient), "text": n.text,
-                               "status": n.status, "at": n.created_at.isoformat()} for n in notes],
-            "receipt": None if receipt is None else {
-                "receipt_no": receipt.receipt_no, "document": receipt.document, "recipient": receipt.recipient,
-                "relation": receipt.relation, "delivered_at": receipt.delivered_at.isoformat(),
-                "place": receipt.place, "method": receipt.method, "signature_mime": receipt.signature_mime,
-                "has_signature": bool(receipt.signature_b64)},
-        })
+        view.update(
+            {
+                "id": row.id,
+                "ticket_id": row.ticket_id,
+                "matter_id": row.matter_id,
+                "matter_kind": row.matter_kind,
+                "promised_days": row.promised_days,
+                "applicant_name": row.applicant_name,
+                "applicant_id_tail": row.applicant_id_tail,
+                "phone": row.phone,
+                "phone_masked": mask_phone(row.phone) if row.phone else None,
+                "proxy_name": row.proxy_name,
+                "proxy_id_tail": row.proxy_id_tail,
+                "proxy_authorized": row.proxy_authorized,
+                "identity_checked": row.identity_checked,
+                "owner_window": row.owner_window,
+                "outcome": row.outcome,
+                "materials": materials,
+                "supplement_list": json.loads(row.supplement_list_json) if row.supplement_list_json else None,
+                "supplement_deadline": iso(row.supplement_deadline),
+                "delivery_choice": row.delivery_choice,
+                "village_station": row.village_station,
+                "escalation_reason": row.escalation_reason,
+                "reject_reasons": row.reject_reasons,
+                "redirect_to": row.redirect_to,
+                "handed_over_at": iso(row.handed_over_at),
+                "decision_reasons": row.decision_reasons,
+                "result": row.result_text,
+                "decided_at": iso(row.decided_at),
+                "returned_at": iso(row.returned_at),
+                "notified_at": iso(row.notified_at),
+                "delivered_at": iso(row.delivered_at),
+                "closed_at": iso(row.closed_at),
+                "created_at": iso(row.created_at),
+                "documents": json.loads(row.documents_json),
+                "allowed_actions": sorted({a for (s, a) in rules.TRANSITIONS if s == row.state} - {"close"}),
+                "history": [
+                    {
+                        "action": s.action,
+                        "from": s.from_state,
+                        "to": s.to_state,
+                        "at": s.at.isoformat(),
+                        "actor": s.actor,
+                        "role": s.role,
+                        "window": s.window_number,
+                        "data": json.loads(s.data_json),
+                    }
+                    for s in steps
+                ],
+                "notifications": [
+                    {
+                        "channel": n.channel,
+                        "recipient": mask_phone(n.recipient),
+                        "text": n.text,
+                        "status": n.status,
+                        "at": n.created_at.isoformat(),
+                    }
+                    for n in notes
+                ],
+                "receipt": None
+                if receipt is None
+                else {
+                    "receipt_no": receipt.receipt_no,
+                    "document": receipt.document,
+                    "recipient": receipt.recipient,
+                    "relation": receipt.relation,
+                    "delivered_at": receipt.delivered_at.isoformat(),
+                    "place": receipt.place,
+                    "method": receipt.method,
+                    "signature_mime": receipt.signature_mime,
+                    "has_signature": bool(receipt.signature_b64),
+                },
+            }
+        )
         return view

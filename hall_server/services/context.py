@@ -4,6 +4,7 @@ Loaded from the database and reloaded when the hall's ``updated_at`` changes
 (config edits and calendar overrides bump it), checked at most every few seconds so
 that several server processes converge without a query on every request.
 """
+
 from __future__ import annotations
 
 import json
@@ -112,19 +113,34 @@ class HallRegistry:
     def _load(self, conn, hall_id: int) -> HallContext:
         hall = conn.execute(select(Hall).where(Hall.id == hall_id)).one()
         config = parse_hall_config(hall.config_toml, f"hall {hall.code}")
-        overrides = {row.day: (row.kind, row.note) for row in conn.execute(
-            select(CalendarOverride).where(CalendarOverride.hall_id == hall_id))}
+        overrides = {
+            row.day: (row.kind, row.note)
+            for row in conn.execute(select(CalendarOverride).where(CalendarOverride.hall_id == hall_id))
+        }
         calendar = WorkingCalendar(overrides)
         matters = {}
         for row in conn.execute(select(MatterRow).where(MatterRow.hall_id == hall_id)).mappings():
             materials = tuple(Material(**m) for m in json.loads(row["materials_json"]))
-            matters[row["id"]] = StoredMatter(row["id"], Matter(
-                code=row["code"], name=row["name"], department=row["department"], domain=row["domain"],
-                matter_class=row["matter_class"], kind=row["kind"], promised_days=row["promised_days"],
-                legal_days=row["legal_days"], ticket_prefix=row["ticket_prefix"],
-                handling_minutes=row["handling_minutes"], forward_to=row["forward_to"],
-                conditions=row["conditions"], legal_basis=row["legal_basis"],
-                keywords=tuple(json.loads(row["keywords_json"])), materials=materials),
-                row["sort_order"], row["active"])
-        return HallContext(hall_id, config, calendar, CachedSchedule(config, calendar), matters,
-                           hall.updated_at)
+            matters[row["id"]] = StoredMatter(
+                row["id"],
+                Matter(
+                    code=row["code"],
+                    name=row["name"],
+                    department=row["department"],
+                    domain=row["domain"],
+                    matter_class=row["matter_class"],
+                    kind=row["kind"],
+                    promised_days=row["promised_days"],
+                    legal_days=row["legal_days"],
+                    ticket_prefix=row["ticket_prefix"],
+                    handling_minutes=row["handling_minutes"],
+                    forward_to=row["forward_to"],
+                    conditions=row["conditions"],
+                    legal_basis=row["legal_basis"],
+                    keywords=tuple(json.loads(row["keywords_json"])),
+                    materials=materials,
+                ),
+                row["sort_order"],
+                row["active"],
+            )
+        return HallContext(hall_id, config, calendar, CachedSchedule(config, calendar), matters, hall.updated_at)

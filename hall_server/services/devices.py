@@ -1,4 +1,5 @@
 """Peripheral health reported by kiosks, pads and bridges (printer paper, pads offline…)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,21 +34,47 @@ class Devices:
             row = conn.execute(select(D).where(D.c.hall_id == principal.hall_id, D.c.device == name)).first()
             changed = row is None or row.state != state or row.detail != detail
             if row is None:
-                conn.execute(D.insert().values(hall_id=principal.hall_id, device=name, kind=kind, state=state,
-                                               detail=detail, reported_at=now))
+                conn.execute(
+                    D.insert().values(
+                        hall_id=principal.hall_id, device=name, kind=kind, state=state, detail=detail, reported_at=now
+                    )
+                )
             else:
-                conn.execute(update(D).where(D.c.id == row.id).values(kind=kind, state=state, detail=detail,
-                                                                     reported_at=now))
-            view = {"device": name, "kind": kind, "state": state, "detail": detail,
-                    "problem": state in PROBLEM_STATES, "reported_at": now.isoformat()}
+                conn.execute(
+                    update(D).where(D.c.id == row.id).values(kind=kind, state=state, detail=detail, reported_at=now)
+                )
+            view = {
+                "device": name,
+                "kind": kind,
+                "state": state,
+                "detail": detail,
+                "problem": state in PROBLEM_STATES,
+                "reported_at": now.isoformat(),
+            }
             if changed:
-                append_event(self.s.db, conn, principal.hall_id, "device.status", now, {"device_status": view},
-                             actor=principal.label)
+                append_event(
+                    self.s.db,
+                    conn,
+                    principal.hall_id,
+                    "device.status",
+                    now,
+                    {"device_status": view},
+                    actor=principal.label,
+                )
         return view
 
     def list(self, principal: Principal) -> list[dict[str, Any]]:
         principal.require("supervisor", "admin")
         with self.s.db.read() as conn:
             rows = conn.execute(select(D).where(D.c.hall_id == principal.hall_id).order_by(D.c.device)).all()
-        return [{"device": r.device, "kind": r.kind, "state": r.state, "detail": r.detail,
-                 "problem": r.state in PROBLEM_STATES, "reported_at": r.reported_at.isoformat()} for r in rows]
+        return [
+            {
+                "device": r.device,
+                "kind": r.kind,
+                "state": r.state,
+                "detail": r.detail,
+                "problem": r.state in PROBLEM_STATES,
+                "reported_at": r.reported_at.isoformat(),
+            }
+            for r in rows
+        ]

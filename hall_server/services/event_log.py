@@ -1,27 +1,33 @@
 """Appending to and reading from the append-only event log."""
+
 from __future__ import annotations
 
 import functools
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from ..storage.database import PENDING_EVENTS, Database
-from .line_sql import INSERT_EVENT, bind_time
 from ..storage.models import Event
+from .line_sql import INSERT_EVENT, bind_time
 
 EVENTS = Event.__table__
 TICKET_EVENT = {
-    "issue": "ticket.issued", "call": "ticket.called", "recall": "ticket.recalled",
-    "start": "ticket.started", "finish": "ticket.finished", "no_show": "ticket.no_show",
-    "hold": "ticket.held", "resume": "ticket.resumed", "transfer": "ticket.transferred",
+    "issue": "ticket.issued",
+    "call": "ticket.called",
+    "recall": "ticket.recalled",
+    "start": "ticket.started",
+    "finish": "ticket.finished",
+    "no_show": "ticket.no_show",
+    "hold": "ticket.held",
+    "resume": "ticket.resumed",
+    "transfer": "ticket.transferred",
     "cancel": "ticket.cancelled",
 }
-EVENT_TYPES = tuple(TICKET_EVENT.values()) + ("window.status", "hall.status", "device.status",
-                                               "calendar.changed")
+EVENT_TYPES = tuple(TICKET_EVENT.values()) + ("window.status", "hall.status", "device.status", "calendar.changed")
 EVENT_TYPES += ("rating.recorded",)  # 好差评 (hall_server/services/ratings.py)
 EVENT_TYPES += ("case.changed",)  # 办件 (hall_server/services/cases.py)
 
@@ -48,32 +54,57 @@ class StoredEvent:
         return f"id: {self.id}\nevent: {self.type}\ndata: {self.as_json()}\n\n"
 
     def as_json(self) -> str:
-        return json.dumps({"id": self.id, "type": self.type, "at": self.occurred_at.isoformat(),
-                           "window": self.window_number, **self.data}, ensure_ascii=False,
-                          separators=(",", ":"))
+        return json.dumps(
+            {
+                "id": self.id,
+                "type": self.type,
+                "at": self.occurred_at.isoformat(),
+                "window": self.window_number,
+                **self.data,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
 
 
-def append_event(db: Database, conn: Connection, hall_id: int, type_: str, at: datetime,
-                 data: dict[str, Any], *, ticket_id: int | None = None, window_number: int | None = None,
-                 actor: str = "") -> int:
+def append_event(
+    db: Database,
+    conn: Connection,
+    hall_id: int,
+    type_: str,
+    at: datetime,
+    data: dict[str, Any],
+    *,
+    ticket_id: int | None = None,
+    window_number: int | None = None,
+    actor: str = "",
+) -> int:
     """Store an event inside the caller's transaction; it is sent only once that commits."""
     db.lock_event_order(conn)
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    event_id = INSERT_EVENT.run(conn, {
-        "hall_id": hall_id, "type": type_, "ticket_id": ticket_id, "window_number": window_number,
-        "occurred_at": bind_time(at), "actor": actor, "payload_json": payload,
-    }).scalar_one()
+    event_id = INSERT_EVENT.run(
+        conn,
+        {
+            "hall_id": hall_id,
+            "type": type_,
+            "ticket_id": ticket_id,
+            "window_number": window_number,
+            "occurred_at": bind_time(at),
+            "actor": actor,
+            "payload_json": payload,
+        },
+    ).scalar_one()
     db.notify_events(conn, hall_id)
     pending = conn.info.get(PENDING_EVENTS)
     if pending is not None:
-        pending.append(StoredEvent(event_id, hall_id, type_, window_number, ticket_id,
-                                   at.astimezone(timezone.utc), payload))
+        pending.append(StoredEvent(event_id, hall_id, type_, window_number, ticket_id, at.astimezone(UTC), payload))
     return event_id
 
 
 def _row_to_event(row) -> StoredEvent:
-    return StoredEvent(row.id, row.hall_id, row.type, row.window_number, row.ticket_id, row.occurred_at,
-                       row.payload_json)
+    return StoredEvent(
+        row.id, row.hall_id, row.type, row.window_number, row.ticket_id, row.occurred_at, row.payload_json
+    )
 
 
 def events_after(conn: Connection, after_id: int, limit: int = 1000, hall_id: int | None = None) -> list[StoredEvent]:

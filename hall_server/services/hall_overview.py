@@ -1,4 +1,5 @@
 """The hall as boards, kiosks and supervisors see it, and the open/closed ticker."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -31,10 +32,18 @@ class HallOverview:
         tz = ctx.config.timezone
         today = ctx.schedule.local_date(now)
         info = ctx.calendar.day_info(today)
-        return {"hall": ctx.code, "state": open_state(ctx, now), "waiting": waiting,
-                "next_open_at": nxt.astimezone(tz).isoformat() if nxt else None,
-                "today": {"date": today.isoformat(), "kind": info.kind, "holiday_name": info.holiday_name,
-                          "periods": ctx.schedule.day_summary(today)}}
+        return {
+            "hall": ctx.code,
+            "state": open_state(ctx, now),
+            "waiting": waiting,
+            "next_open_at": nxt.astimezone(tz).isoformat() if nxt else None,
+            "today": {
+                "date": today.isoformat(),
+                "kind": info.kind,
+                "holiday_name": info.holiday_name,
+                "periods": ctx.schedule.day_summary(today),
+            },
+        }
 
     def _waiting(self, conn, ctx: HallContext, now: datetime) -> int:
         rows = WAITING_BY_MATTER.run(conn, {"hall_id": ctx.id, "service_date": ctx.schedule.local_date(now)})
@@ -47,20 +56,27 @@ class HallOverview:
             waiting = self._waiting(conn, ctx, now)
         cfg = ctx.config
         view = {
-            "code": cfg.code, "name": cfg.name, "short_name": cfg.short_name, "timezone": str(cfg.timezone),
+            "code": cfg.code,
+            "name": cfg.name,
+            "short_name": cfg.short_name,
+            "timezone": str(cfg.timezone),
             "server_time": now.astimezone(cfg.timezone).isoformat(),
             "status": self.status(ctx, now, waiting),
             "windows": [{"number": w.number, "name": w.name} for w in cfg.windows],
             "priority_groups": [{"code": g.code, "name": g.name} for g in cfg.priority_groups],
             "slip_notices": list(cfg.slip_notices),
-            "rules": {"no_show_after_calls": cfg.queue.no_show_after_calls,
-                      "appointment_early_minutes": cfg.queue.appointment_early_minutes,
-                      "appointment_late_minutes": cfg.queue.appointment_late_minutes,
-                      "after_cutoff": cfg.queue.after_cutoff},
+            "rules": {
+                "no_show_after_calls": cfg.queue.no_show_after_calls,
+                "appointment_early_minutes": cfg.queue.appointment_early_minutes,
+                "appointment_late_minutes": cfg.queue.appointment_late_minutes,
+                "after_cutoff": cfg.queue.after_cutoff,
+            },
         }
         if principal.role in ("supervisor", "admin"):
-            view["warnings"] = [{"key": w.key, "severity": w.severity, "message": w.message, "year": w.year}
-                                for w in ctx.calendar.warnings(now.astimezone(cfg.timezone).date(), locale)]
+            view["warnings"] = [
+                {"key": w.key, "severity": w.severity, "message": w.message, "year": w.year}
+                for w in ctx.calendar.warnings(now.astimezone(cfg.timezone).date(), locale)
+            ]
         return view
 
     def tick(self) -> int:
@@ -75,11 +91,18 @@ class HallOverview:
             ctx = self.s.halls.get(hall_id)
             state = open_state(ctx, now)
             with self.s.db.write() as conn:
-                done = conn.execute(update(R).where(R.c.hall_id == hall_id, R.c.open_state != state)
-                                    .values(open_state=state))
+                done = conn.execute(
+                    update(R).where(R.c.hall_id == hall_id, R.c.open_state != state).values(open_state=state)
+                )
                 if done.rowcount:
-                    append_event(self.s.db, conn, hall_id, "hall.status", now,
-                                 {"hall_status": self.status(ctx, now, self._waiting(conn, ctx, now))})
+                    append_event(
+                        self.s.db,
+                        conn,
+                        hall_id,
+                        "hall.status",
+                        now,
+                        {"hall_status": self.status(ctx, now, self._waiting(conn, ctx, now))},
+                    )
                     changed += 1
         return changed
 
@@ -96,13 +119,25 @@ class HallOverview:
                 conn.execute(O.insert().values(hall_id=principal.hall_id, day=day, kind=kind, note=note[:100]))
             # Bumping updated_at makes every process reload the hall's calendar.
             conn.execute(update(H).where(H.c.id == principal.hall_id).values(updated_at=now))
-            append_event(self.s.db, conn, principal.hall_id, "calendar.changed", now,
-                         {"date": day.isoformat(), "kind": kind, "note": note}, actor=principal.label)
+            append_event(
+                self.s.db,
+                conn,
+                principal.hall_id,
+                "calendar.changed",
+                now,
+                {"date": day.isoformat(), "kind": kind, "note": note},
+                actor=principal.label,
+            )
         self.s.halls.invalidate(principal.hall_id)
         ctx = self.s.halls.get(principal.hall_id)
         info = ctx.calendar.day_info(day)
-        return {"date": day.isoformat(), "is_working_day": info.is_working_day, "kind": info.kind,
-                "source": info.source, "note": info.note}
+        return {
+            "date": day.isoformat(),
+            "is_working_day": info.is_working_day,
+            "kind": info.kind,
+            "source": info.source,
+            "note": info.note,
+        }
 
     def overrides(self, principal: Principal) -> list[dict]:
         with self.s.db.read() as conn:

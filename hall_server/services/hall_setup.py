@@ -1,4 +1,5 @@
 """Installing a hall (from its TOML config) with its windows, catalog and runtime row."""
+
 from __future__ import annotations
 
 import json
@@ -20,15 +21,22 @@ def install_hall(services: Services, config: HallConfig, matters: list[Matter] |
     with services.db.write() as conn:
         hall_id = conn.execute(select(H.c.id).where(H.c.code == config.code)).scalar()
         if hall_id is None:
-            hall_id = conn.execute(H.insert().returning(H.c.id).values(
-                code=config.code, name=config.name, config_toml=config.source_text,
-                created_at=now, updated_at=now)).scalar_one()
+            hall_id = conn.execute(
+                H.insert()
+                .returning(H.c.id)
+                .values(
+                    code=config.code, name=config.name, config_toml=config.source_text, created_at=now, updated_at=now
+                )
+            ).scalar_one()
             conn.execute(R.insert().values(hall_id=hall_id, priority_streak=0, open_state="unknown"))
         else:
             current = conn.execute(select(H.c.config_toml).where(H.c.id == hall_id)).scalar_one()
             if current != config.source_text:
-                conn.execute(update(H).where(H.c.id == hall_id).values(
-                    name=config.name, config_toml=config.source_text, updated_at=now))
+                conn.execute(
+                    update(H)
+                    .where(H.c.id == hall_id)
+                    .values(name=config.name, config_toml=config.source_text, updated_at=now)
+                )
         existing = set(conn.execute(select(W.c.number).where(W.c.hall_id == hall_id)).scalars())
         for w in config.windows:
             if w.number not in existing:
@@ -37,28 +45,51 @@ def install_hall(services: Services, config: HallConfig, matters: list[Matter] |
         for order, m in enumerate(matters if matters is not None else default_catalog()):
             if m.code in known:
                 continue
-            conn.execute(M.insert().values(
-                hall_id=hall_id, code=m.code, name=m.name, department=m.department, domain=m.domain,
-                matter_class=m.matter_class, kind=m.kind, promised_days=m.promised_days,
-                legal_days=m.legal_days, ticket_prefix=m.ticket_prefix, handling_minutes=m.handling_minutes,
-                forward_to=m.forward_to, conditions=m.conditions, legal_basis=m.legal_basis,
-                keywords_json=json.dumps(list(m.keywords), ensure_ascii=False),
-                materials_json=json.dumps([vars(x) for x in m.materials], ensure_ascii=False),
-                sort_order=order, active=True))
+            conn.execute(
+                M.insert().values(
+                    hall_id=hall_id,
+                    code=m.code,
+                    name=m.name,
+                    department=m.department,
+                    domain=m.domain,
+                    matter_class=m.matter_class,
+                    kind=m.kind,
+                    promised_days=m.promised_days,
+                    legal_days=m.legal_days,
+                    ticket_prefix=m.ticket_prefix,
+                    handling_minutes=m.handling_minutes,
+                    forward_to=m.forward_to,
+                    conditions=m.conditions,
+                    legal_basis=m.legal_basis,
+                    keywords_json=json.dumps(list(m.keywords), ensure_ascii=False),
+                    materials_json=json.dumps([vars(x) for x in m.materials], ensure_ascii=False),
+                    sort_order=order,
+                    active=True,
+                )
+            )
     services.halls.invalidate(hall_id)
     return hall_id
 
 
-def add_staff(services: Services, hall_id: int, staff_no: str, name: str, role: str = "clerk",
-              photo_url: str | None = None) -> int:
+def add_staff(
+    services: Services, hall_id: int, staff_no: str, name: str, role: str = "clerk", photo_url: str | None = None
+) -> int:
     with services.db.write() as conn:
         existing = conn.execute(select(S.c.id).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no)).scalar()
         if existing is not None:
             return existing
-        return conn.execute(S.insert().returning(S.c.id).values(
-            hall_id=hall_id, staff_no=staff_no, name=name, role=role, photo_url=photo_url,
-            active=True)).scalar_one()
+        return conn.execute(
+            S.insert()
+            .returning(S.c.id)
+            .values(hall_id=hall_id, staff_no=staff_no, name=name, role=role, photo_url=photo_url, active=True)
+        ).scalar_one()
 
 
-DEMO_STAFF = (("BZY001", "陈晓梅"), ("BZY002", "王建国"), ("BZY003", "李娟"),
-              ("BZY004", "张伟"), ("BZY005", "刘芳"), ("BZY006", "周德胜"))
+DEMO_STAFF = (
+    ("BZY001", "陈晓梅"),
+    ("BZY002", "王建国"),
+    ("BZY003", "李娟"),
+    ("BZY004", "张伟"),
+    ("BZY005", "刘芳"),
+    ("BZY006", "周德胜"),
+)

@@ -6,10 +6,11 @@ statement here), so these few statements are plain SQL written once with :named
 parameters, converted to psycopg's %(named)s style for PostgreSQL. Times are bound as
 naive UTC exactly as the UTCDateTime column type stores them.
 """
+
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
@@ -53,7 +54,7 @@ def _sqlite_value(v):
     t = type(v)
     if t is datetime:
         if v.tzinfo is not None:
-            v = v.astimezone(timezone.utc).replace(tzinfo=None)
+            v = v.astimezone(UTC).replace(tzinfo=None)
         # A naive value is UTC already (bind_time): never let the machine's own zone in.
         # SQLAlchemy's storage format for DateTime on SQLite (%Y-%m-%d %H:%M:%S.%f), without strftime's cost.
         return v.isoformat(" ", "microseconds")
@@ -64,7 +65,7 @@ def _sqlite_value(v):
 
 def bind_time(v: datetime | None) -> datetime | None:
     """Naive UTC for PostgreSQL's timestamp columns (SQLite values are converted in run())."""
-    return None if v is None else v.astimezone(timezone.utc).replace(tzinfo=None)
+    return None if v is None else v.astimezone(UTC).replace(tzinfo=None)
 
 
 def read_time(v) -> datetime | None:
@@ -72,13 +73,14 @@ def read_time(v) -> datetime | None:
         return None
     if isinstance(v, str):
         v = datetime.fromisoformat(v)
-    return v.replace(tzinfo=timezone.utc)
+    return v.replace(tzinfo=UTC)
 
 
 NEXT_NUMBER = HotStatement(
     "INSERT INTO number_counters (hall_id, service_date, prefix, last_value) VALUES (:hall_id, :service_date, :prefix, 1) "
     "ON CONFLICT (hall_id, service_date, prefix) DO UPDATE SET last_value = number_counters.last_value + 1 "
-    "RETURNING last_value")
+    "RETURNING last_value"
+)
 
 INSERT_TICKET = HotStatement(
     "INSERT INTO tickets (hall_id, service_date, number, matter_id, channel, priority_group, appointment_id, due_at, "
@@ -86,26 +88,32 @@ INSERT_TICKET = HotStatement(
     "staff_id, late_risk_accepted, public_key, request_id) VALUES (:hall_id, :service_date, :number, :matter_id, "
     ":channel, :priority_group, :appointment_id, :due_at, :state, :window_number, :target_window, :call_count, "
     ":issued_at, :queued_at, :called_at, :started_at, :finished_at, :staff_id, :late_risk_accepted, :public_key, "
-    ":request_id) RETURNING id")
+    ":request_id) RETURNING id"
+)
 
 INSERT_EVENT = HotStatement(
     "INSERT INTO events (hall_id, type, ticket_id, window_number, occurred_at, actor, payload_json) "
-    "VALUES (:hall_id, :type, :ticket_id, :window_number, :occurred_at, :actor, :payload_json) RETURNING id")
+    "VALUES (:hall_id, :type, :ticket_id, :window_number, :occurred_at, :actor, :payload_json) RETURNING id"
+)
 
 # Everyone waiting is ahead of a new walk-in ticket: read the maintained counts.
 WAITING_BY_MATTER = HotStatement(
     "SELECT NULLIF(matter_key, 0), waiting FROM line_counts WHERE hall_id = :hall_id "
-    "AND service_date = :service_date AND waiting > 0")
+    "AND service_date = :service_date AND waiting > 0"
+)
 
 ADJUST_LINE = HotStatement(
     "INSERT INTO line_counts (hall_id, service_date, matter_key, waiting) VALUES (:hall_id, :service_date, :matter_key, :delta) "
-    "ON CONFLICT (hall_id, service_date, matter_key) DO UPDATE SET waiting = line_counts.waiting + :delta")
+    "ON CONFLICT (hall_id, service_date, matter_key) DO UPDATE SET waiting = line_counts.waiting + :delta"
+)
 
 
 def adjust_line(conn: Connection, hall_id: int, service_date: date, matter_id: int | None, delta: int) -> None:
     """Every change into or out of the waiting state calls this in the same transaction."""
-    ADJUST_LINE.run(conn, {"hall_id": hall_id, "service_date": service_date, "matter_key": matter_id or 0,
-                           "delta": delta})
+    ADJUST_LINE.run(
+        conn, {"hall_id": hall_id, "service_date": service_date, "matter_key": matter_id or 0, "delta": delta}
+    )
+
 
 # Waiting tickets ranked before a ticket of a class; :cls 1 = due appointment, 2 = priority, 3 = ordinary.
 # A ticket not stored yet passes :ticket_id = -1 and compares with <= on time.
@@ -123,9 +131,11 @@ GROUP BY matter_id""")
 
 IN_SERVICE = HotStatement(
     "SELECT matter_id, started_at, called_at FROM tickets WHERE hall_id = :hall_id AND service_date = :service_date "
-    "AND state IN ('called', 'serving')")
+    "AND state IN ('called', 'serving')"
+)
 
 STAFFED_WINDOWS = HotStatement(
-    "SELECT number FROM windows WHERE hall_id = :hall_id AND staff_id IS NOT NULL AND status = 'open'")
+    "SELECT number FROM windows WHERE hall_id = :hall_id AND staff_id IS NOT NULL AND status = 'open'"
+)
 
 HANDLING_MEANS = HotStatement("SELECT matter_key, mean_seconds FROM handling_stats WHERE hall_id = :hall_id")

@@ -1,4 +1,5 @@
 """Reads of the shared line that both issuing and calling need: who is ahead, how long it takes."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -20,29 +21,46 @@ def handling_means(conn: Connection, ctx: HallContext) -> dict[int | None, float
     return means
 
 
-def estimate_for(conn: Connection, ctx: HallContext, service_date: date, now: datetime, cls: int,
-                 key: datetime, ticket_id: int | None = None) -> WaitEstimate:
+def estimate_for(
+    conn: Connection,
+    ctx: HallContext,
+    service_date: date,
+    now: datetime,
+    cls: int,
+    key: datetime,
+    ticket_id: int | None = None,
+) -> WaitEstimate:
     """People ahead of a ticket of class ``cls`` (time ``key``) and the minutes until a window is free."""
     means = handling_means(conn, ctx)
     if cls == ORDINARY and ticket_id is None:
         rows = sql.WAITING_BY_MATTER.run(conn, {"hall_id": ctx.id, "service_date": service_date}).all()
     else:
-        rows = sql.AHEAD_BY_MATTER.run(conn, {
-            "hall_id": ctx.id, "service_date": service_date, "now": sql.bind_time(now), "cls": cls,
-            "key": sql.bind_time(key), "ticket_id": -1 if ticket_id is None else ticket_id}).all()
+        rows = sql.AHEAD_BY_MATTER.run(
+            conn,
+            {
+                "hall_id": ctx.id,
+                "service_date": service_date,
+                "now": sql.bind_time(now),
+                "cls": cls,
+                "key": sql.bind_time(key),
+                "ticket_id": -1 if ticket_id is None else ticket_id,
+            },
+        ).all()
     ahead = [(means.get(mid, means[None]), count) for mid, count in rows]
     in_service = [
-        remaining_minutes(means.get(matter_id, means[None]),
-                          (now - sql.read_time(started_at or called_at)).total_seconds() / 60.0)
+        remaining_minutes(
+            means.get(matter_id, means[None]), (now - sql.read_time(started_at or called_at)).total_seconds() / 60.0
+        )
         for matter_id, started_at, called_at in sql.IN_SERVICE.run(
-            conn, {"hall_id": ctx.id, "service_date": service_date})]
+            conn, {"hall_id": ctx.id, "service_date": service_date}
+        )
+    ]
     moment = ctx.schedule.moment(now)
     on_duty = moment.windows_on_duty
     if not on_duty:
         nxt = ctx.schedule.next_open_at(now)
         on_duty = ctx.schedule.moment(nxt).windows_on_duty if nxt else frozenset()
-    staffed = sum(1 for (n,) in sql.STAFFED_WINDOWS.run(conn, {"hall_id": ctx.id})
-                  if n in moment.windows_on_duty)
+    staffed = sum(1 for (n,) in sql.STAFFED_WINDOWS.run(conn, {"hall_id": ctx.id}) if n in moment.windows_on_duty)
     return estimate_wait(ahead, in_service, staffed, len(on_duty))
 
 

@@ -9,6 +9,7 @@ Rules kept here (the pad and the QR page are only views):
 The hall's TOML may carry an ``[evaluation]`` table (rate_within_seconds, bad_reasons);
 the hall config parser ignores tables it does not know, so it is read here.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..storage.models import Rating, RatingLink, Staff, Ticket, Window
@@ -48,9 +49,11 @@ def evaluation_settings(ctx: HallContext) -> dict[str, Any]:
     within = table.get("rate_within_seconds", DEFAULT_WITHIN_SECONDS)
     reasons = table.get("bad_reasons", list(DEFAULT_BAD_REASONS))
     link_days = table.get("link_valid_days", DEFAULT_LINK_DAYS)
-    return {"rate_within_seconds": within if isinstance(within, int) and 10 <= within <= 3600 else DEFAULT_WITHIN_SECONDS,
-            "bad_reasons": [r for r in reasons if isinstance(r, str)][:20] or list(DEFAULT_BAD_REASONS),
-            "link_valid_days": link_days if isinstance(link_days, int) and 1 <= link_days <= 90 else DEFAULT_LINK_DAYS}
+    return {
+        "rate_within_seconds": within if isinstance(within, int) and 10 <= within <= 3600 else DEFAULT_WITHIN_SECONDS,
+        "bad_reasons": [r for r in reasons if isinstance(r, str)][:20] or list(DEFAULT_BAD_REASONS),
+        "link_valid_days": link_days if isinstance(link_days, int) and 1 <= link_days <= 90 else DEFAULT_LINK_DAYS,
+    }
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -77,18 +80,27 @@ class Ratings:
                 raise NotFound("window_not_found", window=window)
             view = windows_desk.window_view(conn, ctx, wrow, now)
             pending = self._pending(conn, ctx, window, now, settings)
-        return {"window": view, "pending": pending, "levels": self.levels(), "bad_levels": list(BAD_LEVELS),
-                "bad_reasons": settings["bad_reasons"], "rate_within_seconds": settings["rate_within_seconds"],
-                "server_time": now.isoformat()}
+        return {
+            "window": view,
+            "pending": pending,
+            "levels": self.levels(),
+            "bad_levels": list(BAD_LEVELS),
+            "bad_reasons": settings["bad_reasons"],
+            "rate_within_seconds": settings["rate_within_seconds"],
+            "server_time": now.isoformat(),
+        }
 
     def levels(self, locale: str = "zh_CN") -> list[dict[str, Any]]:
         return [{"level": n, "label": message(f"accounts.rating_{n}", locale)} for n in LEVELS]
 
     def _pending(self, conn, ctx: HallContext, window: int, now: datetime, settings) -> dict | None:
         """The service that just finished at this window, if still unrated and within the limit."""
-        row = conn.execute(select(T).where(T.c.hall_id == ctx.id, T.c.window_number == window,
-                                           T.c.state == "finished")
-                           .order_by(T.c.finished_at.desc(), T.c.id.desc()).limit(1)).first()
+        row = conn.execute(
+            select(T)
+            .where(T.c.hall_id == ctx.id, T.c.window_number == window, T.c.state == "finished")
+            .order_by(T.c.finished_at.desc(), T.c.id.desc())
+            .limit(1)
+        ).first()
         if row is None or row.finished_at is None:
             return None
         expires = row.finished_at + timedelta(seconds=settings["rate_within_seconds"])
@@ -97,8 +109,13 @@ class Ratings:
         if conn.execute(select(RT.c.id).where(RT.c.ticket_id == row.id)).first() is not None:
             return None
         stored = ctx.matters.get(row.matter_id) if row.matter_id is not None else None
-        return {"ticket_id": row.id, "number": row.number, "matter_name": stored.matter.name if stored else None,
-                "finished_at": row.finished_at.isoformat(), "expires_at": expires.isoformat()}
+        return {
+            "ticket_id": row.id,
+            "number": row.number,
+            "matter_name": stored.matter.name if stored else None,
+            "finished_at": row.finished_at.isoformat(),
+            "expires_at": expires.isoformat(),
+        }
 
     def _require_pad(self, principal: Principal, window: int) -> None:
         if principal.role in ("supervisor", "admin"):
@@ -106,12 +123,19 @@ class Ratings:
         if principal.role != "pad":
             raise Forbidden("forbidden_role", role=principal.role)
         if principal.window_number != window:
-            raise Forbidden("pad_other_window", "accounts.pad_other_window", window=window,
-                            own=principal.window_number)
+            raise Forbidden("pad_other_window", "accounts.pad_other_window", window=window, own=principal.window_number)
 
     # --- recording ----------------------------------------------------------------------------
-    def rate_at_pad(self, principal: Principal, window: int, ticket_id: int, level: int,
-                    tags: list[str] | None = None, phone: str | None = None, channel: str = "pad") -> dict:
+    def rate_at_pad(
+        self,
+        principal: Principal,
+        window: int,
+        ticket_id: int,
+        level: int,
+        tags: list[str] | None = None,
+        phone: str | None = None,
+        channel: str = "pad",
+    ) -> dict:
         if principal.role != "pad":
             raise Forbidden("forbidden_role", role=principal.role)
         self._require_pad(principal, window)
@@ -154,8 +178,9 @@ class Ratings:
                 raise Conflict("already_rated", "accounts.already_rated")
             # One link per service: asking again replaces the earlier, unused link.
             conn.execute(LNK.delete().where(LNK.c.ticket_id == ticket_id))
-            conn.execute(LNK.insert().values(hall_id=hall_id, ticket_id=ticket_id, token_hash=digest(token),
-                                             created_at=now))
+            conn.execute(
+                LNK.insert().values(hall_id=hall_id, ticket_id=ticket_id, token_hash=digest(token), created_at=now)
+            )
         return {"token": token, "ticket_id": ticket_id, "path": f"/api/v1/ratings/by-link/{token}"}
 
     def by_link(self, token: str) -> dict:
@@ -163,15 +188,26 @@ class Ratings:
         with self.s.db.read() as conn:
             link, row, ctx = self._link(conn, token, now)
             rated = conn.execute(select(RT.c.level).where(RT.c.ticket_id == row.id)).first()
-            staff = conn.execute(select(S.c.name, S.c.staff_no).where(S.c.id == row.staff_id)).first() \
-                if row.staff_id else None
+            staff = (
+                conn.execute(select(S.c.name, S.c.staff_no).where(S.c.id == row.staff_id)).first()
+                if row.staff_id
+                else None
+            )
         stored = ctx.matters.get(row.matter_id) if row.matter_id is not None else None
         settings = evaluation_settings(ctx)
-        return {"service": {"number": row.number, "matter_name": stored.matter.name if stored else None,
-                            "window": row.window_number, "finished_at": row.finished_at.isoformat(),
-                            "staff": {"name": staff.name, "staff_no": staff.staff_no} if staff else None},
-                "rated": rated is not None, "levels": self.levels(), "bad_levels": list(BAD_LEVELS),
-                "bad_reasons": settings["bad_reasons"]}
+        return {
+            "service": {
+                "number": row.number,
+                "matter_name": stored.matter.name if stored else None,
+                "window": row.window_number,
+                "finished_at": row.finished_at.isoformat(),
+                "staff": {"name": staff.name, "staff_no": staff.staff_no} if staff else None,
+            },
+            "rated": rated is not None,
+            "levels": self.levels(),
+            "bad_levels": list(BAD_LEVELS),
+            "bad_reasons": settings["bad_reasons"],
+        }
 
     def rate_by_link(self, token: str, level: int, tags: list[str] | None, phone: str | None) -> dict:
         now = self.s.clock.now()
@@ -195,7 +231,9 @@ class Ratings:
             raise Conflict("rating_link_expired", "accounts.rating_link_expired", days=days)
         return link, row, ctx
 
-    def _check_input(self, level: int, tags: list[str] | None, phone: str | None, settings) -> tuple[list[str], str | None]:
+    def _check_input(
+        self, level: int, tags: list[str] | None, phone: str | None, settings
+    ) -> tuple[list[str], str | None]:
         if level not in LEVELS:
             raise InvalidInput("invalid_level", "accounts.invalid_level")
         tags = list(dict.fromkeys(tags or []))
@@ -204,28 +242,74 @@ class Ratings:
             raise InvalidInput("reasons_only_for_bad", "accounts.reasons_only_for_bad")
         unknown = [t for t in tags if t not in settings["bad_reasons"]]
         if unknown:
-            raise InvalidInput("unknown_reason", "accounts.unknown_reason", reason=unknown[0],
-                               reasons="、".join(settings["bad_reasons"]))
+            raise InvalidInput(
+                "unknown_reason",
+                "accounts.unknown_reason",
+                reason=unknown[0],
+                reasons="、".join(settings["bad_reasons"]),
+            )
         if phone is not None and not PHONE.match(phone):
             raise InvalidInput("invalid_phone", "accounts.invalid_phone")
         return tags, phone
 
-    def _record(self, conn, ctx: HallContext, row, level: int, tags: list[str], phone: str | None,
-                channel: str, now: datetime, actor: str) -> dict:
+    def _record(
+        self,
+        conn,
+        ctx: HallContext,
+        row,
+        level: int,
+        tags: list[str],
+        phone: str | None,
+        channel: str,
+        now: datetime,
+        actor: str,
+    ) -> dict:
         try:
             with conn.begin_nested():
-                rating_id = conn.execute(RT.insert().returning(RT.c.id).values(
-                    hall_id=ctx.id, ticket_id=row.id, window_number=row.window_number, staff_id=row.staff_id,
-                    matter_id=row.matter_id, level=level, tags_json=json.dumps(tags, ensure_ascii=False),
-                    phone=phone, channel=channel, rated_at=now)).scalar_one()
+                rating_id = conn.execute(
+                    RT.insert()
+                    .returning(RT.c.id)
+                    .values(
+                        hall_id=ctx.id,
+                        ticket_id=row.id,
+                        window_number=row.window_number,
+                        staff_id=row.staff_id,
+                        matter_id=row.matter_id,
+                        level=level,
+                        tags_json=json.dumps(tags, ensure_ascii=False),
+                        phone=phone,
+                        channel=channel,
+                        rated_at=now,
+                    )
+                ).scalar_one()
         except IntegrityError:
             raise Conflict("already_rated", "accounts.already_rated") from None
-        view = {"id": rating_id, "ticket_id": row.id, "number": row.number, "window": row.window_number,
-                "staff_id": row.staff_id, "matter_id": row.matter_id, "level": level,
-                "label": message(f"accounts.rating_{level}"), "bad": level in BAD_LEVELS, "tags": tags,
-                "phone": mask_phone(phone), "channel": channel, "rated_at": now.isoformat()}
-        append_event(self.s.db, conn, ctx.id, "rating.recorded", now, {"rating": view},
-                     ticket_id=row.id, window_number=row.window_number, actor=actor)
+        view = {
+            "id": rating_id,
+            "ticket_id": row.id,
+            "number": row.number,
+            "window": row.window_number,
+            "staff_id": row.staff_id,
+            "matter_id": row.matter_id,
+            "level": level,
+            "label": message(f"accounts.rating_{level}"),
+            "bad": level in BAD_LEVELS,
+            "tags": tags,
+            "phone": mask_phone(phone),
+            "channel": channel,
+            "rated_at": now.isoformat(),
+        }
+        append_event(
+            self.s.db,
+            conn,
+            ctx.id,
+            "rating.recorded",
+            now,
+            {"rating": view},
+            ticket_id=row.id,
+            window_number=row.window_number,
+            actor=actor,
+        )
         return view
 
     # --- supervisors ---------------------------------------------------------------------------
@@ -233,16 +317,32 @@ class Ratings:
         principal.require("supervisor", "admin")
         ctx = self.s.halls.get(principal.hall_id)
         with self.s.db.read() as conn:
-            q = select(RT, T.c.number, T.c.service_date, S.c.name.label("staff_name")).join(
-                T, T.c.id == RT.c.ticket_id).outerjoin(S, S.c.id == RT.c.staff_id).where(RT.c.hall_id == ctx.id)
+            q = (
+                select(RT, T.c.number, T.c.service_date, S.c.name.label("staff_name"))
+                .join(T, T.c.id == RT.c.ticket_id)
+                .outerjoin(S, S.c.id == RT.c.staff_id)
+                .where(RT.c.hall_id == ctx.id)
+            )
             if day is not None:
                 q = q.where(T.c.service_date == day)
             rows = conn.execute(q.order_by(RT.c.id.desc()).limit(500)).all()
-        items = [{"id": r.id, "ticket_id": r.ticket_id, "number": r.number, "window": r.window_number,
-                  "staff_name": r.staff_name, "matter_id": r.matter_id, "level": r.level,
-                  "label": message(f"accounts.rating_{r.level}"), "bad": r.level in BAD_LEVELS,
-                  "tags": json.loads(r.tags_json), "phone": mask_phone(r.phone), "channel": r.channel,
-                  "rated_at": r.rated_at.isoformat()} for r in rows]
+        items = [
+            {
+                "id": r.id,
+                "ticket_id": r.ticket_id,
+                "number": r.number,
+                "window": r.window_number,
+                "staff_name": r.staff_name,
+                "matter_id": r.matter_id,
+                "level": r.level,
+                "label": message(f"accounts.rating_{r.level}"),
+                "bad": r.level in BAD_LEVELS,
+                "tags": json.loads(r.tags_json),
+                "phone": mask_phone(r.phone),
+                "channel": r.channel,
+                "rated_at": r.rated_at.isoformat(),
+            }
+            for r in rows
+        ]
         good = sum(1 for i in items if i["level"] >= 4)
-        return {"ratings": items, "count": len(items),
-                "good_rate": round(good / len(items), 3) if items else None}
+        return {"ratings": items, "count": len(items), "good_rate": round(good / len(items), 3) if items else None}

@@ -1,4 +1,5 @@
 """The public JSON shape of a ticket, shared by the API and the event payloads."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,8 +8,9 @@ from ..core.estimate import WaitEstimate
 from .context import HallContext
 
 
-def ticket_view(row: Any, ctx: HallContext, estimate: WaitEstimate | None = None,
-                include_key: bool = False) -> dict[str, Any]:
+def ticket_view(
+    row: Any, ctx: HallContext, estimate: WaitEstimate | None = None, include_key: bool = False
+) -> dict[str, Any]:
     stored = ctx.matters.get(row.matter_id) if row.matter_id is not None else None
     tz = ctx.config.timezone
 

@@ -1,4 +1,5 @@
 """Taking a number: walk-in, priority and appointment check-in tickets."""
+
 from __future__ import annotations
 
 import secrets
@@ -67,8 +68,9 @@ class Ticketing:
 
     def _replay(self, principal: Principal, request_id: str) -> dict[str, Any] | None:
         with self.s.db.read() as conn:
-            ticket_id = conn.execute(select(T.c.id).where(T.c.hall_id == principal.hall_id,
-                                                          T.c.request_id == request_id)).scalar()
+            ticket_id = conn.execute(
+                select(T.c.id).where(T.c.hall_id == principal.hall_id, T.c.request_id == request_id)
+            ).scalar()
         if ticket_id is None:
             return None
         view = self.get(principal, ticket_id)
@@ -85,7 +87,8 @@ class Ticketing:
         if req.priority_group is not None:
             if ctx.config.priority_group(req.priority_group) is None:
                 raise InvalidInput("unknown_priority_group", group=req.priority_group).with_details(
-                    valid=[g.code for g in ctx.config.priority_groups])
+                    valid=[g.code for g in ctx.config.priority_groups]
+                )
             group = req.priority_group
         self._require_walk_in_open(ctx, now)
         channel = "priority" if group else "walk_in"
@@ -95,8 +98,17 @@ class Ticketing:
             prefix = ctx.matters[matter_id].matter.ticket_prefix
         else:
             prefix = ctx.config.tickets.default_prefix
-        return self._store(principal, ctx, now, prefix=prefix, matter_id=matter_id, channel=channel,
-                           group=group, accept_late_risk=req.accept_late_risk, request_id=req.request_id)
+        return self._store(
+            principal,
+            ctx,
+            now,
+            prefix=prefix,
+            matter_id=matter_id,
+            channel=channel,
+            group=group,
+            accept_late_risk=req.accept_late_risk,
+            request_id=req.request_id,
+        )
 
     def _valid_matter(self, ctx: HallContext, matter_id: int | None) -> int | None:
         if matter_id is None:
@@ -114,12 +126,24 @@ class Ticketing:
         local = next_open.astimezone(ctx.config.timezone) if next_open else None
         code = "appointment_only" if moment.open else "hall_closed"
         raise Conflict(code, next_open=_local_text(local)).with_details(
-            next_open_at=local.isoformat() if local else None, appointment_offered=True)
+            next_open_at=local.isoformat() if local else None, appointment_offered=True
+        )
 
-    def _store(self, principal: Principal, ctx: HallContext, now: datetime, *, prefix: str,
-               matter_id: int | None, channel: str, group: str | None, accept_late_risk: bool,
-               due_at: datetime | None = None, appointment: Any = None,
-               request_id: str | None = None) -> dict[str, Any]:
+    def _store(
+        self,
+        principal: Principal,
+        ctx: HallContext,
+        now: datetime,
+        *,
+        prefix: str,
+        matter_id: int | None,
+        channel: str,
+        group: str | None,
+        accept_late_risk: bool,
+        due_at: datetime | None = None,
+        appointment: Any = None,
+        request_id: str | None = None,
+    ) -> dict[str, Any]:
         service_date = ctx.schedule.local_date(now)
         db = self.s.db
         with db.write() as conn:
@@ -130,51 +154,83 @@ class Ticketing:
                 late = self._closing_check(ctx, now, estimate.minutes, accept_late_risk)
             value = self._next_value(conn, ctx.id, service_date, prefix)
             row = SimpleNamespace(
-                hall_id=ctx.id, service_date=service_date,
+                hall_id=ctx.id,
+                service_date=service_date,
                 number=format_number(prefix, value, ctx.config.tickets.digits),
-                matter_id=matter_id, channel=channel, priority_group=group,
-                appointment_id=appointment.id if appointment is not None else None, due_at=due_at,
-                state=WAITING, window_number=None, target_window=None, call_count=0,
-                issued_at=now, queued_at=now, called_at=None, started_at=None, finished_at=None,
-                staff_id=None, late_risk_accepted=late, public_key=secrets.token_urlsafe(12),
-                request_id=request_id)
+                matter_id=matter_id,
+                channel=channel,
+                priority_group=group,
+                appointment_id=appointment.id if appointment is not None else None,
+                due_at=due_at,
+                state=WAITING,
+                window_number=None,
+                target_window=None,
+                call_count=0,
+                issued_at=now,
+                queued_at=now,
+                called_at=None,
+                started_at=None,
+                finished_at=None,
+                staff_id=None,
+                late_risk_accepted=late,
+                public_key=secrets.token_urlsafe(12),
+                request_id=request_id,
+            )
             params = vars(row) | {k: line_sql.bind_time(getattr(row, k)) for k in ("due_at", "issued_at", "queued_at")}
             row.id = line_sql.INSERT_TICKET.run(conn, params).scalar_one()
             line_sql.adjust_line(conn, ctx.id, service_date, matter_id, +1)
             if appointment is not None:
-                conn.execute(update(A).where(A.c.id == appointment.id, A.c.status == "booked")
-                             .values(status="checked_in", ticket_id=row.id))
+                conn.execute(
+                    update(A)
+                    .where(A.c.id == appointment.id, A.c.status == "booked")
+                    .values(status="checked_in", ticket_id=row.id)
+                )
             view = ticket_view(row, ctx, estimate, include_key=True)
             if appointment is not None:
                 view["appointment_code"] = appointment.code
                 view["resident_masked"] = mask_name(appointment.resident_name)
-            waiting = sum(n for _, n in line_sql.WAITING_BY_MATTER.run(
-                conn, {"hall_id": ctx.id, "service_date": service_date}))
-            append_event(db, conn, ctx.id, "ticket.issued", now, {"ticket": _public(view), "waiting": waiting},
-                         ticket_id=row.id, actor=principal.label)
+            waiting = sum(
+                n for _, n in line_sql.WAITING_BY_MATTER.run(conn, {"hall_id": ctx.id, "service_date": service_date})
+            )
+            append_event(
+                db,
+                conn,
+                ctx.id,
+                "ticket.issued",
+                now,
+                {"ticket": _public(view), "waiting": waiting},
+                ticket_id=row.id,
+                actor=principal.label,
+            )
         return view
 
     def _next_value(self, conn, hall_id: int, service_date, prefix: str) -> int:
         # One atomic upsert: concurrent kiosks (threads or processes) never get the same value.
-        return line_sql.NEXT_NUMBER.run(conn, {"hall_id": hall_id, "service_date": service_date,
-                                               "prefix": prefix}).scalar_one()
+        return line_sql.NEXT_NUMBER.run(
+            conn, {"hall_id": hall_id, "service_date": service_date, "prefix": prefix}
+        ).scalar_one()
 
     def _closing_check(self, ctx: HallContext, now: datetime, minutes: int | None, accepted: bool) -> bool:
         """Refuse (or ask consent for) a ticket that today's windows will probably not reach."""
         q = ctx.config.queue
-        start = ctx.schedule.projected_start(now, minutes or 0, q.carry_over_breaks,
-                                             timedelta(minutes=q.closing_cutoff_minutes))
+        start = ctx.schedule.projected_start(
+            now, minutes or 0, q.carry_over_breaks, timedelta(minutes=q.closing_cutoff_minutes)
+        )
         if start is not None:
             return False
         if q.after_cutoff == "consent" and accepted:
             return True
-        tomorrow = datetime.combine(ctx.schedule.local_date(now) + timedelta(days=1), datetime.min.time(),
-                                    ctx.config.timezone)
+        tomorrow = datetime.combine(
+            ctx.schedule.local_date(now) + timedelta(days=1), datetime.min.time(), ctx.config.timezone
+        )
         next_open = ctx.schedule.next_open_at(tomorrow - timedelta(seconds=1))
         local = next_open.astimezone(ctx.config.timezone) if next_open else None
         raise Conflict("closing_soon", minutes=minutes).with_details(
-            estimated_wait_minutes=minutes, consent_possible=q.after_cutoff == "consent",
-            next_open_at=local.isoformat() if local else None, appointment_offered=True)
+            estimated_wait_minutes=minutes,
+            consent_possible=q.after_cutoff == "consent",
+            next_open_at=local.isoformat() if local else None,
+            appointment_offered=True,
+        )
 
     # --- appointments ------------------------------------------------------------------
     def _check_in(self, principal: Principal, ctx: HallContext, now: datetime, req: IssueRequest) -> dict[str, Any]:
@@ -187,9 +243,12 @@ class Ticketing:
                     raise InvalidInput("invalid_id_number")
                 day = ctx.schedule.local_date(now)
                 start = datetime.combine(day, datetime.min.time(), ctx.config.timezone)
-                query = query.where(A.c.id_number_hash == id_number_hash(ctx.code, req.id_number or ""),
-                                    A.c.slot_start >= start, A.c.slot_start < start + timedelta(days=1),
-                                    A.c.status == "booked").order_by(A.c.slot_start)
+                query = query.where(
+                    A.c.id_number_hash == id_number_hash(ctx.code, req.id_number or ""),
+                    A.c.slot_start >= start,
+                    A.c.slot_start < start + timedelta(days=1),
+                    A.c.status == "booked",
+                ).order_by(A.c.slot_start)
             appt = conn.execute(query).first()
         if appt is None:
             raise NotFound("appointment_not_found")
@@ -202,24 +261,41 @@ class Ticketing:
         latest = appt.slot_start + timedelta(minutes=q.appointment_late_minutes)
         slot_local = appt.slot_start.astimezone(ctx.config.timezone)
         if now < earliest:
-            raise Conflict("appointment_too_early", slot=_local_text(slot_local),
-                           earliest=_local_text(earliest.astimezone(ctx.config.timezone))).with_details(
-                slot_start=slot_local.isoformat(), check_in_from=earliest.astimezone(ctx.config.timezone).isoformat())
+            raise Conflict(
+                "appointment_too_early",
+                slot=_local_text(slot_local),
+                earliest=_local_text(earliest.astimezone(ctx.config.timezone)),
+            ).with_details(
+                slot_start=slot_local.isoformat(), check_in_from=earliest.astimezone(ctx.config.timezone).isoformat()
+            )
         if now > latest:
             raise Conflict("appointment_late", slot=_local_text(slot_local)).with_details(
-                slot_start=slot_local.isoformat(), walk_in_offered=True)
-        return self._store(principal, ctx, now, prefix=ctx.config.tickets.appointment_prefix,
-                           matter_id=appt.matter_id, channel="appointment", group=None,
-                           accept_late_risk=False, due_at=appt.slot_start, appointment=appt,
-                           request_id=req.request_id)
+                slot_start=slot_local.isoformat(), walk_in_offered=True
+            )
+        return self._store(
+            principal,
+            ctx,
+            now,
+            prefix=ctx.config.tickets.appointment_prefix,
+            matter_id=appt.matter_id,
+            channel="appointment",
+            group=None,
+            accept_late_risk=False,
+            due_at=appt.slot_start,
+            appointment=appt,
+            request_id=req.request_id,
+        )
 
     # --- reads -------------------------------------------------------------------------
     def get(self, principal: Principal | None, ticket_id: int, public_key: str | None = None) -> dict[str, Any]:
         now = self.s.clock.now()
         with self.s.db.read() as conn:
             row = conn.execute(select(T).where(T.c.id == ticket_id)).first()
-            if row is None or (principal is not None and row.hall_id != principal.hall_id) or (
-                    principal is None and not (public_key and secrets.compare_digest(public_key, row.public_key))):
+            if (
+                row is None
+                or (principal is not None and row.hall_id != principal.hall_id)
+                or (principal is None and not (public_key and secrets.compare_digest(public_key, row.public_key)))
+            ):
                 raise NotFound("ticket_not_found", ticket_id=ticket_id)
             ctx = self.s.halls.get(row.hall_id)
             estimate = None

@@ -1,4 +1,5 @@
 """Bearer tokens for devices and people. Only a SHA-256 of each token is stored."""
+
 from __future__ import annotations
 
 import hashlib
@@ -27,8 +28,9 @@ class Tokens:
         self._cache: dict[str, tuple[float, Principal | None]] = {}
         self._lock = threading.Lock()
 
-    def create(self, hall_id: int, role: str, window: int | None = None, label: str = "",
-               staff_id: int | None = None) -> str:
+    def create(
+        self, hall_id: int, role: str, window: int | None = None, label: str = "", staff_id: int | None = None
+    ) -> str:
         if role not in ROLES:
             raise InvalidInput("invalid_role", role=role, roles=", ".join(ROLES))
         ctx = self.s.halls.get(hall_id)
@@ -38,10 +40,17 @@ class Tokens:
             raise InvalidInput("invalid_window", window=window, windows=ctx.config.window_numbers)
         token = "yc_" + secrets.token_urlsafe(24)
         with self.s.db.write() as conn:
-            conn.execute(TOK.insert().values(
-                hall_id=hall_id, token_hash=_digest(token), role=role, window_number=window,
-                staff_id=staff_id, label=label or f"{role}{'-' + str(window) if window else ''}",
-                created_at=self.s.clock.now()))
+            conn.execute(
+                TOK.insert().values(
+                    hall_id=hall_id,
+                    token_hash=_digest(token),
+                    role=role,
+                    window_number=window,
+                    staff_id=staff_id,
+                    label=label or f"{role}{'-' + str(window) if window else ''}",
+                    created_at=self.s.clock.now(),
+                )
+            )
         return token
 
     def authenticate(self, token: str) -> Principal | None:

@@ -1,4 +1,5 @@
 """What a window does: call, recall, start, finish, no-show, hold, transfer; pause; who staffs it."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,7 +9,7 @@ from sqlalchemy import Connection, bindparam, case, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 from ..core.errors import Conflict, InvalidInput, NotFound
 from ..core.queue_policy import Candidate, choose_next, rank
@@ -29,24 +30,40 @@ LEARNING_SPAN = 50  # the mean follows the last ~50 services, so it adapts when 
 # running them, and thirty windows calling at once queue behind that CPU.
 RUNTIME_LOCK = select(R).where(R.c.hall_id == bindparam("hall")).with_for_update()
 WINDOW_ROW = select(W).where(W.c.hall_id == bindparam("hall"), W.c.number == bindparam("w_no"))
-ACTIVE_ROW = select(T).where(T.c.hall_id == bindparam("hall"), T.c.window_number == bindparam("w_no"),
-                             T.c.state.in_(ACTIVE)).with_for_update()
+ACTIVE_ROW = (
+    select(T)
+    .where(T.c.hall_id == bindparam("hall"), T.c.window_number == bindparam("w_no"), T.c.state.in_(ACTIVE))
+    .with_for_update()
+)
 TICKET_ROW = select(T).where(T.c.id == bindparam("ticket"))
 _WAITING = select(T.c.id, T.c.channel, T.c.queued_at, T.c.due_at, T.c.target_window).where(
-    T.c.hall_id == bindparam("hall"), T.c.service_date == bindparam("day"), T.c.state == WAITING)
+    T.c.hall_id == bindparam("hall"), T.c.service_date == bindparam("day"), T.c.state == WAITING
+)
 _GENERAL = _WAITING.where(T.c.target_window.is_(None))
 # The head of each class of the line; each names one channel, so each is one seek in ix_tickets_line.
-LINE_HEADS = tuple(q.limit(1) for q in (
-    _WAITING.where(T.c.target_window == bindparam("w_no")).order_by(T.c.queued_at, T.c.id),
-    _GENERAL.where(T.c.channel == "appointment", T.c.due_at <= bindparam("now")).order_by(T.c.due_at, T.c.id),
-    _GENERAL.where(T.c.channel == "priority").order_by(T.c.queued_at, T.c.id),
-    _GENERAL.where(T.c.channel == "walk_in").order_by(T.c.queued_at, T.c.id),
-    # an appointment checked in before its slot waits like a walk-in
-    _GENERAL.where(T.c.channel == "appointment", T.c.due_at > bindparam("now")).order_by(T.c.queued_at, T.c.id),
-))
-CALL_TICKET = update(T).where(T.c.id == bindparam("ticket"), T.c.state == WAITING).values(
-    state=CALLED, window_number=bindparam("w_no"), target_window=None, call_count=1,
-    called_at=bindparam("at"), staff_id=bindparam("staff"))
+LINE_HEADS = tuple(
+    q.limit(1)
+    for q in (
+        _WAITING.where(T.c.target_window == bindparam("w_no")).order_by(T.c.queued_at, T.c.id),
+        _GENERAL.where(T.c.channel == "appointment", T.c.due_at <= bindparam("now")).order_by(T.c.due_at, T.c.id),
+        _GENERAL.where(T.c.channel == "priority").order_by(T.c.queued_at, T.c.id),
+        _GENERAL.where(T.c.channel == "walk_in").order_by(T.c.queued_at, T.c.id),
+        # an appointment checked in before its slot waits like a walk-in
+        _GENERAL.where(T.c.channel == "appointment", T.c.due_at > bindparam("now")).order_by(T.c.queued_at, T.c.id),
+    )
+)
+CALL_TICKET = (
+    update(T)
+    .where(T.c.id == bindparam("ticket"), T.c.state == WAITING)
+    .values(
+        state=CALLED,
+        window_number=bindparam("w_no"),
+        target_window=None,
+        call_count=1,
+        called_at=bindparam("at"),
+        staff_id=bindparam("staff"),
+    )
+)
 SET_STREAK = update(R).where(R.c.hall_id == bindparam("hall")).values(priority_streak=bindparam("streak"))
 
 
@@ -58,8 +75,10 @@ def durations(steps) -> dict[str, float | None]:
     issued, called = first.get("ticket.issued"), first.get("ticket.called")
     started = first.get("ticket.started") or (first.get("ticket.finished") and called)
     finished = first.get("ticket.finished")
-    return {"waited_seconds": (called - issued).total_seconds() if issued and called else None,
-            "served_seconds": (finished - started).total_seconds() if started and finished else None}
+    return {
+        "waited_seconds": (called - issued).total_seconds() if issued and called else None,
+        "served_seconds": (finished - started).total_seconds() if started and finished else None,
+    }
 
 
 def announcement(number: str, window: int) -> str:
@@ -85,8 +104,13 @@ class WindowDesk:
         staff = None
         if row.staff_id is not None:
             s = conn.execute(select(S).where(S.c.id == row.staff_id)).first()
-            staff = {"staff_no": s.staff_no, "name": s.name, "photo_url": s.photo_url, "post": row.post,
-                     "signed_in_at": row.signed_in_at.isoformat() if row.signed_in_at else None}
+            staff = {
+                "staff_no": s.staff_no,
+                "name": s.name,
+                "photo_url": s.photo_url,
+                "post": row.post,
+                "signed_in_at": row.signed_in_at.isoformat() if row.signed_in_at else None,
+            }
         on_duty = row.number in ctx.schedule.moment(now).windows_on_duty
         if row.status != "open":
             state = row.status
@@ -94,31 +118,51 @@ class WindowDesk:
             state = "closed"  # nobody at the post, or outside this window's hours
         else:
             state = "serving"
-        active = conn.execute(select(T.c.number, T.c.state).where(
-            T.c.hall_id == ctx.id, T.c.window_number == row.number, T.c.state.in_(ACTIVE))).first()
+        active = conn.execute(
+            select(T.c.number, T.c.state).where(
+                T.c.hall_id == ctx.id, T.c.window_number == row.number, T.c.state.in_(ACTIVE)
+            )
+        ).first()
         name = next((w.name for w in ctx.config.windows if w.number == row.number), row.name)
-        return {"number": row.number, "name": name, "state": state, "status": row.status,
-                "pause_reason": row.pause_reason, "on_duty": on_duty, "staff": staff,
-                "current_number": active.number if active else None,
-                "current_state": active.state if active else None}
+        return {
+            "number": row.number,
+            "name": name,
+            "state": state,
+            "status": row.status,
+            "pause_reason": row.pause_reason,
+            "on_duty": on_duty,
+            "staff": staff,
+            "current_number": active.number if active else None,
+            "current_state": active.state if active else None,
+        }
 
     def _emit_window(self, conn: Connection, ctx: HallContext, number: int, now: datetime, actor: str) -> dict:
         view = self.window_view(conn, ctx, self._window(conn, ctx, number), now)
-        append_event(self.s.db, conn, ctx.id, "window.status", now, {"window_status": view},
-                     window_number=number, actor=actor)
+        append_event(
+            self.s.db, conn, ctx.id, "window.status", now, {"window_status": view}, window_number=number, actor=actor
+        )
         return view
 
-    def _emit_ticket(self, conn: Connection, ctx: HallContext, action: str, row, now: datetime,
-                     actor: str, **extra: Any) -> dict:
+    def _emit_ticket(
+        self, conn: Connection, ctx: HallContext, action: str, row, now: datetime, actor: str, **extra: Any
+    ) -> dict:
         view = ticket_view(row, ctx)
         # Boards and kiosks show the line's length; carrying it here spares them a re-read.
-        waiting = sum(n for _, n in WAITING_BY_MATTER.run(conn, {"hall_id": ctx.id,
-                                                                  "service_date": row.service_date}))
+        waiting = sum(n for _, n in WAITING_BY_MATTER.run(conn, {"hall_id": ctx.id, "service_date": row.service_date}))
         data: dict[str, Any] = {"ticket": view, "waiting": waiting, **extra}
         if action in ("call", "recall"):
             data["text"] = announcement(row.number, row.window_number)
-        append_event(self.s.db, conn, ctx.id, TICKET_EVENT[action], now, data,
-                     ticket_id=row.id, window_number=row.window_number, actor=actor)
+        append_event(
+            self.s.db,
+            conn,
+            ctx.id,
+            TICKET_EVENT[action],
+            now,
+            data,
+            ticket_id=row.id,
+            window_number=row.window_number,
+            actor=actor,
+        )
         return view
 
     # --- calling ----------------------------------------------------------------------
@@ -136,12 +180,12 @@ class WindowDesk:
             window = self._window(conn, ctx, number)
             self._require_can_serve(conn, ctx, window, now)
             candidates = self._line_heads(conn, ctx, service_date, number, now)
-            chosen, streak = choose_next(candidates, number, now, runtime.priority_streak,
-                                         ctx.config.queue.max_priority_streak)
+            chosen, streak = choose_next(
+                candidates, number, now, runtime.priority_streak, ctx.config.queue.max_priority_streak
+            )
             if chosen is None:
                 return {"ticket": None, "waiting": 0}
-            done = conn.execute(CALL_TICKET, {"ticket": chosen.id, "w_no": number, "at": now,
-                                              "staff": window.staff_id})
+            done = conn.execute(CALL_TICKET, {"ticket": chosen.id, "w_no": number, "at": now, "staff": window.staff_id})
             if done.rowcount != 1:  # cannot happen under the lock; refuse rather than double-call
                 raise Conflict("ticket_taken")
             row = conn.execute(TICKET_ROW, {"ticket": chosen.id}).one()
@@ -160,14 +204,17 @@ class WindowDesk:
         if window.number not in ctx.schedule.moment(now).windows_on_duty:
             nxt = ctx.schedule.next_open_at(now)
             raise Conflict("window_off_duty", window=window.number).with_details(
-                next_open_at=nxt.astimezone(ctx.config.timezone).isoformat() if nxt else None)
+                next_open_at=nxt.astimezone(ctx.config.timezone).isoformat() if nxt else None
+            )
         active = self._active(conn, ctx, window.number)
         if active is not None:
             raise Conflict("window_busy", window=window.number, number=active.number).with_details(
-                current=ticket_view(active, ctx))
+                current=ticket_view(active, ctx)
+            )
 
-    def _line_heads(self, conn: Connection, ctx: HallContext, service_date, number: int,
-                    now: datetime) -> list[Candidate]:
+    def _line_heads(
+        self, conn: Connection, ctx: HallContext, service_date, number: int, now: datetime
+    ) -> list[Candidate]:
         """The first ticket of each class; the policy only ever picks a class head."""
         params = {"hall": ctx.id, "day": service_date, "w_no": number, "now": now}
         heads = []
@@ -190,16 +237,16 @@ class WindowDesk:
             view = self._apply(conn, ctx, row, action, now, principal.label, **values)
         return {"ticket": view}
 
-    def _apply(self, conn: Connection, ctx: HallContext, row, action: str, now: datetime, actor: str,
-               **values: Any) -> dict:
+    def _apply(
+        self, conn: Connection, ctx: HallContext, row, action: str, now: datetime, actor: str, **values: Any
+    ) -> dict:
         target = next_state(action, row.state)
         changes: dict[str, Any] = {"state": target, **values}
         if action == "recall":
             changes["call_count"] = row.call_count + 1
             changes["called_at"] = now
         elif action == "no_show" and row.call_count < ctx.config.queue.no_show_after_calls:
-            raise Conflict("no_show_too_early", calls=row.call_count,
-                           needed=ctx.config.queue.no_show_after_calls)
+            raise Conflict("no_show_too_early", calls=row.call_count, needed=ctx.config.queue.no_show_after_calls)
         elif action == "start" or (action == "finish" and row.started_at is None):
             changes["started_at"] = now
         if action == "finish":
@@ -222,10 +269,15 @@ class WindowDesk:
         insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
         n = case((STATS.c.samples + 1 < LEARNING_SPAN, STATS.c.samples + 1), else_=LEARNING_SPAN)
         stmt = insert(STATS).values(hall_id=ctx.id, matter_key=matter_id or 0, samples=1, mean_seconds=seconds)
-        conn.execute(stmt.on_conflict_do_update(
-            index_elements=[STATS.c.hall_id, STATS.c.matter_key],
-            set_={"samples": STATS.c.samples + 1,
-                  "mean_seconds": STATS.c.mean_seconds + (seconds - STATS.c.mean_seconds) / n}))
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[STATS.c.hall_id, STATS.c.matter_key],
+                set_={
+                    "samples": STATS.c.samples + 1,
+                    "mean_seconds": STATS.c.mean_seconds + (seconds - STATS.c.mean_seconds) / n,
+                },
+            )
+        )
 
     def recall(self, p: Principal, n: int) -> dict:
         return self._act(p, n, "recall")
@@ -261,15 +313,15 @@ class WindowDesk:
             view = self._apply(conn, ctx, row, "resume", now, principal.label)
         return {"ticket": view}
 
-    def transfer(self, principal: Principal, number: int, to: str, to_window: int | None = None,
-                 matter_id: int | None = None) -> dict:
+    def transfer(
+        self, principal: Principal, number: int, to: str, to_window: int | None = None, matter_id: int | None = None
+    ) -> dict:
         """Hand the current ticket to another window, back to the line, or to another matter."""
         principal.require_window(number)
         ctx = self.s.halls.get(principal.hall_id)
         if to not in ("line", "window", "matter"):
             raise InvalidInput("invalid_transfer_target", to=to)
-        if to == "window" and (to_window is None or to_window not in ctx.config.window_numbers
-                               or to_window == number):
+        if to == "window" and (to_window is None or to_window not in ctx.config.window_numbers or to_window == number):
             raise InvalidInput("invalid_transfer_window", window=to_window)
         if to == "matter" and (matter_id is None or matter_id not in ctx.matters):
             raise NotFound("matter_not_found", matter_id=matter_id)
@@ -280,8 +332,11 @@ class WindowDesk:
             if row is None:
                 raise Conflict("no_current_ticket", window=number)
             # Back in the line the ticket keeps its original place: the resident did nothing wrong.
-            values: dict[str, Any] = {"window_number": None, "target_window": to_window if to == "window" else None,
-                                      "call_count": 0}
+            values: dict[str, Any] = {
+                "window_number": None,
+                "target_window": to_window if to == "window" else None,
+                "call_count": 0,
+            }
             if to == "matter":
                 values["matter_id"] = matter_id
             view = self._apply(conn, ctx, row, "transfer", now, principal.label, **values)
@@ -294,8 +349,9 @@ class WindowDesk:
         now = self.s.clock.now()
         with self.s.db.write() as conn:
             self._window(conn, ctx, number, lock=True)
-            conn.execute(update(W).where(W.c.hall_id == ctx.id, W.c.number == number)
-                         .values(status=status, pause_reason=reason))
+            conn.execute(
+                update(W).where(W.c.hall_id == ctx.id, W.c.number == number).values(status=status, pause_reason=reason)
+            )
             view = self._emit_window(conn, ctx, number, now, principal.label)
         return {"window": view}
 
@@ -317,8 +373,15 @@ class WindowDesk:
         principal.require("supervisor", "admin")
         return self._set_window(principal, number, "open", None)
 
-    def sign_in(self, principal: Principal, number: int, staff_no: str | None, post: str,
-                take_over: bool = False, reason: str | None = None) -> dict:
+    def sign_in(
+        self,
+        principal: Principal,
+        number: int,
+        staff_no: str | None,
+        post: str,
+        take_over: bool = False,
+        reason: str | None = None,
+    ) -> dict:
         """A clerk takes the window's A or B post (AB岗); taking over from someone is logged."""
         principal.require_window(number)
         if post not in ("A", "B"):
@@ -344,8 +407,11 @@ class WindowDesk:
                     raise Conflict("window_staffed", window=number)
                 self._end_shift(conn, ctx, number, now, reason or message("server.handover_default"))
             conn.execute(update(W).where(W.c.id == window.id).values(staff_id=staff.id, post=post, signed_in_at=now))
-            conn.execute(SHIFTS.insert().values(hall_id=ctx.id, window_number=number, staff_id=staff.id,
-                                                post=post, signed_in_at=now))
+            conn.execute(
+                SHIFTS.insert().values(
+                    hall_id=ctx.id, window_number=number, staff_id=staff.id, post=post, signed_in_at=now
+                )
+            )
             view = self._emit_window(conn, ctx, number, now, principal.label)
         return {"window": view}
 
@@ -366,9 +432,11 @@ class WindowDesk:
         return {"window": view}
 
     def _end_shift(self, conn: Connection, ctx: HallContext, number: int, now: datetime, reason: str | None) -> None:
-        conn.execute(update(SHIFTS).where(SHIFTS.c.hall_id == ctx.id, SHIFTS.c.window_number == number,
-                                          SHIFTS.c.signed_out_at.is_(None))
-                     .values(signed_out_at=now, sign_out_reason=reason))
+        conn.execute(
+            update(SHIFTS)
+            .where(SHIFTS.c.hall_id == ctx.id, SHIFTS.c.window_number == number, SHIFTS.c.signed_out_at.is_(None))
+            .values(signed_out_at=now, sign_out_reason=reason)
+        )
 
     def cancel(self, principal: Principal, ticket_id: int) -> dict:
         principal.require("supervisor", "admin")
@@ -390,10 +458,20 @@ class WindowDesk:
             if row is None:
                 raise NotFound("ticket_not_found", ticket_id=ticket_id)
             steps = ticket_history(conn, ticket_id)
-        return {"ticket": ticket_view(row, ctx),
-                "steps": [{"event_id": e.id, "type": e.type, "at": e.occurred_at.isoformat(),
-                           "window": e.window_number, "state": e.data["ticket"]["state"]} for e in steps],
-                "durations": durations(steps)}
+        return {
+            "ticket": ticket_view(row, ctx),
+            "steps": [
+                {
+                    "event_id": e.id,
+                    "type": e.type,
+                    "at": e.occurred_at.isoformat(),
+                    "window": e.window_number,
+                    "state": e.data["ticket"]["state"],
+                }
+                for e in steps
+            ],
+            "durations": durations(steps),
+        }
 
     def windows(self, principal: Principal) -> list[dict]:
         ctx = self.s.halls.get(principal.hall_id)
@@ -408,12 +486,21 @@ class WindowDesk:
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
         with self.s.db.read() as conn:
-            rows = conn.execute(select(T).where(
-                T.c.hall_id == ctx.id, T.c.service_date == ctx.schedule.local_date(now),
-                T.c.state.in_((WAITING, HELD)))).all()
-        waiting = sorted((r for r in rows if r.state == WAITING),
-                         key=lambda r: rank(Candidate(r.id, r.channel, r.queued_at, r.due_at, r.target_window),
-                                            now, principal.window_number))
-        return {"waiting": [ticket_view(r, ctx) for r in waiting],
-                "held": [ticket_view(r, ctx) for r in rows if r.state == HELD],
-                "count": len(waiting)}
+            rows = conn.execute(
+                select(T).where(
+                    T.c.hall_id == ctx.id,
+                    T.c.service_date == ctx.schedule.local_date(now),
+                    T.c.state.in_((WAITING, HELD)),
+                )
+            ).all()
+        waiting = sorted(
+            (r for r in rows if r.state == WAITING),
+            key=lambda r: rank(
+                Candidate(r.id, r.channel, r.queued_at, r.due_at, r.target_window), now, principal.window_number
+            ),
+        )
+        return {
+            "waiting": [ticket_view(r, ctx) for r in waiting],
+            "held": [ticket_view(r, ctx) for r in rows if r.state == HELD],
+            "count": len(waiting),
+        }

@@ -1,5 +1,6 @@
 """Tables of the closed loop (issue 6): cases, their append-only history, document numbers,
 notifications (outbox) and delivery receipts."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -23,9 +24,11 @@ class CaseCounter(Base):
 
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("hall_id", "case_no"),
-                      Index("ix_cases_state", "hall_id", "state"),
-                      Index("ix_cases_department", "hall_id", "department", "state"))
+    __table_args__ = (
+        UniqueConstraint("hall_id", "case_no"),
+        Index("ix_cases_state", "hall_id", "state"),
+        Index("ix_cases_department", "hall_id", "department", "state"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
     case_no: Mapped[str] = mapped_column(String(16))
@@ -102,10 +105,10 @@ class CaseNotification(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     case_id: Mapped[int] = mapped_column(BigId, ForeignKey("cases.id"))
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
-    channel: Mapped[str] = mapped_column(String(16))      # sms / outbox
+    channel: Mapped[str] = mapped_column(String(16))  # sms / outbox
     recipient: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16))       # sent / queued / failed
+    status: Mapped[str] = mapped_column(String(16))  # sent / queued / failed
     detail: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -7,6 +7,7 @@ append events take a transaction-scoped advisory lock first, so event ids become
 visible in increasing order and a subscriber that has seen id N never later
 misses an id below N.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -38,9 +39,15 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
-            self.engine = create_engine(url, echo=echo, poolclass=QueuePool, pool_size=pool_size, pool_use_lifo=True,
-                                        max_overflow=32, connect_args={"check_same_thread": False,
-                                                                       "timeout": 30})
+            self.engine = create_engine(
+                url,
+                echo=echo,
+                poolclass=QueuePool,
+                pool_size=pool_size,
+                pool_use_lifo=True,
+                max_overflow=32,
+                connect_args={"check_same_thread": False, "timeout": 30},
+            )
             event.listen(self.engine, "connect", self._sqlite_on_connect)
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
             # One writer at a time inside this process: SQLite's own busy handler sleeps in
@@ -48,8 +55,7 @@ class Database:
             # processes still coordinate through SQLite's lock, so correctness never relies on it.
             self._write_gate: threading.Lock | contextlib.nullcontext = threading.Lock()
         else:
-            self.engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=32,
-                                        pool_pre_ping=True)
+            self.engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=32, pool_pre_ping=True)
             self._write_gate = contextlib.nullcontext()
         # Receives the events of each committed write transaction (the event broker), so
         # subscribers in this process get them without reading them back from the database.

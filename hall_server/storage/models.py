@@ -1,11 +1,24 @@
 """Tables. Every record knows its hall; the event log is append-only and is also
 each ticket's state history (every duration is derivable from it)."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
-from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
-                        TypeDecorator, UniqueConstraint, text)
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -20,10 +33,10 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the database; pass an aware one")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect):
-        return None if value is None else value.replace(tzinfo=timezone.utc)
+        return None if value is None else value.replace(tzinfo=UTC)
 
 
 # BigInteger ids on PostgreSQL; plain INTEGER PRIMARY KEY (the rowid) on SQLite.
@@ -149,18 +162,35 @@ class Ticket(Base):
         # however long the line is.
         Index("ix_tickets_line", "hall_id", "service_date", "state", "channel", "queued_at"),
         # A window has at most one ticket called or in service, whatever the code above does.
-        Index("uq_tickets_window_active", "hall_id", "window_number", unique=True,
-              sqlite_where=text("state IN ('called', 'serving')"),
-              postgresql_where=text("state IN ('called', 'serving')")),
+        Index(
+            "uq_tickets_window_active",
+            "hall_id",
+            "window_number",
+            unique=True,
+            sqlite_where=text("state IN ('called', 'serving')"),
+            postgresql_where=text("state IN ('called', 'serving')"),
+        ),
         # A window's current and held tickets: a seek, not a scan of the hall's history. Waiting
         # tickets have no window and stay out of it, so issuing a number does not write to it.
-        Index("ix_tickets_window", "hall_id", "window_number", "state",
-              sqlite_where=text("window_number IS NOT NULL"),
-              postgresql_where=text("window_number IS NOT NULL")),
+        Index(
+            "ix_tickets_window",
+            "hall_id",
+            "window_number",
+            "state",
+            sqlite_where=text("window_number IS NOT NULL"),
+            postgresql_where=text("window_number IS NOT NULL"),
+        ),
         # Tickets transferred to one window, in order: only those few rows are in the index.
-        Index("ix_tickets_targeted", "hall_id", "service_date", "state", "target_window", "queued_at",
-              sqlite_where=text("target_window IS NOT NULL"),
-              postgresql_where=text("target_window IS NOT NULL")),
+        Index(
+            "ix_tickets_targeted",
+            "hall_id",
+            "service_date",
+            "state",
+            "target_window",
+            "queued_at",
+            sqlite_where=text("target_window IS NOT NULL"),
+            postgresql_where=text("target_window IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
@@ -275,6 +305,7 @@ class Event(Base):
 
 # --- accounts and 好差评 (issue 5: window terminal, evaluation pad) ------------------------------
 
+
 class LoginThrottle(Base):
     """Failed password attempts per staff number: after too many, logins wait (brute-force guard)."""
 
@@ -317,4 +348,6 @@ class RatingLink(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 from . import case_models  # noqa: E402,F401

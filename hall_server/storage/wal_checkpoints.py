@@ -12,6 +12,7 @@ catches up with the end of the log, so the log would only grow. Once the log pas
 and the next write starts it over. If the log still grows past ``restart_frames`` (other
 processes writing, a reader that never ends), one RESTART checkpoint waits for them.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -25,8 +26,14 @@ log = logging.getLogger(__name__)
 
 
 class WalCheckpointer:
-    def __init__(self, path: str, pause_writers: Callable[[], AbstractContextManager] = contextlib.nullcontext,
-                 interval_seconds: float = 1.0, reset_frames: int = 4_000, restart_frames: int = 100_000) -> None:
+    def __init__(
+        self,
+        path: str,
+        pause_writers: Callable[[], AbstractContextManager] = contextlib.nullcontext,
+        interval_seconds: float = 1.0,
+        reset_frames: int = 4_000,
+        restart_frames: int = 100_000,
+    ) -> None:
         self.path = path
         self.pause_writers = pause_writers
         self.interval = interval_seconds

@@ -8,6 +8,7 @@ Typical kiosk use::
     hall.report_printer(result.status.to_dict())
     show(result.message(locale))
 """
+
 from .escpos_decoder import decode, split_jobs, text_lines
 from .escpos_encoder import PAPER_58MM, PAPER_80MM, EncodedTicket, EncoderOptions, encode, encode_ticket
 from .fonts import CjkFontNotFound
@@ -15,17 +16,58 @@ from .job import JobOutcome, PrintResult, print_job
 from .layout import QR, Align, Block, Cut, Feed, Rule, Text
 from .slip import QueueSlip, default_notices, demo_slip, slip_blocks
 from .status import PrinterState, PrinterStatus, parse_status, query_status
-from .transports import (CupsTransport, DummyTransport, FileTransport, NetworkTransport, PreviewTransport,
-                         PrinterSpecError, PrinterTransport, SerialTransport, TransportError, UsbTransport,
-                         printer_from_spec)
+from .transports import (
+    CupsTransport,
+    DummyTransport,
+    FileTransport,
+    NetworkTransport,
+    PreviewTransport,
+    PrinterSpecError,
+    PrinterTransport,
+    SerialTransport,
+    TransportError,
+    UsbTransport,
+    printer_from_spec,
+)
 
 __all__ = [
-    "Align", "Block", "Cut", "Feed", "QR", "Rule", "Text",
-    "QueueSlip", "default_notices", "demo_slip", "slip_blocks",
-    "EncoderOptions", "EncodedTicket", "PAPER_58MM", "PAPER_80MM", "encode", "encode_ticket",
-    "decode", "split_jobs", "text_lines", "CjkFontNotFound",
-    "PrinterState", "PrinterStatus", "parse_status", "query_status",
-    "PrinterTransport", "NetworkTransport", "SerialTransport", "UsbTransport", "FileTransport",
-    "CupsTransport", "DummyTransport", "PreviewTransport", "TransportError", "PrinterSpecError",
-    "printer_from_spec", "JobOutcome", "PrintResult", "print_job",
+    "Align",
+    "Block",
+    "Cut",
+    "Feed",
+    "QR",
+    "Rule",
+    "Text",
+    "QueueSlip",
+    "default_notices",
+    "demo_slip",
+    "slip_blocks",
+    "EncoderOptions",
+    "EncodedTicket",
+    "PAPER_58MM",
+    "PAPER_80MM",
+    "encode",
+    "encode_ticket",
+    "decode",
+    "split_jobs",
+    "text_lines",
+    "CjkFontNotFound",
+    "PrinterState",
+    "PrinterStatus",
+    "parse_status",
+    "query_status",
+    "PrinterTransport",
+    "NetworkTransport",
+    "SerialTransport",
+    "UsbTransport",
+    "FileTransport",
+    "CupsTransport",
+    "DummyTransport",
+    "PreviewTransport",
+    "TransportError",
+    "PrinterSpecError",
+    "printer_from_spec",
+    "JobOutcome",
+    "PrintResult",
+    "print_job",
 ]

@@ -6,6 +6,7 @@ full-width 24-dot glyph.  Characters outside that set (GB18030 four-byte codes
 such as ``¥``, CJK Ext-A/B name characters like 䶮 or 𠮷, the GBK user-defined
 areas) cannot be printed natively and must be rasterised.
 """
+
 from __future__ import annotations
 
 import functools

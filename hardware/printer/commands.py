@@ -1,4 +1,5 @@
 """ESC/POS command bytes used by the encoder, decoder and simulator (one place, named)."""
+
 from __future__ import annotations
 
 ESC, GS, FS, DLE, LF = 0x1B, 0x1D, 0x1C, 0x10, 0x0A
@@ -56,8 +57,7 @@ def qr(payload: bytes, module_size: int, error_correction: str) -> bytes:
 
 def raster(width_bytes: int, rows: int, data: bytes, mode: int = 0) -> bytes:
     """GS v 0 m xL xH yL yH d1..dk."""
-    return bytes((GS, ord("v"), ord("0"), mode, width_bytes & 0xFF, width_bytes >> 8,
-                  rows & 0xFF, rows >> 8)) + data
+    return bytes((GS, ord("v"), ord("0"), mode, width_bytes & 0xFF, width_bytes >> 8, rows & 0xFF, rows >> 8)) + data
 
 
 def status_query(n: int) -> bytes:
@@ -69,18 +69,52 @@ def status_query(n: int) -> bytes:
 # interpreting (total length including the ESC/GS/FS byte). Commands not listed
 # here and not handled explicitly are assumed to be two bytes long.
 FIXED_LENGTH = {
-    (ESC, ord("!")): 3, (ESC, ord("-")): 3, (ESC, ord("2")): 2, (ESC, ord("3")): 3,
-    (ESC, ord(" ")): 3, (ESC, ord("E")): 3, (ESC, ord("G")): 3, (ESC, ord("M")): 3,
-    (ESC, ord("R")): 3, (ESC, ord("V")): 3, (ESC, ord("a")): 3, (ESC, ord("d")): 3,
-    (ESC, ord("J")): 3, (ESC, ord("t")): 3, (ESC, ord("{")): 3, (ESC, ord("c")): 4,
-    (ESC, ord("p")): 5, (ESC, ord("$")): 4, (ESC, ord("\\")): 4, (ESC, ord("@")): 2,
-    (ESC, ord("i")): 2, (ESC, ord("m")): 2, (ESC, ord("=")): 3, (ESC, ord("U")): 3,
-    (GS, ord("!")): 3, (GS, ord("B")): 3, (GS, ord("L")): 4, (GS, ord("W")): 4,
-    (GS, ord("H")): 3, (GS, ord("f")): 3, (GS, ord("h")): 3, (GS, ord("w")): 3,
-    (GS, ord("a")): 3, (GS, ord("r")): 3, (GS, ord("I")): 3, (GS, ord("b")): 3,
-    (FS, ord("&")): 2, (FS, ord(".")): 2, (FS, ord("!")): 3, (FS, ord("C")): 3,
-    (FS, ord("-")): 3, (FS, ord("W")): 3, (FS, ord("S")): 4,
-    (DLE, EOT): 3, (DLE, 0x05): 3, (DLE, 0x14): 5,
+    (ESC, ord("!")): 3,
+    (ESC, ord("-")): 3,
+    (ESC, ord("2")): 2,
+    (ESC, ord("3")): 3,
+    (ESC, ord(" ")): 3,
+    (ESC, ord("E")): 3,
+    (ESC, ord("G")): 3,
+    (ESC, ord("M")): 3,
+    (ESC, ord("R")): 3,
+    (ESC, ord("V")): 3,
+    (ESC, ord("a")): 3,
+    (ESC, ord("d")): 3,
+    (ESC, ord("J")): 3,
+    (ESC, ord("t")): 3,
+    (ESC, ord("{")): 3,
+    (ESC, ord("c")): 4,
+    (ESC, ord("p")): 5,
+    (ESC, ord("$")): 4,
+    (ESC, ord("\\")): 4,
+    (ESC, ord("@")): 2,
+    (ESC, ord("i")): 2,
+    (ESC, ord("m")): 2,
+    (ESC, ord("=")): 3,
+    (ESC, ord("U")): 3,
+    (GS, ord("!")): 3,
+    (GS, ord("B")): 3,
+    (GS, ord("L")): 4,
+    (GS, ord("W")): 4,
+    (GS, ord("H")): 3,
+    (GS, ord("f")): 3,
+    (GS, ord("h")): 3,
+    (GS, ord("w")): 3,
+    (GS, ord("a")): 3,
+    (GS, ord("r")): 3,
+    (GS, ord("I")): 3,
+    (GS, ord("b")): 3,
+    (FS, ord("&")): 2,
+    (FS, ord(".")): 2,
+    (FS, ord("!")): 3,
+    (FS, ord("C")): 3,
+    (FS, ord("-")): 3,
+    (FS, ord("W")): 3,
+    (FS, ord("S")): 4,
+    (DLE, EOT): 3,
+    (DLE, 0x05): 3,
+    (DLE, 0x14): 5,
 }
 
 

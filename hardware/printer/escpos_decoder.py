@@ -5,6 +5,7 @@ by the preview, and for support (decode a captured job).  Covers the commands
 our encoder and common Chinese POS software send; unknown commands are skipped
 with a Note so one odd byte does not hide the rest of the ticket.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -136,8 +137,12 @@ class _Decoder:
     def add_raster(self, image: Image.Image, mode: int) -> None:
         last = self.elements[-1] if self.elements else None
         # The encoder splits tall images into bands; join them back into one picture.
-        if isinstance(last, RasterImage) and last.width == image.width and last.mode == mode \
-                and last.align == self.state.align:
+        if (
+            isinstance(last, RasterImage)
+            and last.width == image.width
+            and last.mode == mode
+            and last.align == self.state.align
+        ):
             joined = Image.new("1", (image.width, last.image.height + image.height), 1)
             joined.paste(last.image, (0, 0))
             joined.paste(image, (0, last.image.height))
@@ -146,7 +151,7 @@ class _Decoder:
             self.elements.append(RasterImage(image, self.state.align, mode))
 
     def gs_paren_k(self, i: int, length: int) -> None:
-        body = self.data[i + 5:i + length]
+        body = self.data[i + 5 : i + length]
         if len(body) < 2 or body[0] != 49:
             self.note(i, f"GS ( k for symbol type {body[:1].hex()} skipped (only QR is decoded)")
             return
@@ -159,8 +164,9 @@ class _Decoder:
             self.qr_store = bytes(params[1:])  # params[0] is m = 48
         elif fn == 81:
             self.flush_line(newline=False)
-            self.elements.append(QRCode(self.qr_store.decode("utf-8", errors="replace"),
-                                        self.qr_size, self.qr_ecc, self.state.align))
+            self.elements.append(
+                QRCode(self.qr_store.decode("utf-8", errors="replace"), self.qr_size, self.qr_ecc, self.state.align)
+            )
 
     def run(self) -> list[Element]:
         data, i, st = self.data, 0, self.state
@@ -187,9 +193,9 @@ class _Decoder:
                 continue
             length = commands.command_length(data, i)
             if length is None:
-                self.note(i, f"truncated command {data[i:i + 8].hex(' ')} at end of data")
+                self.note(i, f"truncated command {data[i : i + 8].hex(' ')} at end of data")
                 break
-            cmd = data[i:i + length]
+            cmd = data[i : i + length]
             self.command(i, cmd)
             i += length
         self.flush_line(newline=False)

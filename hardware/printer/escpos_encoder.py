@@ -7,10 +7,11 @@ with Pillow and sent as a GS v 0 image for that line only.  Raster mode renders
 the whole ticket as images (≈30 KB; use it only over USB/LAN, e.g. for printers
 without a Chinese font).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from PIL import Image
 
@@ -54,7 +55,7 @@ def _raster_bytes(image: Image.Image, band_rows: int) -> bytes:
     out = bytearray()
     for top in range(0, rows, band_rows):
         n = min(band_rows, rows - top)
-        out += commands.raster(width_bytes, n, data[top * width_bytes:(top + n) * width_bytes])
+        out += commands.raster(width_bytes, n, data[top * width_bytes : (top + n) * width_bytes])
     return bytes(out)
 
 
@@ -99,8 +100,9 @@ class _NativeWriter:
         fonts = self.options.font_set()
         self.ticket.raster_lines.append(line)
         self.ticket.missing_glyphs |= fonts.missing(line)
-        image = raster.text_line_image(line, block.width, block.height, block.bold, block.align,
-                                       self.options.paper_width, fonts)
+        image = raster.text_line_image(
+            line, block.width, block.height, block.bold, block.align, self.options.paper_width, fonts
+        )
         # The alignment is drawn into the full-width image; ESC a must be left
         # or some printers shift the image off the paper.
         self.set_align(Align.LEFT)
@@ -142,11 +144,15 @@ def render_segment(blocks: Iterable[Block], options: EncoderOptions) -> Image.Im
     for block in blocks:
         if isinstance(block, Text):
             for line in wrapped_lines(block, options):
-                parts.append(raster.text_line_image(line, block.width, block.height, block.bold,
-                                                    block.align, width, fonts))
+                parts.append(
+                    raster.text_line_image(line, block.width, block.height, block.bold, block.align, width, fonts)
+                )
         elif isinstance(block, QR):
-            parts.append(raster.placed(raster.qr_image(block.payload, block.module_size,
-                                                       block.error_correction), width, block.align))
+            parts.append(
+                raster.placed(
+                    raster.qr_image(block.payload, block.module_size, block.error_correction), width, block.align
+                )
+            )
             parts.append(raster.placed(Image.new("L", (1, raster.FEED_PITCH), 255), width, Align.LEFT))
         elif isinstance(block, Rule):
             parts.append(raster.rule_image(width))

@@ -5,6 +5,7 @@ our kiosks) covers GBK but not CJK Ext-A/B name characters such as 䶮 or 𠮷.
 Every other CJK face found on the machine is kept as a fallback and chosen per
 character, so installing e.g. ``fonts-hanazono`` is enough to print rare names.
 """
+
 from __future__ import annotations
 
 import functools
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 FONT_ENV = "YICHUANG_CJK_FONT"  # path[:index] of a font file to use first
 FONT_PACKAGE = "fonts-wqy-microhei"
@@ -32,8 +33,21 @@ KNOWN_FACES: tuple[tuple[str, int], ...] = (
 )
 SEARCH_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 # Lower-case file-name fragments of CJK fonts worth picking up from a search.
-NAME_HINTS = ("wqy", "notosanscjk", "notoserifcjk", "notosanssc", "sourcehan", "hanamin",
-              "droidsansfallback", "uming", "ukai", "simhei", "simsun", "msyh", "unifont")
+NAME_HINTS = (
+    "wqy",
+    "notosanscjk",
+    "notoserifcjk",
+    "notosanssc",
+    "sourcehan",
+    "hanamin",
+    "droidsansfallback",
+    "uming",
+    "ukai",
+    "simhei",
+    "simsun",
+    "msyh",
+    "unifont",
+)
 
 
 class CjkFontNotFound(RuntimeError):

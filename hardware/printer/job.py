@@ -6,13 +6,14 @@ outcome says whether the slip surely did not print (NOT_SENT / REFUSED — the
 kiosk may offer to print it again) or may have printed partly (UNCERTAIN —
 staff decide; printing again could give the resident two slips).
 """
+
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from enum import Enum
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 from .status import DEFAULT_STATUS_TIMEOUT, PrinterState, PrinterStatus
 from .transports import PrinterTransport, TransportError
@@ -60,8 +61,13 @@ class PrintResult:
         return {"outcome": self.outcome.value, "error": self.error, "printer": self.status.to_dict()}
 
 
-def print_job(transport: PrinterTransport, data: bytes, *, status_timeout: float = DEFAULT_STATUS_TIMEOUT,
-              check_after: bool = True) -> PrintResult:
+def print_job(
+    transport: PrinterTransport,
+    data: bytes,
+    *,
+    status_timeout: float = DEFAULT_STATUS_TIMEOUT,
+    check_after: bool = True,
+) -> PrintResult:
     """Send ``data`` once if the printer is ready.  Never raises for printer trouble."""
     before = transport.query_status(status_timeout)
     if not before.can_print:

@@ -7,6 +7,7 @@ as a preview.  Sizes are the printer's own character multipliers (1..8 in each
 direction, as GS ! allows) so that what the layout asks for is exactly what a
 native printer can do.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ class Text:
         object.__setattr__(self, "align", Align(self.align))
 
     @classmethod
-    def sized(cls, text: str, size: int, **kwargs) -> "Text":
+    def sized(cls, text: str, size: int, **kwargs) -> Text:
         """Same multiplier in both directions (the usual case: 2x, 4x)."""
         return cls(text, width=size, height=size, **kwargs)
 

@@ -5,6 +5,7 @@ CLI (wired into ``yichuang print-preview`` by the lead):
     print-preview --input slip.bin --output slip.png
     print-preview --demo --output slip.png [--raster] [--locale en]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 from . import raster
 from .escpos_decoder import Element, Note, PaperCut, PaperFeed, QRCode, RasterImage, TextLine, decode
@@ -32,8 +33,11 @@ def render_elements(elements: list[Element], paper_width: int = 576, fonts: Font
             runs = [raster.text_run_image(r.text, r.width, r.height, r.bold, fonts) for r in element.runs]
             parts.append(raster.line_of_runs(runs, Align(element.align), paper_width))
         elif isinstance(element, QRCode):
-            image = raster.qr_image(element.payload, element.module_size,
-                                    element.error_correction if element.error_correction in "LMQH" else "M")
+            image = raster.qr_image(
+                element.payload,
+                element.module_size,
+                element.error_correction if element.error_correction in "LMQH" else "M",
+            )
             parts.append(raster.placed(image, paper_width, Align(element.align)))
         elif isinstance(element, RasterImage):
             image = element.image.convert("L")
@@ -63,8 +67,9 @@ def render_png(data: bytes, path: str | Path, paper_width: int = 576) -> Image.I
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="yichuang print-preview",
-                                     description="Render ESC/POS bytes to a PNG of the printed ticket.")
+    parser = argparse.ArgumentParser(
+        prog="yichuang print-preview", description="Render ESC/POS bytes to a PNG of the printed ticket."
+    )
     parser.add_argument("--input", help="ESC/POS bytes (a .bin captured from a preview: or file: printer)")
     parser.add_argument("--output", required=True, help="PNG to write")
     parser.add_argument("--demo", action="store_true", help="encode a sample queue slip instead of --input")
@@ -79,8 +84,10 @@ def main(argv: list[str] | None = None) -> int:
             from .escpos_encoder import EncoderOptions, encode
             from .slip import demo_slip, slip_blocks
 
-            data = encode(slip_blocks(demo_slip(args.locale), args.locale),
-                          EncoderOptions(paper_width=args.width, force_raster=args.raster))
+            data = encode(
+                slip_blocks(demo_slip(args.locale), args.locale),
+                EncoderOptions(paper_width=args.width, force_raster=args.raster),
+            )
             if args.save_bin:
                 Path(args.save_bin).write_bytes(data)
         elif args.input:

@@ -4,6 +4,7 @@ Geometry follows the printer's resident Font A so raster lines line up with
 native ones: an ASCII cell is 12 x 24 dots, a full-width cell 24 x 24 dots,
 both scaled by the GS ! multipliers, plus a few dots of line spacing.
 """
+
 from __future__ import annotations
 
 import logging
@@ -46,16 +47,18 @@ def text_run_image(text: str, width: int, height: int, bold: bool, fonts: FontSe
         ascent, descent = font.getmetrics()
         baseline = round(size * ascent / (ascent + descent))
         if not ch.isspace():
-            draw.text((x + cell / 2, baseline), ch, font=font, fill=BLACK, anchor="ms",
-                      stroke_width=stroke, stroke_fill=BLACK)
+            draw.text(
+                (x + cell / 2, baseline), ch, font=font, fill=BLACK, anchor="ms", stroke_width=stroke, stroke_fill=BLACK
+            )
         x += cell
     if width != height:
         canvas = canvas.resize((n_cells * CELL_W * width, size), Image.Resampling.LANCZOS)
     return canvas
 
 
-def text_line_image(text: str, width: int, height: int, bold: bool, align: Align,
-                    paper_width: int, fonts: FontSet, gap: int = LINE_GAP) -> Image.Image:
+def text_line_image(
+    text: str, width: int, height: int, bold: bool, align: Align, paper_width: int, fonts: FontSet, gap: int = LINE_GAP
+) -> Image.Image:
     """One printed row of text as a grey image exactly ``paper_width`` wide (plus line gap)."""
     return line_of_runs([text_run_image(text, width, height, bold, fonts)], align, paper_width, gap)
 
@@ -81,8 +84,12 @@ def _x_offset(item_width: int, paper_width: int, align: Align) -> int:
 
 
 def qr_image(payload: str, module_size: int, error_correction: str = "M") -> Image.Image:
-    levels = {"L": qrcode.constants.ERROR_CORRECT_L, "M": qrcode.constants.ERROR_CORRECT_M,
-              "Q": qrcode.constants.ERROR_CORRECT_Q, "H": qrcode.constants.ERROR_CORRECT_H}
+    levels = {
+        "L": qrcode.constants.ERROR_CORRECT_L,
+        "M": qrcode.constants.ERROR_CORRECT_M,
+        "Q": qrcode.constants.ERROR_CORRECT_Q,
+        "H": qrcode.constants.ERROR_CORRECT_H,
+    }
     code = qrcode.QRCode(error_correction=levels[error_correction], box_size=module_size, border=0)
     code.add_data(payload.encode("utf-8"))
     code.make(fit=True)

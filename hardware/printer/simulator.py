@@ -7,11 +7,11 @@ to a settable state.  It is exposed on TCP (``NetworkPrinterSimulator``) and on
 one end of a real pty pair made by socat (``SocatPtyPair`` +
 ``SerialPrinterSimulator``) so unchanged production transports talk to it.
 """
+
 from __future__ import annotations
 
 import os
 import shutil
-import socket
 import socketserver
 import subprocess
 import tempfile
@@ -69,7 +69,7 @@ class PrinterSimulator:
                 length = commands.command_length(buf, i)
                 if length is None:
                     break  # wait for the rest of this command
-                cmd = bytes(buf[i:i + length])
+                cmd = bytes(buf[i : i + length])
                 i += length
                 if cmd[0] == DLE and len(cmd) == 3 and cmd[1] == EOT:
                     self.queries.append(cmd[2])
@@ -103,7 +103,7 @@ class _Handler(socketserver.BaseRequestHandler):
         while not sim.stopping.is_set():
             try:
                 data = self.request.recv(65536)
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -127,8 +127,9 @@ class NetworkPrinterSimulator:
         self.stopping = threading.Event()
         self._server = _Server((host, 0), _Handler)
         self._server.simulator = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="printer-sim-tcp", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="printer-sim-tcp", daemon=True
+        )
 
     @property
     def address(self) -> tuple[str, int]:
@@ -139,7 +140,7 @@ class NetworkPrinterSimulator:
         host, port = self.address
         return f"network:{host}:{port}"
 
-    def start(self) -> "NetworkPrinterSimulator":
+    def start(self) -> NetworkPrinterSimulator:
         self._thread.start()
         return self
 
@@ -149,7 +150,7 @@ class NetworkPrinterSimulator:
         self._server.server_close()
         self._thread.join(timeout=2)
 
-    def __enter__(self) -> "NetworkPrinterSimulator":
+    def __enter__(self) -> NetworkPrinterSimulator:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -167,13 +168,15 @@ class SocatPtyPair:
         self.ready_timeout = ready_timeout
         self._process: subprocess.Popen | None = None
 
-    def start(self) -> "SocatPtyPair":
+    def start(self) -> SocatPtyPair:
         socat = shutil.which("socat")
         if socat is None:
             raise RuntimeError("socat is not installed (Debian package socat)")
         self._process = subprocess.Popen(
             [socat, f"pty,raw,echo=0,link={self.host_end}", f"pty,raw,echo=0,link={self.device_end}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + self.ready_timeout
         while not (os.path.exists(self.host_end) and os.path.exists(self.device_end)):
             if self._process.poll() is not None:
@@ -199,7 +202,7 @@ class SocatPtyPair:
             self._tmp.cleanup()
             self._tmp = None
 
-    def __enter__(self) -> "SocatPtyPair":
+    def __enter__(self) -> SocatPtyPair:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -216,7 +219,7 @@ class SerialPrinterSimulator:
         self._serial = None
         self._thread = threading.Thread(target=self._run, name="printer-sim-serial", daemon=True)
 
-    def start(self) -> "SerialPrinterSimulator":
+    def start(self) -> SerialPrinterSimulator:
         import serial
 
         self._serial = serial.Serial(self.port, self.baudrate, timeout=0.05)
@@ -244,7 +247,7 @@ class SerialPrinterSimulator:
         if self._serial is not None:
             self._serial.close()
 
-    def __enter__(self) -> "SerialPrinterSimulator":
+    def __enter__(self) -> SerialPrinterSimulator:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -1,11 +1,12 @@
 """The queue slip (取号凭条) as layout blocks for an 80 mm printer."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 from .layout import QR, Align, Block, Cut, Feed, Rule, Text
 
@@ -57,20 +58,22 @@ def slip_blocks(slip: QueueSlip, locale: str = "zh_CN") -> list[Block]:
         Feed(1),
         Text(slip.number, width=4, height=4, align=c, bold=True),
         Feed(1),
-        Text(message("printer.slip_waiting_ahead", locale, count=slip.waiting_ahead),
-             width=1, height=2, align=c),
+        Text(message("printer.slip_waiting_ahead", locale, count=slip.waiting_ahead), width=1, height=2, align=c),
     ]
     if slip.estimated_wait_minutes is not None:
-        blocks.append(Text(message("printer.slip_estimated_wait", locale,
-                                   minutes=slip.estimated_wait_minutes), align=c))
+        blocks.append(
+            Text(message("printer.slip_estimated_wait", locale, minutes=slip.estimated_wait_minutes), align=c)
+        )
     if slip.window_hint:
         blocks.append(Text(message("printer.slip_window_hint", locale, windows=slip.window_hint), align=c))
     blocks.append(Rule())
     blocks += [Text(notice) for notice in slip.notices]
     local = slip.issued_at.astimezone(ZoneInfo(slip.timezone))
     blocks += [
-        Text(message("printer.slip_issued_at", locale, date=local.strftime("%Y-%m-%d"),
-                     time=local.strftime("%H:%M:%S")), align=c),
+        Text(
+            message("printer.slip_issued_at", locale, date=local.strftime("%Y-%m-%d"), time=local.strftime("%H:%M:%S")),
+            align=c,
+        ),
         Feed(1),
         QR(slip.qr_url, module_size=6, align=c),
         Text(message("printer.slip_qr_caption", locale), align=c),

@@ -3,15 +3,16 @@
 python-escpos's ``paper_status()`` reports "paper OK" when the printer does not
 answer at all; here silence is OFFLINE, never OK.
 """
+
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 from . import commands
 
@@ -43,7 +44,7 @@ class PrinterStatus:
     detail: str = ""  # technical, for logs and the hall server's admin page
     flags: frozenset[str] = frozenset()
     raw: dict[int, int] = field(default_factory=dict)  # DLE EOT n -> answer byte
-    checked_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    checked_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def can_print(self) -> bool:
@@ -64,11 +65,11 @@ class PrinterStatus:
         }
 
     @classmethod
-    def unknown(cls, detail: str) -> "PrinterStatus":
+    def unknown(cls, detail: str) -> PrinterStatus:
         return cls(PrinterState.UNKNOWN, detail)
 
     @classmethod
-    def offline(cls, detail: str, raw: dict[int, int] | None = None) -> "PrinterStatus":
+    def offline(cls, detail: str, raw: dict[int, int] | None = None) -> PrinterStatus:
         return cls(PrinterState.OFFLINE, detail, frozenset({"no_answer"}), dict(raw or {}))
 
 
@@ -76,8 +77,12 @@ def parse_status(raw: dict[int, int]) -> PrinterStatus:
     """Decode DLE EOT answers (keys 1..4) into one state; the worst condition wins."""
     for n, value in raw.items():
         if value & _FIXED_MASK != _FIXED_VALUE:
-            return PrinterStatus(PrinterState.ERROR, f"unexpected answer 0x{value:02x} to DLE EOT {n}",
-                                 frozenset({"garbled_answer"}), dict(raw))
+            return PrinterStatus(
+                PrinterState.ERROR,
+                f"unexpected answer 0x{value:02x} to DLE EOT {n}",
+                frozenset({"garbled_answer"}),
+                dict(raw),
+            )
     flags: set[str] = set()
     if raw.get(1, 0) & 0x08:
         flags.add("offline")
@@ -118,7 +123,7 @@ def parse_status(raw: dict[int, int]) -> PrinterStatus:
     return PrinterStatus(state, detail, frozenset(flags), dict(raw))
 
 
-def query_status(transport: "PrinterTransport", timeout: float = DEFAULT_STATUS_TIMEOUT) -> PrinterStatus:
+def query_status(transport: PrinterTransport, timeout: float = DEFAULT_STATUS_TIMEOUT) -> PrinterStatus:
     """Ask DLE EOT 1..4 over ``transport``, waiting at most ``timeout`` s for each answer."""
     raw: dict[int, int] = {}
     try:

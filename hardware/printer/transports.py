@@ -9,6 +9,7 @@ Specs (kiosk configuration):
     preview:/var/lib/yichuang/prints  each job as .bin + .png, no printer needed
     dummy                           in memory (tests)
 """
+
 from __future__ import annotations
 
 import itertools
@@ -22,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 from .status import DEFAULT_STATUS_TIMEOUT, PrinterState, PrinterStatus, query_status
 
@@ -62,7 +63,7 @@ class PrinterTransport(ABC):
     def describe(self) -> str:
         return self.kind
 
-    def __enter__(self) -> "PrinterTransport":
+    def __enter__(self) -> PrinterTransport:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -78,8 +79,7 @@ class NetworkTransport(PrinterTransport):
     kind = "network"
     status_capable = True
 
-    def __init__(self, host: str, port: int = 9100, connect_timeout: float = 3.0,
-                 write_timeout: float = 15.0) -> None:
+    def __init__(self, host: str, port: int = 9100, connect_timeout: float = 3.0, write_timeout: float = 15.0) -> None:
         self.host, self.port = host, port
         self.connect_timeout, self.write_timeout = connect_timeout, write_timeout
         self._sock: socket.socket | None = None
@@ -143,12 +143,27 @@ class SerialTransport(PrinterTransport):
     kind = "serial"
     status_capable = True
 
-    def __init__(self, port: str, baudrate: int = 9600, bytesize: int = 8, parity: str = "N",
-                 stopbits: float = 1, rtscts: bool = False, xonxoff: bool = False,
-                 dsrdtr: bool = False) -> None:
+    def __init__(
+        self,
+        port: str,
+        baudrate: int = 9600,
+        bytesize: int = 8,
+        parity: str = "N",
+        stopbits: float = 1,
+        rtscts: bool = False,
+        xonxoff: bool = False,
+        dsrdtr: bool = False,
+    ) -> None:
         self.port = port
-        self.settings = dict(baudrate=baudrate, bytesize=bytesize, parity=parity, stopbits=stopbits,
-                             rtscts=rtscts, xonxoff=xonxoff, dsrdtr=dsrdtr)
+        self.settings = {
+            "baudrate": baudrate,
+            "bytesize": bytesize,
+            "parity": parity,
+            "stopbits": stopbits,
+            "rtscts": rtscts,
+            "xonxoff": xonxoff,
+            "dsrdtr": dsrdtr,
+        }
         self._serial = None
 
     def _open(self):
@@ -198,8 +213,9 @@ class UsbTransport(PrinterTransport):
     kind = "usb"
     status_capable = True
 
-    def __init__(self, vendor_id: int, product_id: int, in_ep: int = 0x82, out_ep: int = 0x01,
-                 timeout_ms: int = 5000) -> None:
+    def __init__(
+        self, vendor_id: int, product_id: int, in_ep: int = 0x82, out_ep: int = 0x01, timeout_ms: int = 5000
+    ) -> None:
         self.vendor_id, self.product_id = vendor_id, product_id
         self.in_ep, self.out_ep, self.timeout_ms = in_ep, out_ep, timeout_ms
         self._printer = None
@@ -209,8 +225,9 @@ class UsbTransport(PrinterTransport):
             try:
                 from escpos.printer import Usb
 
-                printer = Usb(self.vendor_id, self.product_id, timeout=self.timeout_ms,
-                              in_ep=self.in_ep, out_ep=self.out_ep)
+                printer = Usb(
+                    self.vendor_id, self.product_id, timeout=self.timeout_ms, in_ep=self.in_ep, out_ep=self.out_ep
+                )
                 printer.open()
             except Exception as exc:  # missing pyusb/libusb, no device, no permission
                 raise TransportError(message("printer.usb_unavailable", reason=exc), nothing_sent=True) from exc
@@ -279,8 +296,9 @@ class CupsTransport(PrinterTransport):
         if lp is None:
             raise TransportError(message("printer.cups_lp_missing"), nothing_sent=True)
         try:
-            done = subprocess.run([lp, "-d", self.queue, "-o", "raw"], input=data,
-                                  capture_output=True, timeout=self.timeout)
+            done = subprocess.run(
+                [lp, "-d", self.queue, "-o", "raw"], input=data, capture_output=True, timeout=self.timeout
+            )
         except subprocess.TimeoutExpired as exc:
             raise TransportError(message("printer.cups_failed", reason="timeout"), nothing_sent=False) from exc
         if done.returncode != 0:
@@ -318,8 +336,7 @@ class PreviewTransport(DummyTransport):
     _counter = itertools.count(1)
     _lock = threading.Lock()
 
-    def __init__(self, directory: str | Path, state: PrinterState = PrinterState.OK,
-                 paper_width: int = 576) -> None:
+    def __init__(self, directory: str | Path, state: PrinterState = PrinterState.OK, paper_width: int = 576) -> None:
         super().__init__(state)
         self.directory = Path(directory)
         self.paper_width = paper_width
@@ -398,6 +415,7 @@ def _parse_serial(spec: str, rest: str) -> SerialTransport:
         raise PrinterSpecError("spec_missing_path", spec=spec, example=example)
     options: dict = {}
     for name, value in parse_qsl(query, keep_blank_values=True):
+
         def bad(problem: str) -> PrinterSpecError:
             return PrinterSpecError("spec_bad_serial_option", spec=spec, problem=problem, example=example)
 

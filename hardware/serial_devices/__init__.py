@@ -23,24 +23,72 @@ A bridge typically does::
     ...
     bar.show_call("A023", window=3)
 """
+
 from .adapter import FrameDecoder, ProtocolAdapter
 from .bus import BusStats, CommandDropped, SerialBus
 from .drivers import CallerKeypadDriver, EvaluationPadDriver, LedBarDriver
 from .events import (
-    ClearText, DeviceEvent, HostCommand, KeyEvent, KeypadKey, PadIdle, PadThanks, Poll,
-    PromptRating, RatingEvent, RatingLevel, SetBrightness, SetStatusLight, ShowNumber, ShowText,
-    Status, StatusLight,
+    ClearText,
+    DeviceEvent,
+    HostCommand,
+    KeyEvent,
+    KeypadKey,
+    PadIdle,
+    PadThanks,
+    Poll,
+    PromptRating,
+    RatingEvent,
+    RatingLevel,
+    SetBrightness,
+    SetStatusLight,
+    ShowNumber,
+    ShowText,
+    Status,
+    StatusLight,
 )
 from .ff68 import FF68Protocol
 from .frames import (
-    ChecksumError, Frame, FrameError, JunkError, LengthError, TailError, TruncatedError,
+    ChecksumError,
+    Frame,
+    FrameError,
+    JunkError,
+    LengthError,
+    TailError,
+    TruncatedError,
 )
 
 __all__ = [
-    "BusStats", "CallerKeypadDriver", "ChecksumError", "ClearText", "CommandDropped",
-    "DeviceEvent", "EvaluationPadDriver", "FF68Protocol", "Frame", "FrameDecoder", "FrameError",
-    "HostCommand", "JunkError", "KeyEvent", "KeypadKey", "LedBarDriver", "LengthError",
-    "PadIdle", "PadThanks", "Poll", "PromptRating", "ProtocolAdapter", "RatingEvent",
-    "RatingLevel", "SerialBus", "SetBrightness", "SetStatusLight", "ShowNumber", "ShowText",
-    "Status", "StatusLight", "TailError", "TruncatedError",
+    "BusStats",
+    "CallerKeypadDriver",
+    "ChecksumError",
+    "ClearText",
+    "CommandDropped",
+    "DeviceEvent",
+    "EvaluationPadDriver",
+    "FF68Protocol",
+    "Frame",
+    "FrameDecoder",
+    "FrameError",
+    "HostCommand",
+    "JunkError",
+    "KeyEvent",
+    "KeypadKey",
+    "LedBarDriver",
+    "LengthError",
+    "PadIdle",
+    "PadThanks",
+    "Poll",
+    "PromptRating",
+    "ProtocolAdapter",
+    "RatingEvent",
+    "RatingLevel",
+    "SerialBus",
+    "SetBrightness",
+    "SetStatusLight",
+    "ShowNumber",
+    "ShowText",
+    "Status",
+    "StatusLight",
+    "TailError",
+    "TruncatedError",
 ]

@@ -13,6 +13,7 @@ supporting a new vendor means writing one small module with:
 
 See ``ff68.py`` for the reference implementation.
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod

@@ -26,6 +26,7 @@ an exception in a callback is logged and swallowed so that it cannot stop the bu
 ``port`` is a device path or any pyserial URL (``socket://host:port``, ``loop://``,
 ``rfc2217://…``), so the bus runs unchanged against a simulator.
 """
+
 from __future__ import annotations
 
 import collections
@@ -38,7 +39,7 @@ from dataclasses import dataclass, field
 
 import serial
 
-from yichuang.i18n import message
+from hall_common.i18n import message
 
 from .adapter import ProtocolAdapter
 from .events import DeviceEvent, HostCommand, Poll, Status
@@ -74,9 +75,9 @@ class BusStats:
 @dataclass
 class _Device:
     address: int
-    online: bool | None = None      # None: not heard from yet
+    online: bool | None = None  # None: not heard from yet
     silent_count: int = 0
-    last_event: Hashable = None     # identity of the last delivered event (duplicate filter)
+    last_event: Hashable = None  # identity of the last delivered event (duplicate filter)
     listeners: list[tuple[EventCallback | None, StatusCallback | None]] = field(default_factory=list)
 
 
@@ -155,7 +156,7 @@ class SerialBus:
         self.port_open = False
 
     # --- public API (thread-safe) ----------------------------------------------------------
-    def start(self) -> "SerialBus":
+    def start(self) -> SerialBus:
         if self._thread and self._thread.is_alive():
             return self
         self._stop.clear()
@@ -170,7 +171,7 @@ class SerialBus:
             self._thread.join(timeout)
             self._thread = None
 
-    def __enter__(self) -> "SerialBus":
+    def __enter__(self) -> SerialBus:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -180,12 +181,13 @@ class SerialBus:
         """Queue a command for a device; sent in order, retried until answered or dropped."""
         if address not in self._devices:
             raise KeyError(f"address {address} is not on this bus")
-        self.protocol.command_frame(address, command)   # fail now, in the caller, if unframeable
+        self.protocol.command_frame(address, command)  # fail now, in the caller, if unframeable
         with self._lock:
             self._commands.append(_Pending(address, command))
 
-    def subscribe(self, address: int, on_event: EventCallback | None = None,
-                  on_status: StatusCallback | None = None) -> None:
+    def subscribe(
+        self, address: int, on_event: EventCallback | None = None, on_status: StatusCallback | None = None
+    ) -> None:
         """Extra callbacks for one address (the drivers use this)."""
         if address not in self._devices:
             raise KeyError(f"address {address} is not on this bus")
@@ -253,7 +255,7 @@ class SerialBus:
         if port is not None:
             try:
                 port.close()
-            except Exception:   # closing a vanished device may fail; it is gone either way
+            except Exception:  # closing a vanished device may fail; it is gone either way
                 pass
 
     def _cycle(self) -> None:
@@ -271,7 +273,7 @@ class SerialBus:
             return
         if pending.attempts < self.command_retries:
             with self._lock:
-                self._commands.appendleft(pending)   # keep the order of commands to one device
+                self._commands.appendleft(pending)  # keep the order of commands to one device
         else:
             self.stats.commands_dropped += 1
             self._report_error(CommandDropped(pending.address, pending.command))
@@ -307,7 +309,7 @@ class SerialBus:
             if isinstance(item, FrameError):
                 self._frame_error(item)
         if self._stop.is_set():
-            return False   # interrupted by stop(), not a silent device
+            return False  # interrupted by stop(), not a silent device
         self.stats.timeouts += 1
         device.silent_count += 1
         if device.silent_count >= self.offline_after:
@@ -363,8 +365,13 @@ class SerialBus:
             # A device that was away may have been power-cycled and restarted its sequence
             # numbers; forget the last event so its first new one is not taken for a repeat.
             device.last_event = None
-        log.info(message("serial.device_online" if online else "serial.device_offline",
-                         port=self.port_name, address=device.address))
+        log.info(
+            message(
+                "serial.device_online" if online else "serial.device_offline",
+                port=self.port_name,
+                address=device.address,
+            )
+        )
         with self._lock:
             listeners = list(device.listeners)
         callbacks = [self.on_status] + [on_status for _, on_status in listeners]
@@ -399,5 +406,5 @@ def _open_serial(port: str, protocol: ProtocolAdapter) -> serial.SerialBase:
         parity=protocol.parity,
         stopbits=protocol.stopbits,
         timeout=_READ_SLICE,
-        write_timeout=2.0,   # a wedged adapter must raise, not hang the bus forever
+        write_timeout=2.0,  # a wedged adapter must raise, not hang the bus forever
     )

@@ -15,17 +15,29 @@ All callbacks run on the bus thread (see ``bus.py``): keep them short.
     bar.show_call("A023", window=3)       # "A023 请到3号窗口"
     pad.prompt("A023")
 """
+
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 
-from yichuang.i18n import DEFAULT_LOCALE, message
+from hall_common.i18n import DEFAULT_LOCALE, message
 
 from .bus import SerialBus
 from .events import (
-    ClearText, DeviceEvent, HostCommand, KeyEvent, PadIdle, PadThanks, PromptRating, RatingEvent,
-    SetBrightness, SetStatusLight, ShowNumber, ShowText, StatusLight,
+    ClearText,
+    DeviceEvent,
+    HostCommand,
+    KeyEvent,
+    PadIdle,
+    PadThanks,
+    PromptRating,
+    RatingEvent,
+    SetBrightness,
+    SetStatusLight,
+    ShowNumber,
+    ShowText,
+    StatusLight,
 )
 
 KeyCallback = Callable[[int, KeyEvent], None]
@@ -73,8 +85,9 @@ class _Driver:
 class LedBarDriver(_Driver):
     """A window's LED bar (条屏): one line of text, GBK on the wire."""
 
-    def __init__(self, bus: SerialBus, address: int, *, locale: str = DEFAULT_LOCALE,
-                 on_online: OnlineCallback | None = None) -> None:
+    def __init__(
+        self, bus: SerialBus, address: int, *, locale: str = DEFAULT_LOCALE, on_online: OnlineCallback | None = None
+    ) -> None:
         super().__init__(bus, address, on_online)
         self.locale = locale
 
@@ -107,8 +120,14 @@ class CallerKeypadDriver(_Driver):
     ``on_key(address, KeyEvent)`` is called exactly once per key press.
     """
 
-    def __init__(self, bus: SerialBus, address: int, on_key: KeyCallback | None = None, *,
-                 on_online: OnlineCallback | None = None) -> None:
+    def __init__(
+        self,
+        bus: SerialBus,
+        address: int,
+        on_key: KeyCallback | None = None,
+        *,
+        on_online: OnlineCallback | None = None,
+    ) -> None:
         super().__init__(bus, address, on_online)
         self.on_key = on_key
 
@@ -131,8 +150,14 @@ class EvaluationPadDriver(_Driver):
     id given to ``prompt()``, so a bridge can match it to the right service (一次一评).
     """
 
-    def __init__(self, bus: SerialBus, address: int, on_rating: RatingCallback | None = None, *,
-                 on_online: OnlineCallback | None = None) -> None:
+    def __init__(
+        self,
+        bus: SerialBus,
+        address: int,
+        on_rating: RatingCallback | None = None,
+        *,
+        on_online: OnlineCallback | None = None,
+    ) -> None:
         super().__init__(bus, address, on_online)
         self.on_rating = on_rating
 

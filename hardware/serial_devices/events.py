@@ -14,26 +14,27 @@ Host → device (``HostCommand``):
     evaluation pad:      ``PromptRating``, ``PadIdle``, ``PadThanks``
     any device:          ``Poll`` (the master asking "anything for me?")
 """
+
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
 
-from yichuang.i18n import DEFAULT_LOCALE, message
+from hall_common.i18n import DEFAULT_LOCALE, message
 
 
 class KeypadKey(str, enum.Enum):
     """Keys of a window's caller keypad. The value is the name used by bridges and the simulator."""
 
-    CALL_NEXT = "call"          # 呼叫下一位
-    RECALL = "recall"           # 重呼 (repeat the current number)
-    PAUSE = "pause"             # 暂停 (window stops calling)
-    RESUME = "resume"           # 恢复
-    NO_SHOW = "no_show"         # 过号 (resident did not come)
-    TRANSFER = "transfer"       # 转移 (to another window; argument = target window or None)
-    START_SERVICE = "start"     # 开始办理
-    FINISH = "finish"           # 办结
-    EVALUATE = "evaluate"       # 请评价 (ask the resident to rate on the pad)
+    CALL_NEXT = "call"  # 呼叫下一位
+    RECALL = "recall"  # 重呼 (repeat the current number)
+    PAUSE = "pause"  # 暂停 (window stops calling)
+    RESUME = "resume"  # 恢复
+    NO_SHOW = "no_show"  # 过号 (resident did not come)
+    TRANSFER = "transfer"  # 转移 (to another window; argument = target window or None)
+    START_SERVICE = "start"  # 开始办理
+    FINISH = "finish"  # 办结
+    EVALUATE = "evaluate"  # 请评价 (ask the resident to rate on the pad)
 
     def label(self, locale: str = DEFAULT_LOCALE) -> str:
         return message(f"serial.key_{self.value}", locale)
@@ -42,11 +43,11 @@ class KeypadKey(str, enum.Enum):
 class RatingLevel(enum.IntEnum):
     """The national five 好差评 levels, coded 5…1 as in the upstream interfaces."""
 
-    VERY_SATISFIED = 5      # 非常满意
-    SATISFIED = 4           # 满意
+    VERY_SATISFIED = 5  # 非常满意
+    SATISFIED = 4  # 满意
     BASICALLY_SATISFIED = 3  # 基本满意
-    DISSATISFIED = 2        # 不满意 (差评)
-    VERY_DISSATISFIED = 1   # 非常不满意 (差评)
+    DISSATISFIED = 2  # 不满意 (差评)
+    VERY_DISSATISFIED = 1  # 非常不满意 (差评)
 
     @property
     def is_bad(self) -> bool:
@@ -61,9 +62,9 @@ class StatusLight(enum.IntEnum):
     """The keypad's status lamp, also mirrored by some LED bars."""
 
     OFF = 0
-    GREEN = 1    # window open, ready / serving
-    RED = 2      # paused or closed (暂停服务)
-    YELLOW = 3   # calling: waiting for the called resident to arrive
+    GREEN = 1  # window open, ready / serving
+    RED = 2  # paused or closed (暂停服务)
+    YELLOW = 3  # calling: waiting for the called resident to arrive
 
     def label(self, locale: str = DEFAULT_LOCALE) -> str:
         return message(f"serial.light_{self.name.lower()}", locale)
@@ -71,10 +72,11 @@ class StatusLight(enum.IntEnum):
 
 # --- device → host -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class KeyEvent:
     key: KeypadKey
-    argument: int | None = None   # TRANSFER: target window number, when the clerk typed one
+    argument: int | None = None  # TRANSFER: target window number, when the clerk typed one
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ DeviceEvent = KeyEvent | RatingEvent | Status
 
 # --- host → device -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Poll:
     pass
@@ -113,7 +116,7 @@ class ClearText:
 
 @dataclass(frozen=True)
 class SetBrightness:
-    level: int   # 0 (dimmest) … 15 (brightest)
+    level: int  # 0 (dimmest) … 15 (brightest)
 
     def __post_init__(self) -> None:
         if not 0 <= self.level <= 15:
@@ -122,7 +125,7 @@ class SetBrightness:
 
 @dataclass(frozen=True)
 class ShowNumber:
-    number: str   # up to 4 ASCII characters, e.g. "A001" or "023"
+    number: str  # up to 4 ASCII characters, e.g. "A001" or "023"
 
     def __post_init__(self) -> None:
         if len(self.number) > 4 or not self.number.isascii() or not self.number.isprintable():
@@ -136,7 +139,7 @@ class SetStatusLight:
 
 @dataclass(frozen=True)
 class PromptRating:
-    service_id: str = ""   # ASCII, at most 32 characters
+    service_id: str = ""  # ASCII, at most 32 characters
 
     def __post_init__(self) -> None:
         if len(self.service_id) > 32 or not self.service_id.isascii():
@@ -153,4 +156,6 @@ class PadThanks:
     pass
 
 
-HostCommand = Poll | ShowText | ClearText | SetBrightness | ShowNumber | SetStatusLight | PromptRating | PadIdle | PadThanks
+HostCommand = (
+    Poll | ShowText | ClearText | SetBrightness | ShowNumber | SetStatusLight | PromptRating | PadIdle | PadThanks
+)

@@ -50,16 +50,37 @@ Exchange rules:
   lets the host drop a retransmission whose first copy it already delivered.
 * Devices do not answer an ACK.
 """
+
 from __future__ import annotations
 
 from .adapter import FrameDecoder, ProtocolAdapter
 from .events import (
-    ClearText, DeviceEvent, HostCommand, KeyEvent, KeypadKey, PadIdle, PadThanks, Poll,
-    PromptRating, RatingEvent, RatingLevel, SetBrightness, SetStatusLight, ShowNumber,
-    ShowText, Status, StatusLight,
+    ClearText,
+    DeviceEvent,
+    HostCommand,
+    KeyEvent,
+    KeypadKey,
+    PadIdle,
+    PadThanks,
+    Poll,
+    PromptRating,
+    RatingEvent,
+    RatingLevel,
+    SetBrightness,
+    SetStatusLight,
+    ShowNumber,
+    ShowText,
+    Status,
+    StatusLight,
 )
 from .frames import (
-    ChecksumError, Decoded, Frame, JunkError, LengthError, TailError, TruncatedError,
+    ChecksumError,
+    Decoded,
+    Frame,
+    JunkError,
+    LengthError,
+    TailError,
+    TruncatedError,
 )
 
 PREAMBLE = 0xFF
@@ -95,7 +116,10 @@ KEY_CODES: dict[KeypadKey, int] = {
 _KEYS_BY_CODE = {code: key for key, code in KEY_CODES.items()}
 
 _EMPTY_COMMANDS: dict[int, HostCommand] = {
-    CMD_POLL: Poll(), CMD_LED_CLEAR: ClearText(), CMD_PAD_IDLE: PadIdle(), CMD_PAD_THANKS: PadThanks(),
+    CMD_POLL: Poll(),
+    CMD_LED_CLEAR: ClearText(),
+    CMD_PAD_IDLE: PadIdle(),
+    CMD_PAD_THANKS: PadThanks(),
 }
 
 
@@ -121,7 +145,7 @@ def encode_gbk(text: str, limit: int = MAX_DATA) -> bytes:
 class FF68Decoder(FrameDecoder):
     def __init__(self) -> None:
         self._buf = bytearray()
-        self._junk = 0   # noise bytes seen since the last report, reported as one JunkError
+        self._junk = 0  # noise bytes seen since the last report, reported as one JunkError
 
     def feed(self, chunk: bytes) -> list[Decoded]:
         self._buf += chunk
@@ -140,7 +164,7 @@ class FF68Decoder(FrameDecoder):
                 truncated_reported = True
             else:
                 self._junk += 1
-            del self._buf[0]   # only the start byte: the rest is scanned again
+            del self._buf[0]  # only the start byte: the rest is scanned again
         out += self._report_junk()
         return out
 
@@ -164,7 +188,7 @@ class FF68Decoder(FrameDecoder):
                 self._junk += sum(1 for b in buf[:start] if b not in _PREAMBLE_BYTES)
                 del buf[:start]
             if len(buf) < 4:
-                break   # wait for the length bytes
+                break  # wait for the length bytes
             first, second = buf[1], buf[2]
             if buf[3] != START:
                 # A 0x68 inside noise, not a header: it is noise too.
@@ -176,9 +200,9 @@ class FF68Decoder(FrameDecoder):
                 out.append(LengthError(skipped=1, first=first, second=second))
                 del buf[0]
                 continue
-            total = first + 6   # 68 L L 68 + body(L) + CS + 16
+            total = first + 6  # 68 L L 68 + body(L) + CS + 16
             if len(buf) < total:
-                break   # wait for the rest of the frame
+                break  # wait for the rest of the frame
             if buf[total - 1] != TAIL:
                 # Most likely the length was corrupted: drop only the start byte and rescan,
                 # so a good frame inside the bytes we misjudged is still found.
@@ -186,7 +210,7 @@ class FF68Decoder(FrameDecoder):
                 out.append(TailError(skipped=1, actual=buf[total - 1]))
                 del buf[0]
                 continue
-            body = bytes(buf[4:4 + first])
+            body = bytes(buf[4 : 4 + first])
             expected, actual = checksum(body), buf[total - 2]
             if expected != actual:
                 # Lengths and tail agree, so the frame is well delimited: drop all of it.
@@ -276,7 +300,7 @@ class FF68Protocol(ProtocolAdapter):
                 return SetStatusLight(StatusLight(data[0]))
             if frame.command == CMD_PAD_PROMPT:
                 return PromptRating(data.decode("ascii"))
-        except ValueError:   # includes UnicodeDecodeError and out-of-range enum values
+        except ValueError:  # includes UnicodeDecodeError and out-of-range enum values
             return None
         return None
 

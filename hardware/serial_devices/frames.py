@@ -4,11 +4,12 @@ Errors are *returned* by decoders as values alongside frames, never raised into 
 one corrupted frame on a shared RS-485 line must cost that frame only, not the bus thread
 and not the frames behind it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from yichuang.i18n import DEFAULT_LOCALE, message
+from hall_common.i18n import DEFAULT_LOCALE, message
 
 
 @dataclass(frozen=True)

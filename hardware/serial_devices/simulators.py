@@ -19,6 +19,7 @@ Interactive commands of the CLI (one per line on stdin): ``<address> <key>`` for
 (``2 call``, ``2 transfer 3``), ``<address> <level>`` for a pad (``3 5``),
 ``<address> unplug|plug``, ``status``, ``quit``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,13 +31,27 @@ from collections.abc import Callable, Iterable
 
 import serial
 
-from yichuang.i18n import DEFAULT_LOCALE, LOCALES, message
+from hall_common.i18n import DEFAULT_LOCALE, LOCALES, message
 
 from .adapter import ProtocolAdapter
 from .events import (
-    ClearText, DeviceEvent, HostCommand, KeyEvent, KeypadKey, PadIdle, PadThanks, Poll,
-    PromptRating, RatingEvent, RatingLevel, SetBrightness, SetStatusLight, ShowNumber, ShowText,
-    Status, StatusLight,
+    ClearText,
+    DeviceEvent,
+    HostCommand,
+    KeyEvent,
+    KeypadKey,
+    PadIdle,
+    PadThanks,
+    Poll,
+    PromptRating,
+    RatingEvent,
+    RatingLevel,
+    SetBrightness,
+    SetStatusLight,
+    ShowNumber,
+    ShowText,
+    Status,
+    StatusLight,
 )
 from .ff68 import FF68Protocol
 from .frames import Frame, FrameError
@@ -54,14 +69,14 @@ class SimulatedDevice:
     def __init__(self, address: int) -> None:
         self.address = address
         self.plugged = True
-        self.received: list[HostCommand] = []      # every host command, polls excluded
-        self.sent_events = 0                        # event frames put on the line, repeats included
+        self.received: list[HostCommand] = []  # every host command, polls excluded
+        self.sent_events = 0  # event frames put on the line, repeats included
         self.on_change: ChangeCallback | None = None
         self._lock = threading.Lock()
         self._outbox: collections.deque[DeviceEvent] = collections.deque()
-        self._in_flight: bytes | None = None        # the event frame awaiting its ACK echo
+        self._in_flight: bytes | None = None  # the event frame awaiting its ACK echo
         self._sequence = 0
-        self.lose_acks = 0   # tests: pretend this many ACKs were lost on the line
+        self.lose_acks = 0  # tests: pretend this many ACKs were lost on the line
 
     # --- test/demo controls --------------------------------------------------------------
     def unplug(self) -> None:
@@ -98,7 +113,7 @@ class SimulatedDevice:
                 return None
             command = protocol.command_from(frame)
             if command is None:
-                return None   # unknown command: real devices stay quiet
+                return None  # unknown command: real devices stay quiet
             if not isinstance(command, Poll):
                 self.received.append(command)
                 change = self._apply(command)
@@ -110,7 +125,7 @@ class SimulatedDevice:
                 self._in_flight = protocol.encode(protocol.event_frame(self.address, event, self._sequence))
             if self._in_flight is not None:
                 self.sent_events += 1
-                answer = self._in_flight   # new or repeated: same bytes, same sequence number
+                answer = self._in_flight  # new or repeated: same bytes, same sequence number
             else:
                 answer = protocol.encode(protocol.event_frame(self.address, Status()))
         if change and self.on_change is not None:
@@ -135,7 +150,7 @@ class LedBarSimulator(SimulatedDevice):
         super().__init__(address)
         self.text = ""
         self.brightness = 15
-        self.history: list[str] = []   # every text shown, in order ("" for a clear)
+        self.history: list[str] = []  # every text shown, in order ("" for a clear)
 
     def _apply(self, command: HostCommand) -> str | None:
         match command:
@@ -156,8 +171,7 @@ class LedBarSimulator(SimulatedDevice):
         self.text = ""
 
     def describe(self, locale: str = DEFAULT_LOCALE) -> str:
-        return message("serial.sim_ledbar", locale, address=self.address, text=self.text,
-                       brightness=self.brightness)
+        return message("serial.sim_ledbar", locale, address=self.address, text=self.text, brightness=self.brightness)
 
 
 class KeypadSimulator(SimulatedDevice):
@@ -187,8 +201,13 @@ class KeypadSimulator(SimulatedDevice):
         self.number, self.light = "", StatusLight.OFF
 
     def describe(self, locale: str = DEFAULT_LOCALE) -> str:
-        return message("serial.sim_keypad", locale, address=self.address, number=self.number or "----",
-                       light=self.light.label(locale))
+        return message(
+            "serial.sim_keypad",
+            locale,
+            address=self.address,
+            number=self.number or "----",
+            light=self.light.label(locale),
+        )
 
 
 class EvaluationPadSimulator(SimulatedDevice):
@@ -196,7 +215,7 @@ class EvaluationPadSimulator(SimulatedDevice):
 
     def __init__(self, address: int) -> None:
         super().__init__(address)
-        self.screen = "idle"       # "idle" | "rate" | "thanks"
+        self.screen = "idle"  # "idle" | "rate" | "thanks"
         self.service_id = ""
 
     def press(self, level: int | RatingLevel) -> bool:
@@ -206,7 +225,7 @@ class EvaluationPadSimulator(SimulatedDevice):
         with self._lock:
             if self.screen != "rate":
                 return False
-            self.screen = "rated"   # one service, one rating (一次一评) until the host moves on
+            self.screen = "rated"  # one service, one rating (一次一评) until the host moves on
             self._outbox.append(RatingEvent(level, self.service_id))
             return True
 
@@ -226,16 +245,19 @@ class EvaluationPadSimulator(SimulatedDevice):
         self.screen, self.service_id = "idle", ""
 
     def describe(self, locale: str = DEFAULT_LOCALE) -> str:
-        return message("serial.sim_pad", locale, address=self.address,
-                       screen=message(f"serial.pad_screen_{self.screen}", locale),
-                       service=self.service_id or "-")
+        return message(
+            "serial.sim_pad",
+            locale,
+            address=self.address,
+            screen=message(f"serial.pad_screen_{self.screen}", locale),
+            service=self.service_id or "-",
+        )
 
 
 class SimulatedLine:
     """Every simulated device on one serial line, answering the master as real devices would."""
 
-    def __init__(self, port: str, devices: Iterable[SimulatedDevice],
-                 protocol: ProtocolAdapter | None = None) -> None:
+    def __init__(self, port: str, devices: Iterable[SimulatedDevice], protocol: ProtocolAdapter | None = None) -> None:
         self.port_name = port
         self.protocol = protocol or FF68Protocol()
         self.devices: dict[int, SimulatedDevice] = {}
@@ -249,8 +271,8 @@ class SimulatedLine:
         self._port: serial.SerialBase | None = None
         self._write_lock = threading.Lock()
 
-    def start(self) -> "SimulatedLine":
-        self._port = self._open()   # fail loudly here if the port does not exist at all
+    def start(self) -> SimulatedLine:
+        self._port = self._open()  # fail loudly here if the port does not exist at all
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name=f"sim-line {self.port_name}", daemon=True)
         self._thread.start()
@@ -263,7 +285,7 @@ class SimulatedLine:
             self._thread = None
         self._close()
 
-    def __enter__(self) -> "SimulatedLine":
+    def __enter__(self) -> SimulatedLine:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -277,8 +299,9 @@ class SimulatedLine:
 
     def _open(self) -> serial.SerialBase:
         p = self.protocol
-        return serial.serial_for_url(self.port_name, baudrate=p.baudrate, bytesize=p.bytesize,
-                                     parity=p.parity, stopbits=p.stopbits, timeout=0.02)
+        return serial.serial_for_url(
+            self.port_name, baudrate=p.baudrate, bytesize=p.bytesize, parity=p.parity, stopbits=p.stopbits, timeout=0.02
+        )
 
     def _close(self) -> None:
         with self._write_lock:
@@ -319,9 +342,11 @@ class SimulatedLine:
 
 # --- CLI ------------------------------------------------------------------------------------
 
+
 def _print_change(locale: str) -> ChangeCallback:
     def show(device: SimulatedDevice, what: str) -> None:
         print(device.describe(locale), flush=True)
+
     return show
 
 
@@ -356,8 +381,9 @@ def _interpret(line: SimulatedLine, text: str, locale: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m hardware.serial_devices.simulators",
-                                     description=message("serial.sim_description"))
+    parser = argparse.ArgumentParser(
+        prog="python -m hardware.serial_devices.simulators", description=message("serial.sim_description")
+    )
     parser.add_argument("--port", required=True, help="device path or pyserial URL")
     parser.add_argument("--ledbar", type=int, action="append", default=[], metavar="ADDRESS")
     parser.add_argument("--keypad", type=int, action="append", default=[], metavar="ADDRESS")
@@ -365,7 +391,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--locale", choices=LOCALES, default=DEFAULT_LOCALE)
     args = parser.parse_args(argv)
     devices: list[SimulatedDevice] = (
-        [LedBarSimulator(a) for a in args.ledbar] + [KeypadSimulator(a) for a in args.keypad]
+        [LedBarSimulator(a) for a in args.ledbar]
+        + [KeypadSimulator(a) for a in args.keypad]
         + [EvaluationPadSimulator(a) for a in args.pad]
     )
     if not devices:

@@ -4,6 +4,7 @@ Residents type the digits; the dash after the four-digit year is put in for them
 there too, for those who copy the number character by character).  A shortened sequence such as
 ``2026-1`` is padded to the printed form, because the server matches the number exactly.
 """
+
 from __future__ import annotations
 
 import re

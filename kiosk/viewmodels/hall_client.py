@@ -5,10 +5,11 @@ tell the resident.  For POST /tickets the difference between "the request surely
 never left" (connect failed) and "it may have been committed" (timeout while
 waiting for the answer) matters: only the first may be retried by the resident.
 """
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -16,29 +17,46 @@ import httpx
 
 # kinds
 UNAUTHORIZED, FORBIDDEN, UNREACHABLE, UNCERTAIN, CONFLICT, NOT_FOUND, INVALID, SERVER = (
-    "unauthorized", "forbidden", "unreachable", "uncertain", "conflict", "not_found", "invalid", "server")
+    "unauthorized",
+    "forbidden",
+    "unreachable",
+    "uncertain",
+    "conflict",
+    "not_found",
+    "invalid",
+    "server",
+)
 
 
 class ApiError(Exception):
-    def __init__(self, kind: str, status: int | None = None, code: str = "", text: str = "",
-                 details: dict | None = None) -> None:
+    def __init__(
+        self, kind: str, status: int | None = None, code: str = "", text: str = "", details: dict | None = None
+    ) -> None:
         super().__init__(f"{kind} {status} {code}: {text}")
         self.kind, self.status, self.code, self.text = kind, status, code, text
         self.details = details or {}
 
 
 class HallClient:
-    def __init__(self, base_url: str, token: str, *, locale: str = "zh_CN", connect_timeout: float = 2.0,
-                 read_timeout: float = 5.0, monotonic=time.monotonic) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        locale: str = "zh_CN",
+        connect_timeout: float = 2.0,
+        read_timeout: float = 5.0,
+        monotonic=time.monotonic,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self._monotonic = monotonic
         self._server_anchor: tuple[datetime, float] | None = None
         self._http = httpx.Client(
             base_url=self.base_url + "/api/v1",
-            headers={"Authorization": f"Bearer {token}",
-                     "Accept-Language": "en" if locale == "en" else "zh-CN"},
-            timeout=httpx.Timeout(read_timeout, connect=connect_timeout))
+            headers={"Authorization": f"Bearer {token}", "Accept-Language": "en" if locale == "en" else "zh-CN"},
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+        )
 
     # --- the server's clock ---------------------------------------------------------------
     def _note_time(self, response: httpx.Response) -> None:
@@ -52,7 +70,7 @@ class HallClient:
     def server_now(self) -> datetime:
         """The server's time (the kiosk's own clock may be wrong); local time until first contact."""
         if self._server_anchor is None:
-            return datetime.now(timezone.utc)
+            return datetime.now(UTC)
         at, mono = self._server_anchor
         return at + timedelta(seconds=self._monotonic() - mono)
 
@@ -73,9 +91,11 @@ class HallClient:
         except ValueError:
             err = {}
         kind = {401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT, 400: INVALID}.get(
-            response.status_code, SERVER)
-        raise ApiError(kind, response.status_code, err.get("code", ""), err.get("message", response.text[:200]),
-                       err.get("details"))
+            response.status_code, SERVER
+        )
+        raise ApiError(
+            kind, response.status_code, err.get("code", ""), err.get("message", response.text[:200]), err.get("details")
+        )
 
     def hall(self) -> dict:
         return self._request("GET", "/hall")
@@ -83,11 +103,24 @@ class HallClient:
     def matters(self) -> list[dict]:
         return self._request("GET", "/matters")["matters"]
 
-    def issue(self, *, matter_id: int | None = None, priority_group: str | None = None,
-              appointment_code: str | None = None, id_number: str | None = None,
-              accept_late_risk: bool = False, request_id: str | None = None) -> dict:
-        body = {"matter_id": matter_id, "priority_group": priority_group, "appointment_code": appointment_code,
-                "id_number": id_number, "accept_late_risk": accept_late_risk, "request_id": request_id}
+    def issue(
+        self,
+        *,
+        matter_id: int | None = None,
+        priority_group: str | None = None,
+        appointment_code: str | None = None,
+        id_number: str | None = None,
+        accept_late_risk: bool = False,
+        request_id: str | None = None,
+    ) -> dict:
+        body = {
+            "matter_id": matter_id,
+            "priority_group": priority_group,
+            "appointment_code": appointment_code,
+            "id_number": id_number,
+            "accept_late_risk": accept_late_risk,
+            "request_id": request_id,
+        }
         return self._request("POST", "/tickets", json={k: v for k, v in body.items() if v is not None})
 
     def case_progress(self, case_no: str) -> dict:
@@ -95,8 +128,9 @@ class HallClient:
         return self._request("GET", f"/cases/progress/{quote(case_no, safe='')}")
 
     def report_device(self, device: str, kind: str, state: str, detail: str) -> dict:
-        return self._request("POST", "/devices/status",
-                             json={"device": device, "kind": kind, "state": state, "detail": detail[:500]})
+        return self._request(
+            "POST", "/devices/status", json={"device": device, "kind": kind, "state": state, "detail": detail[:500]}
+        )
 
     def close(self) -> None:
         self._http.close()

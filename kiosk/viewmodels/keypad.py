@@ -1,4 +1,5 @@
 """The on-screen keypad for appointment check-in: a code (6 digits) or an ID number (18, last may be X)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,19 +5,21 @@ never used twice at once); results come back through ``post`` (Kivy's Clock on
 the device, a direct call in tests), so all state changes happen on one thread
 and the screen never waits for the network.
 """
+
 from __future__ import annotations
 
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
 from enum import Enum
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from hall_common.i18n import message
 from hardware.printer import JobOutcome, PrinterState, PrinterStatus, PrintResult
-from yichuang.i18n import message
 
 from . import hall_client as hc
 from .case_number_pad import CaseNumberPad
@@ -39,8 +41,8 @@ class Screen(str, Enum):
     MATTERS = "matters"
     PRIORITY = "priority"
     CHECKIN = "checkin"
-    PROGRESS = "progress"                  # the case-number keypad
-    PROGRESS_RESULT = "progress_result"    # what the server says about that case
+    PROGRESS = "progress"  # the case-number keypad
+    PROGRESS_RESULT = "progress_result"  # what the server says about that case
     WORKING = "working"
     TICKET = "ticket"
     CONSENT = "consent"
@@ -63,10 +65,20 @@ class PrintState(str, Enum):
 
 
 class KioskModel:
-    def __init__(self, client: hc.HallClient, printer: SlipPrinter | None, *, kiosk_id: str = "kiosk-1",
-                 locale: str = "zh_CN", idle_seconds: float = 30.0, appointment_hint: str = "",
-                 clock: Callable[[], float] = time.monotonic, post: Callable[[Callable[[], None]], None] | None = None,
-                 worker: Executor | None = None, reporter: Executor | None = None) -> None:
+    def __init__(
+        self,
+        client: hc.HallClient,
+        printer: SlipPrinter | None,
+        *,
+        kiosk_id: str = "kiosk-1",
+        locale: str = "zh_CN",
+        idle_seconds: float = 30.0,
+        appointment_hint: str = "",
+        clock: Callable[[], float] = time.monotonic,
+        post: Callable[[Callable[[], None]], None] | None = None,
+        worker: Executor | None = None,
+        reporter: Executor | None = None,
+    ) -> None:
         self.client, self.printer = client, printer
         self.kiosk_id, self.locale, self.idle_seconds = kiosk_id, locale, idle_seconds
         self.appointment_hint = appointment_hint
@@ -86,10 +98,10 @@ class KioskModel:
         self.keypad = Keypad()
         self.keypad_error = ""
         self.case_pad = CaseNumberPad()
-        self.progress_note = ""          # under the case-number keypad: querying…, or why it failed
+        self.progress_note = ""  # under the case-number keypad: querying…, or why it failed
         self.progress_querying = False
         self.progress: ProgressText | None = None
-        self._progress_query = 0         # answers to an abandoned query are dropped
+        self._progress_query = 0  # answers to an abandoned query are dropped
         self.ticket: dict | None = None
         self.print_state: PrintState | None = None
         self.print_message = ""
@@ -125,8 +137,9 @@ class KioskModel:
         def guarded() -> None:
             try:
                 job()
-            except Exception:  # noqa: BLE001 - a bug in one job must not kill the worker thread
+            except Exception:
                 log.exception("kiosk background job failed")
+
         (executor or self.worker).submit(guarded)
 
     # --- start-up and the server's state ----------------------------------------------------
@@ -145,6 +158,7 @@ class KioskModel:
                 self.post(lambda e=exc: self._load_failed(e))
                 return
             self.post(lambda: self._loaded(hall, matters))
+
         self._background(job, self.reporter)
 
     def _loaded(self, hall: dict, matters: list[dict]) -> None:
@@ -207,8 +221,12 @@ class KioskModel:
         """Called about once a second: back to the start screen after idle_seconds without a touch;
         while offline, ask the server again every few seconds (the event stream may not have
         noticed an outage that a request did)."""
-        if self.online is not True and not self.admin_error and not self._refreshing \
-                and self.clock() - self._last_refresh >= RETRY_SECONDS:
+        if (
+            self.online is not True
+            and not self.admin_error
+            and not self._refreshing
+            and self.clock() - self._last_refresh >= RETRY_SECONDS
+        ):
             self.refresh()
         if self.screen in (Screen.HOME, Screen.LOADING, Screen.ADMIN, Screen.WORKING) or self.busy:
             return
@@ -280,8 +298,9 @@ class KioskModel:
 
     def check_in(self) -> bool:
         if not self.keypad.complete:
-            self.keypad_error = message("kiosk.checkin_too_short_" + ("code" if self.keypad.mode == CODE else "id"),
-                                        self.locale)
+            self.keypad_error = message(
+                "kiosk.checkin_too_short_" + ("code" if self.keypad.mode == CODE else "id"), self.locale
+            )
             self._changed()
             return False
         field = "appointment_code" if self.keypad.mode == CODE else "id_number"
@@ -327,6 +346,7 @@ class KioskModel:
                 self.post(lambda e=exc: self._progress_failed(query, e))
                 return
             self.post(lambda: self._progress_found(query, view))
+
         self._background(job)
         return True
 
@@ -404,6 +424,7 @@ class KioskModel:
             result = self.printer.print_ticket(ticket, hall)
             self.post(lambda: self._printed(result))
             self._printer_checked(result.status)
+
         self._background(job)
         return True
 
@@ -427,7 +448,9 @@ class KioskModel:
             self.print_state = PrintState.UNCERTAIN
             self.print_message = message("kiosk.ticket_print_uncertain", self.locale, number=number)
         else:
-            reason = result.status.message(self.locale) if result.outcome is JobOutcome.REFUSED else (result.error or "")
+            reason = (
+                result.status.message(self.locale) if result.outcome is JobOutcome.REFUSED else (result.error or "")
+            )
             self.print_state = PrintState.FAILED
             self.print_message = message("kiosk.ticket_print_failed", self.locale, reason=reason, number=number)
         self._changed()
@@ -439,8 +462,9 @@ class KioskModel:
         if exc.kind in (hc.UNAUTHORIZED, hc.FORBIDDEN):
             self._admin(exc)
         elif exc.kind == hc.CONFLICT and exc.code in ("hall_closed", "appointment_only"):
-            self._show_closed("closed" if exc.code == "hall_closed" else "appointment_only", exc.text,
-                              details.get("next_open_at"))
+            self._show_closed(
+                "closed" if exc.code == "hall_closed" else "appointment_only", exc.text, details.get("next_open_at")
+            )
         elif exc.kind == hc.CONFLICT and exc.code == "closing_soon":
             self.consent_minutes = details.get("estimated_wait_minutes")
             self.next_open_at = details.get("next_open_at")
@@ -448,23 +472,32 @@ class KioskModel:
                 self._pending = body
                 self._go(Screen.CONSENT)
             else:
-                nxt = message("kiosk.consent_next_open", self.locale, when=self._when(self.next_open_at)) \
-                    if self.next_open_at else ""
-                self._notice(message("kiosk.refused_title", self.locale),
-                             message("kiosk.closing_refused", self.locale, next=nxt))
+                nxt = (
+                    message("kiosk.consent_next_open", self.locale, when=self._when(self.next_open_at))
+                    if self.next_open_at
+                    else ""
+                )
+                self._notice(
+                    message("kiosk.refused_title", self.locale), message("kiosk.closing_refused", self.locale, next=nxt)
+                )
         elif exc.kind in (hc.NOT_FOUND, hc.INVALID, hc.CONFLICT) and self.screen_before_issue_was_checkin(body):
             self.keypad_error = exc.text
             self._go(Screen.CHECKIN)
         elif exc.kind == hc.UNCERTAIN:
             # Never re-POST blindly: the ticket may exist already.
-            self._notice(message("kiosk.uncertain_title", self.locale), message("kiosk.uncertain_text", self.locale),
-                         Screen.UNCERTAIN)
+            self._notice(
+                message("kiosk.uncertain_title", self.locale),
+                message("kiosk.uncertain_text", self.locale),
+                Screen.UNCERTAIN,
+            )
         elif exc.kind == hc.UNREACHABLE:
             self.online = False
             self._notice(message("kiosk.refused_title", self.locale), message("kiosk.not_sent_text", self.locale))
         elif exc.kind == hc.SERVER:
-            self._notice(message("kiosk.refused_title", self.locale),
-                         message("kiosk.server_error", self.locale, message=exc.text))
+            self._notice(
+                message("kiosk.refused_title", self.locale),
+                message("kiosk.server_error", self.locale, message=exc.text),
+            )
         else:
             self._notice(message("kiosk.refused_title", self.locale), exc.text)
 
@@ -478,11 +511,15 @@ class KioskModel:
 
     def _show_closed(self, state: str, text: str | None, next_open_at: str | None) -> None:
         self.next_open_at = next_open_at
-        title = message("kiosk.appointment_only_title" if state == "appointment_only" else "kiosk.closed_title",
-                        self.locale)
+        title = message(
+            "kiosk.appointment_only_title" if state == "appointment_only" else "kiosk.closed_title", self.locale
+        )
         lines = [text] if text else []
-        lines.append(message("kiosk.closed_next_open", self.locale, when=self._when(next_open_at))
-                     if next_open_at else message("kiosk.closed_no_next", self.locale))
+        lines.append(
+            message("kiosk.closed_next_open", self.locale, when=self._when(next_open_at))
+            if next_open_at
+            else message("kiosk.closed_no_next", self.locale)
+        )
         if self.appointment_hint:
             lines.append(message("kiosk.closed_appointment", self.locale, hint=self.appointment_hint))
         self._notice(title, "\n".join(lines), Screen.CLOSED)
@@ -511,11 +548,11 @@ class KioskModel:
 
             def report() -> None:
                 try:
-                    self.client.report_device(f"{self.kiosk_id}/printer", "printer", status.state.value,
-                                              status.detail)
+                    self.client.report_device(f"{self.kiosk_id}/printer", "printer", status.state.value, status.detail)
                 except hc.ApiError as exc:
                     log.warning("could not report printer state: %s", exc)
                     self._reported_printer = None  # try again with the next check
+
             self._background(report, self.reporter)
 
     def _set_printer_status(self, status: PrinterStatus) -> None:

@@ -4,18 +4,32 @@ The ticket exists on the server before anything is sent to the printer, and a
 slip is sent at most once (hardware.printer.print_job never retries): a failed
 print leaves one ticket, shown on screen, never a second one.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from hardware.printer import PrinterState, PrinterStatus, PrinterTransport, PrintResult, QueueSlip, encode, \
-    print_job, slip_blocks
-from yichuang.i18n import message
+from hall_common.i18n import message
+from hardware.printer import (
+    PrinterState,
+    PrinterStatus,
+    PrinterTransport,
+    PrintResult,
+    QueueSlip,
+    encode,
+    print_job,
+    slip_blocks,
+)
 
 # States worth telling the resident and the hall server about.
-TROUBLE = {PrinterState.PAPER_NEAR_END, PrinterState.PAPER_OUT, PrinterState.COVER_OPEN, PrinterState.OFFLINE,
-           PrinterState.ERROR}
+TROUBLE = {
+    PrinterState.PAPER_NEAR_END,
+    PrinterState.PAPER_OUT,
+    PrinterState.COVER_OPEN,
+    PrinterState.OFFLINE,
+    PrinterState.ERROR,
+}
 
 
 def qr_url(base_url: str, ticket: dict) -> str:
@@ -32,8 +46,9 @@ def build_slip(ticket: dict, hall: dict, qr_base_url: str, locale: str = "zh_CN"
         appointment_label = message("kiosk.appointment_label", locale, time=due.strftime("%H:%M"))
     priority_label = None
     if ticket.get("priority_group"):
-        priority_label = f"{message('kiosk.priority_label', locale)}·{groups.get(ticket['priority_group'], '')}"\
-            .rstrip("·")
+        priority_label = f"{message('kiosk.priority_label', locale)}·{groups.get(ticket['priority_group'], '')}".rstrip(
+            "·"
+        )
     windows = hall.get("windows") or []
     return QueueSlip(
         center_name=hall.get("name", ""),
@@ -53,6 +68,7 @@ def build_slip(ticket: dict, hall: dict, qr_base_url: str, locale: str = "zh_CN"
 
 def _default_notices(locale: str) -> list[str]:
     from hardware.printer import default_notices
+
     return default_notices(locale)
 
 

@@ -1,4 +1,5 @@
 """Fixtures for the case (办件) tests: a back-office token, matters by code, a signature image."""
+
 from __future__ import annotations
 
 import base64
@@ -15,8 +16,9 @@ from PIL import Image, ImageDraw
 def hall(live_hall):
     """live_hall plus a 民政办 back-office token ("backoffice") and one for 人社所 ("backoffice-rs")."""
     live_hall.tokens["backoffice"] = live_hall.server.tokens.create(live_hall.hall_id, "backoffice", label="民政办")
-    live_hall.tokens["backoffice-rs"] = live_hall.server.tokens.create(live_hall.hall_id, "backoffice",
-                                                                       label="dept:人社所")
+    live_hall.tokens["backoffice-rs"] = live_hall.server.tokens.create(
+        live_hall.hall_id, "backoffice", label="dept:人社所"
+    )
     return live_hall
 
 
@@ -62,6 +64,7 @@ def terminal_hall(hall):
     from sqlalchemy import update
 
     from hall_server.storage.models import Staff
+
     with hall.server.db.write() as conn:
         conn.execute(update(Staff).where(Staff.hall_id == hall.hall_id).values(password_hash=_hashed()))
     return hall
@@ -70,6 +73,7 @@ def terminal_hall(hall):
 @functools.cache
 def _hashed() -> str:
     from hall_server.services.accounts import hash_password
+
     return hash_password(TERMINAL_PASSWORD)
 
 
@@ -82,12 +86,14 @@ def shot():
         path = SHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
+
     return take
 
 
 def login_terminal(page, hall, window: int = 1) -> None:
     """Log the clerk on duty at ``window`` into the terminal page (live_hall signs DEMO_STAFF in order)."""
     from hall_server.services.hall_setup import DEMO_STAFF
+
     page.goto(f"{hall.base_url}/window/{window}")
     page.fill("#staff-no", DEMO_STAFF[window - 1][0])
     page.fill("#password", TERMINAL_PASSWORD)

@@ -1,4 +1,5 @@
 """Back-office in-tray, supervisor dashboard and residents' progress page in headless Chromium."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -31,8 +32,9 @@ def test_supervisor_dashboard_shows_stages_and_rates(hall, matters, browser):
     clerk = hall.client("clerk-2")
     escalated = clerk.post("/cases", json={"matter_id": matters["MZ004"]["id"], "applicant_name": "赵四"}).json()
     clerk.post(f"/cases/{escalated['case_no']}/outcome", json={"outcome": "escalate", "reasons": "条件不明"})
-    hall.client("supervisor").post(f"/cases/{escalated['case_no']}/review",
-                                   json={"action": "reject", "reasons": "年龄不符"})
+    hall.client("supervisor").post(
+        f"/cases/{escalated['case_no']}/review", json={"action": "reject", "reasons": "年龄不符"}
+    )
     page = browser.new_page(locale="zh-CN")
     try:
         page.goto(f"{hall.base_url}/cases-ui/dashboard?token={hall.tokens['supervisor']}")
@@ -61,6 +63,7 @@ def test_a_resident_looks_up_progress_by_case_number_on_the_phone_page(hall, mat
 
 def test_dashboard_on_4_january_2027_shows_the_case_overdue_across_new_year(hall, matters, browser):
     from hall_server.core.clock import parse_local_time
+
     # chinesecalendar has no 2027 data: the hall enters 元旦 itself.
     hall.client("supervisor").put("/calendar/overrides/2027-01-01", json={"kind": "holiday", "note": "元旦"})
     hall.clock.set(parse_local_time("2026-12-17 10:00"))

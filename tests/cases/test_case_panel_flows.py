@@ -1,5 +1,6 @@
 """The case panel as the clerk uses it, in headless Chromium: from the ticket on the terminal to
 each window outcome (即办, 受理, 一次性告知 then 受理, 不予受理 through the supervisor)."""
+
 from __future__ import annotations
 
 import httpx
@@ -19,7 +20,8 @@ def pdf_behind(page, link, hall) -> bytes:
 
 
 def test_terminal_button_opens_the_panel_for_the_served_ticket_and_acceptance_prints_a_notice(
-        terminal_hall, matters, device, shot):
+    terminal_hall, matters, device, shot
+):
     hall = terminal_hall
     matter = matters["MZ003"]
     ticket = hall.client("kiosk").post("/tickets", json={"matter_id": matter["id"]}).json()

@@ -1,5 +1,6 @@
 """The whole closed loop in the browser: accepted at the window page, decided on the back-office
 page, then back at the window: 取回登记, 通知群众, 送达 with a signature drawn on the canvas."""
+
 from __future__ import annotations
 
 import subprocess
@@ -13,7 +14,8 @@ expect.set_options(timeout=15_000)
 
 
 def test_a_case_goes_round_the_loop_in_the_browser_and_the_signed_receipt_is_a_pdf(
-        terminal_hall, matters, device, shot, tmp_path):
+    terminal_hall, matters, device, shot, tmp_path
+):
     hall = terminal_hall
     matter = matters["MZ003"]
     hall.client("kiosk").post("/tickets", json={"matter_id": matter["id"]})
@@ -72,7 +74,16 @@ def test_a_case_goes_round_the_loop_in_the_browser_and_the_signed_receipt_is_a_p
     assert case["receipt"]["recipient"] == "李桂兰" and case["receipt"]["method"] == "window"
     assert case["receipt"]["signature_mime"] == "image/png" and case["receipt"]["has_signature"]
     assert [s["action"] for s in case["history"]] == [
-        "open", "accept", "hand_over", "receive", "decide", "return", "notify", "deliver", "close"]
+        "open",
+        "accept",
+        "hand_over",
+        "receive",
+        "decide",
+        "return",
+        "notify",
+        "deliver",
+        "close",
+    ]
 
     r = httpx.get(hall.base_url + link.get_attribute("href"), timeout=30)
     assert r.status_code == 200 and r.content.startswith(b"%PDF")

@@ -1,4 +1,5 @@
 """The window's case panel in headless Chromium: open a case, tick materials, 一次性告知."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect

@@ -1,4 +1,5 @@
 """The matter catalog as Excel: round trip, and bad files refused whole with a per-row report."""
+
 from __future__ import annotations
 
 import io
@@ -51,15 +52,21 @@ def test_duplicate_and_bad_rows_are_all_reported_and_nothing_is_imported(hall, t
 
     def break_rows(wb):
         ws = wb["事项"]
-        ws.append([c.value for c in ws[2]])          # MZ001 again, as row 46
-        ws.cell(row=5, column=6, value="马上办")      # not 即办/承诺
-        ws.cell(row=6, column=7, value="五天")        # not a number
+        ws.append([c.value for c in ws[2]])  # MZ001 again, as row 46
+        ws.cell(row=5, column=6, value="马上办")  # not 即办/承诺
+        ws.cell(row=6, column=7, value="五天")  # not a number
+
     path = tmp_path / "bad.xlsx"
     path.write_bytes(edited(data, break_rows))
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     db = hall.server.db.url.removeprefix("sqlite:///")
-    run = subprocess.run([sys.executable, "-m", "yichuang.cli", "catalog", "import", str(path),
-                          "--database-url", f"sqlite:///{db}"], capture_output=True, text=True, env=env, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "yichuang.cli", "catalog", "import", str(path), "--database-url", f"sqlite:///{db}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert run.returncode == 2, run.stdout + run.stderr
     assert "导入失败，共 3 处错误" in run.stderr
     assert "第46行 事项编码：事项编码 MZ001 重复（第2行已出现）" in run.stderr

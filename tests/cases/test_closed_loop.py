@@ -1,4 +1,5 @@
 """After acceptance: hand-over, department decision, return, notice, delivery with receipt; overdue cases."""
+
 from __future__ import annotations
 
 from hall_server.core.clock import parse_local_time
@@ -8,8 +9,10 @@ from tests.cases.conftest import all_submitted, open_case
 def accept(hall, matters, code="MZ003", window=1) -> str:
     clerk = hall.client(f"clerk-{window}")
     case = open_case(clerk, matters[code])
-    r = clerk.post(f"/cases/{case['case_no']}/outcome", json={
-        "outcome": "accept", "materials": all_submitted(matters[code]), "identity_checked": True})
+    r = clerk.post(
+        f"/cases/{case['case_no']}/outcome",
+        json={"outcome": "accept", "materials": all_submitted(matters[code]), "identity_checked": True},
+    )
     assert r.status_code == 200, r.text
     return case["case_no"]
 
@@ -17,7 +20,9 @@ def accept(hall, matters, code="MZ003", window=1) -> str:
 def test_accepted_case_goes_round_the_loop_and_is_delivered_once(hall, matters, signature_png):
     no = accept(hall, matters)
     clerk, back = hall.client("clerk-1"), hall.client("backoffice")
-    assert clerk.post(f"/cases/{no}/hand-over", json={"note": "纸质材料随交接单送民政办"}).json()["state"] == "handed_over"
+    assert (
+        clerk.post(f"/cases/{no}/hand-over", json={"note": "纸质材料随交接单送民政办"}).json()["state"] == "handed_over"
+    )
 
     inbox = back.get("/cases/inbox").json()
     assert inbox["department"] == "民政办" and [c["case_no"] for c in inbox["cases"]] == [no]
@@ -25,7 +30,9 @@ def test_accepted_case_goes_round_the_loop_and_is_delivered_once(hall, matters, 
     received = back.post(f"/cases/{no}/receive").json()
     assert received["received_at"] == "2026-11-26T03:00:00+00:00"  # 11:00 in the hall
     hall.clock.advance(days=5)
-    decided = back.post(f"/cases/{no}/decide", json={"decision": "approved", "result": "临时救助审批表及救助金发放通知"})
+    decided = back.post(
+        f"/cases/{no}/decide", json={"decision": "approved", "result": "临时救助审批表及救助金发放通知"}
+    )
     assert decided.json()["state"] == "decided", decided.text
 
     assert clerk.post(f"/cases/{no}/return", json={}).json()["state"] == "returned"
@@ -52,6 +59,7 @@ def test_accepted_case_goes_round_the_loop_and_is_delivered_once(hall, matters, 
 def test_residents_follow_progress_by_case_number_without_a_token_and_see_no_personal_data(hall, matters):
     no = accept(hall, matters)
     import httpx
+
     r = httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}")
     assert r.status_code == 200
     view = r.json()
@@ -75,14 +83,21 @@ def test_incomplete_forms_are_refused_with_what_is_missing_and_nothing_changes(h
     assert r.status_code == 400 and "applicant_name" in r.json()["error"]["message"]
     case = open_case(clerk, matters["MZ003"])
     no = case["case_no"]
-    r = clerk.post(f"/cases/{no}/outcome", json={"outcome": "accept", "identity_checked": True,
-                                                 "materials": all_submitted(matters["MZ003"])[:1]})
+    r = clerk.post(
+        f"/cases/{no}/outcome",
+        json={"outcome": "accept", "identity_checked": True, "materials": all_submitted(matters["MZ003"])[:1]},
+    )
     assert r.status_code == 409 and "材料不齐全" in r.json()["error"]["message"]
     r = clerk.post(f"/cases/{no}/outcome", json={"outcome": "accept", "materials": all_submitted(matters["MZ003"])})
     assert r.status_code == 400 and "核验" in r.json()["error"]["message"]
     assert clerk.get(f"/cases/{no}").json()["state"] == "open"
-    assert clerk.post(f"/cases/{no}/deliver", json={"method": "window", "recipient": "张小三", "relation": "本人",
-                                                    "signature": signature_png}).status_code == 409
+    assert (
+        clerk.post(
+            f"/cases/{no}/deliver",
+            json={"method": "window", "recipient": "张小三", "relation": "本人", "signature": signature_png},
+        ).status_code
+        == 409
+    )
     r = clerk.get("/cases/2026-00999")
     assert r.status_code == 404 and r.json()["error"]["code"] == "case_not_found"
     assert [s["action"] for s in clerk.get(f"/cases/{no}").json()["history"]] == ["open"]
@@ -93,9 +108,9 @@ def test_overdue_cases_count_working_days_across_the_new_year_holiday(hall, matt
     # chinesecalendar has no 2027 data: the hall enters 元旦 itself.
     assert supervisor.put("/calendar/overrides/2027-01-01", json={"kind": "holiday", "note": "元旦"}).status_code == 200
     hall.clock.set(parse_local_time("2026-12-17 10:00"))
-    late = accept(hall, matters)         # 10 working days from Thu 12-17: due Thu 12-31
+    late = accept(hall, matters)  # 10 working days from Thu 12-17: due Thu 12-31
     hall.clock.set(parse_local_time("2026-12-18 10:00"))
-    due_today = accept(hall, matters)    # from Fri 12-18: 12-31, then 1-1 is a holiday: due Mon 1-4
+    due_today = accept(hall, matters)  # from Fri 12-18: 12-31, then 1-1 is a holiday: due Mon 1-4
     hall.clock.set(parse_local_time("2027-01-04 09:30"))
     board = supervisor.get("/cases/dashboard").json()
     assert board["today"] == "2027-01-04"
@@ -114,17 +129,35 @@ def test_case_numbers_and_the_loop_work_on_each_database(live_hall_any, signatur
     numbers = []
     for _ in range(2):
         case = open_case(clerk, matter)
-        clerk.post(f"/cases/{case['case_no']}/outcome", json={
-            "outcome": "accept", "materials": all_submitted(matter), "identity_checked": True})
+        clerk.post(
+            f"/cases/{case['case_no']}/outcome",
+            json={"outcome": "accept", "materials": all_submitted(matter), "identity_checked": True},
+        )
         numbers.append(clerk.get(f"/cases/{case['case_no']}").json()["documents"]["acceptance"])
     assert numbers == ["斑受〔2026〕0001号", "斑受〔2026〕0002号"]
     no = case["case_no"]
     supervisor = hall.client("supervisor")  # supervisors may act for the back office too
-    for path, body in (("hand-over", {}), ("receive", None), ("decide", {"decision": "rejected", "reasons": "收入超标",
-                                                                          "result": "不予救助决定书"}),
-                       ("return", {}), ("notify", None)):
-        r = supervisor.post(f"/cases/{no}/{path}", json=body) if body is not None else supervisor.post(f"/cases/{no}/{path}")
+    for path, body in (
+        ("hand-over", {}),
+        ("receive", None),
+        ("decide", {"decision": "rejected", "reasons": "收入超标", "result": "不予救助决定书"}),
+        ("return", {}),
+        ("notify", None),
+    ):
+        r = (
+            supervisor.post(f"/cases/{no}/{path}", json=body)
+            if body is not None
+            else supervisor.post(f"/cases/{no}/{path}")
+        )
         assert r.status_code == 200, (path, r.text)
-    r = clerk.post(f"/cases/{no}/deliver", json={"method": "village_station", "recipient": "村代办员刘平",
-                                                 "relation": "代办员", "place": "龙湾村代办点", "signature": signature_png})
+    r = clerk.post(
+        f"/cases/{no}/deliver",
+        json={
+            "method": "village_station",
+            "recipient": "村代办员刘平",
+            "relation": "代办员",
+            "place": "龙湾村代办点",
+            "signature": signature_png,
+        },
+    )
     assert r.json()["state"] == "closed" and r.json()["decision"] == "rejected"

@@ -1,4 +1,5 @@
 """Case documents: A4 PDFs with embedded Chinese fonts (checked with poppler) and thermal versions."""
+
 from __future__ import annotations
 
 import shutil
@@ -21,8 +22,7 @@ def pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
     assert (OUT / f"{name}.png").stat().st_size > 5000
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert "yes" in fonts.splitlines()[-1].split()[-5:-2]  # embedded (emb column)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def test_acceptance_notice_pdf_names_the_case_dates_and_delivery_in_chinese(hall, matters, tmp_path):
@@ -30,9 +30,19 @@ def test_acceptance_notice_pdf_names_the_case_dates_and_delivery_in_chinese(hall
     r = hall.client("clerk-1").get(f"/cases/{no}/documents/acceptance.pdf")
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     text = pdf_text(r.content, tmp_path, "acceptance")
-    for expected in ("受理通知书", "斑受〔2026〕0001号", no, "张小三", "临时救助申请", "民政办",
-                     "2026年11月26日", "10个工作日", "2026年12月10日", "到便民服务中心综合窗口自取",
-                     "金寨县斑竹园镇便民服务中心"):
+    for expected in (
+        "受理通知书",
+        "斑受〔2026〕0001号",
+        no,
+        "张小三",
+        "临时救助申请",
+        "民政办",
+        "2026年11月26日",
+        "10个工作日",
+        "2026年12月10日",
+        "到便民服务中心综合窗口自取",
+        "金寨县斑竹园镇便民服务中心",
+    ):
         assert expected in text, expected
     # Reproducible from the record: printing again later gives the same text.
     hall.clock.advance(days=3)
@@ -45,8 +55,10 @@ def test_one_time_notice_pdf_lists_each_missing_material_with_its_requirement(ha
     matter = matters["MZ003"]
     case = open_case(clerk, matter)
     first = matter["materials"][0]["name"]
-    clerk.post(f"/cases/{case['case_no']}/outcome", json={"outcome": "supplement",
-                                                         "materials": [{"name": first, "status": "submitted"}]})
+    clerk.post(
+        f"/cases/{case['case_no']}/outcome",
+        json={"outcome": "supplement", "materials": [{"name": first, "status": "submitted"}]},
+    )
     text = pdf_text(clerk.get(f"/cases/{case['case_no']}/documents/supplement.pdf").content, tmp_path, "supplement")
     assert "一次性告知书" in text and "斑补〔2026〕0001号" in text
     for m in matter["materials"][1:]:
@@ -58,8 +70,10 @@ def test_one_time_notice_pdf_lists_each_missing_material_with_its_requirement(ha
 def test_rejection_notice_states_reasons_and_the_right_to_review_or_sue(hall, matters, tmp_path):
     supervisor = hall.client("supervisor")
     case = open_case(supervisor, matters["MZ004"])
-    supervisor.post(f"/cases/{case['case_no']}/outcome", json={
-        "outcome": "reject", "reasons": "申请人户籍不在本镇。", "redirect_to": "户籍所在地乡镇便民服务中心"})
+    supervisor.post(
+        f"/cases/{case['case_no']}/outcome",
+        json={"outcome": "reject", "reasons": "申请人户籍不在本镇。", "redirect_to": "户籍所在地乡镇便民服务中心"},
+    )
     text = pdf_text(supervisor.get(f"/cases/{case['case_no']}/documents/rejection.pdf").content, tmp_path, "rejection")
     for expected in ("不予受理通知书", "申请人户籍不在本镇", "户籍所在地乡镇便民服务中心", "行政复议", "行政诉讼"):
         assert expected in text, expected
@@ -68,10 +82,16 @@ def test_rejection_notice_states_reasons_and_the_right_to_review_or_sue(hall, ma
 def test_delivery_receipt_pdf_carries_the_signature_image(hall, matters, signature_png, tmp_path):
     clerk = hall.client("clerk-2")
     case = open_case(clerk, matters["RS001"])
-    clerk.post(f"/cases/{case['case_no']}/outcome", json={
-        "outcome": "immediate", "materials": all_submitted(matters["RS001"]), "identity_checked": True,
-        "result": "参保凭证", "receipt": {"method": "window", "recipient": "张小三", "relation": "本人",
-                                      "signature": signature_png}})
+    clerk.post(
+        f"/cases/{case['case_no']}/outcome",
+        json={
+            "outcome": "immediate",
+            "materials": all_submitted(matters["RS001"]),
+            "identity_checked": True,
+            "result": "参保凭证",
+            "receipt": {"method": "window", "recipient": "张小三", "relation": "本人", "signature": signature_png},
+        },
+    )
     pdf = clerk.get(f"/cases/{case['case_no']}/documents/receipt.pdf").content
     text = pdf_text(pdf, tmp_path, "receipt")
     assert "送达回执" in text and "参保凭证" in text and "窗口当面送达" in text

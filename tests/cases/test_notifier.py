@@ -1,4 +1,5 @@
 """The SMS-gateway adapter against a real HTTP endpoint on 127.0.0.1."""
+
 from __future__ import annotations
 
 import json
@@ -13,13 +14,16 @@ def gateway(status: int):
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
-            received.append((self.headers.get("Authorization"), json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+            received.append(
+                (self.headers.get("Authorization"), json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            )
             self.send_response(status)
             self.end_headers()
             self.wfile.write(b'{"id": "m-1"}')
 
         def log_message(self, *args):
             pass
+
     server = HTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, received

@@ -1,4 +1,5 @@
 """The four window outcomes over real HTTP: 即办, 受理, 一次性告知 (and its second round), 不予受理."""
+
 from __future__ import annotations
 
 from tests.cases.conftest import all_submitted, open_case
@@ -8,9 +9,16 @@ def test_accepting_a_case_issues_a_numbered_notice_due_in_working_days(hall, mat
     clerk = hall.client("clerk-1")
     case = open_case(clerk, matters["MZ003"])  # 临时救助申请, promised 10 working days
     assert case["case_no"] == "2026-00001" and case["state"] == "open" and case["owner_window"] == 1
-    r = clerk.post(f"/cases/{case['case_no']}/outcome", json={
-        "outcome": "accept", "materials": all_submitted(matters["MZ003"]), "identity_checked": True,
-        "delivery_choice": "village_station", "village_station": "龙湾村代办点"})
+    r = clerk.post(
+        f"/cases/{case['case_no']}/outcome",
+        json={
+            "outcome": "accept",
+            "materials": all_submitted(matters["MZ003"]),
+            "identity_checked": True,
+            "delivery_choice": "village_station",
+            "village_station": "龙湾村代办点",
+        },
+    )
     assert r.status_code == 200, r.text
     accepted = r.json()
     assert accepted["state"] == "accepted"
@@ -23,10 +31,16 @@ def test_accepting_a_case_issues_a_numbered_notice_due_in_working_days(hall, mat
 def test_an_immediate_matter_is_done_and_handed_over_at_the_window(hall, matters, signature_png):
     clerk = hall.client("clerk-2")
     case = open_case(clerk, matters["RS001"])  # 城乡居民基本养老保险参保登记, 即办
-    r = clerk.post(f"/cases/{case['case_no']}/outcome", json={
-        "outcome": "immediate", "materials": all_submitted(matters["RS001"]), "identity_checked": True,
-        "result": "参保登记完成，打印参保凭证1份",
-        "receipt": {"method": "window", "recipient": "张小三", "relation": "本人", "signature": signature_png}})
+    r = clerk.post(
+        f"/cases/{case['case_no']}/outcome",
+        json={
+            "outcome": "immediate",
+            "materials": all_submitted(matters["RS001"]),
+            "identity_checked": True,
+            "result": "参保登记完成，打印参保凭证1份",
+            "receipt": {"method": "window", "recipient": "张小三", "relation": "本人", "signature": signature_png},
+        },
+    )
     assert r.status_code == 200, r.text
     done = r.json()
     assert done["state"] == "closed" and done["outcome"] == "immediate"
@@ -40,8 +54,11 @@ def test_incomplete_materials_get_one_notice_listing_every_gap_then_the_case_con
     case = open_case(clerk, matter)
     names = [m["name"] for m in matter["materials"] if m["required"]]
     assert len(names) >= 4
-    ticks = [{"name": names[0], "status": "submitted"}, {"name": names[1], "status": "submitted"},
-             {"name": names[2], "status": "defective", "note": "未按手印"}]
+    ticks = [
+        {"name": names[0], "status": "submitted"},
+        {"name": names[1], "status": "submitted"},
+        {"name": names[2], "status": "defective", "note": "未按手印"},
+    ]
     r = clerk.post(f"/cases/{case['case_no']}/outcome", json={"outcome": "supplement", "materials": ticks})
     assert r.status_code == 200, r.text
     notice = r.json()
@@ -54,8 +71,10 @@ def test_incomplete_materials_get_one_notice_listing_every_gap_then_the_case_con
     hall.clock.advance(days=2)
     other = hall.client("clerk-3")
     assert other.post(f"/cases/{case['case_no']}/resume").json()["state"] == "open"
-    r = other.post(f"/cases/{case['case_no']}/outcome", json={
-        "outcome": "accept", "materials": all_submitted(matter), "identity_checked": True})
+    r = other.post(
+        f"/cases/{case['case_no']}/outcome",
+        json={"outcome": "accept", "materials": all_submitted(matter), "identity_checked": True},
+    )
     assert r.status_code == 200, r.text
     done = r.json()
     assert done["state"] == "accepted" and done["owner_window"] == 1  # 首问负责: window 1 still owns it
@@ -69,7 +88,9 @@ def test_a_second_notice_cannot_add_materials_unless_a_supervisor_records_why(ha
     names = [m["name"] for m in matter["materials"] if m["required"]]
     case = open_case(clerk, matter)
     everything_but_last = [{"name": n, "status": "submitted"} for n in names[:-1]]
-    r = clerk.post(f"/cases/{case['case_no']}/outcome", json={"outcome": "supplement", "materials": everything_but_last})
+    r = clerk.post(
+        f"/cases/{case['case_no']}/outcome", json={"outcome": "supplement", "materials": everything_but_last}
+    )
     assert [x["name"] for x in r.json()["supplement_list"]] == names[-1:]
     clerk.post(f"/cases/{case['case_no']}/resume")
     # Back with the last one, but now the clerk finds the ID copy defective: a new item.
@@ -78,8 +99,10 @@ def test_a_second_notice_cannot_add_materials_unless_a_supervisor_records_why(ha
     assert r.status_code == 409
     assert r.json()["error"]["code"] == "case_second_list"
     assert names[0] in r.json()["error"]["message"] and "负责人" in r.json()["error"]["message"]
-    r = hall.client("supervisor").post(f"/cases/{case['case_no']}/outcome", json={
-        "outcome": "supplement", "materials": ticks, "supervisor_reason": "身份证复印件模糊，首次未发现"})
+    r = hall.client("supervisor").post(
+        f"/cases/{case['case_no']}/outcome",
+        json={"outcome": "supplement", "materials": ticks, "supervisor_reason": "身份证复印件模糊，首次未发现"},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["documents"]["supplement"] == "斑补〔2026〕0002号"
     assert r.json()["history"][-1]["data"]["supervisor_reason"] == "身份证复印件模糊，首次未发现"
@@ -91,12 +114,19 @@ def test_a_clerk_cannot_turn_a_resident_away_but_a_supervisor_can_with_reasons(h
     r = clerk.post(f"/cases/{case['case_no']}/outcome", json={"outcome": "reject", "reasons": "不符合条件"})
     assert r.status_code == 403
     assert r.json()["error"]["code"] == "window_no_veto" and "窗口无否决权" in r.json()["error"]["message"]
-    r = clerk.post(f"/cases/{case['case_no']}/outcome", json={"outcome": "escalate",
-                                                              "reasons": "申请人未满80周岁，是否符合条件不明"})
+    r = clerk.post(
+        f"/cases/{case['case_no']}/outcome",
+        json={"outcome": "escalate", "reasons": "申请人未满80周岁，是否符合条件不明"},
+    )
     assert r.json()["state"] == "escalated"
-    r = hall.client("supervisor").post(f"/cases/{case['case_no']}/review", json={
-        "action": "reject", "reasons": "申请人未满80周岁，不符合高龄津贴申领条件。",
-        "redirect_to": "如属困难家庭，可到民政办咨询临时救助"})
+    r = hall.client("supervisor").post(
+        f"/cases/{case['case_no']}/review",
+        json={
+            "action": "reject",
+            "reasons": "申请人未满80周岁，不符合高龄津贴申领条件。",
+            "redirect_to": "如属困难家庭，可到民政办咨询临时救助",
+        },
+    )
     assert r.status_code == 200, r.text
     rejected = r.json()
     assert rejected["state"] == "rejected" and rejected["documents"]["rejection"] == "斑不〔2026〕0001号"
@@ -107,10 +137,21 @@ def test_a_clerk_cannot_turn_a_resident_away_but_a_supervisor_can_with_reasons(h
 def test_a_bad_signature_on_an_immediate_case_leaves_the_case_untouched(hall, matters):
     clerk = hall.client("clerk-2")
     case = open_case(clerk, matters["RS001"])
-    r = clerk.post(f"/cases/{case['case_no']}/outcome", json={
-        "outcome": "immediate", "materials": all_submitted(matters["RS001"]), "identity_checked": True,
-        "result": "参保凭证", "receipt": {"method": "window", "recipient": "张小三", "relation": "本人",
-                                      "signature": "data:image/png;base64,bm90IGFuIGltYWdl"}})
+    r = clerk.post(
+        f"/cases/{case['case_no']}/outcome",
+        json={
+            "outcome": "immediate",
+            "materials": all_submitted(matters["RS001"]),
+            "identity_checked": True,
+            "result": "参保凭证",
+            "receipt": {
+                "method": "window",
+                "recipient": "张小三",
+                "relation": "本人",
+                "signature": "data:image/png;base64,bm90IGFuIGltYWdl",
+            },
+        },
+    )
     assert r.status_code == 400 and "PNG 或 JPEG" in r.json()["error"]["message"]
     after = clerk.get(f"/cases/{case['case_no']}").json()
     assert after["state"] == "open" and after["documents"] == {}

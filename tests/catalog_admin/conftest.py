@@ -1,4 +1,5 @@
 """Fixtures for the matter catalog admin tests: a matter to edit and where screenshots go."""
+
 from __future__ import annotations
 
 import os

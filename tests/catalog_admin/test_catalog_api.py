@@ -1,4 +1,5 @@
 """Editing the matter catalog over HTTP: /api/v1/catalog/matters."""
+
 from __future__ import annotations
 
 from .conftest import public_matter, stored_matter
@@ -67,10 +68,19 @@ def test_deactivating_hides_the_matter_from_the_kiosk_but_keeps_it_for_the_admin
 
 
 def test_a_new_matter_is_added_at_the_end_with_its_materials(live_hall, admin):
-    body = {"name": "测试新事项", "department": "民政办", "domain": "civil_affairs", "class": "低频",
-            "kind": "即办", "promised_days": 0, "legal_days": 0, "ticket_prefix": "A", "handling_minutes": 15,
-            "keywords": ["测试", "新增"],
-            "materials": [{"name": "居民身份证", "requirement": "原件", "original": True, "copies": 0}]}
+    body = {
+        "name": "测试新事项",
+        "department": "民政办",
+        "domain": "civil_affairs",
+        "class": "低频",
+        "kind": "即办",
+        "promised_days": 0,
+        "legal_days": 0,
+        "ticket_prefix": "A",
+        "handling_minutes": 15,
+        "keywords": ["测试", "新增"],
+        "materials": [{"name": "居民身份证", "requirement": "原件", "original": True, "copies": 0}],
+    }
     r = admin.put("/catalog/matters/MZ900", json=body)
     assert r.status_code == 201, r.text
     shown = public_matter(live_hall, "MZ900")

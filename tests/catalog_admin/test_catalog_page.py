@@ -1,4 +1,5 @@
 """The admin's matter catalog page (/admin/matters) in headless Chromium."""
+
 from __future__ import annotations
 
 from .conftest import public_matter, stored_matter

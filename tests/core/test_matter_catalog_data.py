@@ -3,6 +3,7 @@
 Clerks check materials against it, the kiosk searches it, receipts print its promised days:
 these tests hold it to the rules of the catalog format and of the reform plan.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,18 +16,43 @@ import pytest
 CATALOG = Path(__file__).resolve().parents[2] / "hall_server" / "defaults" / "matters.toml"
 
 DOMAINS = {
-    "civil_affairs", "social_security", "medical_insurance", "agriculture", "family_planning",
-    "disabled_persons", "veterans", "household_registration", "market_regulation", "tax",
+    "civil_affairs",
+    "social_security",
+    "medical_insurance",
+    "agriculture",
+    "family_planning",
+    "disabled_persons",
+    "veterans",
+    "household_registration",
+    "market_regulation",
+    "tax",
 }
 CLASSES = {"高频", "低频", "阶段性", "转报"}
 KINDS = {"即办", "承诺"}
 MATTER_FIELDS = {
-    "code": str, "name": str, "department": str, "domain": str, "class": str, "kind": str,
-    "promised_days": int, "legal_days": int, "ticket_prefix": str, "handling_minutes": int,
-    "forward_to": str, "conditions": str, "legal_basis": str, "keywords": list, "materials": list,
+    "code": str,
+    "name": str,
+    "department": str,
+    "domain": str,
+    "class": str,
+    "kind": str,
+    "promised_days": int,
+    "legal_days": int,
+    "ticket_prefix": str,
+    "handling_minutes": int,
+    "forward_to": str,
+    "conditions": str,
+    "legal_basis": str,
+    "keywords": list,
+    "materials": list,
 }
 MATERIAL_FIELDS = {
-    "name": str, "requirement": str, "sample": str, "original": bool, "copies": int, "required": bool,
+    "name": str,
+    "requirement": str,
+    "sample": str,
+    "original": bool,
+    "copies": int,
+    "required": bool,
 }
 
 

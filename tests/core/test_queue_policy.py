@@ -1,10 +1,11 @@
 """Who is called next on the shared line."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 from hall_server.core.estimate import estimate_wait
 from hall_server.core.queue_policy import Candidate, choose_next
 
-T0 = datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 
 
 def walk_in(i, minute):

@@ -1,4 +1,5 @@
 """When the pilot hall serves: Chinese working days, breaks, extra slots, closing projections."""
+
 from datetime import datetime, timedelta
 
 import pytest

@@ -4,6 +4,7 @@ Expected dates come from the State Council's 2026 holiday arrangement (春节 2�
 2月14日(六)、2月28日(六) worked; 国庆节 10月1日–7日 off, 9月20日(日)、10月10日(六) worked),
 from the weekday of a date, or from the override rows the test itself enters.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,7 +25,7 @@ from hall_server.core.working_calendar import (
 )
 
 D = dt.date
-MESSAGES = Path(__file__).resolve().parents[2] / "yichuang" / "messages"
+MESSAGES = Path(__file__).resolve().parents[2] / "hall_common" / "messages"
 
 needs_2027_unpublished = pytest.mark.skipif(
     WorkingCalendar.has_official_data(2027),
@@ -38,6 +39,7 @@ def cal() -> WorkingCalendar:
 
 
 # --- official 2026 calendar ----------------------------------------------------------
+
 
 def test_spring_festival_2026_makeup_saturdays_are_working_days(cal):
     for saturday in (D(2026, 2, 14), D(2026, 2, 28)):
@@ -102,6 +104,7 @@ def test_day_info_accepts_a_datetime(cal):
 
 # --- supported range and the fallback ---------------------------------------------------
 
+
 def test_official_range_matches_what_the_installed_package_accepts():
     years = wc.official_years()
     chinese_calendar.is_workday(D(years.stop - 1, 12, 31))  # must not raise
@@ -133,6 +136,7 @@ def test_2027_monday_is_a_working_day_by_fallback(cal):
 
 
 # --- admin warnings ---------------------------------------------------------------------
+
 
 @needs_2027_unpublished
 def test_admin_is_warned_in_late_november_2026_that_2027_has_no_official_calendar(cal):
@@ -178,6 +182,7 @@ def test_partial_2027_overrides_soften_the_warning_and_confirmation_clears_it():
 
 # --- overrides --------------------------------------------------------------------------
 
+
 def test_override_makes_new_year_2027_a_holiday():
     d = D(2027, 1, 1)  # a Friday: the fallback alone would open the hall
     assert d.weekday() == 4
@@ -200,8 +205,8 @@ def test_override_turns_a_2027_saturday_into_a_makeup_workday():
 
 
 def test_override_wins_over_official_data():
-    duty = D(2026, 10, 3)      # Saturday inside National Day
-    closed = D(2026, 11, 25)   # ordinary Wednesday
+    duty = D(2026, 10, 3)  # Saturday inside National Day
+    closed = D(2026, 11, 25)  # ordinary Wednesday
     cal = WorkingCalendar({duty: {"kind": "workday", "note": "镇里值班日"}, closed: "holiday"})
     assert cal.is_working_day(duty) and cal.day_info(duty).note == "镇里值班日"
     assert not cal.is_working_day(closed) and cal.day_info(closed).source == "override"
@@ -211,6 +216,7 @@ def test_override_rows_from_the_database_shape_are_accepted():
     class Row:
         kind = "holiday"
         note = "春节"
+
     info = WorkingCalendar({"2027-02-08": Row()}).day_info(D(2027, 2, 8))
     assert not info.is_working_day and info.holiday_name == "春节"
 
@@ -224,8 +230,8 @@ def test_changed_override_table_takes_effect_in_a_new_calendar():
     d = D(2027, 1, 1)
     rows: dict = {}
     cal = WorkingCalendar(rows)
-    assert cal.is_working_day(d)          # now cached
-    rows[d] = ("holiday", "元旦")           # the caller's dict changing does not leak in
+    assert cal.is_working_day(d)  # now cached
+    rows[d] = ("holiday", "元旦")  # the caller's dict changing does not leak in
     assert cal.is_working_day(d)
     updated = cal.with_overrides(rows)
     assert not updated.is_working_day(d)
@@ -234,6 +240,7 @@ def test_changed_override_table_takes_effect_in_a_new_calendar():
 
 
 # --- arithmetic -------------------------------------------------------------------------
+
 
 def test_promise_accepted_on_national_day_eve_falls_due_after_the_break(cal):
     accepted = D(2026, 9, 30)
@@ -305,6 +312,7 @@ def test_module_level_helpers_use_the_official_calendar():
 
 
 # --- message catalog --------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
 def test_every_label_the_calendar_can_show_exists_in_both_locales(locale):

@@ -1,4 +1,5 @@
 """Fixtures for the lobby board, announcer and LED bar tests."""
+
 from __future__ import annotations
 
 import os
@@ -47,7 +48,9 @@ class PtyPair:
         self.host, self.device = str(folder / "host"), str(folder / "device")
         self.process = subprocess.Popen(
             ["socat", f"pty,raw,echo=0,link={self.host}", f"pty,raw,echo=0,link={self.device}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_until(lambda: os.path.exists(self.host) and os.path.exists(self.device), what="socat ptys")
 
     def close(self) -> None:

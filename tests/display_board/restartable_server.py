@@ -4,6 +4,7 @@
 pulled network cable or a restarting server does; ``restore()`` starts a new werkzeug
 server on the same port over the same HallServer, so clients must reconnect and catch up.
 """
+
 from __future__ import annotations
 
 import socket
@@ -49,7 +50,7 @@ class RestartableHttp:
         self._server: _TrackingServer | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self) -> "RestartableHttp":
+    def start(self) -> RestartableHttp:
         self._server = _TrackingServer("127.0.0.1", self.port, self.app)
         self.port = self._server.server_port
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

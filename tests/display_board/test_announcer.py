@@ -1,4 +1,5 @@
 """`yichuang announcer` against a real hall server: real espeak-ng audio rendered to WAV files."""
+
 from __future__ import annotations
 
 import array
@@ -13,8 +14,8 @@ import pytest
 
 from display_board.announcer import AnnouncementLog, Announcer, Player, Wording
 from display_board.audio import Pcm, chime, read_wav, write_wav
-from yichuang.sse_client import ServerClock, ServerEvent
 from display_board.voices import ClipVoice
+from hall_common.sse_client import ServerClock, ServerEvent
 from hall_server.services.access import Principal
 
 from .conftest import wait_until
@@ -28,9 +29,24 @@ class AnnouncerProcess:
         # --pace 0.1: with no sound card the queue waits a tenth of each announcement's length,
         # keeping the tests quick while start/end times still come from the real queue.
         self.process = subprocess.Popen(
-            [YICHUANG, "announcer", "--server", hall.base_url, "--token", hall.tokens["board"],
-             "--out-dir", str(out_dir), "--no-sound", "--pace", "0.1", *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            [
+                YICHUANG,
+                "announcer",
+                "--server",
+                hall.base_url,
+                "--token",
+                hall.tokens["board"],
+                "--out-dir",
+                str(out_dir),
+                "--no-sound",
+                "--pace",
+                "0.1",
+                *extra,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
     def wait_connected(self) -> None:
         line = self.process.stdout.readline()
@@ -43,8 +59,11 @@ class AnnouncerProcess:
         return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
     def wait_for(self, count: int) -> list[dict]:
-        return wait_until(lambda: (lambda entries: entries if len(entries) >= count else None)(self.log()),
-                          timeout=60, what=f"{count} announcements")
+        return wait_until(
+            lambda: (lambda entries: entries if len(entries) >= count else None)(self.log()),
+            timeout=60,
+            what=f"{count} announcements",
+        )
 
     def stop(self) -> str:
         if self.process.poll() is None:
@@ -86,27 +105,27 @@ def test_a_call_is_spoken_twice_after_a_chime_into_a_wav_file(live_hall, announc
     [entry] = a.wait_for(1)
     assert entry["status"] == "spoken" and entry["text"] == "请A001号到3号窗口办理" and entry["repeat"] == 2
     audio = read_wav(Path(entry["file"]))
-    assert 6 < audio.seconds < 40, audio.seconds        # chime + two sentences, not a blip
+    assert 6 < audio.seconds < 40, audio.seconds  # chime + two sentences, not a blip
     ding = chime(audio.rate).samples
-    assert audio.samples[:len(ding)] == ding            # the chime comes first
-    speech = Pcm(audio.rate, audio.samples[len(ding):])
-    assert speech.rms() > 300                           # there is real sound after the chime
+    assert audio.samples[: len(ding)] == ding  # the chime comes first
+    speech = Pcm(audio.rate, audio.samples[len(ding) :])
+    assert speech.rms() > 300  # there is real sound after the chime
     # Said twice: the second half repeats the first, sample for sample.
-    body = speech.samples[int(0.3 * audio.rate):]
+    body = speech.samples[int(0.3 * audio.rate) :]
     half = len(body) // 2
-    assert body[:half] == body[half:2 * half]
+    assert body[:half] == body[half : 2 * half]
 
 
 def test_two_windows_calling_in_the_same_second_never_overlap(live_hall, announcer):
     a = announcer(live_hall)
     take_tickets(live_hall, 3)
-    for n in (1, 2, 3):   # the fake clock stands still: all three calls carry the same second
+    for n in (1, 2, 3):  # the fake clock stands still: all three calls carry the same second
         live_hall.client(f"clerk-{n}").post(f"/windows/{n}/call-next").raise_for_status()
     entries = a.wait_for(3)
     assert [e["number"] for e in entries] == ["A001", "A002", "A003"]
     assert [e["window"] for e in entries] == [1, 2, 3]
     assert len({e["event_at"] for e in entries}) == 1
-    for before, after in zip(entries, entries[1:]):
+    for before, after in zip(entries, entries[1:], strict=False):
         assert after["start"] >= before["end"], (before, after)
     assert all(Path(e["file"]).stat().st_size > 44 for e in entries)
 
@@ -125,9 +144,9 @@ def test_a_recall_says_it_is_a_second_call(live_hall, announcer):
 
 def test_a_call_older_than_the_stale_limit_is_not_spoken(live_hall, announcer):
     take_tickets(live_hall, 2)
-    live_hall.server.windows.call_next(clerk(live_hall, 1), 1)      # at 10:00
+    live_hall.server.windows.call_next(clerk(live_hall, 1), 1)  # at 10:00
     live_hall.clock.advance(minutes=5)
-    live_hall.server.windows.call_next(clerk(live_hall, 2), 2)      # at 10:05
+    live_hall.server.windows.call_next(clerk(live_hall, 2), 2)  # at 10:05
     # The announcer starts at 10:05 and catches up from the beginning.
     a = announcer(live_hall, "--last-event-id", "0", "--stale-seconds", "60")
     stale, fresh = a.wait_for(2)
@@ -150,13 +169,29 @@ def test_announcer_reconnects_and_speaks_calls_made_during_a_network_drop(restar
 
 
 def test_an_announcer_with_a_wrong_token_says_so(live_hall, tmp_path):
-    done = subprocess.run([YICHUANG, "announcer", "--server", live_hall.base_url, "--token", "nope",
-                           "--out-dir", str(tmp_path), "--no-sound"], capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [
+            YICHUANG,
+            "announcer",
+            "--server",
+            live_hall.base_url,
+            "--token",
+            "nope",
+            "--out-dir",
+            str(tmp_path),
+            "--no-sound",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 2 and "令牌" in done.stderr
 
 
 def _tone(path: Path, freq: float, seconds: float, rate: int = 16000) -> None:
-    samples = array.array("h", (int(8000 * math.sin(2 * math.pi * freq * i / rate)) for i in range(int(seconds * rate))))
+    samples = array.array(
+        "h", (int(8000 * math.sin(2 * math.pi * freq * i / rate)) for i in range(int(seconds * rate)))
+    )
     write_wav(path, Pcm(rate, samples))
 
 

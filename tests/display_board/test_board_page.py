@@ -1,11 +1,11 @@
 """The lobby board in real headless Chromium against a real hall server on 127.0.0.1."""
+
 from __future__ import annotations
 
 import re
 
 import httpx
 import pytest
-
 
 LANDSCAPE = {"width": 1920, "height": 1080}
 PORTRAIT = {"width": 1080, "height": 1920}
@@ -45,8 +45,9 @@ def now_calling(page) -> str:
 def wait_until_window_shows(page, window: int, number: str) -> None:
     """The window panel follows the call line within a moment (it is redrawn once per burst);
     fails if it does not show ``number`` within 5 s."""
-    page.wait_for_function(f"document.querySelector(\".window[data-window='{window}'] .current\")"
-                           f".textContent === '{number}'", timeout=5000)
+    page.wait_for_function(
+        f"document.querySelector(\".window[data-window='{window}'] .current\").textContent === '{number}'", timeout=5000
+    )
 
 
 def test_a_call_made_at_a_window_appears_on_the_board(live_hall, open_board):
@@ -95,14 +96,15 @@ def test_each_window_shows_the_clerk_on_duty_with_staff_number(live_hall, open_b
 
 def _valid_id_number(first17: str) -> str:
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
+    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=False)) % 11]
 
 
 def test_the_board_never_shows_a_residents_name_or_id_number(live_hall, open_board):
     page = open_board(live_hall)
     id_number = _valid_id_number("34152219500101002")
-    booked = live_hall.client("supervisor").post("/appointments", json={
-        "resident_name": "张三丰", "slot_start": "2026-11-26T10:00", "id_number": id_number})
+    booked = live_hall.client("supervisor").post(
+        "/appointments", json={"resident_name": "张三丰", "slot_start": "2026-11-26T10:00", "id_number": id_number}
+    )
     booked.raise_for_status()
     live_hall.client("kiosk").post("/tickets", json={"id_number": id_number}).raise_for_status()
     called = live_hall.client("clerk-1").post("/windows/1/call-next").json()["ticket"]
@@ -182,9 +184,10 @@ def test_board_survives_a_network_drop_and_catches_up(restartable_hall, open_boa
     page.wait_for_selector("#connection:not([hidden])", timeout=15000)
     assert "网络连接中断" in page.inner_text("#connection")
     page.screenshot(path="/tmp/board_offline.png")
-    assert now_calling(page) == "请A001号到1号窗口办理"   # the last state stays on screen
+    assert now_calling(page) == "请A001号到1号窗口办理"  # the last state stays on screen
     # Calls made while the board is cut off, straight through the services.
     from hall_server.services.access import Principal
+
     clerk_1 = Principal(hall.hall_id, "clerk", "test", 1)
     hall.server.windows.call_next(Principal(hall.hall_id, "clerk", "test", 2), 2)
     hall.server.windows.start(clerk_1, 1)

@@ -1,5 +1,6 @@
 """`yichuang ledbar`: window LED bars on a real pty pair (socat), frames decoded by the
 hardware.serial_devices simulators on the device end."""
+
 from __future__ import annotations
 
 import signal
@@ -14,7 +15,7 @@ from hardware.serial_devices.simulators import LedBarSimulator, SimulatedLine
 from .conftest import wait_until
 
 YICHUANG = str(Path(sys.executable).with_name("yichuang"))
-MAP = {1: 11, 2: 12, 3: 13}   # window → bus address: deliberately not equal
+MAP = {1: 11, 2: 12, 3: 13}  # window → bus address: deliberately not equal
 
 
 @pytest.fixture
@@ -30,9 +31,23 @@ def ledbar(pty_pair):
     processes = []
 
     def start(hall):
-        p = subprocess.Popen([YICHUANG, "ledbar", "--server", hall.base_url, "--token", hall.tokens["board"],
-                              "--port", pty_pair.host, "--map", ",".join(f"{w}:{a}" for w, a in MAP.items())],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        p = subprocess.Popen(
+            [
+                YICHUANG,
+                "ledbar",
+                "--server",
+                hall.base_url,
+                "--token",
+                hall.tokens["board"],
+                "--port",
+                pty_pair.host,
+                "--map",
+                ",".join(f"{w}:{a}" for w, a in MAP.items()),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         processes.append(p)
         return p
 
@@ -83,6 +98,10 @@ def test_finishing_a_service_returns_the_bar_to_idle(live_hall, bars, ledbar):
 
 
 def test_a_malformed_map_gets_a_chinese_explanation(live_hall, pty_pair):
-    done = subprocess.run([YICHUANG, "ledbar", "--server", live_hall.base_url, "--token", "t",
-                           "--port", pty_pair.host, "--map", "1=1"], capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [YICHUANG, "ledbar", "--server", live_hall.base_url, "--token", "t", "--port", pty_pair.host, "--map", "1=1"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 2 and "窗口号:条屏地址" in done.stderr

@@ -24,8 +24,9 @@ def test_phone_page_tells_the_resident_which_window_calls(browser, live_hall):
     page = open_page(browser, live_hall, ticket)
     page.wait_for_function("document.getElementById('number').textContent === 'A001'")
     live_hall.client("clerk-3").post("/windows/3/call-next")
-    page.wait_for_function("document.getElementById('status').textContent.includes('请A001号到3号窗口办理')",
-                           timeout=15000)
+    page.wait_for_function(
+        "document.getElementById('status').textContent.includes('请A001号到3号窗口办理')", timeout=15000
+    )
     page.close()
 
 

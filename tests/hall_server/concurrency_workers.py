@@ -1,4 +1,5 @@
 """Worker processes for the concurrency tests: each opens its own engine, like a server process."""
+
 from __future__ import annotations
 
 import threading

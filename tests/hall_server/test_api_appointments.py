@@ -1,4 +1,5 @@
 """Appointments: booking and kiosk check-in with early/late rules."""
+
 from datetime import datetime
 
 from hall_server.core.clock import CHINA

@@ -1,4 +1,5 @@
 """Taking numbers over real HTTP: numbering, estimates, hours, closing, errors."""
+
 from datetime import datetime
 
 from hall_server.core.clock import CHINA
@@ -44,6 +45,7 @@ def test_status_read_shows_the_position_shrinking_as_windows_call(live_hall):
 def test_phone_page_reads_a_ticket_with_the_slip_key_and_no_token(live_hall):
     ticket = live_hall.client("kiosk").post("/tickets", json={"matter_id": 1}).json()
     import httpx
+
     anon = httpx.get(f"{live_hall.base_url}/api/v1/tickets/{ticket['id']}", params={"key": ticket["public_key"]})
     wrong = httpx.get(f"{live_hall.base_url}/api/v1/tickets/{ticket['id']}", params={"key": "guess"})
     assert anon.status_code == 200 and anon.json()["number"] == ticket["number"]
@@ -94,8 +96,9 @@ def test_near_closing_ticket_needs_consent_and_is_then_flagged(live_hall):
 def test_refused_ticket_does_not_consume_a_number(live_hall):
     kiosk = live_hall.client("kiosk")
     live_hall.clock.set(local("2026-11-26 18:05"))
-    numbers = [kiosk.post("/tickets", json={"matter_id": 1, "accept_late_risk": True}).json()["number"]
-               for _ in range(3)]
+    numbers = [
+        kiosk.post("/tickets", json={"matter_id": 1, "accept_late_risk": True}).json()["number"] for _ in range(3)
+    ]
     kiosk.post("/tickets", json={"matter_id": 1})  # refused
     after = kiosk.post("/tickets", json={"matter_id": 1, "accept_late_risk": True}).json()["number"]
     assert numbers + [after] == ["A001", "A002", "A003", "A004"]
@@ -119,9 +122,11 @@ def test_broken_json_body_is_a_400_not_a_500(live_hall):
 
 def test_missing_and_unknown_tokens_are_refused_with_how_to_fix(live_hall):
     import httpx
+
     none = httpx.post(f"{live_hall.base_url}/api/v1/tickets", json={"matter_id": 1})
-    bad = httpx.post(f"{live_hall.base_url}/api/v1/tickets", json={"matter_id": 1},
-                     headers={"Authorization": "Bearer yc_nope"})
+    bad = httpx.post(
+        f"{live_hall.base_url}/api/v1/tickets", json={"matter_id": 1}, headers={"Authorization": "Bearer yc_nope"}
+    )
     assert none.status_code == 401 and "Authorization" in none.json()["error"]["message"]
     assert bad.status_code == 401 and bad.json()["error"]["code"] == "invalid_token"
 
@@ -156,9 +161,11 @@ def test_retry_with_the_same_request_id_returns_the_same_ticket(live_hall):
 
 def test_concurrent_retries_of_one_request_make_one_ticket(live_hall):
     from concurrent.futures import ThreadPoolExecutor
+
     kiosk = live_hall.client("kiosk")
     with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(lambda _: kiosk.post("/tickets", json={"matter_id": 1, "request_id": "tap-42"}),
-                                range(8)))
+        answers = list(
+            pool.map(lambda _: kiosk.post("/tickets", json={"matter_id": 1, "request_id": "tap-42"}), range(8))
+        )
     assert {a.json()["number"] for a in answers} == {"A001"}
     assert kiosk.post("/tickets", json={"matter_id": 1}).json()["number"] == "A002"

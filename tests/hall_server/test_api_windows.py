@@ -12,8 +12,9 @@ def test_call_next_on_an_empty_line_returns_no_ticket(live_hall):
 
 def test_three_windows_take_the_line_in_arrival_order(live_hall):
     tickets = issue(live_hall, 3)
-    called = [live_hall.client(f"clerk-{n}").post(f"/windows/{n}/call-next").json()["ticket"]["number"]
-              for n in (3, 1, 2)]
+    called = [
+        live_hall.client(f"clerk-{n}").post(f"/windows/{n}/call-next").json()["ticket"]["number"] for n in (3, 1, 2)
+    ]
     assert called == [t["number"] for t in tickets]
 
 
@@ -46,7 +47,11 @@ def test_full_service_is_logged_with_waiting_and_service_durations(live_hall):
     clerk.post("/windows/2/finish")
     history = live_hall.client("supervisor").get(f"/tickets/{t['id']}/history").json()
     assert [s["type"] for s in history["steps"]] == [
-        "ticket.issued", "ticket.called", "ticket.started", "ticket.finished"]
+        "ticket.issued",
+        "ticket.called",
+        "ticket.started",
+        "ticket.finished",
+    ]
     assert history["durations"] == {"waited_seconds": 240.0, "served_seconds": 420.0}
 
 
@@ -125,8 +130,9 @@ def test_b_post_takes_over_only_with_take_over_and_the_board_sees_b(live_hall):
     clerk = live_hall.client("clerk-1")
     plain = clerk.post("/windows/1/sign-in", json={"staff_no": "BZY004", "post": "B"})
     assert plain.status_code == 409 and plain.json()["error"]["code"] == "window_staffed"
-    taken = clerk.post("/windows/1/sign-in", json={"staff_no": "BZY004", "post": "B", "take_over": True,
-                                                   "reason": "A岗外出培训"}).json()["window"]
+    taken = clerk.post(
+        "/windows/1/sign-in", json={"staff_no": "BZY004", "post": "B", "take_over": True, "reason": "A岗外出培训"}
+    ).json()["window"]
     board = live_hall.client("board").get("/windows").json()["windows"][0]
     assert taken["staff"]["name"] == "张伟" and board["staff"]["post"] == "B"
 
@@ -135,6 +141,7 @@ def test_only_window_1_is_on_duty_in_the_extended_evening_slot(live_hall):
     from datetime import datetime
 
     from hall_server.core.clock import CHINA
+
     live_hall.clock.set(datetime(2026, 11, 26, 17, 40, tzinfo=CHINA))
     issue(live_hall, 2)
     off = live_hall.client("clerk-2").post("/windows/2/call-next")
@@ -155,6 +162,7 @@ def test_supervisor_closes_a_window_and_the_wait_estimate_counts_fewer_windows(l
 
 def test_waiting_count_stays_exact_through_calls_transfers_and_cancels(live_hall):
     from sqlalchemy import text
+
     kiosk, sup = live_hall.client("kiosk"), live_hall.client("supervisor")
     c1, c2 = live_hall.client("clerk-1"), live_hall.client("clerk-2")
     tickets = [kiosk.post("/tickets", json={"matter_id": 1 + i % 3}).json() for i in range(8)]
@@ -165,8 +173,11 @@ def test_waiting_count_stays_exact_through_calls_transfers_and_cancels(live_hall
     sup.post(f"/tickets/{tickets[-1]['id']}/cancel")
     c1.post("/windows/1/call-next")
     with live_hall.server.db.read() as conn:
-        counted = dict(conn.execute(text("SELECT coalesce(matter_id, 0), count(*) FROM tickets "
-                                         "WHERE state = 'waiting' GROUP BY matter_id")).all())
+        counted = dict(
+            conn.execute(
+                text("SELECT coalesce(matter_id, 0), count(*) FROM tickets WHERE state = 'waiting' GROUP BY matter_id")
+            ).all()
+        )
         kept = {k: v for k, v in conn.execute(text("SELECT matter_key, waiting FROM line_counts")).all() if v}
     assert kept == counted
     # and a new walk-in sees exactly that many people ahead

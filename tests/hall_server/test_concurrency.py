@@ -1,4 +1,5 @@
 """Several kiosks issuing and several windows calling at once, from separate processes."""
+
 import multiprocessing
 
 from hall_server.app_services import HallServer
@@ -23,8 +24,9 @@ def run_processes(url: str, hall_id: int):
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
     total = ISSUERS * THREADS * PER_THREAD
-    procs = [ctx.Process(target=workers.issue_many, args=(url, hall_id, THREADS, PER_THREAD, out))
-             for _ in range(ISSUERS)]
+    procs = [
+        ctx.Process(target=workers.issue_many, args=(url, hall_id, THREADS, PER_THREAD, out)) for _ in range(ISSUERS)
+    ]
     procs += [ctx.Process(target=workers.call_until_done, args=(url, hall_id, n, total, out)) for n in WINDOWS]
     for p in procs:
         p.start()

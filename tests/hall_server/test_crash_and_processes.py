@@ -1,4 +1,5 @@
 """Real `yichuang serve` processes: SIGKILL mid-load, and events across several processes."""
+
 import os
 import signal
 import socket
@@ -32,9 +33,24 @@ def make_token(args, role, window=None):
 
 
 def start_server(args, port, workers=1):
-    proc = subprocess.Popen(YICHUANG + ["serve", "--port", str(port), "--clock", "2026-11-26 10:00",
-                                        "--workers", str(workers), "--threads", "32", *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        YICHUANG
+        + [
+            "serve",
+            "--port",
+            str(port),
+            "--clock",
+            "2026-11-26 10:00",
+            "--workers",
+            str(workers),
+            "--threads",
+            "32",
+            *args,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -61,8 +77,9 @@ def test_sigkill_mid_load_loses_no_acknowledged_ticket(database_url, tmp_path):
     halt = threading.Event()
 
     def hammer():
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}/api/v1", timeout=5,
-                          headers={"Authorization": f"Bearer {token}"}) as c:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}/api/v1", timeout=5, headers={"Authorization": f"Bearer {token}"}
+        ) as c:
             while not halt.is_set():
                 try:
                     r = c.post("/tickets", json={"matter_id": 1, "accept_late_risk": True})
@@ -86,8 +103,9 @@ def test_sigkill_mid_load_loses_no_acknowledged_ticket(database_url, tmp_path):
 
     proc = start_server(args, port)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}/api/v1", timeout=5,
-                          headers={"Authorization": f"Bearer {token}"}) as c:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}/api/v1", timeout=5, headers={"Authorization": f"Bearer {token}"}
+        ) as c:
             for t in acknowledged:
                 stored = c.get(f"/tickets/{t['id']}")
                 assert stored.status_code == 200 and stored.json()["number"] == t["number"]
@@ -106,13 +124,20 @@ def test_every_subscriber_gets_every_event_across_two_server_processes(database_
     port = free_port()
     proc = start_server(args, port, workers=2)
     try:
-        readers = [start_reader(f"http://127.0.0.1:{port}/api/v1/events", board,
-                                params={"types": "ticket.issued"}) for _ in range(8)]
+        readers = [
+            start_reader(f"http://127.0.0.1:{port}/api/v1/events", board, params={"types": "ticket.issued"})
+            for _ in range(8)
+        ]
         numbers = []
         for _ in range(20):
             with httpx.Client(timeout=5) as c:  # new connection each time: lands on either worker
-                numbers.append(c.post(f"http://127.0.0.1:{port}/api/v1/tickets", json={"matter_id": 1},
-                                      headers={"Authorization": f"Bearer {kiosk}"}).json()["number"])
+                numbers.append(
+                    c.post(
+                        f"http://127.0.0.1:{port}/api/v1/tickets",
+                        json={"matter_id": 1},
+                        headers={"Authorization": f"Bearer {kiosk}"},
+                    ).json()["number"]
+                )
         for got, halt, _ in readers:
             assert got.wait_for(lambda ev: len(ev) >= 20)
             assert [e["data"]["ticket"]["number"] for e in got.events] == numbers

@@ -1,5 +1,6 @@
 """Events committed here are handed to subscribers at commit; another process's events in
 between are read from the database, and subscribers still see every event once, in id order."""
+
 from __future__ import annotations
 
 import queue

@@ -1,4 +1,5 @@
 """The live event stream: delivery, filters, and replay after a disconnect."""
+
 from tests.support.sse_client import start_reader
 
 
@@ -61,6 +62,7 @@ def test_hall_status_event_when_the_hall_closes_for_lunch(live_hall):
     from datetime import datetime
 
     from hall_server.core.clock import CHINA
+
     got, stop, _ = start_reader(events_url(live_hall), live_hall.tokens["board"], params={"types": "hall.status"})
     live_hall.server.overview.tick()
     live_hall.clock.set(datetime(2026, 11, 26, 12, 0, 5, tzinfo=CHINA))

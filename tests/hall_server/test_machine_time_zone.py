@@ -1,7 +1,9 @@
 """Hall servers in China run on machines set to China time: stored times must not depend on it."""
+
 from __future__ import annotations
 
 import time
+
 import pytest
 
 from hall_server.app_services import HallServer

@@ -1,5 +1,6 @@
 """A running server on SQLite checkpoints its write-ahead log on a background thread, so no
 ticket's commit pays for a checkpoint, and the log is still copied into the database file."""
+
 from __future__ import annotations
 
 import contextlib

@@ -3,6 +3,7 @@
 The project is not pip-installed into the virtualenv, so make the project root
 importable here (a no-op once pytest has pythonpath = ["."] or the package is installed).
 """
+
 from __future__ import annotations
 
 import sys
@@ -23,18 +24,20 @@ from hardware.printer.simulator import NetworkPrinterSimulator, PrinterSimulator
 @pytest.fixture
 def printer_slip_factory():
     """Build a QueueSlip with realistic defaults; keyword arguments override fields."""
+
     def make(**overrides) -> QueueSlip:
-        fields = dict(
-            center_name="金寨县花石乡便民服务中心",
-            matter_name="城乡居民医疗保险参保登记",
-            number="A017",
-            waiting_ahead=5,
-            estimated_wait_minutes=25,
-            issued_at=datetime(2026, 11, 25, 9, 31, 5, tzinfo=ZoneInfo("Asia/Shanghai")),
-            qr_url="https://yichuang.example/t/20261125-A017",
-        )
+        fields = {
+            "center_name": "金寨县花石乡便民服务中心",
+            "matter_name": "城乡居民医疗保险参保登记",
+            "number": "A017",
+            "waiting_ahead": 5,
+            "estimated_wait_minutes": 25,
+            "issued_at": datetime(2026, 11, 25, 9, 31, 5, tzinfo=ZoneInfo("Asia/Shanghai")),
+            "qr_url": "https://yichuang.example/t/20261125-A017",
+        }
         fields.update(overrides)
         return QueueSlip(**fields)
+
     return make
 
 

@@ -2,6 +2,7 @@
 
 Fixture names start with ``serial_`` because this folder is shared with other test suites.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,7 +51,8 @@ class PtyPair:
                 os.unlink(link)
         self._process = subprocess.Popen(
             ["socat", f"pty,raw,echo=0,link={self.host}", f"pty,raw,echo=0,link={self.device}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_until(lambda: os.path.exists(self.host) and os.path.exists(self.device), what="socat ptys")
 
@@ -72,7 +74,7 @@ def serial_pty_pair(tmp_path: Path) -> Iterator[PtyPair]:
 
 
 # Short timeouts keep the suite fast; correctness never depends on them being short.
-FAST_BUS = dict(reply_timeout=0.1, offline_after=2, command_retries=3, reopen_backoff=(0.05, 0.2))
+FAST_BUS = {"reply_timeout": 0.1, "offline_after": 2, "command_retries": 3, "reopen_backoff": (0.05, 0.2)}
 
 
 @pytest.fixture
@@ -80,8 +82,9 @@ def serial_rig(serial_pty_pair: PtyPair) -> Iterator[Callable[..., tuple[SerialB
     """Factory: simulated devices on the device end, a bus (not yet started) on the host end."""
     started: list[SerialBus | SimulatedLine] = []
 
-    def make(devices: list[SimulatedDevice], addresses: list[int] | None = None,
-             **bus_options: object) -> tuple[SerialBus, SimulatedLine]:
+    def make(
+        devices: list[SimulatedDevice], addresses: list[int] | None = None, **bus_options: object
+    ) -> tuple[SerialBus, SimulatedLine]:
         line = SimulatedLine(serial_pty_pair.device, devices).start()
         started.append(line)
         options = {**FAST_BUS, **bus_options}

@@ -1,4 +1,5 @@
 """The decoder reads real-world streams and survives what it does not know."""
+
 from escpos.printer import Dummy
 
 from hardware.printer.escpos_decoder import Note, PaperCut, QRCode, RasterImage, TextLine, decode, text_lines

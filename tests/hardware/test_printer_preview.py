@@ -1,4 +1,5 @@
 """Previews are drawn from the bytes, so they show what the printer would print."""
+
 from PIL import Image
 
 from hardware.printer import Align, Cut, Feed, PrinterState, Text, encode, print_job, printer_from_spec, slip_blocks

@@ -1,4 +1,5 @@
 """Raster printing: rare name characters and printers without a Chinese font."""
+
 import pytest
 
 from hardware.printer import EncoderOptions, encode, encode_ticket, slip_blocks
@@ -13,11 +14,13 @@ def _dark_pixels(image) -> int:
 
 @pytest.mark.parametrize("name", ["王䶮", "吉𠮷"])
 def test_rare_name_character_falls_back_to_raster_for_that_line_only(name):
-    blocks = [Text("受理通知书", width=2, height=2, align=Align.CENTER),
-              Text(f"申请人：{name}"),
-              Text("事项：城乡居民养老保险"),
-              QR("https://yichuang.example/c/1"),
-              Cut()]
+    blocks = [
+        Text("受理通知书", width=2, height=2, align=Align.CENTER),
+        Text(f"申请人：{name}"),
+        Text("事项：城乡居民养老保险"),
+        QR("https://yichuang.example/c/1"),
+        Cut(),
+    ]
     ticket = encode_ticket(blocks)
     elements = decode(ticket.data)
 
@@ -57,8 +60,12 @@ def test_raster_qr_is_drawn_in_the_picture():
 
 
 def test_font_chain_draws_each_character_with_the_first_face_that_has_it():
-    fonts = FontSet([FontFace("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-                     FontFace("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")])
+    fonts = FontSet(
+        [
+            FontFace("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+            FontFace("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+        ]
+    )
     assert fonts.face_for("A") == 0
     assert fonts.face_for("中") == 1
     assert fonts.missing("A中") == set()

@@ -1,5 +1,6 @@
 """Serial printing through a real pty pair (socat): production SerialTransport on one end,
 the simulated printer on the other."""
+
 import shutil
 
 import pytest
@@ -32,8 +33,10 @@ def test_slip_prints_over_serial_with_the_printer_answering_status(printer_pty, 
 
 def test_cover_open_on_a_serial_printer_refuses_the_print(printer_pty):
     core = PrinterSimulator(SimState.COVER_OPEN)
-    with SerialPrinterSimulator(printer_pty.device_end, core), \
-            printer_from_spec(f"serial:{printer_pty.host_end}") as printer:
+    with (
+        SerialPrinterSimulator(printer_pty.device_end, core),
+        printer_from_spec(f"serial:{printer_pty.host_end}") as printer,
+    ):
         result = print_job(printer, b"\x1b@x\n\x1dVB\x00", status_timeout=0.5)
     assert result.outcome is JobOutcome.REFUSED
     assert result.status.state is PrinterState.COVER_OPEN

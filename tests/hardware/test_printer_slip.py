@@ -1,11 +1,13 @@
 """Queue slips encoded natively: what the resident reads must survive the bytes."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import pytest
 
 from hardware.printer import EncoderOptions, encode, encode_ticket, slip_blocks
 from hardware.printer.escpos_decoder import PaperCut, QRCode, RasterImage, TextLine, decode, split_jobs, text_lines
 from hardware.printer.layout import Align, Text
+
 
 def test_native_slip_decodes_back_to_number_matter_waiting_time_qr_and_cut(printer_slip_factory):
     elements = decode(encode(slip_blocks(printer_slip_factory())))
@@ -27,17 +29,21 @@ def test_native_slip_decodes_back_to_number_matter_waiting_time_qr_and_cut(print
 
 
 def test_ticket_number_is_printed_large_bold_and_centered(printer_slip_factory):
-    number = next(e for e in decode(encode(slip_blocks(printer_slip_factory()))) if isinstance(e, TextLine) and e.text == "A017")
+    number = next(
+        e for e in decode(encode(slip_blocks(printer_slip_factory()))) if isinstance(e, TextLine) and e.text == "A017"
+    )
     assert (number.width, number.height, number.bold, number.align) == (4, 4, True, "center")
 
 
 def test_native_slip_is_under_one_kilobyte(printer_slip_factory):
-    slip = printer_slip_factory(priority_label="优先办理", appointment_label="预约 09:30-10:00", window_hint="1、2、3号综合窗口")
+    slip = printer_slip_factory(
+        priority_label="优先办理", appointment_label="预约 09:30-10:00", window_hint="1、2、3号综合窗口"
+    )
     assert len(encode(slip_blocks(slip))) < 1024
 
 
 def test_slip_shows_the_time_in_the_center_time_zone_even_when_issued_in_utc(printer_slip_factory):
-    slip = printer_slip_factory(issued_at=datetime(2026, 11, 25, 1, 30, 0, tzinfo=timezone.utc))
+    slip = printer_slip_factory(issued_at=datetime(2026, 11, 25, 1, 30, 0, tzinfo=UTC))
     assert "取号时间：2026-11-25 09:30:00" in text_lines(decode(encode(slip_blocks(slip))))
 
 
@@ -48,7 +54,9 @@ def test_slip_without_estimate_leaves_the_estimate_line_out(printer_slip_factory
 
 
 def test_priority_and_appointment_labels_are_printed(printer_slip_factory):
-    lines = text_lines(decode(encode(slip_blocks(printer_slip_factory(priority_label="优先", appointment_label="预约")))))
+    lines = text_lines(
+        decode(encode(slip_blocks(printer_slip_factory(priority_label="优先", appointment_label="预约"))))
+    )
     assert "优先  预约" in lines
 
 

@@ -1,8 +1,18 @@
 """Printer spec strings from the kiosk configuration."""
+
 import pytest
 
-from hardware.printer import (CupsTransport, DummyTransport, FileTransport, NetworkTransport, PreviewTransport,
-                              PrinterSpecError, SerialTransport, UsbTransport, printer_from_spec)
+from hardware.printer import (
+    CupsTransport,
+    DummyTransport,
+    FileTransport,
+    NetworkTransport,
+    PreviewTransport,
+    PrinterSpecError,
+    SerialTransport,
+    UsbTransport,
+    printer_from_spec,
+)
 
 
 def test_network_spec_gives_host_and_port():
@@ -29,19 +39,22 @@ def test_other_specs_pick_their_transport():
     assert isinstance(printer_from_spec("dummy"), DummyTransport)
 
 
-@pytest.mark.parametrize("spec,says,example", [
-    ("", "未配置打印机", "network:192.0.2.5:9100"),
-    ("bluetooth:AA:BB", "bluetooth", "network:192.0.2.5:9100"),
-    ("network:192.0.2.5:99999", "1–65535", "network:192.0.2.5:9100"),
-    ("network::9100", "主机:端口", "network:192.0.2.5:9100"),
-    ("serial:/dev/ttyS0?baud=9600", "baud", "serial:/dev/ttyUSB0?baudrate=9600"),
-    ("serial:/dev/ttyS0?baudrate=fast", "fast", "serial:/dev/ttyUSB0?baudrate=9600"),
-    ("serial:", "缺少路径", "serial:/dev/ttyUSB0?baudrate=9600"),
-    ("usb:0416", "厂商号", "usb:0x0416:0x5011"),
-    ("usb:zz:11", "厂商号", "usb:0x0416:0x5011"),
-    ("file:", "缺少路径", "file:/dev/usb/lp0"),
-    ("cups:", "队列名", "cups:receipt"),
-])
+@pytest.mark.parametrize(
+    "spec,says,example",
+    [
+        ("", "未配置打印机", "network:192.0.2.5:9100"),
+        ("bluetooth:AA:BB", "bluetooth", "network:192.0.2.5:9100"),
+        ("network:192.0.2.5:99999", "1–65535", "network:192.0.2.5:9100"),
+        ("network::9100", "主机:端口", "network:192.0.2.5:9100"),
+        ("serial:/dev/ttyS0?baud=9600", "baud", "serial:/dev/ttyUSB0?baudrate=9600"),
+        ("serial:/dev/ttyS0?baudrate=fast", "fast", "serial:/dev/ttyUSB0?baudrate=9600"),
+        ("serial:", "缺少路径", "serial:/dev/ttyUSB0?baudrate=9600"),
+        ("usb:0416", "厂商号", "usb:0x0416:0x5011"),
+        ("usb:zz:11", "厂商号", "usb:0x0416:0x5011"),
+        ("file:", "缺少路径", "file:/dev/usb/lp0"),
+        ("cups:", "队列名", "cups:receipt"),
+    ],
+)
 def test_bad_spec_says_what_is_wrong_and_shows_a_valid_example(spec, says, example):
     with pytest.raises(PrinterSpecError) as caught:
         printer_from_spec(spec)

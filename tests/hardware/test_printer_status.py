@@ -1,25 +1,29 @@
 """Printer status over the network and what the kiosk does with it."""
+
 import socket
+from datetime import UTC
 
 import pytest
 
-from hardware.printer import (JobOutcome, PrinterState, encode, parse_status, print_job, printer_from_spec,
-                              slip_blocks)
+from hardware.printer import JobOutcome, PrinterState, encode, parse_status, print_job, printer_from_spec, slip_blocks
 from hardware.printer.escpos_decoder import decode, text_lines
 from hardware.printer.simulator import NetworkPrinterSimulator, PrinterSimulator, SimState
 
 FAST = 0.2  # status timeout for tests: the simulator answers in well under a millisecond
 
 
-@pytest.mark.parametrize("answers,state", [
-    ({1: 0x12, 2: 0x12, 3: 0x12, 4: 0x12}, PrinterState.OK),
-    ({1: 0x12, 2: 0x12, 3: 0x12, 4: 0x1E}, PrinterState.PAPER_NEAR_END),
-    ({1: 0x1A, 2: 0x32, 3: 0x12, 4: 0x7E}, PrinterState.PAPER_OUT),
-    ({1: 0x1A, 2: 0x16, 3: 0x12, 4: 0x12}, PrinterState.COVER_OPEN),
-    ({1: 0x1A, 2: 0x52, 3: 0x1A, 4: 0x12}, PrinterState.ERROR),
-    ({1: 0x1A, 2: 0x12, 3: 0x12, 4: 0x12}, PrinterState.OFFLINE),
-    ({1: 0x00}, PrinterState.ERROR),  # not a DLE EOT answer at all
-])
+@pytest.mark.parametrize(
+    "answers,state",
+    [
+        ({1: 0x12, 2: 0x12, 3: 0x12, 4: 0x12}, PrinterState.OK),
+        ({1: 0x12, 2: 0x12, 3: 0x12, 4: 0x1E}, PrinterState.PAPER_NEAR_END),
+        ({1: 0x1A, 2: 0x32, 3: 0x12, 4: 0x7E}, PrinterState.PAPER_OUT),
+        ({1: 0x1A, 2: 0x16, 3: 0x12, 4: 0x12}, PrinterState.COVER_OPEN),
+        ({1: 0x1A, 2: 0x52, 3: 0x1A, 4: 0x12}, PrinterState.ERROR),
+        ({1: 0x1A, 2: 0x12, 3: 0x12, 4: 0x12}, PrinterState.OFFLINE),
+        ({1: 0x00}, PrinterState.ERROR),  # not a DLE EOT answer at all
+    ],
+)
 def test_status_bytes_are_decoded_to_the_state_the_kiosk_shows(answers, state):
     assert parse_status(answers).state is state
 
@@ -122,8 +126,8 @@ def test_file_transport_cannot_know_the_status_but_still_prints(tmp_path):
 
 
 def _slip():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from hardware.printer import QueueSlip
 
-    return QueueSlip("中心", "综合业务", "A001", 0, 0, datetime(2026, 11, 25, 1, 0, tzinfo=timezone.utc), "https://x/1")
+    return QueueSlip("中心", "综合业务", "A001", 0, 0, datetime(2026, 11, 25, 1, 0, tzinfo=UTC), "https://x/1")

@@ -1,15 +1,28 @@
 """The bus master, drivers and simulators talking over a real pty pair (socat)."""
+
 from __future__ import annotations
 
 import threading
 
 from conftest_serial import serial_pty_pair, serial_rig, wait_until  # noqa: F401  (fixtures)
+
 from hardware.serial_devices import (
-    CallerKeypadDriver, CommandDropped, EvaluationPadDriver, JunkError, KeyEvent, KeypadKey,
-    LedBarDriver, RatingLevel, SerialBus, StatusLight,
+    CallerKeypadDriver,
+    CommandDropped,
+    EvaluationPadDriver,
+    JunkError,
+    KeyEvent,
+    KeypadKey,
+    LedBarDriver,
+    RatingLevel,
+    SerialBus,
+    StatusLight,
 )
 from hardware.serial_devices.simulators import (
-    EvaluationPadSimulator, KeypadSimulator, LedBarSimulator, SimulatedLine,
+    EvaluationPadSimulator,
+    KeypadSimulator,
+    LedBarSimulator,
+    SimulatedLine,
 )
 
 
@@ -68,7 +81,7 @@ def test_keypad_press_reaches_the_host_exactly_once(serial_rig):
 
 def test_a_repeated_event_after_a_lost_ack_is_delivered_once(serial_rig):
     keypad = KeypadSimulator(2)
-    keypad.lose_acks = 2            # the keypad misses two echoes and sends the event three times
+    keypad.lose_acks = 2  # the keypad misses two echoes and sends the event three times
     bus, _ = serial_rig([keypad])
     keys = Recorder()
     CallerKeypadDriver(bus, 2, on_key=keys)
@@ -128,7 +141,7 @@ def test_two_devices_on_one_line_are_both_served(serial_rig):
     wait_until(lambda: ledbar.text == "A005 请到1号窗口", what="the LED bar at address 1")
     wait_until(lambda: events.snapshot(), what="the keypad at address 7")
     assert events.snapshot() == [(7, KeyEvent(KeypadKey.FINISH))]
-    assert keypad.number == "" and ledbar.received   # each got only its own commands
+    assert keypad.number == "" and ledbar.received  # each got only its own commands
     assert bus.is_online(1) and bus.is_online(7)
 
 
@@ -140,7 +153,7 @@ def test_a_silent_device_goes_offline_and_comes_back_showing_its_text_again(seri
     bus.start()
     bar.show_call("A023", window=3)
     wait_until(lambda: ledbar.text == "A023 请到3号窗口", what="the first text")
-    ledbar.unplug()                     # silent, and its display is lost
+    ledbar.unplug()  # silent, and its display is lost
     wait_until(lambda: bus.is_online(1) is False, what="the device to be reported offline")
     assert ledbar.text == ""
     ledbar.plug()
@@ -160,8 +173,10 @@ def test_an_address_with_no_device_does_not_stop_the_others(serial_rig):
     keypad.press("pause")
     wait_until(lambda: keys.snapshot(), what="the keypad event")
     wait_until(lambda: bus.is_online(9) is False, what="address 9 offline")
-    wait_until(lambda: any(isinstance(e[0], CommandDropped) for e in dropped.snapshot()),
-               what="the undeliverable command to be reported")
+    wait_until(
+        lambda: any(isinstance(e[0], CommandDropped) for e in dropped.snapshot()),
+        what="the undeliverable command to be reported",
+    )
     assert bus.is_online(2) is True
 
 

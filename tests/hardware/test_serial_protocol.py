@@ -1,13 +1,29 @@
 """The FF 68 frame codec and streaming decoder, without any port."""
+
 from __future__ import annotations
 
+import conftest_serial  # noqa: F401  (makes the project importable; see there)
 import pytest
 
-import conftest_serial  # noqa: F401  (makes the project importable; see there)
 from hardware.serial_devices import (
-    ChecksumError, FF68Protocol, Frame, JunkError, KeyEvent, KeypadKey, LengthError,
-    Poll, PromptRating, RatingEvent, RatingLevel, SetStatusLight, ShowNumber, ShowText, Status,
-    StatusLight, TailError, TruncatedError,
+    ChecksumError,
+    FF68Protocol,
+    Frame,
+    JunkError,
+    KeyEvent,
+    KeypadKey,
+    LengthError,
+    Poll,
+    PromptRating,
+    RatingEvent,
+    RatingLevel,
+    SetStatusLight,
+    ShowNumber,
+    ShowText,
+    Status,
+    StatusLight,
+    TailError,
+    TruncatedError,
 )
 from hardware.serial_devices.ff68 import CMD_KEY, CMD_LED_TEXT, MAX_DATA
 
@@ -41,7 +57,7 @@ def test_chinese_led_text_survives_encode_and_decode_as_gbk():
 def test_text_outside_gbk_becomes_question_mark_and_long_text_is_cut_between_characters():
     assert PROTOCOL.command_frame(1, ShowText("张😀三")).data == "张?三".encode("gbk")
     long_frame = PROTOCOL.command_frame(1, ShowText("窗" * 200))
-    assert len(long_frame.data) == MAX_DATA - 1          # 126 whole characters, no half glyph
+    assert len(long_frame.data) == MAX_DATA - 1  # 126 whole characters, no half glyph
     assert long_frame.data.decode("gbk") == "窗" * 126
 
 
@@ -50,8 +66,8 @@ def test_decoder_resyncs_after_garbage_and_frames_split_anywhere():
     stream = b"\x00\x13\x68\x99garbage" + frame_bytes + b"\x55\xaa" + frame_bytes
     decoder = PROTOCOL.decoder()
     items = []
-    for i in range(len(stream)):          # worst case: one byte per read
-        items += decoder.feed(stream[i:i + 1])
+    for i in range(len(stream)):  # worst case: one byte per read
+        items += decoder.feed(stream[i : i + 1])
     items += decoder.flush()
     frames = frames_of(items)
     assert len(frames) == 2
@@ -66,7 +82,7 @@ def test_bad_checksum_is_reported_and_the_next_good_frame_still_arrives():
     items = PROTOCOL.decoder().feed(bytes(bad) + good)
     [error] = errors_of(items, ChecksumError)
     assert error.params["address"] == 4
-    assert "校验和错误" in str(error)                 # a clear message, Chinese first
+    assert "校验和错误" in str(error)  # a clear message, Chinese first
     assert "Checksum" in error.message("en")
     [frame] = frames_of(items)
     assert PROTOCOL.event_from(frame) == KeyEvent(KeypadKey.CALL_NEXT)
@@ -74,7 +90,7 @@ def test_bad_checksum_is_reported_and_the_next_good_frame_still_arrives():
 
 def test_corrupted_length_costs_only_the_corrupted_frame():
     first = bytearray(PROTOCOL.encode(PROTOCOL.command_frame(1, ShowNumber("A001"))))
-    first[2] = first[3] = first[2] + 3      # both length copies wrong in the same way
+    first[2] = first[3] = first[2] + 3  # both length copies wrong in the same way
     second = PROTOCOL.encode(PROTOCOL.command_frame(2, ShowNumber("B002")))
     decoder = PROTOCOL.decoder()
     items = decoder.feed(bytes(first) + second) + decoder.flush()
@@ -97,7 +113,7 @@ def test_a_frame_cut_off_by_silence_is_reported_as_truncated():
     decoder = PROTOCOL.decoder()
     assert decoder.feed(wire[:-3]) == []
     assert errors_of(decoder.flush(), TruncatedError)
-    assert frames_of(decoder.feed(wire)) != []       # the decoder is clean afterwards
+    assert frames_of(decoder.feed(wire)) != []  # the decoder is clean afterwards
 
 
 @pytest.mark.parametrize("key", list(KeypadKey))
@@ -109,8 +125,9 @@ def test_every_keypad_key_reaches_the_host_as_itself(key):
     assert PROTOCOL.event_from(frame) == KeyEvent(key, argument)
 
 
-@pytest.mark.parametrize("level,label", [(5, "非常满意"), (4, "满意"), (3, "基本满意"),
-                                         (2, "不满意"), (1, "非常不满意")])
+@pytest.mark.parametrize(
+    "level,label", [(5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意")]
+)
 def test_rating_levels_keep_their_national_meaning(level, label):
     wire = PROTOCOL.encode(PROTOCOL.event_frame(3, RatingEvent(RatingLevel(level), "A023")))
     [frame] = PROTOCOL.decoder().feed(wire)

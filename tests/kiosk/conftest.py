@@ -1,5 +1,6 @@
 """Fixtures: the real kiosk app in its own process (offscreen Kivy), a simulated network printer,
 and a TCP proxy that can cut the kiosk off from the hall server."""
+
 from __future__ import annotations
 
 import json
@@ -23,16 +24,40 @@ SHOTS = Path(os.environ.get("KIOSK_SCREENSHOTS", "/tmp/kiosk-screens"))
 
 class KioskProcess:
     def __init__(self, *, server: str, token: str, printer: str, tmp: Path, **options) -> None:
-        env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1", KIVY_HOME=str(tmp / "kivy"),
-                   KIVY_NO_CONSOLELOG="1", KIVY_NO_FILELOG="1", PYTHONPATH=str(ROOT))
-        cmd = [sys.executable, "-m", "tests.kiosk.kiosk_runner", "--server", server, "--token", token,
-               "--printer", printer]
+        env = dict(
+            os.environ,
+            SDL_VIDEODRIVER="offscreen",
+            KIVY_NO_ARGS="1",
+            KIVY_HOME=str(tmp / "kivy"),
+            KIVY_NO_CONSOLELOG="1",
+            KIVY_NO_FILELOG="1",
+            PYTHONPATH=str(ROOT),
+        )
+        cmd = [
+            sys.executable,
+            "-m",
+            "tests.kiosk.kiosk_runner",
+            "--server",
+            server,
+            "--token",
+            token,
+            "--printer",
+            printer,
+        ]
         for name, value in options.items():
             cmd += [f"--{name.replace('_', '-')}", str(value)]
         self.stderr_path = tmp / "kiosk-stderr.log"
         self._stderr = open(self.stderr_path, "wb")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self._stderr, text=True, encoding="utf-8")
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            text=True,
+            encoding="utf-8",
+        )
         self._answers: queue.Queue = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         first = self._next(60)
@@ -75,8 +100,10 @@ class KioskProcess:
             if predicate(st) and not st["render_pending"]:
                 return st
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what or predicate}; last state: "
-                                     f"{json.dumps(st, ensure_ascii=False)[:1500]}")
+                raise AssertionError(
+                    f"timed out waiting for {what or predicate}; last state: "
+                    f"{json.dumps(st, ensure_ascii=False)[:1500]}"
+                )
             time.sleep(0.05)
 
     def wait_screen(self, screen: str, timeout: float = 15) -> dict:

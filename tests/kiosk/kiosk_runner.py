@@ -6,6 +6,7 @@ command from stdout.  Commands run on Kivy's main thread between frames.
 
     python -m tests.kiosk.kiosk_runner --server URL --token T --printer SPEC [--width W --height H]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,10 +36,20 @@ def main() -> int:
     from kiosk.fonts import find_kiosk_font
     from kiosk.kivy_setup import apply_kiosk_config, prepare_environment
 
-    config = load_config(None, server_url=args.server, token=args.token, printer=args.printer,
-                         kiosk_id=args.kiosk_id, fullscreen=False, width=args.width, height=args.height,
-                         idle_seconds=args.idle_seconds, read_timeout=args.read_timeout,
-                         status_poll_seconds=5, appointment_hint="拨打 0564-7000000 预约")
+    config = load_config(
+        None,
+        server_url=args.server,
+        token=args.token,
+        printer=args.printer,
+        kiosk_id=args.kiosk_id,
+        fullscreen=False,
+        width=args.width,
+        height=args.height,
+        idle_seconds=args.idle_seconds,
+        read_timeout=args.read_timeout,
+        status_poll_seconds=5,
+        appointment_hint="拨打 0564-7000000 预约",
+    )
     prepare_environment()
     apply_kiosk_config(config, find_kiosk_font(config.font))
     from kivy.clock import Clock
@@ -60,7 +71,7 @@ def main() -> int:
             return
         try:
             reply = {"ok": True, **(getattr(remote, "cmd_" + cmd["cmd"])(**cmd.get("args", {})) or {})}
-        except Exception as exc:  # noqa: BLE001 - reported to the test, which fails with the traceback
+        except Exception as exc:
             reply = {"ok": False, "error": f"{exc}\n{traceback.format_exc()}"}
         answer(reply)
 
@@ -106,19 +117,30 @@ class Remote:
     def _find(self, kid: str):
         found = [w for w in self._widgets() if w.kid == kid]
         if not found:
-            raise LookupError(f"no widget {kid!r} on screen {self.app.vm.screen.value}; "
-                              f"have {[w.kid for w in self._widgets()]}")
+            raise LookupError(
+                f"no widget {kid!r} on screen {self.app.vm.screen.value}; have {[w.kid for w in self._widgets()]}"
+            )
         return found[0]
 
     def cmd_state(self) -> dict:
         vm = self.app.vm
-        return {"screen": vm.screen.value, "online": vm.online, "busy": vm.busy, "banners": vm.banners(),
-                "texts": {w.kid: w.text for w in self._widgets()}, "issued_count": vm.issued_count,
-                "print_state": vm.print_state.value if vm.print_state else None, "ticket": vm.ticket,
-                "waiting": vm.waiting, "admin_error": vm.admin_error,
-                "printer_state": vm.printer_status.state.value if vm.printer_status else None,
-                "keypad": vm.keypad.value, "case_pad": vm.case_pad.value, "render_pending": self.app._render_pending,
-                "stream": self.app.stream.state}
+        return {
+            "screen": vm.screen.value,
+            "online": vm.online,
+            "busy": vm.busy,
+            "banners": vm.banners(),
+            "texts": {w.kid: w.text for w in self._widgets()},
+            "issued_count": vm.issued_count,
+            "print_state": vm.print_state.value if vm.print_state else None,
+            "ticket": vm.ticket,
+            "waiting": vm.waiting,
+            "admin_error": vm.admin_error,
+            "printer_state": vm.printer_status.state.value if vm.printer_status else None,
+            "keypad": vm.keypad.value,
+            "case_pad": vm.case_pad.value,
+            "render_pending": self.app._render_pending,
+            "stream": self.app.stream.state,
+        }
 
     def cmd_tap(self, kid: str, times: int = 1) -> dict:
         """Real touches at the widget's centre, through the window's input dispatch."""

@@ -1,5 +1,6 @@
 """A TCP proxy on 127.0.0.1 that can be switched off (refuse + drop connections) and on again:
 to the kiosk it looks exactly like the hall server going down and coming back."""
+
 from __future__ import annotations
 
 import socket
@@ -20,7 +21,7 @@ class SwitchableProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._port}"
 
-    def start(self) -> "SwitchableProxy":
+    def start(self) -> SwitchableProxy:
         self._listen()
         return self
 

@@ -1,11 +1,12 @@
 """The real kiosk app (Kivy, offscreen) driven by touches against the live hall server and a
 simulated network printer: what a resident sees, what the slip says, what the server holds."""
+
 from __future__ import annotations
 
+from hall_server.core.clock import parse_local_time
 from hardware.printer import decode, text_lines
 from hardware.printer.escpos_decoder import PaperCut, QRCode, TextLine
 from hardware.printer.simulator import SimState
-from hall_server.core.clock import parse_local_time
 
 
 def waiting_tickets(live_hall) -> list[dict]:
@@ -19,8 +20,7 @@ def take_general_number(kiosk) -> dict:
     return kiosk.wait_screen("ticket")
 
 
-def test_walk_in_by_matter_prints_slip_with_number_matter_wait_server_time_qr_and_cut(kiosk, live_hall,
-                                                                                        printer_sim):
+def test_walk_in_by_matter_prints_slip_with_number_matter_wait_server_time_qr_and_cut(kiosk, live_hall, printer_sim):
     kiosk.screenshot("01-home")
     kiosk.tap("take_number")
     kiosk.wait_screen("groups")
@@ -55,6 +55,7 @@ def test_walk_in_by_matter_prints_slip_with_number_matter_wait_server_time_qr_an
     assert isinstance(elements[-1], PaperCut) or any(isinstance(e, PaperCut) for e in elements[-3:])
     # The QR's key really opens the ticket on the public API (no token).
     import httpx
+
     public = httpx.get(f"{live_hall.base_url}/api/v1/tickets/{ticket['id']}", params={"key": ticket["public_key"]})
     assert public.status_code == 200 and public.json()["number"] == "A001"
 
@@ -102,8 +103,11 @@ def test_priority_lane_ticket_says_priority_on_slip(kiosk, live_hall, printer_si
 
 
 def test_appointment_check_in_by_code_on_the_keypad(kiosk, live_hall, printer_sim):
-    booked = live_hall.client("clerk-1").post("/appointments", json={
-        "resident_name": "张三", "slot_start": "2026-11-26T10:00", "matter_id": 9}).json()
+    booked = (
+        live_hall.client("clerk-1")
+        .post("/appointments", json={"resident_name": "张三", "slot_start": "2026-11-26T10:00", "matter_id": 9})
+        .json()
+    )
     kiosk.tap("check_in")
     kiosk.wait_screen("checkin")
     kiosk.tap("submit")  # nothing typed yet
@@ -185,6 +189,7 @@ def test_printer_out_of_paper_still_shows_number_and_reports_to_hall(kiosk, live
 
     def reported():
         return {d["device"]: d for d in sup.get("/devices").json()["devices"]}.get("kiosk-test/printer", {})
+
     kiosk.wait_for(lambda s: reported().get("state") == "paper_out", what="paper_out reported")
     # Paper back in: the next check clears the banner and tells the hall.
     printer_sim.core.set_state(SimState.OK)
@@ -229,8 +234,9 @@ def test_server_outage_is_shown_and_kiosk_recovers_by_itself(live_hall, printer_
     assert len(waiting_tickets(live_hall)) == 1
 
 
-def test_slow_server_answer_tells_resident_to_ask_staff_and_never_issues_twice(live_hall, printer_sim, proxy,
-                                                                              start_kiosk):
+def test_slow_server_answer_tells_resident_to_ask_staff_and_never_issues_twice(
+    live_hall, printer_sim, proxy, start_kiosk
+):
     kiosk = start_kiosk(proxy.url, live_hall.tokens["kiosk"], printer_sim.spec, read_timeout=1)
     kiosk.wait_screen("home", 30)
     kiosk.tap("take_number")
@@ -272,7 +278,9 @@ def test_without_printer_preview_writes_slip_png(live_hall, start_kiosk, tmp_pat
     pngs = sorted(out.glob("*.png"))
     assert len(pngs) == 1
     from PIL import Image
+
     with Image.open(pngs[0]) as im:
         assert im.width >= 384 and im.height > 400
     import shutil
+
     shutil.copy(pngs[0], "/tmp/kiosk-screens/13-preview-slip.png")

@@ -1,5 +1,6 @@
 """办件进度查询 on the real kiosk (Kivy, offscreen) against the live hall: a resident types the
 case number from the 受理通知书 on the on-screen keypad and reads where the case stands."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,9 +15,15 @@ def accepted_case(live_hall) -> str:
     r = clerk.post("/cases", json={"matter_id": matter["id"], "applicant_name": "张小三", "phone": "13800001234"})
     assert r.status_code == 201, r.text
     case_no = r.json()["case_no"]
-    r = clerk.post(f"/cases/{case_no}/outcome", json={
-        "outcome": "accept", "identity_checked": True, "delivery_choice": "pickup",
-        "materials": [{"name": m["name"], "status": "submitted"} for m in matter["materials"]]})
+    r = clerk.post(
+        f"/cases/{case_no}/outcome",
+        json={
+            "outcome": "accept",
+            "identity_checked": True,
+            "delivery_choice": "pickup",
+            "materials": [{"name": m["name"], "status": "submitted"} for m in matter["materials"]],
+        },
+    )
     assert r.status_code == 200, r.text
     return case_no
 
@@ -24,7 +31,7 @@ def accepted_case(live_hall) -> str:
 def type_case_number(kiosk, case_no: str, typed: str = "") -> dict:
     """Touch the digit keys one by one, as a resident would (no dash: the keypad adds it after the
     year), after ``typed`` is already on the keypad."""
-    for key in case_no.replace("-", "")[len(typed.replace("-", "")):]:
+    for key in case_no.replace("-", "")[len(typed.replace("-", "")) :]:
         kiosk.tap(f"case-key-{key}")
     return kiosk.wait_for(lambda s: s["case_pad"] == case_no, what=f"keypad shows {case_no}")
 
@@ -81,8 +88,9 @@ def test_unknown_case_number_shows_server_message_and_resident_can_correct_it(ki
     assert st["texts"]["stage"] == "已受理"
 
 
-def test_lookup_during_server_outage_says_so_and_works_again_after(live_hall, printer_sim, proxy, start_kiosk,
-                                                                   accepted_case):
+def test_lookup_during_server_outage_says_so_and_works_again_after(
+    live_hall, printer_sim, proxy, start_kiosk, accepted_case
+):
     kiosk = start_kiosk(proxy.url, live_hall.tokens["kiosk"], printer_sim.spec)
     kiosk.wait_screen("home", 30)
     open_keypad(kiosk)

@@ -1,4 +1,5 @@
 """`yichuang kiosk` refuses to start, with a clear Chinese message, when its settings or font are wrong."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,6 +20,7 @@ def never_start_the_app(monkeypatch):
 
     def refuse():
         raise AssertionError("the kiosk app would have started")
+
     monkeypatch.setattr(kiosk.kivy_setup, "prepare_environment", refuse)
 
 
@@ -45,7 +47,7 @@ def test_config_value_of_wrong_type_names_key_and_expected_form(tmp_path, capsys
 
 def test_broken_toml_is_reported_with_file_name(tmp_path, capsys, ok_flags):
     cfg = tmp_path / "kiosk.toml"
-    cfg.write_text('[server\nurl = 1\n', encoding="utf-8")
+    cfg.write_text("[server\nurl = 1\n", encoding="utf-8")
     rc, err = run_kiosk(capsys, "--config", str(cfg), *ok_flags)
     assert rc == 2 and str(cfg) in err and "不是有效的 TOML" in err
 
@@ -70,6 +72,7 @@ def test_no_chinese_font_refuses_to_start(tmp_path, capsys, monkeypatch, ok_flag
 def test_latin_only_font_configured_is_refused(tmp_path, capsys, ok_flags):
     import importlib.util
     import os
+
     # Locate Kivy's Latin-only Roboto without importing Kivy here (its import rewires logging).
     kivy_dir = importlib.util.find_spec("kivy").submodule_search_locations[0]
     roboto = os.path.join(kivy_dir, "data", "fonts", "Roboto-Regular.ttf")

@@ -1,4 +1,5 @@
 """A real hall server on 127.0.0.1 for tests: same app as `yichuang serve`, threaded WSGI, fake clock."""
+
 from __future__ import annotations
 
 import threading
@@ -28,8 +29,9 @@ class LiveHall:
 
     def client(self, role: str) -> httpx.Client:
         """An HTTP client authenticated as ``role`` (e.g. "kiosk", "clerk-2", "supervisor")."""
-        c = httpx.Client(base_url=self.base_url + "/api/v1", timeout=10,
-                         headers={"Authorization": f"Bearer {self.tokens[role]}"})
+        c = httpx.Client(
+            base_url=self.base_url + "/api/v1", timeout=10, headers={"Authorization": f"Bearer {self.tokens[role]}"}
+        )
         self.clients.append(c)
         return c
 
@@ -50,8 +52,10 @@ def start_live_hall(url: str, local_time: str, sign_in: bool = True, heartbeat: 
     ctx = server.services.halls.get(hall_id)
     for staff_no, name in DEMO_STAFF:
         add_staff(server.services, hall_id, staff_no, name)
-    tokens = {role: server.tokens.create(hall_id, role, label=f"test {role}")
-              for role in ("kiosk", "board", "supervisor", "admin")}
+    tokens = {
+        role: server.tokens.create(hall_id, role, label=f"test {role}")
+        for role in ("kiosk", "board", "supervisor", "admin")
+    }
     for i, n in enumerate(ctx.config.window_numbers):
         tokens[f"clerk-{n}"] = server.tokens.create(hall_id, "clerk", n, label=f"test clerk {n}")
         tokens[f"pad-{n}"] = server.tokens.create(hall_id, "pad", n, label=f"test pad {n}")

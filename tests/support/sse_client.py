@@ -1,4 +1,5 @@
 """A minimal SSE reader for tests (the real clients live in the client packages)."""
+
 from __future__ import annotations
 
 import json
@@ -16,6 +17,7 @@ class Received:
 
     def wait_for(self, predicate, timeout: float = 15.0) -> bool:
         import time
+
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             with self.lock:
@@ -25,8 +27,14 @@ class Received:
         return False
 
 
-def read_events(url: str, token: str, received: Received, stop: threading.Event, last_event_id: int | None = None,
-                params: dict | None = None) -> None:
+def read_events(
+    url: str,
+    token: str,
+    received: Received,
+    stop: threading.Event,
+    last_event_id: int | None = None,
+    params: dict | None = None,
+) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     if last_event_id is not None:
         headers["Last-Event-ID"] = str(last_event_id)

@@ -1,4 +1,5 @@
 """Fixtures for the window terminal and pad tests: passwords for the demo staff, pages, screenshots."""
+
 from __future__ import annotations
 
 import functools
@@ -20,6 +21,7 @@ def hall(live_hall):
 
     from hall_server.services.hall_setup import add_staff
     from hall_server.storage.models import Staff
+
     add_staff(live_hall.server.services, live_hall.hall_id, "BZY900", "吴主任", role="supervisor")
     # argon2 is slow on purpose: hash once per session and store it for everyone.
     with live_hall.server.db.write() as conn:
@@ -30,6 +32,7 @@ def hall(live_hall):
 @functools.cache
 def _hashed() -> str:
     from hall_server.services.accounts import hash_password
+
     return hash_password(PASSWORD)
 
 
@@ -42,6 +45,7 @@ def shot():
         path = SHOTS / f"{name}.png"
         page.screenshot(path=str(path))
         return path
+
     return take
 
 

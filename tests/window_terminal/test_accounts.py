@@ -1,4 +1,5 @@
 """Log-in with staff number and password; a clerk's token acts only on its own window."""
+
 from __future__ import annotations
 
 import httpx
@@ -8,8 +9,11 @@ from .conftest import PASSWORD, login
 
 
 def _login(hall, staff_no, password, window=None):
-    return httpx.post(hall.base_url + "/api/v1/auth/login",
-                      json={"staff_no": staff_no, "password": password, "window": window}, timeout=10)
+    return httpx.post(
+        hall.base_url + "/api/v1/auth/login",
+        json={"staff_no": staff_no, "password": password, "window": window},
+        timeout=10,
+    )
 
 
 def test_wrong_password_is_refused_with_a_chinese_message(hall, device):
@@ -23,8 +27,9 @@ def test_clerk_logged_in_at_window_1_cannot_act_on_window_2(hall):
     r = _login(hall, "BZY001", PASSWORD, 1)
     assert r.status_code == 200 and r.json()["role"] == "clerk" and r.json()["window"] == 1
     token = r.json()["token"]
-    refused = httpx.post(hall.base_url + "/api/v1/windows/2/call-next", timeout=10,
-                         headers={"Authorization": f"Bearer {token}"})
+    refused = httpx.post(
+        hall.base_url + "/api/v1/windows/2/call-next", timeout=10, headers={"Authorization": f"Bearer {token}"}
+    )
     assert refused.status_code == 403
     assert refused.json()["error"]["message"] == "您登录的是1号窗口，不能操作2号窗口。"
 

@@ -1,4 +1,5 @@
 """Serial caller keypad and evaluation pad bridges, over a real socat pty pair and the simulators."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,7 @@ from window_terminal.bridges import KeypadBridge, PadBridge
 
 from .conftest import issue
 
-FAST_BUS = dict(reply_timeout=0.1, offline_after=2, command_retries=3, reopen_backoff=(0.05, 0.2))
+FAST_BUS = {"reply_timeout": 0.1, "offline_after": 2, "command_retries": 3, "reopen_backoff": (0.05, 0.2)}
 
 
 def wait_until(predicate, timeout: float = 15.0, what: str = "condition"):
@@ -30,8 +31,11 @@ def pty_pair(tmp_path):
     if shutil.which("socat") is None:
         pytest.skip("socat is not installed (Debian package socat)")
     host, dev = str(tmp_path / "host"), str(tmp_path / "device")
-    proc = subprocess.Popen(["socat", f"pty,raw,echo=0,link={host}", f"pty,raw,echo=0,link={dev}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ["socat", f"pty,raw,echo=0,link={host}", f"pty,raw,echo=0,link={dev}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_until(lambda: os.path.exists(host) and os.path.exists(dev), what="socat ptys")
     yield host, dev
     proc.terminate()
@@ -47,8 +51,10 @@ def test_keypad_calls_the_next_ticket_and_shows_its_number(hall, pty_pair):
     try:
         wait_until(lambda: keypad.light == StatusLight.GREEN, what="keypad shows the open window")
         keypad.press("call")
-        wait_until(lambda: (keypad.number, keypad.light) == (tickets[0]["number"], StatusLight.YELLOW),
-                   what="keypad shows the called number, lamp yellow")
+        wait_until(
+            lambda: (keypad.number, keypad.light) == (tickets[0]["number"], StatusLight.YELLOW),
+            what="keypad shows the called number, lamp yellow",
+        )
         windows = {w["number"]: w for w in hall.client("board").get("/windows").json()["windows"]}
         assert windows[2]["current_number"] == tickets[0]["number"]
         keypad.press("start")
@@ -67,8 +73,9 @@ def test_serial_pad_is_prompted_on_finish_and_records_the_rating(hall, pty_pair)
     tickets = issue(hall, 1)
     pad = EvaluationPadSimulator(3)
     line = SimulatedLine(dev, [pad]).start()
-    bridge = PadBridge(hall.base_url, hall.tokens["pad-2"], SerialBus(host, [3], **FAST_BUS), 3, 2,
-                       thanks_seconds=0.5).start()
+    bridge = PadBridge(
+        hall.base_url, hall.tokens["pad-2"], SerialBus(host, [3], **FAST_BUS), 3, 2, thanks_seconds=0.5
+    ).start()
     try:
         wait_until(lambda: bridge.driver.online, what="pad online")
         clerk = hall.client("clerk-2")
@@ -97,7 +104,9 @@ def test_serial_pad_returns_to_idle_when_the_touch_pad_rated_first(hall, pty_pai
         ticket = clerk.post("/windows/2/call-next").json()["ticket"]
         clerk.post("/windows/2/finish")
         wait_until(lambda: pad.screen == "rate", what="pad prompt")
-        assert hall.client("pad-2").post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 4}).status_code == 201
+        assert (
+            hall.client("pad-2").post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 4}).status_code == 201
+        )
         wait_until(lambda: pad.screen == "idle", what="serial pad gives up the prompt")
         assert hall.client("supervisor").get("/ratings").json()["count"] == 1
     finally:

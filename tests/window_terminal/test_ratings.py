@@ -1,4 +1,5 @@
 """一次一评: a pad rates only its own window's just-finished service, once, within the time limit."""
+
 from __future__ import annotations
 
 import httpx
@@ -47,7 +48,9 @@ def test_resident_rates_later_once_through_the_slips_link(hall, device, shot):
     clerk.post("/windows/3/finish")
     hall.clock.advance(minutes=30)
     # The phone page opened from the slip's QR holds only the ticket id and its public key.
-    r = httpx.post(hall.base_url + "/api/v1/ratings/links", json={"ticket_id": ticket["id"], "key": issued["public_key"]})
+    r = httpx.post(
+        hall.base_url + "/api/v1/ratings/links", json={"ticket_id": ticket["id"], "key": issued["public_key"]}
+    )
     assert r.status_code == 201, r.text
     link = r.json()
     page = device(width=420, height=860)
@@ -63,8 +66,9 @@ def test_resident_rates_later_once_through_the_slips_link(hall, device, shot):
 
 def test_bad_rating_reasons_must_come_from_the_halls_list(hall):
     ticket = _serve(hall, 2)
-    r = hall.client("pad-2").post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 1,
-                                                          "tags": ["不存在的原因"]})
+    r = hall.client("pad-2").post(
+        "/pads/2/rating", json={"ticket_id": ticket["id"], "level": 1, "tags": ["不存在的原因"]}
+    )
     assert r.status_code == 400 and "等候时间长" in r.json()["error"]["message"]
 
 

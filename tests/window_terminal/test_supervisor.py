@@ -1,4 +1,5 @@
 """The supervisor sees every window and can close one and move its ticket."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect

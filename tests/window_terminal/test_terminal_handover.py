@@ -1,4 +1,5 @@
 """AB岗: B takes over window 2 from A mid-day; the pad and the hand-over log follow."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -24,5 +25,7 @@ def test_b_takes_over_from_a_and_the_pad_shows_b(hall, device, shot):
     expect(pad.locator("#staff-meta")).to_contain_text("B岗")
     shifts = hall.client("supervisor").get("/shifts").json()["shifts"]
     handed = [s for s in shifts if s["window"] == 2]
-    assert [(s["staff_no"], s["post"], s["reason"]) for s in handed] == \
-        [("BZY002", "A", "王建国请假"), ("BZY004", "B", None)]
+    assert [(s["staff_no"], s["post"], s["reason"]) for s in handed] == [
+        ("BZY002", "A", "王建国请假"),
+        ("BZY004", "B", None),
+    ]

@@ -1,4 +1,5 @@
 """Nothing a clerk does is lost by a reload or a double click; two windows never get one ticket."""
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """The terminal applies the hall's rules: 过号 only after the configured calls; pausing needs a reason."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect

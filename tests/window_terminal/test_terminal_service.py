@@ -1,4 +1,5 @@
 """A clerk serves a resident end to end on the terminal; the resident rates on the pad."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -41,6 +42,7 @@ def test_whole_service_from_call_to_rating(hall, device, shot):
     shot(pad, "pad-4-thanks")
 
     ratings = hall.client("supervisor").get("/ratings").json()["ratings"]
-    assert [(r["number"], r["level"], r["tags"], r["phone"]) for r in ratings] == \
-        [(tickets[0]["number"], 2, ["等候时间长"], "138****5678")]
+    assert [(r["number"], r["level"], r["tags"], r["phone"]) for r in ratings] == [
+        (tickets[0]["number"], 2, ["等候时间长"], "138****5678")
+    ]
     expect(pad.locator("#idle")).to_be_visible(timeout=15_000)

@@ -4,6 +4,7 @@ Each bridge owns one serial line (``hardware.serial_devices.SerialBus``) and tal
 server over its public HTTP API and event stream, like any other client: it can run on the
 window PC the devices are cabled to.
 """
+
 from .keypad import KeypadBridge
 from .pad import PadBridge
 

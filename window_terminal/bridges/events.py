@@ -1,11 +1,12 @@
 """Event following for the serial bridges: the shared SSE client on a thread of its own."""
+
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
 
-from yichuang.sse_client import AuthError, EventStream
+from hall_common.sse_client import AuthError, EventStream
 
 log = logging.getLogger(__name__)
 
@@ -14,22 +15,33 @@ class EventFollower:
     """Calls ``on_event(type, data)`` for every event (on its own thread), and ``on_connect()``
     each time the stream (re)opens, so a bridge can resynchronise its devices."""
 
-    def __init__(self, server: str, token: str, on_event: Callable[[str, dict], None],
-                 params: dict[str, str] | None = None, on_connect: Callable[[], None] | None = None,
-                 retry_seconds: float = 2.0) -> None:
+    def __init__(
+        self,
+        server: str,
+        token: str,
+        on_event: Callable[[str, dict], None],
+        params: dict[str, str] | None = None,
+        on_connect: Callable[[], None] | None = None,
+        retry_seconds: float = 2.0,
+    ) -> None:
         params = params or {}
         self.on_event, self.on_connect = on_event, on_connect
         self.stream = EventStream(
-            server, token, types=tuple(t for t in params.get("types", "").split(",") if t),
+            server,
+            token,
+            types=tuple(t for t in params.get("types", "").split(",") if t),
             window=int(params["window"]) if params.get("window") else None,
-            retry=retry_seconds, max_retry=max(retry_seconds, 10.0), on_state=self._on_state)
+            retry=retry_seconds,
+            max_retry=max(retry_seconds, 10.0),
+            on_state=self._on_state,
+        )
         self._thread: threading.Thread | None = None
 
     def _on_state(self, connected: bool, _detail: str) -> None:
         if connected and self.on_connect:
             self.on_connect()
 
-    def start(self) -> "EventFollower":
+    def start(self) -> EventFollower:
         self._thread = threading.Thread(target=self._run, name="sse-follower", daemon=True)
         self._thread.start()
         return self

@@ -5,6 +5,7 @@ thread, in order, so a slow network never stalls the serial line and two presses
 reordered. What the keypad shows always comes from the server (its answer, or window.status
 events from the terminal and the supervisor), so keypad and terminal can be used side by side.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,21 +15,36 @@ from typing import Any
 
 import httpx
 
+from hall_common.i18n import message
 from hardware.serial_devices import CallerKeypadDriver, KeyEvent, KeypadKey, SerialBus, StatusLight
-from yichuang.i18n import message
 
 from .events import EventFollower
 
 log = logging.getLogger(__name__)
 
 ENDPOINT = {
-    KeypadKey.CALL_NEXT: "call-next", KeypadKey.RECALL: "recall", KeypadKey.START_SERVICE: "start",
-    KeypadKey.FINISH: "finish", KeypadKey.NO_SHOW: "no-show", KeypadKey.PAUSE: "pause",
-    KeypadKey.RESUME: "resume-window", KeypadKey.TRANSFER: "transfer",
+    KeypadKey.CALL_NEXT: "call-next",
+    KeypadKey.RECALL: "recall",
+    KeypadKey.START_SERVICE: "start",
+    KeypadKey.FINISH: "finish",
+    KeypadKey.NO_SHOW: "no-show",
+    KeypadKey.PAUSE: "pause",
+    KeypadKey.RESUME: "resume-window",
+    KeypadKey.TRANSFER: "transfer",
 }
 
-WATCHED = ("window.status", "ticket.called", "ticket.recalled", "ticket.started", "ticket.finished",
-           "ticket.no_show", "ticket.held", "ticket.resumed", "ticket.transferred", "ticket.cancelled")
+WATCHED = (
+    "window.status",
+    "ticket.called",
+    "ticket.recalled",
+    "ticket.started",
+    "ticket.finished",
+    "ticket.no_show",
+    "ticket.held",
+    "ticket.resumed",
+    "ticket.transferred",
+    "ticket.cancelled",
+)
 
 
 def keypad_display(window: dict[str, Any]) -> tuple[str, StatusLight]:
@@ -46,20 +62,23 @@ class KeypadBridge:
         """mapping: keypad address → window number. The token must be allowed to act on those
         windows (a clerk token of that window, or a supervisor's)."""
         self.server = server.rstrip("/")
-        self.http = httpx.Client(base_url=self.server + "/api/v1", timeout=10,
-                                 headers={"Authorization": f"Bearer {token}"})
+        self.http = httpx.Client(
+            base_url=self.server + "/api/v1", timeout=10, headers={"Authorization": f"Bearer {token}"}
+        )
         self.bus = bus
         self.mapping = dict(mapping)
         self.by_window = {w: a for a, w in self.mapping.items()}
-        self.drivers = {a: CallerKeypadDriver(bus, a, on_key=self._on_key, on_online=self._on_online)
-                        for a in self.mapping}
+        self.drivers = {
+            a: CallerKeypadDriver(bus, a, on_key=self._on_key, on_online=self._on_online) for a in self.mapping
+        }
         self._keys: queue.Queue[tuple[int, KeyEvent] | None] = queue.Queue()
         self._worker = threading.Thread(target=self._work, name="keypad-bridge", daemon=True)
-        self.follower = EventFollower(self.server, token, self._on_event, {"types": ",".join(WATCHED)},
-                                      on_connect=self.sync)
+        self.follower = EventFollower(
+            self.server, token, self._on_event, {"types": ",".join(WATCHED)}, on_connect=self.sync
+        )
         self.errors: list[str] = []  # the last refusals, for logs and tests
 
-    def start(self) -> "KeypadBridge":
+    def start(self) -> KeypadBridge:
         self._worker.start()
         self.bus.start()
         self.follower.start()
@@ -100,9 +119,15 @@ class KeypadBridge:
     def _on_online(self, address: int, online: bool) -> None:
         window = self.mapping[address]
         try:
-            self.http.post("/devices/status", json={
-                "device": f"window-{window}/keypad", "kind": "keypad", "state": "ok" if online else "offline",
-                "detail": message("terminal.bridge_device", address=address, port=self.bus.port_name)})
+            self.http.post(
+                "/devices/status",
+                json={
+                    "device": f"window-{window}/keypad",
+                    "kind": "keypad",
+                    "state": "ok" if online else "offline",
+                    "detail": message("terminal.bridge_device", address=address, port=self.bus.port_name),
+                },
+            )
         except httpx.HTTPError as exc:
             log.warning("device status not reported: %s", exc)
 

@@ -1,6 +1,7 @@
 """A serial evaluation pad (评价器) at a window: prompted when the window finishes a service,
 its key press recorded through the same rating API as the touch pad (一次一评 still holds:
 whichever pad the resident uses first wins, the other goes back to idle)."""
+
 from __future__ import annotations
 
 import logging
@@ -9,8 +10,8 @@ from typing import Any
 
 import httpx
 
+from hall_common.i18n import message
 from hardware.serial_devices import EvaluationPadDriver, RatingEvent, SerialBus
-from yichuang.i18n import message
 
 from .events import EventFollower
 
@@ -19,25 +20,31 @@ THANKS_SECONDS = 3.0
 
 
 class PadBridge:
-    def __init__(self, server: str, token: str, bus: SerialBus, address: int, window: int,
-                 thanks_seconds: float = THANKS_SECONDS) -> None:
+    def __init__(
+        self, server: str, token: str, bus: SerialBus, address: int, window: int, thanks_seconds: float = THANKS_SECONDS
+    ) -> None:
         """token: the pad token of ``window`` (role pad, bound to that window)."""
         self.server = server.rstrip("/")
-        self.http = httpx.Client(base_url=self.server + "/api/v1", timeout=10,
-                                 headers={"Authorization": f"Bearer {token}"})
+        self.http = httpx.Client(
+            base_url=self.server + "/api/v1", timeout=10, headers={"Authorization": f"Bearer {token}"}
+        )
         self.bus = bus
         self.window = window
         self.thanks_seconds = thanks_seconds
         self.driver = EvaluationPadDriver(bus, address, on_rating=self._on_rating, on_online=self._on_online)
-        self.follower = EventFollower(self.server, token, self._on_event,
-                                      {"window": str(window), "types": "ticket.finished,rating.recorded"},
-                                      on_connect=self.sync)
+        self.follower = EventFollower(
+            self.server,
+            token,
+            self._on_event,
+            {"window": str(window), "types": "ticket.finished,rating.recorded"},
+            on_connect=self.sync,
+        )
         self._lock = threading.Lock()
         self._prompted: dict[str, int] = {}  # ticket number shown on the pad → ticket id
         self._timer: threading.Timer | None = None
         self.errors: list[str] = []
 
-    def start(self) -> "PadBridge":
+    def start(self) -> PadBridge:
         self.bus.start()
         self.follower.start()
         return self
@@ -92,8 +99,11 @@ class PadBridge:
             self.driver.idle()  # a late press for a service no longer open: credit nobody
             return
         try:
-            r = self.http.post(f"/pads/{self.window}/rating", params={"channel": "serial"},
-                               json={"ticket_id": ticket_id, "level": int(event.level)})
+            r = self.http.post(
+                f"/pads/{self.window}/rating",
+                params={"channel": "serial"},
+                json={"ticket_id": ticket_id, "level": int(event.level)},
+            )
         except httpx.HTTPError as exc:
             log.warning("rating not delivered: %s", exc)
             self.driver.idle()
@@ -107,9 +117,15 @@ class PadBridge:
 
     def _on_online(self, address: int, online: bool) -> None:
         try:
-            self.http.post("/devices/status", json={
-                "device": f"window-{self.window}/pad", "kind": "pad", "state": "ok" if online else "offline",
-                "detail": message("terminal.bridge_device", address=address, port=self.bus.port_name)})
+            self.http.post(
+                "/devices/status",
+                json={
+                    "device": f"window-{self.window}/pad",
+                    "kind": "pad",
+                    "state": "ok" if online else "offline",
+                    "detail": message("terminal.bridge_device", address=address, port=self.bus.port_name),
+                },
+            )
         except httpx.HTTPError as exc:
             log.warning("device status not reported: %s", exc)
 

@@ -1,10 +1,11 @@
 """Blueprint for the case pages. Plain HTML/CSS/JS from this package; strings from the message
 catalog through /cases/messages.json; data from the hall server's /api/v1/cases endpoints."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from yichuang.i18n import area_messages, negotiate
+from hall_common.i18n import area_messages, negotiate
 
 AREAS = ("cases", "documents")
 
@@ -14,8 +15,9 @@ def page_messages(locale: str) -> dict[str, dict[str, str]]:
 
 
 def create_blueprint() -> Blueprint:
-    bp = Blueprint("case_pages", __name__, static_folder="static", static_url_path="/cases-ui/static",
-                   template_folder="templates")
+    bp = Blueprint(
+        "case_pages", __name__, static_folder="static", static_url_path="/cases-ui/static", template_folder="templates"
+    )
 
     def locale() -> str:
         return negotiate(request.args.get("lang") or request.headers.get("Accept-Language"))

@@ -1,10 +1,11 @@
 """Blueprint for /admin/matters. Plain HTML/CSS/JS from this package; strings from the message
 catalog through /admin/matters/messages.json; data and every check from /api/v1/catalog/matters."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from yichuang.i18n import area_messages, negotiate
+from hall_common.i18n import area_messages, negotiate
 
 AREA = "catalog_admin"
 
@@ -14,8 +15,13 @@ def page_messages(locale: str) -> dict[str, str]:
 
 
 def create_blueprint() -> Blueprint:
-    bp = Blueprint("catalog_admin", __name__, static_folder="static",
-                   static_url_path="/admin/matters-ui/static", template_folder="templates")
+    bp = Blueprint(
+        "catalog_admin",
+        __name__,
+        static_folder="static",
+        static_url_path="/admin/matters-ui/static",
+        template_folder="templates",
+    )
 
     def locale() -> str:
         return negotiate(request.args.get("lang") or request.headers.get("Accept-Language"))

@@ -1,4 +1,5 @@
 """Alembic environment: runs on the connection the server hands over (see Database.migrate)."""
+
 from alembic import context
 from sqlalchemy import create_engine
 

@@ -1,11 +1,12 @@
 """The one message catalog for every user-facing string.
 
-Messages live in TOML files under ``yichuang/messages/<locale>/<area>.toml``;
+Messages live in TOML files under ``hall_common/messages/<locale>/<area>.toml``;
 each area file (server, kiosk, printer, board, ...) is a namespace, so the key
 ``server.hall_closed`` is the entry ``hall_closed`` of ``server.toml``.
 Chinese (zh_CN) is the reference: every key must exist there; English falls
 back to Chinese for a key it lacks, never to the raw key.
 """
+
 from __future__ import annotations
 
 import functools
@@ -20,7 +21,7 @@ LOCALES = ("zh_CN", "en")
 @functools.cache
 def _catalog(locale: str) -> dict[str, str]:
     entries: dict[str, str] = {}
-    folder = resources.files("yichuang") / "messages" / locale
+    folder = resources.files("hall_common") / "messages" / locale
     for item in folder.iterdir():
         if not item.name.endswith(".toml"):
             continue
@@ -66,7 +67,7 @@ def area_messages(area: str, locale: str = DEFAULT_LOCALE) -> dict[str, str]:
     Keys come from the Chinese reference; each text falls back to Chinese like message().
     """
     prefix = area + "."
-    return {key[len(prefix):]: message(key, locale) for key in _catalog(DEFAULT_LOCALE) if key.startswith(prefix)}
+    return {key[len(prefix) :]: message(key, locale) for key in _catalog(DEFAULT_LOCALE) if key.startswith(prefix)}
 
 
 def has_message(key: str) -> bool:

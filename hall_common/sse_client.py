@@ -6,6 +6,7 @@ event; the caller only sees an endless iterator of ``ServerEvent``. It also keep
 server's clock (X-Server-Time of every response): devices judge "how old is this call"
 by the server's time, never by their own clocks.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -31,7 +32,7 @@ class ServerEvent:
     id: int | None
     type: str
     data: dict[str, Any]
-    received: float = field(default_factory=time.time)   # local wall clock, for latency logs
+    received: float = field(default_factory=time.time)  # local wall clock, for latency logs
 
     @property
     def at(self) -> datetime | None:
@@ -56,11 +57,11 @@ class ServerClock:
             return
         now = time.time()
         middle = (sent_at + now) / 2 if sent_at is not None else now
-        self._offset = server - datetime.fromtimestamp(middle, timezone.utc)
+        self._offset = server - datetime.fromtimestamp(middle, UTC)
         self.synced = True
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self._offset
+        return datetime.now(UTC) + self._offset
 
 
 def parse_sse(lines: Iterator[str]) -> Iterator[tuple[str | None, str, str]]:
@@ -93,10 +94,20 @@ class EventStream:
     the device's status line); ``retry`` is the first delay, doubling up to ``max_retry``.
     """
 
-    def __init__(self, server: str, token: str, *, types: tuple[str, ...] = (), window: int | None = None,
-                 last_event_id: int | None = None, retry: float = 1.0, max_retry: float = 30.0,
-                 read_timeout: float = 45.0, clock: ServerClock | None = None,
-                 on_state: Callable[[bool, str], None] | None = None) -> None:
+    def __init__(
+        self,
+        server: str,
+        token: str,
+        *,
+        types: tuple[str, ...] = (),
+        window: int | None = None,
+        last_event_id: int | None = None,
+        retry: float = 1.0,
+        max_retry: float = 30.0,
+        read_timeout: float = 45.0,
+        clock: ServerClock | None = None,
+        on_state: Callable[[bool, str], None] | None = None,
+    ) -> None:
         self.server = server.rstrip("/")
         self.token = token
         self.types = types
@@ -108,8 +119,9 @@ class EventStream:
         self._stop = threading.Event()
         self._response: httpx.Response | None = None
         # The server sends a keep-alive comment every ~15 s: a silent minute means a dead line.
-        self._client = httpx.Client(timeout=httpx.Timeout(10.0, read=read_timeout),
-                                    headers={"Authorization": f"Bearer {token}"})
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(10.0, read=read_timeout), headers={"Authorization": f"Bearer {token}"}
+        )
 
     def stop(self) -> None:
         """Stop from another thread: ends events() promptly, even mid-read."""
@@ -118,7 +130,7 @@ class EventStream:
         if response is not None:
             try:
                 response.close()
-            except Exception:  # noqa: BLE001 - closing a half-dead stream may fail in many ways
+            except Exception:
                 pass
 
     def close(self) -> None:
@@ -140,7 +152,7 @@ class EventStream:
         while not self._stop.is_set():
             try:
                 for event in self._one_connection():
-                    delay = self.retry   # data flowed: the next drop starts the back-off again
+                    delay = self.retry  # data flowed: the next drop starts the back-off again
                     yield event
                 detail = "closed by server"
             except AuthError:
@@ -162,8 +174,7 @@ class EventStream:
         if self.last_event_id is not None:
             headers["Last-Event-ID"] = str(self.last_event_id)
         sent = time.time()
-        with self._client.stream("GET", f"{self.server}/api/v1/events", params=params,
-                                 headers=headers) as response:
+        with self._client.stream("GET", f"{self.server}/api/v1/events", params=params, headers=headers) as response:
             self._response = response
             try:
                 self.clock.learn(response, sent)
@@ -190,5 +201,5 @@ class EventStream:
 def _error_message(response: httpx.Response) -> str:
     try:
         return response.json()["error"]["message"]
-    except Exception:  # noqa: BLE001 - any non-JSON body: show the status
+    except Exception:
         return f"HTTP {response.status_code}"
