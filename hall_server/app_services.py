@@ -17,9 +17,11 @@ from .services.appointments import Appointments
 from .services.base import Services
 from .services.cases import Cases
 from .services.context import HallRegistry
+from .services.desk_view import DeskView
 from .services.devices import Devices
 from .services.hall_overview import HallOverview
 from .services.hall_setup import install_hall
+from .services.health import Health
 from .services.ratings import Ratings
 from .services.ticketing import Ticketing
 from .services.tokens import Tokens
@@ -49,6 +51,8 @@ class HallServer:
         self.devices = Devices(self.services)
         self.accounts, self.ratings = Accounts(self.services, self.tokens), Ratings(self.services)
         self.cases = Cases(self.services)  # 办件: acceptance to delivery (issue 6)
+        self.health = Health(self.services, self.broker)
+        self.desk = DeskView(self.services, self.windows)
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g
+from werkzeug.routing import IntegerConverter
 
 from ..app_services import HallServer
 from . import (  # noqa: F401  (register /auth, /pads, /ratings and /events)
@@ -13,6 +14,15 @@ from . import (  # noqa: F401  (register /auth, /pads, /ratings and /events)
 )
 from .errors import register_error_handlers
 from .routes import bp, spec
+from .validation import INT_MAX
+
+
+class BoundedInt(IntegerConverter):
+    """Path integers the database can hold: a larger one matches no route (404), never an overflow."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002  (werkzeug's signature)
+        kwargs.setdefault("max", INT_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(server: HallServer) -> Flask:
@@ -20,6 +30,7 @@ def create_app(server: HallServer) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    app.url_map.converters["int"] = BoundedInt
     app.extensions["hall_server"] = server
     app.register_blueprint(bp, url_prefix="/api/v1")
     # The same API scoped to one hall: /api/v1/halls/<code>/tickets ...

@@ -1,4 +1,5 @@
-"""Per-request helpers: the hall server behind the app, the caller, the caller's language."""
+"""Per-request helpers: the hall server behind the app, the caller, the caller's language,
+and what the route's guard validated (body, query)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from flask import current_app, g, request
 from hall_common.i18n import negotiate
 
 from ..app_services import HallServer
-from ..core.errors import DomainError, Forbidden, InvalidInput
+from ..core.errors import DomainError
 from ..services.access import Principal
-from .spec import validate
 
 
 class Unauthorized(DomainError):
@@ -35,26 +35,25 @@ def bearer_token() -> str | None:
     return request.args.get("token") or None
 
 
-def principal(optional: bool = False) -> Principal | None:
-    if "principal" in g:
-        return g.principal
-    token = bearer_token()
-    p = server().tokens.authenticate(token) if token else None
-    if p is None and not optional:
-        raise Unauthorized("unauthorized" if token is None else "invalid_token")
-    path_hall = g.get("path_hall")
-    if p is not None and path_hall is not None:
-        ctx = server().services.halls.get(p.hall_id)
-        if ctx.code != path_hall:
-            raise Forbidden("forbidden_hall", hall=path_hall)
-    g.principal = p
+def principal(optional: bool = False) -> Principal:
+    """The caller the route's guard admitted. Routes declared public or with a key parameter
+    may have none: they call ``caller()`` instead."""
+    p = g.get("principal")
+    if p is None:
+        raise Unauthorized("unauthorized")
     return p
 
 
-def body(schema: dict[str, Any]) -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if data is None and request.content_length in (None, 0) and not schema.get("required"):
-        data = {}
-    if data is None:
-        raise InvalidInput("body_not_json")
-    return validate(schema, data)
+def caller() -> Principal | None:
+    """The caller if a valid token came with the request (public and key routes)."""
+    return g.get("principal")
+
+
+def body(schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON body, already validated against the route's declared schema by its guard."""
+    return g.get("body") or {}
+
+
+def query() -> dict[str, Any]:
+    """The declared query parameters, typed and validated by the route's guard."""
+    return g.get("query") or {}

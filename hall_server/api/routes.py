@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Blueprint, g, jsonify, request
-from sqlalchemy import text
 
 from ..core.errors import InvalidInput
 from ..services.ticketing import IssueRequest
-from .context import body, locale, principal, server
+from .context import body, caller, locale, principal, query, server
 from .spec import ApiSpec, obj
 
 API_VERSION = "1.0.0"
@@ -48,23 +47,8 @@ def pull_hall(endpoint, values):
     responses={200: "Healthy", 503: "Database unreachable"},
 )
 def health():
-    srv = server()
-    try:
-        with srv.db.read() as conn:
-            conn.execute(text("SELECT 1"))
-        db_state, status = "ok", 200
-    except Exception:
-        db_state, status = "unreachable", 503
-    return jsonify(
-        {
-            "status": "ok" if status == 200 else "degraded",
-            "database": db_state,
-            "backend": "sqlite" if srv.db.is_sqlite else "postgresql",
-            "time": srv.clock.now().isoformat(),
-            "version": API_VERSION,
-            "subscribers": srv.broker.subscriber_count,
-        }
-    ), status
+    view, ok = server().health.check(API_VERSION)
+    return jsonify(view), 200 if ok else 503
 
 
 @spec.route(bp, "/openapi.json", "GET", "This OpenAPI document", public=True, tag="service")
@@ -156,7 +140,7 @@ ISSUE_BODY = obj(
 )
 def issue_ticket():
     p = principal()
-    data = body(ISSUE_BODY)
+    data = body()
     view = server().tickets.issue(
         p,
         IssueRequest(
@@ -177,13 +161,13 @@ def issue_ticket():
     "GET",
     "A ticket with its live position; with ?key= (from the slip's QR) no token is needed",
     roles=ANY_DEVICE,
+    query={"key": {"type": "string", "maxLength": 32, "description": "the slip's public key"}},
+    key_param="key",
     responses=responses(E404),
     tag="tickets",
 )
 def get_ticket(ticket_id: int):
-    key = request.args.get("key")
-    p = principal(optional=key is not None)
-    return jsonify(server().tickets.get(p, ticket_id, key))
+    return jsonify(server().tickets.get(caller(), ticket_id, query().get("key")))
 
 
 @spec.route(
@@ -196,9 +180,7 @@ def get_ticket(ticket_id: int):
     tag="tickets",
 )
 def ticket_history(ticket_id: int):
-    p = principal()
-    p.require(*STAFF)
-    return jsonify(server().windows.history(p, ticket_id))
+    return jsonify(server().windows.history(principal(), ticket_id))
 
 
 @spec.route(
@@ -244,11 +226,10 @@ def windows():
 WINDOW_ERRORS = responses(E400, E403, E404, E409)
 
 
-def _window_action(name: str, summary: str, call, schema: dict | None = None):
+def _window_action(name: str, summary: str, call, schema: dict | None = None, roles: tuple[str, ...] = STAFF):
     def view(number: int):
         p = principal()
-        data = body(schema) if schema is not None else {}
-        return jsonify(call(p, number, data))
+        return jsonify(call(p, number, body()))
 
     view.__name__ = f"window_{name.replace('-', '_')}"
     spec.route(
@@ -256,10 +237,11 @@ def _window_action(name: str, summary: str, call, schema: dict | None = None):
         f"/windows/<int:number>/{name}",
         "POST",
         summary,
-        roles=STAFF,
+        roles=roles,
         body=schema,
         responses=WINDOW_ERRORS,
         tag="windows",
+        window_param="number",
     )(view)
 
 
@@ -303,10 +285,16 @@ _window_action(
 )
 _window_action("resume-window", "Resume service at this window (恢复服务)", lambda p, n, d: _desk().resume_window(p, n))
 CLOSE_BODY = obj(reason={"type": ["string", "null"], "maxLength": 200})
+# Closing and opening a window changes the hall's capacity: a supervisor's act, not a clerk's.
+SUPERVISORS = ("supervisor", "admin")
 _window_action(
-    "close", "Close the window (supervisor)", lambda p, n, d: _desk().close_window(p, n, d.get("reason")), CLOSE_BODY
+    "close",
+    "Close the window (supervisor)",
+    lambda p, n, d: _desk().close_window(p, n, d.get("reason")),
+    CLOSE_BODY,
+    SUPERVISORS,
 )
-_window_action("open", "Open a closed window (supervisor)", lambda p, n, d: _desk().open_window(p, n))
+_window_action("open", "Open a closed window (supervisor)", lambda p, n, d: _desk().open_window(p, n), roles=SUPERVISORS)
 SIGN_IN_BODY = obj(
     ("post",),
     staff_no={"type": ["string", "null"], "maxLength": 32},
@@ -355,7 +343,7 @@ BOOK_BODY = obj(
 )
 def book_appointment():
     p = principal()
-    d = body(BOOK_BODY)
+    d = body()
     try:
         start = datetime.fromisoformat(d["slot_start"])
     except ValueError:
@@ -384,9 +372,7 @@ def book_appointment():
     tag="appointments",
 )
 def get_appointment(code: str):
-    p = principal()
-    p.require("kiosk", *STAFF)
-    return jsonify(server().appointments.get(p, code))
+    return jsonify(server().appointments.get(principal(), code))
 
 
 # --- the local calendar ---------------------------------------------------------------------------
@@ -400,9 +386,7 @@ def get_appointment(code: str):
     tag="calendar",
 )
 def list_overrides():
-    p = principal()
-    p.require("supervisor", "admin")
-    return jsonify({"overrides": server().overview.overrides(p)})
+    return jsonify({"overrides": server().overview.overrides(principal())})
 
 
 OVERRIDE_BODY = obj(
@@ -424,7 +408,7 @@ OVERRIDE_BODY = obj(
 )
 def put_override(day: str):
     p = principal()
-    d = body(OVERRIDE_BODY)
+    d = body()
     try:
         when = date.fromisoformat(day)
     except ValueError:
@@ -453,7 +437,7 @@ DEVICE_BODY = obj(
     tag="devices",
 )
 def report_device():
-    d = body(DEVICE_BODY)
+    d = body()
     return jsonify(server().devices.report(principal(), d["device"], d["kind"], d["state"], d.get("detail", "")))
 
 

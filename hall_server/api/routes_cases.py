@@ -2,41 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, g, jsonify, request
+from flask import Response, g, jsonify
 
-from ..core.errors import InvalidInput
 from ..documents import build, render_pdf, thermal_bytes
-from .context import locale, principal, server
+from .context import body, caller, locale, principal, query, server
 from .routes import E400, E403, E404, E409, bp, responses, spec
-from .spec import obj, validate
+from .spec import obj
 
 CASE_ROLES = ("clerk", "backoffice", "supervisor", "admin")
 FRONT = ("clerk", "supervisor", "admin")
 ERRORS = responses(E400, E403, E404, E409)
 TEXT = {"type": ["string", "null"], "maxLength": 1000}
-
-
-def case_body(schema: dict) -> dict:
-    """Validate the scalar fields with the API's validator; lists and objects are checked by the
-    core (materials against the matter's checklist, the receipt like a delivery)."""
-    data = request.get_json(silent=True)
-    if data is None and not request.content_length and not schema.get("required"):
-        data = {}
-    if not isinstance(data, dict):
-        raise InvalidInput("body_not_object")
-    props = schema["properties"]
-    nested = {k for k, rule in props.items() if rule.get("type") in ("array", "object")}
-    for key in nested & data.keys():
-        expected = list if props[key]["type"] == "array" else dict
-        if data[key] is not None and not isinstance(data[key], expected):
-            raise InvalidInput("field_type", field=key, expected=props[key]["type"])
-    flat = {
-        **schema,
-        "properties": {k: v for k, v in props.items() if k not in nested},
-        "required": [r for r in schema.get("required", []) if r not in nested],
-    }
-    validate(flat, {k: v for k, v in data.items() if k not in nested})
-    return data
 
 
 OPEN_BODY = obj(
@@ -63,7 +39,7 @@ OPEN_BODY = obj(
     tag="cases",
 )
 def open_case():
-    return jsonify(server().cases.open(principal(), case_body(OPEN_BODY))), 201
+    return jsonify(server().cases.open(principal(), body())), 201
 
 
 @spec.route(
@@ -72,16 +48,16 @@ def open_case():
     "GET",
     "Cases, newest first (?state=, ?window=); back office: its department only",
     roles=CASE_ROLES,
+    query={
+        "state": {"type": "string", "maxLength": 32, "description": "only cases in this state"},
+        "window": {"type": "integer", "minimum": 0, "maximum": 999, "description": "only cases of this window"},
+    },
     responses=responses(E400, E403),
     tag="cases",
 )
 def list_cases():
-    window = request.args.get("window")
-    if window is not None and not window.isdigit():
-        raise InvalidInput("field_type", field="window", expected="integer")
-    return jsonify(
-        {"cases": server().cases.list(principal(), request.args.get("state"), int(window) if window else None)}
-    )
+    q = query()
+    return jsonify({"cases": server().cases.list(principal(), q.get("state"), q.get("window"))})
 
 
 @spec.route(
@@ -121,7 +97,7 @@ def case_dashboard():
 )
 def case_progress(case_no: str):
     srv = server()
-    p = principal(optional=True)
+    p = caller()
     if p is not None:
         hall_id = p.hall_id
     elif g.get("path_hall"):
@@ -146,10 +122,36 @@ def get_case(case_no: str):
     return jsonify(server().cases.get(principal(), case_no))
 
 
+DELIVER_FIELDS: dict = {
+    "method": {"type": "string", "enum": ["window", "village_station"]},
+    "recipient": {"type": "string", "maxLength": 50},
+    "relation": {"type": "string", "maxLength": 50},
+    "place": {"type": ["string", "null"], "maxLength": 200},
+    "document": {"type": ["string", "null"], "maxLength": 200},
+    "signature": {
+        "type": "string",
+        "maxLength": 70000,
+        "description": "PNG/JPEG signature or photo, base64 or data: URL",
+    },
+}
 OUTCOME_BODY = obj(
     ("outcome",),
     outcome={"type": "string", "enum": ["immediate", "accept", "supplement", "escalate", "reject"]},
-    materials={"type": "array", "description": "[{name, status: submitted|missing|defective|not_applicable, note}]"},
+    materials={
+        "type": ["array", "null"],
+        "maxItems": 100,
+        "items": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "maxLength": 200},
+                "status": {"type": "string", "enum": ["submitted", "missing", "defective", "not_applicable"]},
+                "note": {"type": ["string", "null"], "maxLength": 200},
+            },
+            "required": ["name"],
+            "additionalProperties": False,
+        },
+        "description": "the clerk's ticks on the matter's checklist",
+    },
     identity_checked={"type": "boolean"},
     proxy_authorized={"type": "boolean"},
     delivery_choice={"type": ["string", "null"], "enum": ["pickup", "village_station", None]},
@@ -159,7 +161,12 @@ OUTCOME_BODY = obj(
     redirect_to={"type": ["string", "null"], "maxLength": 200},
     result={"type": ["string", "null"], "maxLength": 500},
     supervisor_reason={"type": ["string", "null"], "maxLength": 500},
-    receipt={"type": "object", "description": "即办: deliver at once (same fields as /deliver)"},
+    receipt={
+        "type": ["object", "null"],
+        "properties": DELIVER_FIELDS,
+        "additionalProperties": False,
+        "description": "即办: deliver at once (same fields as /deliver)",
+    },
 )
 
 
@@ -175,7 +182,7 @@ OUTCOME_BODY = obj(
     tag="cases",
 )
 def case_outcome(case_no: str):
-    return jsonify(server().cases.outcome(principal(), case_no, case_body(OUTCOME_BODY)))
+    return jsonify(server().cases.outcome(principal(), case_no, body()))
 
 
 @spec.route(
@@ -211,7 +218,7 @@ REVIEW_BODY = obj(
     tag="cases",
 )
 def case_review(case_no: str):
-    return jsonify(server().cases.review(principal(), case_no, case_body(REVIEW_BODY)))
+    return jsonify(server().cases.review(principal(), case_no, body()))
 
 
 NOTE_BODY = obj(note={"type": ["string", "null"], "maxLength": 500})
@@ -228,7 +235,7 @@ NOTE_BODY = obj(note={"type": ["string", "null"], "maxLength": 500})
     tag="cases",
 )
 def case_hand_over(case_no: str):
-    return jsonify(server().cases.hand_over(principal(), case_no, case_body(NOTE_BODY)))
+    return jsonify(server().cases.hand_over(principal(), case_no, body()))
 
 
 @spec.route(
@@ -263,7 +270,7 @@ DECIDE_BODY = obj(
     tag="cases",
 )
 def case_decide(case_no: str):
-    return jsonify(server().cases.decide(principal(), case_no, case_body(DECIDE_BODY)))
+    return jsonify(server().cases.decide(principal(), case_no, body()))
 
 
 @spec.route(
@@ -277,7 +284,7 @@ def case_decide(case_no: str):
     tag="cases",
 )
 def case_return(case_no: str):
-    return jsonify(server().cases.return_result(principal(), case_no, case_body(NOTE_BODY)))
+    return jsonify(server().cases.return_result(principal(), case_no, body()))
 
 
 @spec.route(
@@ -293,15 +300,7 @@ def case_notify(case_no: str):
     return jsonify(server().cases.notify(principal(), case_no))
 
 
-DELIVER_BODY = obj(
-    ("method", "recipient", "relation", "signature"),
-    method={"type": "string", "enum": ["window", "village_station"]},
-    recipient={"type": "string", "maxLength": 50},
-    relation={"type": "string", "maxLength": 50},
-    place={"type": ["string", "null"], "maxLength": 200},
-    document={"type": ["string", "null"], "maxLength": 200},
-    signature={"type": "string", "maxLength": 70000, "description": "PNG/JPEG signature or photo, base64 or data: URL"},
-)
+DELIVER_BODY = obj(("method", "recipient", "relation", "signature"), **DELIVER_FIELDS)
 
 
 @spec.route(
@@ -315,7 +314,7 @@ DELIVER_BODY = obj(
     tag="cases",
 )
 def case_deliver(case_no: str):
-    return jsonify(server().cases.deliver(principal(), case_no, case_body(DELIVER_BODY)))
+    return jsonify(server().cases.deliver(principal(), case_no, body()))
 
 
 @spec.route(

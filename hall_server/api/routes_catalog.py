@@ -7,51 +7,64 @@ from __future__ import annotations
 
 import re
 
-from flask import jsonify, request
+from flask import jsonify
 
-from ..catalog_io.form import MatterFormError, entry_from_form
+from ..catalog_io.form import MAX_MATERIALS, MatterFormError, entry_from_form
 from ..catalog_io.store import save_matter
 from ..core.catalog import CLASSES, DOMAINS, KINDS
 from ..core.errors import InvalidInput
 from ..services.context import StoredMatter
-from .context import principal, server
+from .context import body, principal, server
 from .routes import E400, E403, bp, responses, spec
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
-TEXT = {"type": "string"}
+# The page sends form fields as typed (numbers may arrive as text, keywords as one "、"-joined
+# string): the schema bounds their shape and size; catalog_io.form then applies the Excel
+# import's rules, so a matter's errors read the same from the page and from the workbook.
+TEXT = {"type": ["string", "null"], "maxLength": 2000}
+NUMBER = {"type": ["integer", "string", "null"], "minimum": 0, "maximum": 100000, "maxLength": 10}
+FLAG = {"type": ["boolean", "string", "null"], "maxLength": 5}
+CHOICE = {"type": ["string", "null"], "maxLength": 32}
 MATERIAL = {
     "type": "object",
     "properties": {
         "name": TEXT,
         "requirement": TEXT,
         "sample": TEXT,
-        "original": {"type": "boolean"},
-        "copies": {"type": "integer", "minimum": 0, "maximum": 20},
-        "required": {"type": "boolean"},
+        "original": FLAG,
+        "copies": {**NUMBER, "maximum": 20},
+        "required": FLAG,
     },
+    "additionalProperties": False,
 }
-# Documentation only: the body is checked by catalog_io.form so errors read like the Excel import's.
 MATTER_BODY = {
     "type": "object",
-    "required": ["name", "department", "domain", "class", "kind", "ticket_prefix"],
     "properties": {
+        "code": {"type": ["string", "null"], "maxLength": 32, "description": "if given, the same as the path's"},
         "name": TEXT,
         "department": TEXT,
-        "domain": {"type": "string", "enum": list(DOMAINS)},
-        "class": {"type": "string", "enum": list(CLASSES)},
-        "kind": {"type": "string", "enum": list(KINDS)},
-        "promised_days": {"type": "integer", "minimum": 0, "description": "≤ legal_days"},
-        "legal_days": {"type": "integer", "minimum": 0, "maximum": 365},
-        "ticket_prefix": {"type": "string", "pattern": "^[A-Z]$"},
-        "handling_minutes": {"type": "integer", "minimum": 1, "maximum": 480},
-        "forward_to": {"type": "string", "description": "required for 转报"},
+        "domain": {**CHOICE, "description": "one of " + ", ".join(DOMAINS)},
+        "class": {**CHOICE, "description": "one of " + ", ".join(CLASSES)},
+        "matter_class": CHOICE,
+        "kind": {**CHOICE, "description": "one of " + ", ".join(KINDS)},
+        "promised_days": {**NUMBER, "maximum": 365, "description": "≤ legal_days"},
+        "legal_days": {**NUMBER, "maximum": 365},
+        "ticket_prefix": {"type": ["string", "null"], "maxLength": 1, "description": "one capital letter"},
+        "handling_minutes": {**NUMBER, "maximum": 480},
+        "forward_to": {**TEXT, "description": "required for 转报"},
         "conditions": TEXT,
         "legal_basis": TEXT,
-        "keywords": {"type": "array", "items": TEXT},
-        "materials": {"type": "array", "items": MATERIAL},
-        "sort_order": {"type": "integer"},
-        "active": {"type": "boolean"},
+        "keywords": {
+            "type": ["array", "string", "null"],
+            "items": {"type": "string", "maxLength": 50},
+            "maxItems": 50,
+            "maxLength": 2000,
+        },
+        "materials": {"type": ["array", "null"], "items": MATERIAL, "maxItems": MAX_MATERIALS},
+        "sort_order": NUMBER,
+        "active": FLAG,
     },
+    "additionalProperties": False,
 }
 
 
@@ -90,7 +103,6 @@ def matter_view(s: StoredMatter) -> dict:
 )
 def catalog_matters():
     p = principal()
-    p.require("supervisor", "admin")
     ctx = server().services.halls.get(p.hall_id)
     items = sorted(ctx.matters.values(), key=lambda s: (s.sort_order, s.id))
     return jsonify(
@@ -114,7 +126,6 @@ def catalog_matters():
 )
 def put_catalog_matter(code: str):
     p = principal()
-    p.require("admin")
     if not CODE.match(code):
         raise InvalidInput("invalid_matter", "catalog_admin.code_too_long").with_details(field="code")
     services = server().services
@@ -125,7 +136,7 @@ def put_catalog_matter(code: str):
     else:  # a new matter goes to the end of the list
         sort_order, active = max((s.sort_order for s in ctx.matters.values()), default=-1) + 1, True
     try:
-        entry = entry_from_form(code, request.get_json(silent=True), sort_order, active)
+        entry = entry_from_form(code, body(), sort_order, active)
     except MatterFormError as exc:
         raise InvalidInput("invalid_matter", "catalog_admin.invalid_matter", errors=str(exc)).with_details(
             field=exc.errors[0].field,

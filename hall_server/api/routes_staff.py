@@ -8,21 +8,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import g, jsonify, request
-from sqlalchemy import func, select
+from flask import g, jsonify
 
-from ..core.errors import InvalidInput, NotFound
-from ..core.ticket_states import ACTIVE
+from ..core.errors import InvalidInput
 from ..services.accounts import InvalidCredentials
-from ..services.ticket_view import ticket_view
-from ..storage.models import HandlingStat, Staff, StaffShift, Ticket, Window
-from .context import Unauthorized, bearer_token, body, principal, server
+from .context import Unauthorized, bearer_token, body, caller, principal, query, server
 from .routes import E400, E403, E404, E409, STAFF, bp, responses, spec
-from .spec import obj, validate
+from .spec import obj
 
-T, W, S, SH, ST = Ticket.__table__, Window.__table__, Staff.__table__, StaffShift.__table__, HandlingStat.__table__
 E401 = (401, "Wrong staff number or password")
-E429 = (409, "Too many failed log-ins: wait (details.retry_after_seconds)")
+E409_LOCKED = (409, "Too many failed log-ins: wait (details.retry_after_seconds)")
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 # --- accounts ------------------------------------------------------------------------------
@@ -30,7 +26,7 @@ LOGIN_BODY = obj(
     ("staff_no", "password"),
     staff_no={"type": "string", "maxLength": 32, "minLength": 1},
     password={"type": "string", "maxLength": 200, "minLength": 1},
-    window={"type": ["integer", "null"], "description": "required for clerks: the window they work at"},
+    window={"type": ["integer", "null"], "minimum": 0, "maximum": 999, "description": "required for clerks: the window they work at"},
     hall={"type": ["string", "null"], "maxLength": 64, "description": "hall code (default: the first hall)"},
 )
 
@@ -42,11 +38,11 @@ LOGIN_BODY = obj(
     "A person logs in (staff number + password) and gets a person token; a clerk's token is bound to the window given",
     public=True,
     body=LOGIN_BODY,
-    responses=dict([(200, "Token, role, staff"), E400, E401, E429]),
+    responses=dict([(200, "Token, role, staff"), E400, E401, E409_LOCKED]),
     tag="accounts",
 )
 def auth_login():
-    d = body(LOGIN_BODY)
+    d = body()
     srv = server()
     code = g.get("path_hall") or d.get("hall")
     halls = srv.services.halls
@@ -90,77 +86,20 @@ def auth_me():
     bp,
     "/windows/<int:number>/desk",
     "GET",
-    "Everything a window terminal shows: window, current ticket, held tickets, the line, load to closing",
+    "Everything a window terminal shows: window, current ticket, held tickets, the line, load to closing, "
+    "and allowed_actions (what the ticket state machine accepts now)",
     roles=STAFF,
+    window_param="number",
     responses=responses(E403, E404),
     tag="windows",
 )
 def window_desk(number: int):
-    p = principal()
-    p.require_window(number)
-    srv = server()
-    ctx = srv.services.halls.get(p.hall_id)
-    now = srv.clock.now()
-    today = ctx.schedule.local_date(now)
-    with srv.db.read() as conn:
-        wrow = conn.execute(select(W).where(W.c.hall_id == ctx.id, W.c.number == number)).first()
-        if wrow is None:
-            raise NotFound("window_not_found", window=number)
-        window = srv.windows.window_view(conn, ctx, wrow, now)
-        current = conn.execute(
-            select(T).where(T.c.hall_id == ctx.id, T.c.window_number == number, T.c.state.in_(ACTIVE))
-        ).first()
-        held = conn.execute(
-            select(T).where(T.c.hall_id == ctx.id, T.c.window_number == number, T.c.state == "held").order_by(T.c.id)
-        ).all()
-        means = {r.matter_key: r.mean_seconds / 60 for r in conn.execute(select(ST).where(ST.c.hall_id == ctx.id))}
-        staffed = conn.execute(
-            select(func.count())
-            .select_from(W)
-            .where(W.c.hall_id == ctx.id, W.c.staff_id.is_not(None), W.c.status == "open")
-        ).scalar_one()
-        done_today = conn.execute(
-            select(func.count())
-            .select_from(T)
-            .where(
-                T.c.hall_id == ctx.id, T.c.service_date == today, T.c.window_number == number, T.c.state == "finished"
-            )
-        ).scalar_one()
-    line = srv.windows.line(p)
-    default = ctx.config.queue.default_handling_minutes
+    return jsonify(server().desk.desk(principal(), number))
 
-    def minutes(matter_id):
-        if matter_id in means:
-            return means[matter_id]
-        stored = ctx.matters.get(matter_id) if matter_id is not None else None
-        return means.get(0, stored.matter.handling_minutes if stored else default)
 
-    work = sum(minutes(t["matter_id"]) for t in line["waiting"])
-    periods = ctx.schedule.moment(now).periods
-    closes = max((pp.end for pp in periods), default=None)
-    left = (closes - now).total_seconds() / 60 if closes else 0
-    load = {
-        "waiting": line["count"],
-        "work_minutes": round(work),
-        "windows": staffed,
-        "minutes_per_window": round(work / staffed) if staffed else None,
-        "closes_at": closes.isoformat() if closes else None,
-        "minutes_to_close": max(0, round(left)),
-        "over": bool(staffed and closes and work / staffed > left),
-    }
-    return jsonify(
-        {
-            "window": window,
-            "current": ticket_view(current, ctx) if current else None,
-            "held": [ticket_view(r, ctx) for r in held],
-            "line": line,
-            "load": load,
-            "finished_today": done_today,
-            "server_time": now.isoformat(),
-            "no_show_after_calls": ctx.config.queue.no_show_after_calls,
-            "windows": [w.number for w in ctx.config.windows],
-        }
-    )
+DATE_QUERY = {
+    "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN, "examples": ["2026-11-26"]},
+}
 
 
 @spec.route(
@@ -169,37 +108,12 @@ def window_desk(number: int):
     "GET",
     "AB岗 hand-over log of a day (?date=YYYY-MM-DD, default today)",
     roles=("supervisor", "admin"),
+    query=DATE_QUERY,
     responses=responses(E400, E403),
     tag="windows",
 )
 def shifts():
-    p = principal()
-    p.require("supervisor", "admin")
-    srv = server()
-    ctx = srv.services.halls.get(p.hall_id)
-    day = _day(request.args.get("date")) or ctx.schedule.local_date(srv.clock.now())
-    tz = ctx.config.timezone
-    with srv.db.read() as conn:
-        rows = conn.execute(
-            select(SH, S.c.staff_no, S.c.name)
-            .join(S, S.c.id == SH.c.staff_id)
-            .where(SH.c.hall_id == ctx.id)
-            .order_by(SH.c.id)
-        ).all()
-    items = [
-        {
-            "window": r.window_number,
-            "post": r.post,
-            "staff_no": r.staff_no,
-            "name": r.name,
-            "signed_in_at": r.signed_in_at.astimezone(tz).isoformat(),
-            "signed_out_at": r.signed_out_at.astimezone(tz).isoformat() if r.signed_out_at else None,
-            "reason": r.sign_out_reason,
-        }
-        for r in rows
-        if r.signed_in_at.astimezone(tz).date() == day
-    ]
-    return jsonify({"date": day.isoformat(), "shifts": items})
+    return jsonify(server().desk.shifts(principal(), _day(query().get("date"))))
 
 
 def _day(text: str | None) -> date | None:
@@ -221,7 +135,12 @@ RATE_BODY = obj(
         "maximum": 5,
         "description": "5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意",
     },
-    tags={"type": ["array", "null"], "description": "reasons (差评 only), from the hall's list"},
+    tags={
+        "type": ["array", "null"],
+        "items": {"type": "string", "maxLength": 40},
+        "maxItems": 20,
+        "description": "reasons (差评 only), from the hall's list",
+    },
     phone={"type": ["string", "null"], "maxLength": 20, "description": "call-back number (差评 only)"},
 )
 LINK_RATE_BODY = obj(
@@ -232,34 +151,13 @@ LINK_RATE_BODY = obj(
 )
 
 
-def _tags(d) -> list[str] | None:
-    tags = d.get("tags")
-    if tags is not None and (
-        not isinstance(tags, list) or not all(isinstance(t, str) and len(t) <= 40 for t in tags) or len(tags) > 20
-    ):
-        raise InvalidInput("field_type", field="tags", expected="array of strings")
-    return tags
-
-
-def _rate_body(schema):
-    # The small validator knows no arrays: tags are checked here, the rest by the schema.
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        return body(schema)
-    tags = data.pop("tags", None)
-    props = {k: v for k, v in schema["properties"].items() if k != "tags"}
-    d = validate({**schema, "properties": props}, data)
-    d["tags"] = tags
-    _tags(d)
-    return d
-
-
 @spec.route(
     bp,
     "/pads/<int:number>/state",
     "GET",
     "What the window's evaluation pad shows: clerk on duty, and the service awaiting a rating",
     roles=("pad", "supervisor", "admin"),
+    window_param="number",
     responses=responses(E403, E404),
     tag="ratings",
 )
@@ -274,20 +172,22 @@ def pad_state(number: int):
     "POST",
     "The pad records the resident's rating of the service that just finished at its window (一次一评)",
     roles=("pad",),
+    window_param="number",
     body=RATE_BODY,
+    query={"channel": {"type": "string", "enum": ["pad", "serial"], "description": "serial: the RS-485 pad bridge"}},
     responses=dict([(201, "Recorded"), E400, (401, "No or unknown token"), E403, E409]),
     tag="ratings",
 )
 def pad_rate(number: int):
-    d = _rate_body(RATE_BODY)
+    d = body()
     view = server().ratings.rate_at_pad(
         principal(),
         number,
         d["ticket_id"],
         d["level"],
-        d["tags"],
+        d.get("tags"),
         d.get("phone"),
-        channel=request.args.get("channel") == "serial" and "serial_pad" or "pad",
+        channel="serial_pad" if query().get("channel") == "serial" else "pad",
     )
     return jsonify({"rating": view}), 201
 
@@ -305,15 +205,14 @@ LINK_BODY = obj(
     "POST",
     "A one-time link to rate a finished service later (staff token, or the slip's public key)",
     roles=("clerk", "supervisor", "admin", "pad"),
+    key_param="key",
     body=LINK_BODY,
     responses=dict([(201, "Link created"), E400, E404, E409]),
     tag="ratings",
 )
 def create_rating_link():
-    d = body(LINK_BODY)
-    key = d.get("key")
-    p = principal(optional=key is not None)
-    return jsonify(server().ratings.create_link(p, d["ticket_id"], key)), 201
+    d = body()
+    return jsonify(server().ratings.create_link(caller(), d["ticket_id"], d.get("key"))), 201
 
 
 @spec.route(
@@ -340,8 +239,8 @@ def rating_link(token: str):
     tag="ratings",
 )
 def rate_by_link(token: str):
-    d = _rate_body(LINK_RATE_BODY)
-    return jsonify({"rating": server().ratings.rate_by_link(token, d["level"], d["tags"], d.get("phone"))}), 201
+    d = body()
+    return jsonify({"rating": server().ratings.rate_by_link(token, d["level"], d.get("tags"), d.get("phone"))}), 201
 
 
 @spec.route(
@@ -350,11 +249,12 @@ def rate_by_link(token: str):
     "GET",
     "Ratings of a day (?date=YYYY-MM-DD, default today), phone numbers masked, with the 好评率",
     roles=("supervisor", "admin"),
+    query=DATE_QUERY,
     responses=responses(E400, E403),
     tag="ratings",
 )
 def list_ratings():
     p = principal()
     srv = server()
-    day = _day(request.args.get("date")) or srv.services.halls.get(p.hall_id).schedule.local_date(srv.clock.now())
+    day = _day(query().get("date")) or srv.services.halls.get(p.hall_id).schedule.local_date(srv.clock.now())
     return jsonify(srv.ratings.list(p, day))

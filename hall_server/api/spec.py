@@ -1,12 +1,14 @@
-"""One registry for routes, request validation and the OpenAPI document.
+"""One registry for routes, authorization, request validation and the OpenAPI document.
 
-Every API endpoint is declared through ``ApiSpec.route``; the same declaration
-registers the Flask view, validates the JSON body, and appears in
-``/api/v1/openapi.json``, so the document cannot drift from the code.
+Every API endpoint is declared through ``ApiSpec.route``; the same declaration registers
+the Flask view, refuses callers whose role it does not list (401/403 before the view runs),
+validates the query and the JSON body, and appears in ``/api/v1/openapi.json`` (roles as
+``x-roles``), so the document cannot drift from what the server enforces.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,11 +16,20 @@ from typing import Any
 
 from flask import Blueprint
 
-from ..core.errors import InvalidInput
+from .guard import enforce
+from .validation import INT_MAX, bounded, obj
+
+__all__ = ["ApiSpec", "Operation", "obj"]
+ROLE_NAMES = ("kiosk", "board", "pad", "clerk", "backoffice", "supervisor", "admin")
 
 
 @dataclass
 class Operation:
+    """One endpoint as declared. ``roles``: who may call it (checked before the view runs);
+    ``public``: anyone, no token needed; ``key_param``: a query/body field (the slip's key) that
+    lets a caller without a token through, the service then checks the key; ``window_param``:
+    the path parameter naming a window, which clerks and pads may act on only if it is their own."""
+
     path: str  # Flask syntax: /tickets/<int:ticket_id>
     method: str
     summary: str
@@ -28,6 +39,22 @@ class Operation:
     tag: str
     streaming: bool = False
     public: bool = False
+    query: dict[str, Any] | None = None
+    key_param: str | None = None
+    window_param: str | None = None
+
+    def refuses(self, role: str | None, window: int | None = None, path_window: int | None = None) -> int | None:
+        """The status the declaration answers a caller with (401/403), or None if it lets them through.
+        ``role`` None: no token, or an unknown one. The tests' authorization matrix reads this too."""
+        if self.public:
+            return None
+        if role is None:
+            return 401
+        if role not in self.roles:
+            return 403
+        if self.window_param and role in ("clerk", "pad") and window != path_window:
+            return 403
+        return None
 
 
 @dataclass
@@ -45,18 +72,45 @@ class ApiSpec:
         *,
         roles: tuple[str, ...] = (),
         body: dict[str, Any] | None = None,
+        query: dict[str, dict[str, Any]] | None = None,
         responses: dict[int, str] | None = None,
         tag: str = "hall",
         streaming: bool = False,
         public: bool = False,
-    ) -> Callable:
-        op = Operation(path, method.upper(), summary, roles, body, responses or {200: "OK"}, tag, streaming, public)
+        key_param: str | None = None,
+        window_param: str | None = None,
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        unknown = set(roles) - set(ROLE_NAMES)
+        if unknown or (not roles and not public) or (roles and public):
+            raise ValueError(f"{method} {path}: declare roles= from {ROLE_NAMES} or public=True (got {roles})")
+        query_schema = None
+        if query:
+            query_schema = bounded({"type": "object", "properties": query, "additionalProperties": True})
+        op = Operation(
+            path,
+            method.upper(),
+            summary,
+            tuple(roles),
+            bounded(body) if body is not None else None,
+            responses or {200: "OK"},
+            tag,
+            streaming,
+            public,
+            query_schema,
+            key_param,
+            window_param,
+        )
         self.operations.append(op)
 
-        def decorator(view: Callable) -> Callable:
-            view.__api_operation__ = op  # type: ignore[attr-defined]
-            bp.add_url_rule(path, endpoint=f"{view.__name__}", view_func=view, methods=[op.method])
-            return view
+        def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(view)
+            def guarded(**kwargs: Any) -> Any:
+                enforce(op, kwargs)
+                return view(**kwargs)
+
+            guarded.__api_operation__ = op  # type: ignore[attr-defined]
+            bp.add_url_rule(path, endpoint=f"{view.__name__}", view_func=guarded, methods=[op.method])
+            return guarded
 
         return decorator
 
@@ -64,15 +118,19 @@ class ApiSpec:
         paths: dict[str, Any] = {}
         for op in self.operations:
             oa_path = prefix + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", op.path)
-            params = [
+            params: list[dict[str, Any]] = [
                 {
                     "name": name,
                     "in": "path",
                     "required": True,
-                    "schema": {"type": "integer" if conv == "int" else "string"},
+                    "schema": {"type": "integer", "minimum": 0, "maximum": INT_MAX}
+                    if conv == "int"
+                    else {"type": "string", "maxLength": 200},
                 }
                 for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", op.path)
             ]
+            for name, rule in ((op.query or {}).get("properties") or {}).items():
+                params.append({"name": name, "in": "query", "required": False, "schema": rule})
             entry: dict[str, Any] = {
                 "summary": op.summary,
                 "tags": [op.tag],
@@ -91,10 +149,20 @@ class ApiSpec:
                     for code, text in op.responses.items()
                 },
             }
+            entry["x-roles"] = list(op.roles)
             if op.roles:
                 entry["description"] = "Roles: " + ", ".join(op.roles)
+                if op.window_param:
+                    entry["x-own-window"] = op.window_param
+                    entry["description"] += f" (clerks and pads only for their own window `{op.window_param}`)"
+                if op.key_param:
+                    entry["x-key-param"] = op.key_param
+                    entry["description"] += f"; without a token: `{op.key_param}` (the slip's key)"
             if op.public:
                 entry["security"] = []
+                entry["description"] = "Public: no token needed"
+            if op.key_param:
+                entry["security"] = [{"bearer": []}, {}]
             if op.body is not None:
                 entry["requestBody"] = {"required": True, "content": {"application/json": {"schema": op.body}}}
             paths.setdefault(oa_path, {})[op.method.lower()] = entry
@@ -138,49 +206,3 @@ class ApiSpec:
         }
 
 
-def obj(required: tuple[str, ...] = (), **props: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "properties": props, "required": list(required), "additionalProperties": False}
-
-
-def validate(schema: dict[str, Any], data: Any) -> dict[str, Any]:
-    """Check a JSON body against the small JSON-Schema subset the API uses."""
-    if not isinstance(data, dict):
-        raise InvalidInput("body_not_object")
-    for name in schema.get("required", []):
-        if name not in data:
-            raise InvalidInput("field_required", field=name)
-    props = schema.get("properties", {})
-    for name, value in data.items():
-        if name not in props:
-            raise InvalidInput("field_unknown", field=name, allowed=", ".join(props))
-        _check(name, props[name], value)
-    return data
-
-
-def _check(name: str, rule: dict[str, Any], value: Any) -> None:
-    types = rule.get("type")
-    allowed = types if isinstance(types, list) else [types]
-    if value is None:
-        if "null" in allowed:
-            return
-        raise InvalidInput("field_type", field=name, expected=allowed[0])
-    ok = {
-        "string": lambda v: isinstance(v, str),
-        "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "boolean": lambda v: isinstance(v, bool),
-        "null": lambda v: v is None,
-    }
-    if not any(ok[t](value) for t in allowed if t in ok):
-        raise InvalidInput("field_type", field=name, expected=allowed[0])
-    if "enum" in rule and value not in rule["enum"]:
-        raise InvalidInput("field_enum", field=name, allowed=", ".join(map(str, rule["enum"])))
-    if isinstance(value, str):
-        if len(value) > rule.get("maxLength", 500):
-            raise InvalidInput("field_too_long", field=name, max=rule.get("maxLength", 500))
-        if rule.get("minLength") and len(value.strip()) < rule["minLength"]:
-            raise InvalidInput("field_required", field=name)
-    if isinstance(value, int) and not isinstance(value, bool):
-        if value < rule.get("minimum", -(2**31)) or value > rule.get("maximum", 2**31):
-            raise InvalidInput(
-                "field_range", field=name, minimum=rule.get("minimum", ""), maximum=rule.get("maximum", "")
-            )

@@ -11,10 +11,11 @@ import queue
 
 from flask import Response, request
 
-from ..core.errors import InvalidInput
+from ..core.errors import Forbidden, InvalidInput
 from ..services.event_log import EVENT_TYPES, events_after
-from .context import principal, server
+from .context import principal, query, server
 from .routes import ANY_DEVICE, bp, responses, spec
+from .validation import INT_MAX
 
 REPLAY_BATCH = 500
 
@@ -24,27 +25,40 @@ REPLAY_BATCH = 500
     "/events",
     "GET",
     "Live events (SSE). Last-Event-ID header or ?last_event_id= replays what was missed; "
-    "?window=N and ?types=a,b filter",
+    "?window=N and ?types=a,b filter (no types, or types=*: every type)",
     roles=ANY_DEVICE,
+    query={
+        "last_event_id": {"type": "integer", "minimum": 0, "maximum": INT_MAX},
+        "window": {"type": "integer", "minimum": 0, "maximum": 999},
+        "types": {
+            "type": "string",
+            "maxLength": 1000,
+            "description": "comma-separated event types, or * for all: " + ", ".join(EVENT_TYPES),
+        },
+    },
     streaming=True,
-    responses=responses((400, "Bad filter")),
+    responses=responses((400, "Bad filter"), (403, "A pad follows only its own window")),
     tag="events",
 )
 def events():
     p = principal()
     srv = server()
-    raw_last = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
-    try:
-        last = int(raw_last) if raw_last not in (None, "") else None
-        window = int(request.args["window"]) if request.args.get("window") else None
-    except ValueError:
-        raise InvalidInput("invalid_event_cursor") from None
-    if last is not None and last < 0:
-        raise InvalidInput("invalid_event_cursor")
-    types = frozenset(t for t in request.args.get("types", "").split(",") if t)
+    q = query()
+    raw_last = request.headers.get("Last-Event-ID")
+    if raw_last:
+        if not raw_last.isdigit() or len(raw_last) > 19:
+            raise InvalidInput("invalid_event_cursor")
+        last: int | None = int(raw_last)
+    else:
+        last = q.get("last_event_id")
+    window = q.get("window")
+    requested = q.get("types", "").strip()
+    types = frozenset() if requested in ("", "*") else frozenset(t for t in requested.split(",") if t)
     unknown = types - set(EVENT_TYPES)
     if unknown:
         raise InvalidInput("unknown_event_types", types=", ".join(sorted(unknown)), valid=", ".join(EVENT_TYPES))
+    if p.role == "pad" and window not in (None, p.window_number):
+        raise Forbidden("forbidden_window", window=window, own=p.window_number)
     if p.role == "pad" and window is None:
         window = p.window_number  # a pad hears only its own window
     sub, position = srv.broker.subscribe(p.hall_id, window, types)

@@ -36,3 +36,30 @@ def next_state(action: str, state: str) -> str:
     if state not in allowed:
         raise Conflict("invalid_ticket_state", action=action, state=state)
     return target
+
+
+def desk_actions(
+    window_status: str, current_state: str | None, call_count: int, no_show_after_calls: int, held: int
+) -> list[str]:
+    """The buttons a window terminal may offer now (the API's action names), from the state machine:
+    the terminal shows what the server would accept instead of restating these rules."""
+    actions: list[str] = []
+    if current_state is None:
+        if window_status == "open":
+            actions += ["call-next", "pause"]
+        if held:
+            actions.append("resume")
+    else:
+        if current_state == CALLED:
+            actions += ["recall", "start"]
+            if call_count >= no_show_after_calls:
+                actions.append("no-show")
+        if current_state in TRANSITIONS["hold"][0]:
+            actions.append("hold")
+        if current_state in TRANSITIONS["transfer"][0]:
+            actions.append("transfer")
+        if current_state in TRANSITIONS["finish"][0]:
+            actions.append("finish")
+    if window_status == "paused":
+        actions.append("resume-window")
+    return actions

@@ -1,0 +1,73 @@
+"""What every declared route does before its view runs: who is calling, may they, and is the
+input what the declaration says. Refusals are DomainErrors, answered in Chinese (errors.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flask import g, request
+
+from ..core.errors import Forbidden, InvalidInput
+from ..services.access import Principal
+from .context import Unauthorized, bearer_token, server
+from .validation import coerce_query, parse_json, validate
+
+if TYPE_CHECKING:
+    from .spec import Operation
+
+
+def enforce(op: Operation, view_args: dict[str, Any]) -> None:
+    raw = _raw_body() if op.body is not None or op.key_param else b""
+    g.principal = _admit(op, view_args, raw)
+    g.query = coerce_query(op.query, request.args) if op.query else {}
+    if op.body is not None:
+        g.body = _body(op.body, raw)
+
+
+def _admit(op: Operation, view_args: dict[str, Any], raw: bytes) -> Principal | None:
+    token = bearer_token()
+    p = server().tokens.authenticate(token) if token else None
+    if p is None:
+        if op.public or (op.key_param and _has_key(op.key_param, raw)):
+            return None
+        raise Unauthorized("unauthorized" if token is None else "invalid_token")
+    path_hall = g.get("path_hall")
+    if path_hall is not None and server().services.halls.get(p.hall_id).code != path_hall:
+        raise Forbidden("forbidden_hall", hall=path_hall)
+    refusal = op.refuses(p.role, p.window_number, view_args.get(op.window_param) if op.window_param else None)
+    if refusal is not None:
+        if op.window_param and p.role in op.roles:
+            raise Forbidden("forbidden_window", window=view_args[op.window_param], own=p.window_number)
+        raise Forbidden("forbidden_role", role=p.role)
+    return p
+
+
+def _has_key(name: str, raw: bytes) -> bool:
+    if request.args.get(name):
+        return True
+    if not raw:
+        return False
+    data = _parsed(raw)
+    return isinstance(data, dict) and bool(data.get(name))
+
+
+def _raw_body() -> bytes:
+    # Read through Werkzeug's limited stream: a body beyond MAX_CONTENT_LENGTH is a 413 even
+    # when sent chunked (no Content-Length), never an empty body.
+    return request.get_data(cache=True)
+
+
+def _parsed(raw: bytes) -> Any:
+    if "parsed_body" not in g:
+        g.parsed_body = parse_json(raw)
+    return g.parsed_body
+
+
+def _body(schema: dict[str, Any], raw: bytes) -> dict[str, Any]:
+    if not raw.strip():
+        if schema.get("required"):
+            raise InvalidInput("body_not_json")
+        return {}
+    if not request.is_json:
+        raise InvalidInput("body_not_json")
+    return validate(schema, _parsed(raw))

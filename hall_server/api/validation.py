@@ -1,0 +1,190 @@
+"""The one request validator: JSON Schema (Draft 2020-12) from the route's declaration.
+
+Bodies and query parameters are checked against the schema the OpenAPI document shows;
+the first error becomes an ``InvalidInput`` whose Chinese message names the field, what is
+wrong and how to fix it. Bounds the declaration leaves out are filled in once (``bounded``)
+so every string, number and list the API accepts has a limit, and the document says so.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from ..core.errors import InvalidInput
+
+# Databases store 64-bit integers; anything larger would overflow in the driver (a 500).
+INT_MAX = 2**63 - 1
+DEFAULT_MAX_LENGTH = 500
+DEFAULT_MAX_ITEMS = 100
+DEFAULT_INT_RANGE = (-(2**31), 2**31 - 1)
+# json.loads recurses per level: 1000 levels is a RecursionError. Real bodies nest 3 deep.
+MAX_DEPTH = 32
+TYPE_NAMES = {
+    "string": "文本",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "true/false",
+    "array": "数组",
+    "object": "JSON 对象",
+    "null": "null",
+}
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def obj(required: tuple[str, ...] = (), **props: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": list(required), "additionalProperties": False}
+
+
+def bounded(schema: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``schema`` with a limit on every string, integer and array that lacks one."""
+    out = copy.deepcopy(schema)
+    _bound(out)
+    return out
+
+
+def _bound(rule: dict[str, Any]) -> None:
+    types = rule.get("type")
+    kinds = set(types) if isinstance(types, list) else {types}
+    if "string" in kinds and "enum" not in rule and "pattern" not in rule:
+        rule.setdefault("maxLength", DEFAULT_MAX_LENGTH)
+    if "integer" in kinds:
+        rule.setdefault("minimum", DEFAULT_INT_RANGE[0])
+        rule.setdefault("maximum", DEFAULT_INT_RANGE[1])
+    if "array" in kinds:
+        rule.setdefault("maxItems", DEFAULT_MAX_ITEMS)
+        if isinstance(rule.get("items"), dict):
+            _bound(rule["items"])
+    for child in (rule.get("properties") or {}).values():
+        _bound(child)
+
+
+_validators: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
+
+
+def _validator(schema: dict[str, Any]) -> Draft202012Validator:
+    # Declarations live for the process; the schema is kept with its validator so an id is never reused.
+    found = _validators.get(id(schema))
+    if found is None or found[0] is not schema:
+        found = _validators[id(schema)] = (schema, Draft202012Validator(schema))
+    return found[1]
+
+
+def validate(schema: dict[str, Any], data: Any) -> dict[str, Any]:
+    """``data`` if it matches ``schema``; else InvalidInput for the first problem found."""
+    if not isinstance(data, dict):
+        raise InvalidInput("body_not_object")
+    errors = sorted(_validator(schema).iter_errors(data), key=lambda e: (len(e.path), list(map(str, e.path))))
+    if errors:
+        raise _invalid(errors[0])
+    _check_text(data, "")
+    return data
+
+
+def _where(path: Iterable[Any]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "body"
+
+
+def _join(parent: str, name: str) -> str:
+    return name if parent == "body" else f"{parent}.{name}"
+
+
+def _invalid(e: ValidationError) -> InvalidInput:
+    field = _where(e.absolute_path)
+    rule = e.schema if isinstance(e.schema, dict) else {}
+    kind = e.validator
+    if kind == "required":
+        missing = next((n for n in rule.get("required", []) if isinstance(e.instance, dict) and n not in e.instance), "")
+        return InvalidInput("field_required", field=_join(field, missing))
+    if kind == "additionalProperties":
+        allowed = list(rule.get("properties", {}))
+        extra = sorted(k for k in e.instance if k not in allowed) if isinstance(e.instance, dict) else []
+        name = _join(field, extra[0]) if extra else field
+        return InvalidInput("field_unknown", field=name, allowed=", ".join(allowed))
+    if kind == "type":
+        types = rule.get("type")
+        names = [TYPE_NAMES.get(t, t) for t in (types if isinstance(types, list) else [types])]
+        return InvalidInput("field_type", field=field, expected=" 或 ".join(names))
+    if kind == "enum":
+        return InvalidInput("field_enum", field=field, allowed=", ".join(str(v) for v in rule["enum"] if v is not None))
+    if kind == "maxLength":
+        return InvalidInput("field_too_long", field=field, max=rule["maxLength"])
+    if kind == "minLength":
+        return InvalidInput("field_required", field=field)
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return InvalidInput("field_range", field=field, minimum=rule.get("minimum", ""), maximum=rule.get("maximum", ""))
+    if kind == "maxItems":
+        return InvalidInput("field_too_many", field=field, max=rule["maxItems"])
+    if kind == "pattern":
+        return InvalidInput("field_pattern", field=field, example=rule.get("examples", [rule["pattern"]])[0])
+    return InvalidInput("field_invalid", field=field)
+
+
+def _check_text(value: Any, where: str) -> None:
+    """Strings the database can store: no lone surrogates (not UTF-8), no NUL (PostgreSQL refuses it)."""
+    if isinstance(value, str):
+        if "\x00" in value or not _encodable(value):
+            raise InvalidInput("field_bad_characters", field=where or "body")
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            _check_text(k, where)
+            _check_text(v, f"{where}.{k}" if where else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_text(v, f"{where}[{i}]")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def parse_json(raw: bytes) -> Any:
+    """JSON from a request body, refusing nesting deeper than MAX_DEPTH before parsing it."""
+    depth = deepest = 0
+    for b in _BRACKETS.findall(_STRINGS.sub(b"", raw)):
+        depth += 1 if b in (b"[", b"{") else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_DEPTH:
+        raise InvalidInput("body_too_deep", max=MAX_DEPTH)
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise InvalidInput("body_not_json") from None
+
+
+def coerce_query(schema: dict[str, Any], args: Mapping[str, str]) -> dict[str, Any]:
+    """Query parameters typed by their declaration (integers, booleans), then validated like a body.
+    Parameters not declared (token, lang, cache busters) are left to whoever reads them."""
+    props: dict[str, Any] = schema.get("properties", {})
+    out: dict[str, Any] = {}
+    for name, rule in props.items():
+        if name not in args:
+            continue
+        text = args[name]
+        types = rule.get("type")
+        kinds = set(types) if isinstance(types, list) else {types}
+        if "integer" in kinds:
+            if not re.fullmatch(r"-?[0-9]{1,19}", text):
+                raise InvalidInput("field_type", field=name, expected=TYPE_NAMES["integer"])
+            out[name] = int(text)
+        elif "boolean" in kinds:
+            if text not in ("true", "false"):
+                raise InvalidInput("field_type", field=name, expected=TYPE_NAMES["boolean"])
+            out[name] = text == "true"
+        else:
+            out[name] = text
+    return validate(schema, out) if out else out

@@ -1,0 +1,123 @@
+"""Everything a window terminal shows in one read: its window, current and held tickets, the
+line, the load to closing time, and the actions the ticket state machine allows now."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..core.errors import NotFound
+from ..core.ticket_states import ACTIVE, desk_actions
+from ..storage.models import Staff, StaffShift, Ticket, Window
+from .access import Principal
+from .base import Services
+from .line_state import handling_means
+from .ticket_view import ticket_view
+from .window_desk import WindowDesk
+
+T, W, S, SH = Ticket.__table__, Window.__table__, Staff.__table__, StaffShift.__table__
+
+
+class DeskView:
+    def __init__(self, services: Services, windows: WindowDesk) -> None:
+        self.s = services
+        self.windows = windows
+
+    def desk(self, principal: Principal, number: int) -> dict[str, Any]:
+        ctx = self.s.halls.get(principal.hall_id)
+        now = self.s.clock.now()
+        today = ctx.schedule.local_date(now)
+        moment = ctx.schedule.moment(now)
+        with self.s.db.read() as conn:
+            wrow = conn.execute(select(W).where(W.c.hall_id == ctx.id, W.c.number == number)).first()
+            if wrow is None:
+                raise NotFound("window_not_found", window=number)
+            window = self.windows.window_view(conn, ctx, wrow, now)
+            current = conn.execute(
+                select(T).where(T.c.hall_id == ctx.id, T.c.window_number == number, T.c.state.in_(ACTIVE))
+            ).first()
+            held = conn.execute(
+                select(T)
+                .where(T.c.hall_id == ctx.id, T.c.window_number == number, T.c.state == "held")
+                .order_by(T.c.id)
+            ).all()
+            # The same expected minutes the kiosk's wait estimate uses (learned mean, else the catalog).
+            means = handling_means(conn, ctx)
+            open_rows = conn.execute(
+                select(W.c.number).where(W.c.hall_id == ctx.id, W.c.staff_id.is_not(None), W.c.status == "open")
+            ).all()
+            done_today = conn.execute(
+                select(func.count())
+                .select_from(T)
+                .where(
+                    T.c.hall_id == ctx.id,
+                    T.c.service_date == today,
+                    T.c.window_number == number,
+                    T.c.state == "finished",
+                )
+            ).scalar_one()
+        line = self.windows.line(principal)
+        # Only windows staffed, open and on duty now serve the line (extended hours: often one).
+        staffed = sum(1 for (n,) in open_rows if n in moment.windows_on_duty)
+        work = sum(means.get(t["matter_id"], means[None]) for t in line["waiting"])
+        closes = max((pp.end for pp in moment.periods), default=None)
+        left = (closes - now).total_seconds() / 60 if closes else 0
+        no_show_after = ctx.config.queue.no_show_after_calls
+        return {
+            "window": window,
+            "current": ticket_view(current, ctx) if current else None,
+            "held": [ticket_view(r, ctx) for r in held],
+            "line": line,
+            "load": {
+                "waiting": line["count"],
+                "work_minutes": round(work),
+                "windows": staffed,
+                "minutes_per_window": round(work / staffed) if staffed else None,
+                "closes_at": closes.isoformat() if closes else None,
+                "minutes_to_close": max(0, round(left)),
+                "over": bool(staffed and closes and work / staffed > left),
+            },
+            "finished_today": done_today,
+            "server_time": now.isoformat(),
+            "no_show_after_calls": no_show_after,
+            "windows": [w.number for w in ctx.config.windows],
+            "allowed_actions": desk_actions(
+                wrow.status,
+                current.state if current else None,
+                current.call_count if current else 0,
+                no_show_after,
+                len(held),
+            ),
+        }
+
+    def shifts(self, principal: Principal, day: date | None) -> dict[str, Any]:
+        """The AB岗 hand-over log of one local day (only that day's rows are read)."""
+        ctx = self.s.halls.get(principal.hall_id)
+        tz = ctx.config.timezone
+        day = day or ctx.schedule.local_date(self.s.clock.now())
+        start = datetime(day.year, day.month, day.day, tzinfo=tz)
+        end = start + timedelta(days=1)
+        with self.s.db.read() as conn:
+            rows = conn.execute(
+                select(SH, S.c.staff_no, S.c.name)
+                .join(S, S.c.id == SH.c.staff_id)
+                .where(SH.c.hall_id == ctx.id, SH.c.signed_in_at >= start, SH.c.signed_in_at < end)
+                .order_by(SH.c.id)
+            ).all()
+        return {
+            "date": day.isoformat(),
+            "shifts": [
+                {
+                    "window": r.window_number,
+                    "post": r.post,
+                    "staff_no": r.staff_no,
+                    "name": r.name,
+                    "signed_in_at": r.signed_in_at.astimezone(tz).isoformat(),
+                    "signed_out_at": r.signed_out_at.astimezone(tz).isoformat() if r.signed_out_at else None,
+                    "reason": r.sign_out_reason,
+                }
+                for r in rows
+            ],
+        }
