@@ -17,6 +17,8 @@ from .context import principal, server
 from .routes import ANY_DEVICE, bp, responses, spec
 
 REPLAY_BATCH = 500
+# The pages' toolkit subscribes to every type listed here (EventSource needs each name).
+spec.schemas["EventType"] = {"type": "string", "enum": list(EVENT_TYPES)}
 
 
 @spec.route(
