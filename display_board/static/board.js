@@ -6,69 +6,38 @@
 (function () {
   "use strict";
 
-  var API = "/api/v1";
-  var TYPES = ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.finished",
-    "ticket.no_show", "ticket.held", "ticket.resumed", "ticket.transferred", "ticket.cancelled",
-    "window.status", "hall.status"];
+  // Of the server's event types, a public board hears only the line's and the windows'.
+  function shownType(type) { return type.indexOf("ticket.") === 0 || type === "window.status" || type === "hall.status"; }
   // Events after which a window no longer has that ticket in front of it.
   var LEAVES_WINDOW = { "ticket.finished": 1, "ticket.no_show": 1, "ticket.held": 1,
     "ticket.transferred": 1, "ticket.cancelled": 1 };
 
   var params = new URLSearchParams(location.search);
-  var token = params.get("token") || "";
+  var token = YC.pageToken();
   var shown = (params.get("windows") || "").split(",").map(function (s) { return parseInt(s, 10); })
     .filter(function (n) { return !isNaN(n); });
   var historySize = intParam("history", 8, 1, 30);
   var highlightSeconds = intParam("highlight", 8, 1, 300);
   var staleSeconds = intParam("stale", 60, 1, 86400);
-  var lang = params.get("lang") === "en" ? "en-US" : "zh-CN";
-  var T = JSON.parse(document.getElementById("board-messages").textContent);
+  var T = YC.useMessages(JSON.parse(document.getElementById("board-messages").textContent));
+  var fmt = YC.t, hhmm = YC.hhmm;
 
   var state = {
-    hall: null, tz: "Asia/Shanghai", windows: {}, calls: [], lastEventId: null,
-    ready: false, buffer: [], offsetMs: 0, connected: false
+    hall: null, windows: {}, calls: [], ready: false, buffer: [], connected: false
   };
-  var es = null, reconnectTimer = null, failures = 0, flashTimer = null, offlineTimer = null;
-  var hallRefreshTimer = null, stopped = false;
+  var stream = null, flashTimer = null, offlineTimer = null, hallRefreshTimer = null, wasDown = false;
 
   function intParam(name, dflt, lo, hi) {
     var v = parseInt(params.get(name), 10);
     return isNaN(v) ? dflt : Math.max(lo, Math.min(hi, v));
   }
 
-  function fmt(key, values) {
-    return (T[key] || key).replace(/\{(\w+)\}/g, function (m, k) {
-      return values && values[k] !== undefined && values[k] !== null ? String(values[k]) : m;
-    });
-  }
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
+  // el("li", "recall", text): the toolkit's element builder with just a class.
+  function el(tag, cls, text) { return YC.el(tag, cls ? { "class": cls } : {}, text); }
 
   function wanted(window) {
     return !shown.length || window === null || window === undefined || shown.indexOf(window) >= 0;
   }
-
-  // --- the server's clock ---------------------------------------------------------------
-  function parseIso(text) {
-    if (!text) return NaN;
-    // Python's isoformat may carry microseconds; Date.parse wants at most milliseconds.
-    return Date.parse(text.replace(/(\.\d{3})\d+/, "$1"));
-  }
-
-  function syncClock(response, sentAt) {
-    var server = parseIso(response.headers.get("X-Server-Time"));
-    if (isNaN(server)) return;
-    var now = Date.now();
-    if (now - sentAt > 2000) return;  // a slow answer says little about the time
-    state.offsetMs = server - (sentAt + now) / 2;
-  }
-
-  function serverNow() { return Date.now() + state.offsetMs; }
 
   function setText(id, text) {
     // Writing the same text still replaces the node and costs a layout: skip it (TVs are slow).
@@ -76,59 +45,25 @@
     if (el.textContent !== text) el.textContent = text;
   }
 
-  // Formatters are costly to build: one per time zone, reused every minute.
-  var formatters = {};
-  function formatter(kind) {
-    var key = kind + "|" + state.tz;
-    if (!formatters[key]) {
-      var options = kind === "time" ? { hour: "2-digit", minute: "2-digit", hour12: false }
-        : { year: "numeric", month: "long", day: "numeric", weekday: "long" };
-      options.timeZone = state.tz;
-      formatters[key] = new Intl.DateTimeFormat(lang, options);
-    }
-    return formatters[key];
-  }
-
   // Hours and minutes are what a resident needs; a seconds display would repaint the
   // screen every second all day long (a weak TV box, or fifty boards on one machine).
   var clockTimer = null;
   function renderClock() {
-    var now = serverNow();
+    var now = YC.serverNow();
     try {
-      setText("clock-time", formatter("time").format(new Date(now)));
-      setText("clock-date", formatter("date").format(new Date(now)));
+      setText("clock-time", YC.formatTime(new Date(now), "time"));
+      setText("clock-date", YC.formatTime(new Date(now), "date"));
     } catch (e) { /* an unknown time zone must not stop the board */ }
     clearTimeout(clockTimer);
     clockTimer = setTimeout(renderClock, 60000 - now % 60000 + 20);  // just after the next minute
   }
 
-  function hhmm(iso) {
-    return formatter("time").format(new Date(parseIso(iso)));
-  }
-
   // --- API ------------------------------------------------------------------------------
-  function api(path) {
-    var sentAt = Date.now();
-    // The API's messages follow Accept-Language: ask for the board's language, not the TV's.
-    return fetch(API + path, { cache: "no-store", headers: { "Authorization": "Bearer " + token,
-      "Accept-Language": lang === "en-US" ? "en" : "zh-CN" } })
-      .then(function (r) {
-        syncClock(r, sentAt);
-        return r.json().then(function (body) {
-          if (!r.ok) {
-            var err = new Error(body && body.error ? body.error.message : String(r.status));
-            err.status = r.status;
-            throw err;
-          }
-          return body;
-        });
-      });
-  }
+  // The toolkit's call keeps the board's clock on the server's (X-Server-Time).
+  function api(path) { return YC.api("GET", path, token); }
 
   function fatal(text) {
-    stopped = true;   // a refused token will not start working by itself: stop knocking
-    if (es) es.close();
-    clearTimeout(reconnectTimer);
+    if (stream) stream.close();  // a refused token will not start working by itself: stop knocking
     var f = document.getElementById("fatal");
     f.textContent = text;
     f.hidden = false;
@@ -137,7 +72,7 @@
   function refreshHall() {
     return api("/hall").then(function (hall) {
       state.hall = hall;
-      state.tz = hall.timezone || state.tz;
+      YC.setTimeZone(hall.timezone);
       renderHall();
     });
   }
@@ -155,7 +90,7 @@
   function loadInitial() {
     return Promise.all([api("/hall"), api("/windows")]).then(function (r) {
       state.hall = r[0];
-      state.tz = r[0].timezone || state.tz;
+      YC.setTimeZone(r[0].timezone);
       r[1].windows.forEach(function (w) {
         state.windows[w.number] = w;
         // Windows already holding a ticket start the list of recent calls.
@@ -178,17 +113,14 @@
   }
 
   // --- events ---------------------------------------------------------------------------
-  function onEvent(ev) {
-    if (ev.lastEventId) state.lastEventId = ev.lastEventId;
-    var data;
-    try { data = JSON.parse(ev.data); } catch (e) { return; }
+  function onEvent(type, data) {
     if (!state.ready) { state.buffer.push(data); return; }
     apply(data, false);
   }
 
   function isFresh(at) {
-    var t = parseIso(at);
-    return !isNaN(t) && serverNow() - t <= staleSeconds * 1000;
+    var t = YC.parseIso(at);
+    return !isNaN(t) && YC.serverNow() - t <= staleSeconds * 1000;
   }
 
   function addCall(call, announce) {
@@ -276,32 +208,13 @@
   }
 
   function connect() {
-    if (stopped) return;
-    var q = new URLSearchParams({ token: token, types: TYPES.join(",") });
-    // EventSource sends Last-Event-ID itself on its own reconnects; a new EventSource
-    // after a failure must be told where we stopped.
-    if (state.lastEventId !== null) q.set("last_event_id", state.lastEventId);
-    es = new EventSource(API + "/events?" + q.toString());
-    TYPES.forEach(function (t) { es.addEventListener(t, onEvent); });
-    es.onopen = function () {
-      var wasDown = failures > 0 || !state.connected;
-      failures = 0;
-      setConnected(true);
+    // The toolkit reconnects by itself (with backoff) and resumes from the last event seen.
+    stream = YC.live(token, { types: shownType }, onEvent, function (up) {
+      setConnected(up);
+      if (!up) { wasDown = true; return; }
       if (wasDown && state.ready) refreshHall().catch(function () {});
-    };
-    es.onerror = function () {
-      setConnected(false);
-      failures += 1;
-      if (es.readyState === EventSource.CLOSED) {
-        // The browser gave up (an HTTP error, e.g. a proxy's 502): start a new stream ourselves.
-        es.close();
-        var delay = Math.min(30000, 1000 * Math.pow(2, Math.min(failures, 5)));
-        clearTimeout(reconnectTimer);
-        reconnectTimer = setTimeout(function () {
-          if (!stopped) connect();
-        }, delay);
-      }
-    };
+      wasDown = false;
+    });
   }
 
   // --- rendering ------------------------------------------------------------------------

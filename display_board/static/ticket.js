@@ -1,64 +1,66 @@
 // The resident's phone page: polls the ticket with the slip's key and says where it stands.
 (function () {
   "use strict";
-  const T = JSON.parse(document.getElementById("messages").textContent);
+  const T = YC.useMessages(JSON.parse(document.getElementById("messages").textContent));
   const app = document.getElementById("app");
   const id = app.dataset.ticket;
-  const key = new URLSearchParams(location.search).get("key");
+  const key = YC.params.get("key");
   if (!key) return;
   const $ = (name) => document.getElementById(name);
-  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, k) => (k in values ? values[k] : ""));
+  const t = YC.t;
   const POLL_MS = 5000;
-  // Error texts come from the API: ask for the page's language, not the phone's.
-  const LANG = {"Accept-Language": document.documentElement.lang === "en" ? "en" : "zh-CN"};
 
-  function show(t) {
-    $("number").textContent = t.number;
-    $("matter").textContent = t.matter_name || T.general_matter;
+  function show(tk) {
+    $("number").textContent = tk.number;
+    $("matter").textContent = tk.matter_name || T.general_matter;
     const status = $("status");
     status.className = "status";
     $("rate").hidden = true;
-    if (t.state === "waiting") {
+    if (tk.state === "waiting") {
       status.textContent = T.waiting;
-      $("detail").textContent = fill(T.ahead, {n: t.waiting_ahead}) +
-        (t.estimated_wait_minutes == null ? "" : " " + fill(T.wait, {m: t.estimated_wait_minutes}));
-    } else if (t.state === "called" || t.state === "serving" || t.state === "held") {
+      $("detail").textContent = t("ahead", {n: tk.waiting_ahead}) +
+        (tk.estimated_wait_minutes == null ? "" : " " + t("wait", {m: tk.estimated_wait_minutes}));
+    } else if (tk.state === "called" || tk.state === "serving" || tk.state === "held") {
       status.className = "status called";
-      status.textContent = fill(T.go_to_window, {number: t.number, window: t.window_number});
-      $("detail").textContent = t.state === "called" ? T.called_hint : T.serving;
-    } else if (t.state === "finished") {
+      status.textContent = t("go_to_window", {number: tk.number, window: tk.window_number});
+      $("detail").textContent = tk.state === "called" ? T.called_hint : T.serving;
+    } else if (tk.state === "finished") {
       status.textContent = T.finished;
       $("detail").textContent = "";
       $("rate").hidden = false;
     } else {
-      status.textContent = T["state_" + t.state] || t.state;
-      $("detail").textContent = t.state === "no_show" ? T.no_show_hint : "";
+      status.textContent = T["state_" + tk.state] || tk.state;
+      $("detail").textContent = tk.state === "no_show" ? T.no_show_hint : "";
     }
-    $("updated").textContent = fill(T.updated, {time: new Date().toLocaleTimeString("zh-CN", {hour12: false})});
+    // The server's clock in the hall's zone, not the phone's.
+    $("updated").textContent = t("updated", {time: YC.formatTime(new Date(YC.serverNow()), "seconds")});
   }
 
   async function poll() {
+    let body;
     try {
-      const r = await fetch(`/api/v1/tickets/${id}?key=${encodeURIComponent(key)}`, {headers: LANG});
-      const body = await r.json();
-      if (!r.ok) {
-        $("status").textContent = body.error ? body.error.message : T.unavailable;
-        return;  // a wrong key stays wrong: stop polling
-      }
-      show(body);
-      if (!["finished", "no_show", "cancelled"].includes(body.state)) setTimeout(poll, POLL_MS);
+      body = await YC.api("GET", `/tickets/${id}?key=${encodeURIComponent(key)}`);
     } catch (e) {
-      $("updated").textContent = T.offline;
-      setTimeout(poll, POLL_MS * 2);
+      if (e.status === 0) {
+        $("updated").textContent = T.offline;
+        setTimeout(poll, POLL_MS * 2);
+      } else {
+        $("status").textContent = e.message || T.unavailable;  // a wrong key stays wrong: stop polling
+      }
+      return;
     }
+    show(body);
+    if (!["finished", "no_show", "cancelled"].includes(body.state)) setTimeout(poll, POLL_MS);
   }
 
   $("rate").addEventListener("click", async () => {
-    const r = await fetch("/api/v1/ratings/links", {method: "POST", headers: {"Content-Type": "application/json", ...LANG},
-      body: JSON.stringify({ticket_id: Number(id), key})});
-    const body = await r.json();
-    if (r.ok && body.token) location.href = `/rate/${body.token}`;
-    else $("detail").textContent = body.error ? body.error.message : T.unavailable;
+    try {
+      const body = await YC.api("POST", "/ratings/links", null, {ticket_id: Number(id), key});
+      if (body.token) location.href = `/rate/${body.token}`;
+      else $("detail").textContent = T.unavailable;
+    } catch (e) {
+      $("detail").textContent = e.message || T.unavailable;
+    }
   });
   poll();
 })();

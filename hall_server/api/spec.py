@@ -62,6 +62,8 @@ class ApiSpec:
     title: str
     version: str
     operations: list[Operation] = field(default_factory=list)
+    # Named schemas beside Error (e.g. EventType, whose list the pages read to subscribe).
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def route(
         self,
@@ -200,7 +202,8 @@ class ApiSpec:
                                 },
                             }
                         },
-                    }
+                    },
+                    **self.schemas,
                 },
             },
         }

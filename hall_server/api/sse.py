@@ -18,6 +18,8 @@ from .routes import ANY_DEVICE, bp, responses, spec
 from .validation import INT_MAX
 
 REPLAY_BATCH = 500
+# The pages' toolkit subscribes to every type listed here (EventSource needs each name).
+spec.schemas["EventType"] = {"type": "string", "enum": list(EVENT_TYPES)}
 
 
 @spec.route(

@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify, render_template, request
 
 from hall_common.i18n import area_messages, negotiate
 
-AREAS = ("cases", "documents")
+AREAS = ("cases", "documents", "toolkit")
 
 
 def page_messages(locale: str) -> dict[str, dict[str, str]]:

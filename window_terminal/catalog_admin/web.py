@@ -7,11 +7,11 @@ from flask import Blueprint, jsonify, render_template, request
 
 from hall_common.i18n import area_messages, negotiate
 
-AREA = "catalog_admin"
+AREAS = ("catalog_admin", "toolkit")
 
 
-def page_messages(locale: str) -> dict[str, str]:
-    return area_messages(AREA, locale)
+def page_messages(locale: str) -> dict[str, dict[str, str]]:
+    return {area: area_messages(area, locale) for area in AREAS}
 
 
 def create_blueprint() -> Blueprint:

@@ -68,7 +68,8 @@
   }
 
   function start() {
-    refresh().catch((e) => toast(e.message));
+    // Times are shown in the hall's zone: learn it before the first list is drawn.
+    YC.loadHall(token).catch(() => {}).then(refresh).catch((e) => toast(e.message));
     if (!es) es = YC.live(token, {}, () => { clearTimeout(timer); timer = setTimeout(() => refresh().catch(() => {}), 80); },
       (up) => { $("live").className = "live" + (up ? "" : " off"); $("live").textContent = up ? t("terminal.live_on") : t("terminal.live_off"); });
   }

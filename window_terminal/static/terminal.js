@@ -61,6 +61,7 @@
 
   async function enter() {
     if (!me) me = await call("GET", "/auth/me");
+    await YC.loadHall(token);  // times are shown in the hall's zone
     await refresh();
     if (!es) {
       es = YC.live(token, {}, onEvent, (up) => {

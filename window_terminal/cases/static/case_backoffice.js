@@ -1,7 +1,9 @@
 // The department's in-tray: sign for handed-over cases and record the decision.
 "use strict";
 (() => {
-  const {t, api, el, showError} = YCC;
+  const token = YC.pageToken("yc-case-token");  // given once as ?token=, kept for the tab
+  const {t, el, showError} = YC;
+  const api = (method, path, body) => YC.api(method, path, token, body);
   async function refresh() {
     let data;
     try { data = await api("GET", "/cases/inbox"); showError(null); } catch (e) { showError(e); return; }
@@ -24,6 +26,6 @@
     });
     document.querySelector("#inbox tbody").replaceChildren(...rows);
   }
-  YCC.load().then(refresh);
+  YC.loadMessages("/cases-ui/messages.json", "cases").then(refresh);
   setInterval(refresh, 15000);
 })();

@@ -1,7 +1,9 @@
 // Supervisor's case dashboard: open cases by stage, overdue and near-due cases, the two rates.
 "use strict";
 (() => {
-  const {t, api, el, showError} = YCC;
+  const token = YC.pageToken("yc-case-token");  // given once as ?token=, kept for the tab
+  const {t, el, showError} = YC;
+  const api = (method, path, body) => YC.api(method, path, token, body);
   const pct = (v) => v === null ? "—" : (v * 100).toFixed(1) + "%";
   function rows(list) {
     return list.map((c) => el("tr", {"data-case": c.case_no, class: c.overdue ? "overdue" : ""},
@@ -21,6 +23,6 @@
     document.querySelector("#overdue tbody").replaceChildren(...rows(d.overdue));
     document.querySelector("#near-due tbody").replaceChildren(...rows(d.near_due));
   }
-  YCC.load().then(refresh);
+  YC.loadMessages("/cases-ui/messages.json", "cases").then(refresh);
   setInterval(refresh, 30000);
 })();

@@ -4,7 +4,9 @@
 // escalated cases (不予受理 / 退回窗口): the window itself has no veto.
 "use strict";
 (() => {
-  const {t, api, el, showError} = YCC;
+  const token = YC.pageToken("yc-case-token");  // given once as ?token=, kept for the tab
+  const {t, el, showError} = YC;
+  const api = (method, path, body) => YC.api(method, path, token, body);
   const $ = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
   const windowNo = document.body.dataset.window;
@@ -25,7 +27,7 @@
   }
 
   function pdfLink(c, kind) {
-    return `/api/v1/cases/${c.case_no}/documents/${kind}.pdf?token=${encodeURIComponent(YCC.token)}`;
+    return `/api/v1/cases/${c.case_no}/documents/${kind}.pdf?token=${encodeURIComponent(token)}`;
   }
 
   function renderNotice(c) {
@@ -147,10 +149,8 @@
 
   // The back office decides on another PC: follow this case's changes live.
   function follow() {
-    if (!YCC.token || !window.EventSource) return;
-    const es = new EventSource(`/api/v1/events?types=case.changed&token=${encodeURIComponent(YCC.token)}`);
-    es.addEventListener("case.changed", (ev) => {
-      const data = JSON.parse(ev.data);
+    if (!token) return;
+    YC.live(token, {types: "case.changed"}, (type, data) => {
       const c = data.case || {};
       if (current && c.case_no === current.case_no && c.state !== current.state && !busy) {
         api("GET", "/cases/" + current.case_no).then(show, showError);
@@ -159,7 +159,7 @@
   }
 
   async function init() {
-    await YCC.load();
+    await YC.loadMessages("/cases-ui/messages.json", "cases");
     $("title").textContent = t("ui_panel_title", {number: windowNo});
     if (params.get("number")) {
       $("ticket-badge").hidden = false;

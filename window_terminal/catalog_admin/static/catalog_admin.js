@@ -2,39 +2,13 @@
 // only collects the fields and shows the server's Chinese messages beside the form.
 "use strict";
 (() => {
-  const params = new URLSearchParams(location.search);
-  const token = params.get("token") || "";
+  const token = YC.pageToken();
   const $ = (sel) => document.querySelector(sel);
   const form = $("#form");
-  let M = {}, matters = [], choices = {}, editable = false, editing = null;
+  let matters = [], choices = {}, editable = false, editing = null;
 
-  function t(key, vars) {
-    let text = M[key] || key;
-    for (const [name, v] of Object.entries(vars || {})) text = text.split("{" + name + "}").join(v);
-    return text;
-  }
-  function el(tag, attrs, ...children) {
-    const n = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "class") n.className = v; else if (k.startsWith("on")) n.addEventListener(k.slice(2), v);
-      else if (k === "checked") n.checked = !!v; else if (k === "value") n.value = v;
-      else if (v !== null && v !== undefined && v !== false) n.setAttribute(k, v === true ? "" : v);
-    }
-    for (const c of children.flat()) if (c !== null && c !== undefined) n.append(c.nodeType ? c : String(c));
-    return n;
-  }
-  async function api(method, path, body) {
-    const headers = {"Accept-Language": document.documentElement.lang, Authorization: "Bearer " + token};
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    const r = await fetch("/api/v1" + path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
-    const data = await r.json().catch(() => ({}));
-    if (!r.ok) {
-      const e = new Error((data.error && data.error.message) || ("HTTP " + r.status));
-      e.details = (data.error && data.error.details) || {};
-      throw e;
-    }
-    return data;
-  }
+  const {t, el} = YC;
+  const api = (method, path, body) => YC.api(method, path, token, body);
   const showError = (text) => { $("#error").textContent = text || ""; };
   const status = (text) => { $("#status").textContent = text || ""; };
 
@@ -143,9 +117,7 @@
   }
 
   async function start() {
-    const lang = params.get("lang");
-    M = await (await fetch("/admin/matters/messages.json" + (lang ? "?lang=" + lang : ""))).json();
-    document.querySelectorAll("[data-t]").forEach((n) => { n.textContent = t(n.dataset.t); });
+    await YC.loadMessages("/admin/matters/messages.json", "catalog_admin");
     document.title = t("ui_title");
     $("#search").placeholder = t("ui_search");
     if (!token) { showError(t("ui_no_token")); return; }

@@ -1,0 +1,296 @@
+/* 一窗 page toolkit: what every page of the hall shares, loaded from /static/toolkit/toolkit.js.
+ *
+ * One global, YC:
+ *   messages   loadMessages(url?, area?), useMessages(obj, area?), t(key, fields), fillText(root?)
+ *   API        api(method, path, token, body) -> Promise, ApiError, pageToken(storageKey?), lang()
+ *   events     live(token, params, onEvent, onState) -> {close()}, eventTypes()
+ *   DOM        el(tag, attrs, ...children), showError(e, id?)
+ *   time       hhmm(iso), formatTime(date, kind), setTimeZone(tz), timeZone(), parseIso(text),
+ *              serverNow(), loadHall(token)
+ *
+ * Written in ES5 syntax (no arrows, classes, let/const or template strings) so the oldest TV
+ * browsers in a hall run it; it still needs fetch, Promise, EventSource and Intl.
+ * Every user-facing string comes from the server's message catalog, never from this file.
+ */
+var YC = (function () {
+  "use strict";
+
+  var API = "/api/v1";
+  var params = new URLSearchParams(location.search);
+  var M = {};
+  var defaultArea = "";
+
+  // --- messages -------------------------------------------------------------------------
+  // Pages take their strings from a messages.json of their blueprint (areas of the catalog)
+  // or from JSON embedded in the page; the ?lang= of the page's address is passed on.
+  function loadMessages(url, area) {
+    var lang = params.get("lang");
+    var address = (url || "/terminal/messages.json") + (lang ? "?lang=" + encodeURIComponent(lang) : "");
+    return fetch(address).then(function (r) { return r.json(); }).then(function (data) {
+      useMessages(data, area);
+      fillText();
+      return M;
+    });
+  }
+
+  function useMessages(data, area) {
+    M = data || {};
+    defaultArea = area || "";
+    return M;
+  }
+
+  // t("terminal.call", {number: "A001"}): a flat key, "area.key", or a key of the page's area.
+  // A {field} without a value stays visible, so a missing field shows rather than vanishes.
+  function t(key, fields) {
+    var text = typeof M[key] === "string" ? M[key] : null;
+    if (text === null) {
+      var dot = key.indexOf(".");
+      var area = dot >= 0 ? key.slice(0, dot) : defaultArea;
+      var k = dot >= 0 ? key.slice(dot + 1) : key;
+      text = (M[area] && typeof M[area][k] === "string") ? M[area][k] : key;
+    }
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      var v = fields ? fields[name] : undefined;
+      return v !== undefined && v !== null ? String(v) : whole;
+    });
+  }
+
+  // Elements marked data-t="key" get their text from the catalog.
+  function fillText(root) {
+    var nodes = (root || document).querySelectorAll("[data-t]");
+    for (var i = 0; i < nodes.length; i++) nodes[i].textContent = t(nodes[i].getAttribute("data-t"));
+  }
+
+  function lang() {
+    return (document.documentElement.lang || "zh-CN").toLowerCase().indexOf("en") === 0 ? "en" : "zh-CN";
+  }
+
+  // --- API ------------------------------------------------------------------------------
+  function ApiError(status, code, message, details) {
+    var e = new Error(message);
+    this.name = "ApiError";
+    this.message = message;
+    this.stack = e.stack;
+    this.status = status;
+    this.code = code;
+    this.details = details || {};
+  }
+  ApiError.prototype = Object.create(Error.prototype);
+  ApiError.prototype.constructor = ApiError;
+
+  function networkError() {
+    return new ApiError(0, "network", t("toolkit.network_error"));
+  }
+
+  function api(method, path, token, body) {
+    // The API's messages follow Accept-Language: ask for the page's language, not the browser's.
+    var headers = { "Accept-Language": lang() };
+    if (token) headers.Authorization = "Bearer " + token;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    var sentAt = Date.now();
+    return fetch(API + path, {
+      method: method, headers: headers, cache: "no-store",
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (r) {
+      syncClock(r, sentAt);
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (!r.ok) {
+          var err = data.error || {};
+          throw new ApiError(r.status, err.code || "http_" + r.status, err.message || t("toolkit.network_error"),
+            err.details);
+        }
+        return data;
+      });
+    }, function () { throw networkError(); });
+  }
+
+  // A device or person token given once in the address (?token=…). With a storage key it is
+  // kept for the browser tab, so reloading the page (without the token) still works.
+  function pageToken(storageKey) {
+    var fromUrl = params.get("token");
+    if (!storageKey) return fromUrl || "";
+    if (fromUrl) sessionStorage.setItem(storageKey, fromUrl);
+    return fromUrl || sessionStorage.getItem(storageKey) || "";
+  }
+
+  // --- events ---------------------------------------------------------------------------
+  // EventSource needs each event name to listen to: the names are the server's (its OpenAPI
+  // document lists them), asked once per page.
+  var typesPromise = null;
+  function eventTypes() {
+    if (!typesPromise) {
+      typesPromise = fetch(API + "/openapi.json").then(function (r) {
+        if (!r.ok) throw networkError();
+        return r.json();
+      }).then(function (doc) {
+        return doc.components.schemas.EventType["enum"];
+      });
+      typesPromise["catch"](function () { typesPromise = null; });  // ask again next time
+    }
+    return typesPromise;
+  }
+
+  // live(token, {window: 3, types: "a,b"}, onEvent(type, data, id), onState(connected)).
+  // EventSource reconnects by itself and resends Last-Event-ID; when the browser gives up (an
+  // HTTP error such as a proxy's 502) a new stream is opened here with backoff, from the last
+  // event seen, so nothing is missed either way.
+  function live(token, options, onEvent, onState) {
+    var query = {};
+    var key;
+    for (key in (options || {})) if (options[key] !== undefined && options[key] !== null) query[key] = options[key];
+    if (token) query.token = token;
+    var es = null, timer = null, failures = 0, lastId = null, closed = false;
+
+    function state(up) { if (onState) onState(up); }
+
+    function open(types) {
+      if (closed) return;
+      var q = new URLSearchParams(query);
+      if (lastId !== null) q.set("last_event_id", lastId);
+      es = new EventSource(API + "/events?" + q.toString());
+      types.forEach(function (type) {
+        es.addEventListener(type, function (e) {
+          if (e.lastEventId) lastId = e.lastEventId;
+          var data;
+          try { data = JSON.parse(e.data); } catch (err) { return; }
+          onEvent(type, data, e.lastEventId);
+        });
+      });
+      es.onopen = function () { failures = 0; state(true); };
+      es.onerror = function () {
+        state(false);
+        failures += 1;
+        if (es.readyState === EventSource.CLOSED) retry(types);
+      };
+    }
+
+    function retry(types) {
+      if (es) es.close();
+      clearTimeout(timer);
+      timer = setTimeout(function () { open(types); }, Math.min(30000, 1000 * Math.pow(2, Math.min(failures, 5))));
+    }
+
+    // options.types: "a,b" (sent to the server as a filter), or a function choosing among the
+    // server's types (public devices ask only for what they show), or nothing for every type.
+    var pick = typeof query.types === "function" ? query.types : null;
+    if (pick) delete query.types;
+
+    function start() {
+      var wanted = query.types ? Promise.resolve(String(query.types).split(","))
+        : eventTypes().then(function (all) {
+          if (!pick) return all;
+          var chosen = all.filter(pick);
+          query.types = chosen.join(",");
+          return chosen;
+        });
+      wanted.then(open, function () {
+        state(false);
+        failures += 1;
+        clearTimeout(timer);
+        timer = setTimeout(start, Math.min(30000, 1000 * Math.pow(2, Math.min(failures, 5))));
+      });
+    }
+
+    start();
+    return {
+      close: function () { closed = true; clearTimeout(timer); if (es) es.close(); },
+      lastEventId: function () { return lastId; }
+    };
+  }
+
+  // --- DOM ------------------------------------------------------------------------------
+  // el("button", {class: "x", onclick: f, disabled: true}, "text", [child, …]).
+  function el(tag, attrs) {
+    var node = document.createElement(tag);
+    var a = attrs || {};
+    for (var k in a) {
+      if (!Object.prototype.hasOwnProperty.call(a, k)) continue;
+      var v = a[k];
+      if (k === "class") node.className = v;
+      else if (k.indexOf("on") === 0 && typeof v === "function") node.addEventListener(k.slice(2), v);
+      else if (k === "checked") node.checked = !!v;  // properties: an attribute is only the default
+      else if (k === "value") node.value = v === null || v === undefined ? "" : v;
+      else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : v);
+    }
+    append(node, Array.prototype.slice.call(arguments, 2));
+    return node;
+  }
+
+  function append(node, children) {
+    for (var i = 0; i < children.length; i++) {
+      var c = children[i];
+      if (c === null || c === undefined) continue;
+      if (Array.isArray(c)) append(node, c);
+      else node.appendChild(c.nodeType ? c : document.createTextNode(String(c)));
+    }
+  }
+
+  // The page's error line (#error unless another id is given); showError() clears it.
+  function showError(e, id) {
+    var box = document.getElementById(id || "error");
+    if (box) box.textContent = e ? (e.message || String(e)) : "";
+  }
+
+  // --- time: the hall's zone and the server's clock ---------------------------------------
+  // Times are shown in the hall's time zone (from /api/v1/hall), whatever the device's zone;
+  // the pilot hall's zone until the hall has said which.
+  var zone = "Asia/Shanghai";
+  var formatters = {};
+  var offsetMs = 0;
+
+  function setTimeZone(tz) { if (tz) zone = tz; }
+  function timeZone() { return zone; }
+
+  function parseIso(text) {
+    if (!text) return NaN;
+    // Python's isoformat may carry microseconds; Date.parse wants at most milliseconds.
+    return Date.parse(String(text).replace(/(\.\d{3})\d+/, "$1"));
+  }
+
+  // Formatters are costly to build: one per kind and zone, reused (boards redraw all day).
+  function formatTime(date, kind) {
+    kind = kind || "time";
+    var key = kind + "|" + zone + "|" + lang();
+    if (!formatters[key]) {
+      var options = kind === "time" ? { hour: "2-digit", minute: "2-digit", hour12: false }
+        : kind === "seconds" ? { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }
+        : { year: "numeric", month: "long", day: "numeric", weekday: "long" };
+      options.timeZone = zone;
+      formatters[key] = new Intl.DateTimeFormat(lang() === "en" ? "en-US" : "zh-CN", options);
+    }
+    return formatters[key].format(date);
+  }
+
+  function hhmm(iso) {
+    if (!iso) return "";
+    var ms = parseIso(iso);
+    return isNaN(ms) ? "" : formatTime(new Date(ms), "time");
+  }
+
+  // The server's clock (X-Server-Time on every answer), not the device's: TV clocks drift.
+  function syncClock(response, sentAt) {
+    var server = parseIso(response.headers.get("X-Server-Time"));
+    if (isNaN(server)) return;
+    var now = Date.now();
+    if (now - sentAt > 2000) return;  // a slow answer says little about the time
+    offsetMs = server - (sentAt + now) / 2;
+  }
+
+  function serverNow() { return Date.now() + offsetMs; }
+
+  // The hall (name, state, hours); also sets the zone the times are shown in.
+  function loadHall(token) {
+    return api("GET", "/hall", token).then(function (hall) {
+      setTimeZone(hall.timezone);
+      return hall;
+    });
+  }
+
+  return {
+    loadMessages: loadMessages, useMessages: useMessages, t: t, fillText: fillText, lang: lang,
+    api: api, ApiError: ApiError, pageToken: pageToken, params: params,
+    live: live, eventTypes: eventTypes, el: el, showError: showError,
+    hhmm: hhmm, formatTime: formatTime, setTimeZone: setTimeZone, timeZone: timeZone, parseIso: parseIso,
+    serverNow: serverNow, loadHall: loadHall
+  };
+})();
