@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .core.clock import Clock, SystemClock
 from .core.hall_config import HallConfig, pilot_hall_config
-from .events.broker import EventBroker
+from .events.broker import MAX_STREAMS, MAX_STREAMS_PER_TOKEN, EventBroker
 from .services.accounts import Accounts
 from .services.appointments import Appointments
 from .services.base import Services
@@ -38,10 +38,12 @@ class HallServer:
     poll_seconds: float = 0.25
     heartbeat_seconds: float = 15.0
     tick_seconds: float = 5.0
+    max_streams: int = MAX_STREAMS
+    max_streams_per_token: int = MAX_STREAMS_PER_TOKEN
 
     def __post_init__(self) -> None:
         self.services = Services(self.db, self.clock, HallRegistry(self.db))
-        self.broker = EventBroker(self.db, self.poll_seconds)
+        self.broker = EventBroker(self.db, self.poll_seconds, self.max_streams, self.max_streams_per_token)
         self.db.after_commit = self.broker.publish
         self.tickets = Ticketing(self.services)
         self.windows = WindowDesk(self.services)

@@ -47,12 +47,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from hall_server.storage.database import Database
 
     from .demo import prepare_demo
+    from .http_server import run
     from .web_mounts import mount_pages
-    from .wsgi_server import run
+
+    from .data_lock import DataDirInUse, lock_data_dir
 
     url = _database_url(args)
     halls = _hall_configs(args.hall)
     clock = _clock(args.clock)
+    if url.startswith("sqlite"):
+        try:
+            lock_data_dir(Path(args.data))  # held (inherited by the workers) until the server ends
+        except DataDirInUse as exc:
+            print(exc, file=sys.stderr)
+            return 3
     if args.workers > 1 and url.startswith("sqlite"):
         print(message("cli.sqlite_workers"), file=sys.stderr)
     # Migrate and install halls once, before workers fork.
@@ -62,14 +70,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     setup.close()
 
     def build_app():
-        server = HallServer(Database(url), clock=clock, heartbeat_seconds=args.heartbeat)
+        caps = {"max_streams": args.max_streams, "max_streams_per_token": args.max_streams_per_token}
+        server = HallServer(
+            Database(url),
+            clock=clock,
+            heartbeat_seconds=args.heartbeat,
+            **{name: value for name, value in caps.items() if value is not None},
+        )
         server.start_background()
         app = create_app(server)
         mount_pages(app)
         return app
 
     print(message("cli.serving", url=f"http://{args.host}:{args.port}", db=url.split("?")[0]), flush=True)
-    run(build_app, args.host, args.port, args.workers, args.threads)
+    run(build_app, args.host, args.port, args.workers, args.threads, args.max_connections, args.header_timeout)
     return 0
 
 
@@ -147,7 +161,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--clock", help='start the hall at this local time, e.g. "2026-11-26 10:00"')
     serve.add_argument("--workers", type=int, default=1, help="processes (use PostgreSQL for more than 1)")
-    serve.add_argument("--threads", type=int, default=256, help="threads per process (each event stream holds one)")
+    serve.add_argument("--threads", type=int, default=32, help="request threads per process (event streams hold none)")
+    serve.add_argument(
+        "--max-connections", type=int, default=4096, help="open connections per process; more wait to be accepted"
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10.0,
+        help="seconds a connection may take to send its request headers (also closes idle keep-alive connections)",
+    )
+    # Defaults for the stream caps: hall_server/events/broker.py (MAX_STREAMS, MAX_STREAMS_PER_TOKEN).
+    serve.add_argument("--max-streams", type=int, help="open event streams per process (default 1000)")
+    serve.add_argument("--max-streams-per-token", type=int, help="open event streams per token (default 50)")
     serve.add_argument("--heartbeat", type=float, default=15.0, help="seconds between SSE keep-alives")
     serve.add_argument("--demo", action="store_true", help="add demo staff, sign them in and write demo tokens")
     serve.set_defaults(func=cmd_serve)

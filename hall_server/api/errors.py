@@ -9,11 +9,18 @@ from werkzeug.exceptions import HTTPException
 
 from hall_common.i18n import has_message, message
 
-from ..core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from ..core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unavailable
 from .context import Unauthorized, locale
 
 log = logging.getLogger(__name__)
-STATUS = ((Unauthorized, 401), (Forbidden, 403), (NotFound, 404), (Conflict, 409), (InvalidInput, 400))
+STATUS = (
+    (Unauthorized, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (InvalidInput, 400),
+    (Unavailable, 503),
+)
 
 
 def error_response(code: str, status: int, text: str, details: dict | None = None):

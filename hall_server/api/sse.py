@@ -2,16 +2,15 @@
 
 Subscribe first, then replay from the database up to the broker's position, then
 stream live events, dropping any id already sent: nothing is missed between replay
-and live, nothing is sent twice, and order is by id.
+and live, nothing is sent twice, and order is by id (hall_server/events/stream.py).
 """
 
 from __future__ import annotations
 
-import queue
-
 from flask import Response, request
 
 from ..core.errors import Forbidden, InvalidInput
+from ..events.stream import ASYNC_STREAM_KEY, EventStream
 from ..services.event_log import EVENT_TYPES, events_after
 from .context import principal, query, server
 from .routes import ANY_DEVICE, bp, responses, spec
@@ -63,40 +62,28 @@ def events():
         raise Forbidden("forbidden_window", window=window, own=p.window_number)
     if p.role == "pad" and window is None:
         window = p.window_number  # a pad hears only its own window
-    sub, position = srv.broker.subscribe(p.hall_id, window, types)
-    heartbeat = srv.heartbeat_seconds
+    # Streams are capped per token (a leaked board URL must not fill the server) and in total.
+    owner = ("token", p.token_id) if p.token_id is not None else ("principal", p.hall_id, p.role, p.label)
+    sub, position = srv.broker.subscribe(p.hall_id, window, types, owner=owner)
 
-    def stream():
-        sent = position if last is None else last
-        try:
-            yield f"retry: 2000\n: connected, hall {p.hall_id}, from {sent}\n\n"
-            while last is not None and sent < position:
-                with srv.db.read() as conn:
-                    batch = events_after(conn, sent, REPLAY_BATCH, hall_id=p.hall_id)
-                batch = [e for e in batch if e.id <= position]
-                if not batch:
-                    break
-                for e in batch:
-                    if sub.wants(e):
-                        yield e.sse
-                sent = batch[-1].id
-            sent = max(sent, position)
-            while not srv.broker.stopped:
-                try:
-                    e = sub.queue.get(timeout=heartbeat)
-                except queue.Empty:
-                    yield ": keep-alive\n\n"
-                    continue
-                if e is None:  # broker stopping, or this subscriber fell too far behind
-                    return
-                if e.id > sent:
-                    sent = e.id
-                    yield e.sse
-        finally:
-            srv.broker.unsubscribe(sub)
+    def replay(after: int):
+        with srv.db.read() as conn:
+            return events_after(conn, after, REPLAY_BATCH, hall_id=p.hall_id)
 
+    stream = EventStream(
+        srv.broker,
+        sub,
+        position,
+        last,
+        srv.heartbeat_seconds,
+        replay,
+        f"retry: 2000\n: connected, hall {p.hall_id}, from {position if last is None else last}\n\n",
+    )
+    # `yichuang serve` finds the stream here and runs it on its event loop (no thread held);
+    # a plain WSGI server iterates the response body instead.
+    request.environ[ASYNC_STREAM_KEY] = stream
     return Response(
-        stream(),
+        iter(stream),
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"},
     )

@@ -37,5 +37,9 @@ class Forbidden(DomainError):
     pass
 
 
+class Unavailable(DomainError):
+    """The server is at a capacity limit; the client should retry later (HTTP 503)."""
+
+
 class ConfigError(ValueError):
     """A configuration file is wrong; the message names the file, the key and the fix."""

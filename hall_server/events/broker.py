@@ -14,13 +14,23 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..core.errors import Unavailable
 from ..services.event_log import StoredEvent, events_after, last_event_id
 from ..storage.database import NOTIFY_CHANNEL, Database
 
 log = logging.getLogger(__name__)
 SUBSCRIBER_BACKLOG = 10_000  # a subscriber this far behind is cut off; it reconnects and replays
+# Open streams allowed per process, in total and per token. A hall has a few boards, one
+# terminal and one pad per window, a kiosk and an announcer: tens of streams. One stream
+# costs about 10 kB and no thread (see hall_server/events/stream.py), so the total guards
+# memory and fan-out time rather than threads; the per-token cap keeps one leaked token
+# (the board's is in the TV's URL) from taking the whole total.
+MAX_STREAMS = 1000
+MAX_STREAMS_PER_TOKEN = 50
 
 
 @dataclass(eq=False)
@@ -30,6 +40,9 @@ class Subscription:
     types: frozenset[str] = frozenset()
     queue: queue.SimpleQueue[StoredEvent | None] = field(default_factory=queue.SimpleQueue)
     overflowed: bool = False
+    owner: object = None  # what the per-owner cap counts (the token)
+    # Called after each put by the broker's threads: wakes a stream waiting on an event loop.
+    waker: Callable[[], object] | None = None
 
     def wants(self, e: StoredEvent) -> bool:
         if e.hall_id != self.hall_id:
@@ -40,10 +53,18 @@ class Subscription:
 
 
 class EventBroker:
-    def __init__(self, db: Database, poll_seconds: float = 0.25) -> None:
+    def __init__(
+        self,
+        db: Database,
+        poll_seconds: float = 0.25,
+        max_streams: int = MAX_STREAMS,
+        max_streams_per_owner: int = MAX_STREAMS_PER_TOKEN,
+    ) -> None:
         self.db = db
         self.poll_seconds = poll_seconds
+        self.max_streams, self.max_streams_per_owner = max_streams, max_streams_per_owner
         self._subs: set[Subscription] = set()
+        self._per_owner: Counter[object] = Counter()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -68,6 +89,8 @@ class EventBroker:
         with self._lock:
             for sub in self._subs:
                 sub.queue.put(None)
+                if sub.waker is not None:
+                    sub.waker()
         for t in self._threads:
             t.join(timeout=2)
 
@@ -89,17 +112,30 @@ class EventBroker:
 
     # --- subscribers ----------------------------------------------------------------------
     def subscribe(
-        self, hall_id: int, window: int | None = None, types: frozenset[str] = frozenset()
+        self, hall_id: int, window: int | None = None, types: frozenset[str] = frozenset(), owner: object = None
     ) -> tuple[Subscription, int]:
-        """Register a subscriber; returns it and the id up to which it must replay from the database."""
-        sub = Subscription(hall_id, window, types)
+        """Register a subscriber; returns it and the id up to which it must replay from the database.
+
+        Raises Unavailable (503) beyond the caps: the client's reconnect delay retries later."""
+        sub = Subscription(hall_id, window, types, owner=owner)
         with self._lock:
+            if len(self._subs) >= self.max_streams:
+                raise Unavailable("too_many_streams", limit=self.max_streams)
+            if owner is not None and self._per_owner[owner] >= self.max_streams_per_owner:
+                raise Unavailable("too_many_streams_token", limit=self.max_streams_per_owner)
             self._subs.add(sub)
+            if owner is not None:
+                self._per_owner[owner] += 1
             return sub, self.position
 
     def unsubscribe(self, sub: Subscription) -> None:
         with self._lock:
-            self._subs.discard(sub)
+            if sub in self._subs:
+                self._subs.remove(sub)
+                if sub.owner is not None:
+                    self._per_owner[sub.owner] -= 1
+                    if not self._per_owner[sub.owner]:
+                        del self._per_owner[sub.owner]
 
     @property
     def subscriber_count(self) -> int:
@@ -143,11 +179,15 @@ class EventBroker:
     def _fan_out(self, e: StoredEvent) -> None:
         for sub in self._subs:
             if sub.wants(e):
+                if sub.overflowed:
+                    continue
                 if sub.queue.qsize() >= SUBSCRIBER_BACKLOG:
                     sub.overflowed = True
                     sub.queue.put(None)
-                elif not sub.overflowed:
+                else:
                     sub.queue.put(e)
+                if sub.waker is not None:
+                    sub.waker()
 
     def _listen(self) -> None:
         """PostgreSQL only: LISTEN so that events committed by other processes arrive at once."""

@@ -25,6 +25,7 @@ from .wal_checkpoints import WalCheckpointer
 
 EVENT_ORDER_LOCK = 0x59434556  # "YCEV": advisory lock key serialising event appends on PostgreSQL
 NOTIFY_CHANNEL = "yichuang_events"
+SYNCHRONOUS = "FULL"  # SQLite durability; see _sqlite_on_connect
 # conn.info key: events appended in the current write transaction, handed on once it commits.
 PENDING_EVENTS = "yichuang_pending_events"
 
@@ -35,8 +36,9 @@ def sqlite_url(data_dir: Path) -> str:
 
 
 class Database:
-    def __init__(self, url: str, *, pool_size: int = 8, echo: bool = False) -> None:
+    def __init__(self, url: str, *, pool_size: int = 8, echo: bool = False, synchronous: str = SYNCHRONOUS) -> None:
         self.url = url
+        self.synchronous = synchronous
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             self.engine = create_engine(
@@ -120,9 +122,10 @@ class Database:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode: a commit survives a killed process (the WAL is in the OS cache);
-        # only a power cut can lose the last transactions. FULL would fsync every ticket.
-        cur.execute("PRAGMA synchronous=NORMAL")
+        # FULL: every commit fsyncs the WAL before the caller hears "done", so an acknowledged
+        # ticket survives a power cut, not only a killed process (NORMAL's guarantee): township
+        # halls lose power (issue 15). Cost measured with bench/bench_hall.py, see SYNCHRONOUS.
+        cur.execute(f"PRAGMA synchronous={self.synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         if self._checkpointer is not None:

@@ -1,0 +1,124 @@
+"""One subscriber's event stream: replay from the database, then live events from the broker.
+
+The same stream runs two ways. ``yichuang serve`` runs it on the worker's event loop
+(``run_async``): an open board, terminal or pad then costs a few kilobytes and no
+thread, so 300 streams cannot starve the threads that issue and call tickets. Under a
+plain WSGI server (the tests' threaded server) it is iterated on the request's thread.
+Both ways: replay up to the broker's position at subscription, then live events,
+dropping any id already sent, so nothing is missed and nothing is sent twice; a
+comment line every ``heartbeat`` seconds keeps proxies and clients from timing out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import TypeVar
+
+from ..services.event_log import StoredEvent
+from .broker import EventBroker, Subscription
+
+# WSGI environ key under which the route leaves the stream for a server that runs it async.
+ASYNC_STREAM_KEY = "yichuang.event_stream"
+T = TypeVar("T")
+# Runs a blocking call (a database read) off the event loop and awaits its result.
+RunBlocking = Callable[[Callable[[], T]], Awaitable[T]]
+# Reads up to a batch of stored events after the given id, for this stream's hall.
+Replay = Callable[[int], list[StoredEvent]]
+
+
+class EventStream:
+    def __init__(
+        self,
+        broker: EventBroker,
+        sub: Subscription,
+        position: int,
+        last: int | None,
+        heartbeat: float,
+        replay: Replay,
+        preamble: str,
+    ) -> None:
+        self.broker, self.sub, self.position, self.last = broker, sub, position, last
+        self.heartbeat, self.replay, self.preamble = heartbeat, replay, preamble
+        self.sent = position if last is None else last
+        self._closed = False
+
+    def close(self) -> None:
+        """Release the subscription (idempotent); every way a stream ends passes here."""
+        if not self._closed:
+            self._closed = True
+            self.broker.unsubscribe(self.sub)
+
+    # --- shared steps ---------------------------------------------------------------------
+    def _replay_batch(self) -> list[str] | None:
+        """The next replayed chunks, or None once the replay has reached the subscription point."""
+        if self.last is None or self.sent >= self.position:
+            return None
+        batch = [e for e in self.replay(self.sent) if e.id <= self.position]
+        if not batch:
+            return None
+        self.sent = batch[-1].id
+        return [e.sse for e in batch if self.sub.wants(e)]
+
+    def _live(self, e: StoredEvent) -> str | None:
+        if e.id <= self.sent:
+            return None
+        self.sent = e.id
+        return e.sse
+
+    # --- on a thread (plain WSGI) ---------------------------------------------------------
+    def __iter__(self) -> Iterator[str]:
+        try:
+            yield self.preamble
+            while (chunks := self._replay_batch()) is not None:
+                yield from chunks
+            self.sent = max(self.sent, self.position)
+            while not self.broker.stopped:
+                try:
+                    e = self.sub.queue.get(timeout=self.heartbeat)
+                except queue.Empty:
+                    yield ": keep-alive\n\n"
+                    continue
+                if e is None:  # broker stopping, or this subscriber fell too far behind
+                    return
+                if (chunk := self._live(e)) is not None:
+                    yield chunk
+        finally:
+            self.close()
+
+    # --- on the event loop (yichuang serve) -----------------------------------------------
+    async def run_async(self, run_blocking: RunBlocking) -> AsyncIterator[str]:
+        loop = asyncio.get_running_loop()
+        wake = asyncio.Event()
+        # Called by the broker's threads after each put: wake this coroutine on its loop.
+        self.sub.waker = lambda: loop.call_soon_threadsafe(wake.set)
+        try:
+            yield self.preamble
+            while (chunks := await run_blocking(self._replay_batch)) is not None:
+                for chunk in chunks:
+                    yield chunk
+            self.sent = max(self.sent, self.position)
+            while not self.broker.stopped:
+                # Clear before draining: a put after the drain schedules wake.set() after this.
+                wake.clear()
+                drained = False
+                while True:
+                    try:
+                        e = self.sub.queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    drained = True
+                    if e is None:
+                        return
+                    if (chunk := self._live(e)) is not None:
+                        yield chunk
+                if drained:
+                    continue
+                try:
+                    await asyncio.wait_for(wake.wait(), self.heartbeat)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+        finally:
+            self.sub.waker = None
+            self.close()

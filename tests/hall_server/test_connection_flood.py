@@ -1,0 +1,108 @@
+"""A real `yichuang serve` under a connection flood: the hall keeps issuing and calling (issue 15, finding 1)."""
+
+import json
+import socket
+import time
+
+import httpx
+
+from tests.hall_server.test_crash_and_processes import free_port, start_server, stop
+
+
+def served_hall(database_url, tmp_path, *serve_args):
+    """A demo hall (staff signed in at every window) served on a free port; returns (proc, port, tokens)."""
+    args = ["--data", str(tmp_path)]
+    if database_url.startswith("postgresql"):
+        args += ["--database-url", database_url]
+    port = free_port()
+    proc = start_server([*args, "--demo", *serve_args], port)
+    return proc, port, json.loads((tmp_path / "demo-tokens.json").read_text("utf-8"))
+
+
+def open_raw_stream(port: int, token: str) -> socket.socket:
+    """An event stream on a bare socket, read up to its first line of body (the server accepted it)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(
+        f"GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+        "Accept: text/event-stream\r\n\r\n".encode()
+    )
+    head = b""
+    while b"retry: 2000" not in head:
+        chunk = s.recv(4096)
+        assert chunk, "the server closed an event stream it should hold"
+        head += chunk
+    assert head.startswith(b"HTTP/1.1 200"), head[:200]
+    return s
+
+
+def read_until(s: socket.socket, needle: bytes, timeout: float = 5.0) -> bytes:
+    s.settimeout(timeout)
+    data = b""
+    while needle not in data:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_hall_issues_and_calls_within_a_second_while_300_idle_sockets_and_300_board_streams_are_held(
+    database_url, tmp_path
+):
+    # The per-token cap is raised so that all 300 streams of the leaked board token are
+    # really held open (the worst case); idle sockets are not timed out during the test.
+    proc, port, tokens = served_hall(
+        database_url, tmp_path, "--max-streams-per-token", "400", "--header-timeout", "120"
+    )
+    streams, idle = [], []
+    try:
+        streams = [open_raw_stream(port, tokens["board"]) for _ in range(300)]
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(300)]
+        base = f"http://127.0.0.1:{port}/api/v1"
+        with httpx.Client(timeout=1.0) as c:  # the liveness bound: each answer within 1 s
+            issued = c.post(
+                f"{base}/tickets",
+                json={"matter_id": 1, "accept_late_risk": True},
+                headers={"Authorization": f"Bearer {tokens['kiosk']}"},
+            )
+            assert issued.status_code == 201, issued.text
+            called = c.post(f"{base}/windows/1/call-next", headers={"Authorization": f"Bearer {tokens['clerk-1']}"})
+            assert called.status_code == 200, called.text
+            assert called.json()["ticket"]["number"] == issued.json()["number"]
+            health = c.get(f"{base}/health").json()
+            assert health["subscribers"] == 300
+        # The streams are live, not parked: the first and the last one hear the call.
+        for s in (streams[0], streams[-1]):
+            assert b"event: ticket.called" in read_until(s, b"event: ticket.called")
+    finally:
+        for s in streams + idle:
+            s.close()
+        stop(proc)
+
+
+def test_event_streams_beyond_the_per_token_and_total_caps_get_a_503_in_chinese(database_url, tmp_path):
+    proc, port, tokens = served_hall(database_url, tmp_path, "--max-streams-per-token", "2", "--max-streams", "3")
+    held = []
+    try:
+        held = [open_raw_stream(port, tokens["board"]) for _ in range(2)]
+        url = f"http://127.0.0.1:{port}/api/v1/events"
+        with httpx.Client(timeout=5) as c:
+            third = c.get(url, headers={"Authorization": f"Bearer {tokens['board']}"})
+            assert third.status_code == 503
+            assert third.json()["error"]["code"] == "too_many_streams_token"
+            assert "令牌" in third.json()["error"]["message"]
+            held.append(open_raw_stream(port, tokens["kiosk"]))  # another token: allowed, total now 3
+            over = c.get(url, headers={"Authorization": f"Bearer {tokens['pad-1']}"})
+            assert over.status_code == 503 and over.json()["error"]["code"] == "too_many_streams"
+            assert "实时事件连接已满" in over.json()["error"]["message"]
+        # A closed stream gives its place back.
+        held.pop(0).close()
+        for _ in range(50):
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health").json()["subscribers"] == 2:
+                break
+            time.sleep(0.05)
+        held.append(open_raw_stream(port, tokens["board"]))
+    finally:
+        for s in held:
+            s.close()
+        stop(proc)

@@ -1,0 +1,66 @@
+"""One server per data directory, and workers that die with their server (issue 15, finding 10)."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+
+from tests.hall_server.test_crash_and_processes import YICHUANG, free_port, start_server, stop
+
+
+def port_answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_sigkill_of_the_server_pid_stops_its_worker_and_a_restart_serves(tmp_path):
+    port = free_port()
+    proc = start_server(["--data", str(tmp_path)], port)
+    os.kill(proc.pid, signal.SIGKILL)  # the server's own PID only, as an operator or OOM killer would
+    proc.wait(timeout=5)
+    deadline = time.monotonic() + 5
+    while port_answers(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    try:
+        assert not port_answers(port), "a worker of the killed server still serves the port"
+        restarted = start_server(["--data", str(tmp_path)], port)
+        stop(restarted)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # the orphan, should the test have failed
+        except ProcessLookupError:
+            pass
+
+
+def test_a_second_server_on_the_same_data_directory_refuses_naming_the_first(tmp_path):
+    proc = start_server(["--data", str(tmp_path)], free_port())
+    try:
+        second = subprocess.run(
+            YICHUANG + ["serve", "--port", str(free_port()), "--data", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 3
+        assert "只能运行一个服务器" in second.stderr and str(proc.pid) in second.stderr
+    finally:
+        stop(proc)
+
+
+def test_restore_refuses_while_a_server_holds_the_data_directory(tmp_path):
+    proc = start_server(["--data", str(tmp_path / "data")], free_port())
+    try:
+        (tmp_path / "backup.db").write_bytes(b"")
+        refused = subprocess.run(
+            YICHUANG + ["restore", str(tmp_path / "backup.db"), "--data", str(tmp_path / "data")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert refused.returncode == 3 and str(proc.pid) in refused.stderr
+    finally:
+        stop(proc)

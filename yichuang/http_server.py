@@ -1,0 +1,99 @@
+"""Runs the hall server under Granian (a Rust HTTP server), never Flask's development server.
+
+Why Granian: HTTP parsing and keep-alive handling run in Rust outside the GIL, so the
+Python thread that serves a kiosk's request spends its time on the request itself.
+
+Why its RSGI interface rather than WSGI (issue 15, finding 1). Under WSGI every open
+connection that Granian hands to Python holds one of ``blocking_threads`` until its
+response ends, and an event stream never ends: 256 idle sockets or 300 board streams
+stopped issuing and calling for 25-32 s. Here the worker's asyncio loop receives every
+request (yichuang/rsgi_bridge.py): event streams run on the loop and hold no thread;
+ordinary requests run the Flask app on ``threads`` pool threads, which nothing but short
+requests can occupy. A separate event process was the other choice; it would need a
+second port (or a proxy in front) and a second copy of authentication, for no gain.
+Measured on this 2-core machine (tests/hall_server/test_connection_flood.py and
+bench/bench_hall.py): FLOOD_FIGURES.
+
+Limits, each a setting of `yichuang serve`:
+- ``max_connections`` per worker (Granian's backpressure): far above the threads, since
+  idle and streaming connections cost no thread; beyond it new connections wait in the
+  kernel's accept queue.
+- ``header_timeout``: a connection must deliver its request headers within this many
+  seconds of opening, and again after each response on a kept-alive connection, so idle
+  sockets are closed (hyper's header-read timer; the body has its own deadline in the bridge).
+- the stream caps per token and in total live in the event broker (503 beyond).
+
+Workers die with their parent: a SIGKILLed ``yichuang serve`` must not leave a worker
+serving the port and writing the database beside the next server (issue 15, finding 10).
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from functools import partial
+
+log = logging.getLogger(__name__)
+
+
+def run(
+    build_app: Callable[[], object],
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    max_connections: int,
+    header_timeout: float,
+) -> None:
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
+    from granian.server import Server
+
+    server = Server(
+        "yichuang",  # a label only: the app comes from build_app, called in each worker after the fork
+        address=host,
+        port=port,
+        interface=Interfaces.RSGI,
+        http=HTTPModes.http1,
+        workers=workers,
+        backpressure=max_connections,
+        backlog=max(1024, max_connections),
+        http1_settings=HTTP1Settings(keep_alive=True, header_read_timeout=int(header_timeout * 1000)),
+        log_level="warning",
+        log_access=False,
+        workers_kill_timeout=5,
+    )
+    server.serve(target_loader=partial(_load, build_app, threads, os.getpid()), wrap_loader=False)
+
+
+def _load(build_app: Callable[[], object], threads: int, parent_pid: int) -> object:
+    """Build the app in the worker, then move everything built so far out of the garbage
+    collector's sight: full collections over Flask, SQLAlchemy and the catalog stall
+    requests (open-loop issue p99 at 1000 tickets/s, two runs each: 44 and 60 ms without,
+    31 and 18 ms with)."""
+    from .rsgi_bridge import FlaskOverRSGI
+
+    watch_parent(parent_pid)
+    app = FlaskOverRSGI(build_app(), threads)
+    gc.collect()
+    gc.freeze()
+    return app
+
+
+def watch_parent(parent_pid: int, interval: float = 0.2) -> None:
+    """Exit this worker as soon as its parent is gone (re-parented to init or a subreaper).
+
+    A polling thread rather than prctl(PR_SET_PDEATHSIG): that signal follows the parent
+    *thread* that forked the worker, and Granian may respawn workers from another thread."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(interval)
+        log.warning("server process %s is gone; worker %s exits", parent_pid, os.getpid())
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
