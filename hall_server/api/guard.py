@@ -34,11 +34,12 @@ def _admit(op: Operation, view_args: dict[str, Any], raw: bytes) -> Principal | 
     path_hall = g.get("path_hall")
     if path_hall is not None and server().services.halls.get(p.hall_id).code != path_hall:
         raise Forbidden("forbidden_hall", hall=path_hall)
-    refusal = op.refuses(p.role, p.window_number, view_args.get(op.window_param) if op.window_param else None)
-    if refusal is not None:
-        if op.window_param and p.role in op.roles:
-            raise Forbidden("forbidden_window", window=view_args[op.window_param], own=p.window_number)
+    if op.public:
+        return p
+    if p.role not in op.roles:
         raise Forbidden("forbidden_role", role=p.role)
+    if op.window_param and p.role in ("clerk", "pad") and view_args[op.window_param] != p.window_number:
+        raise Forbidden("forbidden_window", window=view_args[op.window_param], own=p.window_number)
     return p
 
 

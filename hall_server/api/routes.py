@@ -294,7 +294,9 @@ _window_action(
     CLOSE_BODY,
     SUPERVISORS,
 )
-_window_action("open", "Open a closed window (supervisor)", lambda p, n, d: _desk().open_window(p, n), roles=SUPERVISORS)
+_window_action(
+    "open", "Open a closed window (supervisor)", lambda p, n, d: _desk().open_window(p, n), roles=SUPERVISORS
+)
 SIGN_IN_BODY = obj(
     ("post",),
     staff_no={"type": ["string", "null"], "maxLength": 32},

@@ -26,7 +26,12 @@ LOGIN_BODY = obj(
     ("staff_no", "password"),
     staff_no={"type": "string", "maxLength": 32, "minLength": 1},
     password={"type": "string", "maxLength": 200, "minLength": 1},
-    window={"type": ["integer", "null"], "minimum": 0, "maximum": 999, "description": "required for clerks: the window they work at"},
+    window={
+        "type": ["integer", "null"],
+        "minimum": 0,
+        "maximum": 999,
+        "description": "required for clerks: the window they work at",
+    },
     hall={"type": ["string", "null"], "maxLength": 64, "description": "hall code (default: the first hall)"},
 )
 

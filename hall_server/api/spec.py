@@ -43,19 +43,6 @@ class Operation:
     key_param: str | None = None
     window_param: str | None = None
 
-    def refuses(self, role: str | None, window: int | None = None, path_window: int | None = None) -> int | None:
-        """The status the declaration answers a caller with (401/403), or None if it lets them through.
-        ``role`` None: no token, or an unknown one. The tests' authorization matrix reads this too."""
-        if self.public:
-            return None
-        if role is None:
-            return 401
-        if role not in self.roles:
-            return 403
-        if self.window_param and role in ("clerk", "pad") and window != path_window:
-            return 403
-        return None
-
 
 @dataclass
 class ApiSpec:
@@ -204,5 +191,3 @@ class ApiSpec:
                 },
             },
         }
-
-
