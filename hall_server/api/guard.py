@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flask import g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..core.errors import Forbidden, InvalidInput
 from ..services.access import Principal
@@ -53,9 +54,13 @@ def _has_key(name: str, raw: bytes) -> bool:
 
 
 def _raw_body() -> bytes:
-    # Read through Werkzeug's limited stream: a body beyond MAX_CONTENT_LENGTH is a 413 even
-    # when sent chunked (no Content-Length), never an empty body.
-    return request.get_data(cache=True)
+    raw = request.get_data(cache=True)
+    limit = request.max_content_length
+    # A chunked body (no Content-Length) is cut at the limit by Werkzeug without an error; a body
+    # that fills the limit is taken as too large, never parsed as a truncated or empty one.
+    if limit is not None and request.content_length is None and len(raw) >= limit:
+        raise RequestEntityTooLarge()
+    return raw
 
 
 def _parsed(raw: bytes) -> Any:

@@ -149,7 +149,7 @@ def issue_ticket():
             appointment_code=data.get("appointment_code"),
             id_number=data.get("id_number"),
             accept_late_risk=bool(data.get("accept_late_risk", False)),
-            request_id=data.get("request_id"),
+            request_id=data.get("request_id") or None,  # "" is no id, not one shared by every tap
         ),
     )
     return jsonify(view), 200 if view.get("replayed") else 201

@@ -458,18 +458,23 @@ class WindowDesk:
             if row is None:
                 raise NotFound("ticket_not_found", ticket_id=ticket_id)
             steps = ticket_history(conn, ticket_id)
-        return {
-            "ticket": ticket_view(row, ctx),
-            "steps": [
+        view = []
+        state = None
+        for e in steps:
+            # Ticket events carry the ticket's new state; others about it (rating.recorded) keep the last one.
+            state = (e.data.get("ticket") or {}).get("state", state)
+            view.append(
                 {
                     "event_id": e.id,
                     "type": e.type,
                     "at": e.occurred_at.isoformat(),
                     "window": e.window_number,
-                    "state": e.data["ticket"]["state"],
+                    "state": state,
                 }
-                for e in steps
-            ],
+            )
+        return {
+            "ticket": ticket_view(row, ctx),
+            "steps": view,
             "durations": durations(steps),
         }
 
