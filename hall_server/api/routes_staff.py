@@ -43,7 +43,7 @@ LOGIN_BODY = obj(
     "A person logs in (staff number + password) and gets a person token; a clerk's token is bound to the window given",
     public=True,
     body=LOGIN_BODY,
-    responses=dict([(200, "Token, role, staff"), E400, E401, E409_LOCKED]),
+    responses=dict([(200, "Token, role, staff"), E400, E401, (404, "No such hall"), E409_LOCKED]),
     tag="accounts",
 )
 def auth_login():

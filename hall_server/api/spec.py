@@ -133,7 +133,7 @@ class ApiSpec:
                             else {}
                         ),
                     }
-                    for code, text in op.responses.items()
+                    for code, text in {**_guard_responses(op), **op.responses}.items()
                 },
             }
             entry["x-roles"] = list(op.roles)
@@ -191,3 +191,18 @@ class ApiSpec:
                 },
             },
         }
+
+
+def _guard_responses(op: Operation) -> dict[int, str]:
+    """What the route's guard (and the server around it) may answer before the view runs."""
+    out: dict[int, str] = {}
+    if op.body is not None or op.query or "<" in op.path:
+        out[400] = "Invalid input (the message names the field and the fix)"
+    if not op.public:
+        out[401] = "No or unknown token"
+        out[403] = "Role not allowed" + (", or another window's" if op.window_param else "")
+    if "<" in op.path:
+        out[404] = "Not found"
+    if op.body is not None:
+        out[413] = "Body too large"
+    return out
