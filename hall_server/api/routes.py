@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask import Blueprint, g, jsonify, request
 
 from ..core.errors import InvalidInput
+from ..services.event_log import EVENT_TYPES
 from ..services.ticketing import IssueRequest
 from .context import body, caller, locale, principal, query, server
 from .spec import ApiSpec, obj
@@ -66,7 +67,8 @@ def openapi():
     responses=responses(),
 )
 def hall():
-    return jsonify(server().overview.view(principal(), locale()))
+    # event_types: what /events can send, so pages subscribe from the server's list, not a copy.
+    return jsonify({**server().overview.view(principal(), locale()), "event_types": list(EVENT_TYPES)})
 
 
 @spec.route(

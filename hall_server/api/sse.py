@@ -12,7 +12,8 @@ import queue
 from flask import Response, request
 
 from ..core.errors import Forbidden, InvalidInput
-from ..services.event_log import EVENT_TYPES, events_after
+from ..services.event_log import EVENT_TYPES
+from ..services.event_replay import missed_events
 from .context import principal, query, server
 from .routes import ANY_DEVICE, bp, responses, spec
 from .validation import INT_MAX
@@ -69,8 +70,7 @@ def events():
         try:
             yield f"retry: 2000\n: connected, hall {p.hall_id}, from {sent}\n\n"
             while last is not None and sent < position:
-                with srv.db.read() as conn:
-                    batch = events_after(conn, sent, REPLAY_BATCH, hall_id=p.hall_id)
+                batch = missed_events(srv.services, p.hall_id, sent, REPLAY_BATCH)
                 batch = [e for e in batch if e.id <= position]
                 if not batch:
                     break
