@@ -41,17 +41,28 @@ const YC = (() => {
     return data;
   }
 
-  // EventSource reconnects by itself and resends Last-Event-ID; onChange runs for every event.
+  // EventSource reconnects by itself and resends Last-Event-ID; onEvent runs for every event.
+  // The event names to listen for are the server's (GET /hall event_types), or the ?types asked
+  // for; the stream opens once they are known. Returns {close()}.
   function live(token, params, onEvent, onState) {
-    const q = new URLSearchParams(Object.assign({token}, params || {}));
-    const es = new EventSource(API + "/events?" + q.toString());
-    const types = ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.finished",
-      "ticket.no_show", "ticket.held", "ticket.resumed", "ticket.transferred", "ticket.cancelled",
-      "window.status", "hall.status", "rating.recorded"];
-    for (const type of types) es.addEventListener(type, (e) => onEvent(type, JSON.parse(e.data)));
-    es.onopen = () => onState && onState(true);
-    es.onerror = () => onState && onState(false);
-    return es;
+    let es = null, closed = false;
+    function start() {
+      const wanted = params && params.types ? Promise.resolve(params.types.split(","))
+        : api("GET", "/hall", token).then((hall) => hall.event_types);
+      wanted.then((types) => {
+        if (closed) return;
+        const q = new URLSearchParams(Object.assign({token}, params || {}));
+        es = new EventSource(API + "/events?" + q.toString());
+        for (const type of types) es.addEventListener(type, (e) => onEvent(type, JSON.parse(e.data)));
+        es.onopen = () => onState && onState(true);
+        es.onerror = () => onState && onState(false);
+      }, () => {  // the server is not reachable yet: try again, as EventSource itself would
+        if (onState) onState(false);
+        if (!closed) setTimeout(start, 3000);
+      });
+    }
+    start();
+    return {close() { closed = true; if (es) es.close(); }};
   }
 
   function el(tag, attrs, ...children) {
