@@ -16,11 +16,11 @@ from typing import Any
 
 from flask import Blueprint
 
+from ..services.access import ROLES
 from .guard import enforce
 from .validation import INT_MAX, bounded, obj
 
 __all__ = ["ApiSpec", "Operation", "obj"]
-ROLE_NAMES = ("kiosk", "board", "pad", "clerk", "backoffice", "supervisor", "admin")
 
 
 @dataclass
@@ -67,9 +67,9 @@ class ApiSpec:
         key_param: str | None = None,
         window_param: str | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        unknown = set(roles) - set(ROLE_NAMES)
+        unknown = set(roles) - set(ROLES)
         if unknown or (not roles and not public) or (roles and public):
-            raise ValueError(f"{method} {path}: declare roles= from {ROLE_NAMES} or public=True (got {roles})")
+            raise ValueError(f"{method} {path}: declare roles= from {ROLES} or public=True (got {roles})")
         query_schema = None
         if query:
             query_schema = bounded({"type": "object", "properties": query, "additionalProperties": True})
