@@ -20,7 +20,7 @@ from .validation import INT_MAX
 class BoundedInt(IntegerConverter):
     """Path integers the database can hold: a larger one matches no route (404), never an overflow."""
 
-    def __init__(self, map, *args, **kwargs):  # noqa: A002  (werkzeug's signature)
+    def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", INT_MAX)
         super().__init__(map, *args, **kwargs)
 

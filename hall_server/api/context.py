@@ -35,7 +35,7 @@ def bearer_token() -> str | None:
     return request.args.get("token") or None
 
 
-def principal(optional: bool = False) -> Principal:
+def principal() -> Principal:
     """The caller the route's guard admitted. Routes declared public or with a key parameter
     may have none: they call ``caller()`` instead."""
     p = g.get("principal")
@@ -49,7 +49,7 @@ def caller() -> Principal | None:
     return g.get("principal")
 
 
-def body(schema: dict[str, Any] | None = None) -> dict[str, Any]:
+def body() -> dict[str, Any]:
     """The JSON body, already validated against the route's declared schema by its guard."""
     return g.get("body") or {}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flask import g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..core.errors import Forbidden, InvalidInput
 from ..services.access import Principal
@@ -34,11 +35,12 @@ def _admit(op: Operation, view_args: dict[str, Any], raw: bytes) -> Principal | 
     path_hall = g.get("path_hall")
     if path_hall is not None and server().services.halls.get(p.hall_id).code != path_hall:
         raise Forbidden("forbidden_hall", hall=path_hall)
-    refusal = op.refuses(p.role, p.window_number, view_args.get(op.window_param) if op.window_param else None)
-    if refusal is not None:
-        if op.window_param and p.role in op.roles:
-            raise Forbidden("forbidden_window", window=view_args[op.window_param], own=p.window_number)
+    if op.public:
+        return p
+    if p.role not in op.roles:
         raise Forbidden("forbidden_role", role=p.role)
+    if op.window_param and p.role in ("clerk", "pad") and view_args[op.window_param] != p.window_number:
+        raise Forbidden("forbidden_window", window=view_args[op.window_param], own=p.window_number)
     return p
 
 
@@ -52,9 +54,13 @@ def _has_key(name: str, raw: bytes) -> bool:
 
 
 def _raw_body() -> bytes:
-    # Read through Werkzeug's limited stream: a body beyond MAX_CONTENT_LENGTH is a 413 even
-    # when sent chunked (no Content-Length), never an empty body.
-    return request.get_data(cache=True)
+    raw = request.get_data(cache=True)
+    limit = request.max_content_length
+    # A chunked body (no Content-Length) is cut at the limit by Werkzeug without an error; a body
+    # that fills the limit is taken as too large, never parsed as a truncated or empty one.
+    if limit is not None and request.content_length is None and len(raw) >= limit:
+        raise RequestEntityTooLarge()
+    return raw
 
 
 def _parsed(raw: bytes) -> Any:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask import Blueprint, g, jsonify, request
 
 from ..core.errors import InvalidInput
+from ..services.event_log import EVENT_TYPES
 from ..services.ticketing import IssueRequest
 from .context import body, caller, locale, principal, query, server
 from .spec import ApiSpec, obj
@@ -66,7 +67,8 @@ def openapi():
     responses=responses(),
 )
 def hall():
-    return jsonify(server().overview.view(principal(), locale()))
+    # event_types: what /events can send, so pages subscribe from the server's list, not a copy.
+    return jsonify({**server().overview.view(principal(), locale()), "event_types": list(EVENT_TYPES)})
 
 
 @spec.route(
@@ -149,7 +151,7 @@ def issue_ticket():
             appointment_code=data.get("appointment_code"),
             id_number=data.get("id_number"),
             accept_late_risk=bool(data.get("accept_late_risk", False)),
-            request_id=data.get("request_id"),
+            request_id=data.get("request_id") or None,  # "" is no id, not one shared by every tap
         ),
     )
     return jsonify(view), 200 if view.get("replayed") else 201
@@ -294,7 +296,9 @@ _window_action(
     CLOSE_BODY,
     SUPERVISORS,
 )
-_window_action("open", "Open a closed window (supervisor)", lambda p, n, d: _desk().open_window(p, n), roles=SUPERVISORS)
+_window_action(
+    "open", "Open a closed window (supervisor)", lambda p, n, d: _desk().open_window(p, n), roles=SUPERVISORS
+)
 SIGN_IN_BODY = obj(
     ("post",),
     staff_no={"type": ["string", "null"], "maxLength": 32},

@@ -49,7 +49,7 @@ MATTER_BODY = {
         "kind": {**CHOICE, "description": "one of " + ", ".join(KINDS)},
         "promised_days": {**NUMBER, "maximum": 365, "description": "≤ legal_days"},
         "legal_days": {**NUMBER, "maximum": 365},
-        "ticket_prefix": {"type": ["string", "null"], "maxLength": 1, "description": "one capital letter"},
+        "ticket_prefix": {"type": ["string", "null"], "maxLength": 8, "description": "one capital letter"},
         "handling_minutes": {**NUMBER, "maximum": 480},
         "forward_to": {**TEXT, "description": "required for 转报"},
         "conditions": TEXT,

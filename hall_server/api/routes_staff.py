@@ -26,7 +26,12 @@ LOGIN_BODY = obj(
     ("staff_no", "password"),
     staff_no={"type": "string", "maxLength": 32, "minLength": 1},
     password={"type": "string", "maxLength": 200, "minLength": 1},
-    window={"type": ["integer", "null"], "minimum": 0, "maximum": 999, "description": "required for clerks: the window they work at"},
+    window={
+        "type": ["integer", "null"],
+        "minimum": 0,
+        "maximum": 999,
+        "description": "required for clerks: the window they work at",
+    },
     hall={"type": ["string", "null"], "maxLength": 64, "description": "hall code (default: the first hall)"},
 )
 
@@ -38,7 +43,7 @@ LOGIN_BODY = obj(
     "A person logs in (staff number + password) and gets a person token; a clerk's token is bound to the window given",
     public=True,
     body=LOGIN_BODY,
-    responses=dict([(200, "Token, role, staff"), E400, E401, E409_LOCKED]),
+    responses=dict([(200, "Token, role, staff"), E400, E401, (404, "No such hall"), E409_LOCKED]),
     tag="accounts",
 )
 def auth_login():

@@ -16,11 +16,11 @@ from typing import Any
 
 from flask import Blueprint
 
+from ..services.access import ROLES
 from .guard import enforce
 from .validation import INT_MAX, bounded, obj
 
 __all__ = ["ApiSpec", "Operation", "obj"]
-ROLE_NAMES = ("kiosk", "board", "pad", "clerk", "backoffice", "supervisor", "admin")
 
 
 @dataclass
@@ -42,19 +42,6 @@ class Operation:
     query: dict[str, Any] | None = None
     key_param: str | None = None
     window_param: str | None = None
-
-    def refuses(self, role: str | None, window: int | None = None, path_window: int | None = None) -> int | None:
-        """The status the declaration answers a caller with (401/403), or None if it lets them through.
-        ``role`` None: no token, or an unknown one. The tests' authorization matrix reads this too."""
-        if self.public:
-            return None
-        if role is None:
-            return 401
-        if role not in self.roles:
-            return 403
-        if self.window_param and role in ("clerk", "pad") and window != path_window:
-            return 403
-        return None
 
 
 @dataclass
@@ -82,9 +69,9 @@ class ApiSpec:
         key_param: str | None = None,
         window_param: str | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        unknown = set(roles) - set(ROLE_NAMES)
+        unknown = set(roles) - set(ROLES)
         if unknown or (not roles and not public) or (roles and public):
-            raise ValueError(f"{method} {path}: declare roles= from {ROLE_NAMES} or public=True (got {roles})")
+            raise ValueError(f"{method} {path}: declare roles= from {ROLES} or public=True (got {roles})")
         query_schema = None
         if query:
             query_schema = bounded({"type": "object", "properties": query, "additionalProperties": True})
@@ -148,7 +135,7 @@ class ApiSpec:
                             else {}
                         ),
                     }
-                    for code, text in op.responses.items()
+                    for code, text in {**_guard_responses(op), **op.responses}.items()
                 },
             }
             entry["x-roles"] = list(op.roles)
@@ -209,3 +196,16 @@ class ApiSpec:
         }
 
 
+def _guard_responses(op: Operation) -> dict[int, str]:
+    """What the route's guard (and the server around it) may answer before the view runs."""
+    out: dict[int, str] = {}
+    if op.body is not None or op.query or "<" in op.path:
+        out[400] = "Invalid input (the message names the field and the fix)"
+    if not op.public:
+        out[401] = "No or unknown token"
+        out[403] = "Role not allowed" + (", or another window's" if op.window_param else "")
+    if "<" in op.path:
+        out[404] = "Not found"
+    if op.body is not None:
+        out[413] = "Body too large"
+    return out

@@ -11,7 +11,8 @@ from flask import Response, request
 
 from ..core.errors import Forbidden, InvalidInput
 from ..events.stream import ASYNC_STREAM_KEY, EventStream
-from ..services.event_log import EVENT_TYPES, events_after
+from ..services.event_log import EVENT_TYPES
+from ..services.event_replay import missed_events
 from .context import principal, query, server
 from .routes import ANY_DEVICE, bp, responses, spec
 from .validation import INT_MAX
@@ -67,8 +68,7 @@ def events():
     sub, position = srv.broker.subscribe(p.hall_id, window, types, owner=owner)
 
     def replay(after: int):
-        with srv.db.read() as conn:
-            return events_after(conn, after, REPLAY_BATCH, hall_id=p.hall_id)
+        return missed_events(srv.services, p.hall_id, after, REPLAY_BATCH)
 
     stream = EventStream(
         srv.broker,

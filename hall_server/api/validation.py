@@ -104,7 +104,9 @@ def _invalid(e: ValidationError) -> InvalidInput:
     rule = e.schema if isinstance(e.schema, dict) else {}
     kind = e.validator
     if kind == "required":
-        missing = next((n for n in rule.get("required", []) if isinstance(e.instance, dict) and n not in e.instance), "")
+        missing = next(
+            (n for n in rule.get("required", []) if isinstance(e.instance, dict) and n not in e.instance), ""
+        )
         return InvalidInput("field_required", field=_join(field, missing))
     if kind == "additionalProperties":
         allowed = list(rule.get("properties", {}))
@@ -122,7 +124,9 @@ def _invalid(e: ValidationError) -> InvalidInput:
     if kind == "minLength":
         return InvalidInput("field_required", field=field)
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        return InvalidInput("field_range", field=field, minimum=rule.get("minimum", ""), maximum=rule.get("maximum", ""))
+        return InvalidInput(
+            "field_range", field=field, minimum=rule.get("minimum", ""), maximum=rule.get("maximum", "")
+        )
     if kind == "maxItems":
         return InvalidInput("field_too_many", field=field, max=rule["maxItems"])
     if kind == "pattern":

@@ -79,6 +79,19 @@ class QueueRules:
     default_handling_minutes: int = 10
 
 
+DEFAULT_BAD_REASONS = ("等候时间长", "服务态度差", "办事效率低", "材料要求不清楚", "多次跑腿", "环境设施不便")
+
+
+@dataclass(frozen=True)
+class EvaluationRules:
+    """好差评 at the window: how long the pad asks after a finish, the 差评 reasons offered, and
+    how long a later-rating link stays valid (*local* choices; [evaluation] in the hall file)."""
+
+    rate_within_seconds: int = 120
+    bad_reasons: tuple[str, ...] = DEFAULT_BAD_REASONS
+    link_valid_days: int = 7
+
+
 @dataclass(frozen=True)
 class HallConfig:
     code: str
@@ -93,6 +106,7 @@ class HallConfig:
     priority_groups: tuple[PriorityGroup, ...] = ()
     queue: QueueRules = QueueRules()
     slip_notices: tuple[str, ...] = ()
+    evaluation: EvaluationRules = EvaluationRules()
     source_text: str = ""
 
     @property
@@ -115,13 +129,13 @@ class _Reader:
             message("config.invalid_value", source=self.source, key=key, value=repr(value), expected=expected)
         )
 
-    def table(self, data: dict, key: str, path: str) -> dict:
+    def table(self, data: dict[str, Any], key: str, path: str) -> dict[str, Any]:
         value = data.get(key, {})
         if not isinstance(value, dict):
             raise self.fail(path, "table", value)
         return value
 
-    def string(self, data: dict, key: str, path: str, default: str | None = None) -> str:
+    def string(self, data: dict[str, Any], key: str, path: str, default: str | None = None) -> str:
         value = data.get(key, default)
         if not isinstance(value, str) or not value.strip():
             if value is None:
@@ -129,13 +143,13 @@ class _Reader:
             raise self.fail(path, "string", value)
         return value.strip()
 
-    def integer(self, data: dict, key: str, path: str, default: int, minimum: int = 0, maximum: int = 10_000) -> int:
+    def integer(self, data: dict[str, Any], key: str, path: str, default: int, minimum: int = 0, maximum: int = 10_000) -> int:
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
             raise self.fail(path, "integer", value, minimum=minimum, maximum=maximum)
         return value
 
-    def boolean(self, data: dict, key: str, path: str, default: bool) -> bool:
+    def boolean(self, data: dict[str, Any], key: str, path: str, default: bool) -> bool:
         value = data.get(key, default)
         if not isinstance(value, bool):
             raise self.fail(path, "boolean", value)
@@ -289,6 +303,19 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
     notices = slip.get("notices", [])
     if not isinstance(notices, list) or not all(isinstance(n, str) for n in notices):
         raise read.fail("slip.notices", "string_list", notices)
+    ev = read.table(data, "evaluation", "[evaluation]")
+    reasons = ev.get("bad_reasons", list(DEFAULT_BAD_REASONS))
+    if (
+        not isinstance(reasons, list)
+        or not 1 <= len(reasons) <= 20
+        or not all(isinstance(r, str) and 0 < len(r.strip()) <= 40 for r in reasons)
+    ):
+        raise read.fail("evaluation.bad_reasons", "reason_list", reasons)
+    evaluation = EvaluationRules(
+        rate_within_seconds=read.integer(ev, "rate_within_seconds", "evaluation.rate_within_seconds", 120, 10, 3600),
+        bad_reasons=tuple(r.strip() for r in reasons),
+        link_valid_days=read.integer(ev, "link_valid_days", "evaluation.link_valid_days", 7, 1, 90),
+    )
 
     return HallConfig(
         code=code,
@@ -303,6 +330,7 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         priority_groups=tuple(groups),
         queue=queue,
         slip_notices=tuple(notices),
+        evaluation=evaluation,
         source_text=text,
     )
 

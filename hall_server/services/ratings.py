@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import tomllib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -35,24 +34,16 @@ from .event_log import append_event
 T, RT, LNK, S = Ticket.__table__, Rating.__table__, RatingLink.__table__, Staff.__table__
 LEVELS = (5, 4, 3, 2, 1)
 BAD_LEVELS = (2, 1)
-DEFAULT_WITHIN_SECONDS = 120
-DEFAULT_LINK_DAYS = 7
-DEFAULT_BAD_REASONS = ("等候时间长", "服务态度差", "办事效率低", "材料要求不清楚", "多次跑腿", "环境设施不便")
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 
 
 def evaluation_settings(ctx: HallContext) -> dict[str, Any]:
-    try:
-        table = tomllib.loads(ctx.config.source_text).get("evaluation", {})
-    except tomllib.TOMLDecodeError:
-        table = {}
-    within = table.get("rate_within_seconds", DEFAULT_WITHIN_SECONDS)
-    reasons = table.get("bad_reasons", list(DEFAULT_BAD_REASONS))
-    link_days = table.get("link_valid_days", DEFAULT_LINK_DAYS)
+    # Parsed and checked once with the hall file ([evaluation]); a bad value stops start-up there.
+    rules = ctx.config.evaluation
     return {
-        "rate_within_seconds": within if isinstance(within, int) and 10 <= within <= 3600 else DEFAULT_WITHIN_SECONDS,
-        "bad_reasons": [r for r in reasons if isinstance(r, str)][:20] or list(DEFAULT_BAD_REASONS),
-        "link_valid_days": link_days if isinstance(link_days, int) and 1 <= link_days <= 90 else DEFAULT_LINK_DAYS,
+        "rate_within_seconds": rules.rate_within_seconds,
+        "bad_reasons": list(rules.bad_reasons),
+        "link_valid_days": rules.link_valid_days,
     }
 
 

@@ -190,27 +190,29 @@
       t(tk ? "terminal.open_case" : "terminal.case_lookup"));
   }
 
-  // name, label key, css class, shortcut key, enabled(desk)
+  // name, label key, css class, shortcut key. Which are enabled is the server's word
+  // (desk.allowed_actions, from the ticket state machine), not restated here.
   const ACTIONS = [
-    ["call-next", "terminal.call", "call", "N", (d) => !d.current && d.window.status === "open"],
-    ["recall", "terminal.recall", "", "R", (d) => d.current && d.current.state === "called"],
-    ["start", "terminal.start", "", "S", (d) => d.current && d.current.state === "called"],
-    ["no-show", "terminal.no_show", "warn", "X", (d) => d.current && d.current.state === "called" && d.current.call_count >= d.no_show_after_calls],
-    ["hold", "terminal.hold", "neutral", "H", (d) => d.current && d.current.state === "serving"],
-    ["resume", "terminal.resume", "neutral", "U", (d) => !d.current && d.held.length > 0],
-    ["transfer", "terminal.transfer", "neutral", "T", (d) => !!d.current],
-    ["finish", "terminal.finish", "finish", "F", (d) => !!d.current],
-    ["pause", "terminal.pause", "stop", "P", (d) => d.window.status === "open" && !d.current],
-    ["resume-window", "terminal.resume_window", "stop", "P", (d) => d.window.status === "paused"],
+    ["call-next", "terminal.call", "call", "N"],
+    ["recall", "terminal.recall", "", "R"],
+    ["start", "terminal.start", "", "S"],
+    ["no-show", "terminal.no_show", "warn", "X"],
+    ["hold", "terminal.hold", "neutral", "H"],
+    ["resume", "terminal.resume", "neutral", "U"],
+    ["transfer", "terminal.transfer", "neutral", "T"],
+    ["finish", "terminal.finish", "finish", "F"],
+    ["pause", "terminal.pause", "stop", "P"],
+    ["resume-window", "terminal.resume_window", "stop", "P"],
   ];
 
   function renderActions() {
     const box = $("actions");
     box.replaceChildren();
-    for (const [name, label, cls, key, enabled] of ACTIONS) {
+    const allowed = desk.allowed_actions || [];
+    for (const [name, label, cls, key] of ACTIONS) {
       if (name === "pause" && desk.window.status === "paused") continue;
       if (name === "resume-window" && desk.window.status !== "paused") continue;
-      box.append(el("button", {id: "act-" + name, class: cls, disabled: busy || !enabled(desk), "data-key": key,
+      box.append(el("button", {id: "act-" + name, class: cls, disabled: busy || !allowed.includes(name), "data-key": key,
         onclick: () => trigger(name)}, t(label), el("kbd", {}, key)));
     }
   }

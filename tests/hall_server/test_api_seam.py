@@ -1,0 +1,65 @@
+"""What the API seam gives the pages: the desk's allowed actions, one day's hand-overs, every event
+type on request, the event-type list from the server, and a pad kept to its own window."""
+
+from __future__ import annotations
+
+import re
+
+from hall_server.services.event_log import EVENT_TYPES
+
+
+def test_the_desk_offers_exactly_the_actions_the_called_ticket_allows(live_hall):
+    live_hall.client("kiosk").post("/tickets", json={"matter_id": 1})
+    clerk = live_hall.client("clerk-2")
+    assert sorted(clerk.get("/windows/2/desk").json()["allowed_actions"]) == ["call-next", "pause"]
+    clerk.post("/windows/2/call-next")
+    assert sorted(clerk.get("/windows/2/desk").json()["allowed_actions"]) == ["finish", "recall", "start", "transfer"]
+
+
+def test_the_hand_over_log_shows_only_the_day_asked_for(live_hall):
+    supervisor = live_hall.client("supervisor")
+    today = supervisor.get("/shifts").json()
+    assert today["date"] == "2026-11-26" and sorted(s["window"] for s in today["shifts"]) == [1, 2, 3]
+    assert supervisor.get("/shifts", params={"date": "2026-11-25"}).json()["shifts"] == []
+
+
+def test_a_malformed_date_is_refused_with_the_expected_form(live_hall):
+    r = live_hall.client("supervisor").get("/shifts", params={"date": "26.11.2026"})
+    assert r.status_code == 400 and "2026-11-26" in r.json()["error"]["message"]
+
+
+def test_events_of_every_type_are_streamed_on_request(live_hall):
+    kiosk = live_hall.client("kiosk")
+    with kiosk.stream("GET", "/events", params={"types": "*", "last_event_id": 0}) as r:
+        assert r.status_code == 200
+        lines = r.iter_lines()
+        seen = set()
+        for line in lines:
+            if line.startswith("event: "):
+                seen.add(line[7:])
+            if "window.status" in seen or len(seen) > 3:
+                break
+    assert seen and seen <= set(EVENT_TYPES)
+
+
+def test_an_unknown_event_type_is_refused_listing_the_valid_ones(live_hall):
+    r = live_hall.client("kiosk").get("/events", params={"types": "ticket.called,ticket.teleported"})
+    assert r.status_code == 400 and "ticket.teleported" in r.json()["error"]["message"]
+    assert "ticket.called" in r.json()["error"]["message"]
+
+
+def test_a_pad_cannot_follow_another_windows_events(live_hall):
+    r = live_hall.client("pad-2").get("/events", params={"window": 1})
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden_window"
+    assert re.search(r"[\u4e00-\u9fff]", r.json()["error"]["message"])
+
+
+def test_pages_get_the_event_types_from_the_server(live_hall):
+    assert live_hall.client("board").get("/hall").json()["event_types"] == list(EVENT_TYPES)
+
+
+def test_health_reports_the_database_reachable(live_hall):
+    import httpx
+
+    r = httpx.get(live_hall.base_url + "/api/v1/health")
+    assert r.status_code == 200 and r.json()["database"] == "ok" and r.json()["backend"] == "sqlite"
