@@ -7,7 +7,6 @@ that several server processes converge without a query on every request.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,13 +14,14 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..core.catalog import Material, Matter
+from ..core.catalog import Matter
 from ..core.errors import NotFound
 from ..core.hall_config import HallConfig, parse_hall_config
 from ..core.schedule import Period, Schedule
 from ..core.working_calendar import WorkingCalendar
 from ..storage.database import Database
 from ..storage.models import CalendarOverride, Hall, MatterRow
+from .matter_rows import matter_from_row
 
 RELOAD_CHECK_SECONDS = 2.0
 
@@ -43,7 +43,6 @@ class HallContext:
     matters: dict[int, StoredMatter]
     version: object
     checked_at: float = field(default_factory=time.monotonic)
-    _periods: dict[date, list[Period]] = field(default_factory=dict)
 
     @property
     def code(self) -> str:
@@ -120,26 +119,9 @@ class HallRegistry:
         calendar = WorkingCalendar(overrides)
         matters = {}
         for row in conn.execute(select(MatterRow).where(MatterRow.hall_id == hall_id)).mappings():
-            materials = tuple(Material(**m) for m in json.loads(row["materials_json"]))
             matters[row["id"]] = StoredMatter(
                 row["id"],
-                Matter(
-                    code=row["code"],
-                    name=row["name"],
-                    department=row["department"],
-                    domain=row["domain"],
-                    matter_class=row["matter_class"],
-                    kind=row["kind"],
-                    promised_days=row["promised_days"],
-                    legal_days=row["legal_days"],
-                    ticket_prefix=row["ticket_prefix"],
-                    handling_minutes=row["handling_minutes"],
-                    forward_to=row["forward_to"],
-                    conditions=row["conditions"],
-                    legal_basis=row["legal_basis"],
-                    keywords=tuple(json.loads(row["keywords_json"])),
-                    materials=materials,
-                ),
+                matter_from_row(row),
                 row["sort_order"],
                 row["active"],
             )

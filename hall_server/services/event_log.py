@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from ..storage.database import PENDING_EVENTS, Database
+from ..storage.line_sql import INSERT_EVENT, bind_time
 from ..storage.models import Event
-from .line_sql import INSERT_EVENT, bind_time
 
 EVENTS = Event.__table__
 TICKET_EVENT = {

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import select, update
 
 from ..core.errors import InvalidInput
+from ..storage.line_sql import WAITING_BY_MATTER
 from ..storage.models import CalendarOverride, Hall, HallRuntime
 from .access import Principal
 from .base import Services
 from .context import HallContext
 from .event_log import append_event
-from .line_sql import WAITING_BY_MATTER
 
 R, O, H = HallRuntime.__table__, CalendarOverride.__table__, Hall.__table__
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import select, update
 
 from ..core.catalog import Matter, default_catalog
 from ..core.hall_config import HallConfig
 from ..storage.models import Hall, HallRuntime, MatterRow, Staff, Window
 from .base import Services
+from .matter_rows import matter_values
 
 H, W, M, R, S = Hall.__table__, Window.__table__, MatterRow.__table__, HallRuntime.__table__, Staff.__table__
 
@@ -48,21 +47,7 @@ def install_hall(services: Services, config: HallConfig, matters: list[Matter] |
             conn.execute(
                 M.insert().values(
                     hall_id=hall_id,
-                    code=m.code,
-                    name=m.name,
-                    department=m.department,
-                    domain=m.domain,
-                    matter_class=m.matter_class,
-                    kind=m.kind,
-                    promised_days=m.promised_days,
-                    legal_days=m.legal_days,
-                    ticket_prefix=m.ticket_prefix,
-                    handling_minutes=m.handling_minutes,
-                    forward_to=m.forward_to,
-                    conditions=m.conditions,
-                    legal_basis=m.legal_basis,
-                    keywords_json=json.dumps(list(m.keywords), ensure_ascii=False),
-                    materials_json=json.dumps([vars(x) for x in m.materials], ensure_ascii=False),
+                    **matter_values(m),
                     sort_order=order,
                     active=True,
                 )

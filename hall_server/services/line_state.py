@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import Connection
 
 from ..core.estimate import WaitEstimate, estimate_wait, remaining_minutes
-from ..core.queue_policy import APPOINTMENT_DUE, ORDINARY, PRIORITY
-from . import line_sql as sql
+from ..core.queue_policy import ORDINARY, Candidate, rank
+from ..storage import line_sql as sql
 from .context import HallContext
 
 
@@ -65,6 +65,5 @@ def estimate_for(
 
 
 def ticket_class(channel: str, due_at: datetime | None, now: datetime) -> int:
-    if channel == "appointment" and due_at is not None and due_at <= now:
-        return APPOINTMENT_DUE
-    return PRIORITY if channel == "priority" else ORDINARY
+    """The line class of a ticket on the general line: queue_policy.rank's, not a restatement."""
+    return rank(Candidate(0, channel, now, due_at), now)[0]

@@ -15,8 +15,8 @@ from ..core.errors import Conflict, InvalidInput, NotFound
 from ..core.identity import id_number_hash, mask_name, valid_id_number
 from ..core.queue_policy import ORDINARY
 from ..core.ticket_states import WAITING
+from ..storage import line_sql
 from ..storage.models import Appointment, Ticket
-from . import line_sql
 from .access import Principal
 from .base import Services
 from .context import HallContext

@@ -14,12 +14,12 @@ from hall_common.i18n import message
 from ..core.errors import Conflict, InvalidInput, NotFound
 from ..core.queue_policy import Candidate, choose_next, rank
 from ..core.ticket_states import ACTIVE, CALLED, HELD, WAITING, next_state
+from ..storage.line_sql import LINE_HEADS, WAITING_BY_MATTER, adjust_line
 from ..storage.models import HallRuntime, HandlingStat, Staff, StaffShift, Ticket, Window
 from .access import Principal
 from .base import Services
 from .context import HallContext
 from .event_log import TICKET_EVENT, append_event, ticket_history
-from .line_sql import WAITING_BY_MATTER, adjust_line
 from .ticket_view import ticket_view
 
 T, W, S, R = Ticket.__table__, Window.__table__, Staff.__table__, HallRuntime.__table__
@@ -36,22 +36,6 @@ ACTIVE_ROW = (
     .with_for_update()
 )
 TICKET_ROW = select(T).where(T.c.id == bindparam("ticket"))
-_WAITING = select(T.c.id, T.c.channel, T.c.queued_at, T.c.due_at, T.c.target_window).where(
-    T.c.hall_id == bindparam("hall"), T.c.service_date == bindparam("day"), T.c.state == WAITING
-)
-_GENERAL = _WAITING.where(T.c.target_window.is_(None))
-# The head of each class of the line; each names one channel, so each is one seek in ix_tickets_line.
-LINE_HEADS = tuple(
-    q.limit(1)
-    for q in (
-        _WAITING.where(T.c.target_window == bindparam("w_no")).order_by(T.c.queued_at, T.c.id),
-        _GENERAL.where(T.c.channel == "appointment", T.c.due_at <= bindparam("now")).order_by(T.c.due_at, T.c.id),
-        _GENERAL.where(T.c.channel == "priority").order_by(T.c.queued_at, T.c.id),
-        _GENERAL.where(T.c.channel == "walk_in").order_by(T.c.queued_at, T.c.id),
-        # an appointment checked in before its slot waits like a walk-in
-        _GENERAL.where(T.c.channel == "appointment", T.c.due_at > bindparam("now")).order_by(T.c.queued_at, T.c.id),
-    )
-)
 CALL_TICKET = (
     update(T)
     .where(T.c.id == bindparam("ticket"), T.c.state == WAITING)
