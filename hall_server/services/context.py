@@ -101,6 +101,16 @@ class HallRegistry:
                 raise NotFound("hall_not_found", hall=code)
         return self.get(hall_id)
 
+    def by_code_or_first(self, code: str | None) -> HallContext:
+        """The hall with this code, or the first hall installed when no code is given (one hall
+        per server is the usual case, so commands and requests may leave the hall out)."""
+        if code:
+            return self.by_code(code)
+        ids = self.all_ids()
+        if not ids:
+            raise NotFound("hall_not_found", hall="-")
+        return self.get(ids[0])
+
     def invalidate(self, hall_id: int) -> None:
         with self._lock:
             self._by_id.pop(hall_id, None)
