@@ -22,6 +22,11 @@ DEFAULT_DATA = Path(os.environ.get("YICHUANG_DATA", "./data"))
 def add_db_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", default=str(DEFAULT_DATA), help="data directory for the SQLite database")
     p.add_argument("--database-url", help="e.g. postgresql+psycopg://user@127.0.0.1/yichuang (overrides --data)")
+    p.add_argument(
+        "--secret-file",
+        help="key of the ID-number hash (default: $YICHUANG_SECRET_FILE, else id-hash.key in the data directory; "
+        "created on first start; every server of a PostgreSQL hall must use the same file)",
+    )
 
 
 def add_hall_options(p: argparse.ArgumentParser) -> None:
@@ -36,6 +41,16 @@ def database_url(args: argparse.Namespace) -> str:
     return args.database_url or os.environ.get("YICHUANG_DATABASE_URL") or sqlite_url(Path(args.data))
 
 
+def secret_file(args: argparse.Namespace) -> Path | None:
+    return Path(args.secret_file) if getattr(args, "secret_file", None) else None
+
+
+def id_secret(args: argparse.Namespace) -> bytes:
+    from .storage.id_secret import default_secret_path, load_or_create_secret
+
+    return load_or_create_secret(secret_file(args) or default_secret_path(database_url(args)))
+
+
 def hall_configs(paths: list[str]) -> list[HallConfig]:
     from .core.hall_config import load_hall_config, pilot_hall_config
 
@@ -46,7 +61,7 @@ def open_hall(args: argparse.Namespace) -> tuple[HallServer, HallContext]:
     """The server (migrated, halls installed) and the hall the command is about; close the server."""
     from .app_services import HallServer
 
-    server = HallServer.open(database_url(args), hall_configs(args.hall))
+    server = HallServer.open(database_url(args), hall_configs(args.hall), secret_file=secret_file(args))
     try:
         return server, server.services.halls.by_code_or_first(args.hall_code)
     except Exception:

@@ -8,7 +8,15 @@ import sys
 from pathlib import Path
 
 from hall_common.i18n import message
-from hall_server.cli_support import add_db_options, add_hall_options, database_url, hall_configs, open_hall
+from hall_server.cli_support import (
+    add_db_options,
+    add_hall_options,
+    database_url,
+    hall_configs,
+    id_secret,
+    open_hall,
+    secret_file,
+)
 
 
 def _clock(text: str | None):
@@ -37,13 +45,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers > 1 and url.startswith("sqlite"):
         print(message("cli.sqlite_workers"), file=sys.stderr)
     # Migrate and install halls once, before workers fork.
-    setup = HallServer.open(url, halls, clock=clock)
+    setup = HallServer.open(url, halls, clock=clock, secret_file=secret_file(args))
     if args.demo:
         prepare_demo(setup, Path(args.data), f"http://{args.host}:{args.port}")
     setup.close()
 
     def build_app():
-        server = HallServer(Database(url), clock=clock, heartbeat_seconds=args.heartbeat)
+        server = HallServer(Database(url), clock=clock, heartbeat_seconds=args.heartbeat, secret_file=secret_file(args))
         server.start_background()
         app = create_app(server)
         mount_pages(app)
@@ -91,7 +99,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from hall_server.storage.database import Database
 
     db = Database(database_url(args))
-    db.migrate()
+    db.migrate(id_secret(args))
     db.dispose()
     print(message("cli.migrated"))
     return 0
@@ -187,10 +195,11 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_print_preview(argv[1:])
     args = build_parser().parse_args(argv)
     from hall_server.core.errors import ConfigError
+    from hall_server.storage.id_secret import SecretFileError
 
     try:
         return args.func(args)
-    except ConfigError as exc:
+    except (ConfigError, SecretFileError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
 

@@ -8,7 +8,6 @@ so the window checks that already guard every desk action apply unchanged.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 from datetime import datetime, timedelta
 from typing import Any
@@ -60,10 +59,6 @@ class LoginThrottled(Conflict):
 
 def hash_password(password: str) -> str:
     return _hasher().hash(password)
-
-
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Accounts:
@@ -127,8 +122,7 @@ class Accounts:
             raise InvalidInput("not_a_person_token", "accounts.not_a_person_token")
         with self.s.db.write() as conn:
             conn.execute(update(TOK).where(TOK.c.id == principal.token_id).values(revoked_at=self.s.clock.now()))
-        # Forget the cached authentication at once in this process (others within CACHE_SECONDS).
-        self.tokens._cache.pop(digest(token), None)
+        self.tokens.forget(token)
 
     def me(self, principal: Principal) -> dict[str, Any]:
         staff = None

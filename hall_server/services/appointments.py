@@ -86,7 +86,7 @@ class Appointments:
                     code=code,
                     matter_id=matter_id,
                     resident_name=resident_name.strip(),
-                    id_number_hash=id_number_hash(ctx.code, id_number) if id_number else None,
+                    id_number_hash=id_number_hash(self.s.id_secret, ctx.code, id_number) if id_number else None,
                     id_number_tail=id_number.strip()[-4:] if id_number else None,
                     phone=phone,
                     channel=channel,

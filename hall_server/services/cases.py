@@ -206,7 +206,7 @@ class Cases:
                     department=m.department,
                     promised_days=m.promised_days,
                     applicant_name=name,
-                    applicant_id_hash=id_number_hash(ctx.code, id_number) if id_number else None,
+                    applicant_id_hash=id_number_hash(self.s.id_secret, ctx.code, id_number) if id_number else None,
                     applicant_id_tail=id_number[-4:] if id_number else None,
                     phone=phone,
                     proxy_name=_optional(data, "proxy_name", 50),

@@ -25,12 +25,13 @@ from sqlalchemy.exc import IntegrityError
 from hall_common.i18n import message
 
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..core.identity import mask_phone
 from ..storage.models import Rating, RatingLink, Staff, Ticket, Window
 from .access import Principal
-from .accounts import digest
 from .base import Services
 from .context import HallContext
 from .event_log import append_event
+from .tokens import digest
 
 T, RT, LNK, S = Ticket.__table__, Rating.__table__, RatingLink.__table__, Staff.__table__
 LEVELS = (5, 4, 3, 2, 1)
@@ -54,13 +55,6 @@ def evaluation_settings(ctx: HallContext) -> dict[str, Any]:
         "bad_reasons": [r for r in reasons if isinstance(r, str)][:20] or list(DEFAULT_BAD_REASONS),
         "link_valid_days": link_days if isinstance(link_days, int) and 1 <= link_days <= 90 else DEFAULT_LINK_DAYS,
     }
-
-
-def mask_phone(phone: str | None) -> str | None:
-    if not phone:
-        return None
-    digits = phone.replace("-", "")
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:] if len(digits) >= 8 else "*" * len(digits)
 
 
 class Ratings:

@@ -244,7 +244,7 @@ class Ticketing:
                 day = ctx.schedule.local_date(now)
                 start = datetime.combine(day, datetime.min.time(), ctx.config.timezone)
                 query = query.where(
-                    A.c.id_number_hash == id_number_hash(ctx.code, req.id_number or ""),
+                    A.c.id_number_hash == id_number_hash(self.s.id_secret, ctx.code, req.id_number or ""),
                     A.c.slot_start >= start,
                     A.c.slot_start < start + timedelta(days=1),
                     A.c.status == "booked",

@@ -103,12 +103,14 @@ class Database:
         if not self.is_sqlite:
             conn.execute(text("SELECT pg_notify(:c, :p)"), {"c": NOTIFY_CHANNEL, "p": str(hall_id)})
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest revision (idempotent)."""
+    def migrate(self, id_secret: bytes | None = None, revision: str = "head") -> None:
+        """Bring the schema to the newest revision (idempotent). Re-keying stored ID hashes
+        (0007) needs the hall's secret (storage/id_secret.py)."""
         cfg = alembic_config()
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            cfg.attributes["id_secret"] = id_secret
+            command.upgrade(cfg, revision)
 
     def dispose(self) -> None:
         if self._checkpointer is not None:
