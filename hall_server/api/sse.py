@@ -11,7 +11,7 @@ import queue
 
 from flask import Response, request
 
-from ..core.errors import InvalidInput
+from ..core.errors import Forbidden, InvalidInput
 from ..services.event_log import EVENT_TYPES, events_after
 from .context import principal, server
 from .routes import ANY_DEVICE, bp, responses, spec
@@ -29,7 +29,7 @@ spec.schemas["EventType"] = {"type": "string", "enum": list(EVENT_TYPES)}
     "?window=N and ?types=a,b filter",
     roles=ANY_DEVICE,
     streaming=True,
-    responses=responses((400, "Bad filter")),
+    responses=responses((400, "Bad filter"), (403, "A pad asking for another window")),
     tag="events",
 )
 def events():
@@ -47,8 +47,11 @@ def events():
     unknown = types - set(EVENT_TYPES)
     if unknown:
         raise InvalidInput("unknown_event_types", types=", ".join(sorted(unknown)), valid=", ".join(EVENT_TYPES))
-    if p.role == "pad" and window is None:
-        window = p.window_number  # a pad hears only its own window
+    if p.role == "pad":
+        # A pad hears only its own window (its token sits on a public counter).
+        if window is not None and window != p.window_number:
+            raise Forbidden("pad_other_window", window=window, own=p.window_number)
+        window = p.window_number
     sub, position = srv.broker.subscribe(p.hall_id, window, types)
     heartbeat = srv.heartbeat_seconds
 
