@@ -43,11 +43,6 @@ class Text:
         _check_multiplier("height", self.height)
         object.__setattr__(self, "align", Align(self.align))
 
-    @classmethod
-    def sized(cls, text: str, size: int, **kwargs) -> Text:
-        """Same multiplier in both directions (the usual case: 2x, 4x)."""
-        return cls(text, width=size, height=size, **kwargs)
-
 
 @dataclass(frozen=True)
 class QR:

@@ -387,10 +387,6 @@ class PrinterSpecError(ValueError):
         return message(f"printer.{self.key}", locale, **self.params)
 
 
-def _int(value: str, base: int = 10) -> int:
-    return int(value, base)
-
-
 def _parse_network(spec: str, rest: str) -> NetworkTransport:
     example = EXAMPLES["network"]
     host, port_text = rest, "9100"
@@ -450,8 +446,8 @@ def _parse_usb(spec: str, rest: str) -> UsbTransport:
     try:
         if len(parts) != 2:
             raise ValueError
-        vendor, product = (_int(p, 16) for p in parts)
-        endpoints = {k: _int(v, 16) for k, v in parse_qsl(query) if k in ("in_ep", "out_ep")}
+        vendor, product = (int(p, 16) for p in parts)
+        endpoints = {k: int(v, 16) for k, v in parse_qsl(query) if k in ("in_ep", "out_ep")}
         if not (0 < vendor <= 0xFFFF and 0 < product <= 0xFFFF):
             raise ValueError
     except ValueError:
