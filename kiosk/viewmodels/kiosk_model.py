@@ -203,10 +203,10 @@ class KioskModel:
         if kind == "hall.status" and data.get("hall_status"):
             self.hall["status"] = data["hall_status"]
             self.waiting = data["hall_status"].get("waiting", self.waiting)
-        elif kind == "ticket.issued" and isinstance(data.get("waiting"), int):
-            self.waiting = max(self.waiting or 0, data["waiting"])
-        elif kind.startswith("ticket."):
-            self.waiting = max((self.waiting or 0) - 1, 0) if kind == "ticket.called" else self.waiting
+        elif isinstance(data.get("waiting"), int):
+            # Every ticket event carries the line's exact length after it (issue, call, transfer,
+            # cancel, ...), and events come in order: take it rather than counting ourselves.
+            self.waiting = data["waiting"]
         self._changed()
 
     @property
@@ -433,8 +433,6 @@ class KioskModel:
         self.issued_count += 1
         self.ticket = ticket
         self.online = True
-        if ticket.get("waiting_ahead") is not None:
-            self.waiting = max(self.waiting or 0, ticket["waiting_ahead"] + 1)
         self.print_state = PrintState.PRINTING if self.printer else PrintState.NO_PRINTER
         self.touch()  # the idle timer starts when the number is on screen
         self._go(Screen.TICKET)
