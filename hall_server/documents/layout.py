@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from hall_common.i18n import message
 
-from ..core.clock import CHINA
 from ..core.errors import NotFound
 
 KINDS = ("acceptance", "supplement", "rejection", "result", "receipt")
@@ -41,14 +40,14 @@ def _d(value: str | date | datetime | None, locale: str) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     if isinstance(value, datetime):
-        value = value.astimezone(CHINA).date()
+        value = value.date()  # the case view gives times in the hall's zone: keep it
     return message("documents.date_format", locale, year=value.year, month=value.month, day=value.day)
 
 
 def _dt(value: str | None, locale: str) -> str:
     if not value:
         return ""
-    local = datetime.fromisoformat(value).astimezone(CHINA)
+    local = datetime.fromisoformat(value)  # already in the hall's zone (the case view's times)
     return f"{_d(local, locale)} {local:%H:%M}"
 
 

@@ -16,7 +16,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from hall_common.i18n import message
 
 from ..core import cases as rules
-from ..core.clock import CHINA
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..core.identity import id_number_hash, mask_name, mask_phone, valid_id_number
 from ..storage.case_models import Case, CaseCounter, CaseNotification, CaseStep, DeliveryReceipt
@@ -71,8 +70,10 @@ class Cases:
         self.notifier = notifier or notifier_from_env()
 
     # --- helpers -------------------------------------------------------------------------
-    def _today(self, now: datetime) -> date:
-        return now.astimezone(CHINA).date()
+    @staticmethod
+    def _today(ctx: HallContext, now: datetime) -> date:
+        # The hall's own date (its configured zone), as for tickets: never a fixed zone.
+        return ctx.schedule.local_date(now)
 
     def _next_number(self, conn: Connection, hall_id: int, year: int, kind: str) -> int:
         insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
@@ -83,7 +84,7 @@ class Cases:
         return conn.execute(stmt.returning(COUNTERS.c.last_value)).scalar_one()
 
     def _issue_document(self, conn, ctx: HallContext, row, kind: str, now: datetime, docs: dict) -> str:
-        year = self._today(now).year
+        year = self._today(ctx, now).year
         number = rules.document_number(
             rules.hall_abbreviation(ctx.config.name), kind, year, self._next_number(conn, ctx.id, year, kind)
         )
@@ -188,7 +189,7 @@ class Cases:
             raise InvalidInput("case_bad_phone", "cases.bad_phone", phone=phone)
         window = p.window_number if p.role == "clerk" else data.get("window")
         now = self.s.clock.now()
-        year = self._today(now).year
+        year = self._today(ctx, now).year
         m = stored.matter
         with self.s.db.write() as conn:
             case_no = rules.case_number(year, self._next_number(conn, ctx.id, year, "case"))
@@ -294,7 +295,7 @@ class Cases:
                     raise InvalidInput("case_identity_unchecked", "cases.identity_unchecked")
                 if row.proxy_name and not proxy_ok:
                     raise InvalidInput("case_proxy_unauthorized", "cases.proxy_unauthorized")
-                today = self._today(now)
+                today = self._today(ctx, now)
                 if outcome == "immediate":
                     if row.matter_kind != "即办":
                         raise Conflict("case_not_immediate", "cases.not_immediate", matter=row.matter_name)
@@ -330,7 +331,7 @@ class Cases:
                 days = data.get("deadline_days") or rules.DEFAULT_SUPPLEMENT_DAYS
                 if not isinstance(days, int) or not 1 <= days <= 60:
                     raise InvalidInput("field_range", field="deadline_days", minimum=1, maximum=60)
-                deadline = ctx.calendar.add_working_days(self._today(now), days)
+                deadline = ctx.calendar.add_working_days(self._today(ctx, now), days)
                 first = json.loads(row.supplement_list_json) if row.supplement_list_json else None
                 if first is None or step.get("list_changed"):
                     values["supplement_list_json"] = json.dumps([c.as_dict() for c in lack], ensure_ascii=False)
@@ -572,7 +573,7 @@ class Cases:
         own = department_of(p, ctx)
         if own:
             query = query.where(C.c.department == own)
-        today = self._today(self.s.clock.now())
+        today = self._today(ctx, self.s.clock.now())
         with self.s.db.read() as conn:
             return [self._summary(ctx, row, today) for row in conn.execute(query)]
 
@@ -584,7 +585,7 @@ class Cases:
         query = select(C).where(C.c.hall_id == ctx.id, C.c.state.in_((rules.HANDED_OVER, rules.DECIDED)))
         if own:
             query = query.where(C.c.department == own)
-        today = self._today(self.s.clock.now())
+        today = self._today(ctx, self.s.clock.now())
         with self.s.db.read() as conn:
             rows = [self._summary(ctx, r, today) for r in conn.execute(query.order_by(C.c.due_date, C.c.id))]
         return {"department": own, "cases": rows}
@@ -592,7 +593,7 @@ class Cases:
     def dashboard(self, p: Principal) -> dict[str, Any]:
         p.require(*SUPERVISORS)
         ctx = self.s.halls.get(p.hall_id)
-        today = self._today(self.s.clock.now())
+        today = self._today(ctx, self.s.clock.now())
         with self.s.db.read() as conn:
             open_rows = list(
                 conn.execute(select(C).where(C.c.hall_id == ctx.id, C.c.state.not_in(rules.FINAL)).order_by(C.c.id))
@@ -634,7 +635,7 @@ class Cases:
         with self.s.db.read() as conn:
             row = self._load(conn, ctx.id, case_no)
             steps = list(conn.execute(select(STEPS).where(STEPS.c.case_id == row.id).order_by(STEPS.c.id)))
-        today = self._today(self.s.clock.now())
+        today = self._today(ctx, self.s.clock.now())
         t = rules.timing(ctx.calendar, row.state, row.due_date, today)
         return {
             "case_no": row.case_no,
@@ -655,7 +656,7 @@ class Cases:
                 {
                     "action": s.action,
                     "label": message(f"cases.action_{s.action}", locale),
-                    "date": s.at.astimezone(CHINA).date().isoformat(),
+                    "date": s.at.astimezone(ctx.config.timezone).date().isoformat(),
                 }
                 for s in steps
                 if s.action not in ("receive",)
@@ -678,16 +679,20 @@ class Cases:
             "working_days_left": t.working_days_left,
             "overdue": t.overdue,
             "near_due": t.near_due,
-            "received_at": row.received_at.isoformat() if row.received_at else None,
+            "received_at": row.received_at.astimezone(ctx.config.timezone).isoformat() if row.received_at else None,
             "decision": row.decision,
         }
 
     def _view(self, conn: Connection, ctx: HallContext, row) -> dict[str, Any]:
-        today = self._today(self.s.clock.now())
+        today = self._today(ctx, self.s.clock.now())
         steps = conn.execute(select(STEPS).where(STEPS.c.case_id == row.id).order_by(STEPS.c.id))
         notes = conn.execute(select(NOTES).where(NOTES.c.case_id == row.id).order_by(NOTES.c.id))
         receipt = conn.execute(select(RECEIPTS).where(RECEIPTS.c.case_id == row.id)).first()
-        iso = lambda v: v.isoformat() if v else None  # noqa: E731
+        tz = ctx.config.timezone
+
+        def iso(v: datetime | None) -> str | None:
+            return v.astimezone(tz).isoformat() if v else None  # every API time in the hall's zone
+
         view = self._summary(ctx, row, today)
         materials = json.loads(row.materials_json)
         view.update(
@@ -709,7 +714,7 @@ class Cases:
                 "outcome": row.outcome,
                 "materials": materials,
                 "supplement_list": json.loads(row.supplement_list_json) if row.supplement_list_json else None,
-                "supplement_deadline": iso(row.supplement_deadline),
+                "supplement_deadline": row.supplement_deadline.isoformat() if row.supplement_deadline else None,
                 "delivery_choice": row.delivery_choice,
                 "village_station": row.village_station,
                 "escalation_reason": row.escalation_reason,
@@ -731,7 +736,7 @@ class Cases:
                         "action": s.action,
                         "from": s.from_state,
                         "to": s.to_state,
-                        "at": s.at.isoformat(),
+                        "at": iso(s.at),
                         "actor": s.actor,
                         "role": s.role,
                         "window": s.window_number,
@@ -745,7 +750,7 @@ class Cases:
                         "recipient": mask_phone(n.recipient),
                         "text": n.text,
                         "status": n.status,
-                        "at": n.created_at.isoformat(),
+                        "at": iso(n.created_at),
                     }
                     for n in notes
                 ],
@@ -756,7 +761,7 @@ class Cases:
                     "document": receipt.document,
                     "recipient": receipt.recipient,
                     "relation": receipt.relation,
-                    "delivered_at": receipt.delivered_at.isoformat(),
+                    "delivered_at": iso(receipt.delivered_at),
                     "place": receipt.place,
                     "method": receipt.method,
                     "signature_mime": receipt.signature_mime,
