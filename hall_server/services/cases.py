@@ -145,24 +145,38 @@ class Cases:
             actor=p.label if p else "",
         )
 
-    def _transition(self, p: Principal, case_no: str, action: str, roles: tuple[str, ...], apply) -> dict[str, Any]:
-        """Lock the case, check the state machine, let ``apply`` add its values, commit, return the view."""
+    def _transition(
+        self,
+        p: Principal,
+        case_no: str,
+        action: str,
+        roles: tuple[str, ...],
+        apply,
+        then: tuple[str, tuple[str, ...], Any] | None = None,
+    ) -> dict[str, Any]:
+        """Lock the case, check the state machine, let ``apply`` add its values, commit, return the view.
+        ``then`` (action, roles, apply) is a second transition in the same transaction: both or neither."""
         p.require(*roles)
+        if then is not None:
+            p.require(*then[1])
         ctx = self.s.halls.get(p.hall_id)
         now = self.s.clock.now()
         with self.s.db.write() as conn:
-            row = self._load(conn, ctx.id, case_no, lock=True)
-            self._check_department(p, ctx, row)
-            new_state = rules.next_state(row.state, action)
-            values, data = apply(conn, ctx, row, now) or ({}, {})
-            self._step(conn, ctx, p, row, action, new_state, now, values, data)
-            if new_state == rules.DELIVERED:
-                row = self._load(conn, ctx.id, case_no)
-                self._step(
-                    conn, ctx, p, row, "close", rules.next_state(rules.DELIVERED, "close"), now, {"closed_at": now}
-                )
+            self._apply(conn, ctx, p, case_no, action, apply, now)
+            if then is not None:
+                self._apply(conn, ctx, p, case_no, then[0], then[2], now)
             view = self._view(conn, ctx, self._load(conn, ctx.id, case_no))
         return view
+
+    def _apply(self, conn: Connection, ctx: HallContext, p: Principal, case_no: str, action: str, apply, now) -> None:
+        row = self._load(conn, ctx.id, case_no, lock=True)
+        self._check_department(p, ctx, row)
+        new_state = rules.next_state(row.state, action)
+        values, data = apply(conn, ctx, row, now) or ({}, {})
+        self._step(conn, ctx, p, row, action, new_state, now, values, data)
+        if new_state == rules.DELIVERED:
+            row = self._load(conn, ctx.id, case_no)
+            self._step(conn, ctx, p, row, "close", rules.next_state(rules.DELIVERED, "close"), now, {"closed_at": now})
 
     def _check_department(self, p: Principal, ctx: HallContext, row) -> None:
         own = department_of(p, ctx)
@@ -269,8 +283,6 @@ class Cases:
         if receipt is not None:
             if outcome != "immediate" or not isinstance(receipt, dict):
                 raise InvalidInput("field_type", field="receipt", expected="object")
-            # Checked before anything is written: a bad signature must not leave the case half done.
-            self._check_receipt(receipt)
 
         def apply(conn, ctx, row, now):
             matter = ctx.matters[row.matter_id].matter
@@ -349,8 +361,9 @@ class Cases:
             values["documents_json"] = json.dumps(docs, ensure_ascii=False)
             return values, step
 
-        view = self._transition(p, case_no, outcome, SUPERVISORS if outcome == "reject" else FRONT, apply)
-        return self.deliver(p, case_no, receipt) if receipt is not None else view
+        # 即办 with the resident still at the window: the outcome and the receipt commit together.
+        then = ("deliver", FRONT, self._delivery(p, receipt)) if receipt is not None else None
+        return self._transition(p, case_no, outcome, SUPERVISORS if outcome == "reject" else FRONT, apply, then)
 
     def _check_second_notice(self, p: Principal, row, names: list[str], data: dict, step: dict) -> None:
         """一次性告知: a later notice may repeat the first list; a different one needs a supervisor's reason."""
@@ -491,6 +504,10 @@ class Cases:
         return method, recipient, relation, mime, signature
 
     def deliver(self, p: Principal, case_no: str, data: dict[str, Any]) -> dict[str, Any]:
+        return self._transition(p, case_no, "deliver", FRONT, self._delivery(p, data))
+
+    def _delivery(self, p: Principal, data: dict[str, Any]):
+        """The ``apply`` of a delivery with its receipt (checked here, before anything is written)."""
         method, recipient, relation, mime, signature = self._check_receipt(data)
 
         def apply(conn, ctx, row, now):
@@ -523,7 +540,7 @@ class Cases:
                 {"receipt_no": number, "recipient": recipient, "method": method, "place": place},
             )
 
-        return self._transition(p, case_no, "deliver", FRONT, apply)
+        return apply
 
     @staticmethod
     def _signature(value: Any) -> tuple[str, str]:
