@@ -15,7 +15,7 @@ from .base import Services
 from .context import HallContext
 from .event_log import append_event
 
-R, O, H = HallRuntime.__table__, CalendarOverride.__table__, Hall.__table__
+R, OVERRIDES, H = HallRuntime.__table__, CalendarOverride.__table__, Hall.__table__
 
 
 def open_state(ctx: HallContext, now: datetime) -> str:
@@ -87,9 +87,13 @@ class HallOverview:
         """
         changed = 0
         now = self.s.clock.now()
+        with self.s.db.read() as conn:
+            stored = dict(conn.execute(select(R.c.hall_id, R.c.open_state)).all())
         for hall_id in self.s.halls.all_ids():
             ctx = self.s.halls.get(hall_id)
             state = open_state(ctx, now)
+            if stored.get(hall_id) == state:
+                continue  # nothing changed: no write transaction (on SQLite it would lock every writer)
             with self.s.db.write() as conn:
                 done = conn.execute(
                     update(R).where(R.c.hall_id == hall_id, R.c.open_state != state).values(open_state=state)
@@ -114,9 +118,9 @@ class HallOverview:
             raise InvalidInput("invalid_override_kind", kind=kind)
         now = self.s.clock.now()
         with self.s.db.write() as conn:
-            conn.execute(O.delete().where(O.c.hall_id == principal.hall_id, O.c.day == day))
+            conn.execute(OVERRIDES.delete().where(OVERRIDES.c.hall_id == principal.hall_id, OVERRIDES.c.day == day))
             if kind is not None:
-                conn.execute(O.insert().values(hall_id=principal.hall_id, day=day, kind=kind, note=note[:100]))
+                conn.execute(OVERRIDES.insert().values(hall_id=principal.hall_id, day=day, kind=kind, note=note[:100]))
             # Bumping updated_at makes every process reload the hall's calendar.
             conn.execute(update(H).where(H.c.id == principal.hall_id).values(updated_at=now))
             append_event(
@@ -141,5 +145,7 @@ class HallOverview:
 
     def overrides(self, principal: Principal) -> list[dict]:
         with self.s.db.read() as conn:
-            rows = conn.execute(select(O).where(O.c.hall_id == principal.hall_id).order_by(O.c.day)).all()
+            rows = conn.execute(
+                select(OVERRIDES).where(OVERRIDES.c.hall_id == principal.hall_id).order_by(OVERRIDES.c.day)
+            ).all()
         return [{"date": r.day.isoformat(), "kind": r.kind, "note": r.note} for r in rows]
