@@ -11,11 +11,10 @@ native printer can do.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
-from typing import Union
+from enum import StrEnum
 
 
-class Align(str, Enum):
+class Align(StrEnum):
     LEFT = "left"
     CENTER = "center"
     RIGHT = "right"
@@ -90,4 +89,4 @@ class Cut:
             raise ValueError(f"Cut feed_lines must be 0..255, got {self.feed_lines!r}")
 
 
-Block = Union[Text, QR, Rule, Feed, Cut]
+Block = Text | QR | Rule | Feed | Cut

@@ -17,14 +17,14 @@ import subprocess
 import tempfile
 import threading
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from . import commands
 from .commands import DLE, EOT, GS
 
 
-class SimState(str, Enum):
+class SimState(StrEnum):
     OK = "ok"
     PAPER_NEAR_END = "paper_near_end"
     PAPER_OUT = "paper_out"

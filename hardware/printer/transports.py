@@ -51,6 +51,7 @@ class PrinterTransport(ABC):
 
     def discard_input(self) -> None:
         """Drop bytes the printer sent that nobody asked for yet."""
+        return None  # a transport that cannot read has nothing waiting
 
     def query_status(self, timeout: float = DEFAULT_STATUS_TIMEOUT) -> PrinterStatus:
         if not self.status_capable:
@@ -58,7 +59,7 @@ class PrinterTransport(ABC):
         return query_status(self, timeout)
 
     def close(self) -> None:
-        pass
+        return None  # a transport that holds nothing open has nothing to close
 
     def describe(self) -> str:
         return self.kind

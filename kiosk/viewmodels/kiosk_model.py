@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ HIGH_FREQUENCY = "高频"
 RETRY_SECONDS = 3.0  # while offline, how often to ask the server again
 
 
-class Screen(str, Enum):
+class Screen(StrEnum):
     LOADING = "loading"
     HOME = "home"
     GROUPS = "groups"
@@ -56,7 +56,7 @@ class Screen(str, Enum):
 PARENT = {Screen.MATTERS: Screen.GROUPS, Screen.PROGRESS_RESULT: Screen.PROGRESS}
 
 
-class PrintState(str, Enum):
+class PrintState(StrEnum):
     PRINTING = "printing"
     PRINTED = "printed"
     FAILED = "failed"

@@ -44,18 +44,19 @@ def store(db, tickets) -> list[Candidate]:
         conn.execute(delete(Ticket))
         for i, (channel, queued, slot, target) in enumerate(tickets, start=1):
             due = BASE + timedelta(minutes=slot) if channel == "appointment" else None
-            values = dict(
-                id=i, hall_id=1, service_date=DAY, number=f"A{i:03}", channel=channel, due_at=due, state="waiting",
-                target_window=target, call_count=0, issued_at=BASE, queued_at=BASE + timedelta(minutes=queued),
-                late_risk_accepted=False, public_key=f"k{i}",
-            )  # fmt: skip
+            values = {
+                "id": i, "hall_id": 1, "service_date": DAY, "number": f"A{i:03}", "channel": channel, "due_at": due,
+                "state": "waiting", "target_window": target, "call_count": 0, "issued_at": BASE,
+                "queued_at": BASE + timedelta(minutes=queued), "late_risk_accepted": False, "public_key": f"k{i}",
+            }  # fmt: skip
             conn.execute(insert(Ticket).values(**values))
             stored.append(Candidate(i, channel, values["queued_at"], due, target))
     return stored
 
 
 def ahead_in_sql(db, cls: int, key: datetime, ticket_id: int) -> int:
-    params = dict(hall_id=1, service_date=DAY, now=bind_time(NOW), cls=cls, key=bind_time(key), ticket_id=ticket_id)
+    params = {"hall_id": 1, "service_date": DAY, "now": bind_time(NOW), "cls": cls, "key": bind_time(key)}
+    params["ticket_id"] = ticket_id
     with db.read() as conn:
         return sum(n for _, n in AHEAD_BY_MATTER.run(conn, params))
 
