@@ -13,6 +13,7 @@ import gc
 import logging
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 def run(build_app: Callable[[], object], host: str, port: int, workers: int, threads: int) -> None:
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
+    from granian.log import LogLevels
     from granian.server import Server
 
     server = Server(
@@ -32,7 +34,7 @@ def run(build_app: Callable[[], object], host: str, port: int, workers: int, thr
         # Requests beyond the thread pool wait in the accept queue instead of being refused.
         backpressure=threads,
         http1_settings=HTTP1Settings(keep_alive=True),
-        log_level="warning",
+        log_level=LogLevels.warning,
         log_access=False,
         log_dictconfig=_LOGGING,
         workers_kill_timeout=5,
@@ -62,7 +64,7 @@ _LOGGING = {  # Granian's own logging set-up, plus that filter
 }
 
 
-def _load(build_app: Callable[[], object]) -> object:
+def _load(build_app: Callable[[], Any]) -> Any:
     """Build the app in the worker, then move everything built so far out of the garbage
     collector's sight: full collections over Flask, SQLAlchemy and the catalog stall
     requests (open-loop issue p99 at 1000 tickets/s, two runs each: 44 and 60 ms without,

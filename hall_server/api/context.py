@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 from flask import current_app, g, request
 
@@ -35,9 +35,13 @@ def bearer_token() -> str | None:
     return request.args.get("token") or None
 
 
+@overload
+def principal(optional: Literal[False] = False) -> Principal: ...
+@overload
+def principal(optional: bool) -> Principal | None: ...
 def principal(optional: bool = False) -> Principal | None:
-    if "principal" in g:
-        return g.principal
+    if "principal" in g and (g.principal is not None or optional):
+        return g.principal  # type: ignore[no-any-return]
     token = bearer_token()
     p = server().tokens.authenticate(token) if token else None
     if p is None and not optional:

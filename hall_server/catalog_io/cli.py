@@ -62,7 +62,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         counts = apply_catalog(server.services, hall_id, entries, progress_bar(message("catalog_io.progress_write")))
     finally:
         server.close()
-    print(message("catalog_io.imported", **counts))
+    print(message("catalog_io.imported", "zh_CN", **counts))
     return 0
 
 

@@ -10,9 +10,10 @@ from sqlalchemy import select, update
 from ..services.base import Services
 from ..services.matter_rows import matter_values
 from ..storage.models import Hall, MatterRow
+from ..storage.types import table_of
 from .workbook import CatalogEntry
 
-M, H = MatterRow.__table__, Hall.__table__
+M, H = table_of(MatterRow), table_of(Hall)
 
 
 def catalog_rows(services: Services, hall_id: int) -> list[CatalogEntry]:

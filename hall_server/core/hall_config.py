@@ -115,13 +115,13 @@ class _Reader:
             message("config.invalid_value", source=self.source, key=key, value=repr(value), expected=expected)
         )
 
-    def table(self, data: dict, key: str, path: str) -> dict:
+    def table(self, data: dict[str, Any], key: str, path: str) -> dict[str, Any]:
         value = data.get(key, {})
         if not isinstance(value, dict):
             raise self.fail(path, "table", value)
         return value
 
-    def string(self, data: dict, key: str, path: str, default: str | None = None) -> str:
+    def string(self, data: dict[str, Any], key: str, path: str, default: str | None = None) -> str:
         value = data.get(key, default)
         if not isinstance(value, str) or not value.strip():
             if value is None:
@@ -129,13 +129,15 @@ class _Reader:
             raise self.fail(path, "string", value)
         return value.strip()
 
-    def integer(self, data: dict, key: str, path: str, default: int, minimum: int = 0, maximum: int = 10_000) -> int:
+    def integer(
+        self, data: dict[str, Any], key: str, path: str, default: int, minimum: int = 0, maximum: int = 10_000
+    ) -> int:
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
             raise self.fail(path, "integer", value, minimum=minimum, maximum=maximum)
         return value
 
-    def boolean(self, data: dict, key: str, path: str, default: bool) -> bool:
+    def boolean(self, data: dict[str, Any], key: str, path: str, default: bool) -> bool:
         value = data.get(key, default)
         if not isinstance(value, bool):
             raise self.fail(path, "boolean", value)

@@ -121,6 +121,10 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, lo
         rows += [(m("result"), case["result"] or ""), (m("decided_at"), _dt(case["decided_at"], locale))]
         doc.paragraphs = [m("result_intro", matter=case["matter"])]
     else:  # receipt
+        if receipt is None:  # available() never offers a receipt before the delivery
+            raise DocumentNotIssued(
+                "document_not_issued", "cases.document_not_issued", case_no=case["case_no"], kind=kind
+            )
         doc.number = receipt["receipt_no"]
         doc.issued_on = _d(receipt["delivered_at"].isoformat(), locale)
         doc.rows = [

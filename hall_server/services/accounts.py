@@ -18,11 +18,12 @@ from sqlalchemy import select, update
 
 from ..core.errors import Conflict, DomainError, InvalidInput, NotFound
 from ..storage.models import ApiToken, LoginThrottle, Staff
+from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 from .tokens import Tokens
 
-S, TOK, THR = Staff.__table__, ApiToken.__table__, LoginThrottle.__table__
+S, TOK, THR = table_of(Staff), table_of(ApiToken), table_of(LoginThrottle)
 STAFF_ROLES = ("clerk", "backoffice", "supervisor", "admin")
 MIN_PASSWORD = 8
 # After this many wrong passwords in a row, a staff number must wait before the next try;
@@ -95,7 +96,8 @@ class Accounts:
             staff = conn.execute(
                 select(S).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no, S.c.active.is_(True))
             ).first()
-        if not _verify(staff.password_hash if staff is not None else None, password):
+        verified = _verify(staff.password_hash if staff is not None else None, password)  # same cost either way
+        if staff is None or not verified:
             self._record_failure(hall_id, staff_no, now)
             raise InvalidCredentials("invalid_credentials", "accounts.invalid_credentials")
         if staff.role not in STAFF_ROLES:

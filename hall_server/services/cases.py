@@ -19,14 +19,15 @@ from ..core import cases as rules
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..core.identity import id_number_hash, mask_name, mask_phone, valid_id_number
 from ..storage.case_models import Case, CaseCounter, CaseNotification, CaseStep, DeliveryReceipt
+from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 from .case_notifier import Notifier, notifier_from_env
 from .context import HallContext
 from .event_log import append_event
 
-C, STEPS, COUNTERS = Case.__table__, CaseStep.__table__, CaseCounter.__table__
-NOTES, RECEIPTS = CaseNotification.__table__, DeliveryReceipt.__table__
+C, STEPS, COUNTERS = table_of(Case), table_of(CaseStep), table_of(CaseCounter)
+NOTES, RECEIPTS = table_of(CaseNotification), table_of(DeliveryReceipt)
 
 FRONT = ("clerk", "supervisor", "admin")
 SUPERVISORS = ("supervisor", "admin")
@@ -36,7 +37,7 @@ MAX_SIGNATURE_BYTES = 40 * 1024
 SIGNATURE_MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
-def _text(data: dict, key: str, code: str | None = None, max_len: int = 500) -> str:
+def _text(data: dict[str, Any], key: str, code: str | None = None, max_len: int = 500) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(code or "case_field_required", "cases.field_required", field=message(f"cases.field_{key}"))
@@ -45,7 +46,7 @@ def _text(data: dict, key: str, code: str | None = None, max_len: int = 500) -> 
     return value.strip()
 
 
-def _optional(data: dict, key: str, max_len: int = 500) -> str | None:
+def _optional(data: dict[str, Any], key: str, max_len: int = 500) -> str | None:
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -81,9 +82,11 @@ class Cases:
         stmt = stmt.on_conflict_do_update(
             index_elements=["hall_id", "year", "kind"], set_={"last_value": COUNTERS.c.last_value + 1}
         )
-        return conn.execute(stmt.returning(COUNTERS.c.last_value)).scalar_one()
+        return int(conn.execute(stmt.returning(COUNTERS.c.last_value)).scalar_one())
 
-    def _issue_document(self, conn, ctx: HallContext, row, kind: str, now: datetime, docs: dict) -> str:
+    def _issue_document(
+        self, conn: Connection, ctx: HallContext, row: Any, kind: str, now: datetime, docs: dict[str, Any]
+    ) -> str:
         year = self._today(ctx, now).year
         number = rules.document_number(
             rules.hall_abbreviation(ctx.config.name), kind, year, self._next_number(conn, ctx.id, year, kind)
@@ -91,7 +94,7 @@ class Cases:
         docs[kind] = number
         return number
 
-    def _load(self, conn: Connection, hall_id: int, case_no: str, lock: bool = False):
+    def _load(self, conn: Connection, hall_id: int, case_no: str, lock: bool = False) -> Any:
         query = select(C).where(C.c.hall_id == hall_id, C.c.case_no == case_no)
         row = conn.execute(query.with_for_update() if lock else query).first()
         if row is None:
@@ -103,12 +106,12 @@ class Cases:
         conn: Connection,
         ctx: HallContext,
         p: Principal | None,
-        row,
+        row: Any,
         action: str,
         new_state: str,
         now: datetime,
-        values: dict | None = None,
-        data: dict | None = None,
+        values: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
     ) -> None:
         """Apply one transition: update the case, append the step, announce it."""
         conn.execute(update(C).where(C.c.id == row.id).values(state=new_state, updated_at=now, **(values or {})))
@@ -151,7 +154,7 @@ class Cases:
         case_no: str,
         action: str,
         roles: tuple[str, ...],
-        apply,
+        apply: Any,
         then: tuple[str, tuple[str, ...], Any] | None = None,
     ) -> dict[str, Any]:
         """Lock the case, check the state machine, let ``apply`` add its values, commit, return the view.
@@ -168,7 +171,9 @@ class Cases:
             view = self._view(conn, ctx, self._load(conn, ctx.id, case_no))
         return view
 
-    def _apply(self, conn: Connection, ctx: HallContext, p: Principal, case_no: str, action: str, apply, now) -> None:
+    def _apply(
+        self, conn: Connection, ctx: HallContext, p: Principal, case_no: str, action: str, apply: Any, now: Any
+    ) -> None:
         row = self._load(conn, ctx.id, case_no, lock=True)
         self._check_department(p, ctx, row)
         new_state = rules.next_state(row.state, action)
@@ -178,7 +183,7 @@ class Cases:
             row = self._load(conn, ctx.id, case_no)
             self._step(conn, ctx, p, row, "close", rules.next_state(rules.DELIVERED, "close"), now, {"closed_at": now})
 
-    def _check_department(self, p: Principal, ctx: HallContext, row) -> None:
+    def _check_department(self, p: Principal, ctx: HallContext, row: Any) -> None:
         own = department_of(p, ctx)
         if own is not None and own != row.department:
             raise Forbidden("case_other_department", "cases.other_department", department=row.department)
@@ -284,7 +289,7 @@ class Cases:
             if outcome != "immediate" or not isinstance(receipt, dict):
                 raise InvalidInput("field_type", field="receipt", expected="object")
 
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             matter = ctx.matters[row.matter_id].matter
             checks = rules.check_materials(matter, data.get("materials"))
             identity = bool(data.get("identity_checked"))
@@ -365,7 +370,9 @@ class Cases:
         then = ("deliver", FRONT, self._delivery(p, receipt)) if receipt is not None else None
         return self._transition(p, case_no, outcome, SUPERVISORS if outcome == "reject" else FRONT, apply, then)
 
-    def _check_second_notice(self, p: Principal, row, names: list[str], data: dict, step: dict) -> None:
+    def _check_second_notice(
+        self, p: Principal, row: Any, names: list[str], data: dict[str, Any], step: dict[str, Any]
+    ) -> None:
         """一次性告知: a later notice may repeat the first list; a different one needs a supervisor's reason."""
         if not row.supplement_list_json:
             return
@@ -378,7 +385,7 @@ class Cases:
             raise Conflict("case_second_list", "cases.second_list", names=extra)
         step.update(list_changed=True, supervisor_reason=reason)
 
-    def _reject_values(self, data: dict, values: dict, step: dict) -> None:
+    def _reject_values(self, data: dict[str, Any], values: dict[str, Any], step: dict[str, Any]) -> None:
         reasons = _text(data, "reasons", max_len=1000)
         redirect = _optional(data, "redirect_to", 200)
         values.update(reject_reasons=reasons, redirect_to=redirect)
@@ -394,7 +401,7 @@ class Cases:
         if action not in ("reject", "back_to_window"):
             raise InvalidInput("field_enum", field="action", allowed="reject, back_to_window")
 
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             values: dict[str, Any] = {}
             step: dict[str, Any] = {"note": _optional(data, "note", 500)}
             if action == "reject":
@@ -410,7 +417,7 @@ class Cases:
 
     # --- back office ---------------------------------------------------------------------
     def hand_over(self, p: Principal, case_no: str, data: dict[str, Any]) -> dict[str, Any]:
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             return {"handed_over_at": now}, {
                 "to": row.department,
                 "due_date": row.due_date.isoformat(),
@@ -420,7 +427,7 @@ class Cases:
         return self._transition(p, case_no, "hand_over", FRONT, apply)
 
     def receive(self, p: Principal, case_no: str) -> dict[str, Any]:
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             if row.received_at is not None:
                 raise Conflict("case_already_received", "cases.already_received")
             return {"received_at": now}, {}
@@ -432,7 +439,7 @@ class Cases:
         if decision not in rules.DECISIONS:
             raise InvalidInput("field_enum", field="decision", allowed=", ".join(rules.DECISIONS))
 
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             reasons = (
                 _text(data, "reasons", max_len=1000) if decision == "rejected" else _optional(data, "reasons", 1000)
             )
@@ -450,7 +457,7 @@ class Cases:
 
     # --- result back at the window, notice, delivery -------------------------------------
     def return_result(self, p: Principal, case_no: str, data: dict[str, Any]) -> dict[str, Any]:
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             return {"returned_at": now}, {"note": _optional(data, "note", 500)}
 
         return self._transition(p, case_no, "return", FRONT, apply)
@@ -458,7 +465,7 @@ class Cases:
     def notify(self, p: Principal, case_no: str) -> dict[str, Any]:
         pending: dict[str, Any] = {}
 
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             if not row.phone:
                 raise Conflict("case_no_phone", "cases.no_phone")
             key = "cases.notify_station" if row.delivery_choice == "village_station" else "cases.notify_pickup"
@@ -506,11 +513,11 @@ class Cases:
     def deliver(self, p: Principal, case_no: str, data: dict[str, Any]) -> dict[str, Any]:
         return self._transition(p, case_no, "deliver", FRONT, self._delivery(p, data))
 
-    def _delivery(self, p: Principal, data: dict[str, Any]):
+    def _delivery(self, p: Principal, data: dict[str, Any]) -> Any:
         """The ``apply`` of a delivery with its receipt (checked here, before anything is written)."""
         method, recipient, relation, mime, signature = self._check_receipt(data)
 
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             place = _optional(data, "place", 200) or (
                 row.village_station
                 if method == "village_station" and row.village_station
@@ -566,7 +573,7 @@ class Cases:
             self._check_department(p, ctx, row)
             return self._view(conn, ctx, row)
 
-    def record(self, p: Principal, case_no: str) -> tuple[HallContext, dict[str, Any], dict | None]:
+    def record(self, p: Principal, case_no: str) -> tuple[HallContext, dict[str, Any], dict[str, Any] | None]:
         """Everything a document needs: the hall, the case view, and the receipt with its signature."""
         p.require(*READERS)
         ctx = self.s.halls.get(p.hall_id)
@@ -615,7 +622,7 @@ class Cases:
             open_rows = list(
                 conn.execute(select(C).where(C.c.hall_id == ctx.id, C.c.state.not_in(rules.FINAL)).order_by(C.c.id))
             )
-            outcomes = dict(
+            outcomes: dict[str, int] = dict(
                 conn.execute(
                     select(C.c.outcome, func.count())
                     .where(C.c.hall_id == ctx.id, C.c.outcome.is_not(None))
@@ -680,7 +687,7 @@ class Cases:
             ],
         }
 
-    def _summary(self, ctx: HallContext, row, today: date) -> dict[str, Any]:
+    def _summary(self, ctx: HallContext, row: Any, today: date) -> dict[str, Any]:
         t = rules.timing(ctx.calendar, row.state, row.due_date, today)
         return {
             "case_no": row.case_no,
@@ -700,7 +707,7 @@ class Cases:
             "decision": row.decision,
         }
 
-    def _view(self, conn: Connection, ctx: HallContext, row) -> dict[str, Any]:
+    def _view(self, conn: Connection, ctx: HallContext, row: Any) -> dict[str, Any]:
         today = self._today(ctx, self.s.clock.now())
         steps = conn.execute(select(STEPS).where(STEPS.c.case_id == row.id).order_by(STEPS.c.id))
         notes = conn.execute(select(NOTES).where(NOTES.c.case_id == row.id).order_by(NOTES.c.id))

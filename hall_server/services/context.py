@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from ..core.catalog import Matter
 from ..core.errors import NotFound
@@ -119,7 +119,7 @@ class HallRegistry:
         with self.db.read() as conn:
             return list(conn.execute(select(Hall.id).order_by(Hall.id)).scalars())
 
-    def _load(self, conn, hall_id: int) -> HallContext:
+    def _load(self, conn: Connection, hall_id: int) -> HallContext:
         hall = conn.execute(select(Hall).where(Hall.id == hall_id)).one()
         config = parse_hall_config(hall.config_toml, f"hall {hall.code}")
         overrides = {
@@ -131,7 +131,7 @@ class HallRegistry:
         for row in conn.execute(select(MatterRow).where(MatterRow.hall_id == hall_id)).mappings():
             matters[row["id"]] = StoredMatter(
                 row["id"],
-                matter_from_row(row),
+                matter_from_row(dict(row)),
                 row["sort_order"],
                 row["active"],
             )

@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 
 from ..core.errors import InvalidInput
 from ..storage.line_sql import WAITING_BY_MATTER
 from ..storage.models import CalendarOverride, Hall, HallRuntime
+from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 from .context import HallContext
 from .event_log import append_event
 
-R, OVERRIDES, H = HallRuntime.__table__, CalendarOverride.__table__, Hall.__table__
+R, OVERRIDES, H = table_of(HallRuntime), table_of(CalendarOverride), table_of(Hall)
 
 
 def open_state(ctx: HallContext, now: datetime) -> str:
@@ -45,7 +46,7 @@ class HallOverview:
             },
         }
 
-    def _waiting(self, conn, ctx: HallContext, now: datetime) -> int:
+    def _waiting(self, conn: Connection, ctx: HallContext, now: datetime) -> int:
         rows = WAITING_BY_MATTER.run(conn, {"hall_id": ctx.id, "service_date": ctx.schedule.local_date(now)})
         return sum(count for _, count in rows)
 
@@ -111,7 +112,7 @@ class HallOverview:
         return changed
 
     # --- the local calendar table ------------------------------------------------------
-    def set_override(self, principal: Principal, day: date, kind: str | None, note: str = "") -> dict:
+    def set_override(self, principal: Principal, day: date, kind: str | None, note: str = "") -> dict[str, Any]:
         """Mark a date as a working day or a holiday for this hall (kind None removes the entry)."""
         principal.require("admin", "supervisor")
         if kind not in (None, "workday", "holiday"):
@@ -143,7 +144,7 @@ class HallOverview:
             "note": info.note,
         }
 
-    def overrides(self, principal: Principal) -> list[dict]:
+    def overrides(self, principal: Principal) -> list[dict[str, Any]]:
         with self.s.db.read() as conn:
             rows = conn.execute(
                 select(OVERRIDES).where(OVERRIDES.c.hall_id == principal.hall_id).order_by(OVERRIDES.c.day)

@@ -7,10 +7,11 @@ from sqlalchemy import select, update
 from ..core.catalog import Matter, default_catalog
 from ..core.hall_config import HallConfig
 from ..storage.models import Hall, HallRuntime, MatterRow, Staff, Window
+from ..storage.types import table_of
 from .base import Services
 from .matter_rows import matter_values
 
-H, W, M, R, S = Hall.__table__, Window.__table__, MatterRow.__table__, HallRuntime.__table__, Staff.__table__
+H, W, M, R, S = table_of(Hall), table_of(Window), table_of(MatterRow), table_of(HallRuntime), table_of(Staff)
 
 
 def install_hall(services: Services, config: HallConfig, matters: list[Matter] | None = None) -> int:
@@ -53,7 +54,7 @@ def install_hall(services: Services, config: HallConfig, matters: list[Matter] |
                 )
             )
     services.halls.invalidate(hall_id)
-    return hall_id
+    return int(hall_id)
 
 
 def add_staff(
@@ -62,12 +63,14 @@ def add_staff(
     with services.db.write() as conn:
         existing = conn.execute(select(S.c.id).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no)).scalar()
         if existing is not None:
-            return existing
-        return conn.execute(
-            S.insert()
-            .returning(S.c.id)
-            .values(hall_id=hall_id, staff_no=staff_no, name=name, role=role, photo_url=photo_url, active=True)
-        ).scalar_one()
+            return int(existing)
+        return int(
+            conn.execute(
+                S.insert()
+                .returning(S.c.id)
+                .values(hall_id=hall_id, staff_no=staff_no, name=name, role=role, photo_url=photo_url, active=True)
+            ).scalar_one()
+        )
 
 
 DEMO_STAFF = (

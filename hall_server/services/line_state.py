@@ -49,7 +49,8 @@ def estimate_for(
     ahead = [(means.get(mid, means[None]), count) for mid, count in rows]
     in_service = [
         remaining_minutes(
-            means.get(matter_id, means[None]), (now - sql.read_time(started_at or called_at)).total_seconds() / 60.0
+            means.get(matter_id, means[None]),
+            (now - (sql.read_time(started_at or called_at) or now)).total_seconds() / 60.0,
         )
         for matter_id, started_at, called_at in sql.IN_SERVICE.run(
             conn, {"hall_id": ctx.id, "service_date": service_date}

@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from ..core.errors import InvalidInput
 from ..storage.models import ApiToken
+from ..storage.types import table_of
 from .access import ROLES, Principal
 from .base import Services
 
-TOK = ApiToken.__table__
+TOK = table_of(ApiToken)
 CACHE_SECONDS = 5.0  # a revoked token stops working within this time in every process
 
 

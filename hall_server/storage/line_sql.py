@@ -20,21 +20,22 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from .models import Ticket
-from .types import from_stored, to_stored
+from .types import from_stored, table_of, to_stored
 
 
-class Rows(list):
+class Rows(list[tuple[Any, ...]]):
     """Fetched rows as plain tuples, with the two accessors the callers need."""
 
-    def all(self) -> list[tuple]:
+    def all(self) -> list[tuple[Any, ...]]:
         return self
 
-    def scalar_one(self):
+    def scalar_one(self) -> Any:
         if len(self) != 1:
             raise RuntimeError(f"expected one row, got {len(self)}")
         return self[0][0]
@@ -45,32 +46,32 @@ class HotStatement:
         self.sqlite = sql
         self.postgresql = re.sub(r"(?<!:):(\w+)", r"%(\1)s", sql)
 
-    def run(self, conn: Connection, params: dict) -> Rows:
+    def run(self, conn: Connection, params: dict[str, Any]) -> Rows:
         # The driver's own cursor on the transaction's connection: same transaction, no
         # per-statement SQLAlchemy machinery.
-        cursor = conn.connection.dbapi_connection.cursor()
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             if conn.dialect.name == "postgresql":
                 cursor.execute(self.postgresql, params)
             else:
                 cursor.execute(self.sqlite, {k: _sqlite_value(v) for k, v in params.items()})
             return Rows(cursor.fetchall() if cursor.description else ())
-        except conn.dialect.dbapi.IntegrityError as exc:
+        except conn.dialect.dbapi.IntegrityError as exc:  # type: ignore[union-attr]
             # Same exception as through SQLAlchemy, so callers handle constraint hits one way.
             raise IntegrityError(self.sqlite, params, exc) from exc
         finally:
             cursor.close()
 
 
-def _sqlite_value(v: object) -> object:
+def _sqlite_value(v: Any) -> Any:
     t = type(v)
     if t is datetime:
         # Stored as the UTCDateTime column type stores it (naive UTC; a naive value here is UTC
         # already, from bind_time), in SQLAlchemy's text format for SQLite without strftime's cost.
-        stored = to_stored(v) if v.tzinfo is not None else v  # type: ignore[union-attr]
-        return stored.isoformat(" ", "microseconds")  # type: ignore[union-attr]
+        stored: datetime = to_stored(v) if v.tzinfo is not None else v  # type: ignore[assignment]
+        return stored.isoformat(" ", "microseconds")
     if t is date:
-        return v.isoformat()  # type: ignore[attr-defined]
+        return v.isoformat()
     return v
 
 
@@ -152,7 +153,7 @@ HANDLING_MEANS = HotStatement("SELECT matter_key, mean_seconds FROM handling_sta
 # The head of each class of the line, for a calling window (SQLAlchemy statements, built once:
 # constructing them per call cost more CPU than running them). Each names one channel, so
 # each is one seek in ix_tickets_line; the policy only ever picks a class head.
-T = Ticket.__table__
+T = table_of(Ticket)
 _WAITING = select(T.c.id, T.c.channel, T.c.queued_at, T.c.due_at, T.c.target_window).where(
     T.c.hall_id == bindparam("hall"), T.c.service_date == bindparam("day"), T.c.state == "waiting"
 )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, DateTime, Dialect, Integer, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Dialect, Integer, Table, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -46,3 +46,8 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 class Base(DeclarativeBase):
     pass
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Table for Core statements, typed as one (``__table__`` is typed as a FromClause)."""
+    return cast(Table, model.__table__)

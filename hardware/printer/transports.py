@@ -21,6 +21,7 @@ import threading
 from abc import ABC, abstractmethod
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl
 
 from hall_common.i18n import message
@@ -156,7 +157,7 @@ class SerialTransport(PrinterTransport):
         dsrdtr: bool = False,
     ) -> None:
         self.port = port
-        self.settings = {
+        self.settings: dict[str, Any] = {
             "baudrate": baudrate,
             "bytesize": bytesize,
             "parity": parity,

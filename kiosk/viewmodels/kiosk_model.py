@@ -8,6 +8,7 @@ and the screen never waits for the network.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import uuid
@@ -145,8 +146,9 @@ class KioskModel:
     # --- start-up and the server's state ----------------------------------------------------
     def start(self) -> None:
         self.refresh()
-        if self.printer is not None:
-            self._background(lambda: self._printer_checked(self.printer.status()))
+        printer = self.printer
+        if printer is not None:
+            self._background(lambda: self._printer_checked(printer.status()))
 
     def refresh(self) -> None:
         self._refreshing, self._last_refresh = True, self.clock()
@@ -155,7 +157,7 @@ class KioskModel:
             try:
                 hall, matters = self.client.hall(), self.client.matters()
             except hc.ApiError as exc:
-                self.post(lambda e=exc: self._load_failed(e))
+                self.post(functools.partial(self._load_failed, exc))
                 return
             self.post(lambda: self._loaded(hall, matters))
 
@@ -343,7 +345,7 @@ class KioskModel:
                         raise
                     view = self.client.case_progress(case_no)  # a read changes nothing: one retry is safe
             except hc.ApiError as exc:
-                self.post(lambda e=exc: self._progress_failed(query, e))
+                self.post(functools.partial(self._progress_failed, query, exc))
                 return
             self.post(lambda: self._progress_found(query, view))
 
@@ -415,7 +417,7 @@ class KioskModel:
                         raise
                     ticket = self.client.issue(**body, request_id=request_id)
             except hc.ApiError as exc:
-                self.post(lambda e=exc: self._issue_failed(e, body))
+                self.post(functools.partial(self._issue_failed, exc, body))
                 return
             self.post(lambda: self._issued(ticket))
             if self.printer is None:
@@ -535,8 +537,9 @@ class KioskModel:
     # --- printer ---------------------------------------------------------------------------
     def poll_printer(self) -> None:
         """A periodic check while idle, so paper-out shows before the next resident taps."""
-        if self.printer is not None and not self.busy:
-            self._background(lambda: self._printer_checked(self.printer.status()))
+        printer = self.printer
+        if printer is not None and not self.busy:
+            self._background(lambda: self._printer_checked(printer.status()))
 
     def _printer_checked(self, status: PrinterStatus) -> None:
         """Worker thread: show the state, and tell the hall server when it changes."""
