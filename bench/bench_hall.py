@@ -320,7 +320,7 @@ def bench_events(server: Server, kiosk: str, board: str, clerk: tuple[int, str],
             target = i + 1
             t0 = time.perf_counter()
             c.post(server.url(f"/windows/{n}/call-next"), headers={"Authorization": f"Bearer {tok}"})
-            done = subs.wait_for(lambda d: d["buf"].count(b"event: ticket.called") >= target, 10)
+            done = subs.wait_for(lambda d, target=target: d["buf"].count(b"event: ticket.called") >= target, 10)
             latencies += [(t - t0) * 1000 for t in done]
             time.sleep(0.05)
     rss = server.rss_mb()

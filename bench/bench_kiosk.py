@@ -66,7 +66,7 @@ def main() -> int:
             kiosk.tap("take_number")
             kiosk.wait_screen("groups")
             tapped = kiosk.call("tap", kid="general")["t"]
-            kiosk.wait_for(lambda s: s["print_state"] == "printed" and s["issued_count"] == i + 1, 20)
+            kiosk.wait_for(lambda s, i=i: s["print_state"] == "printed" and s["issued_count"] == i + 1, 20)
             assert core.wait_for_jobs(i + 1, 10)
             latencies.append((core.done_at[i] - tapped) * 1000)
             sizes.append(len(core.jobs[i]))

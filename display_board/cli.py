@@ -68,7 +68,7 @@ def _on_state(server: str):
 def run_announcer(args: argparse.Namespace) -> int:
     from hall_common.sse_client import EventStream
 
-    from .announcer import AnnouncementLog, Announcer, Player, Wording, sound_command
+    from .announcer import AnnouncementLog, Announcer, Player, Voice, Wording, sound_command
     from .voices import ClipVoice, EspeakVoice, VoiceError
 
     try:
@@ -84,7 +84,12 @@ def run_announcer(args: argparse.Namespace) -> int:
         except VoiceError:
             if not args.clips:
                 raise
-        voice = ClipVoice(Path(args.clips), espeak) if args.clips else espeak
+        if args.clips:
+            voice: Voice = ClipVoice(Path(args.clips), espeak)
+        elif espeak is not None:
+            voice = espeak
+        else:
+            raise VoiceError(message("announcer.no_espeak"))
     except VoiceError as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -32,9 +32,10 @@ def spoken_form(text: str) -> str:
 class EspeakVoice:
     def __init__(self, voice: str = "cmn", speed: int = 150, executable: str | None = None) -> None:
         self.voice, self.speed = voice, speed
-        self.executable = executable or shutil.which("espeak-ng")
-        if self.executable is None:
+        found = executable or shutil.which("espeak-ng")
+        if found is None:
             raise VoiceError(message("announcer.no_espeak"))
+        self.executable: str = found
 
     def speak(self, text: str) -> Pcm:
         with tempfile.TemporaryDirectory(prefix="yichuang-tts-") as folder:

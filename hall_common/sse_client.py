@@ -68,7 +68,7 @@ def parse_sse(lines: Iterator[str]) -> Iterator[tuple[str | None, str, str]]:
     """(id, event type, data) for each complete event in a stream of lines (the SSE rules:
     comment lines start with ':', a blank line ends an event, data lines are joined by \\n)."""
     event_id: str | None = None
-    event_type, data = "message", []
+    event_type, data = "message", list[str]()
     for line in lines:
         if line == "":
             if data:

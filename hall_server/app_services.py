@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .core.clock import Clock, SystemClock
 from .core.hall_config import HallConfig, pilot_hall_config
@@ -27,6 +28,7 @@ from .services.ticketing import Ticketing
 from .services.tokens import Tokens
 from .services.window_desk import WindowDesk
 from .storage.database import Database
+from .storage.id_secret import default_secret_path, load_or_create_secret
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +42,11 @@ class HallServer:
     tick_seconds: float = 5.0
     max_streams: int = MAX_STREAMS
     max_streams_per_token: int = MAX_STREAMS_PER_TOKEN
+    secret_file: Path | None = None  # default: storage/id_secret.default_secret_path
 
     def __post_init__(self) -> None:
-        self.services = Services(self.db, self.clock, HallRegistry(self.db))
+        secret = load_or_create_secret(self.secret_file or default_secret_path(self.db.url))
+        self.services = Services(self.db, self.clock, HallRegistry(self.db), secret)
         self.broker = EventBroker(self.db, self.poll_seconds, self.max_streams, self.max_streams_per_token)
         self.db.after_commit = self.broker.publish
         self.tickets = Ticketing(self.services)
@@ -62,7 +66,7 @@ class HallServer:
     def open(cls, url: str, halls: list[HallConfig] | None = None, **kwargs) -> HallServer:
         """Open the database, migrate it, and make sure the configured halls exist."""
         db = Database(url)
-        db.migrate()
+        db.migrate(load_or_create_secret(kwargs.get("secret_file") or default_secret_path(url)))
         server = cls(db, **kwargs)
         for config in halls if halls else [pilot_hall_config()]:
             server.install(config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 
 from hall_common.i18n import message
@@ -23,6 +24,14 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+def kivy_installed() -> bool:
+    # Looked up, not imported: Kivy must not be imported before prepare_environment().
+    try:
+        return importlib.util.find_spec("kivy") is not None
+    except ValueError:  # a module entry without a spec: not usable either
+        return False
+
+
 def run(args) -> int:
     from hardware.printer import PrinterSpecError, printer_from_spec
 
@@ -32,6 +41,9 @@ def run(args) -> int:
     if args.print_example_config:
         print(DEFAULT_CONFIG)
         return 0
+    if not kivy_installed():
+        print(message("kiosk.kivy_missing"), file=sys.stderr)
+        return 2
     try:
         config = load_config(
             args.config,

@@ -1,10 +1,8 @@
-"""`yichuang account set-password|set-role`, `yichuang keypad-bridge`, `yichuang pad-bridge`."""
+"""`yichuang keypad-bridge` and `yichuang pad-bridge`: serial devices at the windows ↔ the hall API."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
 import threading
 
 from hall_common.i18n import message
@@ -19,56 +17,6 @@ def _mapping(values: list[str]) -> dict[int, int]:
             raise SystemExit(message("terminal.bad_map", value=value)) from None
         mapping[address] = window
     return mapping
-
-
-def _open_hall(args):
-    from hall_server.app_services import HallServer
-    from yichuang.cli import _database_url, _hall_configs
-
-    server = HallServer.open(_database_url(args), _hall_configs(args.hall))
-    halls = server.services.halls
-    ctx = halls.by_code(args.hall_code) if args.hall_code else halls.get(halls.all_ids()[0])
-    return server, ctx
-
-
-def _read_password(from_stdin: bool) -> str:
-    if from_stdin or not sys.stdin.isatty():
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(message("accounts.cli_password_prompt"))
-    if first != getpass.getpass(message("accounts.cli_password_again")):
-        raise SystemExit(message("accounts.cli_password_mismatch"))
-    return first
-
-
-def cmd_set_password(args: argparse.Namespace) -> int:
-    from hall_server.core.errors import DomainError
-
-    password = _read_password(args.password_stdin)
-    server, ctx = _open_hall(args)
-    try:
-        server.accounts.set_password(ctx.id, args.staff_no, password)
-    except DomainError as exc:
-        print(message(exc.message_key, **exc.params), file=sys.stderr)
-        return 2
-    finally:
-        server.close()
-    print(message("accounts.cli_password_set", staff_no=args.staff_no))
-    return 0
-
-
-def cmd_set_role(args: argparse.Namespace) -> int:
-    from hall_server.core.errors import DomainError
-
-    server, ctx = _open_hall(args)
-    try:
-        server.accounts.set_role(ctx.id, args.staff_no, args.role)
-    except DomainError as exc:
-        print(message(exc.message_key, **exc.params), file=sys.stderr)
-        return 2
-    finally:
-        server.close()
-    print(message("accounts.cli_role_set", staff_no=args.staff_no, role=args.role))
-    return 0
 
 
 def _run_until_interrupted(bridge, kind: str, port: str, server: str) -> int:
@@ -109,25 +57,6 @@ def cmd_pad_bridge(args: argparse.Namespace) -> int:
 
 
 def register(sub) -> None:
-    from yichuang.cli import _add_db_options
-
-    account = sub.add_parser("account", help="staff log-in accounts (passwords, roles)")
-    account_sub = account.add_subparsers(dest="account_command", required=True)
-    pw = account_sub.add_parser("set-password", help="set a staff member's password (prompted, or one line on stdin)")
-    pw.add_argument("--staff-no", required=True)
-    pw.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    pw.add_argument("--hall-code")
-    pw.add_argument("--hall", action="append", default=[], help=argparse.SUPPRESS)
-    _add_db_options(pw)
-    pw.set_defaults(func=cmd_set_password)
-    role = account_sub.add_parser("set-role", help="clerk / backoffice / supervisor / admin")
-    role.add_argument("--staff-no", required=True)
-    role.add_argument("--role", required=True, choices=("clerk", "backoffice", "supervisor", "admin"))
-    role.add_argument("--hall-code")
-    role.add_argument("--hall", action="append", default=[], help=argparse.SUPPRESS)
-    _add_db_options(role)
-    role.set_defaults(func=cmd_set_role)
-
     for name, func, helptext in (
         ("keypad-bridge", cmd_keypad_bridge, "serial caller keypads ↔ the window API"),
         ("pad-bridge", cmd_pad_bridge, "a serial evaluation pad ↔ the rating API"),

@@ -4,30 +4,19 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 
 from hall_common.i18n import message
-
-DEFAULT_DATA = Path(os.environ.get("YICHUANG_DATA", "./data"))
-
-
-def _database_url(args: argparse.Namespace) -> str:
-    from hall_server.storage.database import sqlite_url
-
-    return args.database_url or os.environ.get("YICHUANG_DATABASE_URL") or sqlite_url(Path(args.data))
-
-
-def _add_db_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", default=str(DEFAULT_DATA), help="data directory for the SQLite database")
-    p.add_argument("--database-url", help="e.g. postgresql+psycopg://user@127.0.0.1/yichuang (overrides --data)")
-
-
-def _hall_configs(paths: list[str]):
-    from hall_server.core.hall_config import load_hall_config, pilot_hall_config
-
-    return [load_hall_config(Path(p)) for p in paths] if paths else [pilot_hall_config()]
+from hall_server.cli_support import (
+    add_db_options,
+    add_hall_options,
+    database_url,
+    hall_configs,
+    id_secret,
+    open_hall,
+    secret_file,
+)
 
 
 def _clock(text: str | None):
@@ -52,8 +41,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .data_lock import DataDirInUse, lock_data_dir
 
-    url = _database_url(args)
-    halls = _hall_configs(args.hall)
+    url = database_url(args)
+    halls = hall_configs(args.hall)
     clock = _clock(args.clock)
     if url.startswith("sqlite"):
         try:
@@ -64,7 +53,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers > 1 and url.startswith("sqlite"):
         print(message("cli.sqlite_workers"), file=sys.stderr)
     # Migrate and install halls once, before workers fork.
-    setup = HallServer.open(url, halls, clock=clock)
+    setup = HallServer.open(url, halls, clock=clock, secret_file=secret_file(args))
     if args.demo:
         prepare_demo(setup, Path(args.data), f"http://{args.host}:{args.port}")
     setup.close()
@@ -75,6 +64,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             Database(url),
             clock=clock,
             heartbeat_seconds=args.heartbeat,
+            secret_file=secret_file(args),
             **{name: value for name, value in caps.items() if value is not None},
         )
         server.start_background()
@@ -88,16 +78,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_token_create(args: argparse.Namespace) -> int:
-    from hall_server.app_services import HallServer
     from hall_server.core.errors import DomainError
 
-    server = HallServer.open(_database_url(args), _hall_configs(args.hall))
+    server, ctx = open_hall(args)
     try:
-        ctx = (
-            server.services.halls.by_code(args.hall_code)
-            if args.hall_code
-            else server.services.halls.get(server.services.halls.all_ids()[0])
-        )
         staff_id = None
         if args.staff_no:
             from hall_server.services.hall_setup import add_staff
@@ -115,16 +99,10 @@ def cmd_token_create(args: argparse.Namespace) -> int:
 
 
 def cmd_staff_add(args: argparse.Namespace) -> int:
-    from hall_server.app_services import HallServer
     from hall_server.services.hall_setup import add_staff
 
-    server = HallServer.open(_database_url(args), _hall_configs(args.hall))
+    server, ctx = open_hall(args)
     try:
-        ctx = (
-            server.services.halls.by_code(args.hall_code)
-            if args.hall_code
-            else server.services.halls.get(server.services.halls.all_ids()[0])
-        )
         add_staff(server.services, ctx.id, args.staff_no, args.name, args.role)
     finally:
         server.close()
@@ -135,8 +113,8 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from hall_server.storage.database import Database
 
-    db = Database(_database_url(args))
-    db.migrate()
+    db = Database(database_url(args))
+    db.migrate(id_secret(args))
     db.dispose()
     print(message("cli.migrated"))
     return 0
@@ -155,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the hall server (API, events, pages)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
-    _add_db_options(serve)
+    add_db_options(serve)
     serve.add_argument(
         "--hall", action="append", default=[], help="hall config TOML (repeatable); default: the pilot hall"
     )
@@ -186,11 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--window", type=int)
     create.add_argument("--label")
-    create.add_argument("--hall-code", help="the hall (default: the first hall)")
     create.add_argument("--staff-no", help="bind the token to this staff member (created if new)")
     create.add_argument("--staff-name")
-    create.add_argument("--hall", action="append", default=[], help=argparse.SUPPRESS)
-    _add_db_options(create)
+    add_hall_options(create)
+    add_db_options(create)
     create.set_defaults(func=cmd_token_create)
 
     staff = sub.add_parser("staff", help="manage staff")
@@ -199,15 +176,14 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--staff-no", required=True)
     add.add_argument("--name", required=True)
     add.add_argument("--role", default="clerk")
-    add.add_argument("--hall-code")
-    add.add_argument("--hall", action="append", default=[], help=argparse.SUPPRESS)
-    _add_db_options(add)
+    add_hall_options(add)
+    add_db_options(add)
     add.set_defaults(func=cmd_staff_add)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply migrations")
-    _add_db_options(upgrade)
+    add_db_options(upgrade)
     upgrade.set_defaults(func=cmd_db_upgrade)
 
     sub.add_parser("print-preview", help="render ESC/POS bytes to PNG (see --help)", add_help=False)
@@ -217,7 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Client programs (kiosk, announcer, bridges) add their own subcommands: each module has
 # register(subparsers) and sets a func(args) -> int default; a package not installed is skipped.
-CLI_PLUGINS = ("kiosk.cli", "display_board.cli", "window_terminal.cli", "hall_server.catalog_io.cli")
+CLI_PLUGINS = (
+    "kiosk.cli",
+    "display_board.cli",
+    "window_terminal.cli",
+    "hall_server.catalog_io.cli",
+    "hall_server.accounts_cli",
+)
 
 
 def _register_plugins(sub) -> None:
@@ -240,10 +222,11 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_print_preview(argv[1:])
     args = build_parser().parse_args(argv)
     from hall_server.core.errors import ConfigError
+    from hall_server.storage.id_secret import SecretFileError
 
     try:
         return args.func(args)
-    except ConfigError as exc:
+    except (ConfigError, SecretFileError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
 

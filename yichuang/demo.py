@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hall_common.i18n import message
 from hall_server.app_services import HallServer
 from hall_server.core.errors import Conflict
 from hall_server.services.access import Principal
 from hall_server.services.hall_setup import DEMO_STAFF, add_staff
-
-from hall_common.i18n import message
 
 # Demo only: every demo account shares this password; a real hall sets its own
 # (`yichuang account set-password`).
@@ -22,8 +21,8 @@ def prepare_demo(server: HallServer, data_dir: Path, base_url: str) -> dict:
     """Idempotent: reuses the tokens file, adds staff, signs A posts in at each window."""
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / "demo-tokens.json"
-    hall_id = server.services.halls.all_ids()[0]
-    ctx = server.services.halls.get(hall_id)
+    ctx = server.services.halls.by_code_or_first(None)
+    hall_id = ctx.id
     for staff_no, name in DEMO_STAFF:
         add_staff(server.services, hall_id, staff_no, name)
         server.accounts.set_password(hall_id, staff_no, DEMO_PASSWORD)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
 from ..app_services import HallServer
@@ -28,8 +29,9 @@ class BoundedInt(IntegerConverter):
 def create_app(server: HallServer) -> Flask:
     app = Flask("hall_server")
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    if isinstance(app.json, DefaultJSONProvider):  # Chinese as is, keys in the order written
+        app.json.ensure_ascii = False
+        app.json.sort_keys = False
     app.url_map.converters["int"] = BoundedInt
     app.extensions["hall_server"] = server
     app.register_blueprint(bp, url_prefix="/api/v1")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
@@ -24,7 +25,7 @@ STATUS = (
 
 
 def error_response(code: str, status: int, text: str, details: dict | None = None):
-    payload = {"error": {"code": code, "message": text}}
+    payload: dict[str, dict[str, Any]] = {"error": {"code": code, "message": text}}
     if details:
         payload["error"]["details"] = details
     return jsonify(payload), status

@@ -98,12 +98,7 @@ def case_dashboard():
 def case_progress(case_no: str):
     srv = server()
     p = caller()
-    if p is not None:
-        hall_id = p.hall_id
-    elif g.get("path_hall"):
-        hall_id = srv.services.halls.by_code(g.path_hall).id
-    else:
-        hall_id = srv.services.halls.all_ids()[0]
+    hall_id = p.hall_id if p is not None else srv.services.halls.by_code_or_first(g.get("path_hall")).id
     response = jsonify(srv.cases.progress(hall_id, case_no, locale()))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -50,8 +50,7 @@ def auth_login():
     d = body()
     srv = server()
     code = g.get("path_hall") or d.get("hall")
-    halls = srv.services.halls
-    ctx = halls.by_code(code) if code else halls.get(halls.all_ids()[0])
+    ctx = srv.services.halls.by_code_or_first(code)
     try:
         return jsonify(srv.accounts.login(ctx.id, d["staff_no"], d["password"], d.get("window")))
     except InvalidCredentials as exc:

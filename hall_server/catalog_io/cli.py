@@ -28,13 +28,10 @@ def progress_bar(label: str, stream=None):
 
 
 def _open_server(args):
-    from hall_server.app_services import HallServer
-    from yichuang.cli import _database_url, _hall_configs
+    from ..cli_support import open_hall
 
-    server = HallServer.open(_database_url(args), _hall_configs(args.hall))
-    ids = server.services.halls.all_ids()
-    hall_id = server.services.halls.by_code(args.hall_code).id if args.hall_code else ids[0]
-    return server, hall_id
+    server, ctx = open_hall(args)
+    return server, ctx.id
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -65,12 +62,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         counts = apply_catalog(server.services, hall_id, entries, progress_bar(message("catalog_io.progress_write")))
     finally:
         server.close()
-    print(message("catalog_io.imported", **counts))
+    print(message("catalog_io.imported", "zh_CN", **counts))
     return 0
 
 
 def register(subparsers) -> None:
-    from yichuang.cli import _add_db_options
+    from ..cli_support import add_db_options, add_hall_options
 
     catalog = subparsers.add_parser("catalog", help="the matter catalog (事项清单) as Excel")
     sub = catalog.add_subparsers(dest="catalog_command", required=True)
@@ -80,7 +77,6 @@ def register(subparsers) -> None:
     ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("file")
-        p.add_argument("--hall-code", help="the hall (default: the first hall)")
-        p.add_argument("--hall", action="append", default=[], help=argparse.SUPPRESS)
-        _add_db_options(p)
+        add_hall_options(p)
+        add_db_options(p)
         p.set_defaults(func=func)

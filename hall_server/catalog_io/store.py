@@ -3,16 +3,17 @@ single transaction (all rows or none)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from sqlalchemy import select, update
 
 from ..services.base import Services
+from ..services.matter_rows import matter_values
 from ..storage.models import Hall, MatterRow
+from ..storage.types import table_of
 from .workbook import CatalogEntry
 
-M, H = MatterRow.__table__, Hall.__table__
+M, H = table_of(MatterRow), table_of(Hall)
 
 
 def catalog_rows(services: Services, hall_id: int) -> list[CatalogEntry]:
@@ -27,27 +28,14 @@ def _upsert(conn, hall_id: int, existing: dict[str, int], e: CatalogEntry) -> bo
     """Write one entry by its code; True if it replaced an existing matter."""
     m = e.matter
     values = {
-        "name": m.name,
-        "department": m.department,
-        "domain": m.domain,
-        "matter_class": m.matter_class,
-        "kind": m.kind,
-        "promised_days": m.promised_days,
-        "legal_days": m.legal_days,
-        "ticket_prefix": m.ticket_prefix,
-        "handling_minutes": m.handling_minutes,
-        "forward_to": m.forward_to,
-        "conditions": m.conditions,
-        "legal_basis": m.legal_basis,
-        "keywords_json": json.dumps(list(m.keywords), ensure_ascii=False),
-        "materials_json": json.dumps([vars(x) for x in m.materials], ensure_ascii=False),
+        **matter_values(m),
         "sort_order": e.sort_order,
         "active": e.active,
     }
     if m.code in existing:
         conn.execute(update(M).where(M.c.id == existing[m.code]).values(**values))
         return True
-    conn.execute(M.insert().values(hall_id=hall_id, code=m.code, **values))
+    conn.execute(M.insert().values(hall_id=hall_id, **values))
     return False
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from .catalog import Matter
 from .errors import Conflict, InvalidInput
+from .working_calendar import WorkingCalendar
 
 # --- states ------------------------------------------------------------------------------
 OPEN = "open"  # 登记中: the clerk is checking materials
@@ -92,7 +94,7 @@ class MaterialCheck:
     def lacking(self) -> bool:
         return self.status in ("missing", "defective")
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "requirement": self.requirement,
@@ -103,7 +105,7 @@ class MaterialCheck:
         }
 
 
-def check_materials(matter: Matter, ticks: list[dict] | None) -> list[MaterialCheck]:
+def check_materials(matter: Matter, ticks: list[dict[str, Any]] | None) -> list[MaterialCheck]:
     """Merge the clerk's ticks into the matter's checklist. Unticked required materials are
     missing; an unknown material name or status is bad input, not silently dropped."""
     by_name = {}
@@ -169,7 +171,7 @@ class Timing:
     near_due: bool
 
 
-def timing(calendar, state: str, due: date | None, today: date) -> Timing:
+def timing(calendar: WorkingCalendar, state: str, due: date | None, today: date) -> Timing:
     """Working days left on a running case (Chinese working days, the hall's overrides)."""
     if due is None or state not in RUNNING:
         return Timing(due, None, False, False)

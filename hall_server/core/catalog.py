@@ -65,7 +65,7 @@ def parse_catalog(text: str, source: str) -> list[Matter]:
     for i, m in enumerate(data.get("matter", [])):
         path = f"matter[{i}]"
 
-        def bad(key: str, expected: str, value: object) -> ConfigError:
+        def bad(key: str, expected: str, value: object, path: str = path) -> ConfigError:
             return ConfigError(
                 message(
                     "config.invalid_value", source=source, key=f"{path}.{key}", value=repr(value), expected=expected

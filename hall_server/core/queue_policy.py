@@ -23,7 +23,7 @@ class Candidate:
     target_window: int | None = None
 
 
-def rank(c: Candidate, now: datetime, window: int | None = None) -> tuple:
+def rank(c: Candidate, now: datetime, window: int | None = None) -> tuple[int, datetime | None, int]:
     """Sort key of a waiting ticket; ``window`` is the caller (None for the general line)."""
     if c.target_window is not None and c.target_window == window:
         cls = TRANSFERRED

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from .hall_config import ExtraSlot, HallConfig, TimeRange
 
@@ -17,7 +17,7 @@ SEARCH_DAYS = 45  # the longest closure to look across (Spring Festival + a marg
 
 
 class DayCalendar(Protocol):
-    def day_info(self, d: date): ...  # returns an object with .is_working_day
+    def day_info(self, d: date) -> Any: ...  # returns an object with .is_working_day
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ class Schedule:
             remaining -= max(usable_end - start, timedelta(0))
         return None
 
-    def day_summary(self, d: date) -> list[dict]:
+    def day_summary(self, d: date) -> list[dict[str, Any]]:
         """Today's hours for boards and kiosks."""
         return [
             {

@@ -225,6 +225,7 @@ class WorkingCalendar:
         weekend = d.weekday() >= 5
         override = self._overrides.get(d)
         if override is not None:
+            name: str | None
             if override.holiday_name:
                 name = override.holiday_name
                 code = _code_from_name(name)
@@ -239,7 +240,7 @@ class WorkingCalendar:
         if d.year in _OFFICIAL_YEARS:
             on_leave, english = _cc.get_holiday_detail(d)
             code = _CODE_BY_ENGLISH.get(english) if english else None
-            name = HOLIDAY_NAMES.get(code, english) if english else None
+            name = (HOLIDAY_NAMES.get(code, english) if code else english) if english else None
             if english is not None and not on_leave:
                 # listed in the package's workdays: a worked day belonging to a holiday
                 kind = MAKEUP_WORKDAY if weekend else WORKDAY
@@ -279,7 +280,7 @@ class WorkingCalendar:
         if n < 0:
             raise ValueError("n must not be negative")
         if n == 0:
-            return start
+            return _as_date(start)
         year = start.year
         days = self._workdays_of(year)
         pos = bisect.bisect_right(days, start)  # index of the first working day after start
@@ -309,10 +310,10 @@ class WorkingCalendar:
 
     def next_working_day(self, d: Any, *, inclusive: bool = False) -> _dt.date:
         """The first working day after ``d`` (or ``d`` itself when ``inclusive`` and it is one)."""
-        d = _as_date(d)
-        if inclusive and self.is_working_day(d):
-            return d
-        return self.add_working_days(d, 1)
+        day = _as_date(d)
+        if inclusive and self.is_working_day(day):
+            return day
+        return self.add_working_days(day, 1)
 
     # -- admin warnings ------------------------------------------------------------------
 

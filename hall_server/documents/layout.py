@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from hall_common.i18n import message
 
-from ..core.clock import CHINA
 from ..core.errors import NotFound
 
 KINDS = ("acceptance", "supplement", "rejection", "result", "receipt")
@@ -41,14 +40,14 @@ def _d(value: str | date | datetime | None, locale: str) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     if isinstance(value, datetime):
-        value = value.astimezone(CHINA).date()
+        value = value.date()  # the case view gives times in the hall's zone: keep it
     return message("documents.date_format", locale, year=value.year, month=value.month, day=value.day)
 
 
 def _dt(value: str | None, locale: str) -> str:
     if not value:
         return ""
-    local = datetime.fromisoformat(value).astimezone(CHINA)
+    local = datetime.fromisoformat(value)  # already in the hall's zone (the case view's times)
     return f"{_d(local, locale)} {local:%H:%M}"
 
 
@@ -122,6 +121,10 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, lo
         rows += [(m("result"), case["result"] or ""), (m("decided_at"), _dt(case["decided_at"], locale))]
         doc.paragraphs = [m("result_intro", matter=case["matter"])]
     else:  # receipt
+        if receipt is None:  # available() never offers a receipt before the delivery
+            raise DocumentNotIssued(
+                "document_not_issued", "cases.document_not_issued", case_no=case["case_no"], kind=kind
+            )
         doc.number = receipt["receipt_no"]
         doc.issued_on = _d(receipt["delivered_at"].isoformat(), locale)
         doc.rows = [

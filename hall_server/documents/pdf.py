@@ -35,8 +35,8 @@ def cjk_font() -> str:
     candidates = list(FONT_CANDIDATES)
     env = os.environ.get("YICHUANG_CJK_FONT")
     if env:
-        path, _, index = env.partition(":")
-        candidates.insert(0, (path, int(index or 0)))
+        env_path, _, env_index = env.partition(":")
+        candidates.insert(0, (env_path, int(env_index or 0)))
     for path, index in candidates:
         if os.path.exists(path):
             pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=index))

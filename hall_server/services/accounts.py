@@ -8,7 +8,6 @@ so the window checks that already guard every desk action apply unchanged.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,11 +18,12 @@ from sqlalchemy import select, update
 
 from ..core.errors import Conflict, DomainError, InvalidInput, NotFound
 from ..storage.models import ApiToken, LoginThrottle, Staff
+from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 from .tokens import Tokens
 
-S, TOK, THR = Staff.__table__, ApiToken.__table__, LoginThrottle.__table__
+S, TOK, THR = table_of(Staff), table_of(ApiToken), table_of(LoginThrottle)
 STAFF_ROLES = ("clerk", "backoffice", "supervisor", "admin")
 MIN_PASSWORD = 8
 # After this many wrong passwords in a row, a staff number must wait before the next try;
@@ -62,10 +62,6 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 class Accounts:
     def __init__(self, services: Services, tokens: Tokens) -> None:
         self.s = services
@@ -100,7 +96,8 @@ class Accounts:
             staff = conn.execute(
                 select(S).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no, S.c.active.is_(True))
             ).first()
-        if not _verify(staff.password_hash if staff is not None else None, password):
+        verified = _verify(staff.password_hash if staff is not None else None, password)  # same cost either way
+        if staff is None or not verified:
             self._record_failure(hall_id, staff_no, now)
             raise InvalidCredentials("invalid_credentials", "accounts.invalid_credentials")
         if staff.role not in STAFF_ROLES:
@@ -127,8 +124,7 @@ class Accounts:
             raise InvalidInput("not_a_person_token", "accounts.not_a_person_token")
         with self.s.db.write() as conn:
             conn.execute(update(TOK).where(TOK.c.id == principal.token_id).values(revoked_at=self.s.clock.now()))
-        # Forget the cached authentication at once in this process (others within CACHE_SECONDS).
-        self.tokens._cache.pop(digest(token), None)
+        self.tokens.forget(token)
 
     def me(self, principal: Principal) -> dict[str, Any]:
         staff = None

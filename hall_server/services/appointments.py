@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import select
@@ -11,14 +11,15 @@ from sqlalchemy import select
 from ..core.errors import Conflict, InvalidInput, NotFound
 from ..core.identity import id_number_hash, mask_name, valid_id_number
 from ..storage.models import Appointment
+from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 
-A = Appointment.__table__
+A = table_of(Appointment)
 CHANNELS = ("hotline", "web", "mobile", "window", "home_visit")
 
 
-def appointment_view(row, tz) -> dict[str, Any]:
+def appointment_view(row: Any, tz: tzinfo) -> dict[str, Any]:
     return {
         "id": row.id,
         "code": row.code,
@@ -85,7 +86,7 @@ class Appointments:
                     code=code,
                     matter_id=matter_id,
                     resident_name=resident_name.strip(),
-                    id_number_hash=id_number_hash(ctx.code, id_number) if id_number else None,
+                    id_number_hash=id_number_hash(self.s.id_secret, ctx.code, id_number) if id_number else None,
                     id_number_tail=id_number.strip()[-4:] if id_number else None,
                     phone=phone,
                     channel=channel,

@@ -1,4 +1,4 @@
-"""What every service needs: the database, the clock and the halls."""
+"""What every service needs: the database, the clock, the halls and the ID-hash secret."""
 
 from __future__ import annotations
 
@@ -14,3 +14,4 @@ class Services:
     db: Database
     clock: Clock
     halls: HallRegistry
+    id_secret: bytes  # key of the ID-number hash (storage/id_secret.py), never stored in the database

@@ -16,18 +16,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from hall_common.i18n import message
 
 from ..core import cases as rules
-from ..core.clock import CHINA
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..core.identity import id_number_hash, mask_name, mask_phone, valid_id_number
 from ..storage.case_models import Case, CaseCounter, CaseNotification, CaseStep, DeliveryReceipt
+from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 from .case_notifier import Notifier, notifier_from_env
 from .context import HallContext
 from .event_log import append_event
 
-C, STEPS, COUNTERS = Case.__table__, CaseStep.__table__, CaseCounter.__table__
-NOTES, RECEIPTS = CaseNotification.__table__, DeliveryReceipt.__table__
+C, STEPS, COUNTERS = table_of(Case), table_of(CaseStep), table_of(CaseCounter)
+NOTES, RECEIPTS = table_of(CaseNotification), table_of(DeliveryReceipt)
 
 FRONT = ("clerk", "supervisor", "admin")
 SUPERVISORS = ("supervisor", "admin")
@@ -37,7 +37,7 @@ MAX_SIGNATURE_BYTES = 40 * 1024
 SIGNATURE_MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
-def _text(data: dict, key: str, code: str | None = None, max_len: int = 500) -> str:
+def _text(data: dict[str, Any], key: str, code: str | None = None, max_len: int = 500) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(code or "case_field_required", "cases.field_required", field=message(f"cases.field_{key}"))
@@ -46,7 +46,7 @@ def _text(data: dict, key: str, code: str | None = None, max_len: int = 500) -> 
     return value.strip()
 
 
-def _optional(data: dict, key: str, max_len: int = 500) -> str | None:
+def _optional(data: dict[str, Any], key: str, max_len: int = 500) -> str | None:
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -71,8 +71,10 @@ class Cases:
         self.notifier = notifier or notifier_from_env()
 
     # --- helpers -------------------------------------------------------------------------
-    def _today(self, now: datetime) -> date:
-        return now.astimezone(CHINA).date()
+    @staticmethod
+    def _today(ctx: HallContext, now: datetime) -> date:
+        # The hall's own date (its configured zone), as for tickets: never a fixed zone.
+        return ctx.schedule.local_date(now)
 
     def _next_number(self, conn: Connection, hall_id: int, year: int, kind: str) -> int:
         insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
@@ -80,17 +82,19 @@ class Cases:
         stmt = stmt.on_conflict_do_update(
             index_elements=["hall_id", "year", "kind"], set_={"last_value": COUNTERS.c.last_value + 1}
         )
-        return conn.execute(stmt.returning(COUNTERS.c.last_value)).scalar_one()
+        return int(conn.execute(stmt.returning(COUNTERS.c.last_value)).scalar_one())
 
-    def _issue_document(self, conn, ctx: HallContext, row, kind: str, now: datetime, docs: dict) -> str:
-        year = self._today(now).year
+    def _issue_document(
+        self, conn: Connection, ctx: HallContext, row: Any, kind: str, now: datetime, docs: dict[str, Any]
+    ) -> str:
+        year = self._today(ctx, now).year
         number = rules.document_number(
             rules.hall_abbreviation(ctx.config.name), kind, year, self._next_number(conn, ctx.id, year, kind)
         )
         docs[kind] = number
         return number
 
-    def _load(self, conn: Connection, hall_id: int, case_no: str, lock: bool = False):
+    def _load(self, conn: Connection, hall_id: int, case_no: str, lock: bool = False) -> Any:
         query = select(C).where(C.c.hall_id == hall_id, C.c.case_no == case_no)
         row = conn.execute(query.with_for_update() if lock else query).first()
         if row is None:
@@ -102,12 +106,12 @@ class Cases:
         conn: Connection,
         ctx: HallContext,
         p: Principal | None,
-        row,
+        row: Any,
         action: str,
         new_state: str,
         now: datetime,
-        values: dict | None = None,
-        data: dict | None = None,
+        values: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
     ) -> None:
         """Apply one transition: update the case, append the step, announce it."""
         conn.execute(update(C).where(C.c.id == row.id).values(state=new_state, updated_at=now, **(values or {})))
@@ -144,26 +148,42 @@ class Cases:
             actor=p.label if p else "",
         )
 
-    def _transition(self, p: Principal, case_no: str, action: str, roles: tuple[str, ...], apply) -> dict[str, Any]:
-        """Lock the case, check the state machine, let ``apply`` add its values, commit, return the view."""
+    def _transition(
+        self,
+        p: Principal,
+        case_no: str,
+        action: str,
+        roles: tuple[str, ...],
+        apply: Any,
+        then: tuple[str, tuple[str, ...], Any] | None = None,
+    ) -> dict[str, Any]:
+        """Lock the case, check the state machine, let ``apply`` add its values, commit, return the view.
+        ``then`` (action, roles, apply) is a second transition in the same transaction: both or neither."""
         p.require(*roles)
+        if then is not None:
+            p.require(*then[1])
         ctx = self.s.halls.get(p.hall_id)
         now = self.s.clock.now()
         with self.s.db.write() as conn:
-            row = self._load(conn, ctx.id, case_no, lock=True)
-            self._check_department(p, ctx, row)
-            new_state = rules.next_state(row.state, action)
-            values, data = apply(conn, ctx, row, now) or ({}, {})
-            self._step(conn, ctx, p, row, action, new_state, now, values, data)
-            if new_state == rules.DELIVERED:
-                row = self._load(conn, ctx.id, case_no)
-                self._step(
-                    conn, ctx, p, row, "close", rules.next_state(rules.DELIVERED, "close"), now, {"closed_at": now}
-                )
+            self._apply(conn, ctx, p, case_no, action, apply, now)
+            if then is not None:
+                self._apply(conn, ctx, p, case_no, then[0], then[2], now)
             view = self._view(conn, ctx, self._load(conn, ctx.id, case_no))
         return view
 
-    def _check_department(self, p: Principal, ctx: HallContext, row) -> None:
+    def _apply(
+        self, conn: Connection, ctx: HallContext, p: Principal, case_no: str, action: str, apply: Any, now: Any
+    ) -> None:
+        row = self._load(conn, ctx.id, case_no, lock=True)
+        self._check_department(p, ctx, row)
+        new_state = rules.next_state(row.state, action)
+        values, data = apply(conn, ctx, row, now) or ({}, {})
+        self._step(conn, ctx, p, row, action, new_state, now, values, data)
+        if new_state == rules.DELIVERED:
+            row = self._load(conn, ctx.id, case_no)
+            self._step(conn, ctx, p, row, "close", rules.next_state(rules.DELIVERED, "close"), now, {"closed_at": now})
+
+    def _check_department(self, p: Principal, ctx: HallContext, row: Any) -> None:
         own = department_of(p, ctx)
         if own is not None and own != row.department:
             raise Forbidden("case_other_department", "cases.other_department", department=row.department)
@@ -188,7 +208,7 @@ class Cases:
             raise InvalidInput("case_bad_phone", "cases.bad_phone", phone=phone)
         window = p.window_number if p.role == "clerk" else data.get("window")
         now = self.s.clock.now()
-        year = self._today(now).year
+        year = self._today(ctx, now).year
         m = stored.matter
         with self.s.db.write() as conn:
             case_no = rules.case_number(year, self._next_number(conn, ctx.id, year, "case"))
@@ -206,7 +226,7 @@ class Cases:
                     department=m.department,
                     promised_days=m.promised_days,
                     applicant_name=name,
-                    applicant_id_hash=id_number_hash(ctx.code, id_number) if id_number else None,
+                    applicant_id_hash=id_number_hash(self.s.id_secret, ctx.code, id_number) if id_number else None,
                     applicant_id_tail=id_number[-4:] if id_number else None,
                     phone=phone,
                     proxy_name=_optional(data, "proxy_name", 50),
@@ -268,10 +288,8 @@ class Cases:
         if receipt is not None:
             if outcome != "immediate" or not isinstance(receipt, dict):
                 raise InvalidInput("field_type", field="receipt", expected="object")
-            # Checked before anything is written: a bad signature must not leave the case half done.
-            self._check_receipt(receipt)
 
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             matter = ctx.matters[row.matter_id].matter
             checks = rules.check_materials(matter, data.get("materials"))
             identity = bool(data.get("identity_checked"))
@@ -294,7 +312,7 @@ class Cases:
                     raise InvalidInput("case_identity_unchecked", "cases.identity_unchecked")
                 if row.proxy_name and not proxy_ok:
                     raise InvalidInput("case_proxy_unauthorized", "cases.proxy_unauthorized")
-                today = self._today(now)
+                today = self._today(ctx, now)
                 if outcome == "immediate":
                     if row.matter_kind != "即办":
                         raise Conflict("case_not_immediate", "cases.not_immediate", matter=row.matter_name)
@@ -330,7 +348,7 @@ class Cases:
                 days = data.get("deadline_days") or rules.DEFAULT_SUPPLEMENT_DAYS
                 if not isinstance(days, int) or not 1 <= days <= 60:
                     raise InvalidInput("field_range", field="deadline_days", minimum=1, maximum=60)
-                deadline = ctx.calendar.add_working_days(self._today(now), days)
+                deadline = ctx.calendar.add_working_days(self._today(ctx, now), days)
                 first = json.loads(row.supplement_list_json) if row.supplement_list_json else None
                 if first is None or step.get("list_changed"):
                     values["supplement_list_json"] = json.dumps([c.as_dict() for c in lack], ensure_ascii=False)
@@ -348,10 +366,13 @@ class Cases:
             values["documents_json"] = json.dumps(docs, ensure_ascii=False)
             return values, step
 
-        view = self._transition(p, case_no, outcome, SUPERVISORS if outcome == "reject" else FRONT, apply)
-        return self.deliver(p, case_no, receipt) if receipt is not None else view
+        # 即办 with the resident still at the window: the outcome and the receipt commit together.
+        then = ("deliver", FRONT, self._delivery(p, receipt)) if receipt is not None else None
+        return self._transition(p, case_no, outcome, SUPERVISORS if outcome == "reject" else FRONT, apply, then)
 
-    def _check_second_notice(self, p: Principal, row, names: list[str], data: dict, step: dict) -> None:
+    def _check_second_notice(
+        self, p: Principal, row: Any, names: list[str], data: dict[str, Any], step: dict[str, Any]
+    ) -> None:
         """一次性告知: a later notice may repeat the first list; a different one needs a supervisor's reason."""
         if not row.supplement_list_json:
             return
@@ -364,7 +385,7 @@ class Cases:
             raise Conflict("case_second_list", "cases.second_list", names=extra)
         step.update(list_changed=True, supervisor_reason=reason)
 
-    def _reject_values(self, data: dict, values: dict, step: dict) -> None:
+    def _reject_values(self, data: dict[str, Any], values: dict[str, Any], step: dict[str, Any]) -> None:
         reasons = _text(data, "reasons", max_len=1000)
         redirect = _optional(data, "redirect_to", 200)
         values.update(reject_reasons=reasons, redirect_to=redirect)
@@ -380,7 +401,7 @@ class Cases:
         if action not in ("reject", "back_to_window"):
             raise InvalidInput("field_enum", field="action", allowed="reject, back_to_window")
 
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             values: dict[str, Any] = {}
             step: dict[str, Any] = {"note": _optional(data, "note", 500)}
             if action == "reject":
@@ -396,7 +417,7 @@ class Cases:
 
     # --- back office ---------------------------------------------------------------------
     def hand_over(self, p: Principal, case_no: str, data: dict[str, Any]) -> dict[str, Any]:
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             return {"handed_over_at": now}, {
                 "to": row.department,
                 "due_date": row.due_date.isoformat(),
@@ -406,7 +427,7 @@ class Cases:
         return self._transition(p, case_no, "hand_over", FRONT, apply)
 
     def receive(self, p: Principal, case_no: str) -> dict[str, Any]:
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             if row.received_at is not None:
                 raise Conflict("case_already_received", "cases.already_received")
             return {"received_at": now}, {}
@@ -418,7 +439,7 @@ class Cases:
         if decision not in rules.DECISIONS:
             raise InvalidInput("field_enum", field="decision", allowed=", ".join(rules.DECISIONS))
 
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             reasons = (
                 _text(data, "reasons", max_len=1000) if decision == "rejected" else _optional(data, "reasons", 1000)
             )
@@ -436,7 +457,7 @@ class Cases:
 
     # --- result back at the window, notice, delivery -------------------------------------
     def return_result(self, p: Principal, case_no: str, data: dict[str, Any]) -> dict[str, Any]:
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             return {"returned_at": now}, {"note": _optional(data, "note", 500)}
 
         return self._transition(p, case_no, "return", FRONT, apply)
@@ -444,7 +465,7 @@ class Cases:
     def notify(self, p: Principal, case_no: str) -> dict[str, Any]:
         pending: dict[str, Any] = {}
 
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             if not row.phone:
                 raise Conflict("case_no_phone", "cases.no_phone")
             key = "cases.notify_station" if row.delivery_choice == "village_station" else "cases.notify_pickup"
@@ -490,9 +511,13 @@ class Cases:
         return method, recipient, relation, mime, signature
 
     def deliver(self, p: Principal, case_no: str, data: dict[str, Any]) -> dict[str, Any]:
+        return self._transition(p, case_no, "deliver", FRONT, self._delivery(p, data))
+
+    def _delivery(self, p: Principal, data: dict[str, Any]) -> Any:
+        """The ``apply`` of a delivery with its receipt (checked here, before anything is written)."""
         method, recipient, relation, mime, signature = self._check_receipt(data)
 
-        def apply(conn, ctx, row, now):
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> Any:
             place = _optional(data, "place", 200) or (
                 row.village_station
                 if method == "village_station" and row.village_station
@@ -522,7 +547,7 @@ class Cases:
                 {"receipt_no": number, "recipient": recipient, "method": method, "place": place},
             )
 
-        return self._transition(p, case_no, "deliver", FRONT, apply)
+        return apply
 
     @staticmethod
     def _signature(value: Any) -> tuple[str, str]:
@@ -548,7 +573,7 @@ class Cases:
             self._check_department(p, ctx, row)
             return self._view(conn, ctx, row)
 
-    def record(self, p: Principal, case_no: str) -> tuple[HallContext, dict[str, Any], dict | None]:
+    def record(self, p: Principal, case_no: str) -> tuple[HallContext, dict[str, Any], dict[str, Any] | None]:
         """Everything a document needs: the hall, the case view, and the receipt with its signature."""
         p.require(*READERS)
         ctx = self.s.halls.get(p.hall_id)
@@ -572,7 +597,7 @@ class Cases:
         own = department_of(p, ctx)
         if own:
             query = query.where(C.c.department == own)
-        today = self._today(self.s.clock.now())
+        today = self._today(ctx, self.s.clock.now())
         with self.s.db.read() as conn:
             return [self._summary(ctx, row, today) for row in conn.execute(query)]
 
@@ -584,7 +609,7 @@ class Cases:
         query = select(C).where(C.c.hall_id == ctx.id, C.c.state.in_((rules.HANDED_OVER, rules.DECIDED)))
         if own:
             query = query.where(C.c.department == own)
-        today = self._today(self.s.clock.now())
+        today = self._today(ctx, self.s.clock.now())
         with self.s.db.read() as conn:
             rows = [self._summary(ctx, r, today) for r in conn.execute(query.order_by(C.c.due_date, C.c.id))]
         return {"department": own, "cases": rows}
@@ -592,12 +617,12 @@ class Cases:
     def dashboard(self, p: Principal) -> dict[str, Any]:
         p.require(*SUPERVISORS)
         ctx = self.s.halls.get(p.hall_id)
-        today = self._today(self.s.clock.now())
+        today = self._today(ctx, self.s.clock.now())
         with self.s.db.read() as conn:
             open_rows = list(
                 conn.execute(select(C).where(C.c.hall_id == ctx.id, C.c.state.not_in(rules.FINAL)).order_by(C.c.id))
             )
-            outcomes = dict(
+            outcomes: dict[str, int] = dict(
                 conn.execute(
                     select(C.c.outcome, func.count())
                     .where(C.c.hall_id == ctx.id, C.c.outcome.is_not(None))
@@ -634,7 +659,7 @@ class Cases:
         with self.s.db.read() as conn:
             row = self._load(conn, ctx.id, case_no)
             steps = list(conn.execute(select(STEPS).where(STEPS.c.case_id == row.id).order_by(STEPS.c.id)))
-        today = self._today(self.s.clock.now())
+        today = self._today(ctx, self.s.clock.now())
         t = rules.timing(ctx.calendar, row.state, row.due_date, today)
         return {
             "case_no": row.case_no,
@@ -655,14 +680,14 @@ class Cases:
                 {
                     "action": s.action,
                     "label": message(f"cases.action_{s.action}", locale),
-                    "date": s.at.astimezone(CHINA).date().isoformat(),
+                    "date": s.at.astimezone(ctx.config.timezone).date().isoformat(),
                 }
                 for s in steps
                 if s.action not in ("receive",)
             ],
         }
 
-    def _summary(self, ctx: HallContext, row, today: date) -> dict[str, Any]:
+    def _summary(self, ctx: HallContext, row: Any, today: date) -> dict[str, Any]:
         t = rules.timing(ctx.calendar, row.state, row.due_date, today)
         return {
             "case_no": row.case_no,
@@ -678,16 +703,20 @@ class Cases:
             "working_days_left": t.working_days_left,
             "overdue": t.overdue,
             "near_due": t.near_due,
-            "received_at": row.received_at.isoformat() if row.received_at else None,
+            "received_at": row.received_at.astimezone(ctx.config.timezone).isoformat() if row.received_at else None,
             "decision": row.decision,
         }
 
-    def _view(self, conn: Connection, ctx: HallContext, row) -> dict[str, Any]:
-        today = self._today(self.s.clock.now())
+    def _view(self, conn: Connection, ctx: HallContext, row: Any) -> dict[str, Any]:
+        today = self._today(ctx, self.s.clock.now())
         steps = conn.execute(select(STEPS).where(STEPS.c.case_id == row.id).order_by(STEPS.c.id))
         notes = conn.execute(select(NOTES).where(NOTES.c.case_id == row.id).order_by(NOTES.c.id))
         receipt = conn.execute(select(RECEIPTS).where(RECEIPTS.c.case_id == row.id)).first()
-        iso = lambda v: v.isoformat() if v else None  # noqa: E731
+        tz = ctx.config.timezone
+
+        def iso(v: datetime | None) -> str | None:
+            return v.astimezone(tz).isoformat() if v else None  # every API time in the hall's zone
+
         view = self._summary(ctx, row, today)
         materials = json.loads(row.materials_json)
         view.update(
@@ -709,7 +738,7 @@ class Cases:
                 "outcome": row.outcome,
                 "materials": materials,
                 "supplement_list": json.loads(row.supplement_list_json) if row.supplement_list_json else None,
-                "supplement_deadline": iso(row.supplement_deadline),
+                "supplement_deadline": row.supplement_deadline.isoformat() if row.supplement_deadline else None,
                 "delivery_choice": row.delivery_choice,
                 "village_station": row.village_station,
                 "escalation_reason": row.escalation_reason,
@@ -731,7 +760,7 @@ class Cases:
                         "action": s.action,
                         "from": s.from_state,
                         "to": s.to_state,
-                        "at": s.at.isoformat(),
+                        "at": iso(s.at),
                         "actor": s.actor,
                         "role": s.role,
                         "window": s.window_number,
@@ -745,7 +774,7 @@ class Cases:
                         "recipient": mask_phone(n.recipient),
                         "text": n.text,
                         "status": n.status,
-                        "at": n.created_at.isoformat(),
+                        "at": iso(n.created_at),
                     }
                     for n in notes
                 ],
@@ -756,7 +785,7 @@ class Cases:
                     "document": receipt.document,
                     "recipient": receipt.recipient,
                     "relation": receipt.relation,
-                    "delivered_at": receipt.delivered_at.isoformat(),
+                    "delivered_at": iso(receipt.delivered_at),
                     "place": receipt.place,
                     "method": receipt.method,
                     "signature_mime": receipt.signature_mime,

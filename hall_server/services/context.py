@@ -7,21 +7,21 @@ that several server processes converge without a query on every request.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
-from ..core.catalog import Material, Matter
+from ..core.catalog import Matter
 from ..core.errors import NotFound
 from ..core.hall_config import HallConfig, parse_hall_config
 from ..core.schedule import Period, Schedule
 from ..core.working_calendar import WorkingCalendar
 from ..storage.database import Database
 from ..storage.models import CalendarOverride, Hall, MatterRow
+from .matter_rows import matter_from_row
 
 RELOAD_CHECK_SECONDS = 2.0
 
@@ -43,7 +43,6 @@ class HallContext:
     matters: dict[int, StoredMatter]
     version: object
     checked_at: float = field(default_factory=time.monotonic)
-    _periods: dict[date, list[Period]] = field(default_factory=dict)
 
     @property
     def code(self) -> str:
@@ -102,6 +101,16 @@ class HallRegistry:
                 raise NotFound("hall_not_found", hall=code)
         return self.get(hall_id)
 
+    def by_code_or_first(self, code: str | None) -> HallContext:
+        """The hall with this code, or the first hall installed when no code is given (one hall
+        per server is the usual case, so commands and requests may leave the hall out)."""
+        if code:
+            return self.by_code(code)
+        ids = self.all_ids()
+        if not ids:
+            raise NotFound("hall_not_found", hall="-")
+        return self.get(ids[0])
+
     def invalidate(self, hall_id: int) -> None:
         with self._lock:
             self._by_id.pop(hall_id, None)
@@ -110,7 +119,7 @@ class HallRegistry:
         with self.db.read() as conn:
             return list(conn.execute(select(Hall.id).order_by(Hall.id)).scalars())
 
-    def _load(self, conn, hall_id: int) -> HallContext:
+    def _load(self, conn: Connection, hall_id: int) -> HallContext:
         hall = conn.execute(select(Hall).where(Hall.id == hall_id)).one()
         config = parse_hall_config(hall.config_toml, f"hall {hall.code}")
         overrides = {
@@ -120,26 +129,9 @@ class HallRegistry:
         calendar = WorkingCalendar(overrides)
         matters = {}
         for row in conn.execute(select(MatterRow).where(MatterRow.hall_id == hall_id)).mappings():
-            materials = tuple(Material(**m) for m in json.loads(row["materials_json"]))
             matters[row["id"]] = StoredMatter(
                 row["id"],
-                Matter(
-                    code=row["code"],
-                    name=row["name"],
-                    department=row["department"],
-                    domain=row["domain"],
-                    matter_class=row["matter_class"],
-                    kind=row["kind"],
-                    promised_days=row["promised_days"],
-                    legal_days=row["legal_days"],
-                    ticket_prefix=row["ticket_prefix"],
-                    handling_minutes=row["handling_minutes"],
-                    forward_to=row["forward_to"],
-                    conditions=row["conditions"],
-                    legal_basis=row["legal_basis"],
-                    keywords=tuple(json.loads(row["keywords_json"])),
-                    materials=materials,
-                ),
+                matter_from_row(dict(row)),
                 row["sort_order"],
                 row["active"],
             )

@@ -8,11 +8,12 @@ from sqlalchemy import select, update
 
 from ..core.errors import InvalidInput
 from ..storage.models import DeviceStatus
+from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 from .event_log import append_event
 
-D = DeviceStatus.__table__
+D = table_of(DeviceStatus)
 DEVICE_KINDS = ("printer", "pad", "ledbar", "keypad", "kiosk", "board", "announcer")
 PROBLEM_STATES = ("paper_near_end", "paper_out", "cover_open", "offline", "error", "unknown")
 

@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from ..storage.database import PENDING_EVENTS, Database
+from ..storage.line_sql import INSERT_EVENT, bind_time
 from ..storage.models import Event
-from .line_sql import INSERT_EVENT, bind_time
+from ..storage.types import table_of
 
-EVENTS = Event.__table__
+EVENTS = table_of(Event)
 TICKET_EVENT = {
     "issue": "ticket.issued",
     "call": "ticket.called",
@@ -46,7 +47,8 @@ class StoredEvent:
     def data(self) -> dict[str, Any]:
         # Parsed from the stored text, so an event handed on at commit and the same event read
         # back from the database are identical, whatever the writer did with its dict afterwards.
-        return json.loads(self.payload_json)
+        data: dict[str, Any] = json.loads(self.payload_json)
+        return data
 
     @functools.cached_property
     def sse(self) -> str:
@@ -98,10 +100,10 @@ def append_event(
     pending = conn.info.get(PENDING_EVENTS)
     if pending is not None:
         pending.append(StoredEvent(event_id, hall_id, type_, window_number, ticket_id, at.astimezone(UTC), payload))
-    return event_id
+    return int(event_id)
 
 
-def _row_to_event(row) -> StoredEvent:
+def _row_to_event(row: Any) -> StoredEvent:
     return StoredEvent(
         row.id, row.hall_id, row.type, row.window_number, row.ticket_id, row.occurred_at, row.payload_json
     )

@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 
 from ..core.errors import InvalidInput
+from ..storage.line_sql import WAITING_BY_MATTER
 from ..storage.models import CalendarOverride, Hall, HallRuntime
+from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 from .context import HallContext
 from .event_log import append_event
-from .line_sql import WAITING_BY_MATTER
 
-R, O, H = HallRuntime.__table__, CalendarOverride.__table__, Hall.__table__
+R, OVERRIDES, H = table_of(HallRuntime), table_of(CalendarOverride), table_of(Hall)
 
 
 def open_state(ctx: HallContext, now: datetime) -> str:
@@ -45,7 +46,7 @@ class HallOverview:
             },
         }
 
-    def _waiting(self, conn, ctx: HallContext, now: datetime) -> int:
+    def _waiting(self, conn: Connection, ctx: HallContext, now: datetime) -> int:
         rows = WAITING_BY_MATTER.run(conn, {"hall_id": ctx.id, "service_date": ctx.schedule.local_date(now)})
         return sum(count for _, count in rows)
 
@@ -87,9 +88,13 @@ class HallOverview:
         """
         changed = 0
         now = self.s.clock.now()
+        with self.s.db.read() as conn:
+            stored = dict(conn.execute(select(R.c.hall_id, R.c.open_state)).all())
         for hall_id in self.s.halls.all_ids():
             ctx = self.s.halls.get(hall_id)
             state = open_state(ctx, now)
+            if stored.get(hall_id) == state:
+                continue  # nothing changed: no write transaction (on SQLite it would lock every writer)
             with self.s.db.write() as conn:
                 done = conn.execute(
                     update(R).where(R.c.hall_id == hall_id, R.c.open_state != state).values(open_state=state)
@@ -107,15 +112,15 @@ class HallOverview:
         return changed
 
     # --- the local calendar table ------------------------------------------------------
-    def set_override(self, principal: Principal, day: date, kind: str | None, note: str = "") -> dict:
+    def set_override(self, principal: Principal, day: date, kind: str | None, note: str = "") -> dict[str, Any]:
         """Mark a date as a working day or a holiday for this hall (kind None removes the entry)."""
         if kind not in (None, "workday", "holiday"):
             raise InvalidInput("invalid_override_kind", kind=kind)
         now = self.s.clock.now()
         with self.s.db.write() as conn:
-            conn.execute(O.delete().where(O.c.hall_id == principal.hall_id, O.c.day == day))
+            conn.execute(OVERRIDES.delete().where(OVERRIDES.c.hall_id == principal.hall_id, OVERRIDES.c.day == day))
             if kind is not None:
-                conn.execute(O.insert().values(hall_id=principal.hall_id, day=day, kind=kind, note=note[:100]))
+                conn.execute(OVERRIDES.insert().values(hall_id=principal.hall_id, day=day, kind=kind, note=note[:100]))
             # Bumping updated_at makes every process reload the hall's calendar.
             conn.execute(update(H).where(H.c.id == principal.hall_id).values(updated_at=now))
             append_event(
@@ -138,7 +143,9 @@ class HallOverview:
             "note": info.note,
         }
 
-    def overrides(self, principal: Principal) -> list[dict]:
+    def overrides(self, principal: Principal) -> list[dict[str, Any]]:
         with self.s.db.read() as conn:
-            rows = conn.execute(select(O).where(O.c.hall_id == principal.hall_id).order_by(O.c.day)).all()
+            rows = conn.execute(
+                select(OVERRIDES).where(OVERRIDES.c.hall_id == principal.hall_id).order_by(OVERRIDES.c.day)
+            ).all()
         return [{"date": r.day.isoformat(), "kind": r.kind, "note": r.note} for r in rows]

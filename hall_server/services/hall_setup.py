@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import select, update
 
 from ..core.catalog import Matter, default_catalog
 from ..core.hall_config import HallConfig
 from ..storage.models import Hall, HallRuntime, MatterRow, Staff, Window
+from ..storage.types import table_of
 from .base import Services
+from .matter_rows import matter_values
 
-H, W, M, R, S = Hall.__table__, Window.__table__, MatterRow.__table__, HallRuntime.__table__, Staff.__table__
+H, W, M, R, S = table_of(Hall), table_of(Window), table_of(MatterRow), table_of(HallRuntime), table_of(Staff)
 
 
 def install_hall(services: Services, config: HallConfig, matters: list[Matter] | None = None) -> int:
@@ -48,27 +48,13 @@ def install_hall(services: Services, config: HallConfig, matters: list[Matter] |
             conn.execute(
                 M.insert().values(
                     hall_id=hall_id,
-                    code=m.code,
-                    name=m.name,
-                    department=m.department,
-                    domain=m.domain,
-                    matter_class=m.matter_class,
-                    kind=m.kind,
-                    promised_days=m.promised_days,
-                    legal_days=m.legal_days,
-                    ticket_prefix=m.ticket_prefix,
-                    handling_minutes=m.handling_minutes,
-                    forward_to=m.forward_to,
-                    conditions=m.conditions,
-                    legal_basis=m.legal_basis,
-                    keywords_json=json.dumps(list(m.keywords), ensure_ascii=False),
-                    materials_json=json.dumps([vars(x) for x in m.materials], ensure_ascii=False),
+                    **matter_values(m),
                     sort_order=order,
                     active=True,
                 )
             )
     services.halls.invalidate(hall_id)
-    return hall_id
+    return int(hall_id)
 
 
 def add_staff(
@@ -77,12 +63,14 @@ def add_staff(
     with services.db.write() as conn:
         existing = conn.execute(select(S.c.id).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no)).scalar()
         if existing is not None:
-            return existing
-        return conn.execute(
-            S.insert()
-            .returning(S.c.id)
-            .values(hall_id=hall_id, staff_no=staff_no, name=name, role=role, photo_url=photo_url, active=True)
-        ).scalar_one()
+            return int(existing)
+        return int(
+            conn.execute(
+                S.insert()
+                .returning(S.c.id)
+                .values(hall_id=hall_id, staff_no=staff_no, name=name, role=role, photo_url=photo_url, active=True)
+            ).scalar_one()
+        )
 
 
 DEMO_STAFF = (

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import Connection
 
 from ..core.estimate import WaitEstimate, estimate_wait, remaining_minutes
-from ..core.queue_policy import APPOINTMENT_DUE, ORDINARY, PRIORITY
-from . import line_sql as sql
+from ..core.queue_policy import ORDINARY, Candidate, rank
+from ..storage import line_sql as sql
 from .context import HallContext
 
 
@@ -49,7 +49,8 @@ def estimate_for(
     ahead = [(means.get(mid, means[None]), count) for mid, count in rows]
     in_service = [
         remaining_minutes(
-            means.get(matter_id, means[None]), (now - sql.read_time(started_at or called_at)).total_seconds() / 60.0
+            means.get(matter_id, means[None]),
+            (now - (sql.read_time(started_at or called_at) or now)).total_seconds() / 60.0,
         )
         for matter_id, started_at, called_at in sql.IN_SERVICE.run(
             conn, {"hall_id": ctx.id, "service_date": service_date}
@@ -65,6 +66,5 @@ def estimate_for(
 
 
 def ticket_class(channel: str, due_at: datetime | None, now: datetime) -> int:
-    if channel == "appointment" and due_at is not None and due_at <= now:
-        return APPOINTMENT_DUE
-    return PRIORITY if channel == "priority" else ORDINARY
+    """The line class of a ticket on the general line: queue_policy.rank's, not a restatement."""
+    return rank(Candidate(0, channel, now, due_at), now)[0]

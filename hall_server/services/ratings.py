@@ -18,20 +18,22 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
 from hall_common.i18n import message
 
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..core.identity import mask_phone
 from ..storage.models import Rating, RatingLink, Staff, Ticket, Window
+from ..storage.types import table_of
 from .access import Principal
-from .accounts import digest
 from .base import Services
 from .context import HallContext
 from .event_log import append_event
+from .tokens import digest
 
-T, RT, LNK, S = Ticket.__table__, Rating.__table__, RatingLink.__table__, Staff.__table__
+T, RT, LNK, S = table_of(Ticket), table_of(Rating), table_of(RatingLink), table_of(Staff)
 LEVELS = (5, 4, 3, 2, 1)
 BAD_LEVELS = (2, 1)
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
@@ -47,24 +49,17 @@ def evaluation_settings(ctx: HallContext) -> dict[str, Any]:
     }
 
 
-def mask_phone(phone: str | None) -> str | None:
-    if not phone:
-        return None
-    digits = phone.replace("-", "")
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:] if len(digits) >= 8 else "*" * len(digits)
-
-
 class Ratings:
     def __init__(self, services: Services) -> None:
         self.s = services
 
     # --- what a pad shows ---------------------------------------------------------------------
-    def pad_state(self, principal: Principal, window: int, windows_desk) -> dict[str, Any]:
+    def pad_state(self, principal: Principal, window: int, windows_desk: Any) -> dict[str, Any]:
         self._require_pad(principal, window)
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
         settings = evaluation_settings(ctx)
-        W = Window.__table__
+        W = table_of(Window)
         with self.s.db.read() as conn:
             wrow = conn.execute(select(W).where(W.c.hall_id == ctx.id, W.c.number == window)).first()
             if wrow is None:
@@ -84,7 +79,9 @@ class Ratings:
     def levels(self, locale: str = "zh_CN") -> list[dict[str, Any]]:
         return [{"level": n, "label": message(f"accounts.rating_{n}", locale)} for n in LEVELS]
 
-    def _pending(self, conn, ctx: HallContext, window: int, now: datetime, settings) -> dict | None:
+    def _pending(
+        self, conn: Connection, ctx: HallContext, window: int, now: datetime, settings: Any
+    ) -> dict[str, Any] | None:
         """The service that just finished at this window, if still unrated and within the limit."""
         row = conn.execute(
             select(T)
@@ -126,7 +123,7 @@ class Ratings:
         tags: list[str] | None = None,
         phone: str | None = None,
         channel: str = "pad",
-    ) -> dict:
+    ) -> dict[str, Any]:
         if principal.role != "pad":
             raise Forbidden("forbidden_role", role=principal.role)
         self._require_pad(principal, window)
@@ -145,7 +142,7 @@ class Ratings:
             view = self._record(conn, ctx, row, level, tags, phone, channel, now, principal.label)
         return view
 
-    def create_link(self, principal: Principal | None, ticket_id: int, key: str | None = None) -> dict:
+    def create_link(self, principal: Principal | None, ticket_id: int, key: str | None = None) -> dict[str, Any]:
         """A one-time rating link for a finished service: for staff, or for the resident holding
         the slip's public key (the QR leads the phone here after the service)."""
         if principal is None:
@@ -174,7 +171,7 @@ class Ratings:
             )
         return {"token": token, "ticket_id": ticket_id, "path": f"/api/v1/ratings/by-link/{token}"}
 
-    def by_link(self, token: str) -> dict:
+    def by_link(self, token: str) -> dict[str, Any]:
         now = self.s.clock.now()
         with self.s.db.read() as conn:
             link, row, ctx = self._link(conn, token, now)
@@ -200,7 +197,7 @@ class Ratings:
             "bad_reasons": settings["bad_reasons"],
         }
 
-    def rate_by_link(self, token: str, level: int, tags: list[str] | None, phone: str | None) -> dict:
+    def rate_by_link(self, token: str, level: int, tags: list[str] | None, phone: str | None) -> dict[str, Any]:
         now = self.s.clock.now()
         with self.s.db.write() as conn:
             link, row, ctx = self._link(conn, token, now)
@@ -211,7 +208,7 @@ class Ratings:
             view = self._record(conn, ctx, row, level, tags, phone, "link", now, "rating link")
         return view
 
-    def _link(self, conn, token: str, now: datetime):
+    def _link(self, conn: Connection, token: str, now: datetime) -> Any:
         link = conn.execute(select(LNK).where(LNK.c.token_hash == digest(token))).first()
         if link is None:
             raise NotFound("rating_link_not_found", "accounts.rating_link_not_found")
@@ -223,7 +220,7 @@ class Ratings:
         return link, row, ctx
 
     def _check_input(
-        self, level: int, tags: list[str] | None, phone: str | None, settings
+        self, level: int, tags: list[str] | None, phone: str | None, settings: Any
     ) -> tuple[list[str], str | None]:
         if level not in LEVELS:
             raise InvalidInput("invalid_level", "accounts.invalid_level")
@@ -245,16 +242,16 @@ class Ratings:
 
     def _record(
         self,
-        conn,
+        conn: Any,
         ctx: HallContext,
-        row,
+        row: Any,
         level: int,
         tags: list[str],
         phone: str | None,
         channel: str,
         now: datetime,
         actor: str,
-    ) -> dict:
+    ) -> dict[str, Any]:
         try:
             with conn.begin_nested():
                 rating_id = conn.execute(
@@ -304,7 +301,7 @@ class Ratings:
         return view
 
     # --- supervisors ---------------------------------------------------------------------------
-    def list(self, principal: Principal, day=None) -> dict:
+    def list(self, principal: Principal, day: Any = None) -> dict[str, Any]:
         principal.require("supervisor", "admin")
         ctx = self.s.halls.get(principal.hall_id)
         with self.s.db.read() as conn:

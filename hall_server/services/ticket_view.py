@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from ..core.estimate import WaitEstimate
@@ -14,7 +15,7 @@ def ticket_view(
     stored = ctx.matters.get(row.matter_id) if row.matter_id is not None else None
     tz = ctx.config.timezone
 
-    def local(t):
+    def local(t: datetime | None) -> str | None:
         # The hall's own time, whether the row was just written or read back (stored as UTC).
         return t.astimezone(tz).isoformat() if t is not None else None
 

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import Conflict, InvalidInput, NotFound
 from ..core.identity import id_number_hash, mask_name, valid_id_number
 from ..core.queue_policy import ORDINARY
 from ..core.ticket_states import WAITING
+from ..storage import line_sql
 from ..storage.models import Appointment, Ticket
-from . import line_sql
+from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 from .context import HallContext
@@ -24,8 +25,8 @@ from .event_log import append_event
 from .line_state import estimate_for, ticket_class
 from .ticket_view import ticket_view
 
-T = Ticket.__table__
-A = Appointment.__table__
+T = table_of(Ticket)
+A = table_of(Appointment)
 
 
 @dataclass(frozen=True)
@@ -203,11 +204,10 @@ class Ticketing:
             )
         return view
 
-    def _next_value(self, conn, hall_id: int, service_date, prefix: str) -> int:
+    def _next_value(self, conn: Connection, hall_id: int, service_date: date, prefix: str) -> int:
         # One atomic upsert: concurrent kiosks (threads or processes) never get the same value.
-        return line_sql.NEXT_NUMBER.run(
-            conn, {"hall_id": hall_id, "service_date": service_date, "prefix": prefix}
-        ).scalar_one()
+        params = {"hall_id": hall_id, "service_date": service_date, "prefix": prefix}
+        return int(line_sql.NEXT_NUMBER.run(conn, params).scalar_one())
 
     def _closing_check(self, ctx: HallContext, now: datetime, minutes: int | None, accepted: bool) -> bool:
         """Refuse (or ask consent for) a ticket that today's windows will probably not reach."""
@@ -243,7 +243,7 @@ class Ticketing:
                 day = ctx.schedule.local_date(now)
                 start = datetime.combine(day, datetime.min.time(), ctx.config.timezone)
                 query = query.where(
-                    A.c.id_number_hash == id_number_hash(ctx.code, req.id_number or ""),
+                    A.c.id_number_hash == id_number_hash(self.s.id_secret, ctx.code, req.id_number or ""),
                     A.c.slot_start >= start,
                     A.c.slot_start < start + timedelta(days=1),
                     A.c.status == "booked",

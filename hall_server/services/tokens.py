@@ -11,14 +11,16 @@ from sqlalchemy import select
 
 from ..core.errors import InvalidInput
 from ..storage.models import ApiToken
+from ..storage.types import table_of
 from .access import ROLES, Principal
 from .base import Services
 
-TOK = ApiToken.__table__
+TOK = table_of(ApiToken)
 CACHE_SECONDS = 5.0  # a revoked token stops working within this time in every process
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
+    """What is stored of a bearer token or a one-time link token (a SHA-256; they are random)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -43,7 +45,7 @@ class Tokens:
             conn.execute(
                 TOK.insert().values(
                     hall_id=hall_id,
-                    token_hash=_digest(token),
+                    token_hash=digest(token),
                     role=role,
                     window_number=window,
                     staff_id=staff_id,
@@ -54,17 +56,22 @@ class Tokens:
         return token
 
     def authenticate(self, token: str) -> Principal | None:
-        digest = _digest(token)
-        hit = self._cache.get(digest)
+        key = digest(token)
+        hit = self._cache.get(key)
         if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
             return hit[1]
         with self.s.db.read() as conn:
-            row = conn.execute(select(TOK).where(TOK.c.token_hash == digest)).first()
+            row = conn.execute(select(TOK).where(TOK.c.token_hash == key)).first()
         principal = None
         if row is not None and row.revoked_at is None:
             principal = Principal(row.hall_id, row.role, row.label, row.window_number, row.staff_id, row.id)
         with self._lock:
             if len(self._cache) > 10_000:
                 self._cache.clear()
-            self._cache[digest] = (time.monotonic(), principal)
+            self._cache[key] = (time.monotonic(), principal)
         return principal
+
+    def forget(self, token: str) -> None:
+        """Drop a revoked token's cached authentication in this process (others within CACHE_SECONDS)."""
+        with self._lock:
+            self._cache.pop(digest(token), None)

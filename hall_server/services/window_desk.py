@@ -14,16 +14,17 @@ from hall_common.i18n import message
 from ..core.errors import Conflict, InvalidInput, NotFound
 from ..core.queue_policy import Candidate, choose_next, rank
 from ..core.ticket_states import ACTIVE, CALLED, HELD, WAITING, next_state
+from ..storage.line_sql import LINE_HEADS, WAITING_BY_MATTER, adjust_line
 from ..storage.models import HallRuntime, HandlingStat, Staff, StaffShift, Ticket, Window
+from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 from .context import HallContext
 from .event_log import TICKET_EVENT, append_event, ticket_history
-from .line_sql import WAITING_BY_MATTER, adjust_line
 from .ticket_view import ticket_view
 
-T, W, S, R = Ticket.__table__, Window.__table__, Staff.__table__, HallRuntime.__table__
-SHIFTS, STATS = StaffShift.__table__, HandlingStat.__table__
+T, W, S, R = table_of(Ticket), table_of(Window), table_of(Staff), table_of(HallRuntime)
+SHIFTS, STATS = table_of(StaffShift), table_of(HandlingStat)
 LEARNING_SPAN = 50  # the mean follows the last ~50 services, so it adapts when a matter gets faster
 
 # Statements of the call-next path, built once: constructing them per call cost more CPU than
@@ -36,22 +37,6 @@ ACTIVE_ROW = (
     .with_for_update()
 )
 TICKET_ROW = select(T).where(T.c.id == bindparam("ticket"))
-_WAITING = select(T.c.id, T.c.channel, T.c.queued_at, T.c.due_at, T.c.target_window).where(
-    T.c.hall_id == bindparam("hall"), T.c.service_date == bindparam("day"), T.c.state == WAITING
-)
-_GENERAL = _WAITING.where(T.c.target_window.is_(None))
-# The head of each class of the line; each names one channel, so each is one seek in ix_tickets_line.
-LINE_HEADS = tuple(
-    q.limit(1)
-    for q in (
-        _WAITING.where(T.c.target_window == bindparam("w_no")).order_by(T.c.queued_at, T.c.id),
-        _GENERAL.where(T.c.channel == "appointment", T.c.due_at <= bindparam("now")).order_by(T.c.due_at, T.c.id),
-        _GENERAL.where(T.c.channel == "priority").order_by(T.c.queued_at, T.c.id),
-        _GENERAL.where(T.c.channel == "walk_in").order_by(T.c.queued_at, T.c.id),
-        # an appointment checked in before its slot waits like a walk-in
-        _GENERAL.where(T.c.channel == "appointment", T.c.due_at > bindparam("now")).order_by(T.c.queued_at, T.c.id),
-    )
-)
 CALL_TICKET = (
     update(T)
     .where(T.c.id == bindparam("ticket"), T.c.state == WAITING)
@@ -67,9 +52,9 @@ CALL_TICKET = (
 SET_STREAK = update(R).where(R.c.hall_id == bindparam("hall")).values(priority_streak=bindparam("streak"))
 
 
-def durations(steps) -> dict[str, float | None]:
+def durations(steps: Any) -> dict[str, float | None]:
     """Seconds waited (issue → first call) and served (start → finish), from the log alone."""
-    first = {}
+    first: dict[str, datetime] = {}
     for e in steps:
         first.setdefault(e.type, e.occurred_at)
     issued, called = first.get("ticket.issued"), first.get("ticket.called")
@@ -90,20 +75,20 @@ class WindowDesk:
         self.s = services
 
     # --- helpers -------------------------------------------------------------------------
-    def _window(self, conn: Connection, ctx: HallContext, number: int, lock: bool = False):
+    def _window(self, conn: Connection, ctx: HallContext, number: int, lock: bool = False) -> Any:
         query = WINDOW_ROW.with_for_update() if lock else WINDOW_ROW
         row = conn.execute(query, {"hall": ctx.id, "w_no": number}).first()
         if row is None:
             raise NotFound("window_not_found", window=number)
         return row
 
-    def _active(self, conn: Connection, ctx: HallContext, number: int):
+    def _active(self, conn: Connection, ctx: HallContext, number: int) -> Any:
         return conn.execute(ACTIVE_ROW, {"hall": ctx.id, "w_no": number}).first()
 
-    def window_view(self, conn: Connection, ctx: HallContext, row, now: datetime) -> dict[str, Any]:
+    def window_view(self, conn: Connection, ctx: HallContext, row: Any, now: datetime) -> dict[str, Any]:
         staff = None
         if row.staff_id is not None:
-            s = conn.execute(select(S).where(S.c.id == row.staff_id)).first()
+            s = conn.execute(select(S).where(S.c.id == row.staff_id)).one()
             staff = {
                 "staff_no": s.staff_no,
                 "name": s.name,
@@ -136,7 +121,9 @@ class WindowDesk:
             "current_state": active.state if active else None,
         }
 
-    def _emit_window(self, conn: Connection, ctx: HallContext, number: int, now: datetime, actor: str) -> dict:
+    def _emit_window(
+        self, conn: Connection, ctx: HallContext, number: int, now: datetime, actor: str
+    ) -> dict[str, Any]:
         view = self.window_view(conn, ctx, self._window(conn, ctx, number), now)
         append_event(
             self.s.db, conn, ctx.id, "window.status", now, {"window_status": view}, window_number=number, actor=actor
@@ -144,8 +131,8 @@ class WindowDesk:
         return view
 
     def _emit_ticket(
-        self, conn: Connection, ctx: HallContext, action: str, row, now: datetime, actor: str, **extra: Any
-    ) -> dict:
+        self, conn: Connection, ctx: HallContext, action: str, row: Any, now: datetime, actor: str, **extra: Any
+    ) -> dict[str, Any]:
         view = ticket_view(row, ctx)
         # Boards and kiosks show the line's length; carrying it here spares them a re-read.
         waiting = sum(n for _, n in WAITING_BY_MATTER.run(conn, {"hall_id": ctx.id, "service_date": row.service_date}))
@@ -194,7 +181,7 @@ class WindowDesk:
             view = self._emit_ticket(conn, ctx, "call", row, now, principal.label)
         return {"ticket": view}
 
-    def _require_can_serve(self, conn: Connection, ctx: HallContext, window, now: datetime) -> None:
+    def _require_can_serve(self, conn: Connection, ctx: HallContext, window: Any, now: datetime) -> None:
         if window.status == "paused":
             raise Conflict("window_paused", window=window.number)
         if window.status == "closed":
@@ -213,7 +200,7 @@ class WindowDesk:
             )
 
     def _line_heads(
-        self, conn: Connection, ctx: HallContext, service_date, number: int, now: datetime
+        self, conn: Connection, ctx: HallContext, service_date: Any, number: int, now: datetime
     ) -> list[Candidate]:
         """The first ticket of each class; the policy only ever picks a class head."""
         params = {"hall": ctx.id, "day": service_date, "w_no": number, "now": now}
@@ -238,8 +225,8 @@ class WindowDesk:
         return {"ticket": view}
 
     def _apply(
-        self, conn: Connection, ctx: HallContext, row, action: str, now: datetime, actor: str, **values: Any
-    ) -> dict:
+        self, conn: Connection, ctx: HallContext, row: Any, action: str, now: datetime, actor: str, **values: Any
+    ) -> dict[str, Any]:
         target = next_state(action, row.state)
         changes: dict[str, Any] = {"state": target, **values}
         if action == "recall":
@@ -279,22 +266,22 @@ class WindowDesk:
             )
         )
 
-    def recall(self, p: Principal, n: int) -> dict:
+    def recall(self, p: Principal, n: int) -> dict[str, Any]:
         return self._act(p, n, "recall")
 
-    def start(self, p: Principal, n: int) -> dict:
+    def start(self, p: Principal, n: int) -> dict[str, Any]:
         return self._act(p, n, "start")
 
-    def finish(self, p: Principal, n: int) -> dict:
+    def finish(self, p: Principal, n: int) -> dict[str, Any]:
         return self._act(p, n, "finish")
 
-    def no_show(self, p: Principal, n: int) -> dict:
+    def no_show(self, p: Principal, n: int) -> dict[str, Any]:
         return self._act(p, n, "no_show")
 
-    def hold(self, p: Principal, n: int) -> dict:
+    def hold(self, p: Principal, n: int) -> dict[str, Any]:
         return self._act(p, n, "hold")
 
-    def resume(self, principal: Principal, number: int, ticket_id: int | None = None) -> dict:
+    def resume(self, principal: Principal, number: int, ticket_id: int | None = None) -> dict[str, Any]:
         """Resume a held ticket at this window (the most recently held one if none is named)."""
         principal.require_window(number)
         ctx = self.s.halls.get(principal.hall_id)
@@ -315,7 +302,7 @@ class WindowDesk:
 
     def transfer(
         self, principal: Principal, number: int, to: str, to_window: int | None = None, matter_id: int | None = None
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Hand the current ticket to another window, back to the line, or to another matter."""
         principal.require_window(number)
         ctx = self.s.halls.get(principal.hall_id)
@@ -344,7 +331,7 @@ class WindowDesk:
         return {"ticket": view}
 
     # --- the window itself ----------------------------------------------------------------
-    def _set_window(self, principal: Principal, number: int, status: str, reason: str | None) -> dict:
+    def _set_window(self, principal: Principal, number: int, status: str, reason: str | None) -> dict[str, Any]:
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
         with self.s.db.write() as conn:
@@ -355,20 +342,20 @@ class WindowDesk:
             view = self._emit_window(conn, ctx, number, now, principal.label)
         return {"window": view}
 
-    def pause(self, principal: Principal, number: int, reason: str) -> dict:
+    def pause(self, principal: Principal, number: int, reason: str) -> dict[str, Any]:
         principal.require_window(number)
         if not reason or not reason.strip():
             raise InvalidInput("pause_reason_required")
         return self._set_window(principal, number, "paused", reason.strip()[:200])
 
-    def resume_window(self, principal: Principal, number: int) -> dict:
+    def resume_window(self, principal: Principal, number: int) -> dict[str, Any]:
         principal.require_window(number)
         return self._set_window(principal, number, "open", None)
 
-    def close_window(self, principal: Principal, number: int, reason: str | None = None) -> dict:
+    def close_window(self, principal: Principal, number: int, reason: str | None = None) -> dict[str, Any]:
         return self._set_window(principal, number, "closed", (reason or "").strip()[:200] or None)
 
-    def open_window(self, principal: Principal, number: int) -> dict:
+    def open_window(self, principal: Principal, number: int) -> dict[str, Any]:
         return self._set_window(principal, number, "open", None)
 
     def sign_in(
@@ -379,7 +366,7 @@ class WindowDesk:
         post: str,
         take_over: bool = False,
         reason: str | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """A clerk takes the window's A or B post (AB岗); taking over from someone is logged."""
         principal.require_window(number)
         if post not in ("A", "B"):
@@ -413,7 +400,7 @@ class WindowDesk:
             view = self._emit_window(conn, ctx, number, now, principal.label)
         return {"window": view}
 
-    def sign_out(self, principal: Principal, number: int, reason: str | None = None) -> dict:
+    def sign_out(self, principal: Principal, number: int, reason: str | None = None) -> dict[str, Any]:
         principal.require_window(number)
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
@@ -436,7 +423,7 @@ class WindowDesk:
             .values(signed_out_at=now, sign_out_reason=reason)
         )
 
-    def cancel(self, principal: Principal, ticket_id: int) -> dict:
+    def cancel(self, principal: Principal, ticket_id: int) -> dict[str, Any]:
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
         with self.s.db.write() as conn:
@@ -447,7 +434,7 @@ class WindowDesk:
         return {"ticket": view}
 
     # --- reads ------------------------------------------------------------------------
-    def history(self, principal: Principal, ticket_id: int) -> dict:
+    def history(self, principal: Principal, ticket_id: int) -> dict[str, Any]:
         """The ticket's state log; durations (waiting, service) are derived from it."""
         ctx = self.s.halls.get(principal.hall_id)
         with self.s.db.read() as conn:
@@ -475,14 +462,14 @@ class WindowDesk:
             "durations": durations(steps),
         }
 
-    def windows(self, principal: Principal) -> list[dict]:
+    def windows(self, principal: Principal) -> list[dict[str, Any]]:
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
         with self.s.db.read() as conn:
             rows = conn.execute(select(W).where(W.c.hall_id == ctx.id).order_by(W.c.number)).all()
             return [self.window_view(conn, ctx, r, now) for r in rows]
 
-    def line(self, principal: Principal) -> dict:
+    def line(self, principal: Principal) -> dict[str, Any]:
         """The waiting line in calling order (for clerks, supervisors and boards)."""
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()

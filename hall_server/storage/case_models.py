@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, BigId, UTCDateTime
+from .types import Base, BigId, UTCDateTime
 
 
 class CaseCounter(Base):

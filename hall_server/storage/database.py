@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -68,7 +69,7 @@ class Database:
         """For a long-running server on SQLite: WAL checkpoints (and their fsyncs) leave the request path."""
         if not self.is_sqlite or self._checkpointer is not None:
             return
-        self._checkpointer = WalCheckpointer(self.engine.url.database, pause_writers=lambda: self._write_gate)
+        self._checkpointer = WalCheckpointer(str(self.engine.url.database), pause_writers=lambda: self._write_gate)
         self.engine.dispose()  # connections opened from now on leave checkpoints to that thread
         self._checkpointer.start()
 
@@ -77,7 +78,7 @@ class Database:
         """A read-write transaction: commits on success, rolls back on any error."""
         with self._write_gate:
             with self.engine.begin() as conn:
-                conn.info[PENDING_EVENTS] = pending = []
+                conn.info[PENDING_EVENTS] = pending = list[Any]()
                 try:
                     yield conn
                 finally:
@@ -105,12 +106,14 @@ class Database:
         if not self.is_sqlite:
             conn.execute(text("SELECT pg_notify(:c, :p)"), {"c": NOTIFY_CHANNEL, "p": str(hall_id)})
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest revision (idempotent)."""
+    def migrate(self, id_secret: bytes | None = None, revision: str = "head") -> None:
+        """Bring the schema to the newest revision (idempotent). Re-keying stored ID hashes
+        (0007) needs the hall's secret (storage/id_secret.py)."""
         cfg = alembic_config()
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            cfg.attributes["id_secret"] = id_secret
+            command.upgrade(cfg, revision)
 
     def dispose(self) -> None:
         if self._checkpointer is not None:
@@ -143,4 +146,5 @@ def _sqlite_begin_immediate(conn: Connection) -> None:
     # Straight to the driver: this runs for every transaction, and going through
     # SQLAlchemy's statement machinery cost more than the BEGIN itself.
     driver = conn.connection.dbapi_connection
+    assert driver is not None  # a transaction is beginning on it
     driver.execute("BEGIN" if conn.info.pop("sqlite_deferred", False) else "BEGIN IMMEDIATE")

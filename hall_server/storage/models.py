@@ -1,50 +1,26 @@
-"""Tables. Every record knows its hall; the event log is append-only and is also
-each ticket's state history (every duration is derivable from it)."""
+"""Tables of the line, the staff and the event log. Every record knows its hall; the event log
+is append-only and is also each ticket's state history (every duration is derivable from it).
+The column types and ``Base`` are in types.py; the whole schema (with the case tables) is
+``schema.metadata``."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-
-class UTCDateTime(TypeDecorator):
-    """Stores UTC (naive on SQLite, which has no time zones) and always returns aware UTC."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database; pass an aware one")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect):
-        return None if value is None else value.replace(tzinfo=UTC)
-
-
-# BigInteger ids on PostgreSQL; plain INTEGER PRIMARY KEY (the rowid) on SQLite.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class Base(DeclarativeBase):
-    pass
+from .types import Base, BigId, UTCDateTime
 
 
 class Hall(Base):
@@ -348,6 +324,3 @@ class RatingLink(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-from . import case_models  # noqa: E402,F401

@@ -9,7 +9,6 @@ with a Note so one odd byte does not hide the rest of the ticket.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 from PIL import Image
 
@@ -87,7 +86,7 @@ class Note:
     message: str
 
 
-Element = Union[TextLine, QRCode, RasterImage, PaperFeed, PaperCut, Note]
+Element = TextLine | QRCode | RasterImage | PaperFeed | PaperCut | Note
 
 
 @dataclass

@@ -170,7 +170,7 @@ def _encode_raster(blocks: list[Block], options: EncoderOptions) -> EncodedTicke
             if any(not isinstance(b, Feed) for b in segment):
                 out += _raster_bytes(render_segment(segment, options), options.raster_band_rows)
             elif segment:
-                out += commands.feed_lines(sum(b.lines for b in segment))  # type: ignore[union-attr]
+                out += commands.feed_lines(sum(b.lines for b in segment if isinstance(b, Feed)))
             segment = []
             if block is not None:
                 if block.feed_lines:

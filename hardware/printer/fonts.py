@@ -98,14 +98,15 @@ class FontSet:
         if not faces:
             raise CjkFontNotFound()
         self.faces = list(faces)
+        # Per-chain caches (a cache on the method would keep every chain alive for good).
+        self.font = functools.lru_cache(maxsize=64)(self._load_font)
+        self._has_glyph = functools.lru_cache(maxsize=8192)(self._glyph_present)
 
-    @functools.lru_cache(maxsize=64)
-    def font(self, face_no: int, size: int) -> ImageFont.FreeTypeFont:
+    def _load_font(self, face_no: int, size: int) -> ImageFont.FreeTypeFont:
         face = self.faces[face_no]
         return ImageFont.truetype(face.path, size, index=face.index)
 
-    @functools.lru_cache(maxsize=8192)
-    def _has_glyph(self, face_no: int, ch: str) -> bool:
+    def _glyph_present(self, face_no: int, ch: str) -> bool:
         # Pillow exposes no cmap; a missing glyph renders as the face's .notdef
         # box, so compare against a code point no font maps (U+10FFFD).
         font = self.font(face_no, 24)

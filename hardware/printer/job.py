@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from hall_common.i18n import message
 
@@ -21,7 +21,7 @@ from .transports import PrinterTransport, TransportError
 log = logging.getLogger(__name__)
 
 
-class JobOutcome(str, Enum):
+class JobOutcome(StrEnum):
     PRINTED = "printed"
     REFUSED = "refused"  # printer not ready; nothing sent
     NOT_SENT = "not_sent"  # could not reach the printer; nothing sent

@@ -11,11 +11,10 @@ native printer can do.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
-from typing import Union
+from enum import StrEnum
 
 
-class Align(str, Enum):
+class Align(StrEnum):
     LEFT = "left"
     CENTER = "center"
     RIGHT = "right"
@@ -42,11 +41,6 @@ class Text:
         _check_multiplier("width", self.width)
         _check_multiplier("height", self.height)
         object.__setattr__(self, "align", Align(self.align))
-
-    @classmethod
-    def sized(cls, text: str, size: int, **kwargs) -> Text:
-        """Same multiplier in both directions (the usual case: 2x, 4x)."""
-        return cls(text, width=size, height=size, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -95,4 +89,4 @@ class Cut:
             raise ValueError(f"Cut feed_lines must be 0..255, got {self.feed_lines!r}")
 
 
-Block = Union[Text, QR, Rule, Feed, Cut]
+Block = Text | QR | Rule | Feed | Cut

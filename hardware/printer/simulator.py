@@ -10,6 +10,11 @@ one end of a real pty pair made by socat (``SocatPtyPair`` +
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import serial
+
 import os
 import shutil
 import socketserver
@@ -17,14 +22,14 @@ import subprocess
 import tempfile
 import threading
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from . import commands
 from .commands import DLE, EOT, GS
 
 
-class SimState(str, Enum):
+class SimState(StrEnum):
     OK = "ok"
     PAPER_NEAR_END = "paper_near_end"
     PAPER_OUT = "paper_out"
@@ -133,7 +138,8 @@ class NetworkPrinterSimulator:
 
     @property
     def address(self) -> tuple[str, int]:
-        return self._server.server_address[:2]
+        host, port = self._server.server_address[:2]
+        return str(host), int(port)
 
     @property
     def spec(self) -> str:
@@ -180,7 +186,8 @@ class SocatPtyPair:
         deadline = time.monotonic() + self.ready_timeout
         while not (os.path.exists(self.host_end) and os.path.exists(self.device_end)):
             if self._process.poll() is not None:
-                raise RuntimeError(f"socat exited: {self._process.stderr.read().decode(errors='replace')}")
+                error = self._process.stderr.read() if self._process.stderr else b""
+                raise RuntimeError(f"socat exited: {error.decode(errors='replace')}")
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError("socat did not create the pty pair in time")
@@ -216,7 +223,7 @@ class SerialPrinterSimulator:
         self.port, self.baudrate = port, baudrate
         self.core = core or PrinterSimulator()
         self._stop = threading.Event()
-        self._serial = None
+        self._serial: serial.Serial | None = None
         self._thread = threading.Thread(target=self._run, name="printer-sim-serial", daemon=True)
 
     def start(self) -> SerialPrinterSimulator:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from hall_common.i18n import message
@@ -25,7 +25,7 @@ DEFAULT_STATUS_TIMEOUT = 0.5  # s per DLE EOT answer; printers answer in a few m
 _FIXED_MASK, _FIXED_VALUE = 0x93, 0x12
 
 
-class PrinterState(str, Enum):
+class PrinterState(StrEnum):
     OK = "ok"
     PAPER_NEAR_END = "paper_near_end"
     PAPER_OUT = "paper_out"

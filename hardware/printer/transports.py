@@ -21,6 +21,7 @@ import threading
 from abc import ABC, abstractmethod
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl
 
 from hall_common.i18n import message
@@ -51,6 +52,7 @@ class PrinterTransport(ABC):
 
     def discard_input(self) -> None:
         """Drop bytes the printer sent that nobody asked for yet."""
+        return None  # a transport that cannot read has nothing waiting
 
     def query_status(self, timeout: float = DEFAULT_STATUS_TIMEOUT) -> PrinterStatus:
         if not self.status_capable:
@@ -58,7 +60,7 @@ class PrinterTransport(ABC):
         return query_status(self, timeout)
 
     def close(self) -> None:
-        pass
+        return None  # a transport that holds nothing open has nothing to close
 
     def describe(self) -> str:
         return self.kind
@@ -155,7 +157,7 @@ class SerialTransport(PrinterTransport):
         dsrdtr: bool = False,
     ) -> None:
         self.port = port
-        self.settings = {
+        self.settings: dict[str, Any] = {
             "baudrate": baudrate,
             "bytesize": bytesize,
             "parity": parity,
@@ -387,10 +389,6 @@ class PrinterSpecError(ValueError):
         return message(f"printer.{self.key}", locale, **self.params)
 
 
-def _int(value: str, base: int = 10) -> int:
-    return int(value, base)
-
-
 def _parse_network(spec: str, rest: str) -> NetworkTransport:
     example = EXAMPLES["network"]
     host, port_text = rest, "9100"
@@ -450,8 +448,8 @@ def _parse_usb(spec: str, rest: str) -> UsbTransport:
     try:
         if len(parts) != 2:
             raise ValueError
-        vendor, product = (_int(p, 16) for p in parts)
-        endpoints = {k: _int(v, 16) for k, v in parse_qsl(query) if k in ("in_ep", "out_ep")}
+        vendor, product = (int(p, 16) for p in parts)
+        endpoints = {k: int(v, 16) for k, v in parse_qsl(query) if k in ("in_ep", "out_ep")}
         if not (0 < vendor <= 0xFFFF and 0 < product <= 0xFFFF):
             raise ValueError
     except ValueError:

@@ -202,10 +202,6 @@ class SerialBus:
     def addresses(self) -> list[int]:
         return list(self._devices)
 
-    def pending_commands(self) -> int:
-        with self._lock:
-            return len(self._commands)
-
     # --- the bus thread -----------------------------------------------------------------
     def _run(self) -> None:
         delay = self.reopen_backoff[0]

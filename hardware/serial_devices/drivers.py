@@ -99,13 +99,6 @@ class LedBarDriver(_Driver):
         """The calling line for a window, e.g. "A023 请到3号窗口"."""
         self.show_text(message("serial.led_call", self.locale, number=number, window=window))
 
-    def show_idle(self, window: int | str) -> None:
-        """The idle line, e.g. "3号窗口 欢迎您"."""
-        self.show_text(message("serial.led_idle", self.locale, window=window))
-
-    def show_paused(self, window: int | str) -> None:
-        self.show_text(message("serial.led_paused", self.locale, window=window))
-
     def clear(self) -> None:
         self._send("screen", ClearText())
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from hall_common.i18n import DEFAULT_LOCALE, message
 
 
-class KeypadKey(str, enum.Enum):
+class KeypadKey(enum.StrEnum):
     """Keys of a window's caller keypad. The value is the name used by bridges and the simulator."""
 
     CALL_NEXT = "call"  # 呼叫下一位

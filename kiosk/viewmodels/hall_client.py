@@ -47,6 +47,7 @@ class HallClient:
         connect_timeout: float = 2.0,
         read_timeout: float = 5.0,
         monotonic=time.monotonic,
+        transport: httpx.BaseTransport | None = None,  # tests: an httpx.MockTransport
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
@@ -56,6 +57,7 @@ class HallClient:
             base_url=self.base_url + "/api/v1",
             headers={"Authorization": f"Bearer {token}", "Accept-Language": "en" if locale == "en" else "zh-CN"},
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+            transport=transport,
         )
 
     # --- the server's clock ---------------------------------------------------------------

@@ -8,13 +8,14 @@ and the screen never waits for the network.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,7 +35,7 @@ HIGH_FREQUENCY = "高频"
 RETRY_SECONDS = 3.0  # while offline, how often to ask the server again
 
 
-class Screen(str, Enum):
+class Screen(StrEnum):
     LOADING = "loading"
     HOME = "home"
     GROUPS = "groups"
@@ -56,7 +57,7 @@ class Screen(str, Enum):
 PARENT = {Screen.MATTERS: Screen.GROUPS, Screen.PROGRESS_RESULT: Screen.PROGRESS}
 
 
-class PrintState(str, Enum):
+class PrintState(StrEnum):
     PRINTING = "printing"
     PRINTED = "printed"
     FAILED = "failed"
@@ -145,8 +146,9 @@ class KioskModel:
     # --- start-up and the server's state ----------------------------------------------------
     def start(self) -> None:
         self.refresh()
-        if self.printer is not None:
-            self._background(lambda: self._printer_checked(self.printer.status()))
+        printer = self.printer
+        if printer is not None:
+            self._background(lambda: self._printer_checked(printer.status()))
 
     def refresh(self) -> None:
         self._refreshing, self._last_refresh = True, self.clock()
@@ -155,7 +157,7 @@ class KioskModel:
             try:
                 hall, matters = self.client.hall(), self.client.matters()
             except hc.ApiError as exc:
-                self.post(lambda e=exc: self._load_failed(e))
+                self.post(functools.partial(self._load_failed, exc))
                 return
             self.post(lambda: self._loaded(hall, matters))
 
@@ -203,10 +205,10 @@ class KioskModel:
         if kind == "hall.status" and data.get("hall_status"):
             self.hall["status"] = data["hall_status"]
             self.waiting = data["hall_status"].get("waiting", self.waiting)
-        elif kind == "ticket.issued" and isinstance(data.get("waiting"), int):
-            self.waiting = max(self.waiting or 0, data["waiting"])
-        elif kind.startswith("ticket."):
-            self.waiting = max((self.waiting or 0) - 1, 0) if kind == "ticket.called" else self.waiting
+        elif isinstance(data.get("waiting"), int):
+            # Every ticket event carries the line's exact length after it (issue, call, transfer,
+            # cancel, ...), and events come in order: take it rather than counting ourselves.
+            self.waiting = data["waiting"]
         self._changed()
 
     @property
@@ -343,7 +345,7 @@ class KioskModel:
                         raise
                     view = self.client.case_progress(case_no)  # a read changes nothing: one retry is safe
             except hc.ApiError as exc:
-                self.post(lambda e=exc: self._progress_failed(query, e))
+                self.post(functools.partial(self._progress_failed, query, exc))
                 return
             self.post(lambda: self._progress_found(query, view))
 
@@ -415,7 +417,7 @@ class KioskModel:
                         raise
                     ticket = self.client.issue(**body, request_id=request_id)
             except hc.ApiError as exc:
-                self.post(lambda e=exc: self._issue_failed(e, body))
+                self.post(functools.partial(self._issue_failed, exc, body))
                 return
             self.post(lambda: self._issued(ticket))
             if self.printer is None:
@@ -433,8 +435,6 @@ class KioskModel:
         self.issued_count += 1
         self.ticket = ticket
         self.online = True
-        if ticket.get("waiting_ahead") is not None:
-            self.waiting = max(self.waiting or 0, ticket["waiting_ahead"] + 1)
         self.print_state = PrintState.PRINTING if self.printer else PrintState.NO_PRINTER
         self.touch()  # the idle timer starts when the number is on screen
         self._go(Screen.TICKET)
@@ -537,8 +537,9 @@ class KioskModel:
     # --- printer ---------------------------------------------------------------------------
     def poll_printer(self) -> None:
         """A periodic check while idle, so paper-out shows before the next resident taps."""
-        if self.printer is not None and not self.busy:
-            self._background(lambda: self._printer_checked(self.printer.status()))
+        printer = self.printer
+        if printer is not None and not self.busy:
+            self._background(lambda: self._printer_checked(printer.status()))
 
     def _printer_checked(self, status: PrinterStatus) -> None:
         """Worker thread: show the state, and tell the hall server when it changes."""

@@ -28,7 +28,7 @@ def test_accepted_case_goes_round_the_loop_and_is_delivered_once(hall, matters, 
     assert inbox["department"] == "民政办" and [c["case_no"] for c in inbox["cases"]] == [no]
     hall.clock.advance(hours=1)
     received = back.post(f"/cases/{no}/receive").json()
-    assert received["received_at"] == "2026-11-26T03:00:00+00:00"  # 11:00 in the hall
+    assert received["received_at"] == "2026-11-26T11:00:00+08:00"  # in the hall's zone, as tickets
     hall.clock.advance(days=5)
     decided = back.post(
         f"/cases/{no}/decide", json={"decision": "approved", "result": "临时救助审批表及救助金发放通知"}
@@ -161,3 +161,10 @@ def test_case_numbers_and_the_loop_work_on_each_database(live_hall_any, signatur
         },
     )
     assert r.json()["state"] == "closed" and r.json()["decision"] == "rejected"
+
+
+def test_case_times_are_given_in_the_halls_time_zone(hall, matters):
+    """The pilot hall is in Asia/Shanghai: every time of a case says +08:00, as tickets do."""
+    case = open_case(hall.client("clerk-1"), next(iter(matters.values())))
+    assert case["created_at"].endswith("+08:00")
+    assert all(step["at"].endswith("+08:00") for step in case["history"])

@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.support.live_server import LiveHall
+from tests.support.serial_pty import PtyPair
 
 from .restartable_server import RestartableHttp
-
-
-def wait_until(predicate: Callable[[], object], timeout: float = 15.0, what: str = "condition"):
-    """Poll until predicate() is truthy and return its value; fail after a generous timeout."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -41,27 +25,9 @@ def restartable_hall(live_hall: LiveHall) -> tuple[LiveHall, RestartableHttp]:
     return live_hall, http
 
 
-class PtyPair:
-    """A real pty pair from socat: ``host`` for the bridge, ``device`` for the simulated LED bars."""
-
-    def __init__(self, folder: Path) -> None:
-        self.host, self.device = str(folder / "host"), str(folder / "device")
-        self.process = subprocess.Popen(
-            ["socat", f"pty,raw,echo=0,link={self.host}", f"pty,raw,echo=0,link={self.device}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_until(lambda: os.path.exists(self.host) and os.path.exists(self.device), what="socat ptys")
-
-    def close(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
-
-
 @pytest.fixture
 def pty_pair(tmp_path: Path):
-    if shutil.which("socat") is None:
-        pytest.fail("socat is not installed (Debian package socat)")
     pair = PtyPair(tmp_path)
+    pair.plug()
     yield pair
-    pair.close()
+    pair.unplug()

@@ -17,8 +17,7 @@ from display_board.audio import Pcm, chime, read_wav, write_wav
 from display_board.voices import ClipVoice
 from hall_common.sse_client import ServerClock, ServerEvent
 from hall_server.services.access import Principal
-
-from .conftest import wait_until
+from tests.support.waiting import wait_until
 
 YICHUANG = str(Path(sys.executable).with_name("yichuang"))
 

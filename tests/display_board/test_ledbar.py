@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from hardware.serial_devices.simulators import LedBarSimulator, SimulatedLine
-
-from .conftest import wait_until
+from tests.support.waiting import wait_until
 
 YICHUANG = str(Path(sys.executable).with_name("yichuang"))
 MAP = {1: 11, 2: 12, 3: 13}  # window → bus address: deliberately not equal

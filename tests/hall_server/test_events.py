@@ -90,3 +90,8 @@ def test_priority_ticket_event_counts_the_whole_line_not_just_those_ahead(live_h
     assert got.wait_for(lambda ev: len(ev) == 2)
     assert [e["data"]["waiting"] for e in got.events] == [1, 2]
     stop.set()
+
+
+def test_a_pad_token_is_refused_on_another_windows_events(live_hall):
+    r = live_hall.client("pad-1").get("/events", params={"window": 2})
+    assert r.status_code == 403 and "1号" in r.json()["error"]["message"]

@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from hall_server.storage.database import Database
-from hall_server.storage.models import Base
+from hall_server.storage.schema import metadata
 
 
 def test_every_api_route_is_documented_and_every_documented_path_exists(live_hall):
@@ -39,7 +39,7 @@ def test_migrations_produce_the_schema_the_models_describe(database_url):
     db = Database(database_url)
     db.migrate()
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
     db.dispose()
     assert diff == []
 

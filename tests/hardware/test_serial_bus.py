@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import threading
 
-from conftest_serial import serial_pty_pair, serial_rig, wait_until  # noqa: F401  (fixtures)
-
 from hardware.serial_devices import (
     CallerKeypadDriver,
     CommandDropped,
@@ -24,6 +22,7 @@ from hardware.serial_devices.simulators import (
     LedBarSimulator,
     SimulatedLine,
 )
+from tests.support.waiting import wait_until
 
 
 class Recorder:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import conftest_serial  # noqa: F401  (makes the project importable; see there)
 import pytest
 
 from hardware.serial_devices import (

@@ -9,12 +9,12 @@ import queue
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from hardware.printer.simulator import NetworkPrinterSimulator, PrinterSimulator
+from tests.support.waiting import poll
 
 from .proxy import SwitchableProxy
 
@@ -94,17 +94,19 @@ class KioskProcess:
         self.call("tap", kid=kid, times=times)
 
     def wait_for(self, predicate, timeout: float = 15, what: str = "") -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            st = self.state()
-            if predicate(st) and not st["render_pending"]:
-                return st
-            if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"timed out waiting for {what or predicate}; last state: "
-                    f"{json.dumps(st, ensure_ascii=False)[:1500]}"
-                )
-            time.sleep(0.05)
+        last: dict = {}
+
+        def settled() -> dict | None:
+            last["state"] = st = self.state()
+            return st if predicate(st) and not st["render_pending"] else None
+
+        st = poll(settled, timeout, interval=0.05)
+        if st is None:
+            raise AssertionError(
+                f"timed out waiting for {what or predicate}; last state: "
+                f"{json.dumps(last.get('state'), ensure_ascii=False)[:1500]}"
+            )
+        return st
 
     def wait_screen(self, screen: str, timeout: float = 15) -> dict:
         return self.wait_for(lambda s: s["screen"] == screen, timeout, f"screen {screen}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from yichuang.cli import main
@@ -80,3 +82,9 @@ def test_latin_only_font_configured_is_refused(tmp_path, capsys, ok_flags):
     cfg.write_text(f'[display]\nfont = "{roboto}"\n', encoding="utf-8")
     rc, err = run_kiosk(capsys, "--config", str(cfg), *ok_flags)
     assert rc == 2 and "不含中文字形" in err
+
+
+def test_without_kivy_the_kiosk_says_in_chinese_what_to_install(capsys, ok_flags, monkeypatch):
+    monkeypatch.setitem(sys.modules, "kivy", None)  # as on a machine without Kivy
+    rc, err = run_kiosk(capsys, *ok_flags)
+    assert rc == 2 and "Kivy" in err and "yichuang[kiosk]" in err and "Traceback" not in err

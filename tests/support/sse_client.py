@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from .waiting import poll
+
 
 @dataclass
 class Received:
@@ -16,15 +18,11 @@ class Received:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def wait_for(self, predicate, timeout: float = 15.0) -> bool:
-        import time
-
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
+        def seen() -> bool:
             with self.lock:
-                if predicate(self.events):
-                    return True
-            time.sleep(0.02)
-        return False
+                return bool(predicate(self.events))
+
+        return bool(poll(seen, timeout))
 
 
 def read_events(

@@ -2,44 +2,23 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import time
-
 import pytest
 
 from hardware.serial_devices import SerialBus, StatusLight
 from hardware.serial_devices.simulators import EvaluationPadSimulator, KeypadSimulator, SimulatedLine
+from tests.support.serial_pty import FAST_BUS, PtyPair
+from tests.support.waiting import wait_until
 from window_terminal.bridges import KeypadBridge, PadBridge
 
 from .conftest import issue
 
-FAST_BUS = {"reply_timeout": 0.1, "offline_after": 2, "command_retries": 3, "reopen_backoff": (0.05, 0.2)}
-
-
-def wait_until(predicate, timeout: float = 15.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.02)
-
 
 @pytest.fixture
 def pty_pair(tmp_path):
-    if shutil.which("socat") is None:
-        pytest.skip("socat is not installed (Debian package socat)")
-    host, dev = str(tmp_path / "host"), str(tmp_path / "device")
-    proc = subprocess.Popen(
-        ["socat", f"pty,raw,echo=0,link={host}", f"pty,raw,echo=0,link={dev}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_until(lambda: os.path.exists(host) and os.path.exists(dev), what="socat ptys")
-    yield host, dev
-    proc.terminate()
-    proc.wait(10)
+    pair = PtyPair(tmp_path)
+    pair.plug()
+    yield pair.host, pair.device
+    pair.unplug()
 
 
 def test_keypad_calls_the_next_ticket_and_shows_its_number(hall, pty_pair):

@@ -3,10 +3,10 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from hall_server.storage.models import Base
+from hall_server.storage.schema import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run() -> None:

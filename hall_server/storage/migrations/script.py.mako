@@ -6,7 +6,7 @@ Create Date: ${create_date}
 """
 from alembic import op
 import sqlalchemy as sa
-import hall_server.storage.models
+import hall_server.storage.types
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

@@ -8,7 +8,7 @@ Create Date: 2026-11-25
 import sqlalchemy as sa
 from alembic import op
 
-import hall_server.storage.models
+from hall_server.storage.types import UTCDateTime
 
 revision = "0001"
 down_revision = None
@@ -24,8 +24,8 @@ def upgrade() -> None:
         sa.Column("code", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("config_toml", sa.Text(), nullable=False),
-        sa.Column("created_at", hall_server.storage.models.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", hall_server.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("code"),
     )
@@ -51,7 +51,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("state", sa.String(length=32), nullable=False),
         sa.Column("detail", sa.Text(), nullable=False),
-        sa.Column("reported_at", hall_server.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("reported_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["hall_id"],
             ["halls.id"],
@@ -66,7 +66,7 @@ def upgrade() -> None:
         sa.Column("type", sa.String(length=40), nullable=False),
         sa.Column("ticket_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("window_number", sa.Integer(), nullable=True),
-        sa.Column("occurred_at", hall_server.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("occurred_at", UTCDateTime(), nullable=False),
         sa.Column("actor", sa.String(length=100), nullable=False),
         sa.Column("payload_json", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -180,8 +180,8 @@ def upgrade() -> None:
         sa.Column("window_number", sa.Integer(), nullable=True),
         sa.Column("staff_id", sa.Integer(), nullable=True),
         sa.Column("label", sa.String(length=100), nullable=False),
-        sa.Column("created_at", hall_server.storage.models.UTCDateTime(), nullable=False),
-        sa.Column("revoked_at", hall_server.storage.models.UTCDateTime(), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("revoked_at", UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["hall_id"],
             ["halls.id"],
@@ -205,11 +205,11 @@ def upgrade() -> None:
         sa.Column("phone", sa.String(length=20), nullable=True),
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("place", sa.String(length=200), nullable=True),
-        sa.Column("slot_start", hall_server.storage.models.UTCDateTime(), nullable=False),
-        sa.Column("slot_end", hall_server.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("slot_start", UTCDateTime(), nullable=False),
+        sa.Column("slot_end", UTCDateTime(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("ticket_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
-        sa.Column("created_at", hall_server.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["hall_id"],
             ["halls.id"],
@@ -231,8 +231,8 @@ def upgrade() -> None:
         sa.Column("window_number", sa.Integer(), nullable=False),
         sa.Column("staff_id", sa.Integer(), nullable=False),
         sa.Column("post", sa.String(length=1), nullable=False),
-        sa.Column("signed_in_at", hall_server.storage.models.UTCDateTime(), nullable=False),
-        sa.Column("signed_out_at", hall_server.storage.models.UTCDateTime(), nullable=True),
+        sa.Column("signed_in_at", UTCDateTime(), nullable=False),
+        sa.Column("signed_out_at", UTCDateTime(), nullable=True),
         sa.Column("sign_out_reason", sa.String(length=200), nullable=True),
         sa.ForeignKeyConstraint(
             ["hall_id"],
@@ -254,7 +254,7 @@ def upgrade() -> None:
         sa.Column("pause_reason", sa.String(length=200), nullable=True),
         sa.Column("staff_id", sa.Integer(), nullable=True),
         sa.Column("post", sa.String(length=1), nullable=True),
-        sa.Column("signed_in_at", hall_server.storage.models.UTCDateTime(), nullable=True),
+        sa.Column("signed_in_at", UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["hall_id"],
             ["halls.id"],
@@ -276,16 +276,16 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("priority_group", sa.String(length=32), nullable=True),
         sa.Column("appointment_id", sa.Integer(), nullable=True),
-        sa.Column("due_at", hall_server.storage.models.UTCDateTime(), nullable=True),
+        sa.Column("due_at", UTCDateTime(), nullable=True),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("window_number", sa.Integer(), nullable=True),
         sa.Column("target_window", sa.Integer(), nullable=True),
         sa.Column("call_count", sa.Integer(), nullable=False),
-        sa.Column("issued_at", hall_server.storage.models.UTCDateTime(), nullable=False),
-        sa.Column("queued_at", hall_server.storage.models.UTCDateTime(), nullable=False),
-        sa.Column("called_at", hall_server.storage.models.UTCDateTime(), nullable=True),
-        sa.Column("started_at", hall_server.storage.models.UTCDateTime(), nullable=True),
-        sa.Column("finished_at", hall_server.storage.models.UTCDateTime(), nullable=True),
+        sa.Column("issued_at", UTCDateTime(), nullable=False),
+        sa.Column("queued_at", UTCDateTime(), nullable=False),
+        sa.Column("called_at", UTCDateTime(), nullable=True),
+        sa.Column("started_at", UTCDateTime(), nullable=True),
+        sa.Column("finished_at", UTCDateTime(), nullable=True),
         sa.Column("staff_id", sa.Integer(), nullable=True),
         sa.Column("late_risk_accepted", sa.Boolean(), nullable=False),
         sa.Column("public_key", sa.String(length=32), nullable=False),

@@ -8,7 +8,7 @@ Create Date: 2026-11-25 15:11:16.987637
 import sqlalchemy as sa
 from alembic import op
 
-import hall_server.storage.models
+from hall_server.storage.types import UTCDateTime
 
 revision = "0002"
 down_revision = "0001"
@@ -24,8 +24,8 @@ def upgrade() -> None:
         sa.Column("hall_id", sa.Integer(), nullable=False),
         sa.Column("staff_no", sa.String(length=32), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False),
-        sa.Column("last_failed_at", hall_server.storage.models.UTCDateTime(), nullable=True),
-        sa.Column("locked_until", hall_server.storage.models.UTCDateTime(), nullable=True),
+        sa.Column("last_failed_at", UTCDateTime(), nullable=True),
+        sa.Column("locked_until", UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["hall_id"],
             ["halls.id"],
@@ -39,8 +39,8 @@ def upgrade() -> None:
         sa.Column("hall_id", sa.Integer(), nullable=False),
         sa.Column("ticket_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", hall_server.storage.models.UTCDateTime(), nullable=False),
-        sa.Column("used_at", hall_server.storage.models.UTCDateTime(), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("used_at", UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["hall_id"],
             ["halls.id"],
@@ -61,7 +61,7 @@ def upgrade() -> None:
         sa.Column("tags_json", sa.Text(), nullable=False),
         sa.Column("phone", sa.String(length=20), nullable=True),
         sa.Column("channel", sa.String(length=16), nullable=False),
-        sa.Column("rated_at", hall_server.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("rated_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["hall_id"],
             ["halls.id"],

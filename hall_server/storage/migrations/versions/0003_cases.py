@@ -8,7 +8,7 @@ Create Date: 2026-11-25 15:42:12.236864
 import sqlalchemy as sa
 from alembic import op
 
-import hall_server.storage.models
+from hall_server.storage.types import UTCDateTime
 
 revision = "0003"
 down_revision = "0002"
@@ -64,19 +64,19 @@ def upgrade() -> None:
         sa.Column("escalation_reason", sa.Text(), nullable=True),
         sa.Column("reject_reasons", sa.Text(), nullable=True),
         sa.Column("redirect_to", sa.String(length=200), nullable=True),
-        sa.Column("handed_over_at", hall_server.storage.models.UTCDateTime(), nullable=True),
-        sa.Column("received_at", hall_server.storage.models.UTCDateTime(), nullable=True),
+        sa.Column("handed_over_at", UTCDateTime(), nullable=True),
+        sa.Column("received_at", UTCDateTime(), nullable=True),
         sa.Column("decision", sa.String(length=16), nullable=True),
         sa.Column("decision_reasons", sa.Text(), nullable=True),
         sa.Column("result_text", sa.Text(), nullable=True),
-        sa.Column("decided_at", hall_server.storage.models.UTCDateTime(), nullable=True),
-        sa.Column("returned_at", hall_server.storage.models.UTCDateTime(), nullable=True),
-        sa.Column("notified_at", hall_server.storage.models.UTCDateTime(), nullable=True),
-        sa.Column("delivered_at", hall_server.storage.models.UTCDateTime(), nullable=True),
-        sa.Column("closed_at", hall_server.storage.models.UTCDateTime(), nullable=True),
+        sa.Column("decided_at", UTCDateTime(), nullable=True),
+        sa.Column("returned_at", UTCDateTime(), nullable=True),
+        sa.Column("notified_at", UTCDateTime(), nullable=True),
+        sa.Column("delivered_at", UTCDateTime(), nullable=True),
+        sa.Column("closed_at", UTCDateTime(), nullable=True),
         sa.Column("documents_json", sa.Text(), nullable=False),
-        sa.Column("created_at", hall_server.storage.models.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", hall_server.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["hall_id"],
             ["halls.id"],
@@ -106,7 +106,7 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("detail", sa.Text(), nullable=False),
-        sa.Column("created_at", hall_server.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["case_id"],
             ["cases.id"],
@@ -126,7 +126,7 @@ def upgrade() -> None:
         sa.Column("document", sa.String(length=200), nullable=False),
         sa.Column("recipient", sa.String(length=50), nullable=False),
         sa.Column("relation", sa.String(length=50), nullable=False),
-        sa.Column("delivered_at", hall_server.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("delivered_at", UTCDateTime(), nullable=False),
         sa.Column("place", sa.String(length=200), nullable=False),
         sa.Column("method", sa.String(length=16), nullable=False),
         sa.Column("signature_mime", sa.String(length=32), nullable=True),
@@ -151,7 +151,7 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=24), nullable=False),
         sa.Column("from_state", sa.String(length=24), nullable=True),
         sa.Column("to_state", sa.String(length=24), nullable=False),
-        sa.Column("at", hall_server.storage.models.UTCDateTime(), nullable=False),
+        sa.Column("at", UTCDateTime(), nullable=False),
         sa.Column("actor", sa.String(length=100), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("window_number", sa.Integer(), nullable=True),

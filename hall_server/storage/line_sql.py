@@ -1,28 +1,41 @@
-"""Prebuilt SQL for the hot paths (issuing, estimating), run through the driver directly.
+"""Prebuilt SQL for the hot paths (issuing, estimating, calling), next to the tables it reads.
+
+The line's order is hall_server/core/queue_policy.rank; the SQL here restates it for the
+database and tests/hall_server/test_line_order_sql.py holds the two equal (hypothesis):
+  class 0  transferred to the calling window            by queued_at, id
+  class 1  appointment whose slot has begun (due_at<=now) by due_at, id
+  class 2  priority                                      by queued_at, id
+  class 3  everyone else (walk-ins, appointments early)  by queued_at, id
+
+Issuing and estimating run as plain SQL through the driver:
 
 A kiosk burst issues a ticket every few milliseconds; building and compiling SQLAlchemy
 statements costs more than SQLite needs to run them (about 150 µs against 25 µs per
 statement here), so these few statements are plain SQL written once with :named
 parameters, converted to psycopg's %(named)s style for PostgreSQL. Times are bound as
-naive UTC exactly as the UTCDateTime column type stores them.
+naive UTC through the UTCDateTime column type's own conversion (storage/types.py).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
+from .models import Ticket
+from .types import from_stored, table_of, to_stored
 
-class Rows(list):
+
+class Rows(list[tuple[Any, ...]]):
     """Fetched rows as plain tuples, with the two accessors the callers need."""
 
-    def all(self) -> list[tuple]:
+    def all(self) -> list[tuple[Any, ...]]:
         return self
 
-    def scalar_one(self):
+    def scalar_one(self) -> Any:
         if len(self) != 1:
             raise RuntimeError(f"expected one row, got {len(self)}")
         return self[0][0]
@@ -33,31 +46,30 @@ class HotStatement:
         self.sqlite = sql
         self.postgresql = re.sub(r"(?<!:):(\w+)", r"%(\1)s", sql)
 
-    def run(self, conn: Connection, params: dict) -> Rows:
+    def run(self, conn: Connection, params: dict[str, Any]) -> Rows:
         # The driver's own cursor on the transaction's connection: same transaction, no
         # per-statement SQLAlchemy machinery.
-        cursor = conn.connection.dbapi_connection.cursor()
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             if conn.dialect.name == "postgresql":
                 cursor.execute(self.postgresql, params)
             else:
                 cursor.execute(self.sqlite, {k: _sqlite_value(v) for k, v in params.items()})
             return Rows(cursor.fetchall() if cursor.description else ())
-        except conn.dialect.dbapi.IntegrityError as exc:
+        except conn.dialect.dbapi.IntegrityError as exc:  # type: ignore[union-attr]
             # Same exception as through SQLAlchemy, so callers handle constraint hits one way.
             raise IntegrityError(self.sqlite, params, exc) from exc
         finally:
             cursor.close()
 
 
-def _sqlite_value(v):
+def _sqlite_value(v: Any) -> Any:
     t = type(v)
     if t is datetime:
-        if v.tzinfo is not None:
-            v = v.astimezone(UTC).replace(tzinfo=None)
-        # A naive value is UTC already (bind_time): never let the machine's own zone in.
-        # SQLAlchemy's storage format for DateTime on SQLite (%Y-%m-%d %H:%M:%S.%f), without strftime's cost.
-        return v.isoformat(" ", "microseconds")
+        # Stored as the UTCDateTime column type stores it (naive UTC; a naive value here is UTC
+        # already, from bind_time), in SQLAlchemy's text format for SQLite without strftime's cost.
+        stored: datetime = to_stored(v) if v.tzinfo is not None else v  # type: ignore[assignment]
+        return stored.isoformat(" ", "microseconds")
     if t is date:
         return v.isoformat()
     return v
@@ -65,15 +77,11 @@ def _sqlite_value(v):
 
 def bind_time(v: datetime | None) -> datetime | None:
     """Naive UTC for PostgreSQL's timestamp columns (SQLite values are converted in run())."""
-    return None if v is None else v.astimezone(UTC).replace(tzinfo=None)
+    return to_stored(v)
 
 
-def read_time(v) -> datetime | None:
-    if v is None:
-        return None
-    if isinstance(v, str):
-        v = datetime.fromisoformat(v)
-    return v.replace(tzinfo=UTC)
+def read_time(v: datetime | str | None) -> datetime | None:
+    return from_stored(v)
 
 
 NEXT_NUMBER = HotStatement(
@@ -115,8 +123,9 @@ def adjust_line(conn: Connection, hall_id: int, service_date: date, matter_id: i
     )
 
 
-# Waiting tickets ranked before a ticket of a class; :cls 1 = due appointment, 2 = priority, 3 = ordinary.
-# A ticket not stored yet passes :ticket_id = -1 and compares with <= on time.
+# Waiting tickets ranked before a ticket of class :cls (1, 2 or 3 above) with sort time :key, on
+# the general line (window None: no ticket is of class 0). A ticket not stored yet passes
+# :ticket_id = -1 and compares with <= on time.
 AHEAD_BY_MATTER = HotStatement("""
 SELECT matter_id, count(*) FROM tickets
 WHERE hall_id = :hall_id AND service_date = :service_date AND state = 'waiting' AND (
@@ -139,3 +148,24 @@ STAFFED_WINDOWS = HotStatement(
 )
 
 HANDLING_MEANS = HotStatement("SELECT matter_key, mean_seconds FROM handling_stats WHERE hall_id = :hall_id")
+
+
+# The head of each class of the line, for a calling window (SQLAlchemy statements, built once:
+# constructing them per call cost more CPU than running them). Each names one channel, so
+# each is one seek in ix_tickets_line; the policy only ever picks a class head.
+T = table_of(Ticket)
+_WAITING = select(T.c.id, T.c.channel, T.c.queued_at, T.c.due_at, T.c.target_window).where(
+    T.c.hall_id == bindparam("hall"), T.c.service_date == bindparam("day"), T.c.state == "waiting"
+)
+_GENERAL = _WAITING.where(T.c.target_window.is_(None))
+LINE_HEADS = tuple(
+    q.limit(1)
+    for q in (
+        _WAITING.where(T.c.target_window == bindparam("w_no")).order_by(T.c.queued_at, T.c.id),  # class 0
+        _GENERAL.where(T.c.channel == "appointment", T.c.due_at <= bindparam("now")).order_by(T.c.due_at, T.c.id),
+        _GENERAL.where(T.c.channel == "priority").order_by(T.c.queued_at, T.c.id),
+        _GENERAL.where(T.c.channel == "walk_in").order_by(T.c.queued_at, T.c.id),
+        # an appointment checked in before its slot waits like a walk-in
+        _GENERAL.where(T.c.channel == "appointment", T.c.due_at > bindparam("now")).order_by(T.c.queued_at, T.c.id),
+    )
+)

@@ -1,0 +1,69 @@
+"""What every server-side command shares: where the database is, which halls, which hall.
+
+Used by the `yichuang` command and by the subcommands other packages register with it
+(catalog import/export, staff accounts); none of them imports the `yichuang` command itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .app_services import HallServer
+    from .core.hall_config import HallConfig
+    from .services.context import HallContext
+
+DEFAULT_DATA = Path(os.environ.get("YICHUANG_DATA", "./data"))
+
+
+def add_db_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", default=str(DEFAULT_DATA), help="data directory for the SQLite database")
+    p.add_argument("--database-url", help="e.g. postgresql+psycopg://user@127.0.0.1/yichuang (overrides --data)")
+    p.add_argument(
+        "--secret-file",
+        help="key of the ID-number hash (default: $YICHUANG_SECRET_FILE, else id-hash.key in the data directory; "
+        "created on first start; every server of a PostgreSQL hall must use the same file)",
+    )
+
+
+def add_hall_options(p: argparse.ArgumentParser) -> None:
+    """--hall-code picks the hall (default: the first); --hall gives config files (hidden)."""
+    p.add_argument("--hall-code", help="the hall (default: the first hall)")
+    p.add_argument("--hall", action="append", default=[], help=argparse.SUPPRESS)
+
+
+def database_url(args: argparse.Namespace) -> str:
+    from .storage.database import sqlite_url
+
+    return args.database_url or os.environ.get("YICHUANG_DATABASE_URL") or sqlite_url(Path(args.data))
+
+
+def secret_file(args: argparse.Namespace) -> Path | None:
+    return Path(args.secret_file) if getattr(args, "secret_file", None) else None
+
+
+def id_secret(args: argparse.Namespace) -> bytes:
+    from .storage.id_secret import default_secret_path, load_or_create_secret
+
+    return load_or_create_secret(secret_file(args) or default_secret_path(database_url(args)))
+
+
+def hall_configs(paths: list[str]) -> list[HallConfig]:
+    from .core.hall_config import load_hall_config, pilot_hall_config
+
+    return [load_hall_config(Path(p)) for p in paths] if paths else [pilot_hall_config()]
+
+
+def open_hall(args: argparse.Namespace) -> tuple[HallServer, HallContext]:
+    """The server (migrated, halls installed) and the hall the command is about; close the server."""
+    from .app_services import HallServer
+
+    server = HallServer.open(database_url(args), hall_configs(args.hall), secret_file=secret_file(args))
+    try:
+        return server, server.services.halls.by_code_or_first(args.hall_code)
+    except Exception:
+        server.close()
+        raise

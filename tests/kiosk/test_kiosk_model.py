@@ -1,0 +1,104 @@
+"""KioskModel on its own: no Kivy, no server, its HTTP answered by an httpx MockTransport."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import Executor, Future
+
+import httpx
+import pytest
+
+from kiosk.viewmodels import hall_client as hc
+from kiosk.viewmodels.kiosk_model import KioskModel, PrintState, Screen
+
+HALL = {"name": "测试便民服务中心", "timezone": "Asia/Shanghai", "status": {"state": "open", "waiting": 3}}
+TICKET = {"id": 7, "number": "A004", "state": "waiting", "waiting_ahead": 3, "matter_name": None}
+
+
+class Inline(Executor):
+    """Runs each job at once on the caller's thread, so a test reads the result right after."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future: Future = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+class FakeHall:
+    """Answers the kiosk's requests; ``status`` makes every answer that HTTP status instead."""
+
+    def __init__(self) -> None:
+        self.status: int | None = None
+        self.unreachable = False
+        self.issued: list[dict] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if self.unreachable:
+            raise httpx.ConnectError("refused", request=request)
+        if self.status is not None:
+            error = {"error": {"code": "invalid_token", "message": "令牌无效"}}
+            return httpx.Response(self.status, json=error)
+        path = request.url.path.removeprefix("/api/v1")
+        if path == "/hall":
+            return httpx.Response(200, json=HALL)
+        if path == "/matters":
+            return httpx.Response(200, json={"matters": []})
+        if path == "/tickets" and request.method == "POST":
+            self.issued.append(json.loads(request.content))
+            return httpx.Response(201, json=TICKET)
+        return httpx.Response(404, json={"error": {"code": "not_found", "message": "无此资源"}})
+
+
+@pytest.fixture
+def hall() -> FakeHall:
+    return FakeHall()
+
+
+@pytest.fixture
+def model(hall):
+    client = hc.HallClient("http://hall.test", "yc_test", transport=httpx.MockTransport(hall))
+    vm = KioskModel(client, None, worker=Inline(), reporter=Inline(), clock=lambda: 0.0)
+    yield vm
+    client.close()
+
+
+def test_the_start_screen_shows_the_halls_waiting_count(model):
+    model.start()
+    assert (model.screen, model.online, model.waiting) == (Screen.HOME, True, 3)
+
+
+def test_the_waiting_count_is_right_after_a_transfer_and_a_cancel(model):
+    model.start()
+    shown = []
+    for kind, waiting in (
+        ("ticket.issued", 4),
+        ("ticket.cancelled", 3),  # a resident gave up: one fewer waiting
+        ("ticket.called", 2),
+        ("ticket.transferred", 3),  # the served ticket goes back to the line for another window
+        ("ticket.started", 3),
+    ):
+        model.stream_event(kind, {"type": kind, "waiting": waiting, "ticket": {"number": "A001"}})
+        shown.append(model.waiting)
+    assert shown == [4, 3, 2, 3, 3]
+
+
+def test_a_refused_token_shows_the_administrators_screen(model, hall):
+    hall.status = 401
+    model.start()
+    assert model.screen is Screen.ADMIN and model.admin_error
+
+
+def test_an_unreachable_server_shows_the_kiosk_offline(model, hall):
+    hall.unreachable = True
+    model.start()
+    assert model.online is False and model.screen is Screen.LOADING
+
+
+def test_taking_a_number_shows_the_ticket_once_even_on_a_double_tap(model, hall):
+    model.start()
+    model.busy = True  # a first tap still under way
+    assert model.take_number() is False
+    model.busy = False
+    assert model.take_number() is True
+    assert model.screen is Screen.TICKET and model.ticket["number"] == "A004"
+    assert model.print_state is PrintState.NO_PRINTER and len(hall.issued) == 1
