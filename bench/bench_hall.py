@@ -60,8 +60,9 @@ class Server:
                 str(port),
                 "--clock",
                 "2026-11-26 09:05",
-                "--threads",
-                "320",
+                # The SSE run holds 200 streams of one board token: above the default per-token cap.
+                "--max-streams-per-token",
+                "1000",
                 "--heartbeat",
                 "5",
                 "--workers",

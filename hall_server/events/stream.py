@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import queue
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from ..services.event_log import StoredEvent
 from .broker import EventBroker, Subscription
@@ -22,8 +22,14 @@ from .broker import EventBroker, Subscription
 # WSGI environ key under which the route leaves the stream for a server that runs it async.
 ASYNC_STREAM_KEY = "yichuang.event_stream"
 T = TypeVar("T")
-# Runs a blocking call (a database read) off the event loop and awaits its result.
-RunBlocking = Callable[[Callable[[], T]], Awaitable[T]]
+
+
+class RunBlocking(Protocol):
+    """Runs a blocking call (a database read) off the event loop; its result is awaited."""
+
+    def __call__(self, fn: Callable[[], T], /) -> Awaitable[T]: ...
+
+
 # Reads up to a batch of stored events after the given id, for this stream's hall.
 Replay = Callable[[int], list[StoredEvent]]
 
@@ -111,8 +117,8 @@ class EventStream:
                     drained = True
                     if e is None:
                         return
-                    if (chunk := self._live(e)) is not None:
-                        yield chunk
+                    if (live := self._live(e)) is not None:
+                        yield live
                 if drained:
                     continue
                 try:
