@@ -20,7 +20,7 @@ if ! "$PY" -c 'import venv, ensurepip' 2>/dev/null; then apt_install python3-ven
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 
 if [ "${1:-}" = "test" ]; then
-  apt_install chromium socat espeak-ng fonts-wqy-microhei poppler-utils sox wrk postgresql-client \
+  apt_install chromium socat espeak-ng fonts-wqy-microhei poppler-utils sox wrk postgresql-client gcc libsqlite3-dev \
               libgl1 libegl1 libgl1-mesa-dri libmtdev1
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
 else
