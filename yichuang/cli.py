@@ -71,7 +71,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     def build_app():
         caps = {"max_streams": args.max_streams, "max_streams_per_token": args.max_streams_per_token}
         server = HallServer(
-            Database(url),
+            Database(url, synchronous=args.synchronous),
             clock=clock,
             heartbeat_seconds=args.heartbeat,
             **{name: value for name, value in caps.items() if value is not None},
@@ -235,6 +235,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-streams", type=int, help="open event streams per process (default 1000)")
     serve.add_argument("--max-streams-per-token", type=int, help="open event streams per token (default 50)")
     serve.add_argument("--heartbeat", type=float, default=15.0, help="seconds between SSE keep-alives")
+    serve.add_argument(
+        "--synchronous",
+        choices=("FULL", "NORMAL"),
+        default="FULL",
+        help="SQLite: FULL (default) fsyncs every commit, so an acknowledged ticket survives a power cut; "
+        "NORMAL survives a crashed process only (for a PC on a UPS, or benchmarks)",
+    )
     serve.add_argument("--demo", action="store_true", help="add demo staff, sign them in and write demo tokens")
     serve.add_argument(
         "--backup-at", default="19:00", help='daily backup at this hall-local time, e.g. "19:00"; "off" for none'
