@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 SUBSCRIBER_BACKLOG = 10_000  # a subscriber this far behind is cut off; it reconnects and replays
 # Open streams allowed per process, in total and per token. A hall has a few boards, one
 # terminal and one pad per window, a kiosk and an announcer: tens of streams. One stream
-# costs about 10 kB and no thread (see hall_server/events/stream.py), so the total guards
+# costs about 50 kB and no thread (see hall_server/events/stream.py), so the total guards
 # memory and fan-out time rather than threads; the per-token cap keeps one leaked token
 # (the board's is in the TV's URL) from taking the whole total.
 MAX_STREAMS = 1000
