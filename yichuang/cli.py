@@ -44,7 +44,7 @@ def _clock(text: str | None):
 def cmd_serve(args: argparse.Namespace) -> int:
     from hall_server.api import create_app
     from hall_server.app_services import HallServer
-    from hall_server.storage.database import Database
+    from hall_server.storage.database import SERVER_APPLICATION_NAME, Database
 
     from .data_lock import DataDirInUse, lock_data_dir
     from .demo import prepare_demo
@@ -71,7 +71,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     def build_app():
         caps = {"max_streams": args.max_streams, "max_streams_per_token": args.max_streams_per_token}
         server = HallServer(
-            Database(url, synchronous=args.synchronous),
+            Database(url, synchronous=args.synchronous, application_name=SERVER_APPLICATION_NAME),
             clock=clock,
             heartbeat_seconds=args.heartbeat,
             **{name: value for name, value in caps.items() if value is not None},
@@ -140,7 +140,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         db.dispose()
     except DomainError as exc:
         print(message(exc.message_key, **exc.params), file=sys.stderr)
-        return 2
+        return 3 if exc.code == "server_running" else 2
     finally:
         os.close(lock)
     print(message("cli.restored", path=args.file))

@@ -16,9 +16,11 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from ..core.errors import InvalidInput
+from ..core.errors import Conflict, InvalidInput
+from .database import SERVER_APPLICATION_NAME
 
 PREFIX = "yichuang-"
 SUFFIXES = (".db", ".dump")
@@ -63,9 +65,30 @@ def restore(url: str, source: Path) -> None:
         # WAL consistently, so no stale -wal file can be replayed over the restored data.
         _sqlite_copy(str(source), path, journal_mode="WAL")
     else:
-        if source.read_bytes()[:5] != b"PGDMP":
-            raise InvalidInput("backup_unreadable", path=str(source))
+        with source.open("rb") as f:
+            if f.read(5) != b"PGDMP":
+                raise InvalidInput("backup_unreadable", path=str(source))
+        _refuse_beside_a_server(url)
         _pg_run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", str(source)], url)
+
+
+def _refuse_beside_a_server(url: str) -> None:
+    """PostgreSQL has no data directory to lock: a serving process shows by its sessions' name."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            clients = conn.execute(
+                text(
+                    "SELECT DISTINCT coalesce(host(client_addr), 'local') FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND application_name = :name"
+                ),
+                {"name": SERVER_APPLICATION_NAME},
+            ).scalars()
+            found = sorted(clients)
+    finally:
+        engine.dispose()
+    if found:
+        raise Conflict("server_running", clients=", ".join(found))
 
 
 def _sqlite_path(url: str) -> str:
