@@ -17,10 +17,12 @@ import threading
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from functools import partial
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ..services.event_log import StoredEvent
-from .broker import EventBroker, Subscription
+
+if TYPE_CHECKING:  # the broker builds streams (EventBroker.open_stream)
+    from .broker import EventBroker, Subscription
 
 # WSGI environ key under which the route leaves the stream for a server that runs it async.
 ASYNC_STREAM_KEY = "yichuang.event_stream"
@@ -38,19 +40,15 @@ Replay = Callable[[int], list[StoredEvent]]
 
 
 class EventStream:
+    ENVIRON_KEY = ASYNC_STREAM_KEY
+
     def __init__(
-        self,
-        broker: EventBroker,
-        sub: Subscription,
-        position: int,
-        last: int | None,
-        heartbeat: float,
-        replay: Replay,
-        preamble: str,
+        self, broker: EventBroker, sub: Subscription, position: int, last: int | None, heartbeat: float, replay: Replay
     ) -> None:
         self.broker, self.sub, self.position, self.last = broker, sub, position, last
-        self.heartbeat, self.replay, self.preamble = heartbeat, replay, preamble
+        self.heartbeat, self.replay = heartbeat, replay
         self.sent = position if last is None else last
+        self.preamble = f"retry: 2000\n: connected, hall {sub.hall_id}, from {self.sent}\n\n"
         self._closed = False
 
     def close(self) -> None:
