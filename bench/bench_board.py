@@ -90,6 +90,8 @@ def start_server(data: Path, port: int) -> subprocess.Popen:
             "--data",
             str(data),
             "--demo",
+            "--max-streams-per-token",  # 50 boards and the announcer share the demo board token
+            "1000",
             "--clock",
             "2026-11-26 10:00",
         ],

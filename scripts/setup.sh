@@ -31,7 +31,7 @@ pip_install() {
   .venv/bin/python -m pip install -q --disable-pip-version-check "$@" 2>&1 | grep -v "^WARNING: Location" || true
 }
 if [ "${1:-}" = "test" ]; then
-  apt_install chromium socat espeak-ng fonts-wqy-microhei poppler-utils sox wrk \
+  apt_install chromium socat espeak-ng fonts-wqy-microhei poppler-utils sox wrk postgresql-client gcc libsqlite3-dev \
               libgl1 libegl1 libgl1-mesa-dri libmtdev1
   pip_install -r requirements/test.lock
 else

@@ -33,8 +33,9 @@ def _clock(text: str | None):
 def cmd_serve(args: argparse.Namespace) -> int:
     from hall_server.api import create_app
     from hall_server.app_services import HallServer
-    from hall_server.storage.database import Database
+    from hall_server.storage.database import SERVER_APPLICATION_NAME, Database
 
+    from .data_lock import DataDirInUse, lock_data_dir
     from .demo import prepare_demo
     from .http_server import run
     from .web_mounts import mount_pages
@@ -61,7 +62,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     def build_app():
         caps = {"max_streams": args.max_streams, "max_streams_per_token": args.max_streams_per_token}
         server = HallServer(
-            Database(url),
+            Database(url, synchronous=args.synchronous, application_name=SERVER_APPLICATION_NAME),
             clock=clock,
             heartbeat_seconds=args.heartbeat,
             secret_file=secret_file(args),
@@ -72,8 +73,69 @@ def cmd_serve(args: argparse.Namespace) -> int:
         mount_pages(app)
         return app
 
+    if args.backup_at != "off":
+        from .backup_schedule import DailyBackup
+
+        DailyBackup(
+            url, _backup_dir(args), _backup_time(args.backup_at), args.backup_keep, clock, halls[0].timezone
+        ).start()
     print(message("cli.serving", url=f"http://{args.host}:{args.port}", db=url.split("?")[0]), flush=True)
     run(build_app, args.host, args.port, args.workers, args.threads, args.max_connections, args.header_timeout)
+    return 0
+
+
+def _backup_dir(args: argparse.Namespace) -> Path:
+    return Path(args.backup_dir) if args.backup_dir else Path(args.data) / "backups"
+
+
+def _backup_time(text: str):
+    from datetime import time
+
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise SystemExit(message("cli.bad_backup_time", value=text)) from None
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from hall_server.core.clock import SystemClock
+    from hall_server.core.errors import DomainError
+    from hall_server.storage.backup import backup
+
+    tz = hall_configs(args.hall)[0].timezone
+    try:
+        path = backup(database_url(args), _backup_dir(args), SystemClock().now().astimezone(tz), args.keep)
+    except DomainError as exc:
+        print(message(exc.message_key, **exc.params), file=sys.stderr)
+        return 2
+    print(message("cli.backup_written", path=str(path)))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from hall_server.core.errors import DomainError
+    from hall_server.storage.backup import restore
+    from hall_server.storage.database import Database
+
+    from .data_lock import DataDirInUse, lock_data_dir
+
+    url = database_url(args)
+    try:
+        lock = lock_data_dir(Path(args.data))  # held while restoring: no server may start meanwhile
+    except DataDirInUse as exc:
+        print(exc, file=sys.stderr)
+        return 3
+    try:
+        restore(url, Path(args.file))
+        db = Database(url)
+        db.migrate()  # a backup from an older version gets today's schema
+        db.dispose()
+    except DomainError as exc:
+        print(message(exc.message_key, **exc.params), file=sys.stderr)
+        return 3 if exc.code == "server_running" else 2
+    finally:
+        os.close(lock)
+    print(message("cli.restored", path=args.file))
     return 0
 
 
@@ -153,8 +215,32 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-streams", type=int, help="open event streams per process (default 1000)")
     serve.add_argument("--max-streams-per-token", type=int, help="open event streams per token (default 50)")
     serve.add_argument("--heartbeat", type=float, default=15.0, help="seconds between SSE keep-alives")
+    serve.add_argument(
+        "--synchronous",
+        choices=("FULL", "NORMAL"),
+        default="FULL",
+        help="SQLite: FULL (default) fsyncs every commit, so an acknowledged ticket survives a power cut; "
+        "NORMAL survives a crashed process only (for a PC on a UPS, or benchmarks)",
+    )
     serve.add_argument("--demo", action="store_true", help="add demo staff, sign them in and write demo tokens")
+    serve.add_argument(
+        "--backup-at", default="19:00", help='daily backup at this hall-local time, e.g. "19:00"; "off" for none'
+    )
+    serve.add_argument("--backup-keep", type=int, default=30, help="daily backups kept (older ones are deleted)")
+    serve.add_argument("--backup-dir", help="where daily backups go (default: DATA/backups)")
     serve.set_defaults(func=cmd_serve)
+
+    bk = sub.add_parser("backup", help="back up the database now (online; for cron)")
+    _add_db_options(bk)
+    bk.add_argument("--backup-dir", help="where the backup goes (default: DATA/backups)")
+    bk.add_argument("--keep", type=int, help="keep only the newest N backups in that directory")
+    bk.add_argument("--hall", action="append", default=[], help=argparse.SUPPRESS)
+    bk.set_defaults(func=cmd_backup)
+
+    rs = sub.add_parser("restore", help="replace the database with a backup (the server must be stopped)")
+    rs.add_argument("file", help="a file written by yichuang backup")
+    _add_db_options(rs)
+    rs.set_defaults(func=cmd_restore)
 
     token = sub.add_parser("token", help="manage device and person tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True)

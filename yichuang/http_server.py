@@ -11,8 +11,13 @@ request (yichuang/rsgi_bridge.py): event streams run on the loop and hold no thr
 ordinary requests run the Flask app on ``threads`` pool threads, which nothing but short
 requests can occupy. A separate event process was the other choice; it would need a
 second port (or a proxy in front) and a second copy of authentication, for no gain.
-Measured on this 2-core machine (tests/hall_server/test_connection_flood.py and
-bench/bench_hall.py): FLOOD_FIGURES.
+Measured on the 2-core development machine while other jobs shared it, with 300 live
+event streams of the board token and 300 idle sockets held (10 issues and 10 call-nexts):
+WSGI with 256 threads answered neither within 40 s; this design answers an issue in 43 ms
+median (106 ms max) and a call-next in 54 ms (99 ms max), the worker's RSS going from 187
+to 203 MB (about 50 kB a stream). Without a flood, issuing costs about what it did under
+WSGI (interleaved wrk runs at 1 connection, synchronous=NORMAL: 310-431 vs 439-465
+tickets/s on that loaded machine; the thread hand-off adds some 0.2 ms).
 
 Limits, each a setting of `yichuang serve`:
 - ``max_connections`` per worker (Granian's backpressure): far above the threads, since

@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import Response, request
 
 from ..core.errors import Forbidden, InvalidInput
-from ..events.stream import ASYNC_STREAM_KEY, EventStream
 from ..services.event_log import EVENT_TYPES
 from ..services.event_replay import missed_events
 from .context import principal, query, server
@@ -65,23 +64,14 @@ def events():
         window = p.window_number  # a pad hears only its own window
     # Streams are capped per token (a leaked board URL must not fill the server) and in total.
     owner = ("token", p.token_id) if p.token_id is not None else ("principal", p.hall_id, p.role, p.label)
-    sub, position = srv.broker.subscribe(p.hall_id, window, types, owner=owner)
 
     def replay(after: int):
         return missed_events(srv.services, p.hall_id, after, REPLAY_BATCH)
 
-    stream = EventStream(
-        srv.broker,
-        sub,
-        position,
-        last,
-        srv.heartbeat_seconds,
-        replay,
-        f"retry: 2000\n: connected, hall {p.hall_id}, from {position if last is None else last}\n\n",
-    )
+    stream = srv.broker.open_stream(p.hall_id, window, types, owner, last, srv.heartbeat_seconds, replay)
     # `yichuang serve` finds the stream here and runs it on its event loop (no thread held);
     # a plain WSGI server iterates the response body instead.
-    request.environ[ASYNC_STREAM_KEY] = stream
+    request.environ[stream.ENVIRON_KEY] = stream
     return Response(
         iter(stream),
         mimetype="text/event-stream",

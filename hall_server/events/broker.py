@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from ..core.errors import Unavailable
 from ..services.event_log import StoredEvent, events_after, last_event_id
 from ..storage.database import NOTIFY_CHANNEL, Database
+from .stream import EventStream, Replay
 
 log = logging.getLogger(__name__)
 SUBSCRIBER_BACKLOG = 10_000  # a subscriber this far behind is cut off; it reconnects and replays
 # Open streams allowed per process, in total and per token. A hall has a few boards, one
 # terminal and one pad per window, a kiosk and an announcer: tens of streams. One stream
-# costs about 10 kB and no thread (see hall_server/events/stream.py), so the total guards
+# costs about 50 kB and no thread (see hall_server/events/stream.py), so the total guards
 # memory and fan-out time rather than threads; the per-token cap keeps one leaked token
 # (the board's is in the TV's URL) from taking the whole total.
 MAX_STREAMS = 1000
@@ -127,6 +128,20 @@ class EventBroker:
             if owner is not None:
                 self._per_owner[owner] += 1
             return sub, self.position
+
+    def open_stream(
+        self,
+        hall_id: int,
+        window: int | None,
+        types: frozenset[str],
+        owner: object,
+        last: int | None,
+        heartbeat: float,
+        replay: Replay,
+    ) -> EventStream:
+        """Subscribe (within the caps) and return the stream: replay after ``last``, then live events."""
+        sub, position = self.subscribe(hall_id, window, types, owner)
+        return EventStream(self, sub, position, last, heartbeat, replay)
 
     def unsubscribe(self, sub: Subscription) -> None:
         with self._lock:

@@ -27,6 +27,7 @@ from .wal_checkpoints import WalCheckpointer
 EVENT_ORDER_LOCK = 0x59434556  # "YCEV": advisory lock key serialising event appends on PostgreSQL
 NOTIFY_CHANNEL = "yichuang_events"
 SYNCHRONOUS = "FULL"  # SQLite durability; see _sqlite_on_connect
+SERVER_APPLICATION_NAME = "yichuang-serve"  # PostgreSQL application_name of a serving process
 # conn.info key: events appended in the current write transaction, handed on once it commits.
 PENDING_EVENTS = "yichuang_pending_events"
 
@@ -37,7 +38,15 @@ def sqlite_url(data_dir: Path) -> str:
 
 
 class Database:
-    def __init__(self, url: str, *, pool_size: int = 8, echo: bool = False, synchronous: str = SYNCHRONOUS) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 8,
+        echo: bool = False,
+        synchronous: str = SYNCHRONOUS,
+        application_name: str | None = None,
+    ) -> None:
         self.url = url
         self.synchronous = synchronous
         self.is_sqlite = url.startswith("sqlite")
@@ -58,7 +67,15 @@ class Database:
             # processes still coordinate through SQLite's lock, so correctness never relies on it.
             self._write_gate: threading.Lock | contextlib.nullcontext = threading.Lock()
         else:
-            self.engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=32, pool_pre_ping=True)
+            self.engine = create_engine(
+                url,
+                echo=echo,
+                pool_size=pool_size,
+                max_overflow=32,
+                pool_pre_ping=True,
+                # Names the serving process's sessions, so that `yichuang restore` can see a running server.
+                connect_args={"application_name": application_name} if application_name else {},
+            )
             self._write_gate = contextlib.nullcontext()
         # Receives the events of each committed write transaction (the event broker), so
         # subscribers in this process get them without reading them back from the database.

@@ -106,3 +106,22 @@ def test_event_streams_beyond_the_per_token_and_total_caps_get_a_503_in_chinese(
         for s in held:
             s.close()
         stop(proc)
+
+
+def test_a_chunked_body_beyond_the_limit_is_refused_with_413_and_issues_nothing(tmp_path):
+    proc, port, tokens = served_hall("sqlite", tmp_path)
+    try:
+        base = f"http://127.0.0.1:{port}/api/v1"
+        auth = {"Authorization": f"Bearer {tokens['kiosk']}", "Content-Type": "application/json"}
+
+        def endless():  # no Content-Length: sent chunked, 32 MiB in all
+            for _ in range(512):
+                yield b" " * 65536
+
+        with httpx.Client(timeout=30) as c:
+            r = c.post(f"{base}/tickets", content=endless(), headers=auth)
+            assert r.status_code == 413 and "过大" in r.json()["error"]["message"]
+            line = c.get(f"{base}/queue", headers={"Authorization": f"Bearer {tokens['supervisor']}"}).json()
+            assert line["waiting"] == []
+    finally:
+        stop(proc)

@@ -6,6 +6,8 @@ import socket
 import subprocess
 import time
 
+import pytest
+
 from tests.hall_server.test_crash_and_processes import YICHUANG, free_port, start_server, stop
 
 
@@ -62,5 +64,35 @@ def test_restore_refuses_while_a_server_holds_the_data_directory(tmp_path):
             timeout=60,
         )
         assert refused.returncode == 3 and str(proc.pid) in refused.stderr
+    finally:
+        stop(proc)
+
+
+def test_restore_on_postgresql_refuses_while_a_server_uses_the_database(database_url, tmp_path):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite's case is the data directory lock above")
+    backup_file = tmp_path / "b" / "x.dump"
+    backup_file.parent.mkdir()
+    done = subprocess.run(
+        YICHUANG + ["db", "upgrade", "--database-url", database_url], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run(
+        YICHUANG + ["backup", "--database-url", database_url, "--backup-dir", str(backup_file.parent)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    (dump,) = backup_file.parent.glob("yichuang-*.dump")
+    proc = start_server(["--database-url", database_url, "--data", str(tmp_path / "data")], free_port())
+    try:
+        refused = subprocess.run(
+            YICHUANG + ["restore", str(dump), "--database-url", database_url, "--data", str(tmp_path / "r")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert refused.returncode == 3 and "请先停止服务器" in refused.stderr
     finally:
         stop(proc)
