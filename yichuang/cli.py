@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -39,8 +40,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .demo import prepare_demo
     from .http_server import run
     from .web_mounts import mount_pages
-
-    from .data_lock import DataDirInUse, lock_data_dir
 
     url = database_url(args)
     halls = hall_configs(args.hall)
@@ -231,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     bk = sub.add_parser("backup", help="back up the database now (online; for cron)")
-    _add_db_options(bk)
+    add_db_options(bk)
     bk.add_argument("--backup-dir", help="where the backup goes (default: DATA/backups)")
     bk.add_argument("--keep", type=int, help="keep only the newest N backups in that directory")
     bk.add_argument("--hall", action="append", default=[], help=argparse.SUPPRESS)
@@ -239,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rs = sub.add_parser("restore", help="replace the database with a backup (the server must be stopped)")
     rs.add_argument("file", help="a file written by yichuang backup")
-    _add_db_options(rs)
+    add_db_options(rs)
     rs.set_defaults(func=cmd_restore)
 
     token = sub.add_parser("token", help="manage device and person tokens")

@@ -3,7 +3,7 @@ and what the route's guard validated (body, query)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal, overload
+from typing import Any
 
 from flask import current_app, g, request
 
