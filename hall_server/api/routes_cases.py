@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response, g, jsonify, request
 
 from ..core.errors import InvalidInput
@@ -114,9 +116,10 @@ def case_dashboard():
     bp,
     "/cases/progress/<case_no>",
     "GET",
-    "A resident's view of a case by its number (masked; for the kiosk and the phone page)",
+    "A resident's view of a case (masked; kiosk and phone page): needs ?code= — the query code printed on the "
+    "notices, or the last 4 digits of the phone given; rate-limited per client address",
     public=True,
-    responses={200: "OK", 404: "Not found"},
+    responses={200: "OK", 400: "No code", 404: "Unknown number or wrong code", 429: "Too many lookups"},
     tag="cases",
 )
 def case_progress(case_no: str):
@@ -128,22 +131,50 @@ def case_progress(case_no: str):
         hall_id = srv.services.halls.by_code(g.path_hall).id
     else:
         hall_id = srv.services.halls.all_ids()[0]
-    response = jsonify(srv.cases.progress(hall_id, case_no, locale()))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    code = request.args.get("code", "")[:16]
+    # The kiosk is one address for a whole hall of residents: it is counted by its token instead.
+    client = f"token:{p.token_id}" if p is not None else f"addr:{request.remote_addr}"
+    return jsonify(srv.cases.progress(hall_id, case_no[:16], code, locale(), client))
+
+
+@spec.route(
+    bp,
+    "/cases/access-log",
+    "GET",
+    "Who read which case's personal data and when, newest first (?case_no=, ?date=YYYY-MM-DD, ?before_id=)",
+    roles=("supervisor", "admin"),
+    responses=responses(E400, E403),
+    tag="cases",
+)
+def case_access_log():
+    day = request.args.get("date")
+    before = request.args.get("before_id")
+    if before is not None and not (before.isdigit() and len(before) < 19):
+        raise InvalidInput("field_type", field="before_id", expected="integer")
+    try:
+        parsed = date.fromisoformat(day) if day else None
+    except ValueError:
+        raise InvalidInput("invalid_date", value=day) from None
+    return jsonify(
+        server().cases.access_log(
+            principal(), request.args.get("case_no", "")[:16] or None, parsed, int(before) if before else None
+        )
+    )
 
 
 @spec.route(
     bp,
     "/cases/<case_no>",
     "GET",
-    "A case with its checklist, documents and full history",
+    "A case with its checklist, documents and full history (clerks: their window's cases; another window's "
+    "case waiting for materials with ?code= — the query code on the resident's notice)",
     roles=CASE_ROLES,
     responses=responses(E403, E404),
     tag="cases",
 )
 def get_case(case_no: str):
-    return jsonify(server().cases.get(principal(), case_no))
+    code = request.args.get("code")
+    return jsonify(server().cases.get(principal(), case_no, code[:16] if code else None))
 
 
 OUTCOME_BODY = obj(
@@ -178,17 +209,24 @@ def case_outcome(case_no: str):
     return jsonify(server().cases.outcome(principal(), case_no, case_body(OUTCOME_BODY)))
 
 
+RESUME_BODY = obj(
+    query_code={"type": ["string", "null"], "maxLength": 16, "description": "the notice's code (another window)"}
+)
+
+
 @spec.route(
     bp,
     "/cases/<case_no>/resume",
     "POST",
-    "The resident came back with the materials: continue the case",
+    "The resident came back with the materials: continue the case (at another window: with the notice's query "
+    "code, and that window then serves the case)",
     roles=FRONT,
+    body=RESUME_BODY,
     responses=ERRORS,
     tag="cases",
 )
 def case_resume(case_no: str):
-    return jsonify(server().cases.resume(principal(), case_no))
+    return jsonify(server().cases.resume(principal(), case_no, case_body(RESUME_BODY).get("query_code")))
 
 
 REVIEW_BODY = obj(
@@ -328,7 +366,7 @@ def case_deliver(case_no: str):
     tag="cases",
 )
 def case_document_pdf(case_no: str, kind: str):
-    ctx, case, receipt = server().cases.record(principal(), case_no)
+    ctx, case, receipt = server().cases.record(principal(), case_no, f"pdf:{kind}")
     pdf = render_pdf(build(kind, case, ctx.config.name, receipt, locale()), locale())
     return Response(
         pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{case_no}-{kind}.pdf"'}
@@ -345,6 +383,6 @@ def case_document_pdf(case_no: str, kind: str):
     tag="cases",
 )
 def case_document_thermal(case_no: str, kind: str):
-    ctx, case, receipt = server().cases.record(principal(), case_no)
+    ctx, case, receipt = server().cases.record(principal(), case_no, f"escpos:{kind}")
     data = thermal_bytes(build(kind, case, ctx.config.name, receipt, locale()), locale())
     return Response(data, mimetype="application/octet-stream")

@@ -37,5 +37,9 @@ class Forbidden(DomainError):
     pass
 
 
+class TooManyRequests(DomainError):
+    """The caller tried too often; ``details.retry_after_seconds`` says when to try again (HTTP 429)."""
+
+
 class ConfigError(ValueError):
     """A configuration file is wrong; the message names the file, the key and the fix."""

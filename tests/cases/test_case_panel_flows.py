@@ -84,12 +84,16 @@ def test_after_a_one_time_notice_the_resident_returns_and_the_same_case_is_accep
     page.click("button[data-outcome=supplement]")
     expect(page.locator("#case-state")).to_have_text("待补正材料")
     expect(page.locator("#notice")).to_contain_text("一次性告知书")
+    code = hall.client("clerk-1").get("/cases/2026-00001").json()["query_code"]
 
-    # Days later, at another window: the clerk finds the case by the number on the notice.
+    # Days later, at another window: the clerk finds the case by the number and code on the notice.
     hall.clock.advance(days=2)
     again = device()
     open_panel(again, hall, role="clerk-2", window=2)
     again.fill("#lookup", "2026-00001")
+    again.click("#load")
+    expect(again.locator("#error")).to_contain_text("1号窗口")  # the number alone opens nothing
+    again.fill("#lookup-code", code)
     again.click("#load")
     expect(again.locator("#case-state")).to_have_text("待补正材料")
     again.click("#resume")

@@ -177,10 +177,13 @@
       matter_id: Number($("matter").value) || 0, applicant_name: $("applicant").value, ticket_id: ticketId,
       phone: $("phone").value.trim() || null, id_number: $("id_number").value.trim() || null,
       proxy_name: $("proxy").value.trim() || null})));
-    $("load").addEventListener("click", () => act(() => api("GET", "/cases/" + encodeURIComponent($("lookup").value.trim()))));
+    // Another window's case opens only with the query code on the resident's notice.
+    const lookupCode = () => $("lookup-code").value.trim();
+    $("load").addEventListener("click", () => act(() => api("GET", "/cases/" + encodeURIComponent($("lookup").value.trim())
+      + (lookupCode() ? "?code=" + encodeURIComponent(lookupCode()) : ""))));
     $("new-case").addEventListener("click", backToStart);
     $("refresh").addEventListener("click", () => act(() => api("GET", "/cases/" + current.case_no)));
-    $("resume").addEventListener("click", () => post("resume"));
+    $("resume").addEventListener("click", () => post("resume", {query_code: lookupCode() || null}));
     document.querySelectorAll("[data-outcome]").forEach((b) => b.addEventListener("click", () => post("outcome", {
       outcome: b.dataset.outcome, materials: ticks(), identity_checked: $("identity").checked,
       proxy_authorized: $("proxy-auth").checked, delivery_choice: $("delivery").value,

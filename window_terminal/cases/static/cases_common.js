@@ -11,6 +11,7 @@ const YCC = (() => {
     const lang = params.get("lang");
     M = await (await fetch("/cases-ui/messages.json" + (lang ? "?lang=" + lang : ""))).json();
     document.querySelectorAll("[data-t]").forEach((n) => { n.textContent = t(n.dataset.t); });
+    document.querySelectorAll("[data-t-placeholder]").forEach((n) => { n.placeholder = t(n.dataset.tPlaceholder); });
   }
   function t(key, vars) {
     const [area, k] = key.includes(".") ? key.split(".") : ["cases", key];
