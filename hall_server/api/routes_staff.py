@@ -158,6 +158,7 @@ def window_desk(number: int):
             "finished_today": done_today,
             "server_time": now.isoformat(),
             "no_show_after_calls": ctx.config.queue.no_show_after_calls,
+            "pause_reasons": list(ctx.config.allowed_pause_reasons),
             "windows": [w.number for w in ctx.config.windows],
         }
     )

@@ -79,6 +79,28 @@ class QueueRules:
     default_handling_minutes: int = 10
 
 
+# Pause reasons a window may show on the public board: a fixed list (message keys, shown in
+# Chinese), which a hall's TOML may extend ([pause] reasons = [...]). No free text reaches the board.
+DEFAULT_PAUSE_REASON_KEYS = (
+    "terminal.pause_break",
+    "terminal.pause_away",
+    "terminal.pause_meeting",
+    "terminal.pause_consult",
+    "terminal.pause_copy",
+    "terminal.pause_system",
+    "terminal.keypad_pause_reason",
+)
+MAX_PAUSE_REASON = 20
+
+
+@dataclass(frozen=True)
+class SecurityRules:
+    # A person token from a log-in ends this long after the hall's last period of the day closes
+    # (so overtime is covered) and after this long unused (a terminal left logged in).
+    person_token_after_closing_minutes: int = 60
+    person_token_idle_minutes: int = 30
+
+
 @dataclass(frozen=True)
 class HallConfig:
     code: str
@@ -94,6 +116,13 @@ class HallConfig:
     queue: QueueRules = QueueRules()
     slip_notices: tuple[str, ...] = ()
     source_text: str = ""
+    security: SecurityRules = SecurityRules()
+    pause_reasons: tuple[str, ...] = ()
+
+    @property
+    def allowed_pause_reasons(self) -> tuple[str, ...]:
+        defaults = tuple(message(key) for key in DEFAULT_PAUSE_REASON_KEYS)
+        return defaults + tuple(r for r in self.pause_reasons if r not in defaults)
 
     @property
     def window_numbers(self) -> tuple[int, ...]:
@@ -290,6 +319,29 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
     if not isinstance(notices, list) or not all(isinstance(n, str) for n in notices):
         raise read.fail("slip.notices", "string_list", notices)
 
+    sec = read.table(data, "security", "[security]")
+    security = SecurityRules(
+        person_token_after_closing_minutes=read.integer(
+            sec,
+            "person_token_after_closing_minutes",
+            "security.person_token_after_closing_minutes",
+            60,
+            0,
+            720,
+        ),
+        person_token_idle_minutes=read.integer(
+            sec, "person_token_idle_minutes", "security.person_token_idle_minutes", 30, 1, 720
+        ),
+    )
+    pause = read.table(data, "pause", "[pause]")
+    reasons = pause.get("reasons", [])
+    if (
+        not isinstance(reasons, list)
+        or len(reasons) > 50
+        or not all(isinstance(r, str) and 0 < len(r.strip()) <= MAX_PAUSE_REASON for r in reasons)
+    ):
+        raise read.fail("pause.reasons", "pause_reasons", reasons)
+
     return HallConfig(
         code=code,
         name=name,
@@ -304,6 +356,8 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         queue=queue,
         slip_notices=tuple(notices),
         source_text=text,
+        security=security,
+        pause_reasons=tuple(r.strip() for r in reasons),
     )
 
 

@@ -359,7 +359,12 @@ class WindowDesk:
         principal.require_window(number)
         if not reason or not reason.strip():
             raise InvalidInput("pause_reason_required")
-        return self._set_window(principal, number, "paused", reason.strip()[:200])
+        # The reason is shown on the public board: only the hall's fixed list, never free text
+        # (a clerk once typed a resident's phone number there).
+        allowed = self.s.halls.get(principal.hall_id).config.allowed_pause_reasons
+        if reason.strip() not in allowed:
+            raise InvalidInput("pause_reason_not_allowed", reasons="、".join(allowed))
+        return self._set_window(principal, number, "paused", reason.strip())
 
     def resume_window(self, principal: Principal, number: int) -> dict:
         principal.require_window(number)

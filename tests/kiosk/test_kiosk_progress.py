@@ -47,9 +47,9 @@ def type_case_number(kiosk, case_no: str, typed: str = "") -> dict:
     return kiosk.wait_for(lambda s: s["case_pad"] == case_no, what=f"keypad shows {case_no}")
 
 
-def type_notice(kiosk, case_no: str, code: str) -> dict:
+def type_notice(kiosk, case_no: str, code: str, typed: str = "") -> dict:
     """The number, then the code: once the number is whole the digits go on into the code box."""
-    type_case_number(kiosk, case_no)
+    type_case_number(kiosk, case_no, typed)
     for key in code:
         kiosk.tap(f"case-key-{key}")
     return kiosk.wait_for(lambda s: s["case_code"] == code, what=f"code box shows {code}")
@@ -97,7 +97,7 @@ def test_unknown_case_number_shows_server_message_and_resident_can_correct_it(ki
     kiosk.tap("progress_submit")  # no code yet: asked for it, nothing sent
     st = kiosk.wait_for(lambda s: "查询码" in s["texts"].get("progress_note", ""), what="code prompt")
     assert st["screen"] == "progress" and st["case_pad"] == "2026-99999"
-    type_notice(kiosk, "2026-99999", accepted_case.code)
+    type_notice(kiosk, "2026-99999", accepted_case.code, typed="2026-99999")
     kiosk.tap("progress_submit")
     st = kiosk.wait_for(lambda s: "找不到" in s["texts"].get("progress_note", ""), what="not-found message")
     kiosk.screenshot("22-progress-not-found")

@@ -287,10 +287,12 @@
   }
 
   function pauseDialog() {
-    const presets = ["terminal.pause_break", "terminal.pause_meeting", "terminal.pause_system", "terminal.pause_consult"];
-    const input = el("input", {name: "reason", id: "pause-reason", required: true, maxlength: 200});
+    // The hall's fixed list (the board shows the reason to everyone): chosen, never typed.
+    const presets = desk.pause_reasons || [];
+    const input = el("input", {name: "reason", id: "pause-reason", required: true, readonly: true, maxlength: 20,
+      placeholder: t("terminal.pause_choose")});
     ask(t("terminal.pause_title"), [
-      el("div", {class: "chips"}, presets.map((k) => el("button", {type: "button", onclick: () => { input.value = t(k); }}, t(k)))),
+      el("div", {class: "chips"}, presets.map((r) => el("button", {type: "button", onclick: () => { input.value = r; }}, r))),
       el("label", {}, t("terminal.pause_reason"), input),
     ], async (form) => { await call("POST", `/windows/${N}/pause`, {reason: form.reason.value}); });
     setTimeout(() => input.focus(), 0);
