@@ -22,7 +22,7 @@ from .spec import obj, validate
 
 T, W, S, SH, ST = Ticket.__table__, Window.__table__, Staff.__table__, StaffShift.__table__, HandlingStat.__table__
 E401 = (401, "Wrong staff number or password")
-E429 = (409, "Too many failed log-ins: wait (details.retry_after_seconds)")
+E429 = (429, "Too many log-ins from this address or failures for this staff number here: wait (Retry-After)")
 
 
 # --- accounts ------------------------------------------------------------------------------
@@ -52,7 +52,9 @@ def auth_login():
     halls = srv.services.halls
     ctx = halls.by_code(code) if code else halls.get(halls.all_ids()[0])
     try:
-        return jsonify(srv.accounts.login(ctx.id, d["staff_no"], d["password"], d.get("window")))
+        return jsonify(
+            srv.accounts.login(ctx.id, d["staff_no"], d["password"], d.get("window"), f"addr:{request.remote_addr}")
+        )
     except InvalidCredentials as exc:
         raise Unauthorized(exc.code, exc.message_key) from None
 

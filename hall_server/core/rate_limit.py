@@ -35,8 +35,10 @@ class SlidingWindowLimiter:
         return hits
 
     def retry_after(self, key: Hashable, now: float) -> float:
-        """Seconds until ``key`` may try again; 0 when it may now (nothing is counted)."""
+        """Seconds until ``key`` may try again; 0 when it may now (nothing is counted or remembered)."""
         with self._lock:
+            if key not in self._hits:
+                return 0.0
             hits = self._recent(key, now)
             if len(hits) < self.limit:
                 return 0.0
