@@ -8,7 +8,7 @@ from flask import Response, g, jsonify, request
 
 from ..core.errors import InvalidInput
 from ..documents import build, render_pdf, thermal_bytes
-from .context import locale, principal, server
+from .context import Unauthorized, locale, principal, server
 from .routes import E400, E403, E404, E409, bp, responses, spec
 from .spec import obj, validate
 
@@ -358,14 +358,39 @@ def case_deliver(case_no: str):
 
 @spec.route(
     bp,
+    "/cases/<case_no>/documents/<kind>/link",
+    "GET",
+    "A short-lived signed address of the document's PDF (5 minutes, this document only): for opening it in "
+    "a new tab without a token in the address",
+    roles=CASE_ROLES,
+    responses=responses(E403, E404),
+    tag="cases",
+)
+def case_document_link(case_no: str, kind: str):
+    p = principal()
+    srv = server()
+    srv.cases.check_readable(p, case_no[:16])
+    path = f"{request.script_root}/api/v1/cases/{case_no}/documents/{kind[:16]}.pdf"
+    return jsonify({"url": f"{path}?link={srv.tokens.sign_link(p, path)}"})
+
+
+@spec.route(
+    bp,
     "/cases/<case_no>/documents/<kind>.pdf",
     "GET",
-    "A case document as an A4 PDF (acceptance, supplement, rejection, result, receipt)",
+    "A case document as an A4 PDF (acceptance, supplement, rejection, result, receipt); a browser tab may "
+    "use ?link= from /documents/<kind>/link instead of a token",
     roles=CASE_ROLES,
     responses=responses(E403, E404),
     tag="cases",
 )
 def case_document_pdf(case_no: str, kind: str):
+    link = request.args.get("link")
+    if link and not request.headers.get("Authorization"):
+        p = server().tokens.verify_link(request.path, link[:80])
+        if p is None:
+            raise Unauthorized("link_expired", "cases.link_expired")
+        g.principal = p
     ctx, case, receipt = server().cases.record(principal(), case_no, f"pdf:{kind}")
     pdf = render_pdf(build(kind, case, ctx.config.name, receipt, locale()), locale())
     return Response(

@@ -592,6 +592,13 @@ class Cases:
             self._log_read(conn, p, row, "view", self.s.clock.now())
             return self._view(conn, ctx, row)
 
+    def check_readable(self, p: Principal, case_no: str) -> None:
+        """Refuse (403/404) unless ``p`` may read the case; nothing is read or logged."""
+        p.require(*READERS)
+        ctx = self.s.halls.get(p.hall_id)
+        with self.s.db.read() as conn:
+            self._check_access(p, ctx, self._load(conn, ctx.id, case_no))
+
     def record(
         self, p: Principal, case_no: str, what: str = "document"
     ) -> tuple[HallContext, dict[str, Any], dict | None]:

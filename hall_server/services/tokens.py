@@ -8,6 +8,7 @@ password, role or active flag, the end of the working day and the idle timeout a
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import threading
 import time
@@ -26,6 +27,9 @@ CACHE_SECONDS = 5.0  # a revoked device token stops working within this time in 
 # last_used_at is written at most this often per token: the idle timeout is in minutes, and a
 # write on every request would cost SQLite a lock per page refresh.
 TOUCH_SECONDS = 60
+# A download link (a case PDF opened in a new tab, where no Authorization header can be sent)
+# works this long, for the one path it was made for, and only while its maker's token is valid.
+LINK_SECONDS = 300
 
 
 def _digest(token: str) -> str:
@@ -106,3 +110,41 @@ class Tokens:
                 with self.s.db.write() as conn:
                     conn.execute(update(TOK).where(TOK.c.id == row.id).values(last_used_at=now))
         return Principal(row.hall_id, row.role, row.label, row.window_number, row.staff_id, row.id)
+
+    # --- short-lived signed links ---------------------------------------------------------
+    def sign_link(self, principal: Principal, path: str) -> str:
+        """``<token id>.<expiry>.<mac>`` for ``path``: the MAC is keyed with the caller's token hash,
+        which only the database holds, so no server secret has to be shared between workers, and
+        revoking the token (log-out, password change) kills its links too."""
+        if principal.token_id is None:
+            raise InvalidInput("field_required", field="token")
+        with self.s.db.read() as conn:
+            key = conn.execute(select(TOK.c.token_hash).where(TOK.c.id == principal.token_id)).scalar_one()
+        expires = int(self.s.clock.now().timestamp()) + LINK_SECONDS
+        return f"{principal.token_id}.{expires}.{_mac(key, path, expires)}"
+
+    def verify_link(self, path: str, link: str) -> Principal | None:
+        """The principal who made ``link`` for ``path``, if it is genuine, unexpired and its token valid."""
+        parts = link.split(".")
+        if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit() or len(parts[0]) > 18:
+            return None
+        token_id, expires = int(parts[0]), int(parts[1][:12])
+        if expires < self.s.clock.now().timestamp():
+            return None
+        with self.s.db.read() as conn:
+            row = conn.execute(
+                select(TOK, S.c.role.label("staff_role"), S.c.active.label("staff_active"))
+                .outerjoin(S, S.c.id == TOK.c.staff_id)
+                .where(TOK.c.id == token_id)
+            ).first()
+        if row is None or not hmac.compare_digest(_mac(row.token_hash, path, expires), parts[2]):
+            return None
+        if row.staff_id is not None:
+            return self._person(row)
+        if row.revoked_at is not None:
+            return None
+        return Principal(row.hall_id, row.role, row.label, row.window_number, row.staff_id, row.id)
+
+
+def _mac(key: str, path: str, expires: int) -> str:
+    return hmac.new(key.encode(), f"{path}|{expires}".encode(), hashlib.sha256).hexdigest()[:32]

@@ -3,6 +3,8 @@ each window outcome (即办, 受理, 一次性告知 then 受理, 不予受理 t
 
 from __future__ import annotations
 
+import re
+
 import httpx
 from playwright.sync_api import expect
 
@@ -12,8 +14,11 @@ expect.set_options(timeout=15_000)
 
 
 def pdf_behind(page, link, hall) -> bytes:
-    """Fetch a PDF link the page shows, as the browser's print button would."""
+    """Fetch a PDF link the page shows, as the browser's print button would: a signed, short-lived
+    address with no token in it."""
+    expect(link).to_have_attribute("href", re.compile(r"\.pdf\?link="))
     href = link.get_attribute("href")
+    assert "token" not in href and "yc_" not in href
     r = httpx.get(hall.base_url + href, timeout=30)
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     return r.content

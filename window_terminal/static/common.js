@@ -71,5 +71,28 @@ const YC = (() => {
     return d.toLocaleTimeString("zh-CN", {hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Asia/Shanghai"});
   }
 
-  return {loadMessages, t, api, live, el, hhmm, ApiError};
+  // ?token= in the address: taken out of the address bar at once (history, screenshots, the
+  // Referer), and returned for the caller to check — never stored without checking it.
+  function takeUrlToken() {
+    const url = new URL(location.href);
+    const token = url.searchParams.get("token");
+    if (token) { url.searchParams.delete("token"); history.replaceState(null, "", url.pathname + url.search + url.hash); }
+    return token;
+  }
+
+  // A device page set up once with ?token=…: the token is kept in localStorage under `key` only
+  // if the server says it is one this page may hold (accept({role, window}) → true); a link
+  // planted with someone else's token is dropped. Returns the token to use (new or kept).
+  async function adoptToken(key, accept) {
+    const offered = takeUrlToken();
+    if (offered) {
+      try {
+        const me = await api("GET", "/auth/me", offered);
+        if (accept(me)) localStorage.setItem(key, offered);
+      } catch (e) { /* unknown or expired: ignored, the stored one stays */ }
+    }
+    return localStorage.getItem(key);
+  }
+
+  return {loadMessages, t, api, live, el, hhmm, ApiError, takeUrlToken, adoptToken};
 })();

@@ -24,8 +24,19 @@
       el("td", {}, el("input", {class: "note", placeholder: t("ui_note"), value: m.note || ""})))));
   }
 
+  // PDFs open in a new tab, which cannot send the token: a signed link good for 5 minutes and this
+  // document only (GET …/documents/<kind>/link), fetched when shown and again when clicked.
   function pdfLink(c, kind) {
-    return `/api/v1/cases/${c.case_no}/documents/${kind}.pdf?token=${encodeURIComponent(YCC.token)}`;
+    const linkPath = `/cases/${encodeURIComponent(c.case_no)}/documents/${kind}/link`;
+    const a = el("a", {href: "#", target: "_blank", rel: "noopener", "data-pdf": kind}, t("ui_print_pdf"));
+    api("GET", linkPath).then((r) => { a.href = r.url; }, () => {});
+    a.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      const tab = window.open("", "_blank");
+      api("GET", linkPath).then((r) => { a.href = r.url; if (tab) tab.location = r.url; },
+        (e) => { if (tab) tab.close(); showError(e); });
+    });
+    return a;
   }
 
   function renderNotice(c) {
@@ -35,7 +46,7 @@
     const parts = [];
     for (const [kind, number] of docs) {
       parts.push(el("div", {class: "doc", "data-kind": kind}, el("strong", {}, t("documents.title_" + kind)), " ", number, " ",
-        el("a", {href: pdfLink(c, kind), target: "_blank"}, t("ui_print_pdf"))));
+        pdfLink(c, kind)));
     }
     if (c.state === "supplement_requested" && c.supplement_list) {
       parts.push(el("ol", {class: "missing"}, ...c.supplement_list.map((m) =>

@@ -3,9 +3,17 @@
 const YCC = (() => {
   let M = {};
   const params = new URLSearchParams(location.search);
-  // The token comes once in the URL (?token=) and is kept for the tab only.
-  const token = params.get("token") || sessionStorage.getItem("yc-case-token") || "";
-  if (params.get("token")) sessionStorage.setItem("yc-case-token", token);
+  // The token comes from the terminal in this tab's sessionStorage, or once in the URL (?token=),
+  // which is then taken out of the address bar at once (history, screenshots, the Referer).
+  const token = takeUrlToken() || sessionStorage.getItem("yc-case-token") || "";
+  if (token) sessionStorage.setItem("yc-case-token", token);
+
+  function takeUrlToken() {
+    const url = new URL(location.href);
+    const offered = url.searchParams.get("token");
+    if (offered) { url.searchParams.delete("token"); history.replaceState(null, "", url.pathname + url.search + url.hash); }
+    return offered;
+  }
 
   async function load() {
     const lang = params.get("lang");

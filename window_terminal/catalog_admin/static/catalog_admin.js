@@ -3,7 +3,14 @@
 "use strict";
 (() => {
   const params = new URLSearchParams(location.search);
-  const token = params.get("token") || "";
+  // ?token= leaves the address bar at once and is kept for this tab only.
+  const token = params.get("token") || sessionStorage.getItem("yc-catalog-token") || "";
+  if (params.get("token")) {
+    sessionStorage.setItem("yc-catalog-token", token);
+    const url = new URL(location.href);
+    url.searchParams.delete("token");
+    history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
   const $ = (sel) => document.querySelector(sel);
   const form = $("#form");
   let M = {}, matters = [], choices = {}, editable = false, editing = null;
