@@ -22,9 +22,10 @@ ALPHABET = "0123456789"
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("cases") as batch:
-        batch.add_column(sa.Column("query_code", sa.String(length=8), nullable=True))
-        batch.add_column(sa.Column("serving_window", sa.Integer(), nullable=True))
+    # Plain ADD COLUMN (nullable): SQLite's batch mode would recreate the table, and dropping
+    # `cases` fails while case_steps and the receipts point at it.
+    op.add_column("cases", sa.Column("query_code", sa.String(length=8), nullable=True))
+    op.add_column("cases", sa.Column("serving_window", sa.Integer(), nullable=True))
     cases = sa.table("cases", sa.column("id", sa.BigInteger()), sa.column("query_code", sa.String()))
     conn = op.get_bind()
     # Cases opened before this revision get a code too; their notices are reprinted with it.
@@ -32,9 +33,8 @@ def upgrade() -> None:
         code = "".join(secrets.choice(ALPHABET) for _ in range(6))
         conn.execute(sa.update(cases).where(cases.c.id == case_id).values(query_code=code))
 
-    with op.batch_alter_table("api_tokens") as batch:
-        batch.add_column(sa.Column("expires_at", hall_server.storage.models.UTCDateTime(), nullable=True))
-        batch.add_column(sa.Column("last_used_at", hall_server.storage.models.UTCDateTime(), nullable=True))
+    op.add_column("api_tokens", sa.Column("expires_at", hall_server.storage.models.UTCDateTime(), nullable=True))
+    op.add_column("api_tokens", sa.Column("last_used_at", hall_server.storage.models.UTCDateTime(), nullable=True))
 
     op.create_table(
         "case_access_log",
@@ -60,9 +60,11 @@ def downgrade() -> None:
     op.drop_index("ix_case_access_log_case", table_name="case_access_log")
     op.drop_index("ix_case_access_log_at", table_name="case_access_log")
     op.drop_table("case_access_log")
-    with op.batch_alter_table("api_tokens") as batch:
-        batch.drop_column("last_used_at")
-        batch.drop_column("expires_at")
-    with op.batch_alter_table("cases") as batch:
-        batch.drop_column("serving_window")
-        batch.drop_column("query_code")
+    # SQLite >= 3.35 drops a column in place (no table rebuild, so the foreign keys stay happy).
+    for table, column in (
+        ("api_tokens", "last_used_at"),
+        ("api_tokens", "expires_at"),
+        ("cases", "serving_window"),
+        ("cases", "query_code"),
+    ):
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
