@@ -48,9 +48,11 @@ def accepted_case(hall) -> dict:
 def test_every_page_and_api_answer_carries_the_security_headers_and_no_store(live_hall, path):
     r = httpx.get(live_hall.base_url + path, headers={"Authorization": f"Bearer {live_hall.tokens['supervisor']}"})
     csp = r.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp.split(
-        "style-src"
-    )[0]
+    assert (
+        "script-src 'self'" in csp
+        and "frame-ancestors 'none'" in csp
+        and "'unsafe-inline'" not in csp.split("style-src")[0]
+    )
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert r.headers["Referrer-Policy"] == "no-referrer"
     assert r.headers["Cache-Control"] == "no-store"
@@ -151,3 +153,12 @@ def test_a_logged_out_persons_links_stop_working(live_hall):
     assert httpx.get(live_hall.base_url + url).status_code == 200
     httpx.post(live_hall.base_url + "/api/v1/auth/logout", headers=auth)
     assert httpx.get(live_hall.base_url + url).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [("clerk-1", 200), ("supervisor", 200), ("admin", 200), ("kiosk", 403), ("board", 403), ("pad-1", 403)],
+)
+def test_pdf_links_are_made_for_case_readers_only(live_hall, role, status):
+    no = accepted_case(live_hall)["case_no"]
+    assert live_hall.client(role).get(f"/cases/{no}/documents/acceptance/link").status_code == status
