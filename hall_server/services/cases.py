@@ -39,6 +39,9 @@ MAX_SIGNATURE_BYTES = 40 * 1024
 # Public progress lookups per client (address, or the kiosk's token) in a sliding window: a
 # resident asks a few times, a guesser needs about half a million tries per case (10^6 codes).
 PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS = 30, 600
+# The kiosk is one client for a whole hall of residents (counted by its token): a busier limit,
+# still far below what walking the codes would need.
+DEVICE_PROGRESS_LOOKUPS = 120
 SIGNATURE_MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
@@ -75,6 +78,7 @@ class Cases:
         self.s = services
         self.notifier = notifier or notifier_from_env()
         self.progress_limiter = SlidingWindowLimiter(PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS)
+        self.device_progress_limiter = SlidingWindowLimiter(DEVICE_PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS)
 
     # --- helpers -------------------------------------------------------------------------
     def _today(self, now: datetime) -> date:
@@ -724,7 +728,8 @@ class Cases:
         """What a resident may see with the case number and the notice's query code (or the phone's
         last 4 digits): masked, no ID, phone or reasons. A wrong code reads as an unknown number,
         so the answer never tells whether a number exists. ``client`` is who is counted for the limit."""
-        wait = self.progress_limiter.hit(client, self.s.clock.now().timestamp())
+        limiter = self.device_progress_limiter if client.startswith("token:") else self.progress_limiter
+        wait = limiter.hit(client, self.s.clock.now().timestamp())
         if wait:
             seconds = int(wait) + 1
             raise TooManyRequests("progress_throttled", "cases.progress_throttled", seconds=seconds).with_details(
