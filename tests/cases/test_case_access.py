@@ -93,3 +93,13 @@ def test_access_log_is_refused_to_everyone_but_supervisors(hall, role):
 def test_access_log_rejects_a_bad_date_with_a_chinese_message(hall):
     r = hall.client("supervisor").get("/cases/access-log", params={"date": "26.11.2026"})
     assert r.status_code == 400 and "26.11.2026" in r.json()["error"]["message"]
+
+
+def test_the_acceptance_notice_prints_the_query_code(hall, case_of_window_2, tmp_path):
+    import subprocess
+
+    code = hall.client("clerk-2").get(f"/cases/{case_of_window_2}").json()["query_code"]
+    pdf = tmp_path / "acceptance.pdf"
+    pdf.write_bytes(hall.client("clerk-2").get(f"/cases/{case_of_window_2}/documents/acceptance.pdf").content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "查询码" in text and code in text
