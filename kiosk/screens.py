@@ -175,14 +175,29 @@ class Builder:
     def build_progress(self) -> Widget:
         """The case-number keypad: digits and the dash, no physical keyboard."""
         vm = self.vm
-        entry = self.text(
-            vm.case_pad.value or " ",
-            7,
-            kid="case_entry",
-            color=INK,
-            background=(0.93, 0.93, 0.93, 1),
-            size_hint_y=None,
-            height=self.u * 11,
+        # Two boxes on one row: the case number and the query code; the box the digits go to is blue,
+        # touching the other one moves the digits there.
+        code_field = vm.case_pad.field == "code"
+        entry = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
+        entry.add_widget(
+            self.button(
+                vm.case_pad.value or " ",
+                "case_entry",
+                lambda: vm.progress_select("case"),
+                color=GREY if code_field else BLUE,
+                size=7,
+                size_hint_x=0.6,
+            )
+        )
+        entry.add_widget(
+            self.button(
+                vm.case_pad.code or self.t("progress_code_placeholder"),
+                "code_entry",
+                lambda: vm.progress_select("code"),
+                color=BLUE if code_field else GREY,
+                size=7 if vm.case_pad.code else 4.2,
+                size_hint_x=0.4,
+            )
         )
         failed = vm.progress_note and not vm.progress_querying
         note = self.text(

@@ -41,9 +41,10 @@ def prepare_demo(server: HallServer, data_dir: Path, base_url: str) -> dict:
             tokens[f"pad-{n}"] = server.tokens.create(hall_id, "pad", n, label=f"demo pad {n}")
         path.write_text(json.dumps(tokens, indent=2), "utf-8")
     for i, n in enumerate(ctx.config.window_numbers):
-        clerk = Principal(hall_id, "clerk", f"demo clerk {n}", n)
+        # The demo's supervisor signs the demo clerks in (only oneself or a supervisor may).
+        setup = Principal(hall_id, "supervisor", "demo setup")
         try:
-            server.windows.sign_in(clerk, n, DEMO_STAFF[i % len(DEMO_STAFF)][0], "A")
+            server.windows.sign_in(setup, n, DEMO_STAFF[i % len(DEMO_STAFF)][0], "A")
         except Conflict:
             pass  # already staffed from an earlier run
     print(

@@ -11,6 +11,7 @@ from . import (  # noqa: F401  (register /auth, /pads, /ratings and /events)
     routes_cases,
     routes_catalog,
     routes_staff,
+    security_headers,
     sse,
 )
 from .errors import register_error_handlers
@@ -38,6 +39,7 @@ def create_app(server: HallServer) -> Flask:
     # The same API scoped to one hall: /api/v1/halls/<code>/tickets ...
     app.register_blueprint(bp, url_prefix="/api/v1/halls/<hall>", name="api_v1_hall")
     register_error_handlers(app)
+    security_headers.install(app)
 
     @app.after_request
     def server_time(response):

@@ -10,11 +10,12 @@ from werkzeug.exceptions import HTTPException
 
 from hall_common.i18n import has_message, message
 
-from ..core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unavailable
+from ..core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, TooManyRequests, Unavailable
 from .context import Unauthorized, locale
 
 log = logging.getLogger(__name__)
 STATUS = (
+    (TooManyRequests, 429),
     (Unauthorized, 401),
     (Forbidden, 403),
     (NotFound, 404),
@@ -35,7 +36,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         status = next((s for cls, s in STATUS if isinstance(exc, cls)), 400)
-        return error_response(exc.code, status, message(exc.message_key, locale(), **exc.params), exc.details)
+        response, status = error_response(
+            exc.code, status, message(exc.message_key, locale(), **exc.params), exc.details
+        )
+        if status == 429 and "retry_after_seconds" in exc.details:
+            response.headers["Retry-After"] = str(exc.details["retry_after_seconds"])
+        return response, status
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

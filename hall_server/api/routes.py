@@ -305,11 +305,22 @@ SIGN_IN_BODY = obj(
     post={"type": "string", "enum": ["A", "B"]},
     take_over={"type": "boolean"},
     reason={"type": ["string", "null"], "maxLength": 200},
+    password={"type": ["string", "null"], "maxLength": 200, "description": "the password of staff_no (not oneself)"},
 )
 _window_action(
     "sign-in",
-    "A clerk takes the window's A or B post (AB岗); take_over logs a hand-over",
-    lambda p, n, d: _desk().sign_in(p, n, d.get("staff_no"), d["post"], bool(d.get("take_over")), d.get("reason")),
+    "A clerk takes the window's A or B post (AB岗); take_over logs a hand-over. Signing in someone else needs "
+    "that person's password (supervisors excepted)",
+    lambda p, n, d: _desk().sign_in(
+        p,
+        n,
+        d.get("staff_no"),
+        d["post"],
+        bool(d.get("take_over")),
+        d.get("reason"),
+        d.get("password"),
+        f"addr:{request.remote_addr}",
+    ),
     SIGN_IN_BODY,
 )
 SIGN_OUT_BODY = obj(reason={"type": ["string", "null"], "maxLength": 200})

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, g, jsonify
+from datetime import date
 
+from flask import Response, g, jsonify, request
+
+from ..core.errors import InvalidInput
 from ..documents import build, render_pdf, thermal_bytes
-from .context import body, caller, locale, principal, query, server
+from .context import Unauthorized, body, caller, locale, principal, query, server
 from .routes import E400, E403, E404, E409, bp, responses, spec
 from .spec import obj
 
@@ -90,31 +93,61 @@ def case_dashboard():
     bp,
     "/cases/progress/<case_no>",
     "GET",
-    "A resident's view of a case by its number (masked; for the kiosk and the phone page)",
+    "A resident's view of a case (masked; kiosk and phone page): needs ?code= — the query code printed on the "
+    "notices, or the last 4 digits of the phone given; rate-limited per client address",
     public=True,
-    responses={200: "OK", 404: "Not found"},
+    query={"code": {"type": "string", "maxLength": 16, "description": "query code from the notice, or phone's last 4"}},
+    responses={200: "OK", 400: "No code", 404: "Unknown number or wrong code", 429: "Too many lookups"},
     tag="cases",
 )
 def case_progress(case_no: str):
     srv = server()
     p = caller()
     hall_id = p.hall_id if p is not None else srv.services.halls.by_code_or_first(g.get("path_hall")).id
-    response = jsonify(srv.cases.progress(hall_id, case_no, locale()))
+    # The kiosk is one address for a whole hall of residents: it is counted by its token instead.
+    client = f"token:{p.token_id}" if p is not None else f"addr:{request.remote_addr}"
+    response = jsonify(srv.cases.progress(hall_id, case_no, query().get("code", ""), locale(), client))
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @spec.route(
     bp,
+    "/cases/access-log",
+    "GET",
+    "Who read which case's personal data and when, newest first (?case_no=, ?date=YYYY-MM-DD, ?before_id=)",
+    roles=("supervisor", "admin"),
+    query={
+        "case_no": {"type": "string", "maxLength": 16},
+        "date": {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+        "before_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+    },
+    responses=responses(E400, E403),
+    tag="cases",
+)
+def case_access_log():
+    q = query()
+    day = q.get("date")
+    try:
+        parsed = date.fromisoformat(day) if day else None
+    except ValueError:
+        raise InvalidInput("invalid_date", value=day) from None
+    return jsonify(server().cases.access_log(principal(), q.get("case_no") or None, parsed, q.get("before_id")))
+
+
+@spec.route(
+    bp,
     "/cases/<case_no>",
     "GET",
-    "A case with its checklist, documents and full history",
+    "A case with its checklist, documents and full history (clerks: their window's cases; another window's "
+    "case waiting for materials with ?code= — the query code on the resident's notice)",
     roles=CASE_ROLES,
+    query={"code": {"type": "string", "maxLength": 16, "description": "the query code on the resident's notice"}},
     responses=responses(E403, E404),
     tag="cases",
 )
 def get_case(case_no: str):
-    return jsonify(server().cases.get(principal(), case_no))
+    return jsonify(server().cases.get(principal(), case_no, query().get("code")))
 
 
 DELIVER_FIELDS: dict = {
@@ -180,17 +213,24 @@ def case_outcome(case_no: str):
     return jsonify(server().cases.outcome(principal(), case_no, body()))
 
 
+RESUME_BODY = obj(
+    query_code={"type": ["string", "null"], "maxLength": 16, "description": "the notice's code (another window)"}
+)
+
+
 @spec.route(
     bp,
     "/cases/<case_no>/resume",
     "POST",
-    "The resident came back with the materials: continue the case",
+    "The resident came back with the materials: continue the case (at another window: with the notice's query "
+    "code, and that window then serves the case)",
     roles=FRONT,
+    body=RESUME_BODY,
     responses=ERRORS,
     tag="cases",
 )
 def case_resume(case_no: str):
-    return jsonify(server().cases.resume(principal(), case_no))
+    return jsonify(server().cases.resume(principal(), case_no, body().get("query_code")))
 
 
 REVIEW_BODY = obj(
@@ -314,15 +354,42 @@ def case_deliver(case_no: str):
 
 @spec.route(
     bp,
-    "/cases/<case_no>/documents/<kind>.pdf",
+    "/cases/<case_no>/documents/<kind>/link",
     "GET",
-    "A case document as an A4 PDF (acceptance, supplement, rejection, result, receipt)",
+    "A short-lived signed address of the document's PDF (5 minutes, this document only): for opening it in "
+    "a new tab without a token in the address",
     roles=CASE_ROLES,
     responses=responses(E403, E404),
     tag="cases",
 )
+def case_document_link(case_no: str, kind: str):
+    p = principal()
+    srv = server()
+    srv.cases.check_readable(p, case_no[:16])
+    path = f"{request.script_root}/api/v1/cases/{case_no}/documents/{kind[:16]}.pdf"
+    return jsonify({"url": f"{path}?link={srv.tokens.sign_link(p, path)}"})
+
+
+@spec.route(
+    bp,
+    "/cases/<case_no>/documents/<kind>.pdf",
+    "GET",
+    "A case document as an A4 PDF (acceptance, supplement, rejection, result, receipt); a browser tab may "
+    "use ?link= from /documents/<kind>/link instead of a token",
+    roles=CASE_ROLES,
+    query={"link": {"type": "string", "maxLength": 80, "description": "from /documents/<kind>/link"}},
+    key_param="link",
+    responses=responses(E403, E404),
+    tag="cases",
+)
 def case_document_pdf(case_no: str, kind: str):
-    ctx, case, receipt = server().cases.record(principal(), case_no)
+    link = query().get("link")
+    if link and caller() is None:
+        p = server().tokens.verify_link(request.path, link)
+        if p is None:
+            raise Unauthorized("link_expired", "cases.link_expired")
+        g.principal = p
+    ctx, case, receipt = server().cases.record(principal(), case_no, f"pdf:{kind}")
     pdf = render_pdf(build(kind, case, ctx.config.name, receipt, locale()), locale())
     return Response(
         pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{case_no}-{kind}.pdf"'}
@@ -339,6 +406,6 @@ def case_document_pdf(case_no: str, kind: str):
     tag="cases",
 )
 def case_document_thermal(case_no: str, kind: str):
-    ctx, case, receipt = server().cases.record(principal(), case_no)
+    ctx, case, receipt = server().cases.record(principal(), case_no, f"escpos:{kind}")
     data = thermal_bytes(build(kind, case, ctx.config.name, receipt, locale()), locale())
     return Response(data, mimetype="application/octet-stream")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 
 from ..core.errors import InvalidInput
 from ..services.accounts import InvalidCredentials
@@ -17,7 +17,7 @@ from .routes import E400, E403, E404, E409, STAFF, bp, responses, spec
 from .spec import obj
 
 E401 = (401, "Wrong staff number or password")
-E409_LOCKED = (409, "Too many failed log-ins: wait (details.retry_after_seconds)")
+E429 = (429, "Too many log-ins from this address or failures for this staff number here: wait (Retry-After)")
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
@@ -43,7 +43,7 @@ LOGIN_BODY = obj(
     "A person logs in (staff number + password) and gets a person token; a clerk's token is bound to the window given",
     public=True,
     body=LOGIN_BODY,
-    responses=dict([(200, "Token, role, staff"), E400, E401, (404, "No such hall"), E409_LOCKED]),
+    responses=dict([(200, "Token, role, staff"), E400, E401, (404, "No such hall"), E429]),
     tag="accounts",
 )
 def auth_login():
@@ -52,7 +52,9 @@ def auth_login():
     code = g.get("path_hall") or d.get("hall")
     ctx = srv.services.halls.by_code_or_first(code)
     try:
-        return jsonify(srv.accounts.login(ctx.id, d["staff_no"], d["password"], d.get("window")))
+        return jsonify(
+            srv.accounts.login(ctx.id, d["staff_no"], d["password"], d.get("window"), f"addr:{request.remote_addr}")
+        )
     except InvalidCredentials as exc:
         raise Unauthorized(exc.code, exc.message_key) from None
 

@@ -49,6 +49,17 @@ MATERIAL_COLUMNS = (
 )
 YES, NO = "是", "否"
 KEYWORD_SEP = "、"
+# Import limits (issue 15, finding 15: a 0.97 MB file expanding to 282 MB ran for minutes at
+# 2.4 GB). A township catalog has a few hundred matters and a few thousand materials; the XML of
+# such a workbook is under 2 MB. The zip's declared sizes are checked before anything is parsed
+# (zipfile never inflates a member beyond its declared size, so the declaration cannot lie upward).
+MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
+MAX_ZIP_MEMBERS = 200
+MAX_ROWS = 20_000  # per sheet
+MAX_CELL_CHARS = 2_000
+# A text starting with one of these is a formula to Excel or LibreOffice when typed in; the
+# export writes such texts as plain string cells (marked quotePrefix), never as formulas.
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -120,9 +131,45 @@ def export_workbook(entries: list[CatalogEntry]) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                _as_text(cell)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _as_text(cell) -> None:
+    """A value the catalog holds as text stays text: openpyxl would store "=..." as a live formula."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+
+
+def _check_size(source: Path | bytes) -> None:
+    """Refuse a zip bomb from the zip's directory alone, before any member is inflated or parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise CatalogImportError([RowError("", 0, "", message("catalog_io.not_xlsx", error=str(exc)))]) from None
+    total = sum(i.file_size for i in infos)
+    if len(infos) > MAX_ZIP_MEMBERS or total > MAX_UNCOMPRESSED_BYTES:
+        raise CatalogImportError(
+            [
+                RowError(
+                    "",
+                    0,
+                    "",
+                    message(
+                        "catalog_io.too_large",
+                        size=round(total / 1024 / 1024, 1),
+                        maximum=MAX_UNCOMPRESSED_BYTES // 1024 // 1024,
+                        members=len(infos),
+                    ),
+                )
+            ]
+        )
 
 
 def _rows(wb, sheet: str, columns, errors: list[RowError]) -> list[tuple[int, dict]]:
@@ -154,10 +201,19 @@ def _rows(wb, sheet: str, columns, errors: list[RowError]) -> list[tuple[int, di
         return []
     out = []
     for number, values in enumerate(rows, start=2):
+        if number - 1 > MAX_ROWS:
+            errors.append(RowError(sheet, number, "", message("catalog_io.too_many_rows", maximum=MAX_ROWS)))
+            return []
         values = list(values)[: len(expected)]
         if all(v is None or str(v).strip() == "" for v in values):
             continue
         values += [None] * (len(expected) - len(values))
+        for i, v in enumerate(values):
+            if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
+                errors.append(
+                    RowError(sheet, number, expected[i], message("catalog_io.cell_too_long", maximum=MAX_CELL_CHARS))
+                )
+                values[i] = None
         out.append((number, {field: values[i] for i, (_, field) in enumerate(columns)}))
     return out
 
@@ -258,6 +314,7 @@ def check_matter(r: _Row, code: str, materials: tuple[Material, ...]) -> Matter:
 def read_workbook(source: Path | bytes, progress: Callable[[int, int], None] | None = None) -> list[CatalogEntry]:
     """Parse and check the whole workbook; raise CatalogImportError listing every bad row."""
     errors: list[RowError] = []
+    _check_size(source)
     try:
         wb = load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:

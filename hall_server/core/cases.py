@@ -10,6 +10,7 @@ service appends each one to the case's history, which is never rewritten.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -160,6 +161,25 @@ def document_number(abbreviation: str, kind: str, year: int, seq: int) -> str:
 def case_number(year: int, seq: int) -> str:
     # Digits and one dash only: a resident types it on the kiosk or the phone page.
     return f"{year}-{seq:05d}"
+
+
+# Printed on the notices beside the case number: the public progress lookup needs both, so
+# sequential case numbers cannot be walked. Digits only, as the kiosk's keypad has no letters;
+# 10^6 codes against a per-address limit of a few dozen lookups an hour.
+QUERY_CODE_ALPHABET = "0123456789"
+QUERY_CODE_DIGITS = 6
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_DIGITS))
+
+
+def code_matches(code: str, query_code: str | None, phone: str | None) -> bool:
+    """The resident proves they hold the notice (its query code) or the phone given (its last 4 digits)."""
+    code = code.strip()
+    if query_code and len(code) == QUERY_CODE_DIGITS and secrets.compare_digest(code, query_code):
+        return True
+    return bool(phone and len(phone) >= 7 and len(code) == 4 and secrets.compare_digest(code, phone[-4:]))
 
 
 # --- time limits -------------------------------------------------------------------------

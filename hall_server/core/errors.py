@@ -41,5 +41,9 @@ class Unavailable(DomainError):
     """The server is at a capacity limit; the client should retry later (HTTP 503)."""
 
 
+class TooManyRequests(DomainError):
+    """The caller tried too often; ``details.retry_after_seconds`` says when to try again (HTTP 429)."""
+
+
 class ConfigError(ValueError):
     """A configuration file is wrong; the message names the file, the key and the fix."""

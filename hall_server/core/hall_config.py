@@ -92,6 +92,28 @@ class EvaluationRules:
     link_valid_days: int = 7
 
 
+# Pause reasons a window may show on the public board: a fixed list (message keys, shown in
+# Chinese), which a hall's TOML may extend ([pause] reasons = [...]). No free text reaches the board.
+DEFAULT_PAUSE_REASON_KEYS = (
+    "terminal.pause_break",
+    "terminal.pause_away",
+    "terminal.pause_meeting",
+    "terminal.pause_consult",
+    "terminal.pause_copy",
+    "terminal.pause_system",
+    "terminal.keypad_pause_reason",
+)
+MAX_PAUSE_REASON = 20
+
+
+@dataclass(frozen=True)
+class SecurityRules:
+    # A person token from a log-in ends this long after the hall's last period of the day closes
+    # (so overtime is covered) and after this long unused (a terminal left logged in).
+    person_token_after_closing_minutes: int = 60
+    person_token_idle_minutes: int = 30
+
+
 @dataclass(frozen=True)
 class HallConfig:
     code: str
@@ -108,6 +130,13 @@ class HallConfig:
     slip_notices: tuple[str, ...] = ()
     evaluation: EvaluationRules = EvaluationRules()
     source_text: str = ""
+    security: SecurityRules = SecurityRules()
+    pause_reasons: tuple[str, ...] = ()
+
+    @property
+    def allowed_pause_reasons(self) -> tuple[str, ...]:
+        defaults = tuple(message(key) for key in DEFAULT_PAUSE_REASON_KEYS)
+        return defaults + tuple(r for r in self.pause_reasons if r not in defaults)
 
     @property
     def window_numbers(self) -> tuple[int, ...]:
@@ -319,6 +348,29 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         link_valid_days=read.integer(ev, "link_valid_days", "evaluation.link_valid_days", 7, 1, 90),
     )
 
+    sec = read.table(data, "security", "[security]")
+    security = SecurityRules(
+        person_token_after_closing_minutes=read.integer(
+            sec,
+            "person_token_after_closing_minutes",
+            "security.person_token_after_closing_minutes",
+            60,
+            0,
+            720,
+        ),
+        person_token_idle_minutes=read.integer(
+            sec, "person_token_idle_minutes", "security.person_token_idle_minutes", 30, 1, 720
+        ),
+    )
+    pause = read.table(data, "pause", "[pause]")
+    reasons = pause.get("reasons", [])
+    if (
+        not isinstance(reasons, list)
+        or len(reasons) > 50
+        or not all(isinstance(r, str) and 0 < len(r.strip()) <= MAX_PAUSE_REASON for r in reasons)
+    ):
+        raise read.fail("pause.reasons", "pause_reasons", reasons)
+
     return HallConfig(
         code=code,
         name=name,
@@ -334,6 +386,8 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         slip_notices=tuple(notices),
         evaluation=evaluation,
         source_text=text,
+        security=security,
+        pause_reasons=tuple(r.strip() for r in reasons),
     )
 
 

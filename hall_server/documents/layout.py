@@ -68,7 +68,11 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, lo
     applicant = case["applicant_name"] + (
         f"（身份证尾号{case['applicant_id_tail']}）" if case.get("applicant_id_tail") and locale == "zh_CN" else ""
     )
-    rows = [(m("case_no"), case["case_no"]), (m("applicant"), applicant)]
+    rows = [(m("case_no"), case["case_no"])]
+    if case.get("query_code"):
+        # The public progress lookup needs it with the number (the numbers are sequential).
+        rows.append((m("query_code"), case["query_code"]))
+    rows.append((m("applicant"), applicant))
     if case.get("proxy_name"):
         rows.append((m("proxy"), case["proxy_name"]))
     rows += [(m("matter"), case["matter"]), (m("department"), case["department"])]
@@ -94,7 +98,7 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, lo
         doc.table = [[m("col_material"), m("col_status")]] + [
             [x["name"], m(f"status_{x['status']}")] for x in case["materials"] if x["status"] != "not_applicable"
         ]
-        doc.paragraphs = [m("progress_hint", case_no=case["case_no"])]
+        doc.paragraphs = [m("progress_hint", case_no=case["case_no"], query_code=case.get("query_code") or "")]
         doc.signature_line = True
     elif kind == "supplement":
         at = [s for s in case["history"] if s["action"] == "supplement"]

@@ -2,13 +2,31 @@
 
 A person logs in with staff number and password and gets an ordinary bearer token whose role
 comes from the staff record; a clerk's token is bound to the window the clerk logged in at,
-so the window checks that already guard every desk action apply unchanged.
+so the window checks that already guard every desk action apply unchanged. Person tokens end
+with the hall's working day and after an idle time, and die when the person's password, role
+or active flag changes (see Tokens.authenticate).
+
+Throttling (issue 15, findings 6 and 7), all checked BEFORE any password hash is computed:
+- per client address: at most ADDRESS_ATTEMPTS log-ins in ADDRESS_WINDOW, whatever the staff
+  number (one machine cannot keep the hasher busy);
+- per (staff number, address): after FAILURES_ALLOWED wrong passwords that address waits
+  FAILURE_WINDOW; the same person at another window is not locked out, so nobody can lock the
+  clerks out by typing their (public) staff numbers;
+- unknown staff numbers are never remembered as such (no rows, nothing but the address counter);
+- at most HASH_SLOTS argon2 verifications run at once (each takes 64 MiB); a request that cannot
+  get a slot within HASH_WAIT_SECONDS is refused with 429 instead of queueing without end.
+Timing: an unknown staff number takes a slot and holds it for the typical verification time
+(measured on this machine's real verifications) without hashing, so it answers in about the
+time a known number does, and costs no memory. Both wait for the same slots, so queueing under
+load does not tell them apart either.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import threading
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +34,8 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select, update
 
-from ..core.errors import Conflict, DomainError, InvalidInput, NotFound
+from ..core.errors import DomainError, InvalidInput, NotFound, TooManyRequests
+from ..core.rate_limit import SlidingWindowLimiter
 from ..storage.models import ApiToken, LoginThrottle, Staff
 from ..storage.types import table_of
 from .access import Principal
@@ -26,12 +45,10 @@ from .tokens import Tokens
 S, TOK, THR = table_of(Staff), table_of(ApiToken), table_of(LoginThrottle)
 STAFF_ROLES = ("clerk", "backoffice", "supervisor", "admin")
 MIN_PASSWORD = 8
-# After this many wrong passwords in a row, a staff number must wait before the next try;
-# the wait doubles with each further failure (capped), which defeats guessing but never
-# locks a clerk out for the whole day.
-FREE_FAILURES = 5
-FIRST_LOCK = timedelta(seconds=30)
-MAX_LOCK = timedelta(minutes=15)
+ADDRESS_ATTEMPTS, ADDRESS_WINDOW = 20, 300.0
+FAILURES_ALLOWED, FAILURE_WINDOW = 5, 900.0
+HASH_SLOTS = 2
+HASH_WAIT_SECONDS = 5.0
 
 
 @functools.cache
@@ -43,18 +60,11 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher.from_parameters(getattr(profiles, name)) if name else PasswordHasher()
 
 
-@functools.cache
-def _dummy_hash() -> str:
-    # Verified against when the staff number is unknown, so a miss costs the same time as a hit
-    # and the response time does not reveal which staff numbers exist.
-    return _hasher().hash("yichuang-no-such-staff")
-
-
 class InvalidCredentials(DomainError):
     """Wrong staff number or password (the API answers 401)."""
 
 
-class LoginThrottled(Conflict):
+class LoginThrottled(TooManyRequests):
     pass
 
 
@@ -62,10 +72,67 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+class PasswordGate:
+    """The limits and the hash slots in front of every password check (log-in and window sign-in)."""
+
+    def __init__(self) -> None:
+        self.per_address = SlidingWindowLimiter(ADDRESS_ATTEMPTS, ADDRESS_WINDOW)
+        self.failures = SlidingWindowLimiter(FAILURES_ALLOWED, FAILURE_WINDOW)
+        self.slots = threading.BoundedSemaphore(HASH_SLOTS)
+        self.hash_wait = HASH_WAIT_SECONDS
+        self._typical = 0.05  # seconds; replaced by the moving average of real verifications
+
+    def admit(self, staff_no: str, client: str, now: float) -> None:
+        """Refuse (429) before any hashing when the address or this staff number at it is over its limit."""
+        wait = self.failures.retry_after((staff_no, client), now)
+        if not wait:
+            wait = self.per_address.hit(client, now)
+        if wait:
+            seconds = int(wait) + 1
+            raise LoginThrottled("login_throttled", "accounts.login_throttled", seconds=seconds).with_details(
+                retry_after_seconds=seconds
+            )
+
+    def verify(self, hashed: str | None, password: str) -> bool:
+        if not self.slots.acquire(timeout=self.hash_wait):
+            raise LoginThrottled("login_busy", "accounts.login_busy", seconds=5).with_details(retry_after_seconds=5)
+        try:
+            if hashed is None:
+                # Unknown staff number: no 64 MiB hash, the same slot held for the usual time.
+                time.sleep(self._typical)
+                return False
+            started = time.monotonic()
+            try:
+                ok: bool = _hasher().verify(hashed, password)
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                ok = False
+            self._typical = 0.8 * self._typical + 0.2 * (time.monotonic() - started)
+            return ok
+        finally:
+            self.slots.release()
+
+
 class Accounts:
     def __init__(self, services: Services, tokens: Tokens) -> None:
         self.s = services
         self.tokens = tokens
+        self.gate = PasswordGate()
+
+    def check_password(self, hall_id: int, staff_no: str, password: str, client: str) -> Any:
+        """The active staff row when ``password`` is right; InvalidCredentials or 429 otherwise."""
+        staff_no = staff_no.strip()
+        now = self.s.clock.now().timestamp()
+        self.gate.admit(staff_no, client, now)
+        with self.s.db.read() as conn:
+            staff = conn.execute(
+                select(S).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no, S.c.active.is_(True))
+            ).first()
+        if not self.gate.verify(staff.password_hash if staff is not None else None, password):
+            if staff is not None:  # unknown numbers leave nothing behind
+                self.gate.failures.hit((staff_no, client), now)
+            raise InvalidCredentials("invalid_credentials", "accounts.invalid_credentials")
+        self.gate.failures.forget((staff_no, client))
+        return staff
 
     def set_password(self, hall_id: int, staff_no: str, password: str) -> None:
         if len(password) < MIN_PASSWORD:
@@ -78,6 +145,7 @@ class Accounts:
             if done.rowcount != 1:
                 raise NotFound("staff_not_found", staff_no=staff_no)
             conn.execute(THR.delete().where(THR.c.hall_id == hall_id, THR.c.staff_no == staff_no))
+            self._revoke_person(conn, hall_id, staff_no)
 
     def set_role(self, hall_id: int, staff_no: str, role: str) -> None:
         if role not in STAFF_ROLES:
@@ -86,37 +154,60 @@ class Accounts:
             done = conn.execute(update(S).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no).values(role=role))
             if done.rowcount != 1:
                 raise NotFound("staff_not_found", staff_no=staff_no)
+            self._revoke_person(conn, hall_id, staff_no)
 
-    def login(self, hall_id: int, staff_no: str, password: str, window: int | None) -> dict[str, Any]:
-        staff_no = staff_no.strip()
+    def set_active(self, hall_id: int, staff_no: str, active: bool) -> None:
+        with self.s.db.write() as conn:
+            done = conn.execute(update(S).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no).values(active=active))
+            if done.rowcount != 1:
+                raise NotFound("staff_not_found", staff_no=staff_no)
+            self._revoke_person(conn, hall_id, staff_no)
+
+    def _revoke_person(self, conn: Any, hall_id: int, staff_no: str) -> None:
+        """A changed password, role or active flag ends every token the person holds, at once."""
+        staff_id = select(S.c.id).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no).scalar_subquery()
+        conn.execute(
+            update(TOK)
+            .where(TOK.c.staff_id == staff_id, TOK.c.revoked_at.is_(None))
+            .values(revoked_at=self.s.clock.now())
+        )
+
+    def login(
+        self, hall_id: int, staff_no: str, password: str, window: int | None, client: str = "local"
+    ) -> dict[str, Any]:
         ctx = self.s.halls.get(hall_id)
-        now = self.s.clock.now()
-        self._check_throttle(hall_id, staff_no, now)
-        with self.s.db.read() as conn:
-            staff = conn.execute(
-                select(S).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no, S.c.active.is_(True))
-            ).first()
-        verified = _verify(staff.password_hash if staff is not None else None, password)  # same cost either way
-        if staff is None or not verified:
-            self._record_failure(hall_id, staff_no, now)
-            raise InvalidCredentials("invalid_credentials", "accounts.invalid_credentials")
+        staff = self.check_password(hall_id, staff_no, password, client)
         if staff.role not in STAFF_ROLES:
             raise InvalidCredentials("invalid_credentials", "accounts.invalid_credentials")
         if staff.role == "clerk" and window is None:
             raise InvalidInput("window_required", "accounts.window_required")
         if window is not None and window not in ctx.config.window_numbers:
             raise InvalidInput("invalid_window", window=window, windows=ctx.config.window_numbers)
-        with self.s.db.write() as conn:
-            conn.execute(THR.delete().where(THR.c.hall_id == hall_id, THR.c.staff_no == staff_no))
         # Supervisors are not bound to a window: they act on every window (require_window).
         bound = window if staff.role == "clerk" else None
-        token = self.tokens.create(hall_id, staff.role, bound, f"{staff.staff_no} {staff.name}", staff.id)
+        token = self.tokens.create(
+            hall_id,
+            staff.role,
+            bound,
+            f"{staff.staff_no} {staff.name}",
+            staff.id,
+            expires_at=self._end_of_working_day(hall_id),
+        )
         return {
             "token": token,
             "role": staff.role,
             "window": bound,
             "staff": {"id": staff.id, "staff_no": staff.staff_no, "name": staff.name, "photo_url": staff.photo_url},
         }
+
+    def _end_of_working_day(self, hall_id: int) -> datetime:
+        """When today's person tokens end: the hall's last period of the day plus the grace the hall
+        set (overtime), never less than that grace from now (a log-in after closing)."""
+        ctx = self.s.halls.get(hall_id)
+        now = self.s.clock.now()
+        grace = timedelta(minutes=ctx.config.security.person_token_after_closing_minutes)
+        ends = [p.end for p in ctx.schedule.periods(ctx.schedule.local_date(now))]
+        return max([now, *ends]) + grace
 
     def logout(self, principal: Principal, token: str) -> None:
         if principal.staff_id is None:
@@ -134,45 +225,3 @@ class Accounts:
             if s is not None:
                 staff = {"id": s.id, "staff_no": s.staff_no, "name": s.name, "photo_url": s.photo_url}
         return {"role": principal.role, "window": principal.window_number, "label": principal.label, "staff": staff}
-
-    # --- throttling ------------------------------------------------------------------------
-    def _check_throttle(self, hall_id: int, staff_no: str, now: datetime) -> None:
-        with self.s.db.read() as conn:
-            row = conn.execute(select(THR).where(THR.c.hall_id == hall_id, THR.c.staff_no == staff_no)).first()
-        if row is not None and row.locked_until is not None and row.locked_until > now:
-            seconds = int((row.locked_until - now).total_seconds()) + 1
-            raise LoginThrottled("login_throttled", "accounts.login_throttled", seconds=seconds).with_details(
-                retry_after_seconds=seconds
-            )
-
-    def _record_failure(self, hall_id: int, staff_no: str, now: datetime) -> None:
-        with self.s.db.write() as conn:
-            row = conn.execute(select(THR).where(THR.c.hall_id == hall_id, THR.c.staff_no == staff_no)).first()
-            failures = (row.failures if row is not None else 0) + 1
-            locked_until = None
-            if failures >= FREE_FAILURES:
-                lock = min(FIRST_LOCK * 2 ** (failures - FREE_FAILURES), MAX_LOCK)
-                locked_until = now + lock
-            if row is None:
-                conn.execute(
-                    THR.insert().values(
-                        hall_id=hall_id,
-                        staff_no=staff_no[:32],
-                        failures=failures,
-                        last_failed_at=now,
-                        locked_until=locked_until,
-                    )
-                )
-            else:
-                conn.execute(
-                    update(THR)
-                    .where(THR.c.id == row.id)
-                    .values(failures=failures, last_failed_at=now, locked_until=locked_until)
-                )
-
-
-def _verify(hashed: str | None, password: str) -> bool:
-    try:
-        return _hasher().verify(hashed or _dummy_hash(), password) and hashed is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False

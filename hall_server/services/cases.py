@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
@@ -16,9 +16,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from hall_common.i18n import message
 
 from ..core import cases as rules
-from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from ..core.identity import id_number_hash, mask_name, mask_phone, valid_id_number
-from ..storage.case_models import Case, CaseCounter, CaseNotification, CaseStep, DeliveryReceipt
+from ..core.rate_limit import SlidingWindowLimiter
+from ..storage.case_models import Case, CaseAccess, CaseCounter, CaseNotification, CaseStep, DeliveryReceipt
 from ..storage.types import table_of
 from .access import Principal
 from .base import Services
@@ -27,13 +28,20 @@ from .context import HallContext
 from .event_log import append_event
 
 C, STEPS, COUNTERS = table_of(Case), table_of(CaseStep), table_of(CaseCounter)
-NOTES, RECEIPTS = table_of(CaseNotification), table_of(DeliveryReceipt)
+NOTES, RECEIPTS, ACCESS = table_of(CaseNotification), table_of(DeliveryReceipt), table_of(CaseAccess)
 
 FRONT = ("clerk", "supervisor", "admin")
 SUPERVISORS = ("supervisor", "admin")
 BACK = ("backoffice", "supervisor", "admin")
 READERS = FRONT + ("backoffice",)
+ACCESS_LOG_PAGE = 500
 MAX_SIGNATURE_BYTES = 40 * 1024
+# Public progress lookups per client (address, or the kiosk's token) in a sliding window: a
+# resident asks a few times, a guesser needs about half a million tries per case (10^6 codes).
+PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS = 30, 600
+# The kiosk is one client for a whole hall of residents (counted by its token): a busier limit,
+# still far below what walking the codes would need.
+DEVICE_PROGRESS_LOOKUPS = 120
 SIGNATURE_MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
@@ -69,6 +77,8 @@ class Cases:
     def __init__(self, services: Services, notifier: Notifier | None = None) -> None:
         self.s = services
         self.notifier = notifier or notifier_from_env()
+        self.progress_limiter = SlidingWindowLimiter(PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS)
+        self.device_progress_limiter = SlidingWindowLimiter(DEVICE_PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS)
 
     # --- helpers -------------------------------------------------------------------------
     @staticmethod
@@ -156,6 +166,7 @@ class Cases:
         roles: tuple[str, ...],
         apply: Any,
         then: tuple[str, tuple[str, ...], Any] | None = None,
+        code: str | None = None,
     ) -> dict[str, Any]:
         """Lock the case, check the state machine, let ``apply`` add its values, commit, return the view.
         ``then`` (action, roles, apply) is a second transition in the same transaction: both or neither."""
@@ -165,17 +176,25 @@ class Cases:
         ctx = self.s.halls.get(p.hall_id)
         now = self.s.clock.now()
         with self.s.db.write() as conn:
-            self._apply(conn, ctx, p, case_no, action, apply, now)
+            self._apply(conn, ctx, p, case_no, action, apply, now, code)
             if then is not None:
-                self._apply(conn, ctx, p, case_no, then[0], then[2], now)
+                self._apply(conn, ctx, p, case_no, then[0], then[2], now, code)
             view = self._view(conn, ctx, self._load(conn, ctx.id, case_no))
         return view
 
     def _apply(
-        self, conn: Connection, ctx: HallContext, p: Principal, case_no: str, action: str, apply: Any, now: Any
+        self,
+        conn: Connection,
+        ctx: HallContext,
+        p: Principal,
+        case_no: str,
+        action: str,
+        apply: Any,
+        now: Any,
+        code: str | None = None,
     ) -> None:
         row = self._load(conn, ctx.id, case_no, lock=True)
-        self._check_department(p, ctx, row)
+        self._check_access(p, ctx, row, code)
         new_state = rules.next_state(row.state, action)
         values, data = apply(conn, ctx, row, now) or ({}, {})
         self._step(conn, ctx, p, row, action, new_state, now, values, data)
@@ -183,10 +202,37 @@ class Cases:
             row = self._load(conn, ctx.id, case_no)
             self._step(conn, ctx, p, row, "close", rules.next_state(rules.DELIVERED, "close"), now, {"closed_at": now})
 
-    def _check_department(self, p: Principal, ctx: HallContext, row: Any) -> None:
+    def _check_access(self, p: Principal, ctx: HallContext, row: Any, code: str | None = None) -> None:
+        """首问负责 also for privacy: a clerk reaches only the cases of the window the clerk's token is
+        bound to (or that a returning resident brought there, see ``resume``); a department's back
+        office only its department's; supervisors and admins all. A resident back with the 一次性告知书
+        shows its query code: then any window may open the waiting case to continue it."""
+        if p.role == "clerk":
+            mine = p.window_number is not None and p.window_number in (row.owner_window, row.serving_window)
+            brought = (
+                code is not None and row.state == rules.SUPPLEMENT and rules.code_matches(code, row.query_code, None)
+            )
+            if not (mine or brought):
+                raise Forbidden("case_other_window", "cases.other_window", window=row.owner_window)
         own = department_of(p, ctx)
         if own is not None and own != row.department:
             raise Forbidden("case_other_department", "cases.other_department", department=row.department)
+
+    def _log_read(self, conn: Connection, p: Principal, row: Any, what: str, now: datetime) -> None:
+        """Every read of a case's personal data by staff is recorded (who, when, which case, what)."""
+        conn.execute(
+            ACCESS.insert().values(
+                hall_id=row.hall_id,
+                case_id=row.id,
+                case_no=row.case_no,
+                at=now,
+                what=what[:24],
+                staff_id=p.staff_id,
+                actor=p.label[:100],
+                role=p.role,
+                window_number=p.window_number,
+            )
+        )
 
     # --- opening and the window's outcome ------------------------------------------------
     def open(self, p: Principal, data: dict[str, Any]) -> dict[str, Any]:
@@ -218,6 +264,7 @@ class Cases:
                 .values(
                     hall_id=ctx.id,
                     case_no=case_no,
+                    query_code=rules.new_query_code(),
                     ticket_id=data.get("ticket_id"),
                     matter_id=stored.id,
                     matter_code=m.code,
@@ -391,9 +438,16 @@ class Cases:
         values.update(reject_reasons=reasons, redirect_to=redirect)
         step.update(reasons=reasons, redirect_to=redirect)
 
-    def resume(self, p: Principal, case_no: str) -> dict[str, Any]:
-        """The resident came back with the materials: the same case continues (首问负责: the owner stays)."""
-        return self._transition(p, case_no, "resume", FRONT, lambda conn, ctx, row, now: None)
+    def resume(self, p: Principal, case_no: str, code: str | None = None) -> dict[str, Any]:
+        """The resident came back with the materials: the same case continues (首问负责: the owner stays).
+        At another window the clerk types the notice's query code; that window then serves the case."""
+
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> tuple[dict, dict]:
+            if p.role == "clerk" and p.window_number != row.owner_window:
+                return {"serving_window": p.window_number}, {"serving_window": p.window_number}
+            return {}, {}
+
+        return self._transition(p, case_no, "resume", FRONT, apply, code=code)
 
     def review(self, p: Principal, case_no: str, data: dict[str, Any]) -> dict[str, Any]:
         """A supervisor settles an escalated case: not eligible (with reasons), or back to the window."""
@@ -565,21 +619,32 @@ class Cases:
         return mime, base64.b64encode(blob).decode()
 
     # --- reading -------------------------------------------------------------------------
-    def get(self, p: Principal, case_no: str) -> dict[str, Any]:
+    def get(self, p: Principal, case_no: str, code: str | None = None) -> dict[str, Any]:
+        p.require(*READERS)
+        ctx = self.s.halls.get(p.hall_id)
+        with self.s.db.write() as conn:
+            row = self._load(conn, ctx.id, case_no)
+            self._check_access(p, ctx, row, code)
+            self._log_read(conn, p, row, "view", self.s.clock.now())
+            return self._view(conn, ctx, row)
+
+    def check_readable(self, p: Principal, case_no: str) -> None:
+        """Refuse (403/404) unless ``p`` may read the case; nothing is read or logged."""
         p.require(*READERS)
         ctx = self.s.halls.get(p.hall_id)
         with self.s.db.read() as conn:
-            row = self._load(conn, ctx.id, case_no)
-            self._check_department(p, ctx, row)
-            return self._view(conn, ctx, row)
+            self._check_access(p, ctx, self._load(conn, ctx.id, case_no))
 
-    def record(self, p: Principal, case_no: str) -> tuple[HallContext, dict[str, Any], dict[str, Any] | None]:
+    def record(
+        self, p: Principal, case_no: str, what: str = "document"
+    ) -> tuple[HallContext, dict[str, Any], dict[str, Any] | None]:
         """Everything a document needs: the hall, the case view, and the receipt with its signature."""
         p.require(*READERS)
         ctx = self.s.halls.get(p.hall_id)
-        with self.s.db.read() as conn:
+        with self.s.db.write() as conn:
             row = self._load(conn, ctx.id, case_no)
-            self._check_department(p, ctx, row)
+            self._check_access(p, ctx, row)
+            self._log_read(conn, p, row, what, self.s.clock.now())
             view = self._view(conn, ctx, row)
             receipt = conn.execute(select(RECEIPTS).where(RECEIPTS.c.case_id == row.id)).mappings().first()
         return ctx, view, dict(receipt) if receipt else None
@@ -592,6 +657,10 @@ class Cases:
             if state not in rules.STATES:
                 raise InvalidInput("field_enum", field="state", allowed=", ".join(rules.STATES))
             query = query.where(C.c.state == state)
+        if p.role == "clerk":
+            if window is not None and window != p.window_number:
+                raise Forbidden("case_other_window", "cases.other_window", window=window)
+            window = p.window_number if p.window_number is not None else -1
         if window is not None:
             query = query.where(C.c.owner_window == window)
         own = department_of(p, ctx)
@@ -653,11 +722,58 @@ class Cases:
             "calendar_warnings": [w.message for w in ctx.calendar.warnings(today)],
         }
 
-    def progress(self, hall_id: int, case_no: str, locale: str) -> dict[str, Any]:
-        """What a resident may see by case number alone: masked, no ID, phone or reasons."""
+    def access_log(
+        self, p: Principal, case_no: str | None = None, day: date | None = None, before_id: int | None = None
+    ) -> dict[str, Any]:
+        """Who read which case's personal data, newest first (supervisors), one page at a time."""
+        p.require(*SUPERVISORS)
+        ctx = self.s.halls.get(p.hall_id)
+        tz = ctx.config.timezone
+        query = select(ACCESS).where(ACCESS.c.hall_id == ctx.id).order_by(ACCESS.c.id.desc()).limit(ACCESS_LOG_PAGE)
+        if case_no:
+            query = query.where(ACCESS.c.case_no == case_no)
+        if before_id is not None:
+            query = query.where(ACCESS.c.id < before_id)
+        if day is not None:
+            start = datetime.combine(day, datetime.min.time(), tz)
+            query = query.where(ACCESS.c.at >= start, ACCESS.c.at < start + timedelta(days=1))
+        with self.s.db.read() as conn:
+            rows = conn.execute(query).all()
+        return {
+            "entries": [
+                {
+                    "id": r.id,
+                    "case_no": r.case_no,
+                    "at": r.at.astimezone(tz).isoformat(),
+                    "what": r.what,
+                    "actor": r.actor,
+                    "role": r.role,
+                    "staff_id": r.staff_id,
+                    "window": r.window_number,
+                }
+                for r in rows
+            ],
+            "more": len(rows) == ACCESS_LOG_PAGE,
+        }
+
+    def progress(self, hall_id: int, case_no: str, code: str, locale: str, client: str) -> dict[str, Any]:
+        """What a resident may see with the case number and the notice's query code (or the phone's
+        last 4 digits): masked, no ID, phone or reasons. A wrong code reads as an unknown number,
+        so the answer never tells whether a number exists. ``client`` is who is counted for the limit."""
+        limiter = self.device_progress_limiter if client.startswith("token:") else self.progress_limiter
+        wait = limiter.hit(client, self.s.clock.now().timestamp())
+        if wait:
+            seconds = int(wait) + 1
+            raise TooManyRequests("progress_throttled", "cases.progress_throttled", seconds=seconds).with_details(
+                retry_after_seconds=seconds
+            )
+        if not code.strip():
+            raise InvalidInput("progress_code_required", "cases.progress_code_required")
         ctx = self.s.halls.get(hall_id)
         with self.s.db.read() as conn:
-            row = self._load(conn, ctx.id, case_no)
+            row = conn.execute(select(C).where(C.c.hall_id == ctx.id, C.c.case_no == case_no)).first()
+            if row is None or not rules.code_matches(code, row.query_code, row.phone):
+                raise NotFound("progress_not_found", "cases.progress_not_found", case_no=case_no)
             steps = list(conn.execute(select(STEPS).where(STEPS.c.case_id == row.id).order_by(STEPS.c.id)))
         today = self._today(ctx, self.s.clock.now())
         t = rules.timing(ctx.calendar, row.state, row.due_date, today)
@@ -722,6 +838,7 @@ class Cases:
         view.update(
             {
                 "id": row.id,
+                "query_code": row.query_code,
                 "ticket_id": row.ticket_id,
                 "matter_id": row.matter_id,
                 "matter_kind": row.matter_kind,
@@ -735,6 +852,7 @@ class Cases:
                 "proxy_authorized": row.proxy_authorized,
                 "identity_checked": row.identity_checked,
                 "owner_window": row.owner_window,
+                "serving_window": row.serving_window,
                 "outcome": row.outcome,
                 "materials": materials,
                 "supplement_list": json.loads(row.supplement_list_json) if row.supplement_list_json else None,

@@ -82,6 +82,7 @@ class DeskView:
             "finished_today": done_today,
             "server_time": now.isoformat(),
             "no_show_after_calls": no_show_after,
+            "pause_reasons": list(ctx.config.allowed_pause_reasons),
             "windows": [w.number for w in ctx.config.windows],
             "allowed_actions": desk_actions(
                 wrow.status,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
-from ..core.errors import InvalidInput
+from ..core.errors import Conflict, Forbidden, InvalidInput
 from ..storage.models import DeviceStatus
 from ..storage.types import table_of
 from .access import Principal
@@ -16,6 +17,30 @@ from .event_log import append_event
 D = table_of(DeviceStatus)
 DEVICE_KINDS = ("printer", "pad", "ledbar", "keypad", "kiosk", "board", "announcer")
 PROBLEM_STATES = ("paper_near_end", "paper_out", "cover_open", "offline", "error", "unknown")
+STATES = ("ok", "online") + PROBLEM_STATES
+# A hall has a handful of peripherals; more rows than this are junk (each row is broadcast).
+MAX_DEVICES = 100
+MAX_DETAIL = 200
+_ID = r"[A-Za-z0-9_-]{1,24}"
+
+
+def allowed_names(principal: Principal) -> list[tuple[str, str]]:
+    """(name pattern, kind) a token may report: each device only its own peripherals, so a public
+    device's token (the board's is in the TV's address) cannot write arbitrary names or kinds."""
+    w = principal.window_number
+    own = rf"window-{w}" if w is not None else None
+    kiosk = [(rf"kiosk-{_ID}/printer", "printer"), (rf"kiosk-{_ID}", "kiosk")]
+    board = [(r"ledbar-\d{1,3}", "ledbar"), (rf"board-{_ID}", "board"), (rf"announcer-{_ID}", "announcer")]
+    bridges = [(r"window-\d{1,3}/pad", "pad"), (r"window-\d{1,3}/keypad", "keypad")]
+    window = [(rf"{own}/pad", "pad"), (rf"{own}/keypad", "keypad"), (rf"{own}/printer", "printer")] if own else []
+    return {
+        "kiosk": kiosk,
+        "board": board,
+        "pad": [(rf"{own}/pad", "pad")] if own else [],
+        "clerk": window,
+        "supervisor": kiosk + board + bridges + [(r"window-\d{1,3}/printer", "printer")],
+        "admin": kiosk + board + bridges + [(r"window-\d{1,3}/printer", "printer")],
+    }.get(principal.role, [])
 
 
 class Devices:
@@ -27,12 +52,21 @@ class Devices:
         principal.require("kiosk", "pad", "board", "clerk", "supervisor", "admin")
         if kind not in DEVICE_KINDS:
             raise InvalidInput("invalid_device_kind", kind=kind, kinds=", ".join(DEVICE_KINDS))
+        if state not in STATES:
+            raise InvalidInput("invalid_device_state", state=state, states=", ".join(STATES))
         now = self.s.clock.now()
-        name = device.strip()[:100]
+        name = device.strip()
         if not name:
             raise InvalidInput("field_required", field="device")
+        if not any(re.fullmatch(pattern, name) and k == kind for pattern, k in allowed_names(principal)):
+            raise Forbidden("device_name_not_allowed", role=principal.role, device=name[:40], kind=kind)
+        detail = detail.strip()[:MAX_DETAIL]
         with self.s.db.write() as conn:
             row = conn.execute(select(D).where(D.c.hall_id == principal.hall_id, D.c.device == name)).first()
+            if row is None:
+                count = conn.execute(select(func.count()).where(D.c.hall_id == principal.hall_id)).scalar_one()
+                if count >= MAX_DEVICES:
+                    raise Conflict("too_many_devices", maximum=MAX_DEVICES)
             changed = row is None or row.state != state or row.detail != detail
             if row is None:
                 conn.execute(

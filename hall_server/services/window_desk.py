@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hall_common.i18n import message
 
-from ..core.errors import Conflict, InvalidInput, NotFound
+from ..core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ..core.queue_policy import Candidate, choose_next, rank
 from ..core.ticket_states import ACTIVE, CALLED, HELD, WAITING, next_state
 from ..storage.line_sql import LINE_HEADS, WAITING_BY_MATTER, adjust_line
@@ -73,6 +74,9 @@ def announcement(number: str, window: int) -> str:
 class WindowDesk:
     def __init__(self, services: Services) -> None:
         self.s = services
+        # (hall_id, staff_no, password, client) -> the staff row, or raises: the accounts' throttled
+        # argon2 check, set by the server (a desk without it signs in only the caller itself).
+        self.check_password: Callable[[int, str, str, str], Any] | None = None
 
     # --- helpers -------------------------------------------------------------------------
     def _window(self, conn: Connection, ctx: HallContext, number: int, lock: bool = False) -> Any:
@@ -346,7 +350,12 @@ class WindowDesk:
         principal.require_window(number)
         if not reason or not reason.strip():
             raise InvalidInput("pause_reason_required")
-        return self._set_window(principal, number, "paused", reason.strip()[:200])
+        # The reason is shown on the public board: only the hall's fixed list, never free text
+        # (a clerk once typed a resident's phone number there).
+        allowed = self.s.halls.get(principal.hall_id).config.allowed_pause_reasons
+        if reason.strip() not in allowed:
+            raise InvalidInput("pause_reason_not_allowed", reasons="、".join(allowed))
+        return self._set_window(principal, number, "paused", reason.strip())
 
     def resume_window(self, principal: Principal, number: int) -> dict[str, Any]:
         principal.require_window(number)
@@ -366,13 +375,24 @@ class WindowDesk:
         post: str,
         take_over: bool = False,
         reason: str | None = None,
+        password: str | None = None,
+        client: str = "local",
     ) -> dict[str, Any]:
-        """A clerk takes the window's A or B post (AB岗); taking over from someone is logged."""
+        """A clerk takes the window's A or B post (AB岗); taking over from someone is logged.
+        One signs in oneself; another person only with that person's password, or by a supervisor
+        (services are credited to whoever is signed in, so this is who gets the 好差评 and the counts)."""
         principal.require_window(number)
         if post not in ("A", "B"):
             raise InvalidInput("invalid_post", post=post)
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
+        if staff_no and principal.role not in ("supervisor", "admin"):
+            with self.s.db.read() as conn:
+                target = conn.execute(
+                    select(S.c.id).where(S.c.hall_id == ctx.id, S.c.staff_no == staff_no.strip())
+                ).scalar()
+            if target is None or target != principal.staff_id:
+                self._vouch(ctx.id, staff_no.strip(), password, client)
         with self.s.db.write() as conn:
             query = select(S).where(S.c.hall_id == ctx.id, S.c.active.is_(True))
             if principal.staff_id is not None and not staff_no:
@@ -399,6 +419,18 @@ class WindowDesk:
             )
             view = self._emit_window(conn, ctx, number, now, principal.label)
         return {"window": view}
+
+    def _vouch(self, hall_id: int, staff_no: str, password: str | None, client: str) -> None:
+        if not password:
+            raise Forbidden("sign_in_needs_password", "server.sign_in_needs_password", staff_no=staff_no)
+        if self.check_password is None:
+            raise Forbidden("sign_in_needs_password", "server.sign_in_needs_password", staff_no=staff_no)
+        try:
+            self.check_password(hall_id, staff_no, password, client)
+        except DomainError as exc:
+            if exc.code != "invalid_credentials":
+                raise  # throttled: 429 as at the log-in
+            raise Forbidden("sign_in_wrong_password", "server.sign_in_wrong_password", staff_no=staff_no) from None
 
     def sign_out(self, principal: Principal, number: int, reason: str | None = None) -> dict[str, Any]:
         principal.require_window(number)

@@ -32,6 +32,8 @@ class Case(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
     case_no: Mapped[str] = mapped_column(String(16))
+    # Printed on the notices: the public progress page needs it with the (sequential) case number.
+    query_code: Mapped[str | None] = mapped_column(String(8))
     ticket_id: Mapped[int | None] = mapped_column(BigId)
     matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"))
     # Copied from the catalog at opening: a later catalog edit does not change a case's documents.
@@ -51,6 +53,9 @@ class Case(Base):
     # 首问负责: the window that opened the case owns it for its whole life.
     owner_window: Mapped[int | None] = mapped_column(Integer)
     owner_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # The window a returning resident went to with the notice (一次性告知: any window continues the
+    # case); its clerk may then work on the case too. The owner stays the owner.
+    serving_window: Mapped[int | None] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(24))
     outcome: Mapped[str | None] = mapped_column(String(16))
     materials_json: Mapped[str] = mapped_column(Text, default="[]")
@@ -131,3 +136,23 @@ class DeliveryReceipt(Base):
     signature_mime: Mapped[str | None] = mapped_column(String(32))
     signature_b64: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class CaseAccess(Base):
+    """Every read of a case's personal data by staff: who, when, which case, what (view, a document)."""
+
+    __tablename__ = "case_access_log"
+    __table_args__ = (
+        Index("ix_case_access_log_at", "hall_id", "at"),
+        Index("ix_case_access_log_case", "case_id", "id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    case_id: Mapped[int] = mapped_column(BigId, ForeignKey("cases.id"))
+    case_no: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    what: Mapped[str] = mapped_column(String(24))
+    staff_id: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    role: Mapped[str] = mapped_column(String(16), default="")
+    window_number: Mapped[int | None] = mapped_column(Integer)

@@ -125,9 +125,10 @@ class HallClient:
         }
         return self._request("POST", "/tickets", json={k: v for k, v in body.items() if v is not None})
 
-    def case_progress(self, case_no: str) -> dict:
-        """The resident-safe view of a case (public endpoint: masked name, no ID or phone)."""
-        return self._request("GET", f"/cases/progress/{quote(case_no, safe='')}")
+    def case_progress(self, case_no: str, code: str) -> dict:
+        """The resident-safe view of a case (public endpoint: masked name, no ID or phone); ``code`` is
+        the notice's query code or the phone's last 4 digits."""
+        return self._request("GET", f"/cases/progress/{quote(case_no, safe='')}", params={"code": code})
 
     def report_device(self, device: str, kind: str, state: str, detail: str) -> dict:
         return self._request(

@@ -314,6 +314,10 @@ class KioskModel:
         self.progress_querying = False
         self._progress_query += 1
 
+    def progress_select(self, field: str) -> None:
+        self.case_pad.select(field)
+        self._changed()
+
     def progress_press(self, key: str) -> None:
         self.case_pad.press(key)
         if not self.progress_querying:
@@ -329,6 +333,12 @@ class KioskModel:
             self.progress_note = message("kiosk.progress_too_short", self.locale)
             self._changed()
             return False
+        code = self.case_pad.query_code()
+        if code is None:
+            self.case_pad.select("code")
+            self.progress_note = message("kiosk.progress_code_missing", self.locale)
+            self._changed()
+            return False
         self.case_pad.value = case_no  # show the number as the server knows it
         self._progress_query += 1
         query = self._progress_query
@@ -339,11 +349,11 @@ class KioskModel:
         def job() -> None:
             try:
                 try:
-                    view = self.client.case_progress(case_no)
+                    view = self.client.case_progress(case_no, code)
                 except hc.ApiError as exc:
                     if exc.kind != hc.UNCERTAIN:
                         raise
-                    view = self.client.case_progress(case_no)  # a read changes nothing: one retry is safe
+                    view = self.client.case_progress(case_no, code)  # a read changes nothing: one retry is safe
             except hc.ApiError as exc:
                 self.post(functools.partial(self._progress_failed, query, exc))
                 return

@@ -59,6 +59,8 @@ var YC = (function () {
   function fillText(root) {
     var nodes = (root || document).querySelectorAll("[data-t]");
     for (var i = 0; i < nodes.length; i++) nodes[i].textContent = t(nodes[i].getAttribute("data-t"));
+    var inputs = (root || document).querySelectorAll("[data-t-placeholder]");
+    for (var j = 0; j < inputs.length; j++) inputs[j].placeholder = t(inputs[j].getAttribute("data-t-placeholder"));
   }
 
   function lang() {
@@ -104,13 +106,40 @@ var YC = (function () {
     }, function () { throw networkError(); });
   }
 
+  // ?token= in the address: taken out of the address bar at once (history, screenshots, the
+  // Referer) and returned for the caller to keep or check.
+  function takeUrlToken() {
+    var offered = params.get("token");
+    if (offered && window.history && history.replaceState) {
+      var rest = new URLSearchParams(location.search);
+      rest["delete"]("token");
+      var query = rest.toString();
+      history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    }
+    return offered || "";
+  }
+
   // A device or person token given once in the address (?token=…). With a storage key it is
-  // kept for the browser tab, so reloading the page (without the token) still works.
+  // kept for the browser tab and taken off the address bar, so reloading still works; without
+  // one (a TV board whose address is its set-up) it stays in the address.
   function pageToken(storageKey) {
-    var fromUrl = params.get("token");
-    if (!storageKey) return fromUrl || "";
+    if (!storageKey) return params.get("token") || "";
+    var fromUrl = takeUrlToken();
     if (fromUrl) sessionStorage.setItem(storageKey, fromUrl);
     return fromUrl || sessionStorage.getItem(storageKey) || "";
+  }
+
+  // A device page set up once with ?token=…: the token is kept in localStorage under `key` only
+  // if the server says it is one this page may hold (accept({role, window}) -> true); a link
+  // planted with someone else's token is dropped. Resolves to the token to use (new or kept).
+  function adoptToken(key, accept) {
+    var offered = takeUrlToken();
+    var kept = function () { return localStorage.getItem(key); };
+    if (!offered) return Promise.resolve(kept());
+    return api("GET", "/auth/me", offered).then(function (me) {
+      if (accept(me)) localStorage.setItem(key, offered);
+      return kept();
+    }, function () { return kept(); });  // unknown or expired: ignored, the stored one stays
   }
 
   // --- events ---------------------------------------------------------------------------
@@ -288,7 +317,8 @@ var YC = (function () {
 
   return {
     loadMessages: loadMessages, useMessages: useMessages, t: t, fillText: fillText, lang: lang,
-    api: api, ApiError: ApiError, pageToken: pageToken, params: params,
+    api: api, ApiError: ApiError, pageToken: pageToken, takeUrlToken: takeUrlToken, adoptToken: adoptToken,
+    params: params,
     live: live, eventTypes: eventTypes, el: el, showError: showError,
     hhmm: hhmm, formatTime: formatTime, setTimeZone: setTimeZone, timeZone: timeZone, parseIso: parseIso,
     serverNow: serverNow, loadHall: loadHall

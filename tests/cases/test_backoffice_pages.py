@@ -46,14 +46,16 @@ def test_supervisor_dashboard_shows_stages_and_rates(hall, matters, browser):
         page.close()
 
 
-def test_a_resident_looks_up_progress_by_case_number_on_the_phone_page(hall, matters, browser):
+def test_a_resident_looks_up_progress_by_case_number_and_code_on_the_phone_page(hall, matters, browser):
     no = accept(hall, matters)
-    page = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 800})
+    code = hall.client("clerk-1").get(f"/cases/{no}").json()["query_code"]
+    page = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
     try:
-        page.goto(f"{hall.base_url}/cases-ui/progress?no={no}")
+        page.goto(f"{hall.base_url}/cases-ui/progress?no={no}&code={code}")
         expect(page.locator("#summary")).to_contain_text("张*三", timeout=10000)
         expect(page.locator("#summary")).to_contain_text("已受理")
         expect(page.locator("#steps li")).to_have_count(2)
+        page.screenshot(path="/tmp/yichuang-case-progress-phone.png", full_page=True)
         page.fill("#no", "2026-99999")
         page.click("#query")
         expect(page.locator("#error")).to_contain_text("找不到办件号", timeout=10000)

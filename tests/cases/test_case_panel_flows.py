@@ -3,6 +3,8 @@ each window outcome (即办, 受理, 一次性告知 then 受理, 不予受理 t
 
 from __future__ import annotations
 
+import re
+
 import httpx
 from playwright.sync_api import expect
 
@@ -12,8 +14,11 @@ expect.set_options(timeout=15_000)
 
 
 def pdf_behind(page, link, hall) -> bytes:
-    """Fetch a PDF link the page shows, as the browser's print button would."""
+    """Fetch a PDF link the page shows, as the browser's print button would: a signed, short-lived
+    address with no token in it."""
+    expect(link).to_have_attribute("href", re.compile(r"\.pdf\?link="))
     href = link.get_attribute("href")
+    assert "token" not in href and "yc_" not in href
     r = httpx.get(hall.base_url + href, timeout=30)
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     return r.content
@@ -84,12 +89,16 @@ def test_after_a_one_time_notice_the_resident_returns_and_the_same_case_is_accep
     page.click("button[data-outcome=supplement]")
     expect(page.locator("#case-state")).to_have_text("待补正材料")
     expect(page.locator("#notice")).to_contain_text("一次性告知书")
+    code = hall.client("clerk-1").get("/cases/2026-00001").json()["query_code"]
 
-    # Days later, at another window: the clerk finds the case by the number on the notice.
+    # Days later, at another window: the clerk finds the case by the number and code on the notice.
     hall.clock.advance(days=2)
     again = device()
     open_panel(again, hall, role="clerk-2", window=2)
     again.fill("#lookup", "2026-00001")
+    again.click("#load")
+    expect(again.locator("#error")).to_contain_text("1号窗口")  # the number alone opens nothing
+    again.fill("#lookup-code", code)
     again.click("#load")
     expect(again.locator("#case-state")).to_have_text("待补正材料")
     again.click("#resume")

@@ -3,6 +3,7 @@ page, then back at the window: 取回登记, 通知群众, 送达 with a signatu
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import httpx
@@ -85,6 +86,7 @@ def test_a_case_goes_round_the_loop_in_the_browser_and_the_signed_receipt_is_a_p
         "close",
     ]
 
+    expect(link).to_have_attribute("href", re.compile(r"\.pdf\?link="))
     r = httpx.get(hall.base_url + link.get_attribute("href"), timeout=30)
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     pdf = tmp_path / "receipt.pdf"

@@ -56,17 +56,57 @@ def test_accepted_case_goes_round_the_loop_and_is_delivered_once(hall, matters, 
     assert "不能重复送达" in again.json()["error"]["message"]
 
 
-def test_residents_follow_progress_by_case_number_without_a_token_and_see_no_personal_data(hall, matters):
+def test_residents_follow_progress_with_number_and_query_code_without_a_token_and_see_no_personal_data(hall, matters):
     no = accept(hall, matters)
     import httpx
 
-    r = httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}")
+    code = hall.client("clerk-1").get(f"/cases/{no}").json()["query_code"]
+    r = httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}", params={"code": code})
     assert r.status_code == 200
+    assert r.headers["Cache-Control"] == "no-store"
     view = r.json()
     assert view["applicant"] == "张*三" and view["state_label"] == "已受理" and view["due_date"] == "2026-12-10"
-    assert "13800001234" not in r.text and "phone" not in view
-    missing = httpx.get(f"{hall.base_url}/api/v1/cases/progress/2026-99999")
+    assert "13800001234" not in r.text and "phone" not in view and code not in r.text
+    missing = httpx.get(f"{hall.base_url}/api/v1/cases/progress/2026-99999", params={"code": code})
     assert missing.status_code == 404 and "找不到办件号 2026-99999" in missing.json()["error"]["message"]
+
+
+def test_progress_by_number_alone_or_with_a_wrong_code_tells_nothing(hall, matters):
+    no = accept(hall, matters)
+    import httpx
+
+    code = hall.client("clerk-1").get(f"/cases/{no}").json()["query_code"]
+    bare = httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}")
+    assert bare.status_code == 400 and "查询码" in bare.json()["error"]["message"]
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    guessed = httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}", params={"code": wrong})
+    unknown = httpx.get(f"{hall.base_url}/api/v1/cases/progress/2026-99999", params={"code": wrong})
+    # A wrong code and an unknown number read the same: guessing learns nothing about which numbers exist.
+    assert guessed.status_code == unknown.status_code == 404
+    assert guessed.json()["error"]["message"].replace(no, "X") == unknown.json()["error"]["message"].replace(
+        "2026-99999", "X"
+    )
+    assert "张" not in guessed.text
+    tail = httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}", params={"code": "1234"})  # phone 13800001234
+    assert tail.status_code == 200 and tail.json()["matter"] == "临时救助申请"
+
+
+def test_progress_lookups_from_one_address_are_limited_and_the_limit_passes(hall, matters):
+    import httpx
+
+    from hall_server.services.cases import PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS
+
+    no = accept(hall, matters)
+    url = f"{hall.base_url}/api/v1/cases/progress/2026-{{:05d}}"
+    answers = [httpx.get(url.format(n), params={"code": "123456"}).status_code for n in range(PROGRESS_LOOKUPS)]
+    assert set(answers) == {404}  # a guesser walking the numbers
+    refused = httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}", params={"code": "1234"})
+    assert refused.status_code == 429 and "查询次数过多" in refused.json()["error"]["message"]
+    assert int(refused.headers["Retry-After"]) > 0
+    # The kiosk counts on its own token, not on the address the guesser used.
+    assert hall.client("kiosk").get(f"/cases/progress/{no}", params={"code": "1234"}).status_code == 200
+    hall.clock.advance(seconds=PROGRESS_WINDOW_SECONDS + 1)
+    assert httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}", params={"code": "1234"}).status_code == 200
 
 
 def test_another_department_cannot_open_the_case(hall, matters):

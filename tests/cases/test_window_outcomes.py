@@ -70,7 +70,12 @@ def test_incomplete_materials_get_one_notice_listing_every_gap_then_the_case_con
     # The resident comes back two days later, to another window: the same case continues.
     hall.clock.advance(days=2)
     other = hall.client("clerk-3")
-    assert other.post(f"/cases/{case['case_no']}/resume").json()["state"] == "open"
+    # Window 3 sees nothing of the case without the code on the resident's notice.
+    assert other.get(f"/cases/{case['case_no']}").status_code == 403
+    assert other.post(f"/cases/{case['case_no']}/resume").status_code == 403
+    code = notice["query_code"]
+    assert other.get(f"/cases/{case['case_no']}", params={"code": code}).json()["state"] == "supplement_requested"
+    assert other.post(f"/cases/{case['case_no']}/resume", json={"query_code": code}).json()["state"] == "open"
     r = other.post(
         f"/cases/{case['case_no']}/outcome",
         json={"outcome": "accept", "materials": all_submitted(matter), "identity_checked": True},
@@ -130,7 +135,9 @@ def test_a_clerk_cannot_turn_a_resident_away_but_a_supervisor_can_with_reasons(h
     assert r.status_code == 200, r.text
     rejected = r.json()
     assert rejected["state"] == "rejected" and rejected["documents"]["rejection"] == "斑不〔2026〕0001号"
-    progress = hall.client("kiosk").get(f"/cases/progress/{case['case_no']}").json()
+    progress = (
+        hall.client("kiosk").get(f"/cases/progress/{case['case_no']}", params={"code": case["query_code"]}).json()
+    )
     assert progress["state_label"] == "不予受理"
 
 

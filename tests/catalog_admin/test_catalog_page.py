@@ -28,7 +28,7 @@ def test_an_admin_renames_a_matter_and_a_material_requirement_on_the_page(browse
         page.fill("input[name=name]", "最低生活保障申请（含再审核）")
         page.locator("#materials tbody tr").nth(1).locator("[data-k=requirement]").fill("户口簿原件及全部成员页复印件")
         page.click("#save")
-        page.wait_for_function("document.querySelector('#status').textContent.includes('MZ001')", timeout=TIMEOUT)
+        page.wait_for_function("() => document.querySelector('#status').textContent.includes('MZ001')", timeout=TIMEOUT)
         page.screenshot(path=str(shots / "catalog_admin_saved.png"), full_page=False)
     finally:
         context.close()

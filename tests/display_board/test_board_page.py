@@ -46,7 +46,8 @@ def wait_until_window_shows(page, window: int, number: str) -> None:
     """The window panel follows the call line within a moment (it is redrawn once per burst);
     fails if it does not show ``number`` within 5 s."""
     page.wait_for_function(
-        f"document.querySelector(\".window[data-window='{window}'] .current\").textContent === '{number}'", timeout=5000
+        f"() => document.querySelector(\".window[data-window='{window}'] .current\").textContent === '{number}'",
+        timeout=5000,
     )
 
 
@@ -54,7 +55,7 @@ def test_a_call_made_at_a_window_appears_on_the_board(live_hall, open_board):
     page = open_board(live_hall)
     live_hall.client("kiosk").post("/tickets", json={}).raise_for_status()
     live_hall.client("clerk-2").post("/windows/2/call-next").raise_for_status()
-    page.wait_for_function("document.querySelector('#now-calling').textContent.includes('A001')", timeout=10000)
+    page.wait_for_function("() => document.querySelector('#now-calling').textContent.includes('A001')", timeout=10000)
     assert now_calling(page) == "请A001号到2号窗口办理"
     assert page.inner_text("#recent-calls li[data-number='A001']").replace("\n", " ").startswith("A001")
     wait_until_window_shows(page, 2, "A001")
@@ -117,7 +118,7 @@ def test_the_board_never_shows_a_residents_name_or_id_number(live_hall, open_boa
 def test_the_board_shows_the_servers_clock_not_the_tvs(live_hall, open_board):
     # The hall's (fake) clock says Thursday 10:00 in Shanghai; the machine's clock does not.
     page = open_board(live_hall)
-    page.wait_for_function("/^10:0/.test(document.querySelector('#clock-time').textContent)", timeout=10000)
+    page.wait_for_function("() => /^10:0/.test(document.querySelector('#clock-time').textContent)", timeout=10000)
     assert "11月26日" in page.inner_text("#clock-date") and "星期四" in page.inner_text("#clock-date")
 
 
@@ -127,7 +128,7 @@ def test_the_board_shows_waiting_count_hours_and_extended_slot(live_hall, open_b
     kiosk = live_hall.client("kiosk")
     for _ in range(3):
         kiosk.post("/tickets", json={}).raise_for_status()
-    page.wait_for_function("document.querySelector('#waiting-count').textContent === '3人'", timeout=10000)
+    page.wait_for_function("() => document.querySelector('#waiting-count').textContent === '3人'", timeout=10000)
     hours = page.inner_text("#hours")
     assert "09:00–12:00" in hours and "13:30–17:30" in hours
     assert re.search(r"延时服务 17:30–18:30", hours)

@@ -64,7 +64,7 @@ def shows(bar: LedBarSimulator, text: str):
 def test_on_start_each_bar_shows_its_windows_present_state(live_hall, bars, ledbar):
     live_hall.client("kiosk").post("/tickets", json={}).raise_for_status()
     live_hall.client("clerk-1").post("/windows/1/call-next").raise_for_status()
-    live_hall.client("clerk-3").post("/windows/3/pause", json={"reason": "会议"}).raise_for_status()
+    live_hall.client("clerk-3").post("/windows/3/pause", json={"reason": "参加会议"}).raise_for_status()
     ledbar(live_hall)
     wait_until(shows(bars[1], "A001 请到1号窗口"), what="bar 1 shows A001")
     wait_until(shows(bars[2], "2号窗口 欢迎您"), what="bar 2 idle")

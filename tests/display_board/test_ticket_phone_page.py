@@ -12,8 +12,8 @@ def test_phone_page_shows_the_number_and_people_ahead(browser, live_hall):
     kiosk.post("/tickets", json={"matter_id": 1})
     ticket = kiosk.post("/tickets", json={"matter_id": 2}).json()
     page = open_page(browser, live_hall, ticket)
-    page.wait_for_function("document.getElementById('number').textContent === 'A002'")
-    page.wait_for_function("document.getElementById('detail').textContent.includes('您前面还有 1 人')")
+    page.wait_for_function("() => document.getElementById('number').textContent === 'A002'")
+    page.wait_for_function("() => document.getElementById('detail').textContent.includes('您前面还有 1 人')")
     assert ticket["matter_name"] in page.inner_text("#matter")
     page.screenshot(path="/tmp/phone_waiting.png")
     page.close()
@@ -22,10 +22,10 @@ def test_phone_page_shows_the_number_and_people_ahead(browser, live_hall):
 def test_phone_page_tells_the_resident_which_window_calls(browser, live_hall):
     ticket = live_hall.client("kiosk").post("/tickets", json={"matter_id": 1}).json()
     page = open_page(browser, live_hall, ticket)
-    page.wait_for_function("document.getElementById('number').textContent === 'A001'")
+    page.wait_for_function("() => document.getElementById('number').textContent === 'A001'")
     live_hall.client("clerk-3").post("/windows/3/call-next")
     page.wait_for_function(
-        "document.getElementById('status').textContent.includes('请A001号到3号窗口办理')", timeout=15000
+        "() => document.getElementById('status').textContent.includes('请A001号到3号窗口办理')", timeout=15000
     )
     page.close()
 
@@ -33,7 +33,7 @@ def test_phone_page_tells_the_resident_which_window_calls(browser, live_hall):
 def test_phone_page_with_a_wrong_key_reveals_nothing(browser, live_hall):
     ticket = live_hall.client("kiosk").post("/tickets", json={"matter_id": 1}).json()
     page = open_page(browser, live_hall, ticket, key="guessed")
-    page.wait_for_function("document.getElementById('status').textContent !== '正在查询…'")
+    page.wait_for_function("() => document.getElementById('status').textContent !== '正在查询…'")
     assert "A001" not in page.content() and "找不到号票" in page.inner_text("#status")
     page.close()
 

@@ -1,5 +1,7 @@
 """A window's day over real HTTP: call, recall, no-show, hold, transfer, pause, AB posts."""
 
+import os
+
 
 def issue(hall, n=1, **body):
     kiosk = hall.client("kiosk")
@@ -127,12 +129,15 @@ def test_window_without_a_clerk_cannot_call(live_hall):
 
 
 def test_b_post_takes_over_only_with_take_over_and_the_board_sees_b(live_hall):
+    os.environ.setdefault("YICHUANG_ARGON2_PROFILE", "CHEAPEST")
+    live_hall.server.accounts.set_password(live_hall.hall_id, "BZY004", "zhangwei-2026")
     clerk = live_hall.client("clerk-1")
-    plain = clerk.post("/windows/1/sign-in", json={"staff_no": "BZY004", "post": "B"})
+    b_post = {"staff_no": "BZY004", "post": "B", "password": "zhangwei-2026"}
+    plain = clerk.post("/windows/1/sign-in", json=b_post)
     assert plain.status_code == 409 and plain.json()["error"]["code"] == "window_staffed"
-    taken = clerk.post(
-        "/windows/1/sign-in", json={"staff_no": "BZY004", "post": "B", "take_over": True, "reason": "A岗外出培训"}
-    ).json()["window"]
+    taken = clerk.post("/windows/1/sign-in", json={**b_post, "take_over": True, "reason": "A岗外出培训"}).json()[
+        "window"
+    ]
     board = live_hall.client("board").get("/windows").json()["windows"][0]
     assert taken["staff"]["name"] == "张伟" and board["staff"]["post"] == "B"
 

@@ -15,7 +15,7 @@ def prepare(url: str) -> int:
     hall_id = server.services.halls.all_ids()[0]
     for i, n in enumerate(WINDOWS):
         add_staff(server.services, hall_id, DEMO_STAFF[i][0], DEMO_STAFF[i][1])
-        server.windows.sign_in(Principal(hall_id, "clerk", "setup", n), n, DEMO_STAFF[i][0], "A")
+        server.windows.sign_in(Principal(hall_id, "supervisor", "setup"), n, DEMO_STAFF[i][0], "A")
     server.close()
     return hall_id
 

@@ -29,7 +29,7 @@ def test_a_ticket_issued_at_10_and_called_at_1005_waited_five_minutes(machine_in
         hall_id = server.services.halls.all_ids()[0]
         add_staff(server.services, hall_id, *DEMO_STAFF[0])
         clerk = Principal(hall_id, "clerk", "test clerk", 1)
-        server.windows.sign_in(clerk, 1, DEMO_STAFF[0][0], "A")
+        server.windows.sign_in(Principal(hall_id, "supervisor", "setup"), 1, DEMO_STAFF[0][0], "A")
         ticket = server.tickets.issue(Principal(hall_id, "kiosk", "test kiosk"), IssueRequest(matter_id=1))
         clock.advance(minutes=5)
         server.windows.call_next(clerk, 1)

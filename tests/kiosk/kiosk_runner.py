@@ -138,6 +138,7 @@ class Remote:
             "printer_state": vm.printer_status.state.value if vm.printer_status else None,
             "keypad": vm.keypad.value,
             "case_pad": vm.case_pad.value,
+            "case_code": vm.case_pad.code,
             "render_pending": self.app._render_pending,
             "stream": self.app.stream.state,
         }

@@ -1,13 +1,24 @@
 """办件进度查询 on the real kiosk (Kivy, offscreen) against the live hall: a resident types the
-case number from the 受理通知书 on the on-screen keypad and reads where the case stands."""
+case number and its query code from the 受理通知书 on the on-screen keypad and reads where the
+case stands. Without the right code (or the phone's last 4 digits) the kiosk shows nothing."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pytest
 
 
+@dataclass
+class Notice:
+    """What the resident holds: the 受理通知书's case number and query code."""
+
+    case_no: str
+    code: str
+
+
 @pytest.fixture
-def accepted_case(live_hall) -> str:
+def accepted_case(live_hall) -> Notice:
     """A 临时救助申请 (MZ003) opened and accepted at window 1 today over the API, every material
     submitted, the result to be collected at the window."""
     clerk = live_hall.client("clerk-1")
@@ -25,7 +36,7 @@ def accepted_case(live_hall) -> str:
         },
     )
     assert r.status_code == 200, r.text
-    return case_no
+    return Notice(case_no, r.json()["query_code"])
 
 
 def type_case_number(kiosk, case_no: str, typed: str = "") -> dict:
@@ -36,6 +47,14 @@ def type_case_number(kiosk, case_no: str, typed: str = "") -> dict:
     return kiosk.wait_for(lambda s: s["case_pad"] == case_no, what=f"keypad shows {case_no}")
 
 
+def type_notice(kiosk, case_no: str, code: str, typed: str = "") -> dict:
+    """The number, then the code: once the number is whole the digits go on into the code box."""
+    type_case_number(kiosk, case_no, typed)
+    for key in code:
+        kiosk.tap(f"case-key-{key}")
+    return kiosk.wait_for(lambda s: s["case_code"] == code, what=f"code box shows {code}")
+
+
 def open_keypad(kiosk) -> None:
     kiosk.tap("progress")
     kiosk.wait_screen("progress")
@@ -43,8 +62,9 @@ def open_keypad(kiosk) -> None:
 
 def test_resident_looks_up_accepted_case_and_sees_stage_due_date_and_pickup(kiosk, accepted_case):
     open_keypad(kiosk)
-    st = type_case_number(kiosk, accepted_case)
-    assert st["texts"]["case_entry"] == accepted_case  # the dash appeared by itself
+    st = type_notice(kiosk, accepted_case.case_no, accepted_case.code)
+    assert st["texts"]["case_entry"] == accepted_case.case_no  # the dash appeared by itself
+    assert st["texts"]["code_entry"] == accepted_case.code
     kiosk.tap("progress_submit")
     st = kiosk.wait_screen("progress_result")
     kiosk.screenshot("21-progress-result")
@@ -74,18 +94,40 @@ def test_unknown_case_number_shows_server_message_and_resident_can_correct_it(ki
     st = kiosk.wait_for(lambda s: s["texts"].get("progress_note"))
     assert "2026-00001" in st["texts"]["progress_note"]
     type_case_number(kiosk, "2026-99999")
+    kiosk.tap("progress_submit")  # no code yet: asked for it, nothing sent
+    st = kiosk.wait_for(lambda s: "查询码" in s["texts"].get("progress_note", ""), what="code prompt")
+    assert st["screen"] == "progress" and st["case_pad"] == "2026-99999"
+    type_notice(kiosk, "2026-99999", accepted_case.code, typed="2026-99999")
     kiosk.tap("progress_submit")
     st = kiosk.wait_for(lambda s: "找不到" in s["texts"].get("progress_note", ""), what="not-found message")
     kiosk.screenshot("22-progress-not-found")
     assert st["screen"] == "progress"
-    assert "找不到办件号 2026-99999，请核对受理通知书上的办件号" in st["texts"]["progress_note"]
-    # The number stays on the keypad: correct the sequence and ask again.
-    kiosk.tap("case-key-del", times=5)
-    kiosk.wait_for(lambda s: s["case_pad"] == "2026-")
-    type_case_number(kiosk, accepted_case, typed="2026-")
+    assert "找不到办件号 2026-99999，请核对受理通知书上的办件号和查询码" in st["texts"]["progress_note"]
+    # Number and code stay on the keypad: delete back through the code into the sequence, retype.
+    kiosk.tap("case-key-del", times=len(accepted_case.code) + 5)
+    kiosk.wait_for(lambda s: s["case_pad"] == "2026-" and s["case_code"] == "")
+    type_case_number(kiosk, accepted_case.case_no, typed="2026-")
+    for key in accepted_case.code:
+        kiosk.tap(f"case-key-{key}")
     kiosk.tap("progress_submit")
     st = kiosk.wait_screen("progress_result")
     assert st["texts"]["stage"] == "已受理"
+
+
+def test_right_number_with_a_wrong_code_shows_nothing_but_the_phone_tail_opens_it(kiosk, accepted_case):
+    wrong = "000000" if accepted_case.code != "000000" else "111111"
+    open_keypad(kiosk)
+    type_notice(kiosk, accepted_case.case_no, wrong)
+    kiosk.tap("progress_submit")
+    st = kiosk.wait_for(lambda s: "找不到" in s["texts"].get("progress_note", ""), what="not-found message")
+    assert st["screen"] == "progress" and "临时救助" not in str(st["texts"])
+    kiosk.tap("case-key-del", times=6)
+    for key in "1234":  # the phone given at the window was 13800001234
+        kiosk.tap(f"case-key-{key}")
+    kiosk.wait_for(lambda s: s["case_code"] == "1234")
+    kiosk.tap("progress_submit")
+    st = kiosk.wait_screen("progress_result")
+    assert st["texts"]["matter"] == "临时救助申请"
 
 
 def test_lookup_during_server_outage_says_so_and_works_again_after(
@@ -94,7 +136,7 @@ def test_lookup_during_server_outage_says_so_and_works_again_after(
     kiosk = start_kiosk(proxy.url, live_hall.tokens["kiosk"], printer_sim.spec)
     kiosk.wait_screen("home", 30)
     open_keypad(kiosk)
-    type_case_number(kiosk, accepted_case)
+    type_notice(kiosk, accepted_case.case_no, accepted_case.code)
     proxy.down()
     kiosk.tap("progress_submit")
     st = kiosk.wait_for(lambda s: "连不上服务器" in s["texts"].get("progress_note", ""), what="offline note")
@@ -108,7 +150,7 @@ def test_lookup_during_server_outage_says_so_and_works_again_after(
 
 def test_result_screen_returns_home_after_idle_timeout(kiosk, accepted_case):
     open_keypad(kiosk)
-    type_case_number(kiosk, accepted_case)
+    type_notice(kiosk, accepted_case.case_no, accepted_case.code)
     kiosk.tap("progress_submit")
     kiosk.wait_screen("progress_result")
     kiosk.call("advance", seconds=31)

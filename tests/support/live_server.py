@@ -60,7 +60,7 @@ def start_live_hall(url: str, local_time: str, sign_in: bool = True, heartbeat: 
         tokens[f"clerk-{n}"] = server.tokens.create(hall_id, "clerk", n, label=f"test clerk {n}")
         tokens[f"pad-{n}"] = server.tokens.create(hall_id, "pad", n, label=f"test pad {n}")
         if sign_in:
-            server.windows.sign_in(Principal(hall_id, "clerk", "setup", n), n, DEMO_STAFF[i][0], "A")
+            server.windows.sign_in(Principal(hall_id, "supervisor", "setup"), n, DEMO_STAFF[i][0], "A")
     app = create_app(server)
     mount_pages(app)
     http = make_server("127.0.0.1", 0, app, threaded=True)

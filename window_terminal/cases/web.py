@@ -43,6 +43,11 @@ def create_blueprint() -> Blueprint:
     @bp.get("/cases-ui/progress")
     def progress():
         # The phone page behind the acceptance notice, and the kiosk's lookup screen.
-        return render_template("case_progress.html", lang=locale(), case_no=request.args.get("no", ""))
+        return render_template(
+            "case_progress.html",
+            lang=locale(),
+            case_no=request.args.get("no", "")[:16],
+            code=request.args.get("code", "")[:6],
+        )
 
     return bp

@@ -22,10 +22,9 @@
   let clockOffset = 0, countdownTimer = null, thanksTimer = null;
   const $ = (id) => document.getElementById(id);
 
-  // A pad is set up once with /pad/N?token=…; the token is kept and removed from the address bar.
-  const fromUrl = new URLSearchParams(location.search).get("token");
-  if (fromUrl) { localStorage.setItem(KEY, fromUrl); history.replaceState(null, "", location.pathname); }
-  token = localStorage.getItem(KEY);
+  // A pad is set up once with /pad/N?token=…: the token leaves the address bar at once and is
+  // kept only if it is this window's pad token (YC.adoptToken checks it with the server).
+  const adopted = YC.adoptToken(KEY, (me) => me.role === "pad" && me.window === N);
 
   function show(id) {
     for (const s of ["idle", "asking", "reasons", "thanks"]) $(s).hidden = s !== id;
@@ -166,7 +165,8 @@
       window: s.window, name: s.staff ? s.staff.name : ""});
   }
 
-  YC.loadMessages().then(() => {
+  YC.loadMessages().then(async () => {
+    token = await adopted;
     document.title = t("pad.ask");
     $("ask-title").textContent = t("pad.ask");
     $("reasons-title").textContent = t("pad.reasons_title");

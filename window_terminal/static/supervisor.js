@@ -3,9 +3,9 @@
 (() => {
   const {t, api, el, hhmm} = YC;
   const KEY = "yc.supervisor.token";
-  const fromUrl = new URLSearchParams(location.search).get("token");
-  if (fromUrl) { localStorage.setItem(KEY, fromUrl); history.replaceState(null, "", location.pathname); }
-  let token = localStorage.getItem(KEY), es = null, busy = false, timer = null;
+  // ?token= leaves the address bar at once and is kept only if it is a supervisor's or admin's.
+  const adopted = YC.adoptToken(KEY, (me) => me.role === "supervisor" || me.role === "admin");
+  let token = null, es = null, busy = false, timer = null;
   const $ = (id) => document.getElementById(id);
 
   function toast(text, ok) {
@@ -74,13 +74,14 @@
       (up) => { $("live").className = "live" + (up ? "" : " off"); $("live").textContent = up ? t("terminal.live_on") : t("terminal.live_off"); });
   }
 
-  YC.loadMessages().then(() => {
+  YC.loadMessages().then(async () => {
     document.title = t("terminal.supervisor_title");
     $("title").textContent = t("terminal.supervisor_title");
     for (const [id, key] of [["login-title", "terminal.supervisor_login"], ["l-staff", "terminal.staff_no"], ["l-password", "terminal.password"],
       ["login-submit", "terminal.login"], ["logout", "terminal.logout"], ["h-line", "terminal.line_title"], ["h-ratings", "terminal.ratings_today"],
       ["h-shifts", "terminal.handovers"], ["live", "terminal.live_off"]]) $(id).textContent = t(key);
     $("h-line").textContent = t("terminal.line_title", {n: ""}).replace("（人）", "").replace("()", "");
+    token = await adopted;
     if (token) start(); else { $("login").hidden = false; }
   });
 })();

@@ -5,6 +5,7 @@
   const {t, api, el, hhmm} = YC;
   const N = Number(document.body.dataset.window);
   const KEY = "yc.window." + N;
+  YC.takeUrlToken();  // the terminal logs in by password: a ?token= is only taken off the address bar
   let token = localStorage.getItem(KEY + ".token");
   let me = null, desk = null, busy = false, es = null, refreshTimer = null;
   const $ = (id) => document.getElementById(id);
@@ -180,14 +181,15 @@
   // 受理办件: the case panel, with this terminal's token and the ticket being served, so the
   // case is linked to the ticket (POST /cases ticket_id) and the matter is preselected. Same tab:
   // the terminal keeps no state of its own and comes back as it was from the panel's link.
+  // The token goes to the panel through this tab's sessionStorage, never in the address.
   function caseButton(tk) {
-    const q = new URLSearchParams({token});
+    const q = new URLSearchParams();
     if (tk) {
       q.set("ticket", tk.id); q.set("number", tk.number);
       if (tk.matter_id) q.set("matter", tk.matter_id);
     }
-    return el("a", {class: "case-button" + (tk ? "" : " quiet"), id: "open-case", href: `/cases-ui/window/${N}?` + q},
-      t(tk ? "terminal.open_case" : "terminal.case_lookup"));
+    return el("a", {class: "case-button" + (tk ? "" : " quiet"), id: "open-case", href: `/cases-ui/window/${N}?` + q,
+      onclick: () => sessionStorage.setItem("yc-case-token", token)}, t(tk ? "terminal.open_case" : "terminal.case_lookup"));
   }
 
   // name, label key, css class, shortcut key. Which are enabled is the server's word
@@ -290,10 +292,12 @@
   }
 
   function pauseDialog() {
-    const presets = ["terminal.pause_break", "terminal.pause_meeting", "terminal.pause_system", "terminal.pause_consult"];
-    const input = el("input", {name: "reason", id: "pause-reason", required: true, maxlength: 200});
+    // The hall's fixed list (the board shows the reason to everyone): chosen, never typed.
+    const presets = desk.pause_reasons || [];
+    const input = el("input", {name: "reason", id: "pause-reason", required: true, readonly: true, maxlength: 20,
+      placeholder: t("terminal.pause_choose")});
     ask(t("terminal.pause_title"), [
-      el("div", {class: "chips"}, presets.map((k) => el("button", {type: "button", onclick: () => { input.value = t(k); }}, t(k)))),
+      el("div", {class: "chips"}, presets.map((r) => el("button", {type: "button", onclick: () => { input.value = r; }}, r))),
       el("label", {}, t("terminal.pause_reason"), input),
     ], async (form) => { await call("POST", `/windows/${N}/pause`, {reason: form.reason.value}); });
     setTimeout(() => input.focus(), 0);

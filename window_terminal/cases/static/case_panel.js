@@ -26,8 +26,19 @@
       el("td", {}, el("input", {class: "note", placeholder: t("ui_note"), value: m.note || ""})))));
   }
 
+  // PDFs open in a new tab, which cannot send the token: a signed link good for 5 minutes and this
+  // document only (GET …/documents/<kind>/link), fetched when shown and again when clicked.
   function pdfLink(c, kind) {
-    return `/api/v1/cases/${c.case_no}/documents/${kind}.pdf?token=${encodeURIComponent(token)}`;
+    const linkPath = `/cases/${encodeURIComponent(c.case_no)}/documents/${kind}/link`;
+    const a = el("a", {href: "#", target: "_blank", rel: "noopener", "data-pdf": kind}, t("ui_print_pdf"));
+    api("GET", linkPath).then((r) => { a.href = r.url; }, () => {});
+    a.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      const tab = window.open("", "_blank");
+      api("GET", linkPath).then((r) => { a.href = r.url; if (tab) tab.location = r.url; },
+        (e) => { if (tab) tab.close(); showError(e); });
+    });
+    return a;
   }
 
   function renderNotice(c) {
@@ -37,7 +48,7 @@
     const parts = [];
     for (const [kind, number] of docs) {
       parts.push(el("div", {class: "doc", "data-kind": kind}, el("strong", {}, t("documents.title_" + kind)), " ", number, " ",
-        el("a", {href: pdfLink(c, kind), target: "_blank"}, t("ui_print_pdf"))));
+        pdfLink(c, kind)));
     }
     if (c.state === "supplement_requested" && c.supplement_list) {
       parts.push(el("ol", {class: "missing"}, ...c.supplement_list.map((m) =>
@@ -177,10 +188,13 @@
       matter_id: Number($("matter").value) || 0, applicant_name: $("applicant").value, ticket_id: ticketId,
       phone: $("phone").value.trim() || null, id_number: $("id_number").value.trim() || null,
       proxy_name: $("proxy").value.trim() || null})));
-    $("load").addEventListener("click", () => act(() => api("GET", "/cases/" + encodeURIComponent($("lookup").value.trim()))));
+    // Another window's case opens only with the query code on the resident's notice.
+    const lookupCode = () => $("lookup-code").value.trim();
+    $("load").addEventListener("click", () => act(() => api("GET", "/cases/" + encodeURIComponent($("lookup").value.trim())
+      + (lookupCode() ? "?code=" + encodeURIComponent(lookupCode()) : ""))));
     $("new-case").addEventListener("click", backToStart);
     $("refresh").addEventListener("click", () => act(() => api("GET", "/cases/" + current.case_no)));
-    $("resume").addEventListener("click", () => post("resume"));
+    $("resume").addEventListener("click", () => post("resume", {query_code: lookupCode() || null}));
     document.querySelectorAll("[data-outcome]").forEach((b) => b.addEventListener("click", () => post("outcome", {
       outcome: b.dataset.outcome, materials: ticks(), identity_checked: $("identity").checked,
       proxy_authorized: $("proxy-auth").checked, delivery_choice: $("delivery").value,

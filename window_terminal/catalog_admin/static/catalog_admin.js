@@ -2,7 +2,7 @@
 // only collects the fields and shows the server's Chinese messages beside the form.
 "use strict";
 (() => {
-  const token = YC.pageToken();
+  const token = YC.pageToken("yc-admin-token");
   const $ = (sel) => document.querySelector(sel);
   const form = $("#form");
   let matters = [], choices = {}, editable = false, editing = null;

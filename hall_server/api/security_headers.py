@@ -1,0 +1,37 @@
+"""Headers on every response of the hall's one Flask app (API, pages, static files).
+
+- CSP: scripts only from the hall server itself (no inline script: the pages keep their code in
+  static files, so stored text can never run as script); styles may be inline because ECharts
+  and the pages set element styles; no framing by anyone (frame-ancestors 'none').
+- nosniff, and Referrer-Policy no-referrer so no address (with a code or token in it) leaks.
+- ``Cache-Control: no-store`` on everything but static files: API answers carry personal data
+  (cases, ratings' phone numbers) and pages are opened with tokens; nothing of it may stay in a
+  shared hall PC's browser cache.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",  # for browsers that predate frame-ancestors
+}
+
+
+def install(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        endpoint = request.endpoint or ""
+        if not (endpoint == "static" or endpoint.endswith(".static")):
+            response.headers["Cache-Control"] = "no-store"
+        return response

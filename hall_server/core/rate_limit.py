@@ -1,0 +1,61 @@
+"""Sliding-window counters per key (a client address, a staff number at an address), bounded in memory.
+
+Used before anything expensive happens (a password hash, a database read for a public lookup):
+the key's recent attempts are counted and the caller is refused while it is over the limit.
+Memory stays bounded whatever an attacker sends: at most ``max_keys`` keys are remembered and
+the least recently used is forgotten first (forgetting only ever lets one more attempt through).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, deque
+from collections.abc import Hashable
+
+
+class SlidingWindowLimiter:
+    def __init__(self, limit: int, window_seconds: float, max_keys: int = 4096) -> None:
+        self.limit = limit
+        self.window = window_seconds
+        self.max_keys = max_keys
+        self._hits: OrderedDict[Hashable, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _recent(self, key: Hashable, now: float) -> deque[float]:
+        hits = self._hits.get(key)
+        if hits is None:
+            hits = deque()
+            self._hits[key] = hits
+            while len(self._hits) > self.max_keys:
+                self._hits.popitem(last=False)
+        else:
+            self._hits.move_to_end(key)
+        while hits and hits[0] <= now - self.window:
+            hits.popleft()
+        return hits
+
+    def retry_after(self, key: Hashable, now: float) -> float:
+        """Seconds until ``key`` may try again; 0 when it may now (nothing is counted or remembered)."""
+        with self._lock:
+            if key not in self._hits:
+                return 0.0
+            hits = self._recent(key, now)
+            if len(hits) < self.limit:
+                return 0.0
+            return max(0.0, hits[0] + self.window - now)
+
+    def hit(self, key: Hashable, now: float) -> float:
+        """Count one attempt; returns 0 when allowed, else the seconds to wait (the attempt is not counted)."""
+        with self._lock:
+            hits = self._recent(key, now)
+            if len(hits) >= self.limit:
+                return max(0.0, hits[0] + self.window - now)
+            hits.append(now)
+            return 0.0
+
+    def forget(self, key: Hashable) -> None:
+        with self._lock:
+            self._hits.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._hits)

@@ -1,0 +1,21 @@
+// The phone page of 办件进度查询: the case number and the query code from the notice.
+"use strict";
+(() => {
+  const {t, el} = YC;
+  const $ = (id) => document.getElementById(id);
+  async function query() {
+    $("error").textContent = "";
+    try {
+      const code = encodeURIComponent($("code").value.trim());
+      const p = await YC.api("GET", "/cases/progress/" + encodeURIComponent($("no").value.trim()) + "?code=" + code);
+      $("result").hidden = false;
+      $("matter").textContent = `${p.case_no} · ${p.matter}`;
+      $("summary").textContent = [p.applicant, p.state_label, p.due_date ? t("ui_due") + "：" + p.due_date : ""].join("　");
+      $("steps").replaceChildren(...p.steps.map((s) => el("li", {}, s.date + " " + s.label)));
+    } catch (e) { $("result").hidden = true; $("error").textContent = e.message; }
+  }
+  YC.loadMessages("/cases-ui/messages.json", "cases").then(() => {
+    $("query").addEventListener("click", query);
+    if ($("no").value && $("code").value) query();
+  });
+})();
