@@ -5,7 +5,7 @@ The stored unkeyed digests are re-keyed in place: the new hash is the HMAC of th
 (Database.migrate); a database with hashes to re-key and no secret stops with a clear message.
 
 Revision ID: 0007_keyed_id_hash
-Revises: 0005
+Revises: 0006_security
 """
 
 import hashlib
@@ -17,7 +17,7 @@ from alembic import context, op
 from hall_common.i18n import message
 
 revision = "0007_keyed_id_hash"
-down_revision = "0005"
+down_revision = "0006_security"
 branch_labels = None
 depends_on = None
 
