@@ -26,6 +26,16 @@ E400, E401, E403, E404, E409 = (
     (409, "Refused by the hall's rules"),
 )
 
+# A day in a query (?date=YYYY-MM-DD), the same rule and example everywhere.
+DATE_QUERY = {
+    "date": {
+        "type": "string",
+        "format": "date",
+        "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        "examples": ["2026-11-26"],
+    },
+}
+
 
 def responses(*extra: tuple[int, str], ok: tuple[int, str] = (200, "OK")) -> dict[int, str]:
     return dict([ok, E401, *extra])

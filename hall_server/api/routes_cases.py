@@ -9,7 +9,7 @@ from flask import Response, g, jsonify, request
 from ..core.errors import InvalidInput
 from ..documents import build, render_pdf, thermal_bytes
 from .context import Unauthorized, body, caller, locale, principal, query, server
-from .routes import E400, E403, E404, E409, bp, responses, spec
+from .routes import DATE_QUERY, E400, E403, E404, E409, bp, responses, spec
 from .spec import obj
 
 CASE_ROLES = ("clerk", "backoffice", "supervisor", "admin")
@@ -119,7 +119,7 @@ def case_progress(case_no: str):
     roles=("supervisor", "admin"),
     query={
         "case_no": {"type": "string", "maxLength": 16},
-        "date": {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+        **DATE_QUERY,
         "before_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
     },
     responses=responses(E400, E403),

@@ -13,12 +13,11 @@ from flask import g, jsonify, request
 from ..core.errors import InvalidInput
 from ..services.accounts import InvalidCredentials
 from .context import Unauthorized, bearer_token, body, caller, principal, query, server
-from .routes import E400, E403, E404, E409, STAFF, bp, responses, spec
+from .routes import DATE_QUERY, E400, E403, E404, E409, STAFF, bp, responses, spec
 from .spec import obj
 
 E401 = (401, "Wrong staff number or password")
 E429 = (429, "Too many log-ins from this address or failures for this staff number here: wait (Retry-After)")
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 # --- accounts ------------------------------------------------------------------------------
@@ -101,11 +100,6 @@ def auth_me():
 )
 def window_desk(number: int):
     return jsonify(server().desk.desk(principal(), number))
-
-
-DATE_QUERY = {
-    "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN, "examples": ["2026-11-26"]},
-}
 
 
 @spec.route(
