@@ -143,7 +143,9 @@ class _Reader:
             raise self.fail(path, "string", value)
         return value.strip()
 
-    def integer(self, data: dict[str, Any], key: str, path: str, default: int, minimum: int = 0, maximum: int = 10_000) -> int:
+    def integer(
+        self, data: dict[str, Any], key: str, path: str, default: int, minimum: int = 0, maximum: int = 10_000
+    ) -> int:
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
             raise self.fail(path, "integer", value, minimum=minimum, maximum=maximum)
