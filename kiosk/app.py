@@ -116,7 +116,8 @@ class KioskApp(App):
         self.banner.height = u * 6 * len(banners)
         self.banner.set_text("\n".join(banners))
         self.body.clear_widgets()
-        self.content = Builder(self.vm, u, portrait=Window.height > Window.width).build()
+        portrait, wide = Window.height > Window.width, Window.width >= 1.5 * Window.height
+        self.content = Builder(self.vm, u, portrait=portrait, wide=wide).build()
         self.body.add_widget(self.content)
 
     # --- lifecycle ---------------------------------------------------------------------------

@@ -19,10 +19,15 @@ from .widgets import AMBER, BLUE, GREEN, GREY, INK, PAPER, RED, KioskButton, Tex
 
 
 class Builder:
-    def __init__(self, vm: KioskModel, unit: float, portrait: bool = False) -> None:
+    def __init__(self, vm: KioskModel, unit: float, portrait: bool = False, wide: bool = False) -> None:
         # unit: 1 % of the window's shorter side (kiosk/app.py type_unit), so type is the same
         # size on a portrait 1080×1920 kiosk and a landscape 1920×1080 one.
         self.vm, self.u, self.portrait = vm, unit, portrait
+        # Matter buttons per row: three fit a 16:9 screen at ≥ 48 px type, two a 5:4 or portrait one.
+        self.matter_cols = 3 if wide else 2
+        # A 5:4 screen has room for four rows of two-line names at that size; the rest of the
+        # 常办事项 stay one tap away (按部门查找, 按拼音首字母查找).
+        self.frequent_shown = 8 if not (wide or portrait) else 12
         self.t = lambda key, **kw: message(f"kiosk.{key}", vm.locale, **kw)
 
     def build(self) -> Widget:
@@ -123,8 +128,8 @@ class Builder:
             5,
         )
         general.size_hint_y, general.height = None, self.u * 13
-        grid = self.grid(2 if self.portrait else 3)
-        for m in vm.frequent_matters():
+        grid = self.grid(self.matter_cols)
+        for m in vm.frequent_matters()[: self.frequent_shown]:
             grid.add_widget(self.matter_button(m, lambda i=m["id"]: vm.take_number(i)))
         row = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
         row.add_widget(self.button(self.t("back"), "back", vm.back, color=GREY, size=4.6))
@@ -141,7 +146,7 @@ class Builder:
 
     def build_matters(self) -> Widget:
         vm = self.vm
-        grid = self.grid(2 if self.portrait else 3)
+        grid = self.grid(self.matter_cols)
         for m in vm.group_matters():
             grid.add_widget(self.matter_button(m, lambda i=m["id"]: vm.take_number(i)))
         return self.column(self.title(self.t("matters_title")), grid, self.back_row())
@@ -163,8 +168,15 @@ class Builder:
         keys = self.grid(7 if self.portrait else 6, 1)
         for letter in LETTERS:
             keys.add_widget(self.button(letter, f"letter-{letter}", lambda k=letter: vm.search_press(k), size=5))
-        keys.add_widget(self.button(self.t("checkin_delete"), "search-del", lambda: vm.search_press("del"), GREY, 4))
-        keys.add_widget(self.button(self.t("checkin_clear"), "search-clear", lambda: vm.search_press("clear"), GREY, 4))
+        # 删除 and 清空 get a row of their own: in a letter-sized key their words shrank too small.
+        edit = BoxLayout(size_hint_y=None, height=self.u * 9, spacing=self.u * 1)
+        edit.add_widget(self.button(self.t("checkin_delete"), "search-del", lambda: vm.search_press("del"), GREY, 4.6))
+        edit.add_widget(
+            self.button(self.t("checkin_clear"), "search-clear", lambda: vm.search_press("clear"), GREY, 4.6)
+        )
+        keyboard = BoxLayout(orientation="vertical", spacing=self.u * 1)
+        keyboard.add_widget(keys)
+        keyboard.add_widget(edit)
         results = self.grid(2 if self.portrait else 1, 1)
         found = vm.search_results()
         for m in found:
@@ -174,16 +186,16 @@ class Builder:
             results.add_widget(self.text(note, 3.8, kid="search_note", color=RED if query else INK))
         hint = self.text(self.t("search_hint"), 3.4, kid="search_hint", size_hint_y=None, height=self.u * 8)
         if self.portrait:
-            keys.size_hint_y = 0.9
+            keyboard.size_hint_y = 1.1
             body = BoxLayout(orientation="vertical", spacing=self.u * 1.5)
             body.add_widget(results)
-            body.add_widget(keys)
+            body.add_widget(keyboard)
             left = None
         else:
             left = BoxLayout(orientation="vertical", spacing=self.u * 1.5, size_hint_x=0.55)
             left.add_widget(entry)
             left.add_widget(hint)
-            left.add_widget(keys)
+            left.add_widget(keyboard)
             body = BoxLayout(spacing=self.u * 2)
             body.add_widget(left)
             body.add_widget(results)

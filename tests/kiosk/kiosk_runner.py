@@ -262,7 +262,8 @@ class Remote:
                 natural.refresh()
                 if natural.content_width > w.width + 1:
                     problems.append(f"{name} {w.text[:20]!r}: would wrap by itself at {w.width:.0f} px")
-        return {"problems": problems, "window": [Window.width, Window.height]}
+        sizes = [w.font_size for w in walk(self.app.root_widget) if getattr(w, "kid", "").startswith("matter-")]
+        return {"problems": problems, "window": [Window.width, Window.height], "matter_font": min(sizes, default=None)}
 
     def cmd_glyphs(self) -> dict:
         """Render each Chinese character on screen with the kiosk's font and compare with the

@@ -13,7 +13,9 @@ def test_take_number_opens_the_halls_frequent_matters_first(kiosk, live_hall):
     st = kiosk.wait_screen("groups")
     catalog = live_hall.client("kiosk").get("/matters").json()["matters"]
     frequent = [m["name"] for m in catalog if m["class"] == "高频"][:12]
-    assert sorted(t.replace("\n", "") for t in matters_shown(st)) == sorted(frequent)
+    shown = [t.replace("\n", "") for t in matters_shown(st)]
+    # The kiosk fixture's 1280×1024 screen has room for eight at large type; wider screens show twelve.
+    assert len(shown) == 8 and sorted(shown) == sorted(frequent[:8])
     assert "临时救助申请" in frequent and "特困人员救助供养申请" not in frequent  # 低频 waits behind 按部门查找
     assert st["texts"]["title"] == "常办事项：请点击您要办理的事项"
 

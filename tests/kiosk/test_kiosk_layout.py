@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+MIN_MATTER_PX = 42
 SIZES = [(1080, 1920), (1280, 1024), (1920, 1080)]
 SCREENS = [
     "loading",
@@ -35,7 +36,7 @@ def test_every_screen_fits_its_text_and_the_window(live_hall, printer_sim, start
         live_hall.base_url, live_hall.tokens["kiosk"], printer_sim.spec, width=width, height=height, idle_seconds=600
     )
     kiosk.wait_screen("home", 30)
-    problems = {}
+    problems, matter_fonts = {}, {}
     for scene in SCREENS:
         kiosk.call("show", screen=scene)
         expected = "search" if scene == "search_none" else scene
@@ -43,6 +44,11 @@ def test_every_screen_fits_its_text_and_the_window(live_hall, printer_sim, start
         kiosk.screenshot(f"layout-{width}x{height}-{scene}")
         found = kiosk.call("layout")
         assert found["window"] == [width, height]
+        if found["matter_font"] is not None:
+            matter_fonts[scene] = round(found["matter_font"])
         if found["problems"]:
             problems[scene] = found["problems"]
     assert problems == {}
+    print(f"{width}x{height} smallest matter button text (px):", matter_fonts)
+    # Elderly residents: matter names well above the 37–39 px the old kiosk showed.
+    assert min(matter_fonts.values()) >= MIN_MATTER_PX, matter_fonts
