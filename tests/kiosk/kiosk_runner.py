@@ -227,6 +227,9 @@ class Remote:
             vm._notice(
                 "暂时无法取号", "服务器响应太慢，不知道号码是否已经取到。请不要重复取号，请到咨询台请工作人员帮您查询。"
             )
+        elif screen == "home_closed":
+            vm.hall["status"] = {**vm.hall["status"], "state": "closed", "next_open_at": vm.hall["server_time"]}
+            screen = "home"
         elif screen == "admin":
             vm.admin_error = "自助机令牌无效（invalid_token），请管理员用 yichuang token create --role kiosk 重新生成"
         vm.screen = Screen(screen)
