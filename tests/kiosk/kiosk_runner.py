@@ -243,6 +243,7 @@ class Remote:
         from kivy.core.text.markup import MarkupLabel
         from kivy.core.window import Window
         from kivy.uix.label import Label
+        from kivy.uix.layout import Layout
 
         problems = []
         for w in walk(self.app.root_widget):
@@ -253,6 +254,13 @@ class Remote:
             x1, y1 = w.to_window(w.right, w.top)
             if x0 < -1 or y0 < -1 or x1 > Window.width + 1 or y1 > Window.height + 1:
                 problems.append(f"{name} leaves the window: {(x0, y0, x1, y1)}")
+            parent = w.parent
+            if isinstance(parent, Layout) and (
+                w.x < parent.x - 1 or w.y < parent.y - 1 or w.right > parent.right + 1 or w.top > parent.top + 1
+            ):
+                # Boxes of fixed height that add up to more than their layout has spill over their
+                # neighbours (the progress title over 办理经过 at 1280×1024).
+                problems.append(f"{name} spills out of its {type(parent).__name__}")
             if not isinstance(w, Label):
                 continue
             w.texture_update()
