@@ -27,6 +27,12 @@ from .widgets import BLUE, PAPER, RED, TextLabel
 log = logging.getLogger(__name__)
 
 
+def type_unit() -> float:
+    """1 % of the screen's SHORTER side: type sized from the height made a portrait 1080×1920
+    screen's text 1.8 times too large (the clock wrapped, labels broke mid-word)."""
+    return min(Window.width, Window.height) / 100
+
+
 def on_ui_thread(fn) -> None:
     """Run ``fn`` on Kivy's main thread at the next frame (Clock.schedule_once is thread-safe)."""
     Clock.schedule_once(lambda _dt: fn(), 0)
@@ -69,7 +75,7 @@ class KioskApp(App):
         Window.clearcolor = PAPER
         Window.bind(on_request_close=lambda *a, **k: True)  # no closing from the keyboard/WM
         Window.bind(on_touch_down=lambda *a: self.vm.touch())  # any touch resets the idle timer
-        u = Window.height / 100
+        u = type_unit()
         root = BoxLayout(orientation="vertical")
         with root.canvas.before:  # an opaque page, so screenshots show what the glass shows
             Color(*PAPER)
@@ -77,9 +83,11 @@ class KioskApp(App):
         root.bind(pos=lambda *_: setattr(page, "pos", root.pos), size=lambda *_: setattr(page, "size", root.size))
         header = BoxLayout(size_hint_y=None, height=u * 8)
         self.center_label = TextLabel(
-            "", font_size=u * 3.6, color=PAPER, background=BLUE, bold=True, halign="left", kid="center_name"
+            "", font_size=u * 4, color=PAPER, background=BLUE, bold=True, halign="left", kid="center_name", wrap=False
         )
-        self.clock_label = TextLabel("", font_size=u * 3.6, color=PAPER, background=BLUE, size_hint_x=0.35, kid="clock")
+        self.clock_label = TextLabel(
+            "", font_size=u * 4, color=PAPER, background=BLUE, size_hint_x=0.4, kid="clock", wrap=False
+        )
         header.add_widget(self.center_label)
         header.add_widget(self.clock_label)
         self.banner = TextLabel(
@@ -101,14 +109,15 @@ class KioskApp(App):
 
     def render(self) -> None:
         self._render_pending = False
-        u = Window.height / 100
-        self.center_label.text = (self.vm.hall or {}).get("name", "")
-        self.clock_label.text = self.vm.clock_text() if self.vm.hall else ""
+        u = type_unit()
+        self.center_label.set_text((self.vm.hall or {}).get("name", ""))
+        self.clock_label.set_text(self.vm.clock_text() if self.vm.hall else "")
         banners = self.vm.banners()
-        self.banner.text = "\n".join(banners)
         self.banner.height = u * 6 * len(banners)
+        self.banner.set_text("\n".join(banners))
         self.body.clear_widgets()
-        self.content = Builder(self.vm, u).build()
+        portrait, wide = Window.height > Window.width, Window.width >= 1.5 * Window.height
+        self.content = Builder(self.vm, u, portrait=portrait, wide=wide).build()
         self.body.add_widget(self.content)
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -117,7 +126,7 @@ class KioskApp(App):
         self.stream.start()
         Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.5)
         Clock.schedule_interval(
-            lambda _dt: setattr(self.clock_label, "text", self.vm.clock_text()) if self.vm.hall else None, 1.0
+            lambda _dt: self.clock_label.set_text(self.vm.clock_text()) if self.vm.hall else None, 1.0
         )
         Clock.schedule_interval(lambda _dt: self.vm.poll_printer(), self.kiosk_config.status_poll_seconds)
 

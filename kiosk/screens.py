@@ -14,12 +14,20 @@ from hall_common.i18n import message
 
 from .viewmodels.keypad import CODE, ID_NUMBER
 from .viewmodels.kiosk_model import KioskModel, PrintState, Screen
+from .viewmodels.matter_finder import LETTERS, layouts
 from .widgets import AMBER, BLUE, GREEN, GREY, INK, PAPER, RED, KioskButton, TextLabel
 
 
 class Builder:
-    def __init__(self, vm: KioskModel, unit: float) -> None:
-        self.vm, self.u = vm, unit  # unit: 1 % of the window's height
+    def __init__(self, vm: KioskModel, unit: float, portrait: bool = False, wide: bool = False) -> None:
+        # unit: 1 % of the window's shorter side (kiosk/app.py type_unit), so type is the same
+        # size on a portrait 1080×1920 kiosk and a landscape 1920×1080 one.
+        self.vm, self.u, self.portrait = vm, unit, portrait
+        # Matter buttons per row: three fit a 16:9 screen at ≥ 48 px type, two a 5:4 or portrait one.
+        self.matter_cols = 3 if wide else 2
+        # A 5:4 screen has room for four rows of two-line names at that size; the rest of the
+        # 常办事项 stay one tap away (按部门查找, 按拼音首字母查找).
+        self.frequent_shown = 8 if not (wide or portrait) else 12
         self.t = lambda key, **kw: message(f"kiosk.{key}", vm.locale, **kw)
 
     def build(self) -> Widget:
@@ -33,7 +41,9 @@ class Builder:
         return box
 
     def title(self, text: str, kid: str = "title") -> TextLabel:
-        return TextLabel(text, font_size=self.u * 5, bold=True, size_hint_y=None, height=self.u * 9, kid=kid)
+        return TextLabel(
+            text, font_size=self.u * 5, bold=True, size_hint_y=None, height=self.u * 9, kid=kid, wrap=False
+        )
 
     def text(self, text: str, size: float = 3.6, kid: str = "", **kw) -> TextLabel:
         return TextLabel(text, font_size=self.u * size, kid=kid, **kw)
@@ -41,11 +51,30 @@ class Builder:
     def button(self, text: str, kid: str, tap, color=BLUE, size: float = 4.2, **kw) -> KioskButton:
         return KioskButton(text, kid, tap, color=color, font_size=self.u * size, **kw)
 
+    def with_hint(self, title: str, hint: str, kid: str, tap, color, size: float) -> KioskButton:
+        """A big button word with a smaller explanation under it; a long hint breaks at its comma."""
+        hints = [hint]
+        if "，" in hint:
+            hints.append(hint.replace("，", "，\n", 1))
+
+        def compose(font_size: float) -> list[str]:
+            small = int(font_size * 0.45)
+            return [f"{title}\n[size={small}]{h}[/size]" for h in hints]
+
+        return self.button("", kid, tap, color=color, size=size, markup=True, compose=compose)
+
+    def matter_button(self, m: dict, tap, size: float = 5) -> KioskButton:
+        # Large type for elderly residents; a long name breaks once at a word boundary, never mid-word.
+        return self.button(m["name"], f"matter-{m['id']}", tap, size=size, variants=layouts(m["name"]))
+
+    def grid(self, cols: int, spacing: float = 1.5) -> GridLayout:
+        return GridLayout(cols=cols, spacing=self.u * spacing)
+
     def back_row(self, kid: str = "back", label: str = "back") -> BoxLayout:
         row = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
-        row.add_widget(self.button(self.t(label), kid, self.vm.back, color=GREY))
-        if self.vm.screen in (Screen.MATTERS,):
-            row.add_widget(self.button(self.t("home"), "home", self.vm.home, color=GREY))
+        row.add_widget(self.button(self.t(label), kid, self.vm.back, color=GREY, size=4.6))
+        if self.vm.screen in (Screen.MATTERS, Screen.DEPARTMENTS):
+            row.add_widget(self.button(self.t("home"), "home", self.vm.home, color=GREY, size=4.6))
         return row
 
     # --- screens ----------------------------------------------------------------------------
@@ -54,15 +83,14 @@ class Builder:
 
     def build_home(self) -> Widget:
         vm = self.vm
-        grid = GridLayout(cols=2, spacing=self.u * 2)
+        grid = self.grid(1 if self.portrait else 2, 2)
         for key, kid, tap, color in (
             ("home_take_number", "take_number", vm.open_take_number, BLUE),
             ("home_check_in", "check_in", vm.open_checkin, GREEN),
             ("home_priority", "priority", vm.open_priority, (0.55, 0.1, 0.35, 1)),
             ("home_progress", "progress", vm.open_progress, GREY),
         ):
-            text = f"{self.t(key)}\n[size={int(self.u * 2.8)}]{self.t(key + '_hint')}[/size]"
-            grid.add_widget(self.button(text, kid, tap, color=color, size=7, markup=True))
+            grid.add_widget(self.with_hint(self.t(key), self.t(key + "_hint"), kid, tap, color, 7))
         parts = [self.title(self.t("home_title"))]
         state = vm.hall_state
         if state != "open":
@@ -83,34 +111,99 @@ class Builder:
         if vm.waiting is not None:
             parts.append(
                 self.text(
-                    self.t("home_waiting", count=vm.waiting), 3.4, kid="waiting", size_hint_y=None, height=self.u * 6
+                    self.t("home_waiting", count=vm.waiting), 3.6, kid="waiting", size_hint_y=None, height=self.u * 6
                 )
             )
         return self.column(*parts)
 
     def build_groups(self) -> Widget:
+        """After 取号: the hall's 常办事项 as big buttons, 综合业务, and the two ways to find any other matter."""
         vm = self.vm
-        grid = GridLayout(cols=2, spacing=self.u * 1.5)
-        general = self.button(
-            f"{self.t('general_matter')}\n[size={int(self.u * 2.6)}]{self.t('general_matter_hint')}[/size]",
+        general = self.with_hint(
+            self.t("general_matter"),
+            self.t("general_matter_hint"),
             "general",
             lambda: vm.take_number(None),
-            color=GREEN,
-            size=4.6,
-            markup=True,
-            size_hint_y=None,
-            height=self.u * 14,
+            GREEN,
+            5,
         )
+        general.size_hint_y, general.height = None, self.u * 13
+        grid = self.grid(self.matter_cols)
+        for m in vm.frequent_matters()[: self.frequent_shown]:
+            grid.add_widget(self.matter_button(m, lambda i=m["id"]: vm.take_number(i)))
+        row = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
+        row.add_widget(self.button(self.t("back"), "back", vm.back, color=GREY, size=4.6))
+        row.add_widget(self.button(self.t("find_by_department"), "departments", vm.open_departments, size=4.6))
+        row.add_widget(self.button(self.t("find_by_pinyin"), "search", vm.open_search, size=4.6))
+        return self.column(self.title(self.t("frequent_title")), general, grid, row, spacing=1.5)
+
+    def build_departments(self) -> Widget:
+        vm = self.vm
+        grid = self.grid(2 if self.portrait else 3)
         for domain, department in vm.groups():
-            grid.add_widget(self.button(department, f"group-{domain}", lambda d=domain: vm.choose_group(d)))
-        return self.column(self.title(self.t("groups_title")), general, grid, self.back_row())
+            grid.add_widget(self.button(department, f"group-{domain}", lambda d=domain: vm.choose_group(d), size=5.5))
+        return self.column(self.title(self.t("groups_title")), grid, self.back_row())
 
     def build_matters(self) -> Widget:
         vm = self.vm
-        grid = GridLayout(cols=2, spacing=self.u * 1.5)
+        grid = self.grid(self.matter_cols)
         for m in vm.group_matters():
-            grid.add_widget(self.button(m["name"], f"matter-{m['id']}", lambda i=m["id"]: vm.take_number(i), size=3.6))
+            grid.add_widget(self.matter_button(m, lambda i=m["id"]: vm.take_number(i)))
         return self.column(self.title(self.t("matters_title")), grid, self.back_row())
+
+    def build_search(self) -> Widget:
+        """An A–Z keyboard for pinyin initials; matching matters appear as big buttons at once."""
+        vm = self.vm
+        query = vm.search.query
+        entry = self.text(
+            query or " ",
+            6,
+            kid="search_entry",
+            color=INK,
+            background=(0.93, 0.93, 0.93, 1),
+            wrap=False,
+            size_hint_y=None,
+            height=self.u * 10,
+        )
+        keys = self.grid(7 if self.portrait else 6, 1)
+        for letter in LETTERS:
+            keys.add_widget(self.button(letter, f"letter-{letter}", lambda k=letter: vm.search_press(k), size=5))
+        # 删除 and 清空 get a row of their own: in a letter-sized key their words shrank too small.
+        edit = BoxLayout(size_hint_y=None, height=self.u * 9, spacing=self.u * 1)
+        edit.add_widget(self.button(self.t("checkin_delete"), "search-del", lambda: vm.search_press("del"), GREY, 4.6))
+        edit.add_widget(
+            self.button(self.t("checkin_clear"), "search-clear", lambda: vm.search_press("clear"), GREY, 4.6)
+        )
+        keyboard = BoxLayout(orientation="vertical", spacing=self.u * 1)
+        keyboard.add_widget(keys)
+        keyboard.add_widget(edit)
+        results = self.grid(2 if self.portrait else 1, 1)
+        found = vm.search_results()
+        for m in found:
+            results.add_widget(self.matter_button(m, lambda i=m["id"]: vm.take_number(i), size=4.4))
+        if not found:
+            note = self.t("search_no_result", query=query) if query else self.t("search_waiting")
+            results.add_widget(self.text(note, 3.8, kid="search_note", color=RED if query else INK))
+        hint = self.text(self.t("search_hint"), 3.4, kid="search_hint", size_hint_y=None, height=self.u * 8)
+        if self.portrait:
+            keyboard.size_hint_y = 1.1
+            body = BoxLayout(orientation="vertical", spacing=self.u * 1.5)
+            body.add_widget(results)
+            body.add_widget(keyboard)
+            left = None
+        else:
+            left = BoxLayout(orientation="vertical", spacing=self.u * 1.5, size_hint_x=0.55)
+            left.add_widget(entry)
+            left.add_widget(hint)
+            left.add_widget(keyboard)
+            body = BoxLayout(spacing=self.u * 2)
+            body.add_widget(left)
+            body.add_widget(results)
+        row = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
+        row.add_widget(self.button(self.t("back"), "back", vm.back, color=GREY, size=4.6))
+        if self.portrait:
+            return self.column(self.title(self.t("search_title")), entry, hint, body, row, spacing=1.2)
+        return self.column(self.title(self.t("search_title")), body, row, spacing=1.2)
 
     def build_priority(self) -> Widget:
         vm = self.vm
@@ -142,7 +235,14 @@ class Builder:
         prompt = self.t("checkin_prompt_code" if kp.mode == CODE else "checkin_prompt_id")
         shown = kp.display or " "
         entry = self.text(
-            shown, 6, kid="entry", color=INK, background=(0.93, 0.93, 0.93, 1), size_hint_y=None, height=self.u * 10
+            shown,
+            6,
+            kid="entry",
+            color=INK,
+            background=(0.93, 0.93, 0.93, 1),
+            wrap=False,
+            size_hint_y=None,
+            height=self.u * 10,
         )
         error = self.text(vm.keypad_error, 3.2, kid="keypad_error", color=RED, size_hint_y=None, height=self.u * 7)
         pad = GridLayout(cols=3, spacing=self.u * 1.2)
@@ -244,54 +344,65 @@ class Builder:
         )
 
     def build_progress_result(self) -> Widget:
-        """Large type: matter, stage in plain words, dates, where the result goes; history on the right."""
+        """Large type: matter, stage in plain words, dates, where the result goes; history beside it
+        (below it on a portrait screen). Rows share the height they get instead of fixed heights,
+        which overlapped the title at 1280×1024."""
         p = self.vm.progress
         tone = {"ready": GREEN, "action": AMBER, "waiting": BLUE}.get(p.tone, GREY)
-        # Heights add up to what a 4:3 or 5:4 screen has below the title (about 65 % of its height).
-        left = BoxLayout(orientation="vertical", spacing=self.u, size_hint_x=0.62)
-        left.add_widget(self.text(p.matter, 4.8, kid="matter", bold=True, size_hint_y=None, height=self.u * 7))
+        left = BoxLayout(orientation="vertical", spacing=self.u)
+        left.add_widget(
+            self.text(p.matter, 4.8, kid="matter", bold=True, wrap=False, size_hint_y=None, height=self.u * 8)
+        )
         left.add_widget(
             self.text(
                 p.stage,
                 7,
                 kid="stage",
                 bold=True,
+                wrap=False,
                 color=INK if tone is AMBER else PAPER,
                 background=tone,
                 size_hint_y=None,
-                height=self.u * 10,
+                height=self.u * 11,
             )
         )
         if p.stage_hint:
-            left.add_widget(self.text(p.stage_hint, 3.4, kid="stage_hint", size_hint_y=None, height=self.u * 8))
-        facts = BoxLayout(orientation="vertical", spacing=self.u * 0.6)
+            left.add_widget(self.text(p.stage_hint, 3.6, kid="stage_hint", size_hint_y=0.9))
         for i, (caption, value) in enumerate(p.facts):
-            facts.add_widget(self.text(f"{caption}：{value}", 3.4, kid=f"fact-{i}", halign="left"))
-        left.add_widget(facts)
-        right = BoxLayout(orientation="vertical", spacing=self.u * 0.8, size_hint_x=0.38, padding=self.u * 1.5)
+            left.add_widget(self.text(f"{caption}：{value}", 3.6, kid=f"fact-{i}", halign="left", size_hint_y=0.6))
+        right = BoxLayout(orientation="vertical", spacing=self.u * 0.8, padding=self.u * 1.5)
         right.add_widget(
             self.text(
-                self.t("progress_steps_title"), 4, bold=True, kid="steps_title", size_hint_y=None, height=self.u * 6
+                self.t("progress_steps_title"),
+                4,
+                bold=True,
+                kid="steps_title",
+                wrap=False,
+                size_hint_y=None,
+                height=self.u * 6,
             )
         )
-        steps = p.steps[-9:]  # the newest steps fit; a long history keeps its latest part
+        steps = p.steps[-6:]  # the newest steps; a long history keeps its latest part
         for i, (day, label) in enumerate(steps):
-            right.add_widget(
-                self.text(f"{day}\n{label}", 3, kid=f"step-{i}", halign="left", size_hint_y=None, height=self.u * 7.5)
-            )
+            right.add_widget(self.text(f"{day}\n{label}", 3.2, kid=f"step-{i}", halign="left"))
         if not steps:
-            right.add_widget(self.text(self.t("progress_no_steps"), 3, size_hint_y=None, height=self.u * 6))
-        right.add_widget(Widget())
+            right.add_widget(self.text(self.t("progress_no_steps"), 3.2))
+        for _ in range(6 - max(len(steps), 1)):
+            right.add_widget(Widget())  # few steps keep their size, at the top
         with right.canvas.before:  # a pale panel sets the history apart from the answer
             Color(0.93, 0.95, 0.98, 1)
             panel = Rectangle(pos=right.pos, size=right.size)
         right.bind(pos=lambda *_: setattr(panel, "pos", right.pos), size=lambda *_: setattr(panel, "size", right.size))
-        body = BoxLayout(spacing=self.u * 2)
+        body = BoxLayout(spacing=self.u * 2, orientation="vertical" if self.portrait else "horizontal")
+        left.size_hint = (1, 1) if self.portrait else (0.6, 1)
+        right.size_hint = (1, 0.9) if self.portrait else (0.4, 1)
         body.add_widget(left)
         body.add_widget(right)
         row = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
-        row.add_widget(self.button(self.t("progress_again"), "progress_again", self.vm.open_progress, color=BLUE))
-        row.add_widget(self.button(self.t("home"), "home", self.vm.home, color=GREY))
+        row.add_widget(
+            self.button(self.t("progress_again"), "progress_again", self.vm.open_progress, color=BLUE, size=4.6)
+        )
+        row.add_widget(self.button(self.t("home"), "home", self.vm.home, color=GREY, size=4.6))
         return self.column(
             self.title(self.t("progress_case_no", case_no=p.case_no), kid="case_no"), body, row, spacing=1.2
         )
@@ -312,7 +423,14 @@ class Builder:
             ),
             self.text(self.t("ticket_number_caption"), 3.4, size_hint_y=None, height=self.u * 5),
             self.text(
-                ticket.get("number", ""), 17, kid="number", bold=True, color=BLUE, size_hint_y=None, height=self.u * 18
+                ticket.get("number", ""),
+                17,
+                kid="number",
+                bold=True,
+                color=BLUE,
+                wrap=False,
+                size_hint_y=None,
+                height=self.u * 18,
             ),
             self.text(
                 self.t("ticket_waiting_ahead", count=ticket.get("waiting_ahead", 0)),

@@ -1,4 +1,5 @@
-/* Lobby display board: initial state from /api/v1/hall and /api/v1/windows, then live
+/* Lobby display board: initial state from /api/v1/hall (with today's recent calls from the event
+ * log, so a reload keeps them), /api/v1/windows and /api/v1/queue (the line's order), then live
  * events from /api/v1/events (EventSource). It survives network drops: it keeps the last
  * state on screen, says so discreetly, reconnects by itself and catches up from the last
  * event it saw (Last-Event-ID). Its clock is the server's clock (X-Server-Time), not the TV's.
@@ -17,15 +18,17 @@
   var shown = (params.get("windows") || "").split(",").map(function (s) { return parseInt(s, 10); })
     .filter(function (n) { return !isNaN(n); });
   var historySize = intParam("history", 8, 1, 30);
+  var prepareSize = intParam("prepare", 3, 1, 5);
   var highlightSeconds = intParam("highlight", 8, 1, 300);
   var staleSeconds = intParam("stale", 60, 1, 86400);
   var T = YC.useMessages(JSON.parse(document.getElementById("board-messages").textContent));
   var fmt = YC.t, hhmm = YC.hhmm;
 
   var state = {
-    hall: null, windows: {}, calls: [], ready: false, buffer: [], connected: false
+    hall: null, windows: {}, calls: [], upcoming: [], ready: false, buffer: [], connected: false
   };
   var stream = null, flashTimer = null, offlineTimer = null, hallRefreshTimer = null, wasDown = false;
+  var queueRefreshTimer = null;
 
   function intParam(name, dflt, lo, hi) {
     var v = parseInt(params.get(name), 10);
@@ -87,15 +90,45 @@
     }, 2000 + Math.random() * 1000);
   }
 
+  // The line's order is the server's (one place states it): the board reads the head of
+  // /queue after ticket events, at most every second and a half or so, with jitter so that
+  // many boards do not all ask in the same instant.
+  function refreshQueue() {
+    return api("/queue").then(function (q) {
+      state.upcoming = (q.waiting || []).filter(function (t) {
+        return t.target_window === null || t.target_window === undefined || wanted(t.target_window);
+      }).slice(0, prepareSize).map(function (t) { return t.number; });
+      renderPrepare();
+    }, function () { /* kept as it was: shown again after the next event */ });
+  }
+
+  function scheduleQueueRefresh() {
+    if (queueRefreshTimer) return;
+    queueRefreshTimer = setTimeout(function () {
+      queueRefreshTimer = null;
+      refreshQueue();
+    }, 800 + Math.random() * 700);
+  }
+
+  function seedCalls(hall, windows) {
+    // Today's calls come from the server's event log (newest first): a reloaded board shows
+    // what it showed before. Without that field, the windows' current tickets start the list.
+    var recent = hall.recent_calls;
+    if (!recent) {
+      recent = windows.filter(function (w) { return w.current_number; })
+        .map(function (w) { return { number: w.current_number, window: w.number, recall: false, at: null }; });
+    }
+    recent.slice().reverse().forEach(function (c) {
+      if (wanted(c.window)) addCall({ number: c.number, window: c.window, recall: !!c.recall, at: c.at }, false);
+    });
+  }
+
   function loadInitial() {
-    return Promise.all([api("/hall"), api("/windows")]).then(function (r) {
+    return Promise.all([api("/hall"), api("/windows"), refreshQueue()]).then(function (r) {
       state.hall = r[0];
       YC.setTimeZone(r[0].timezone);
-      r[1].windows.forEach(function (w) {
-        state.windows[w.number] = w;
-        // Windows already holding a ticket start the list of recent calls.
-        if (w.current_number) addCall({ number: w.current_number, window: w.number, recall: false, at: null }, false);
-      });
+      r[1].windows.forEach(function (w) { state.windows[w.number] = w; });
+      seedCalls(r[0], r[1].windows);
       state.ready = true;
       document.body.dataset.ready = "1";
       var buffered = state.buffer;
@@ -162,6 +195,7 @@
       return;
     }
     if (!t) return;
+    if (!quiet) scheduleQueueRefresh();
     if (typeof d.waiting === "number" && state.hall && state.hall.status) {
       // Ticket events carry the line's length: no need to ask the server again.
       state.hall.status.waiting = d.waiting;
@@ -212,7 +246,10 @@
     stream = YC.live(token, { types: shownType }, onEvent, function (up) {
       setConnected(up);
       if (!up) { wasDown = true; return; }
-      if (wasDown && state.ready) refreshHall().catch(function () {});
+      if (wasDown && state.ready) {
+        refreshHall().catch(function () {});
+        refreshQueue();
+      }
       wasDown = false;
     });
   }
@@ -262,31 +299,82 @@
     renderedWindows = signature;
     var list = document.getElementById("window-list");
     list.textContent = "";
-    Object.keys(state.windows).map(Number).sort(function (a, b) { return a - b; }).forEach(function (n) {
-      if (!wanted(n)) return;
-      var w = state.windows[n];
-      var box = el("div", "window state-" + w.state);
-      box.dataset.window = n;
-      var s = w.staff;
-      var photo;
-      if (s && s.photo_url) {
-        photo = el("img", "photo");
-        photo.src = s.photo_url;
-        photo.alt = s.name;
-      } else {
-        photo = el("div", "photo", s ? s.name.charAt(0) : "—");
-      }
-      box.appendChild(photo);
-      box.appendChild(el("div", "title", w.name || fmt("window_label", { window: n })));
-      var stateText = T["state_" + w.state] || w.state;
-      if (w.state === "paused" && w.pause_reason) stateText += "（" + w.pause_reason + "）";
-      box.appendChild(el("div", "state", stateText));
-      var staffText = s ? [s.name, fmt("staff_no", { staff_no: s.staff_no }), T["post_" + s.post] || ""]
-        .filter(Boolean).join(" · ") : T.no_staff;
-      box.appendChild(el("div", "staff", staffText));
-      box.appendChild(el("div", "current", w.current_number || ""));
-      list.appendChild(box);
+    var numbers = Object.keys(state.windows).map(Number).filter(wanted).sort(function (a, b) { return a - b; });
+    // Up to four windows get the full size; more share the table's height.
+    document.body.style.setProperty("--win-scale", String(Math.min(1, 4 / Math.max(numbers.length, 1))));
+    numbers.forEach(function (n) { list.appendChild(windowRow(n, state.windows[n])); });
+  }
+
+  function windowState(w) {
+    // An open, staffed window with nobody in front of it is free: residents should go there.
+    return w.state === "serving" && !w.current_number ? "idle" : w.state;
+  }
+
+  function windowRow(n, w) {
+    var shownState = windowState(w);
+    var row = el("tr", "window state-" + shownState);
+    row.dataset.window = n;
+    row.title = w.name || "";
+    var numberCell = el("td", "col-window");
+    numberCell.appendChild(el("span", "win-no", String(n)));
+    numberCell.appendChild(el("span", "win-unit", fmt("window_label", { window: "" }).trim()));
+    row.appendChild(numberCell);
+    var current = el("td", "col-current");
+    current.appendChild(el("div", "current", w.current_number || ""));
+    row.appendChild(current);
+    var stateCell = el("td", "col-state");
+    var stateBox = el("div", "state", T["state_" + shownState] || shownState);
+    if (w.state === "paused" && w.pause_reason) stateBox.appendChild(el("span", "reason", "（" + w.pause_reason + "）"));
+    stateCell.appendChild(stateBox);
+    row.appendChild(stateCell);
+    var staffCell = el("td", "col-staff");
+    var inner = el("div", "staff-cell");
+    var s = w.staff, photo;
+    if (s && s.photo_url) {
+      photo = el("img", "photo");
+      photo.src = s.photo_url;
+      photo.alt = s.name;
+    } else {
+      photo = el("div", "photo", s ? s.name.charAt(0) : "—");
+    }
+    inner.appendChild(photo);
+    var staff = el("div", "staff");
+    staff.appendChild(el("div", "staff-name", s ? s.name : T.no_staff));
+    if (s) {
+      staff.appendChild(el("div", "staff-meta", [fmt("staff_no", { staff_no: s.staff_no }), T["post_" + s.post] || ""]
+        .filter(Boolean).join(" · ")));
+    }
+    inner.appendChild(staff);
+    staffCell.appendChild(inner);
+    row.appendChild(staffCell);
+    return row;
+  }
+
+  function renderPrepare() {
+    var list = document.getElementById("prepare-list");
+    var signature = state.upcoming.join(",");
+    if (list.dataset.numbers === signature && list.childNodes.length) return;
+    list.dataset.numbers = signature;
+    list.textContent = "";
+    state.upcoming.forEach(function (number) {
+      var li = el("li", "", fmt("prepare_line", { number: number }));
+      li.dataset.number = number;
+      list.appendChild(li);
     });
+    if (!state.upcoming.length) list.appendChild(el("li", "none", T.prepare_none));
+  }
+
+  function nextOpenText(iso) {
+    var at = new Date(parseIso(iso));
+    return fmt("next_open", { date: YC.formatTime(at, "day"), weekday: YC.formatTime(at, "weekday"),
+                              time: YC.formatTime(at, "time") });
+  }
+
+  function renderDutyLeader(leader) {
+    var box = document.getElementById("duty-leader");
+    if (!leader || !leader.name) { box.hidden = true; return; }
+    box.textContent = fmt(leader.title ? "duty_leader" : "duty_leader_no_title", leader);
+    box.hidden = false;
   }
 
   function periodLabel(p) {
@@ -299,15 +387,15 @@
   function renderHall() {
     var hall = state.hall;
     if (!hall) return;
-    var signature = JSON.stringify([hall.name, hall.status, hall.slip_notices]);
+    var signature = JSON.stringify([hall.name, hall.status, hall.slip_notices, hall.duty_leader]);
     if (signature === renderedHall) return;
     renderedHall = signature;
     document.getElementById("hall-name").textContent = hall.name;
+    renderDutyLeader(hall.duty_leader);
     var st = hall.status || {};
     var stateBox = document.getElementById("hall-state");
-    var text = T["hall_" + st.state] || "";
-    if (st.state !== "open" && st.next_open_at) text += " · " + fmt("next_open", { time: hhmm(st.next_open_at) });
-    stateBox.textContent = text;
+    stateBox.textContent = T["hall_" + st.state] || "";
+    if (st.state !== "open" && st.next_open_at) stateBox.appendChild(el("span", "next-open", nextOpenText(st.next_open_at)));
     stateBox.className = "hall-state " + (st.state || "");
     document.getElementById("waiting-count").textContent =
       st.waiting === undefined ? "--" : fmt("waiting_count", { count: st.waiting });
@@ -320,7 +408,13 @@
       }
       return s;
     });
-    document.getElementById("hours").textContent = parts.length ? parts.join("  ") : T.no_hours_today;
+    // The regular periods share one line; each special slot (错时, 延时…) gets its own.
+    var lines = [], regular = [];
+    periods.forEach(function (p, i) { (p.kind === "regular" ? regular : lines).push(parts[i]); });
+    if (regular.length) lines.unshift(regular.join("  "));
+    var hours = document.getElementById("hours");
+    hours.textContent = "";
+    (lines.length ? lines : [T.no_hours_today]).forEach(function (text) { hours.appendChild(el("span", "period", text)); });
     state.notices = (hall.slip_notices || []).concat([T.ticker_privacy]);
     if (!document.getElementById("ticker").textContent) rotateNotice();
   }
@@ -336,7 +430,7 @@
     box.textContent = notices[noticeIndex];
   }
 
-  function renderAll() { renderHall(); renderCalls(); renderWindows(); renderClock(); }
+  function renderAll() { renderHall(); renderCalls(); renderWindows(); renderPrepare(); renderClock(); }
 
   // --- start ----------------------------------------------------------------------------
   if (!token) { fatal(T.missing_token); return; }

@@ -116,6 +116,20 @@ def events_after(conn: Connection, after_id: int, limit: int = 1000, hall_id: in
     return [_row_to_event(r) for r in conn.execute(query)]
 
 
+CALL_TYPES = ("ticket.called", "ticket.recalled")
+
+
+def recent_calls(conn: Connection, hall_id: int, since: datetime, limit: int) -> list[StoredEvent]:
+    """The hall's newest calls and recalls since ``since``, newest first (boards rebuild their list from it)."""
+    query = (
+        select(EVENTS)
+        .where(EVENTS.c.hall_id == hall_id, EVENTS.c.type.in_(CALL_TYPES), EVENTS.c.occurred_at >= since)
+        .order_by(EVENTS.c.id.desc())
+        .limit(limit)
+    )
+    return [_row_to_event(r) for r in conn.execute(query)]
+
+
 def last_event_id(conn: Connection) -> int:
     return conn.execute(select(EVENTS.c.id).order_by(EVENTS.c.id.desc()).limit(1)).scalar() or 0
 

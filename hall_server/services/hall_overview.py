@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -14,9 +14,11 @@ from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 from .context import HallContext
-from .event_log import append_event
+from .event_log import append_event, recent_calls
 
 R, OVERRIDES, H = table_of(HallRuntime), table_of(CalendarOverride), table_of(Hall)
+# A board lists at most this many recent calls; a reloaded board rebuilds its list from these.
+RECENT_CALLS = 12
 
 
 def open_state(ctx: HallContext, now: datetime) -> str:
@@ -50,12 +52,26 @@ class HallOverview:
         rows = WAITING_BY_MATTER.run(conn, {"hall_id": ctx.id, "service_date": ctx.schedule.local_date(now)})
         return sum(count for _, count in rows)
 
+    def _recent_calls(self, conn: Connection, ctx: HallContext, now: datetime) -> list[dict[str, Any]]:
+        """Today's latest calls from the event log: number and window only (boards are public)."""
+        midnight = datetime.combine(ctx.schedule.local_date(now), time(0), tzinfo=ctx.config.timezone)
+        return [
+            {
+                "number": e.data["ticket"]["number"],
+                "window": e.window_number if e.window_number is not None else e.data["ticket"].get("window_number"),
+                "recall": e.type == "ticket.recalled",
+                "at": e.occurred_at.astimezone(ctx.config.timezone).isoformat(),
+            }
+            for e in recent_calls(conn, ctx.id, midnight, RECENT_CALLS)
+        ]
+
     def view(self, principal: Principal, locale: str) -> dict[str, Any]:
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
+        cfg = ctx.config
         with self.s.db.read() as conn:
             waiting = self._waiting(conn, ctx, now)
-        cfg = ctx.config
+            calls = self._recent_calls(conn, ctx, now)
         view = {
             "code": cfg.code,
             "name": cfg.name,
@@ -66,6 +82,7 @@ class HallOverview:
             "windows": [{"number": w.number, "name": w.name} for w in cfg.windows],
             "priority_groups": [{"code": g.code, "name": g.name} for g in cfg.priority_groups],
             "slip_notices": list(cfg.slip_notices),
+            "recent_calls": calls,
             "rules": {
                 "no_show_after_calls": cfg.queue.no_show_after_calls,
                 "appointment_early_minutes": cfg.queue.appointment_early_minutes,

@@ -27,19 +27,21 @@ from .case_number_pad import CaseNumberPad
 from .case_progress import ProgressText, describe
 from .event_stream import OFFLINE, ONLINE, UNAUTHORIZED
 from .keypad import CODE, Keypad
+from .matter_finder import MatterFinder, SearchBox
 from .slip_printing import TROUBLE, SlipPrinter
 
 log = logging.getLogger(__name__)
 
-HIGH_FREQUENCY = "高频"
 RETRY_SECONDS = 3.0  # while offline, how often to ask the server again
 
 
 class Screen(StrEnum):
     LOADING = "loading"
     HOME = "home"
-    GROUPS = "groups"
-    MATTERS = "matters"
+    GROUPS = "groups"  # after 取号: the hall's 常办事项, and the ways to find any other matter
+    DEPARTMENTS = "departments"
+    MATTERS = "matters"  # one department's matters
+    SEARCH = "search"  # by pinyin initials
     PRIORITY = "priority"
     CHECKIN = "checkin"
     PROGRESS = "progress"  # the case-number keypad
@@ -54,7 +56,12 @@ class Screen(StrEnum):
 
 
 # Where "back" goes: every screen has a way back.
-PARENT = {Screen.MATTERS: Screen.GROUPS, Screen.PROGRESS_RESULT: Screen.PROGRESS}
+PARENT = {
+    Screen.MATTERS: Screen.DEPARTMENTS,
+    Screen.DEPARTMENTS: Screen.GROUPS,
+    Screen.SEARCH: Screen.GROUPS,
+    Screen.PROGRESS_RESULT: Screen.PROGRESS,
+}
 
 
 class PrintState(StrEnum):
@@ -95,6 +102,8 @@ class KioskModel:
         self.hall: dict | None = None
         self.matters: list[dict] = []
         self.group: str | None = None
+        self.finder = MatterFinder([])
+        self.search = SearchBox()
         self.waiting: int | None = None
         self.keypad = Keypad()
         self.keypad_error = ""
@@ -166,6 +175,7 @@ class KioskModel:
     def _loaded(self, hall: dict, matters: list[dict]) -> None:
         self._refreshing = False
         self.hall, self.matters = hall, matters
+        self.finder = MatterFinder(matters)
         self.waiting = hall.get("status", {}).get("waiting")
         self.online, self.admin_error = True, None
         if self.screen in (Screen.LOADING, Screen.ADMIN):
@@ -238,6 +248,7 @@ class KioskModel:
     # --- navigation ---------------------------------------------------------------------------
     def home(self) -> None:
         self.group, self._pending, self.keypad_error = None, None, ""
+        self.search = SearchBox()
         self.keypad = Keypad()
         self._reset_progress()
         self._go(Screen.ADMIN if self.admin_error else Screen.HOME if self.hall else Screen.LOADING)
@@ -271,18 +282,31 @@ class KioskModel:
 
     def groups(self) -> list[tuple[str, str]]:
         """(domain, department) in catalog order; a group's button says the department's name."""
-        seen: dict[str, str] = {}
-        for m in self.matters:
-            seen.setdefault(m["domain"], m["department"])
-        return list(seen.items())
+        return self.finder.departments()
+
+    def frequent_matters(self) -> list[dict]:
+        return self.finder.frequent()
+
+    def open_departments(self) -> None:
+        self._go(Screen.DEPARTMENTS)
+
+    def open_search(self) -> None:
+        self.search = SearchBox()
+        self._go(Screen.SEARCH)
+
+    def search_press(self, key: str) -> None:
+        self.search.press(key)
+        self._changed()
+
+    def search_results(self) -> list[dict]:
+        return self.finder.search(self.search.query)
 
     def choose_group(self, domain: str) -> None:
         self.group = domain
         self._go(Screen.MATTERS)
 
     def group_matters(self) -> list[dict]:
-        items = [m for m in self.matters if m["domain"] == self.group]
-        return sorted(items, key=lambda m: m.get("class") != HIGH_FREQUENCY)  # stable: catalog order within
+        return self.finder.in_department(self.group)
 
     def priority_groups(self) -> list[dict]:
         return list((self.hall or {}).get("priority_groups", []))

@@ -283,6 +283,8 @@ var YC = (function () {
     if (!formatters[key]) {
       var options = kind === "time" ? { hour: "2-digit", minute: "2-digit", hour12: false }
         : kind === "seconds" ? { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }
+        : kind === "day" ? { month: "long", day: "numeric" }
+        : kind === "weekday" ? { weekday: "long" }
         : { year: "numeric", month: "long", day: "numeric", weekday: "long" };
       options.timeZone = zone;
       formatters[key] = new Intl.DateTimeFormat(lang() === "en" ? "en-US" : "zh-CN", options);

@@ -79,12 +79,12 @@ def test_a_recall_is_marked_on_the_board(live_hall, open_board):
 
 def test_a_paused_window_shows_paused_with_its_reason(live_hall, open_board):
     page = open_board(live_hall)
-    assert page.inner_text(".window[data-window='3'] .state") == "服务中"
+    assert page.inner_text(".window[data-window='3'] .state") == "空闲"  # open and staffed, nobody in front
     live_hall.client("clerk-3").post("/windows/3/pause", json={"reason": "临时离开"}).raise_for_status()
     page.wait_for_selector(".window.state-paused[data-window='3']", timeout=10000)
-    assert page.inner_text(".window[data-window='3'] .state") == "暂停服务（临时离开）"
+    assert page.inner_text(".window[data-window='3'] .state").replace("\n", "") == "暂停服务（临时离开）"
     live_hall.client("clerk-3").post("/windows/3/resume-window").raise_for_status()
-    page.wait_for_selector(".window.state-serving[data-window='3']", timeout=10000)
+    page.wait_for_selector(".window.state-idle[data-window='3']", timeout=10000)
 
 
 def test_each_window_shows_the_clerk_on_duty_with_staff_number(live_hall, open_board):

@@ -173,6 +173,110 @@ class Remote:
         self.app.root_widget.export_to_png(path)
         return {"path": path}
 
+    def cmd_show(self, screen: str) -> dict:
+        """Put the model on ``screen`` with realistic, long content (the layout test's scenes)."""
+        from kiosk.viewmodels.case_progress import ProgressText
+        from kiosk.viewmodels.kiosk_model import PrintState, Screen
+
+        vm = self.app.vm
+        vm.home()
+        longest = max(vm.matters, key=lambda m: len(m["name"]))
+        if screen == "matters":
+            vm.group = max(vm.groups(), key=lambda g: len(vm.finder.in_department(g[0])))[0]
+        elif screen == "search":
+            for key in "YLBX":
+                vm.search.press(key)
+        elif screen == "search_none":
+            for key in "QQQQQQQQQQ":
+                vm.search.press(key)
+            screen = "search"
+        elif screen == "checkin":
+            vm.keypad_error = "没有找到您的预约，请核对预约码，或到咨询台（导办台）请工作人员帮您查询"
+        elif screen == "progress":
+            vm.progress_note = "找不到办件号 2026-00001，请核对受理通知书上的办件号，或到窗口咨询。"
+        elif screen == "progress_result":
+            vm.progress = ProgressText(
+                case_no="2026-00123",
+                matter=longest["name"],
+                stage="已送承办部门审批",
+                stage_hint="材料已送到承办部门，部门正在审批。审批完成后结果会送回便民服务中心综合窗口。",
+                tone="waiting",
+                facts=[
+                    ("申请人", "张*三"),
+                    ("承办部门", "卫生健康办"),
+                    ("受理日期", "2026年11月26日"),
+                    ("承诺办结", "2026年12月10日前（还剩 9 个工作日）"),
+                    ("结果领取", "送到您所在村的代办点，代办员会通知您"),
+                ],
+                steps=[(f"2026年11月{d}日", "材料已送到承办部门，部门正在审批") for d in range(18, 27)],
+            )
+        elif screen == "ticket":
+            vm.ticket = {
+                "number": "A123",
+                "matter_name": longest["name"],
+                "waiting_ahead": 18,
+                "estimated_wait_minutes": 95,
+            }
+            vm.print_state = PrintState.FAILED
+            vm.print_message = "出票失败：打印机缺纸。请记住您的号码 A123，留意叫号屏和语音呼叫，或请工作人员帮忙"
+        elif screen == "consent":
+            vm.consent_minutes, vm.next_open_at = 95, vm.hall["server_time"]
+        elif screen == "closed":
+            vm._show_closed("closed", "当前不在服务时间，今天的取号已经结束", vm.hall["server_time"])
+            return {}
+        elif screen in ("refused", "uncertain"):
+            vm._notice(
+                "暂时无法取号", "服务器响应太慢，不知道号码是否已经取到。请不要重复取号，请到咨询台请工作人员帮您查询。"
+            )
+        elif screen == "home_closed":
+            vm.hall["status"] = {**vm.hall["status"], "state": "closed", "next_open_at": vm.hall["server_time"]}
+            screen = "home"
+        elif screen == "admin":
+            vm.admin_error = "自助机令牌无效（invalid_token），请管理员用 yichuang token create --role kiosk 重新生成"
+        vm.screen = Screen(screen)
+        vm._changed()
+        return {}
+
+    def cmd_layout(self) -> dict:
+        """Every text that does not fit its widget, every widget outside the window, and every short
+        label Kivy would have had to wrap by itself (a mid-word break such as 预约签/到)."""
+        from kivy.core.text import Label as CoreLabel
+        from kivy.core.text.markup import MarkupLabel
+        from kivy.core.window import Window
+        from kivy.uix.label import Label
+        from kivy.uix.layout import Layout
+
+        problems = []
+        for w in walk(self.app.root_widget):
+            if w.width <= 0 or w.height <= 0 or (isinstance(w, Label) and not w.text.strip()):
+                continue
+            name = getattr(w, "kid", "") or type(w).__name__
+            x0, y0 = w.to_window(w.x, w.y)
+            x1, y1 = w.to_window(w.right, w.top)
+            if x0 < -1 or y0 < -1 or x1 > Window.width + 1 or y1 > Window.height + 1:
+                problems.append(f"{name} leaves the window: {(x0, y0, x1, y1)}")
+            parent = w.parent
+            if isinstance(parent, Layout) and (
+                w.x < parent.x - 1 or w.y < parent.y - 1 or w.right > parent.right + 1 or w.top > parent.top + 1
+            ):
+                # Boxes of fixed height that add up to more than their layout has spill over their
+                # neighbours (the progress title over 办理经过 at 1280×1024).
+                problems.append(f"{name} spills out of its {type(parent).__name__}")
+            if not isinstance(w, Label):
+                continue
+            w.texture_update()
+            tw, th = w.texture_size
+            if tw > w.width + 1 or th > w.height + 1:
+                problems.append(f"{name} {w.text[:20]!r}: text {tw:.0f}x{th:.0f} > widget {w.width:.0f}x{w.height:.0f}")
+            if not getattr(w, "wrap", True):
+                core = MarkupLabel if w.markup else CoreLabel
+                natural = core(text=w.text, font_size=w.font_size, bold=w.bold)
+                natural.refresh()
+                if natural.content_width > w.width + 1:
+                    problems.append(f"{name} {w.text[:20]!r}: would wrap by itself at {w.width:.0f} px")
+        sizes = [w.font_size for w in walk(self.app.root_widget) if getattr(w, "kid", "").startswith("matter-")]
+        return {"problems": problems, "window": [Window.width, Window.height], "matter_font": min(sizes, default=None)}
+
     def cmd_glyphs(self) -> dict:
         """Render each Chinese character on screen with the kiosk's font and compare with the
         font's missing-glyph box; the same check with Kivy's Latin-only Roboto is the control."""

@@ -25,6 +25,8 @@ def test_walk_in_by_matter_prints_slip_with_number_matter_wait_server_time_qr_an
     kiosk.tap("take_number")
     kiosk.wait_screen("groups")
     kiosk.screenshot("02-groups")
+    kiosk.tap("departments")
+    kiosk.wait_screen("departments")
     kiosk.tap("group-civil_affairs")
     st = kiosk.wait_screen("matters")
     # High-frequency matters first: 特困人员救助供养申请 (低频, id 2) comes after 临时救助申请 (高频, id 3).

@@ -1,0 +1,55 @@
+"""Every kiosk screen, rendered for real (Kivy offscreen, llvmpipe) at the screens kiosks come with:
+no text larger than its widget, no widget outside the window, no short label broken mid-word.
+Screenshots go to $KIOSK_SCREENSHOTS (default /tmp/kiosk-screens) to be looked at."""
+
+from __future__ import annotations
+
+import pytest
+
+MIN_MATTER_PX = 42
+SIZES = [(1080, 1920), (1280, 1024), (1920, 1080)]
+SCREENS = [
+    "loading",
+    "home",
+    "groups",
+    "departments",
+    "matters",
+    "search",
+    "search_none",
+    "priority",
+    "checkin",
+    "progress",
+    "progress_result",
+    "working",
+    "ticket",
+    "consent",
+    "closed",
+    "refused",
+    "uncertain",
+    "admin",
+    "home_closed",  # last: it changes the hall's state the other scenes are drawn with
+]
+
+
+@pytest.mark.parametrize("width,height", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_screen_fits_its_text_and_the_window(live_hall, printer_sim, start_kiosk, width, height):
+    kiosk = start_kiosk(
+        live_hall.base_url, live_hall.tokens["kiosk"], printer_sim.spec, width=width, height=height, idle_seconds=600
+    )
+    kiosk.wait_screen("home", 30)
+    problems, matter_fonts = {}, {}
+    for scene in SCREENS:
+        kiosk.call("show", screen=scene)
+        expected = {"search_none": "search", "home_closed": "home"}.get(scene, scene)
+        kiosk.wait_screen(expected)
+        kiosk.screenshot(f"layout-{width}x{height}-{scene}")
+        found = kiosk.call("layout")
+        assert found["window"] == [width, height]
+        if found["matter_font"] is not None:
+            matter_fonts[scene] = round(found["matter_font"])
+        if found["problems"]:
+            problems[scene] = found["problems"]
+    assert problems == {}
+    print(f"{width}x{height} smallest matter button text (px):", matter_fonts)
+    # Elderly residents: matter names well above the 37–39 px the old kiosk showed.
+    assert min(matter_fonts.values()) >= MIN_MATTER_PX, matter_fonts
