@@ -113,12 +113,6 @@ def window_desk(number: int):
         held = conn.execute(
             select(T).where(T.c.hall_id == ctx.id, T.c.window_number == number, T.c.state == "held").order_by(T.c.id)
         ).all()
-        means = {r.matter_key: r.mean_seconds / 60 for r in conn.execute(select(ST).where(ST.c.hall_id == ctx.id))}
-        staffed = conn.execute(
-            select(func.count())
-            .select_from(W)
-            .where(W.c.hall_id == ctx.id, W.c.staff_id.is_not(None), W.c.status == "open")
-        ).scalar_one()
         done_today = conn.execute(
             select(func.count())
             .select_from(T)
@@ -127,27 +121,8 @@ def window_desk(number: int):
             )
         ).scalar_one()
     line = srv.windows.line(p)
-    default = ctx.config.queue.default_handling_minutes
-
-    def minutes(matter_id):
-        if matter_id in means:
-            return means[matter_id]
-        stored = ctx.matters.get(matter_id) if matter_id is not None else None
-        return means.get(0, stored.matter.handling_minutes if stored else default)
-
-    work = sum(minutes(t["matter_id"]) for t in line["waiting"])
-    periods = ctx.schedule.moment(now).periods
-    closes = max((pp.end for pp in periods), default=None)
-    left = (closes - now).total_seconds() / 60 if closes else 0
-    load = {
-        "waiting": line["count"],
-        "work_minutes": round(work),
-        "windows": staffed,
-        "minutes_per_window": round(work / staffed) if staffed else None,
-        "closes_at": closes.isoformat() if closes else None,
-        "minutes_to_close": max(0, round(left)),
-        "over": bool(staffed and closes and work / staffed > left),
-    }
+    # The load line reads the day's projection: windows really serving until closing, not all staffed ones.
+    load = srv.windows.load_line(ctx, now)
     return jsonify(
         {
             "window": window,

@@ -20,6 +20,7 @@ from .base import Services
 from .context import HallContext
 from .event_log import TICKET_EVENT, append_event, ticket_history
 from .line_sql import WAITING_BY_MATTER, adjust_line
+from .projection import load_line
 from .ticket_view import ticket_view
 
 T, W, S, R = Ticket.__table__, Window.__table__, Staff.__table__, HallRuntime.__table__
@@ -180,6 +181,10 @@ class WindowDesk:
             window = self._window(conn, ctx, number)
             self._require_can_serve(conn, ctx, window, now)
             candidates = self._line_heads(conn, ctx, service_date, number, now)
+            if ctx.schedule.window_role(now, number) == "appointments":
+                # A 错时 window serving appointments only (the lunch slot) never calls a walk-in:
+                # the same rule the projection plays (core/projection.py).
+                candidates = [c for c in candidates if c.channel == "appointment" and c.due_at and c.due_at <= now]
             chosen, streak = choose_next(
                 candidates, number, now, runtime.priority_streak, ctx.config.queue.max_priority_streak
             )
@@ -450,6 +455,11 @@ class WindowDesk:
         return {"ticket": view}
 
     # --- reads ------------------------------------------------------------------------
+    def load_line(self, ctx: HallContext, now: datetime) -> dict[str, Any]:
+        """The terminal's load line, from today's projection (services/projection.py)."""
+        with self.s.db.read() as conn:
+            return load_line(conn, ctx, now)
+
     def history(self, principal: Principal, ticket_id: int) -> dict:
         """The ticket's state log; durations (waiting, service) are derived from it."""
         ctx = self.s.halls.get(principal.hall_id)
