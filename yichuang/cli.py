@@ -191,7 +191,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Client programs (kiosk, announcer, bridges) add their own subcommands: each module has
 # register(subparsers) and sets a func(args) -> int default; a package not installed is skipped.
-CLI_PLUGINS = ("kiosk.cli", "display_board.cli", "window_terminal.cli", "hall_server.catalog_io.cli")
+CLI_PLUGINS = (
+    "kiosk.cli",
+    "display_board.cli",
+    "window_terminal.cli",
+    "hall_server.catalog_io.cli",
+    "hall_server.simulation.cli",
+)
 
 
 def _register_plugins(sub) -> None:
