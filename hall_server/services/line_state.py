@@ -16,7 +16,10 @@ LEARN_FROM_DAYS = 60  # services older than this say little about today's clerks
 LEARN_FROM_SERVICES = 2000  # the most recent ones are enough for a trimmed mean per matter
 
 # hall id -> (the context it was learned for, version, times); a reloaded context relearns once.
-_cache: dict[int, tuple[HallContext, int, HandlingTimes]] = {}
+_cache: dict[int, tuple[HallContext, int, datetime, HandlingTimes]] = {}
+# A trimmed mean over up to 2000 services moves little with one more; relearning at most this
+# often keeps a busy hall (a finish every minute) from re-reading them on every issue.
+RELEARN_EVERY = timedelta(minutes=10)
 _lock = threading.Lock()
 
 
@@ -28,8 +31,8 @@ def handling_times(conn: Connection, ctx: HallContext, now: datetime) -> Handlin
     """
     version = int(sql.HANDLING_VERSION.run(conn, {"hall_id": ctx.id})[0][0] or 0)
     cached = _cache.get(ctx.id)
-    if cached is not None and cached[0] is ctx and cached[1] == version:
-        return cached[2]
+    if cached is not None and cached[0] is ctx and (cached[1] == version or abs(now - cached[2]) < RELEARN_EVERY):
+        return cached[3]
     priors: dict[int | None, float] = {mid: float(m.matter.handling_minutes) for mid, m in ctx.matters.items()}
     priors[None] = float(ctx.config.queue.default_handling_minutes)
     rows = sql.RECENT_SERVICES.run(
@@ -46,7 +49,7 @@ def handling_times(conn: Connection, ctx: HallContext, now: datetime) -> Handlin
     ]
     times = learn(priors, services)
     with _lock:
-        _cache[ctx.id] = (ctx, version, times)
+        _cache[ctx.id] = (ctx, version, now, times)
     return times
 
 
