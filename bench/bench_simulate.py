@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hall_server.core.hall_config import pilot_hall_text  # noqa: E402
-from hall_server.simulation.hall_day import HallSimulation  # noqa: E402
-from hall_server.simulation.profile import Profile  # noqa: E402
+from hall_server.core.hall_config import pilot_hall_text
+from hall_server.simulation.hall_day import HallSimulation
+from hall_server.simulation.profile import Profile
 
 
 def main() -> int:

@@ -7,7 +7,7 @@ simulator (hall_server/simulation) reaches it through the same services, so they
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -127,10 +127,19 @@ def people_ahead(snap: LineSnapshot, item: LineItem) -> int:
 
 
 def estimate_new(
-    conn: Connection, ctx: HallContext, now: datetime, channel: str, matter_id: int | None, due_at: datetime | None
+    conn: Connection,
+    ctx: HallContext,
+    now: datetime,
+    channel: str,
+    matter_id: int | None,
+    due_at: datetime | None,
+    appointment_id: int | None = None,
 ) -> tuple[WaitEstimate, DayProjection]:
-    """The estimate of a ticket about to be issued (it joins the line now)."""
+    """The estimate of a ticket about to be issued (it joins the line now); a checked-in
+    appointment stops being a booked arrival still to come."""
     snap = snapshot(conn, ctx, now)
+    if appointment_id is not None:
+        snap = replace(snap, items=[i for i in snap.items if i.id != -appointment_id])
     item = LineItem(NEW_TICKET, channel, now, snap.times.for_matter(matter_id), due_at)
     projection = project_line(ctx, snap, item)
     return estimate_from(projection, NEW_TICKET, people_ahead(snap, item)), projection

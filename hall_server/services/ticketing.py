@@ -147,7 +147,9 @@ class Ticketing:
         service_date = ctx.schedule.local_date(now)
         db = self.s.db
         with db.write() as conn:
-            estimate, _ = estimate_new(conn, ctx, now, channel, matter_id, due_at)
+            estimate, _ = estimate_new(
+                conn, ctx, now, channel, matter_id, due_at, appointment.id if appointment is not None else None
+            )
             late = False
             if appointment is None:
                 late = self._closing_check(ctx, now, estimate, accept_late_risk)
