@@ -14,8 +14,13 @@ from .base import Services
 from .context import HallContext
 from .event_log import append_event
 from .line_sql import WAITING_BY_MATTER
+from .projection import day_view
 
 R, O, H = HallRuntime.__table__, CalendarOverride.__table__, Hall.__table__
+
+
+def _iso(t: datetime | None, tz: Any) -> str | None:
+    return t.astimezone(tz).isoformat() if t else None
 
 
 def open_state(ctx: HallContext, now: datetime) -> str:
@@ -36,7 +41,8 @@ class HallOverview:
             "hall": ctx.code,
             "state": open_state(ctx, now),
             "waiting": waiting,
-            "next_open_at": nxt.astimezone(tz).isoformat() if nxt else None,
+            "next_open_at": nxt.astimezone(tz).isoformat() if nxt else None,  # the next closed→open moment
+            "next_period_at": _iso(ctx.schedule.next_period_at(now), tz),
             "today": {
                 "date": today.isoformat(),
                 "kind": info.kind,
@@ -54,6 +60,8 @@ class HallOverview:
         now = self.s.clock.now()
         with self.s.db.read() as conn:
             waiting = self._waiting(conn, ctx, now)
+            # For boards and kiosks: when the line is expected to end and the last start today (no personal data).
+            day = day_view(conn, ctx, now)
         cfg = ctx.config
         view = {
             "code": cfg.code,
@@ -65,6 +73,8 @@ class HallOverview:
             "windows": [{"number": w.number, "name": w.name} for w in cfg.windows],
             "priority_groups": [{"code": g.code, "name": g.name} for g in cfg.priority_groups],
             "slip_notices": list(cfg.slip_notices),
+            "projection": {k: day[k] for k in ("closing", "last_start", "line_ends_at")}
+            | {"unreachable": len(day["unreachable_numbers"])},
             "rules": {
                 "no_show_after_calls": cfg.queue.no_show_after_calls,
                 "appointment_early_minutes": cfg.queue.appointment_early_minutes,

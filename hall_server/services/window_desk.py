@@ -20,7 +20,7 @@ from .base import Services
 from .context import HallContext
 from .event_log import TICKET_EVENT, append_event, ticket_history
 from .line_sql import WAITING_BY_MATTER, adjust_line
-from .projection import load_line
+from .projection import day_view, load_line
 from .ticket_view import ticket_view
 
 T, W, S, R = Ticket.__table__, Window.__table__, Staff.__table__, HallRuntime.__table__
@@ -455,6 +455,13 @@ class WindowDesk:
         return {"ticket": view}
 
     # --- reads ------------------------------------------------------------------------
+    def projection(self, principal: Principal) -> dict[str, Any]:
+        """Today's projection for the supervisor page (services/projection.py)."""
+        principal.require("supervisor", "admin")
+        ctx = self.s.halls.get(principal.hall_id)
+        with self.s.db.read() as conn:
+            return day_view(conn, ctx, self.s.clock.now())
+
     def load_line(self, ctx: HallContext, now: datetime) -> dict[str, Any]:
         """The terminal's load line, from today's projection (services/projection.py)."""
         with self.s.db.read() as conn:
