@@ -21,7 +21,9 @@
     if (t.state === "waiting") {
       status.textContent = T.waiting;
       $("detail").textContent = fill(T.ahead, {n: t.waiting_ahead}) +
-        (t.estimated_wait_minutes == null ? "" : " " + fill(T.wait, {m: t.estimated_wait_minutes}));
+        (t.estimated_wait_minutes == null ? "" : " " + (t.after_break && t.expected_start_at
+          ? fill(T.after_break, {time: new Date(t.expected_start_at).toLocaleTimeString("zh-CN", {hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Asia/Shanghai"})})
+          : fill(T.wait, {m: t.estimated_wait_minutes})));
     } else if (t.state === "called" || t.state === "serving" || t.state === "held") {
       status.className = "status called";
       status.textContent = fill(T.go_to_window, {number: t.number, window: t.window_number});
