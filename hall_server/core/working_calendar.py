@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import chinese_calendar as _cc
+import chinese_calendar as _cc  # type: ignore[import-untyped]
 
 from hall_common.i18n import DEFAULT_LOCALE, message
 
@@ -236,6 +236,8 @@ class WorkingCalendar:
     def _compute(self, d: _dt.date) -> DayInfo:
         weekend = d.weekday() >= 5
         override = self._overrides.get(d)
+        name: str | None
+        code: str | None
         if override is not None:
             if override.holiday_name:
                 name = override.holiday_name
@@ -251,7 +253,7 @@ class WorkingCalendar:
         if d.year in _OFFICIAL_YEARS:
             on_leave, english = _cc.get_holiday_detail(d)
             code = _CODE_BY_ENGLISH.get(english) if english else None
-            name = HOLIDAY_NAMES.get(code, english) if english else None
+            name = HOLIDAY_NAMES.get(code or "", english) if english else None
             if english is not None and not on_leave:
                 # listed in the package's workdays: a worked day belonging to a holiday
                 kind = MAKEUP_WORKDAY if weekend else WORKDAY
@@ -294,7 +296,7 @@ class WorkingCalendar:
         if n < 0:
             raise ValueError("n must not be negative")
         if n == 0:
-            return start
+            return _as_date(start)  # typed: ``start`` is the Any parameter re-bound
         year = start.year
         days = self._workdays_of(year)
         pos = bisect.bisect_right(days, start)  # index of the first working day after start
@@ -326,7 +328,7 @@ class WorkingCalendar:
         """The first working day after ``d`` (or ``d`` itself when ``inclusive`` and it is one)."""
         d = _as_date(d)
         if inclusive and self.is_working_day(d):
-            return d
+            return _as_date(d)
         return self.add_working_days(d, 1)
 
     # -- admin warnings ------------------------------------------------------------------
