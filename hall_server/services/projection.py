@@ -163,13 +163,14 @@ def load_line(conn: Connection, ctx: HallContext, now: datetime) -> dict[str, An
     tz = ctx.config.timezone
     unreachable = [i.id for i in waiting if projection.starts[i.id].start is None]
     end = projection.line_end if waiting else None
+    closing = projection.closing if projection.closing and projection.closing > now else None  # after closing: none
     return {
         "waiting": len(waiting),
         "work_minutes": round(work),
         "windows": len(serving),
         "minutes_per_window": round(work / len(serving)) if serving else None,
-        "closes_at": projection.closing.astimezone(tz).isoformat() if projection.closing else None,
-        "minutes_to_close": max(0, round((projection.closing - now).total_seconds() / 60)) if projection.closing else 0,
+        "closes_at": closing.astimezone(tz).isoformat() if closing else None,
+        "minutes_to_close": max(0, round((closing - now).total_seconds() / 60)) if closing else 0,
         "line_ends_at": end.astimezone(tz).isoformat() if end else None,
         "unreachable": len(unreachable),
         "over": bool(unreachable),
