@@ -134,8 +134,8 @@ def html_report(report: dict[str, Any], echarts_js: str) -> str:
         "waits": {
             "title": {"text": message("sim.chart_wait_by_hour")},
             "tooltip": {"trigger": "axis"},
-            "legend": {"top": 30},
-            "grid": {"top": 70},
+            "legend": {"bottom": 0},
+            "grid": {"top": 60, "bottom": 50},
             "xAxis": {"type": "category", "data": [f"{h}:00" for h in hours]},
             "yAxis": {"type": "value", "name": message("sim.axis_minutes")},
             "series": [
@@ -167,7 +167,10 @@ def html_report(report: dict[str, Any], echarts_js: str) -> str:
         "idle": {
             "title": {"text": message("sim.chart_idle")},
             "tooltip": {},
-            "xAxis": {"type": "category", "data": [f"{n}号窗口" for n in report["idle_by_window_min_per_day"]]},
+            "xAxis": {
+                "type": "category",
+                "data": [message("sim.window_label", n=n) for n in report["idle_by_window_min_per_day"]],
+            },
             "yAxis": {"type": "value", "name": message("sim.axis_minutes")},
             "series": [{"type": "bar", "data": list(report["idle_by_window_min_per_day"].values())}],
         },
