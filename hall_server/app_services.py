@@ -16,6 +16,7 @@ from .events.broker import MAX_STREAMS, MAX_STREAMS_PER_TOKEN, EventBroker
 from .services.accounts import Accounts
 from .services.appointments import Appointments
 from .services.base import Services
+from .services.calendar_watch import CalendarWatch
 from .services.cases import Cases
 from .services.context import HallRegistry
 from .services.desk_view import DeskView
@@ -60,6 +61,7 @@ class HallServer:
         self.cases = Cases(self.services)  # 办件: acceptance to delivery (issue 6)
         self.health = Health(self.services, self.broker)
         self.desk = DeskView(self.services, self.windows)
+        self.calendar_watch = CalendarWatch(self.services)  # the year-without-calendar warning in the log
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 
@@ -79,6 +81,7 @@ class HallServer:
     def start_background(self) -> None:
         """Start the event pump, the hall open/closed ticker and WAL checkpoints (once per process)."""
         self.db.checkpoint_in_background()
+        self.calendar_watch.check()
         self.broker.start()
         self._ticker = threading.Thread(target=self._tick_loop, name="hall-ticker", daemon=True)
         self._ticker.start()
@@ -87,6 +90,7 @@ class HallServer:
         while True:
             try:
                 self.overview.tick()
+                self.calendar_watch.check()
             except Exception:  # a database hiccup must not stop the ticker for the day
                 log.exception("hall status tick failed")
             if self._stop.wait(self.tick_seconds):

@@ -441,9 +441,12 @@ class Builder:
             ),
         ]
         if ticket.get("estimated_wait_minutes") is not None:
+            wait = self.t("ticket_estimated_wait", minutes=ticket["estimated_wait_minutes"])
+            if ticket.get("after_break") and ticket.get("expected_start_at"):
+                wait = self.t("ticket_after_break", time=vm._when(ticket["expected_start_at"]).split(" ")[-1])
             parts.append(
                 self.text(
-                    self.t("ticket_estimated_wait", minutes=ticket["estimated_wait_minutes"]),
+                    wait,
                     3.6,
                     size_hint_y=None,
                     height=self.u * 6,
@@ -486,7 +489,15 @@ class Builder:
         vm = self.vm
         parts = [
             self.title(self.t("consent_title")),
-            self.text(self.t("consent_text", minutes=vm.consent_minutes or "—"), 4, kid="consent_text"),
+            self.text(
+                self.t(
+                    "consent_text",
+                    ahead=vm.consent_ahead if vm.consent_ahead is not None else "—",
+                    closes=vm._when(vm.consent_closes).split(" ")[-1],
+                ),
+                4,
+                kid="consent_text",
+            ),
         ]
         if vm.next_open_at:
             parts.append(

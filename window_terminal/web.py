@@ -1,4 +1,5 @@
-"""The window terminal (/window/<n>), the supervisor view (/supervisor) and the 好差评 pad (/pad/<n>).
+"""The window terminal (/window/<n>), the supervisor view (/supervisor, with /supervisor/projection and
+/supervisor/calendar) and the 好差评 pad (/pad/<n>).
 
 Plain HTML/CSS/JS served from this package (no CDN); everything live comes from the hall
 server's API and its event stream. Strings come from the message catalog through
@@ -11,7 +12,7 @@ from flask import Blueprint, jsonify, render_template, request
 
 from hall_common.i18n import area_messages, negotiate
 
-AREAS = ("terminal", "pad", "toolkit")
+AREAS = ("terminal", "pad", "toolkit", "supervision")
 
 
 def page_messages(locale: str) -> dict[str, dict[str, str]]:
@@ -43,6 +44,14 @@ def create_blueprint() -> Blueprint:
     @bp.get("/supervisor")
     def supervisor():
         return render_template("supervisor.html", lang=locale())
+
+    @bp.get("/supervisor/projection")
+    def supervisor_projection():
+        return render_template("supervisor_projection.html", lang=locale())
+
+    @bp.get("/supervisor/calendar")
+    def supervisor_calendar():
+        return render_template("supervisor_calendar.html", lang=locale())
 
     @bp.get("/pad/<int:number>")
     def pad(number: int):

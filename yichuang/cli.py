@@ -284,6 +284,7 @@ CLI_PLUGINS = (
     "window_terminal.cli",
     "hall_server.catalog_io.cli",
     "hall_server.accounts_cli",
+    "hall_server.simulation.cli",
 )
 
 

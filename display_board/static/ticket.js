@@ -19,7 +19,9 @@
     if (tk.state === "waiting") {
       status.textContent = T.waiting;
       $("detail").textContent = t("ahead", {n: tk.waiting_ahead}) +
-        (tk.estimated_wait_minutes == null ? "" : " " + t("wait", {m: tk.estimated_wait_minutes}));
+        (tk.estimated_wait_minutes == null ? "" : " " + (tk.after_break && tk.expected_start_at
+          ? t("after_break", {time: YC.hhmm(tk.expected_start_at)})
+          : t("wait", {m: tk.estimated_wait_minutes})));
     } else if (tk.state === "called" || tk.state === "serving" || tk.state === "held") {
       status.className = "status called";
       status.textContent = t("go_to_window", {number: tk.number, window: tk.window_number});

@@ -10,6 +10,7 @@ from ..app_services import HallServer
 from . import (  # noqa: F401  (register /auth, /pads, /ratings and /events)
     routes_cases,
     routes_catalog,
+    routes_projection,
     routes_staff,
     security_headers,
     sse,

@@ -1,53 +1,36 @@
-"""Wait estimate: people ahead and minutes, from learned handling times and windows on duty."""
+"""A ticket's wait estimate, read off the day's projection (:mod:`projection`)."""
 
 from __future__ import annotations
 
-import heapq
-import math
 from dataclasses import dataclass
+from datetime import datetime
+
+from .projection import DayProjection
 
 
 @dataclass(frozen=True)
 class WaitEstimate:
     waiting_ahead: int
-    minutes: int | None
-    windows: int
+    minutes: int | None  # None: no window can start the ticket today
+    windows: int  # windows expected to serve the line
     basis: str  # staffed: clerks signed in now; scheduled: none signed in yet; closed: no window at all
+    expected_start: datetime | None = None
+    after_break: bool = False  # the ticket waits across lunch: the slip names the time, not minutes
+
+    @property
+    def reachable(self) -> bool:
+        return self.expected_start is not None
 
 
-SIMULATE_UP_TO = 300  # beyond this many people ahead, the average is as good and O(1)
-
-
-def estimate_wait(
-    ahead: list[tuple[float, int]], in_service_remaining: list[float], staffed_windows: int, scheduled_windows: int
-) -> WaitEstimate:
-    """Minutes until a window is free for this ticket.
-
-    ``ahead`` is (expected minutes, how many tickets) per matter. Simulates the windows:
-    each service in progress holds a window for what is left of it, then every ticket
-    ahead takes the window that frees first. If nobody is signed in yet but windows are
-    scheduled (e.g. 08:55), it assumes the scheduled windows open.
-    """
-    count = sum(n for _, n in ahead)
-    if staffed_windows > 0:
-        windows, basis = staffed_windows, "staffed"
-    elif scheduled_windows > 0:
-        windows, basis = scheduled_windows, "scheduled"
-    else:
-        return WaitEstimate(count, None, 0, "closed")
-    free_at = [0.0] * windows
-    for i, left in enumerate(sorted(in_service_remaining, reverse=True)[:windows]):
-        free_at[i] = left
-    if count > SIMULATE_UP_TO:
-        work = sum(m * n for m, n in ahead) + sum(free_at)
-        return WaitEstimate(count, math.ceil(work / windows), windows, basis)
-    heapq.heapify(free_at)
-    for minutes, n in ahead:
-        for _ in range(n):
-            heapq.heappush(free_at, heapq.heappop(free_at) + minutes)
-    return WaitEstimate(count, math.ceil(free_at[0]), windows, basis)
-
-
-def remaining_minutes(mean_minutes: float, elapsed_minutes: float) -> float:
-    """What is probably left of a service in progress (never less than a quarter of the mean)."""
-    return max(mean_minutes - elapsed_minutes, mean_minutes * 0.25)
+def estimate_from(projection: DayProjection, ticket_id: int, waiting_ahead: int) -> WaitEstimate:
+    projected = projection.starts.get(ticket_id)
+    start = projected.start if projected else None
+    windows = len(projection.served) if projection.basis != "closed" else 0
+    return WaitEstimate(
+        waiting_ahead,
+        projection.minutes_until(ticket_id),
+        windows,
+        projection.basis,
+        start,
+        bool(projected and projected.after_break),
+    )

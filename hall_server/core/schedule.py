@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from .hall_config import ExtraSlot, HallConfig, TimeRange
 
 SEARCH_DAYS = 45  # the longest closure to look across (Spring Festival + a margin)
 
 
+class DayKind(Protocol):
+    @property
+    def is_working_day(self) -> bool: ...
+
+
 class DayCalendar(Protocol):
-    def day_info(self, d: date) -> Any: ...  # returns an object with .is_working_day
+    def day_info(self, d: date) -> DayKind: ...
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,12 @@ class Schedule:
         return Moment(bool(active), any(not p.appointment_only for p in active), windows, active)
 
     def next_open_at(self, t: datetime, walk_in: bool = True) -> datetime | None:
-        """The next instant after ``t`` when the hall opens (for walk-ins if asked)."""
+        """The next closed→open moment after ``t`` (for walk-ins if asked).
+
+        Named for what it is: at 10:00 (open) it is 13:30, the end of lunch, because the hall
+        closes at 12:00 first. For "when does the next period of any kind begin" use
+        :meth:`next_period_at`.
+        """
         day = self.local_date(t)
         for offset in range(SEARCH_DAYS):
             for p in self.periods(day + timedelta(days=offset)):
@@ -96,6 +106,23 @@ class Schedule:
                 if p.start > t and not self._covered(p.start, walk_in):
                     return p.start
         return None
+
+    def next_period_at(self, t: datetime) -> datetime | None:
+        """The start of the next period of any kind after ``t`` (a 错时 slot counts too)."""
+        day = self.local_date(t)
+        for offset in range(SEARCH_DAYS):
+            for p in self.periods(day + timedelta(days=offset)):
+                if p.start > t:
+                    return p.start
+        return None
+
+    def window_role(self, t: datetime, window: int) -> str | None:
+        """What ``window`` may serve at ``t``: "walk_in" (anyone), "appointments" (错时 slots that
+        serve appointments only) or None (off duty)."""
+        active = [p for p in self.moment(t).periods if window in p.windows]
+        if not active:
+            return None
+        return "appointments" if all(p.appointment_only for p in active) else "walk_in"
 
     def _covered(self, t: datetime, walk_in: bool) -> bool:
         """True if an instant just before t is already open, so t is not an opening."""
@@ -114,27 +141,7 @@ class Schedule:
                 merged.append([p.start, p.end])
         return [(a, b) for a, b in merged]
 
-    def projected_start(
-        self, t: datetime, wait_minutes: float, carry_over_breaks: bool, cutoff: timedelta
-    ) -> datetime | None:
-        """When a ticket issued at ``t`` with ``wait_minutes`` of queue ahead would be served.
-
-        Service time is consumed only inside walk-in intervals of today; breaks are
-        skipped if the hall carries tickets over them. ``None`` means not today.
-        """
-        remaining = timedelta(minutes=wait_minutes)
-        intervals = [(max(a, t), b) for a, b in self.walk_in_intervals(self.local_date(t)) if b > t]
-        if not carry_over_breaks:
-            intervals = intervals[:1]
-        for i, (start, end) in enumerate(intervals):
-            # The margin guards closing time; a break is not closing, so earlier intervals run to their end.
-            usable_end = end - cutoff if i == len(intervals) - 1 else end
-            if start + remaining <= usable_end:
-                return start + remaining
-            remaining -= max(usable_end - start, timedelta(0))
-        return None
-
-    def day_summary(self, d: date) -> list[dict[str, Any]]:
+    def day_summary(self, d: date) -> list[dict[str, object]]:
         """Today's hours for boards and kiosks."""
         return [
             {

@@ -9,7 +9,8 @@ Plain Python, no Flask or SQLAlchemy. Three sources, in order of precedence:
 2. **official** — the ``chinesecalendar`` package (``import chinese_calendar``) for the years
    it ships data for. The range is read from the package at import time, never hard-coded:
    upgrading the package extends it.
-3. **fallback** — Monday to Friday working, Saturday and Sunday rest. Used for years the
+3. **fallback** — the fixed-date statutory holidays (元旦 1-1, 劳动节 5-1, 国庆 10-1…10-3), else
+   Monday to Friday working, Saturday and Sunday rest. Used for years the
    package does not cover; :meth:`WorkingCalendar.warnings` tells administrators loudly so
    that they enter the year's holidays and make-up days in the override table.
 
@@ -26,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import chinese_calendar as _cc
+import chinese_calendar as _cc  # type: ignore[import-untyped]
 
 from hall_common.i18n import DEFAULT_LOCALE, message
 
@@ -70,6 +71,17 @@ _NOTE_ALIASES: tuple[tuple[str, str], ...] = (
     ("中秋", "mid_autumn_festival"),
     ("国庆", "national_day"),
 )
+
+# Statutory holidays on fixed solar dates (全国年节及纪念日放假办法): rest days whatever the year's
+# 调休 arrangement, so a year without official data still closes on them. Lunar holidays and the
+# make-up days cannot be derived; the administrator enters them as overrides.
+FIXED_DATE_HOLIDAYS: dict[tuple[int, int], str] = {
+    (1, 1): "new_years_day",
+    (5, 1): "labour_day",
+    (10, 1): "national_day",
+    (10, 2): "national_day",
+    (10, 3): "national_day",
+}
 
 # Longest legal clock: joint handling 45 + 15 working days ≈ 84 calendar days; deadlines
 # computed today can land that far ahead, so warn about a missing year 90 days early.
@@ -224,6 +236,8 @@ class WorkingCalendar:
     def _compute(self, d: _dt.date) -> DayInfo:
         weekend = d.weekday() >= 5
         override = self._overrides.get(d)
+        name: str | None
+        code: str | None
         if override is not None:
             name: str | None
             if override.holiday_name:
@@ -249,6 +263,9 @@ class WorkingCalendar:
                 return DayInfo(d, False, HOLIDAY, SOURCE_OFFICIAL, name, code)
             return DayInfo(d, not weekend, WEEKEND if weekend else WORKDAY, SOURCE_OFFICIAL)
 
+        fixed = FIXED_DATE_HOLIDAYS.get((d.month, d.day))
+        if fixed is not None:
+            return DayInfo(d, False, HOLIDAY, SOURCE_FALLBACK, HOLIDAY_NAMES[fixed], fixed)
         return DayInfo(d, not weekend, WEEKEND if weekend else WORKDAY, SOURCE_FALLBACK)
 
     # -- arithmetic ----------------------------------------------------------------------

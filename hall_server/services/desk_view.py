@@ -13,7 +13,7 @@ from ..core.ticket_states import ACTIVE, desk_actions
 from ..storage.models import Staff, StaffShift, Ticket, Window
 from .access import Principal
 from .base import Services
-from .line_state import handling_means
+from .projection import load_line
 from .ticket_view import ticket_view
 from .window_desk import WindowDesk
 
@@ -29,7 +29,6 @@ class DeskView:
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
         today = ctx.schedule.local_date(now)
-        moment = ctx.schedule.moment(now)
         with self.s.db.read() as conn:
             wrow = conn.execute(select(W).where(W.c.hall_id == ctx.id, W.c.number == number)).first()
             if wrow is None:
@@ -43,11 +42,6 @@ class DeskView:
                 .where(T.c.hall_id == ctx.id, T.c.window_number == number, T.c.state == "held")
                 .order_by(T.c.id)
             ).all()
-            # The same expected minutes the kiosk's wait estimate uses (learned mean, else the catalog).
-            means = handling_means(conn, ctx)
-            open_rows = conn.execute(
-                select(W.c.number).where(W.c.hall_id == ctx.id, W.c.staff_id.is_not(None), W.c.status == "open")
-            ).all()
             done_today = conn.execute(
                 select(func.count())
                 .select_from(T)
@@ -58,27 +52,16 @@ class DeskView:
                     T.c.state == "finished",
                 )
             ).scalar_one()
+            # The load line reads the day's projection: windows really serving until closing.
+            load = load_line(conn, ctx, now)
         line = self.windows.line(principal)
-        # Only windows staffed, open and on duty now serve the line (extended hours: often one).
-        staffed = sum(1 for (n,) in open_rows if n in moment.windows_on_duty)
-        work = sum(means.get(t["matter_id"], means[None]) for t in line["waiting"])
-        closes = max((pp.end for pp in moment.periods), default=None)
-        left = (closes - now).total_seconds() / 60 if closes else 0
         no_show_after = ctx.config.queue.no_show_after_calls
         return {
             "window": window,
             "current": ticket_view(current, ctx) if current else None,
             "held": [ticket_view(r, ctx) for r in held],
             "line": line,
-            "load": {
-                "waiting": line["count"],
-                "work_minutes": round(work),
-                "windows": staffed,
-                "minutes_per_window": round(work / staffed) if staffed else None,
-                "closes_at": closes.isoformat() if closes else None,
-                "minutes_to_close": max(0, round(left)),
-                "over": bool(staffed and closes and work / staffed > left),
-            },
+            "load": load,
             "finished_today": done_today,
             "server_time": now.isoformat(),
             "no_show_after_calls": no_show_after,

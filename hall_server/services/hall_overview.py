@@ -15,10 +15,15 @@ from .access import Principal
 from .base import Services
 from .context import HallContext
 from .event_log import append_event, recent_calls
+from .projection import day_view
 
 R, OVERRIDES, H = table_of(HallRuntime), table_of(CalendarOverride), table_of(Hall)
 # A board lists at most this many recent calls; a reloaded board rebuilds its list from these.
 RECENT_CALLS = 12
+
+
+def _iso(t: datetime | None, tz: Any) -> str | None:
+    return t.astimezone(tz).isoformat() if t else None
 
 
 def open_state(ctx: HallContext, now: datetime) -> str:
@@ -39,7 +44,8 @@ class HallOverview:
             "hall": ctx.code,
             "state": open_state(ctx, now),
             "waiting": waiting,
-            "next_open_at": nxt.astimezone(tz).isoformat() if nxt else None,
+            "next_open_at": nxt.astimezone(tz).isoformat() if nxt else None,  # the next closed→open moment
+            "next_period_at": _iso(ctx.schedule.next_period_at(now), tz),
             "today": {
                 "date": today.isoformat(),
                 "kind": info.kind,
@@ -72,6 +78,8 @@ class HallOverview:
         with self.s.db.read() as conn:
             waiting = self._waiting(conn, ctx, now)
             calls = self._recent_calls(conn, ctx, now)
+            # For boards and kiosks: when the line is expected to end and the last start today (no personal data).
+            day = day_view(conn, ctx, now)
         view = {
             "code": cfg.code,
             "name": cfg.name,
@@ -83,6 +91,8 @@ class HallOverview:
             "priority_groups": [{"code": g.code, "name": g.name} for g in cfg.priority_groups],
             "slip_notices": list(cfg.slip_notices),
             "recent_calls": calls,
+            "projection": {k: day[k] for k in ("closing", "last_start", "line_ends_at")}
+            | {"unreachable": len(day["unreachable_numbers"])},
             "rules": {
                 "no_show_after_calls": cfg.queue.no_show_after_calls,
                 "appointment_early_minutes": cfg.queue.appointment_early_minutes,

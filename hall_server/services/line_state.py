@@ -1,68 +1,56 @@
-"""Reads of the shared line that both issuing and calling need: who is ahead, how long it takes."""
+"""Reads of the shared line that issuing, calling and the projection need: how long services take."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import threading
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
-from ..core.estimate import WaitEstimate, estimate_wait, remaining_minutes
-from ..core.queue_policy import ORDINARY, Candidate, rank
+from ..core.handling import HandlingTimes, Service, learn
+from ..core.queue_policy import Candidate, rank
 from ..storage import line_sql as sql
 from .context import HallContext
 
+LEARN_FROM_DAYS = 60  # services older than this say little about today's clerks and forms
+LEARN_FROM_SERVICES = 2000  # the most recent ones are enough for a trimmed mean per matter
 
-def handling_means(conn: Connection, ctx: HallContext) -> dict[int | None, float]:
-    """Expected minutes per matter: learned mean if any, else the catalog's figure."""
-    means: dict[int | None, float] = {mid: float(m.matter.handling_minutes) for mid, m in ctx.matters.items()}
-    means[None] = float(ctx.config.queue.default_handling_minutes)
-    for matter_key, mean_seconds in sql.HANDLING_MEANS.run(conn, {"hall_id": ctx.id}):
-        means[matter_key or None] = mean_seconds / 60.0
-    return means
+# hall id -> (the context it was learned for, version, times); a reloaded context relearns once.
+_cache: dict[int, tuple[HallContext, int, datetime, HandlingTimes]] = {}
+# A trimmed mean over up to 2000 services moves little with one more; relearning at most this
+# often keeps a busy hall (a finish every minute) from re-reading them on every issue.
+RELEARN_EVERY = timedelta(minutes=10)
+_lock = threading.Lock()
 
 
-def estimate_for(
-    conn: Connection,
-    ctx: HallContext,
-    service_date: date,
-    now: datetime,
-    cls: int,
-    key: datetime,
-    ticket_id: int | None = None,
-) -> WaitEstimate:
-    """People ahead of a ticket of class ``cls`` (time ``key``) and the minutes until a window is free."""
-    means = handling_means(conn, ctx)
-    if cls == ORDINARY and ticket_id is None:
-        rows = sql.WAITING_BY_MATTER.run(conn, {"hall_id": ctx.id, "service_date": service_date}).all()
-    else:
-        rows = sql.AHEAD_BY_MATTER.run(
-            conn,
-            {
-                "hall_id": ctx.id,
-                "service_date": service_date,
-                "now": sql.bind_time(now),
-                "cls": cls,
-                "key": sql.bind_time(key),
-                "ticket_id": -1 if ticket_id is None else ticket_id,
-            },
-        ).all()
-    ahead = [(means.get(mid, means[None]), count) for mid, count in rows]
-    in_service = [
-        remaining_minutes(
-            means.get(matter_id, means[None]),
-            (now - (sql.read_time(started_at or called_at) or now)).total_seconds() / 60.0,
-        )
-        for matter_id, started_at, called_at in sql.IN_SERVICE.run(
-            conn, {"hall_id": ctx.id, "service_date": service_date}
-        )
+def handling_times(conn: Connection, ctx: HallContext, now: datetime) -> HandlingTimes:
+    """Expected minutes per matter and per-clerk speed, learned robustly (core/handling.py).
+
+    Relearned only when a service has finished since (handling_stats counts every finish), so
+    a kiosk burst reads one small row instead of the recent services each time.
+    """
+    version = int(sql.HANDLING_VERSION.run(conn, {"hall_id": ctx.id})[0][0] or 0)
+    cached = _cache.get(ctx.id)
+    if cached is not None and cached[0] is ctx and (cached[1] == version or abs(now - cached[2]) < RELEARN_EVERY):
+        return cached[3]
+    priors: dict[int | None, float] = {mid: float(m.matter.handling_minutes) for mid, m in ctx.matters.items()}
+    priors[None] = float(ctx.config.queue.default_handling_minutes)
+    rows = sql.RECENT_SERVICES.run(
+        conn,
+        {
+            "hall_id": ctx.id,
+            "since": sql.bind_time(now - timedelta(days=LEARN_FROM_DAYS)),
+            "limit": LEARN_FROM_SERVICES,
+        },
+    )
+    services = [
+        Service(matter_id, staff_id, (sql.instant(finished) - sql.instant(started)).total_seconds())
+        for matter_id, staff_id, started, finished in rows
     ]
-    moment = ctx.schedule.moment(now)
-    on_duty = moment.windows_on_duty
-    if not on_duty:
-        nxt = ctx.schedule.next_open_at(now)
-        on_duty = ctx.schedule.moment(nxt).windows_on_duty if nxt else frozenset()
-    staffed = sum(1 for (n,) in sql.STAFFED_WINDOWS.run(conn, {"hall_id": ctx.id}) if n in moment.windows_on_duty)
-    return estimate_wait(ahead, in_service, staffed, len(on_duty))
+    times = learn(priors, services)
+    with _lock:
+        _cache[ctx.id] = (ctx, version, now, times)
+    return times
 
 
 def ticket_class(channel: str, due_at: datetime | None, now: datetime) -> int:

@@ -44,6 +44,9 @@ def ticket_view(
         view["waiting_ahead"] = estimate.waiting_ahead
         view["estimated_wait_minutes"] = estimate.minutes
         view["estimate_basis"] = estimate.basis
+        # The slip prints the time instead of minutes when the wait spans lunch (午休后办理，约13:40).
+        view["expected_start_at"] = local(estimate.expected_start)
+        view["after_break"] = estimate.after_break
     if include_key:
         view["public_key"] = row.public_key
     return view

@@ -12,8 +12,8 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import Conflict, InvalidInput, NotFound
+from ..core.estimate import WaitEstimate
 from ..core.identity import id_number_hash, mask_name, valid_id_number
-from ..core.queue_policy import ORDINARY
 from ..core.ticket_states import WAITING
 from ..storage import line_sql
 from ..storage.models import Appointment, Ticket
@@ -22,7 +22,7 @@ from .access import Principal
 from .base import Services
 from .context import HallContext
 from .event_log import append_event
-from .line_state import estimate_for, ticket_class
+from .projection import estimate_new, estimate_stored, last_walk_in_end
 from .ticket_view import ticket_view
 
 T = table_of(Ticket)
@@ -147,11 +147,12 @@ class Ticketing:
         service_date = ctx.schedule.local_date(now)
         db = self.s.db
         with db.write() as conn:
-            cls = ticket_class(channel, due_at, now)
-            estimate = estimate_for(conn, ctx, service_date, now, cls, due_at if due_at and cls != ORDINARY else now)
+            estimate, _ = estimate_new(
+                conn, ctx, now, channel, matter_id, due_at, appointment.id if appointment is not None else None
+            )
             late = False
             if appointment is None:
-                late = self._closing_check(ctx, now, estimate.minutes, accept_late_risk)
+                late = self._closing_check(ctx, now, estimate, accept_late_risk)
             value = self._next_value(conn, ctx.id, service_date, prefix)
             row = SimpleNamespace(
                 hall_id=ctx.id,
@@ -209,23 +210,28 @@ class Ticketing:
         params = {"hall_id": hall_id, "service_date": service_date, "prefix": prefix}
         return int(line_sql.NEXT_NUMBER.run(conn, params).scalar_one())
 
-    def _closing_check(self, ctx: HallContext, now: datetime, minutes: int | None, accepted: bool) -> bool:
-        """Refuse (or ask consent for) a ticket that today's windows will probably not reach."""
-        q = ctx.config.queue
-        start = ctx.schedule.projected_start(
-            now, minutes or 0, q.carry_over_breaks, timedelta(minutes=q.closing_cutoff_minutes)
-        )
-        if start is not None:
+    def _closing_check(self, ctx: HallContext, now: datetime, estimate: WaitEstimate, accepted: bool) -> bool:
+        """Refuse (or ask consent for) a ticket the day's projection says no window can start in time."""
+        if estimate.reachable:
             return False
+        q = ctx.config.queue
         if q.after_cutoff == "consent" and accepted:
             return True
-        tomorrow = datetime.combine(
-            ctx.schedule.local_date(now) + timedelta(days=1), datetime.min.time(), ctx.config.timezone
-        )
+        tz = ctx.config.timezone
+        tomorrow = datetime.combine(ctx.schedule.local_date(now) + timedelta(days=1), datetime.min.time(), tz)
         next_open = ctx.schedule.next_open_at(tomorrow - timedelta(seconds=1))
-        local = next_open.astimezone(ctx.config.timezone) if next_open else None
-        raise Conflict("closing_soon", minutes=minutes).with_details(
-            estimated_wait_minutes=minutes,
+        local = next_open.astimezone(tz) if next_open else None
+        closing = last_walk_in_end(ctx, now)
+        closes_text = closing.astimezone(tz).strftime("%H:%M") if closing else "—"
+        raise Conflict("closing_soon", ahead=estimate.waiting_ahead, closes=closes_text).with_details(
+            # None: no window can start the ticket before closing (the reason is the hour, not the line).
+            estimated_wait_minutes=None,
+            waiting_ahead=estimate.waiting_ahead,
+            closes_at=closing.astimezone(tz).isoformat() if closing else None,
+            last_start_at=(closing - timedelta(minutes=q.closing_cutoff_minutes)).astimezone(tz).isoformat()
+            if closing
+            else None,
+            reason="closing_time",
             consent_possible=q.after_cutoff == "consent",
             next_open_at=local.isoformat() if local else None,
             appointment_offered=True,
@@ -298,10 +304,8 @@ class Ticketing:
                 raise NotFound("ticket_not_found", ticket_id=ticket_id)
             ctx = self.s.halls.get(row.hall_id)
             estimate = None
-            if row.state == WAITING:
-                cls = ticket_class(row.channel, row.due_at, now)
-                key = row.due_at if cls != ORDINARY and row.channel == "appointment" else row.queued_at
-                estimate = estimate_for(conn, ctx, row.service_date, now, cls, key, row.id)
+            if row.state == WAITING and row.service_date == ctx.schedule.local_date(now):
+                estimate = estimate_stored(conn, ctx, now, row.id)
             view = ticket_view(row, ctx, estimate)
             if row.state != WAITING:
                 view["waiting_ahead"] = 0

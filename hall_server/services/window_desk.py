@@ -22,6 +22,7 @@ from .access import Principal
 from .base import Services
 from .context import HallContext
 from .event_log import TICKET_EVENT, append_event, ticket_history
+from .projection import day_view
 from .ticket_view import ticket_view
 
 T, W, S, R = table_of(Ticket), table_of(Window), table_of(Staff), table_of(HallRuntime)
@@ -171,6 +172,10 @@ class WindowDesk:
             window = self._window(conn, ctx, number)
             self._require_can_serve(conn, ctx, window, now)
             candidates = self._line_heads(conn, ctx, service_date, number, now)
+            if ctx.schedule.window_role(now, number) == "appointments":
+                # A 错时 window serving appointments only (the lunch slot) never calls a walk-in:
+                # the same rule the projection plays (core/projection.py).
+                candidates = [c for c in candidates if c.channel == "appointment" and c.due_at and c.due_at <= now]
             chosen, streak = choose_next(
                 candidates, number, now, runtime.priority_streak, ctx.config.queue.max_priority_streak
             )
@@ -466,6 +471,12 @@ class WindowDesk:
         return {"ticket": view}
 
     # --- reads ------------------------------------------------------------------------
+    def projection(self, principal: Principal) -> dict[str, Any]:
+        """Today's projection for the supervisor page (services/projection.py)."""
+        ctx = self.s.halls.get(principal.hall_id)
+        with self.s.db.read() as conn:
+            return day_view(conn, ctx, self.s.clock.now())
+
     def history(self, principal: Principal, ticket_id: int) -> dict[str, Any]:
         """The ticket's state log; durations (waiting, service) are derived from it."""
         ctx = self.s.halls.get(principal.hall_id)

@@ -84,6 +84,14 @@ def read_time(v: datetime | str | None) -> datetime | None:
     return from_stored(v)
 
 
+def instant(v: object) -> datetime:
+    """A stored time that cannot be NULL, as an aware UTC datetime."""
+    t = from_stored(v)  # type: ignore[arg-type]
+    if t is None:
+        raise ValueError("a stored time is missing")
+    return t
+
+
 NEXT_NUMBER = HotStatement(
     "INSERT INTO number_counters (hall_id, service_date, prefix, last_value) VALUES (:hall_id, :service_date, :prefix, 1) "
     "ON CONFLICT (hall_id, service_date, prefix) DO UPDATE SET last_value = number_counters.last_value + 1 "
@@ -168,4 +176,36 @@ LINE_HEADS = tuple(
         # an appointment checked in before its slot waits like a walk-in
         _GENERAL.where(T.c.channel == "appointment", T.c.due_at > bindparam("now")).order_by(T.c.queued_at, T.c.id),
     )
+)
+
+# Bumped by every finished service (window_desk._learn): the cache key of the learned handling times.
+HANDLING_VERSION = HotStatement("SELECT sum(samples) FROM handling_stats WHERE hall_id = :hall_id")
+
+RECENT_SERVICES = HotStatement(
+    "SELECT matter_id, staff_id, started_at, finished_at FROM tickets WHERE hall_id = :hall_id AND state = 'finished' "
+    "AND started_at IS NOT NULL AND finished_at >= :since ORDER BY finished_at DESC LIMIT :limit"
+)
+
+# The projection's inputs: the waiting line, services in progress, windows, appointments still to come.
+WAITING_LINE = HotStatement(
+    "SELECT id, channel, queued_at, due_at, target_window, matter_id FROM tickets WHERE hall_id = :hall_id "
+    "AND service_date = :service_date AND state = 'waiting'"
+)
+
+IN_SERVICE_AT = HotStatement(
+    "SELECT window_number, matter_id, started_at, called_at FROM tickets WHERE hall_id = :hall_id "
+    "AND service_date = :service_date AND state IN ('called', 'serving')"
+)
+
+WINDOW_STATES = HotStatement("SELECT number, status, staff_id FROM windows WHERE hall_id = :hall_id")
+
+BOOKED_TODAY = HotStatement(
+    "SELECT id, matter_id, slot_start FROM appointments WHERE hall_id = :hall_id AND status = 'booked' "
+    "AND channel <> 'home_visit' AND slot_start >= :from_time AND slot_start < :to_time"
+)
+
+PRIORITY_STREAK = HotStatement("SELECT priority_streak FROM hall_runtime WHERE hall_id = :hall_id")
+
+TICKET_NUMBERS = HotStatement(
+    "SELECT id, number FROM tickets WHERE hall_id = :hall_id AND service_date = :service_date AND state = 'waiting'"
 )

@@ -32,6 +32,9 @@ class QueueSlip:
     appointment_label: str | None = None  # e.g. "预约 09:30-10:00"
     window_hint: str | None = None  # e.g. "1、2、3号综合窗口"
     timezone: str = CENTER_TZ
+    # A wait across lunch prints the expected time instead of minutes (午休后办理，约13:40).
+    expected_start: datetime | None = None
+    after_break: bool = False
 
     def __post_init__(self) -> None:
         if self.issued_at.tzinfo is None or self.issued_at.utcoffset() is None:
@@ -60,7 +63,10 @@ def slip_blocks(slip: QueueSlip, locale: str = "zh_CN") -> list[Block]:
         Feed(1),
         Text(message("printer.slip_waiting_ahead", locale, count=slip.waiting_ahead), width=1, height=2, align=c),
     ]
-    if slip.estimated_wait_minutes is not None:
+    if slip.after_break and slip.expected_start is not None:
+        at = slip.expected_start.astimezone(ZoneInfo(slip.timezone)).strftime("%H:%M")
+        blocks.append(Text(message("printer.slip_after_break", locale, time=at), align=c))
+    elif slip.estimated_wait_minutes is not None:
         blocks.append(
             Text(message("printer.slip_estimated_wait", locale, minutes=slip.estimated_wait_minutes), align=c)
         )

@@ -118,7 +118,9 @@ class KioskModel:
         self.printer_status: PrinterStatus | None = None
         self.notice_title = ""
         self.notice_text = ""
-        self.consent_minutes: int | None = None
+        # The consent prompt says why (closing time), with how many are ahead.
+        self.consent_ahead: int | None = None
+        self.consent_closes: str | None = None
         self.next_open_at: str | None = None
         # bookkeeping
         self.busy = False
@@ -500,7 +502,8 @@ class KioskModel:
                 "closed" if exc.code == "hall_closed" else "appointment_only", exc.text, details.get("next_open_at")
             )
         elif exc.kind == hc.CONFLICT and exc.code == "closing_soon":
-            self.consent_minutes = details.get("estimated_wait_minutes")
+            self.consent_ahead = details.get("waiting_ahead")
+            self.consent_closes = details.get("closes_at")
             self.next_open_at = details.get("next_open_at")
             if details.get("consent_possible"):
                 self._pending = body

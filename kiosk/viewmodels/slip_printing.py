@@ -63,6 +63,8 @@ def build_slip(ticket: dict, hall: dict, qr_base_url: str, locale: str = "zh_CN"
         appointment_label=appointment_label,
         window_hint="、".join(str(w["number"]) for w in windows) + "号窗口" if windows and locale == "zh_CN" else None,
         timezone=tz,
+        expected_start=datetime.fromisoformat(ticket["expected_start_at"]) if ticket.get("expected_start_at") else None,
+        after_break=bool(ticket.get("after_break")),
     )
 
 

@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime, timedelta
 
-from hall_server.core.estimate import estimate_wait
 from hall_server.core.queue_policy import Candidate, choose_next
 
 T0 = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
@@ -47,14 +46,3 @@ def test_ticket_transferred_to_this_window_comes_first_and_only_here():
     moved = Candidate(5, "walk_in", T0 + timedelta(minutes=9), target_window=2)
     assert choose_next([walk_in(1, 0), moved], 2, T0, 0, 3)[0].id == 5
     assert choose_next([walk_in(1, 0), moved], 1, T0, 0, 3)[0].id == 1
-
-
-def test_wait_is_shared_across_windows_and_includes_services_in_progress():
-    # Two windows, both busy for 4 more minutes, three 10-minute tickets ahead.
-    est = estimate_wait([(10, 3)], [4, 4], staffed_windows=2, scheduled_windows=3)
-    assert est.waiting_ahead == 3 and est.minutes == 14 and est.basis == "staffed"
-
-
-def test_wait_before_opening_assumes_the_scheduled_windows():
-    est = estimate_wait([(6, 3)], [], staffed_windows=0, scheduled_windows=3)
-    assert est.minutes == 6 and est.basis == "scheduled"

@@ -1,6 +1,6 @@
 """When the pilot hall serves: Chinese working days, breaks, extra slots, closing projections."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
@@ -47,22 +47,6 @@ def test_2027_uses_the_weekend_fallback_so_monday_4_january_opens(schedule):
 
 def test_extended_evening_slot_keeps_only_window_1_on_duty(schedule):
     assert schedule.moment(at("2026-11-26 17:45")).windows_on_duty == {1}
-
-
-def test_ticket_near_closing_is_projected_beyond_the_last_slot(schedule):
-    cutoff = timedelta(minutes=10)
-    # 18:10 with 20 minutes of queue ahead: the extended slot ends 18:30, so not today.
-    assert schedule.projected_start(at("2026-11-26 18:10"), 20, True, cutoff) is None
-    assert schedule.projected_start(at("2026-11-26 18:10"), 5, True, cutoff) == at("2026-11-26 18:15")
-
-
-def test_queue_before_lunch_carries_over_to_the_afternoon(schedule):
-    start = schedule.projected_start(at("2026-11-26 11:40"), 30, True, timedelta(minutes=10))
-    assert start == at("2026-11-26 13:40")  # 20 minutes served before 12:00, 10 more after 13:30
-
-
-def test_without_carry_over_a_morning_queue_past_the_break_is_not_served_today(schedule):
-    assert schedule.projected_start(at("2026-11-26 11:40"), 30, False, timedelta(minutes=10)) is None
 
 
 def test_override_holiday_closes_a_2027_weekday(schedule):

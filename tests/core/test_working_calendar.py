@@ -183,15 +183,28 @@ def test_partial_2027_overrides_soften_the_warning_and_confirmation_clears_it():
 # --- overrides --------------------------------------------------------------------------
 
 
-def test_override_makes_new_year_2027_a_holiday():
-    d = D(2027, 1, 1)  # a Friday: the fallback alone would open the hall
-    assert d.weekday() == 4
+def test_new_year_2027_is_a_holiday_even_without_official_data_or_override():
+    d = D(2027, 1, 1)  # a Friday: the weekday fallback alone would open the hall
+    info = WorkingCalendar().day_info(d)
+    assert d.weekday() == 4 and not info.is_working_day
+    assert (info.kind, info.source, info.holiday_name) == (HOLIDAY, "fallback", "元旦")
+
+
+def test_fixed_date_holidays_labour_day_and_national_day_2027_close_the_hall():
+    cal = WorkingCalendar()
+    closed = [D(2027, 5, 1), D(2027, 10, 1), D(2027, 10, 2), D(2027, 10, 3)]
+    assert [cal.day_info(d).holiday_name for d in closed] == ["劳动节", "国庆节", "国庆节", "国庆节"]
+    assert cal.is_working_day(D(2027, 10, 8))  # beyond the statutory three days: the override table decides
+
+
+def test_override_makes_spring_festival_2027_a_holiday():
+    d = D(2027, 2, 8)  # a Monday inside the lunar holiday: no fixed date can know it
     assert WorkingCalendar().is_working_day(d)
-    info = WorkingCalendar({d: Override("holiday", "元旦")}).day_info(d)
+    info = WorkingCalendar({d: Override("holiday", "春节")}).day_info(d)
     assert not info.is_working_day
     assert info.kind == HOLIDAY
     assert info.source == "override"
-    assert info.holiday_name == "元旦"
+    assert info.holiday_name == "春节"
 
 
 def test_override_turns_a_2027_saturday_into_a_makeup_workday():
@@ -227,16 +240,16 @@ def test_unknown_override_kind_is_rejected():
 
 
 def test_changed_override_table_takes_effect_in_a_new_calendar():
-    d = D(2027, 1, 1)
+    d = D(2027, 2, 8)
     rows: dict = {}
     cal = WorkingCalendar(rows)
     assert cal.is_working_day(d)  # now cached
-    rows[d] = ("holiday", "元旦")  # the caller's dict changing does not leak in
+    rows[d] = ("holiday", "春节")  # the caller's dict changing does not leak in
     assert cal.is_working_day(d)
     updated = cal.with_overrides(rows)
     assert not updated.is_working_day(d)
-    assert updated.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
-    assert cal.add_working_days(D(2026, 12, 31), 1) == d
+    assert updated.add_working_days(D(2027, 2, 5), 1) == D(2027, 2, 9)
+    assert cal.add_working_days(D(2027, 2, 5), 1) == d
 
 
 # --- arithmetic -------------------------------------------------------------------------
@@ -260,12 +273,12 @@ def test_instant_matter_is_due_on_the_same_day(cal):
         cal.add_working_days(D(2026, 10, 1), -1)
 
 
-def test_promise_across_new_year_2027_respects_the_override():
-    rows = {D(2027, 1, 1): ("holiday", "元旦")}
+def test_promise_across_new_year_2027_skips_the_holiday_and_the_weekend():
     accepted = D(2026, 12, 30)  # Wednesday
-    # 12-31 (Thu) is day 1; 01-01 holiday, 01-02/03 weekend; 01-04 (Mon) is day 2
-    assert WorkingCalendar(rows).add_working_days(accepted, 2) == D(2027, 1, 4)
-    assert WorkingCalendar().add_working_days(accepted, 2) == D(2027, 1, 1)
+    # 12-31 (Thu) is day 1; 01-01 元旦, 01-02/03 weekend; 01-04 (Mon) is day 2
+    assert WorkingCalendar().add_working_days(accepted, 2) == D(2027, 1, 4)
+    # an override that makes 01-02 a duty day moves it
+    assert WorkingCalendar({D(2027, 1, 2): ("workday", "调休上班")}).add_working_days(accepted, 2) == D(2027, 1, 2)
 
 
 def test_promise_across_an_entered_2027_makeup_saturday():

@@ -19,6 +19,21 @@ def test_phone_page_shows_the_number_and_people_ahead(browser, live_hall):
     page.close()
 
 
+def test_phone_page_says_after_lunch_with_the_time_when_the_wait_spans_the_break(browser, live_hall):
+    from datetime import datetime
+
+    from hall_server.core.clock import CHINA
+
+    live_hall.clock.set(datetime(2026, 11, 26, 11, 55, tzinfo=CHINA))
+    kiosk = live_hall.client("kiosk")
+    ticket = [kiosk.post("/tickets", json={"matter_id": 1}).json() for _ in range(4)][3]
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_hall.base_url}/t/{ticket['id']}?key={ticket['public_key']}")
+    page.wait_for_function("document.getElementById('detail').textContent.includes('午休后办理，约13:30')")
+    page.screenshot(path="/tmp/d_shots/phone_after_lunch.png")
+    page.close()
+
+
 def test_phone_page_tells_the_resident_which_window_calls(browser, live_hall):
     ticket = live_hall.client("kiosk").post("/tickets", json={"matter_id": 1}).json()
     page = open_page(browser, live_hall, ticket)

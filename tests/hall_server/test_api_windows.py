@@ -1,6 +1,9 @@
 """A window's day over real HTTP: call, recall, no-show, hold, transfer, pause, AB posts."""
 
 import os
+from datetime import datetime
+
+from hall_server.core.clock import CHINA
 
 
 def issue(hall, n=1, **body):
@@ -57,19 +60,36 @@ def test_full_service_is_logged_with_waiting_and_service_durations(live_hall):
     assert history["durations"] == {"waited_seconds": 240.0, "served_seconds": 420.0}
 
 
-def test_finished_services_teach_the_wait_estimate(live_hall):
-    clerk = live_hall.client("clerk-1")
-    for _ in range(3):
-        issue(live_hall)
-        clerk.post("/windows/1/call-next")
-        clerk.post("/windows/1/start")
-        live_hall.clock.advance(minutes=35)
-        clerk.post("/windows/1/finish")
+def _serve(live_hall, rounds: int, minutes: int, windows=(1,)) -> None:
+    live_hall.clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=CHINA))
+    for _ in range(rounds):
+        for n in windows:
+            issue(live_hall)
+            live_hall.client(f"clerk-{n}").post(f"/windows/{n}/call-next")
+            live_hall.client(f"clerk-{n}").post(f"/windows/{n}/start")
+        live_hall.clock.advance(minutes=minutes)
+        for n in windows:
+            assert live_hall.client(f"clerk-{n}").post(f"/windows/{n}/finish").status_code == 200
+
+
+def _second_wait_next_morning(live_hall) -> int:
+    live_hall.clock.set(datetime(2026, 11, 27, 9, 30, tzinfo=CHINA))
     for n in (2, 3):
         live_hall.client(f"clerk-{n}").post(f"/windows/{n}/sign-out")
-    first, second = issue(live_hall, 2)
-    # One window, learned 35 minutes per service (the catalog said otherwise): the second waits 35.
-    assert second["estimated_wait_minutes"] == 35
+    return issue(live_hall, 2)[1]["estimated_wait_minutes"]
+
+
+def test_three_quick_services_do_not_replace_the_catalogs_25_minutes(live_hall):
+    _serve(live_hall, 3, 3)
+    # Shrunk toward the catalog's 25 minutes until ten services are seen: (25*10 + 3*3) / 13 ≈ 20,
+    # times the clerk's mild speed factor (never below 0.8); the plain mean said 3.
+    assert 16 <= _second_wait_next_morning(live_hall) <= 20
+
+
+def test_many_finished_services_teach_the_wait_estimate(live_hall):
+    _serve(live_hall, 4, 35, windows=(1, 2, 3))
+    # Twelve 35-minute services outweigh the catalog's 25: (25*10 + 35*12) / 22 ≈ 30.5 (the catalog said 25).
+    assert 30 <= _second_wait_next_morning(live_hall) <= 33
 
 
 def test_hold_frees_the_window_and_resume_brings_the_resident_back(live_hall):

@@ -53,6 +53,12 @@ def test_slip_without_estimate_leaves_the_estimate_line_out(printer_slip_factory
     assert "您前面还有 5 人在等待" in lines
 
 
+def test_a_wait_across_lunch_prints_the_time_after_the_break_not_minutes(printer_slip_factory):
+    after = datetime(2026, 11, 25, 5, 30, tzinfo=UTC)  # 13:30 in the hall
+    lines = text_lines(decode(encode(slip_blocks(printer_slip_factory(expected_start=after, after_break=True)))))
+    assert "午休后办理，约13:30" in lines and not any("预计等候" in line for line in lines)
+
+
 def test_priority_and_appointment_labels_are_printed(printer_slip_factory):
     lines = text_lines(
         decode(encode(slip_blocks(printer_slip_factory(priority_label="优先", appointment_label="预约"))))

@@ -1,0 +1,23 @@
+"""Today's projection for the supervisor: the end of the line, each window, where the cut-off falls."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from .context import principal, server
+from .routes import E403, bp, responses, spec
+
+
+@spec.route(
+    bp,
+    "/projection",
+    "GET",
+    "Today's projection: expected start per waiting ticket, each window's last service, the closing cut-off",
+    roles=("supervisor", "admin"),
+    responses=responses(E403),
+    tag="queue",
+)
+def today_projection():
+    p = principal()
+    p.require("supervisor", "admin")
+    return jsonify(server().windows.projection(p))

@@ -1,0 +1,54 @@
+"""`yichuang simulate`: the simulator runs the server's own decisions, deterministically."""
+
+import json
+import random
+from datetime import date, datetime
+
+from hall_server.core.clock import CHINA
+from hall_server.core.hall_config import pilot_hall_text
+from hall_server.services import line_state
+from hall_server.simulation.hall_day import HallSimulation
+from tests.support.live_server import start_live_hall
+from yichuang.cli import main
+
+DAY = date(2026, 11, 30)
+
+
+def test_post_tickets_and_the_simulator_project_the_same_start_on_a_recorded_day(tmp_path):
+    sim = HallSimulation(pilot_hall_text(), workdir=tmp_path)
+    try:
+        sim._simulate(DAY, sim.arrivals(DAY, random.Random(f"7:{DAY}")), until=11 * 60 + 40)
+        sim.clock.set(datetime(2026, 11, 30, 11, 40, tzinfo=CHINA))
+        line_state._cache.clear()  # both sides learn afresh from the same stored services
+        simulated = sim.preview_new_ticket(1)
+    finally:
+        sim.server.close()
+    hall = start_live_hall(f"sqlite:///{tmp_path / 'sim.db'}", "2026-11-30 11:40", sign_in=False)
+    try:
+        issued = hall.client("kiosk").post("/tickets", json={"matter_id": 1}).json()
+    finally:
+        hall.stop()
+    assert simulated["waiting_ahead"] > 0  # a real line at 11:40, not an empty hall
+    assert (issued["waiting_ahead"], issued["expected_start_at"]) == (
+        simulated["waiting_ahead"],
+        simulated["expected_start_at"],
+    )
+
+
+def test_same_seed_same_report_with_the_keys_the_issue_names_and_a_standalone_html(tmp_path, capsys):
+    args = ["simulate", "--days", "1", "--seed", "3", "--tickets", "60"]
+    assert main([*args, "--json", str(tmp_path / "a.json"), "--html", str(tmp_path / "r.html")]) == 0
+    assert main([*args, "--json", str(tmp_path / "b.json")]) == 0
+    a, b = (json.loads((tmp_path / n).read_text("utf-8")) for n in ("a.json", "b.json"))
+    assert a == b and a["tickets"] > 0
+    for key in ("days", "tickets", "wait_p50_min", "wait_p90_min", "estimate_abs_error_p50_min"):
+        assert key in a
+    assert a["unreachable_without_consent"] == 0 and "consents" in a and "estimate_abs_error_p90_min" in a
+    page = (tmp_path / "r.html").read_text("utf-8")
+    assert "<script src" not in page and "echarts.init" in page and len(page) > 500_000  # ECharts inlined
+    assert "等候时间中位数" in capsys.readouterr().out
+
+
+def test_bad_days_are_refused_with_a_chinese_message(capsys):
+    assert main(["simulate", "--days", "0"]) == 2
+    assert "1 到 2000" in capsys.readouterr().err

@@ -1,0 +1,60 @@
+"""The supervisor's projection page, the calendar page, and the warning banner on the supervisor page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from playwright.sync_api import expect
+
+from hall_server.core.clock import CHINA
+
+from .conftest import PASSWORD
+
+
+def login(hall, page) -> None:
+    page.goto(f"{hall.base_url}/supervisor")
+    page.fill("#staff-no", "BZY900")
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit")
+    expect(page.locator(".wcard")).to_have_count(3)
+
+
+def test_projection_page_shows_the_line_end_and_where_the_cutoff_falls(hall, device, shot):
+    hall.clock.set(datetime(2026, 11, 26, 17, 25, tzinfo=CHINA))
+    kiosk = hall.client("kiosk")
+    numbers = [
+        kiosk.post("/tickets", json={"matter_id": 1, "accept_late_risk": True}).json()["number"] for _ in range(7)
+    ]
+    page = device(width=1366, height=768)
+    login(hall, page)
+    page.click("#sv-links a[href='/supervisor/projection']")
+    expect(page.locator("#summary")).to_contain_text("18:30 下班")
+    expect(page.locator("#summary")).to_contain_text(f"从 {numbers[5]} 号起")
+    expect(page.locator("#tickets tr.late")).to_have_count(2)
+    shot(page, "supervisor-projection-1725")
+
+
+def test_supervisor_page_warns_about_2027_and_the_calendar_page_saves_spring_festival(hall, device, shot):
+    hall.clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=CHINA))
+    page = device(width=1366, height=768)
+    login(hall, page)
+    banner = page.locator("a.sv-banner")
+    expect(banner).to_contain_text("2027")
+    shot(page, "supervisor-calendar-warning")
+    banner.click()
+    expect(page.locator("#override-form")).to_be_visible()
+    page.fill("#day", "2027-02-08")
+    page.select_option("#kind", "holiday")
+    page.fill("#note", "春节")
+    page.click("#save")
+    expect(page.locator("#overrides")).to_contain_text("2027-02-08")
+    shot(page, "supervisor-calendar-saved")
+    overrides = hall.client("supervisor").get("/calendar/overrides").json()["overrides"]
+    assert overrides == [{"date": "2027-02-08", "kind": "holiday", "note": "春节"}]
+
+
+def test_projection_api_is_for_supervisors_and_admins_only(hall):
+    assert hall.client("supervisor").get("/projection").status_code == 200
+    assert hall.client("admin").get("/projection").status_code == 200
+    for role in ("kiosk", "board", "clerk-1", "pad-1"):
+        assert hall.client(role).get("/projection").status_code == 403, role
