@@ -18,7 +18,7 @@ from ..core.handling import HandlingTimes, remaining_minutes
 from ..core.projection import DayProjection, LineItem, WindowState, project_day, walk_in_intervals
 from ..core.queue_policy import rank
 from ..core.schedule import Period
-from . import line_sql as sql
+from ..storage import line_sql as sql
 from .context import HallContext
 from .line_state import handling_times
 
