@@ -21,6 +21,8 @@ from .services.devices import Devices
 from .services.hall_overview import HallOverview
 from .services.hall_setup import install_hall
 from .services.ratings import Ratings
+from .services.statistics import Statistics
+from .services.stats_rollup import StatsRollups
 from .services.ticketing import Ticketing
 from .services.tokens import Tokens
 from .services.window_desk import WindowDesk
@@ -49,6 +51,9 @@ class HallServer:
         self.devices = Devices(self.services)
         self.accounts, self.ratings = Accounts(self.services, self.tokens), Ratings(self.services)
         self.cases = Cases(self.services)  # 办件: acceptance to delivery (issue 6)
+        # Statistics (issue 13); the 好差评 figures come from the ratings service once it offers them.
+        self.stats_rollups = StatsRollups(self.services)
+        self.stats = Statistics(self.services, getattr(self.ratings, "figures", None))
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 
@@ -76,6 +81,7 @@ class HallServer:
         while True:
             try:
                 self.overview.tick()
+                self.stats_rollups.close_pending()  # cheap: checks each hall once a local day
             except Exception:  # a database hiccup must not stop the ticker for the day
                 log.exception("hall status tick failed")
             if self._stop.wait(self.tick_seconds):

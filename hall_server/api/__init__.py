@@ -9,6 +9,7 @@ from . import (  # noqa: F401  (register /auth, /pads, /ratings and /events)
     routes_cases,
     routes_catalog,
     routes_staff,
+    routes_stats,
     sse,
 )
 from .errors import register_error_handlers

@@ -350,4 +350,5 @@ class RatingLink(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-from . import case_models  # noqa: E402,F401
+# case_models: issue 6 (cases); stats_models: issue 13 (statistics rollups, rosters)
+from . import case_models, stats_models  # noqa: E402,F401
