@@ -1,0 +1,61 @@
+"""The statistics page and the county view in headless Chromium at the terminal's 1366x768."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SHOTS = Path(os.environ.get("YICHUANG_SCREENSHOTS", "/tmp/operations_shots"))
+DRAWN = """(id) => {
+  const c = document.querySelector('#' + id + ' canvas');
+  if (!c) return 0;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+  return n;
+}"""
+
+
+def open_stats(device, hall, path, token):
+    page = device(1366, 768)
+    page.goto(f"{hall.base_url}{path}?token={token}&from=2026-09-01&to=2026-10-31")
+    page.wait_for_selector("body[data-loaded='1']")
+    return page
+
+
+def test_statistics_page_draws_its_charts_and_table(device, history_hall):
+    page = open_stats(device, history_hall, "/supervisor/stats", history_hall.tokens["supervisor"])
+    for chart in ("chart-volume", "chart-wait", "chart-heat"):
+        assert page.evaluate(DRAWN, chart) > 1000, chart
+    assert page.locator("#title").inner_text() == "统计分析"
+    assert page.locator("#table tr.total th").nth(1).inner_text() == "240"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "stats_1366x768.png"))
+
+
+def test_statistics_page_grouped_by_window_lists_the_three_windows(device, history_hall):
+    page = open_stats(device, history_hall, "/supervisor/stats", history_hall.tokens["supervisor"])
+    page.select_option("#by", "window")
+    page.click("#go")
+    page.wait_for_function("document.querySelectorAll('#table tr').length === 6")
+    labels = page.locator("#table tr td:first-child").all_inner_texts()
+    assert labels == ["未叫号", "综合窗口1", "综合窗口2", "综合窗口3"]
+
+
+def test_county_view_ranks_halls_and_drills_into_one(device, history_hall):
+    page = open_stats(device, history_hall, "/county", history_hall.tokens["county"])
+    assert page.evaluate(DRAWN, "chart-volume") > 1000
+    assert page.locator("#table tr td:first-child").all_inner_texts() == ["金寨县斑竹园镇便民服务中心"]
+    page.screenshot(path=str(SHOTS / "county_1366x768.png"))
+    page.locator("#table tr td:first-child").first.click()
+    page.wait_for_function(
+        "document.getElementById('by').value === 'day' && document.querySelectorAll('#table tr').length > 10"
+    )
+    assert page.locator("#hall").input_value() == "banzhuyuan"
+
+
+def test_statistics_page_refused_to_a_clerk_says_why_in_chinese(device, history_hall):
+    page = device(1366, 768)
+    page.goto(f"{history_hall.base_url}/supervisor/stats?token={history_hall.tokens['clerk-1']}")
+    page.wait_for_selector("#toast:not([hidden])")
+    assert "无权" in page.locator("#toast").inner_text()
