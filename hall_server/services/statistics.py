@@ -81,6 +81,8 @@ class Statistics:
     def __init__(self, services: Services, rating_figures: RatingFigures | None = None) -> None:
         self.s = services
         self.rating_figures = rating_figures
+        # The 带班 roster's month per leader (set by the composition root when the roster exists).
+        self.duty_figures: Callable[[int, date, date], list[dict[str, Any]]] | None = None
 
     # --- who may see which halls, and a valid period ------------------------------------
     def scope(self, principal: Principal, hall_code: str | None) -> tuple[int, ...]:
@@ -181,6 +183,34 @@ class Statistics:
             "total": total.as_dict(),
             "ratings": self.ratings(q),
             "percentiles": message("operations.stats_percentile_note", locale),
+        }
+
+    def report(self, principal: Principal, month: str | None, hall: str | None, locale: str) -> dict[str, Any]:
+        """What the monthly report shows: headline figures and the month by day, window, clerk, matter."""
+        q = self.month_query(principal, month, hall, "day")
+        return self._report(q, q.start.strftime("%Y-%m"), ("day", "window", "clerk", "matter"), locale)
+
+    def daily(self, principal: Principal, day: str | None, locale: str) -> dict[str, Any]:
+        """The one-page closing summary of a day (default today), by hour and window."""
+        principal.require("supervisor", "admin")  # printed in the hall at closing time
+        hall_ids = self.scope(principal, None)
+        d = parse_day(day, "date") or self.today(hall_ids)
+        q = self.query(principal, d.isoformat(), d.isoformat(), "hour", None)
+        return self._report(q, d.isoformat(), ("hour", "window"), locale)
+
+    def _report(self, q: StatsQuery, title: str, sections: tuple[str, ...], locale: str) -> dict[str, Any]:
+        parts = {by: self.figures(StatsQuery(q.start, q.end, by, q.hall_ids), locale) for by in sections}
+        first = parts[sections[0]]
+        hall_id = q.hall_ids[0]
+        return {
+            "hall_name": self.s.halls.get(hall_id).config.name if len(q.hall_ids) == 1 else "",
+            "month": title,
+            "from": first["from"],
+            "to": first["to"],
+            "total": first["total"],
+            "sections": {by: part["rows"] for by, part in parts.items()},
+            "ratings": first["ratings"],
+            "duty": self.duty_figures(hall_id, q.start, q.end) if self.duty_figures and len(q.hall_ids) == 1 else None,
         }
 
     def ratings(self, q: StatsQuery) -> dict[str, Any] | None:
