@@ -18,6 +18,7 @@ from .services.base import Services
 from .services.cases import Cases
 from .services.context import HallRegistry
 from .services.devices import Devices
+from .services.duty_roster import DutyRoster
 from .services.hall_overview import HallOverview
 from .services.hall_setup import install_hall
 from .services.ratings import Ratings
@@ -54,6 +55,9 @@ class HallServer:
         # Statistics (issue 13); the 好差评 figures come from the ratings service once it offers them.
         self.stats_rollups = StatsRollups(self.services)
         self.stats = Statistics(self.services, getattr(self.ratings, "figures", None))
+        self.duty = DutyRoster(self.services)  # 带班 (issue 13)
+        self.stats.duty_figures = self.duty.month_figures
+        self.overview.duty_leader = self.duty.leader_now
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 

@@ -6,8 +6,9 @@ from flask import jsonify, make_response, request
 
 from ..documents import monthly_report
 from ..services.statistics import BY, STATS_ROLES
-from .context import locale, principal, server
-from .routes import E400, E403, E404, bp, responses, spec
+from .context import body, locale, principal, server
+from .routes import E400, E403, E404, E409, bp, responses, spec
+from .spec import obj
 
 
 @spec.route(
@@ -79,3 +80,40 @@ def daily_pdf():
     return _file(
         monthly_report.render_pdf(report, locale(), daily=True), "application/pdf", f"daily-{report['month']}.pdf"
     )
+
+
+# --- 带班 roster --------------------------------------------------------------------------
+DUTY_BODY = obj(
+    staff_no={"type": ["string", "null"], "maxLength": 32, "description": "the leader on duty (a swap when changed)"},
+    title={"type": ["string", "null"], "maxLength": 50, "description": "职务, needed the first time, e.g. 分管副镇长"},
+    check_in={"type": ["boolean", "null"], "description": "the leader checks in (only on the day itself)"},
+    problems={"type": ["string", "null"], "maxLength": 2000, "description": "问题 noted on duty"},
+    actions={"type": ["string", "null"], "maxLength": 2000, "description": "处理: what was done about them"},
+)
+
+
+@spec.route(
+    bp,
+    "/duty-roster",
+    "GET",
+    "The 带班 roster of a month (?month=YYYY-MM): half-day shifts, leaders with their half-days and minimum",
+    roles=("supervisor", "admin"),
+    responses=responses(E400, E403),
+    tag="operations",
+)
+def duty_roster():
+    return jsonify(server().duty.month(principal(), request.args.get("month")))
+
+
+@spec.route(
+    bp,
+    "/duty-roster/<day>/<half>",
+    "PUT",
+    "Plan, swap, check in or note one half-day of 带班 (half: am or pm)",
+    roles=("supervisor", "admin"),
+    body=DUTY_BODY,
+    responses=responses(E400, E403, E404, E409),
+    tag="operations",
+)
+def duty_shift(day: str, half: str):
+    return jsonify(server().duty.set_shift(principal(), day, half, body(DUTY_BODY)))
