@@ -65,7 +65,7 @@ class DutyRoster:
         """Half-days per leader in a period, flagged below their minimum (for the monthly report)."""
         with self.s.db.read() as conn:
             leaders = self._leaders(conn, hall_id)
-            counts = dict(
+            counts: dict[int, int] = dict(
                 conn.execute(
                     select(D.c.leader_id, func.count())
                     .where(D.c.hall_id == hall_id, D.c.day.between(first, last))
