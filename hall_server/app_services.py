@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .core.clock import Clock, SystemClock
 from .core.hall_config import HallConfig, pilot_hall_config
 from .events.broker import EventBroker
+from .services.ab_roster import AbRoster
 from .services.accounts import Accounts
 from .services.appointments import Appointments
 from .services.base import Services
@@ -58,6 +59,8 @@ class HallServer:
         self.duty = DutyRoster(self.services)  # 带班 (issue 13)
         self.stats.duty_figures = self.duty.month_figures
         self.overview.duty_leader = self.duty.leader_now
+        self.ab_roster = AbRoster(self.services)  # AB岗 plan and leave (issue 13)
+        self.windows.handover_check = self.ab_roster.check_handover
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 

@@ -186,6 +186,7 @@ def shifts():
             .where(SH.c.hall_id == ctx.id)
             .order_by(SH.c.id)
         ).all()
+    notes = srv.ab_roster.notes([r.id for r in rows])
     items = [
         {
             "window": r.window_number,
@@ -195,6 +196,9 @@ def shifts():
             "signed_in_at": r.signed_in_at.astimezone(tz).isoformat(),
             "signed_out_at": r.signed_out_at.astimezone(tz).isoformat() if r.signed_out_at else None,
             "reason": r.sign_out_reason,
+            # AB岗 roster (issue 13): whether the planned person took the post, and why not
+            "planned": notes.get(r.id, {}).get("planned"),
+            "takeover_reason": notes.get(r.id, {}).get("reason"),
         }
         for r in rows
         if r.signed_in_at.astimezone(tz).date() == day

@@ -117,3 +117,72 @@ def duty_roster():
 )
 def duty_shift(day: str, half: str):
     return jsonify(server().duty.set_shift(principal(), day, half, body(DUTY_BODY)))
+
+
+# --- AB岗 roster ---------------------------------------------------------------------------
+PLAN_BODY = obj(
+    a_staff_no={"type": ["string", "null"], "maxLength": 32, "description": "the planned A person"},
+    b_staff_no={"type": ["string", "null"], "maxLength": 32, "description": "the planned B person"},
+)
+LEAVE_BODY = obj(
+    ("staff_no", "date", "on_leave"),
+    staff_no={"type": "string", "maxLength": 32, "minLength": 1},
+    date={"type": "string", "maxLength": 10},
+    on_leave={"type": "boolean"},
+)
+
+
+@spec.route(
+    bp,
+    "/ab-roster",
+    "GET",
+    "The AB岗 roster: planned A and B per window post, and leave days of a month (?month=YYYY-MM)",
+    roles=("supervisor", "admin"),
+    responses=responses(E400, E403),
+    tag="operations",
+)
+def ab_roster():
+    return jsonify(server().ab_roster.roster(principal(), request.args.get("month")))
+
+
+@spec.route(
+    bp,
+    "/ab-roster/<int:window>",
+    "PUT",
+    "Plan the A and B person of a window post",
+    roles=("supervisor", "admin"),
+    body=PLAN_BODY,
+    responses=responses(E400, E403, E404),
+    tag="operations",
+)
+def ab_plan(window: int):
+    d = body(PLAN_BODY)
+    return jsonify(server().ab_roster.set_plan(principal(), window, d.get("a_staff_no"), d.get("b_staff_no")))
+
+
+@spec.route(
+    bp,
+    "/ab-roster/leave",
+    "PUT",
+    "Mark (or clear) a leave day of a staff member",
+    roles=("supervisor", "admin"),
+    body=LEAVE_BODY,
+    responses=responses(E400, E403, E404),
+    tag="operations",
+)
+def ab_leave():
+    d = body(LEAVE_BODY)
+    return jsonify(server().ab_roster.set_leave(principal(), d["staff_no"], d["date"], d["on_leave"]))
+
+
+@spec.route(
+    bp,
+    "/windows/<int:number>/takeover-options",
+    "GET",
+    "Who is planned to take this window's post now (the planned B first), and whether the caller is",
+    roles=("clerk", "supervisor", "admin"),
+    responses=responses(E403),
+    tag="operations",
+)
+def takeover_options(number: int):
+    return jsonify(server().ab_roster.options(principal(), number))
