@@ -15,6 +15,11 @@ SHOTS = Path(os.environ.get("YICHUANG_SCREENSHOTS", "/tmp/operations_shots"))
 
 
 @pytest.fixture(scope="module")
+def history_hall(history_sqlite):
+    return history_sqlite
+
+
+@pytest.fixture(scope="module")
 def sup(history_hall):
     return history_hall.client("supervisor")
 

@@ -170,3 +170,36 @@ def test_only_the_county_may_compare_halls(history_hall, sup):
     assert sup.get("/stats", params={**PERIOD, "by": "hall"}).status_code == 403
     rows = history_hall.client("county").get("/stats", params={**PERIOD, "by": "hall"}).json()["rows"]
     assert [(r["key"], r["issued"]) for r in rows] == [("banzhuyuan", 240)]
+
+
+def test_two_processes_closing_the_same_day_write_one_rollup(history_hall):
+    import threading
+
+    from sqlalchemy import func, select
+
+    from hall_server.storage.stats_models import StatsHourly
+
+    from .fixture_months import working_days
+
+    srv = history_hall.server
+    day = working_days(srv.services.halls.get(history_hall.hall_id), 10, 10)[-1]
+    with srv.db.write() as conn:  # reopen the day as if the ticker had not reached it
+        from hall_server.storage.stats_models import StatsClosedDay, StatsRollup
+
+        for model in (StatsClosedDay, StatsRollup, StatsHourly):
+            conn.execute(model.__table__.delete().where(model.__table__.c.day == day))
+    results, barrier = [], threading.Barrier(2)
+
+    def close():
+        barrier.wait()
+        results.append(srv.stats_rollups.close_day(history_hall.hall_id, day))
+
+    threads = [threading.Thread(target=close) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False, True]
+    with srv.db.read() as conn:
+        issued = conn.execute(select(func.sum(StatsHourly.issued)).where(StatsHourly.day == day)).scalar_one()
+    assert issued == 12

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 SHOTS = Path(os.environ.get("YICHUANG_SCREENSHOTS", "/tmp/operations_shots"))
 DRAWN = """(id) => {
   const c = document.querySelector('#' + id + ' canvas');
@@ -14,6 +16,11 @@ DRAWN = """(id) => {
   for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
   return n;
 }"""
+
+
+@pytest.fixture(scope="module")
+def history_hall(history_sqlite):
+    return history_sqlite
 
 
 def open_stats(device, hall, path, token):
