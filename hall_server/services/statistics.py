@@ -159,7 +159,7 @@ class Statistics:
                 for r in rows:
                     dims = Dims(r.hall_id, r.day, None, r.matter_key, r.window_number, r.staff_key, r.channel)
                     groups[self._key(q.by, dims, ctxs)].merge(stored_figures(r))
-            for row in conn.execute(live_tickets(q.hall_ids, q.start, q.end)):
+            for row in live_tickets(conn, q.hall_ids, q.start, q.end):
                 f = facts(row, ctxs[row.hall_id].config.timezone)
                 dims = Dims(f.hall_id, f.day, f.hour, f.matter_key, f.window_number, f.staff_key, f.channel)
                 add_ticket(groups[self._key(q.by, dims, ctxs)], f)

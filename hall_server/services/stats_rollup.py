@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Select, and_, func, insert, select
+from sqlalchemy import Connection, and_, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.stats import Durations, Figures
@@ -125,15 +125,29 @@ def figure_columns(fig: Figures) -> dict[str, Any]:
     }
 
 
-def live_tickets(hall_ids: Iterable[int], start: date, end: date) -> Select[Any]:
-    """Tickets of the period on days not rolled up yet (today, or a day the ticker has not closed)."""
-    closed = select(CLOSED.c.day).where(CLOSED.c.hall_id == T.c.hall_id, CLOSED.c.day == T.c.service_date)
-    return select(*TICKET_COLUMNS).where(
-        T.c.hall_id.in_(list(hall_ids)),
-        T.c.service_date >= start,
-        T.c.service_date <= end,
-        ~closed.exists(),
+def open_days(conn: Connection, hall_ids: Iterable[int], start: date, end: date) -> set[tuple[int, date]]:
+    """(hall, day) pairs of the period not rolled up yet: today, or days the ticker has not closed."""
+    ids = list(hall_ids)
+    closed = set(
+        conn.execute(
+            select(CLOSED.c.hall_id, CLOSED.c.day).where(CLOSED.c.hall_id.in_(ids), CLOSED.c.day.between(start, end))
+        ).tuples()
     )
+    return {(h, d) for h in ids for d in days_between(start, end) if (h, d) not in closed}
+
+
+def live_tickets(conn: Connection, hall_ids: Iterable[int], start: date, end: date) -> list[Any]:
+    """Tickets of the period on days not rolled up. Finding those days first (a few hundred rows
+    of stats_closed_days) spares the anti-join over every ticket of the period: on a county year
+    that join cost 2 s for a one-month ranking; a seek on today's tickets costs milliseconds."""
+    pending = open_days(conn, hall_ids, start, end)
+    if not pending:
+        return []
+    days = sorted({d for _, d in pending})
+    rows = conn.execute(
+        select(*TICKET_COLUMNS).where(T.c.hall_id.in_({h for h, _ in pending}), T.c.service_date.in_(days))
+    )
+    return [r for r in rows if (r.hall_id, r.service_date) in pending]
 
 
 class StatsRollups:
