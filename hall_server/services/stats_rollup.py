@@ -128,11 +128,10 @@ def figure_columns(fig: Figures) -> dict[str, Any]:
 def open_days(conn: Connection, hall_ids: Iterable[int], start: date, end: date) -> set[tuple[int, date]]:
     """(hall, day) pairs of the period not rolled up yet: today, or days the ticker has not closed."""
     ids = list(hall_ids)
-    closed = set(
-        conn.execute(
-            select(CLOSED.c.hall_id, CLOSED.c.day).where(CLOSED.c.hall_id.in_(ids), CLOSED.c.day.between(start, end))
-        ).tuples()
+    rows = conn.execute(
+        select(CLOSED.c.hall_id, CLOSED.c.day).where(CLOSED.c.hall_id.in_(ids), CLOSED.c.day.between(start, end))
     )
+    closed = {(r.hall_id, r.day) for r in rows}
     return {(h, d) for h in ids for d in days_between(start, end) if (h, d) not in closed}
 
 
