@@ -13,7 +13,6 @@ a year by month <= 2 s.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import statistics
 import tempfile
 import time
@@ -24,7 +23,7 @@ import sqlalchemy as sa
 
 from hall_server.app_services import HallServer
 from hall_server.core.clock import FakeClock, parse_local_time
-from hall_server.core.hall_config import pilot_hall_config
+from hall_server.core.hall_config import parse_hall_config, pilot_hall_text
 from hall_server.services.statistics import StatsQuery
 from hall_server.storage.models import Ticket
 
@@ -67,8 +66,17 @@ def timed(fn, runs: int) -> tuple[float, float]:
 
 
 def setup(url: str, halls: int, per_day: int) -> tuple[HallServer, list[int], list[date]]:
-    base = pilot_hall_config()
-    configs = [dataclasses.replace(base, code=f"town{i:02d}", name=f"第{i}镇便民服务中心") for i in range(1, halls + 1)]
+    # The hall's stored TOML is what the server reads back, so each town gets its own text.
+    text = pilot_hall_text()
+    configs = [
+        parse_hall_config(
+            text.replace('code = "banzhuyuan"', f'code = "town{i:02d}"').replace(
+                'name = "金寨县斑竹园镇', f'name = "第{i}镇'
+            ),
+            f"town{i:02d}.toml",
+        )
+        for i in range(1, halls + 1)
+    ]
     server = HallServer.open(url, halls=configs, clock=FakeClock(parse_local_time(f"{YEAR + 1}-01-05 10:00")))
     ids = server.services.halls.all_ids()
     days = working_days(server, ids[0])

@@ -49,12 +49,43 @@ def test_statistics_page_grouped_by_window_lists_the_three_windows(device, histo
     assert labels == ["未叫号", "综合窗口1", "综合窗口2", "综合窗口3"]
 
 
+def second_hall(hall):
+    """A second town's hall on the same database: three tickets this morning, one served after 25 minutes."""
+    from datetime import timedelta
+
+    from hall_server.core.hall_config import parse_hall_config, pilot_hall_text
+    from hall_server.services.access import Principal
+    from hall_server.services.hall_setup import add_staff
+    from hall_server.services.ticketing import IssueRequest
+
+    srv = hall.server
+    text = pilot_hall_text().replace('code = "banzhuyuan"', 'code = "huaishu"')
+    config = parse_hall_config(text.replace('name = "金寨县斑竹园镇', 'name = "金寨县槐树湾乡'), "huaishu.toml")
+    hall_id = srv.install(config)
+    add_staff(srv.services, hall_id, "HSW001", "赵敏")
+    clerk = Principal(hall_id, "clerk", "clerk-1", 1)
+    srv.windows.sign_in(clerk, 1, "HSW001", "A")
+    start = hall.clock.now()
+    for _ in range(3):
+        srv.tickets.issue(Principal(hall_id, "kiosk", "kiosk"), IssueRequest())
+    hall.clock.set(start + timedelta(minutes=25))
+    srv.windows.call_next(clerk, 1)
+    srv.windows.finish(clerk, 1)
+
+
 def test_county_view_ranks_halls_and_drills_into_one(device, history_hall):
-    page = open_stats(device, history_hall, "/county", history_hall.tokens["county"])
+    second_hall(history_hall)
+    page = device(1366, 768)
+    page.goto(f"{history_hall.base_url}/county?token={history_hall.tokens['county']}&from=2026-09-01&to=2026-11-26")
+    page.wait_for_selector("body[data-loaded='1']")
     assert page.evaluate(DRAWN, "chart-volume") > 1000
-    assert page.locator("#table tr td:first-child").all_inner_texts() == ["金寨县斑竹园镇便民服务中心"]
+    first = page.locator("#table tr td:first-child")
+    # ranked by median wait, shortest first: 斑竹园镇 waits minutes, 槐树湾乡's one call came after 25
+    assert first.all_inner_texts() == ["1. 金寨县斑竹园镇便民服务中心", "2. 金寨县槐树湾乡便民服务中心"]
     page.screenshot(path=str(SHOTS / "county_1366x768.png"))
-    page.locator("#table tr td:first-child").first.click()
+    page.select_option("#rank", "overdue")
+    page.wait_for_function("document.querySelector('#table tr td').textContent.includes('槐树湾乡')")
+    page.locator("#table tr td:first-child").nth(1).click()
     page.wait_for_function(
         "document.getElementById('by').value === 'day' && document.querySelectorAll('#table tr').length > 10"
     )

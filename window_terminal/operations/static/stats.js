@@ -45,6 +45,15 @@
       el("div", {class: "kpi"}, el("b", {}, v === null ? "—" : v), el("span", {}, t("operations.ui_" + k)))));
   }
 
+  // County ranking: the halls ordered by the chosen figure, best first (better = lower wait or overdue).
+  const RANKS = {wait_p50_s: 1, overdue: 1, completion_rate: -1, one_window_rate: -1};
+  function ranked(rows) {
+    if (!(county && $("by").value === "hall")) return rows;
+    const key = $("rank").value, dir = RANKS[key];
+    const value = (r) => (r[key] === null || r[key] === undefined ? Infinity : dir * r[key]);
+    return [...rows].sort((a, b) => value(a) - value(b)).map((r, i) => ({...r, label: `${i + 1}. ${r.label}`, rank: i + 1}));
+  }
+
   function table(rows, total) {
     const cols = ["issued", "served", "no_show", "cancelled", "wait_p50_s", "wait_p90_s", "wait_max_s",
       "handle_p50_s", "handle_p90_s", "utilisation", "one_window_rate", "completion_rate", "overdue"];
@@ -99,6 +108,7 @@
       const hq = new URLSearchParams(q); hq.set("by", "weekday_hour");
       const heat = await api("GET", "/stats?" + hq, token);
       $("from").value = data.from; $("to").value = data.to;
+      data.rows = ranked(data.rows);
       kpis(data.total); table(data.rows, data.total); draw(data, heat);
       $("note").textContent = data.percentiles;
       if (!county) {
@@ -125,6 +135,12 @@
     $("go").textContent = t("operations.ui_go");
     $("xlsx").textContent = t("operations.ui_xlsx"); $("pdf").textContent = t("operations.ui_pdf");
     $("by").append(...BY.map((b) => el("option", {value: b}, t("operations.by_" + b))));
+    if (county) {
+      $("l-rank").textContent = t("operations.ui_rank");
+      $("rank").append(...Object.keys(RANKS).map((k) => el("option", {value: k}, t("operations.col_" + k))));
+      $("rank-box").hidden = false;
+      $("rank").addEventListener("change", load);
+    }
     $("from").value = params.get("from") || "";
     $("to").value = params.get("to") || "";
     $("by").value = params.get("by") || BY[0];
