@@ -100,6 +100,7 @@ def setup(url: str, halls: int, per_day: int) -> tuple[HallServer, list[int], li
             for table, cols in (
                 ("stats_rollup", "day, matter_key, window_number, staff_key, channel"),
                 ("stats_hourly", "day, hour"),
+                ("stats_daily", "day"),
                 ("stats_closed_days", "day"),
             ):
                 figs = (

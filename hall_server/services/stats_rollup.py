@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.stats import Durations, Figures
 from ..storage.models import Event, Ticket
-from ..storage.stats_models import StatsClosedDay, StatsHourly, StatsRollup
+from ..storage.stats_models import StatsClosedDay, StatsDaily, StatsHourly, StatsRollup
 from .base import Services
 
 log = logging.getLogger(__name__)
@@ -161,6 +161,7 @@ class StatsRollups:
         tz = self.s.halls.get(hall_id).config.timezone
         detail: dict[tuple[Any, ...], Figures] = defaultdict(Figures)
         hourly: dict[int, Figures] = defaultdict(Figures)
+        daily = Figures()
         try:
             with self.s.db.write() as conn:
                 if conn.execute(select(CLOSED.c.day).where(CLOSED.c.hall_id == hall_id, CLOSED.c.day == day)).first():
@@ -172,6 +173,7 @@ class StatsRollups:
                     f = facts(row, tz)
                     add_ticket(detail[(f.matter_key, f.window_number, f.staff_key, f.channel)], f)
                     add_ticket(hourly[f.hour], f)
+                    add_ticket(daily, f)
                 if detail:
                     conn.execute(
                         insert(StatsRollup),
@@ -192,6 +194,7 @@ class StatsRollups:
                             for h, fig in hourly.items()
                         ],
                     )
+                    conn.execute(insert(StatsDaily).values(hall_id=hall_id, day=day, **figure_columns(daily)))
                 conn.execute(insert(StatsClosedDay).values(hall_id=hall_id, day=day, closed_at=self.s.clock.now()))
         except IntegrityError:
             return False  # a concurrent process closed the same day: its rollup stands

@@ -50,6 +50,15 @@ class StatsHourly(_Figures, Base):
     hour: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
+class StatsDaily(_Figures, Base):
+    """One closed day of one hall in one row: days, months and the county ranking merge one
+    histogram a day instead of ten (merging them in Python is what a long period costs)."""
+
+    __tablename__ = "stats_daily"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
 class StatsClosedDay(Base):
     """A day whose rollup is written: statistics read it from the rollups, not the tickets."""
 

@@ -184,9 +184,9 @@ def test_two_processes_closing_the_same_day_write_one_rollup(history_hall):
     srv = history_hall.server
     day = working_days(srv.services.halls.get(history_hall.hall_id), 10, 10)[-1]
     with srv.db.write() as conn:  # reopen the day as if the ticker had not reached it
-        from hall_server.storage.stats_models import StatsClosedDay, StatsRollup
+        from hall_server.storage.stats_models import StatsClosedDay, StatsDaily, StatsRollup
 
-        for model in (StatsClosedDay, StatsRollup, StatsHourly):
+        for model in (StatsClosedDay, StatsRollup, StatsHourly, StatsDaily):
             conn.execute(model.__table__.delete().where(model.__table__.c.day == day))
     results, barrier = [], threading.Barrier(2)
 

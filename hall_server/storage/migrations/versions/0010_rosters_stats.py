@@ -49,6 +49,12 @@ def upgrade() -> None:
         *_figures(),
     )
     op.create_table(
+        "stats_daily",
+        sa.Column("hall_id", sa.Integer(), sa.ForeignKey("halls.id"), primary_key=True),
+        sa.Column("day", sa.Date(), primary_key=True),
+        *_figures(),
+    )
+    op.create_table(
         "stats_closed_days",
         sa.Column("hall_id", sa.Integer(), sa.ForeignKey("halls.id"), primary_key=True),
         sa.Column("day", sa.Date(), primary_key=True),
@@ -112,6 +118,7 @@ def downgrade() -> None:
         "duty_shifts",
         "duty_leaders",
         "stats_closed_days",
+        "stats_daily",
         "stats_hourly",
         "stats_rollup",
     ):
