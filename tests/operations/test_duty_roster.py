@@ -76,3 +76,12 @@ def test_who_may_read_and_plan_the_roster(live_hall, role, status):
     c = live_hall.client(role)
     assert c.get("/duty-roster", params={"month": "2026-11"}).status_code == status
     assert c.put("/duty-roster/2026-11-27/am", json={"staff_no": "BZY006", "title": "镇长"}).status_code == status
+
+
+def test_a_hall_supervisor_asking_for_another_halls_statistics_is_refused_in_chinese(live_hall, sup):
+    from hall_server.core.hall_config import parse_hall_config, pilot_hall_text
+
+    text = pilot_hall_text().replace('code = "banzhuyuan"', 'code = "huaishu"')
+    live_hall.server.install(parse_hall_config(text, "huaishu.toml"))
+    r = sup.get("/stats", params={"hall": "huaishu"})
+    assert r.status_code == 403 and "不属于大厅 huaishu" in r.json()["error"]["message"]

@@ -85,3 +85,12 @@ def test_who_may_download_the_monthly_report(history_hall, role, status):
 @pytest.mark.parametrize(("role", "status"), [("supervisor", 200), ("admin", 200), ("county", 403), ("kiosk", 403)])
 def test_who_may_print_the_daily_summary(history_hall, role, status):
     assert history_hall.client(role).get("/reports/daily.pdf", params={"date": "2026-10-15"}).status_code == status
+
+
+def test_monthly_report_flags_a_leader_below_the_half_day_minimum(history_hall, sup):
+    assert sup.put("/duty-roster/2026-10-15/am", json={"staff_no": "BZY005", "title": "分管副镇长"}).status_code == 200
+    assert sup.put("/duty-roster/2026-11-26/pm", json={"staff_no": "BZY006", "title": "镇长"}).status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(sup.get("/reports/monthly.xlsx", params={"month": "2026-10"}).content))
+    rows = [r for r in wb["概览"].iter_rows(values_only=True) if r and r[0] and "（" in str(r[0])]
+    assert ("刘芳（分管副镇长）", 1, None) in rows
+    assert ("周德胜（镇长）", 0, "低于最低带班要求") in rows

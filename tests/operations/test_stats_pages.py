@@ -97,3 +97,17 @@ def test_statistics_page_refused_to_a_clerk_says_why_in_chinese(device, history_
     page.goto(f"{history_hall.base_url}/supervisor/stats?token={history_hall.tokens['clerk-1']}")
     page.wait_for_selector("#toast:not([hidden])")
     assert "无权" in page.locator("#toast").inner_text()
+
+
+def test_statistics_page_in_an_english_browser_still_shows_the_halls_chinese_names(browser, history_hall):
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US")
+    try:
+        page = ctx.new_page()
+        url = f"{history_hall.base_url}/supervisor/stats?token={history_hall.tokens['supervisor']}"
+        page.goto(url + "&from=2026-09-01&to=2026-10-31&by=window")
+        page.wait_for_selector("body[data-loaded='1']")
+        assert "综合窗口1" in page.locator("#table").inner_text()
+        assert page.evaluate(DRAWN, "chart-volume") > 1000
+        page.screenshot(path=str(SHOTS / "stats_en_1366x768.png"))
+    finally:
+        ctx.close()
