@@ -110,7 +110,11 @@ class DutyRoster:
                     raise _err(Conflict, "duty_check_in_not_today", date=day.isoformat())
                 values["checked_in_at"] = now
             if current is None:
-                conn.execute(D.insert().values(hall_id=hall_id, day=day, half=half, problems="", actions="", **values))
+                conn.execute(
+                    D.insert().values(
+                        **{"hall_id": hall_id, "day": day, "half": half, "problems": "", "actions": "", **values}
+                    )
+                )
             else:
                 if current.leader_id != leader_id:
                     values["swapped_from_id"] = current.leader_id  # 调班: the earlier leader is kept

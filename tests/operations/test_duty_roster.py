@@ -85,3 +85,9 @@ def test_a_hall_supervisor_asking_for_another_halls_statistics_is_refused_in_chi
     live_hall.server.install(parse_hall_config(text, "huaishu.toml"))
     r = sup.get("/stats", params={"hall": "huaishu"})
     assert r.status_code == 403 and "不属于大厅 huaishu" in r.json()["error"]["message"]
+
+
+def test_planning_a_half_day_with_notes_at_once_keeps_the_notes(sup):
+    r = plan(sup, "2026-11-27", "am", staff_no="BZY006", title="镇长", problems="提前排查", actions="")
+    assert r.status_code == 200, r.text
+    assert r.json()["shifts"][0]["problems"] == "提前排查"

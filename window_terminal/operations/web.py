@@ -1,6 +1,6 @@
-"""Hall operations pages (issue 13): statistics for the supervisor (/supervisor/stats) and the
-county view across halls (/county). Plain HTML/JS over /api/v1/stats, charts with the vendored
-ECharts of page_toolkit; strings from the catalog's "operations" area via the YC helpers."""
+"""Hall operations pages (issue 13): statistics (/supervisor/stats), the 带班 roster
+(/supervisor/duty) and the county view across halls (/county). Plain HTML/JS over the API, charts
+with the vendored ECharts of page_toolkit; strings from the catalog's "operations" area via YC."""
 
 from __future__ import annotations
 
@@ -24,6 +24,10 @@ def create_blueprint() -> Blueprint:
     @bp.get("/supervisor/stats")
     def stats_page():
         return render_template("stats.html", lang=locale(), county=False)
+
+    @bp.get("/supervisor/duty")
+    def duty_page():
+        return render_template("duty.html", lang=locale())
 
     @bp.get("/county")
     def county_page():
