@@ -91,3 +91,27 @@ def test_planning_a_half_day_with_notes_at_once_keeps_the_notes(sup):
     r = plan(sup, "2026-11-27", "am", staff_no="BZY006", title="镇长", problems="提前排查", actions="")
     assert r.status_code == 200, r.text
     assert r.json()["shifts"][0]["problems"] == "提前排查"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs"),
+    [
+        ("get", "/stats", {"params": {"from": "2026-02-30"}}),
+        ("get", "/stats", {"params": {"to": "x" * 5000}}),
+        ("get", "/stats", {"params": {"hall": "h" * 5000}}),
+        ("get", "/duty-roster", {"params": {"month": "2026-00"}}),
+        ("get", "/ab-roster", {"params": {"month": "十一月"}}),
+        ("get", "/reports/daily.pdf", {"params": {"date": "yesterday"}}),
+        ("get", "/reports/monthly.pdf", {"params": {}}),
+        ("put", "/duty-roster/2026-11-27/am", {"json": {"staff_no": "BZY006", "title": "镇" * 51}}),
+        ("put", "/duty-roster/2026-11-27/am", {"json": {"staff_no": 6}}),
+        ("put", "/duty-roster/2026-11-27/am", {"json": ["BZY006"]}),
+        ("put", "/ab-roster/leave", {"json": {"staff_no": "BZY004", "date": "2026-02-30", "on_leave": True}}),
+        ("put", "/ab-roster/leave", {"json": {"staff_no": "BZY004", "date": "2026-11-27"}}),
+    ],
+)
+def test_malformed_operations_requests_get_a_4xx_with_a_chinese_message(sup, method, path, kwargs):
+    r = getattr(sup, method)(path, **kwargs)
+    assert 400 <= r.status_code < 500, r.text
+    message = r.json()["error"]["message"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message
