@@ -23,7 +23,7 @@ from ..storage.stats_models import StatsDaily, StatsHourly, StatsRollup
 from .access import Principal
 from .base import Services
 from .context import HallContext
-from .stats_rollup import add_ticket, days_between, facts, live_tickets, stored_figures
+from .stats_rollup import add_ticket, days_between, facts, live_tickets, open_days, stored_figures
 
 C, T, S = Case.__table__, Ticket.__table__, Staff.__table__
 ROLLUP, HOURLY, DAILY = StatsRollup.__table__, StatsHourly.__table__, StatsDaily.__table__
@@ -57,6 +57,14 @@ class Dims:
     staff_key: int | None = None
     channel: str | None = None
     department: str | None = None
+
+
+def _stored_dims(table: Any, r: Any) -> Dims:
+    if table is DAILY:
+        return Dims(r.hall_id, r.day)
+    if table is HOURLY:
+        return Dims(r.hall_id, r.day, hour=r.hour)
+    return Dims(r.hall_id, r.day, None, r.matter_key, r.window_number, r.staff_key, r.channel)
 
 
 def parse_day(text: str | None, field: str) -> date | None:
@@ -147,29 +155,21 @@ class Statistics:
         groups: dict[Any, Figures] = defaultdict(Figures)
         ctxs = {h: self.s.halls.get(h) for h in q.hall_ids}
         with self.s.db.read() as conn:
-            if q.by in BY_DAILY:
-                rows = conn.execute(
-                    select(DAILY).where(DAILY.c.hall_id.in_(q.hall_ids), DAILY.c.day.between(q.start, q.end))
-                )
-                for r in rows:
-                    groups[self._key(q.by, Dims(r.hall_id, r.day), ctxs)].merge(stored_figures(r))
-            elif q.by in BY_HOURLY:
-                rows = conn.execute(
-                    select(HOURLY).where(HOURLY.c.hall_id.in_(q.hall_ids), HOURLY.c.day.between(q.start, q.end))
-                )
-                for r in rows:
-                    groups[self._key(q.by, Dims(r.hall_id, r.day, hour=r.hour), ctxs)].merge(stored_figures(r))
-            else:
-                rows = conn.execute(
-                    select(ROLLUP).where(ROLLUP.c.hall_id.in_(q.hall_ids), ROLLUP.c.day.between(q.start, q.end))
-                )
-                for r in rows:
-                    dims = Dims(r.hall_id, r.day, None, r.matter_key, r.window_number, r.staff_key, r.channel)
-                    groups[self._key(q.by, dims, ctxs)].merge(stored_figures(r))
-            for row in live_tickets(conn, q.hall_ids, q.start, q.end):
+            # The days not rolled up are fixed first: a day the ticker closes while this runs (under
+            # PostgreSQL's READ COMMITTED each statement sees new commits) is then read from its
+            # tickets and its fresh rollup rows are skipped, so no day counts twice or not at all.
+            pending = open_days(conn, q.hall_ids, q.start, q.end)
+            table = DAILY if q.by in BY_DAILY else HOURLY if q.by in BY_HOURLY else ROLLUP
+            rows = conn.execute(
+                select(table).where(table.c.hall_id.in_(q.hall_ids), table.c.day.between(q.start, q.end))
+            )
+            for r in rows:
+                if (r.hall_id, r.day) not in pending:
+                    groups[self._key(q.by, _stored_dims(table, r), ctxs)].merge(stored_figures(r))
+            for row in live_tickets(conn, pending):
                 f = facts(row, ctxs[row.hall_id].config.timezone)
-                dims = Dims(f.hall_id, f.day, f.hour, f.matter_key, f.window_number, f.staff_key, f.channel)
-                add_ticket(groups[self._key(q.by, dims, ctxs)], f)
+                d = Dims(f.hall_id, f.day, f.hour, f.matter_key, f.window_number, f.staff_key, f.channel)
+                add_ticket(groups[self._key(q.by, d, ctxs)], f)
             self._add_cases(conn, q, ctxs, groups)
             staff = self._staff_names(conn, q) if q.by == "clerk" else {}
         if q.by == "window":
