@@ -13,6 +13,7 @@ from pathlib import Path
 from .core.clock import Clock, SystemClock
 from .core.hall_config import HallConfig, pilot_hall_config
 from .events.broker import MAX_STREAMS, MAX_STREAMS_PER_TOKEN, EventBroker
+from .services.ab_roster import AbRoster
 from .services.accounts import Accounts
 from .services.appointments import Appointments
 from .services.base import Services
@@ -21,10 +22,13 @@ from .services.cases import Cases
 from .services.context import HallRegistry
 from .services.desk_view import DeskView
 from .services.devices import Devices
+from .services.duty_roster import DutyRoster
 from .services.hall_overview import HallOverview
 from .services.hall_setup import install_hall
 from .services.health import Health
 from .services.ratings import Ratings
+from .services.statistics import Statistics
+from .services.stats_rollup import StatsRollups
 from .services.ticketing import Ticketing
 from .services.tokens import Tokens
 from .services.window_desk import WindowDesk
@@ -62,6 +66,15 @@ class HallServer:
         self.health = Health(self.services, self.broker)
         self.desk = DeskView(self.services, self.windows)
         self.calendar_watch = CalendarWatch(self.services)  # the year-without-calendar warning in the log
+        # Statistics (issue 13); the 好差评 figures come from the ratings service once it offers them.
+        self.stats_rollups = StatsRollups(self.services)
+        self.stats = Statistics(self.services, getattr(self.ratings, "figures", None))
+        self.duty = DutyRoster(self.services)  # 带班 (issue 13)
+        self.stats.duty_figures = self.duty.month_figures
+        self.overview.duty_leader = self.duty.leader_now
+        self.ab_roster = AbRoster(self.services)  # AB岗 plan and leave (issue 13)
+        self.windows.handover_check = self.ab_roster.check_handover
+        self.desk.shift_notes = self.ab_roster.notes
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 
@@ -91,6 +104,7 @@ class HallServer:
             try:
                 self.overview.tick()
                 self.calendar_watch.check()
+                self.stats_rollups.close_pending()  # cheap: checks each hall once a local day
             except Exception:  # a database hiccup must not stop the ticker for the day
                 log.exception("hall status tick failed")
             if self._stop.wait(self.tick_seconds):

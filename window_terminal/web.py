@@ -12,7 +12,7 @@ from flask import Blueprint, jsonify, render_template, request
 
 from hall_common.i18n import area_messages, negotiate
 
-AREAS = ("terminal", "pad", "toolkit", "supervision")
+AREAS = ("terminal", "pad", "toolkit", "supervision", "operations")
 
 
 def page_messages(locale: str) -> dict[str, dict[str, str]]:

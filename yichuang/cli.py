@@ -245,7 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     token_sub = token.add_subparsers(dest="token_command", required=True)
     create = token_sub.add_parser("create", help="create a token; it is printed as the last line")
     create.add_argument(
-        "--role", required=True, choices=("kiosk", "board", "pad", "clerk", "backoffice", "supervisor", "admin")
+        "--role",
+        required=True,
+        choices=("kiosk", "board", "pad", "clerk", "backoffice", "supervisor", "admin", "county_admin"),
     )
     create.add_argument("--window", type=int)
     create.add_argument("--label")

@@ -19,6 +19,7 @@ PAGE_PACKAGES = (
     "window_terminal.web",
     "window_terminal.cases.web",
     "window_terminal.catalog_admin.web",
+    "window_terminal.operations.web",
 )
 
 

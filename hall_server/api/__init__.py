@@ -12,6 +12,7 @@ from . import (  # noqa: F401  (register /auth, /pads, /ratings and /events)
     routes_catalog,
     routes_projection,
     routes_staff,
+    routes_stats,
     security_headers,
     sse,
 )

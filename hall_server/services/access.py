@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from ..core.errors import Forbidden
 
-ROLES = ("kiosk", "board", "pad", "clerk", "backoffice", "supervisor", "admin")
+# county_admin: reads every hall's figures on a shared PostgreSQL (issue 13), changes nothing.
+ROLES = ("kiosk", "board", "pad", "clerk", "backoffice", "supervisor", "admin", "county_admin")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ line, the load to closing time, and the actions the ticket state machine allows 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,8 @@ class DeskView:
     def __init__(self, services: Services, windows: WindowDesk) -> None:
         self.s = services
         self.windows = windows
+        # Set by the composition root to the AB岗 roster's notes (shift ids -> planned, reason).
+        self.shift_notes: Callable[[list[int]], dict[int, dict[str, Any]]] | None = None
 
     def desk(self, principal: Principal, number: int) -> dict[str, Any]:
         ctx = self.s.halls.get(principal.hall_id)
@@ -90,6 +93,7 @@ class DeskView:
                 .where(SH.c.hall_id == ctx.id, SH.c.signed_in_at >= start, SH.c.signed_in_at < end)
                 .order_by(SH.c.id)
             ).all()
+        notes = self.shift_notes([r.id for r in rows]) if self.shift_notes else {}
         return {
             "date": day.isoformat(),
             "shifts": [
@@ -101,6 +105,9 @@ class DeskView:
                     "signed_in_at": r.signed_in_at.astimezone(tz).isoformat(),
                     "signed_out_at": r.signed_out_at.astimezone(tz).isoformat() if r.signed_out_at else None,
                     "reason": r.sign_out_reason,
+                    # AB岗 roster: whether the planned person took the post, and why not
+                    "planned": notes.get(r.id, {}).get("planned"),
+                    "takeover_reason": notes.get(r.id, {}).get("reason"),
                 }
                 for r in rows
             ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
@@ -34,6 +35,8 @@ def open_state(ctx: HallContext, now: datetime) -> str:
 class HallOverview:
     def __init__(self, services: Services) -> None:
         self.s = services
+        # Today's 带班 leader (masked name, title), from the duty roster when the server has one.
+        self.duty_leader: Callable[[int, datetime], dict[str, str] | None] | None = None
 
     def status(self, ctx: HallContext, now: datetime, waiting: int) -> dict[str, Any]:
         nxt = ctx.schedule.next_open_at(now)
@@ -100,6 +103,8 @@ class HallOverview:
                 "after_cutoff": cfg.queue.after_cutoff,
             },
         }
+        if self.duty_leader is not None:
+            view["duty_leader"] = self.duty_leader(ctx.id, now)
         if principal.role in ("supervisor", "admin"):
             view["warnings"] = [
                 {"key": w.key, "severity": w.severity, "message": w.message, "year": w.year}

@@ -78,6 +78,8 @@ class WindowDesk:
         # (hall_id, staff_no, password, client) -> the staff row, or raises: the accounts' throttled
         # argon2 check, set by the server (a desk without it signs in only the caller itself).
         self.check_password: Callable[[int, str, str, str], Any] | None = None
+        # Set by the composition root to the AB岗 roster's check (hall_server/services/ab_roster.py).
+        self.handover_check: Callable[..., None] | None = None
 
     # --- helpers -------------------------------------------------------------------------
     def _window(self, conn: Connection, ctx: HallContext, number: int, lock: bool = False) -> Any:
@@ -417,11 +419,13 @@ class WindowDesk:
                     raise Conflict("window_staffed", window=number)
                 self._end_shift(conn, ctx, number, now, reason or message("server.handover_default"))
             conn.execute(update(W).where(W.c.id == window.id).values(staff_id=staff.id, post=post, signed_in_at=now))
-            conn.execute(
-                SHIFTS.insert().values(
-                    hall_id=ctx.id, window_number=number, staff_id=staff.id, post=post, signed_in_at=now
-                )
-            )
+            shift_id = conn.execute(
+                SHIFTS.insert()
+                .returning(SHIFTS.c.id)
+                .values(hall_id=ctx.id, window_number=number, staff_id=staff.id, post=post, signed_in_at=now)
+            ).scalar_one()
+            if self.handover_check is not None:  # AB岗 roster: planned or not, a reason when not
+                self.handover_check(conn, ctx.id, number, staff.id, reason, shift_id, ctx.schedule.local_date(now))
             view = self._emit_window(conn, ctx, number, now, principal.label)
         return {"window": view}
 

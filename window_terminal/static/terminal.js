@@ -88,6 +88,21 @@
       const other = staff.post === "A" ? "B" : "A";
       document.querySelector(`input[name=post][value=${other}]`).checked = true;
     }
+    showPlan(staff).catch(() => {});
+  }
+
+  // AB岗 roster: the planned person is offered first; anyone else must give a reason.
+  let plan = null;
+  async function showPlan(staff) {
+    plan = staff ? await call("GET", `/windows/${N}/takeover-options`) : null;
+    const box = $("takeover-plan");
+    box.hidden = !(plan && plan.planned);
+    if (box.hidden) return;
+    const p = plan.planned;
+    box.textContent = t("operations.ui_ab_planned", {name: p.name, staff_no: p.staff_no, post: p.post}) + " "
+      + t(plan.you_are_planned ? "operations.ui_ab_you" : "operations.ui_ab_not_you");
+    box.className = plan.you_are_planned ? "plan ok" : "plan warn";
+    if (plan.you_are_planned) document.querySelector(`input[name=post][value=${p.post}]`).checked = true;
   }
 
   $("signin-submit").addEventListener("click", async () => {
@@ -96,7 +111,11 @@
     const staff = desk.window.staff;
     const post = document.querySelector("input[name=post]:checked").value;
     const body = {post};
-    if (staff) { body.take_over = true; body.reason = $("takeover-reason").value.trim() || t("terminal.takeover_default"); }
+    if (staff) {
+      body.take_over = true;
+      const unplanned = plan && plan.planned && !plan.you_are_planned;
+      body.reason = $("takeover-reason").value.trim() || (unplanned ? "" : t("terminal.takeover_default"));
+    }
     try {
       await call("POST", `/windows/${N}/sign-in`, body);
       toast(t("terminal.signed_in", {post}), true);

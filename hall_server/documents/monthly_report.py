@@ -1,0 +1,241 @@
+"""The monthly report (.xlsx with native charts, A4 PDF with a cover) and the one-page daily
+closing summary, from the figures the statistics service computed (hall_server/services/statistics.py)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from xml.sax.saxutils import escape
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Font
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from hall_common.i18n import message
+
+from .pdf import cjk_font
+
+# Columns of every figures table: (field, catalog key of the heading, how to show it).
+COLUMNS = (
+    ("issued", "col_issued", "n"),
+    ("served", "col_served", "n"),
+    ("no_show", "col_no_show", "n"),
+    ("wait_p50_s", "col_wait_p50_s", "min"),
+    ("wait_p90_s", "col_wait_p90_s", "min"),
+    ("handle_p50_s", "col_handle_p50_s", "min"),
+    ("one_window_rate", "col_one_window_rate", "pct"),
+    ("completion_rate", "col_completion_rate", "pct"),
+    ("overdue", "col_overdue", "n"),
+)
+SECTIONS = ("day", "window", "clerk", "matter")
+
+
+def t(key: str, locale: str, **fields: Any) -> str:
+    return message(f"operations.{key}", locale, **fields)
+
+
+def cell(value: Any, kind: str) -> Any:
+    """Minutes with one decimal, rates as fractions (Excel formats them), counts as they are."""
+    if value is None:
+        return None
+    if kind == "min":
+        return round(value / 60, 1)
+    return value
+
+
+def shown(value: Any, kind: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "pct":
+        return f"{value * 100:.1f}%"
+    return str(cell(value, kind))
+
+
+# --- Excel -------------------------------------------------------------------------------
+def render_xlsx(report: dict[str, Any], locale: str = "zh_CN") -> bytes:
+    wb = Workbook()
+    cover = wb.active
+    assert cover is not None
+    cover.title = t("report_sheet_cover", locale)
+    cover["A1"] = report["hall_name"]
+    cover["A1"].font = Font(size=16, bold=True)
+    cover["A2"] = t("report_title", locale, month=report["month"])
+    cover.append([])
+    for field, head, kind in COLUMNS:
+        cover.append([t(head, locale), cell(report["total"][field], kind)])
+        if kind == "pct":
+            cover.cell(cover.max_row, 2).number_format = "0.0%"
+    _duty_rows(cover, report, locale)
+    _ratings_rows(cover, report, locale)
+    cover.column_dimensions["A"].width = 28
+    for section in SECTIONS:
+        ws = wb.create_sheet(t(f"by_{section}", locale))
+        ws.append([t("ui_key", locale)] + [t(head, locale) for _, head, _ in COLUMNS])
+        for row in report["sections"][section]:
+            ws.append([row["label"]] + [cell(row[f], kind) for f, _, kind in COLUMNS])
+        for col, (_, _, kind) in enumerate(COLUMNS, start=2):
+            if kind == "pct":
+                for r in range(2, ws.max_row + 1):
+                    ws.cell(r, col).number_format = "0.0%"
+        ws.column_dimensions["A"].width = 26
+        n = len(report["sections"][section])
+        if n:
+            _charts(ws, n, section, locale)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _charts(ws: Any, n: int, section: str, locale: str) -> None:
+    bars = BarChart()
+    bars.title = t("ui_h_volume", locale)
+    bars.add_data(Reference(ws, min_col=2, max_col=4, min_row=1, max_row=n + 1), titles_from_data=True)
+    bars.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n + 1))
+    bars.width, bars.height = 22, 8
+    ws.add_chart(bars, f"L{2}")
+    if section == "day":
+        line = LineChart()
+        line.title = t("ui_h_wait", locale)
+        line.add_data(Reference(ws, min_col=5, max_col=7, min_row=1, max_row=n + 1), titles_from_data=True)
+        line.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n + 1))
+        line.width, line.height = 22, 8
+        ws.add_chart(line, "L20")
+
+
+def _duty_rows(ws: Any, report: dict[str, Any], locale: str) -> None:
+    duty = report.get("duty")
+    if duty is None:
+        return
+    ws.append([])
+    ws.append([t("report_duty", locale)])
+    for leader in duty:
+        flag = t("report_duty_below", locale) if leader["below_minimum"] else ""
+        ws.append([f"{leader['name']}（{leader['title']}）", leader["half_days"], flag])
+
+
+def _ratings_rows(ws: Any, report: dict[str, Any], locale: str) -> None:
+    ws.append([])
+    ws.append([t("ui_h_ratings", locale)])
+    ratings = report.get("ratings")
+    if not ratings:
+        ws.append([t("ui_ratings_pending", locale)])
+        return
+    for key, value in ratings.items():
+        if isinstance(value, (int, float, str)):
+            ws.append([key, value])
+
+
+# --- PDF ---------------------------------------------------------------------------------
+def _styles() -> dict[str, ParagraphStyle]:
+    font = cjk_font()
+    base = ParagraphStyle("b", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
+    return {
+        "base": base,
+        "title": ParagraphStyle("t", parent=base, fontSize=22, leading=30, alignment=1),
+        "hall": ParagraphStyle("h", parent=base, fontSize=14, leading=20, alignment=1),
+        "head": ParagraphStyle("s", parent=base, fontSize=13, leading=20, spaceBefore=8, spaceAfter=4),
+    }
+
+
+def _table(rows: list[list[Any]], font: str, widths: list[float] | None = None) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), font, 8.5),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe8f1")),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#98a6b5")),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    return table
+
+
+def _figures_table(rows: list[dict[str, Any]], total: dict[str, Any], font: str, locale: str) -> Table:
+    head = [t("ui_key", locale)] + [t(h, locale) for _, h, _ in COLUMNS]
+    body = [
+        [Paragraph(escape(str(r["label"])), ParagraphStyle("c", fontName=font, fontSize=8.5, leading=11))]
+        + [shown(r[f], k) for f, _, k in COLUMNS]
+        for r in rows
+    ]
+    foot = [t("ui_total", locale)] + [shown(total[f], k) for f, _, k in COLUMNS]
+    return _table([head, *body, foot], font, [40 * mm] + [15.5 * mm] * len(COLUMNS))
+
+
+def _bar_chart(rows: list[dict[str, Any]], font: str, title: str) -> Drawing:
+    drawing = Drawing(170 * mm, 62 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, 150 * mm, 42 * mm
+    chart.data = [[r["issued"] for r in rows], [r["served"] for r in rows]]
+    chart.categoryAxis.categoryNames = [str(r["label"])[-5:] for r in rows]
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 6
+    chart.categoryAxis.labels.angle = 45
+    chart.categoryAxis.labels.boxAnchor = "ne"
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = colors.HexColor("#1f6fb2")
+    chart.bars[1].fillColor = colors.HexColor("#7cb342")
+    drawing.add(chart)
+    drawing.add(String(12 * mm, 57 * mm, title, fontName=font, fontSize=10))
+    return drawing
+
+
+def render_pdf(report: dict[str, Any], locale: str = "zh_CN", daily: bool = False) -> bytes:
+    st = _styles()
+    font = st["base"].fontName
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=16 * mm, bottomMargin=14 * mm
+    )
+    story: list[Any] = [Paragraph(escape(report["hall_name"]), st["hall"]), Spacer(1, 4 * mm)]
+    title = (
+        t("report_daily_title", locale, day=report["month"])
+        if daily
+        else t("report_title", locale, month=report["month"])
+    )
+    story += [Paragraph(escape(title), st["title"]), Spacer(1, (3 if daily else 8) * mm)]
+    total = report["total"]
+    if daily:  # one page: the headline figures as one row
+        heads = [
+            Paragraph(escape(t(h, locale)), ParagraphStyle("k", fontName=font, fontSize=8, leading=10))
+            for _, h, _ in COLUMNS
+        ]
+        story.append(_table([heads, [shown(total[f], k) for f, _, k in COLUMNS]], font, [20 * mm] * len(COLUMNS)))
+    else:
+        headline = [[t(h, locale), shown(total[f], k)] for f, h, k in COLUMNS]
+        story.append(_table([[t("report_headline", locale), ""], *headline], font, [60 * mm, 40 * mm]))
+    if report.get("duty") is not None and not daily:
+        story += [Spacer(1, 6 * mm), Paragraph(escape(t("report_duty", locale)), st["head"])]
+        duty = [
+            [
+                f"{d['name']}（{d['title']}）",
+                str(d["half_days"]),
+                t("report_duty_below", locale) if d["below_minimum"] else "",
+            ]
+            for d in report["duty"]
+        ]
+        story.append(_table([[t("report_duty_leader", locale), t("report_duty_half_days", locale), ""], *duty], font))
+    ratings = report.get("ratings")
+    story += [Spacer(1, (2 if daily else 6) * mm), Paragraph(escape(t("ui_h_ratings", locale)), st["head"])]
+    story.append(Paragraph(escape(t("ui_ratings_pending", locale) if not ratings else str(ratings)), st["base"]))
+    first = "hour" if daily else "day"
+    if not daily:
+        story.append(PageBreak())
+    story += [Paragraph(escape(t(f"by_{first}", locale)), st["head"])]
+    story.append(_bar_chart(report["sections"][first], font, t("ui_h_volume", locale)))
+    sections = ("window",) if daily else SECTIONS
+    for section in sections:
+        story += [Paragraph(escape(t(f"by_{section}", locale)), st["head"])]
+        story.append(_figures_table(report["sections"][section], total, font, locale))
+    doc.build(story)
+    return out.getvalue()

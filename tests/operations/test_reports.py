@@ -1,0 +1,96 @@
+"""The monthly report (.xlsx read back, PDF rendered to PNG) and the daily closing summary."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+SHOTS = Path(os.environ.get("YICHUANG_SCREENSHOTS", "/tmp/operations_shots"))
+
+
+@pytest.fixture(scope="module")
+def history_hall(history_sqlite):
+    return history_sqlite
+
+
+@pytest.fixture(scope="module")
+def sup(history_hall):
+    return history_hall.client("supervisor")
+
+
+def test_monthly_workbook_matches_the_api_figures_and_has_native_charts(sup):
+    r = sup.get("/reports/monthly.xlsx", params={"month": "2026-10"})
+    assert r.status_code == 200, r.text
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["概览", "按日", "按窗口", "按人员", "按事项"]
+    api = sup.get("/stats", params={"from": "2026-10-01", "to": "2026-10-31", "by": "window"}).json()
+    sheet = wb["按窗口"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[1], row[2], row[3]) for row in rows] == [
+        (r["label"], r["issued"], r["served"], r["no_show"]) for r in api["rows"]
+    ]
+    assert [row[4] for row in rows] == [
+        round(r["wait_p50_s"] / 60, 1) if r["wait_p50_s"] is not None else None for r in api["rows"]
+    ]
+    assert len(wb["按日"]._charts) == 2 and len(sheet._charts) == 1
+    cover = {row[0]: row[1] for row in wb["概览"].iter_rows(min_row=4, max_row=12, values_only=True)}
+    assert cover["取号"] == api["total"]["issued"] == 120
+    assert cover["一窗通办率"] == api["total"]["one_window_rate"]
+
+
+def test_monthly_pdf_has_a_cover_and_tables(sup, tmp_path):
+    r = sup.get("/reports/monthly.pdf", params={"month": "2026-09"})
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    pdf = tmp_path / "m.pdf"
+    pdf.write_bytes(r.content)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(SHOTS / "monthly")], check=True)
+    pages = sorted(SHOTS.glob("monthly-*.png"))
+    assert len(pages) >= 2
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "2026-09 运行月报" in text and "金寨县斑竹园镇便民服务中心" in text and "综合窗口2" in text
+
+
+def test_daily_closing_summary_is_one_page(sup, tmp_path):
+    r = sup.get("/reports/daily.pdf", params={"date": "2026-10-15"})
+    assert r.status_code == 200, r.text
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pdf = SHOTS / "daily.pdf"
+    pdf.write_bytes(r.content)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M), info
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(SHOTS / "daily")], check=True)
+
+
+@pytest.mark.parametrize(("month", "words"), [("2027-01", "还没有开始"), ("2026-13", "YYYY-MM"), ("last", "YYYY-MM")])
+def test_a_bad_or_future_month_gets_a_chinese_400(sup, month, words):
+    for kind in ("xlsx", "pdf"):
+        r = sup.get(f"/reports/monthly.{kind}", params={"month": month})
+        assert r.status_code == 400 and words in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("supervisor", 200), ("admin", 200), ("county", 200), ("clerk-1", 403), ("board", 403)]
+)
+def test_who_may_download_the_monthly_report(history_hall, role, status):
+    assert history_hall.client(role).get("/reports/monthly.xlsx", params={"month": "2026-10"}).status_code == status
+
+
+@pytest.mark.parametrize(("role", "status"), [("supervisor", 200), ("admin", 200), ("county", 403), ("kiosk", 403)])
+def test_who_may_print_the_daily_summary(history_hall, role, status):
+    assert history_hall.client(role).get("/reports/daily.pdf", params={"date": "2026-10-15"}).status_code == status
+
+
+def test_monthly_report_flags_a_leader_below_the_half_day_minimum(history_hall, sup):
+    assert sup.put("/duty-roster/2026-10-15/am", json={"staff_no": "BZY005", "title": "分管副镇长"}).status_code == 200
+    assert sup.put("/duty-roster/2026-11-26/pm", json={"staff_no": "BZY006", "title": "镇长"}).status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(sup.get("/reports/monthly.xlsx", params={"month": "2026-10"}).content))
+    rows = [r for r in wb["概览"].iter_rows(values_only=True) if r and r[0] and "（" in str(r[0])]
+    assert ("刘芳（分管副镇长）", 1, None) in rows
+    assert ("周德胜（镇长）", 0, "低于最低带班要求") in rows
