@@ -20,6 +20,10 @@ from .services.context import HallRegistry
 from .services.devices import Devices
 from .services.hall_overview import HallOverview
 from .services.hall_setup import install_hall
+from .services.follow_ups import FollowUps
+from .services.rating_appeals import RatingAppeals
+from .services.rating_export import RatingExport
+from .services.rating_figures import RatingFigures
 from .services.ratings import Ratings
 from .services.ticketing import Ticketing
 from .services.tokens import Tokens
@@ -47,7 +51,10 @@ class HallServer:
         self.overview = HallOverview(self.services)
         self.appointments = Appointments(self.services)
         self.devices = Devices(self.services)
-        self.accounts, self.ratings = Accounts(self.services, self.tokens), Ratings(self.services)
+        self.follow_ups = FollowUps(self.services)  # 好差评 closed loop (issue 10)
+        self.accounts, self.ratings = Accounts(self.services, self.tokens), Ratings(self.services, self.follow_ups)
+        self.appeals, self.figures = RatingAppeals(self.services), RatingFigures(self.services)
+        self.rating_export = RatingExport(self.services, self.figures)
         self.cases = Cases(self.services)  # 办件: acceptance to delivery (issue 6)
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
@@ -78,6 +85,10 @@ class HallServer:
                 self.overview.tick()
             except Exception:  # a database hiccup must not stop the ticker for the day
                 log.exception("hall status tick failed")
+            try:
+                self.follow_ups.retry_messages()
+            except Exception:
+                log.exception("rating message retry failed")
             if self._stop.wait(self.tick_seconds):
                 return
 

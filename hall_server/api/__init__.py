@@ -8,6 +8,7 @@ from ..app_services import HallServer
 from . import (  # noqa: F401  (register /auth, /pads, /ratings and /events)
     routes_cases,
     routes_catalog,
+    routes_ratings,
     routes_staff,
     sse,
 )

@@ -296,6 +296,7 @@ LINK_BODY = obj(
     ("ticket_id",),
     ticket_id={"type": "integer"},
     key={"type": ["string", "null"], "maxLength": 32, "description": "the slip's public key (no token needed)"},
+    replace={"type": ["boolean", "null"], "description": "the slip's holder asks again (logged, never silent)"},
 )
 
 
@@ -303,17 +304,20 @@ LINK_BODY = obj(
     bp,
     "/ratings/links",
     "POST",
-    "A one-time link to rate a finished service later (staff token, or the slip's public key)",
-    roles=("clerk", "supervisor", "admin", "pad"),
+    "A one-time link to rate a finished service later: the resident (the slip's public key, no token) or the "
+    "pad of the window that served; never staff. An unused link is not replaced (409) unless the slip's "
+    "holder asks with replace=true",
+    roles=("pad",),
+    public=True,
     body=LINK_BODY,
-    responses=dict([(201, "Link created"), E400, E404, E409]),
+    responses=dict([(201, "Link created"), E400, E403, E404, E409]),
     tag="ratings",
 )
 def create_rating_link():
     d = body(LINK_BODY)
     key = d.get("key")
-    p = principal(optional=key is not None)
-    return jsonify(server().ratings.create_link(p, d["ticket_id"], key)), 201
+    p = None if key is not None else principal()
+    return jsonify(server().ratings.create_link(p, d["ticket_id"], key, bool(d.get("replace")))), 201
 
 
 @spec.route(

@@ -17,7 +17,9 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -333,8 +335,12 @@ class Rating(Base):
     level: Mapped[int] = mapped_column(Integer)  # 5 非常满意 … 1 非常不满意
     tags_json: Mapped[str] = mapped_column(Text, default="[]")
     phone: Mapped[str | None] = mapped_column(String(20))
-    channel: Mapped[str] = mapped_column(String(16))  # pad / link / serial_pad
+    channel: Mapped[str] = mapped_column(String(16))  # pad / link / serial_pad / default
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set by the 未评价 sweep when the hall defaults unrated services: 主动评价好评率 leaves these out.
+    defaulted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # False once an appeal is upheld: the rating stays in the record but leaves the figures.
+    counted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class RatingLink(Base):
@@ -348,6 +354,8 @@ class RatingLink(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who asked for the link: "resident" (the slip's key) or "pad" (the serving window's pad).
+    created_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
-from . import case_models  # noqa: E402,F401
+from . import case_models, rating_models  # noqa: E402,F401

@@ -16,13 +16,17 @@ def _serve(hall, window: int) -> dict:
     return ticket
 
 
-def test_pad_cannot_rate_the_same_service_twice(hall):
+def test_pad_corrects_a_mis_tap_within_its_time_then_the_rating_is_final(hall):
     ticket = _serve(hall, 2)
     pad = hall.client("pad-2")
     first = pad.post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 5})
-    again = pad.post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 1})
-    assert first.status_code == 201
+    corrected = pad.post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 1})
+    assert first.status_code == 201 and corrected.status_code == 201
+    hall.clock.advance(minutes=3)
+    again = pad.post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 4})
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_rated"
+    ratings = hall.client("supervisor").get("/ratings").json()["ratings"]
+    assert [(r["ticket_id"], r["level"]) for r in ratings] == [(ticket["id"], 1)]
 
 
 def test_pad_cannot_rate_another_windows_service(hall):
