@@ -18,9 +18,9 @@ from .services.base import Services
 from .services.cases import Cases
 from .services.context import HallRegistry
 from .services.devices import Devices
+from .services.follow_ups import FollowUps
 from .services.hall_overview import HallOverview
 from .services.hall_setup import install_hall
-from .services.follow_ups import FollowUps
 from .services.rating_appeals import RatingAppeals
 from .services.rating_export import RatingExport
 from .services.rating_figures import RatingFigures
