@@ -54,9 +54,12 @@
   }
 
   $("rate").addEventListener("click", async () => {
-    const r = await fetch("/api/v1/ratings/links", {method: "POST", headers: {"Content-Type": "application/json", ...LANG},
-      body: JSON.stringify({ticket_id: Number(id), key})});
-    const body = await r.json();
+    const ask = (replace) => fetch("/api/v1/ratings/links", {method: "POST", headers: {"Content-Type": "application/json", ...LANG},
+      body: JSON.stringify({ticket_id: Number(id), key, replace})});
+    let r = await ask(false);
+    let body = await r.json();
+    // The slip's holder lost the page of an earlier link: ask for a new one (the server logs it).
+    if (r.status === 409 && body.error && body.error.code === "rating_link_exists") { r = await ask(true); body = await r.json(); }
     if (r.ok && body.token) location.href = `/rate/${body.token}`;
     else $("detail").textContent = body.error ? body.error.message : T.unavailable;
   });

@@ -145,21 +145,24 @@ class Ratings:
         rules = ctx.config.evaluation
         tags, phone = self._check_input(level, tags, phone, rules)
         with self.s.db.write() as conn:
-            last = self._last_finished(conn, ctx, window)
-            open_until = (
-                last.finished_at + timedelta(seconds=rules.rate_within_seconds)
-                if last is not None and last.finished_at is not None
-                else None
-            )
-            if last is None or last.id != ticket_id or open_until is None or open_until <= now:
-                if conn.execute(select(RT.c.id).where(RT.c.ticket_id == ticket_id)).first() is not None:
-                    raise Conflict("already_rated", "accounts.already_rated")
-                raise Conflict("rating_not_open", "accounts.rating_not_open", window=window)
             existing = conn.execute(select(RT).where(RT.c.ticket_id == ticket_id)).first()
             if existing is not None:
-                if existing.channel not in ("pad", "serial_pad") or existing.window_number != window:
+                # A correction or the reasons, from this window's pad while its time runs (even if the
+                # next resident has meanwhile been served: the first rating is not dropped).
+                row = conn.execute(select(T).where(T.c.id == ticket_id)).one()
+                open_until = (row.finished_at or now) + timedelta(seconds=rules.rate_within_seconds)
+                mine = existing.channel in ("pad", "serial_pad") and existing.window_number == window
+                if not mine or open_until <= now or row.hall_id != ctx.id:
                     raise Conflict("already_rated", "accounts.already_rated")
-                return self._revise(conn, ctx, last, existing, level, tags, phone, now, principal.label)
+                return self._revise(conn, ctx, row, existing, level, tags, phone, now, principal.label)
+            last = self._last_finished(conn, ctx, window)
+            if (
+                last is None
+                or last.id != ticket_id
+                or last.finished_at is None
+                or last.finished_at + timedelta(seconds=rules.rate_within_seconds) <= now
+            ):
+                raise Conflict("rating_not_open", "accounts.rating_not_open", window=window)
             return self._record(conn, ctx, last, level, tags, phone, channel, now, principal.label)
 
     def create_link(
