@@ -333,7 +333,9 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
     )
 
 
-def _levels(read: _Reader, data: dict, key: str, default: tuple[int, ...], allowed: tuple[int, ...]) -> tuple[int, ...]:
+def _levels(
+    read: _Reader, data: dict[str, Any], key: str, default: tuple[int, ...], allowed: tuple[int, ...]
+) -> tuple[int, ...]:
     value = data.get(key, list(default))
     if (
         not isinstance(value, list)
@@ -345,7 +347,7 @@ def _levels(read: _Reader, data: dict, key: str, default: tuple[int, ...], allow
     return tuple(sorted(value, reverse=True))
 
 
-def _evaluation(read: _Reader, e: dict) -> EvaluationRules:
+def _evaluation(read: _Reader, e: dict[str, Any]) -> EvaluationRules:
     reasons = e.get("bad_reasons", list(DEFAULT_BAD_REASONS))
     if (
         not isinstance(reasons, list)

@@ -12,6 +12,7 @@ each attempt so that two senders never send it twice.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
@@ -22,15 +23,15 @@ from hall_common.i18n import message
 
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..storage.models import Rating, Staff, Ticket
-from ..storage.rating_models import FOLLOW_UP_STATES, FollowUp, FollowUpStep, PhoneView, RatingMessage
+from ..storage.rating_models import FOLLOW_UP_STATES, FollowUp, FollowUpStep, PhoneView, RatingMessage, table
 from .access import Principal
 from .base import Services
 from .case_notifier import Notifier, notifier_from_env
 from .context import HallContext
 from .event_log import append_event
 
-FU, STEP, VIEW, MSG = FollowUp.__table__, FollowUpStep.__table__, PhoneView.__table__, RatingMessage.__table__
-RT, T, S = Rating.__table__, Ticket.__table__, Staff.__table__
+FU, STEP, VIEW, MSG = table(FollowUp), table(FollowUpStep), table(PhoneView), table(RatingMessage)
+RT, T, S = table(Rating), table(Ticket), table(Staff)
 OPEN_STATES = tuple(s for s in FOLLOW_UP_STATES if s != "closed")
 # action: (states it may start from, state it leads to)
 ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -220,7 +221,7 @@ class FollowUps:
             "overdue": is_overdue(r, now),
         }
 
-    def _log_views(self, conn: Connection, principal: Principal, rows: list[Row[Any]], now: datetime) -> None:
+    def _log_views(self, conn: Connection, principal: Principal, rows: Sequence[Row[Any]], now: datetime) -> None:
         if rows:
             conn.execute(
                 VIEW.insert(),
@@ -282,21 +283,19 @@ class FollowUps:
         note = (note or "").strip()
         if action in ("call_back", "rectify_now", "rectify_deadline", "explain", "report_back") and not note:
             raise InvalidInput("follow_up_note_required", f"ratings.note_required_{action}")
-        days = data.get("days")
+        raw_days = data.get("days")
+        days: int = rules.rectify_default_days if raw_days is None else -1
+        if isinstance(raw_days, int) and not isinstance(raw_days, bool):
+            days = raw_days
         if action == "rectify_deadline":
-            days = rules.rectify_default_days if days is None else days
-            if (
-                isinstance(days, bool)
-                or not isinstance(days, int)
-                or not rules.rectify_min_days <= days <= rules.rectify_max_days
-            ):
+            if not rules.rectify_min_days <= days <= rules.rectify_max_days:
                 raise InvalidInput(
                     "rectify_days_out_of_range",
                     "ratings.rectify_days",
                     low=rules.rectify_min_days,
                     high=rules.rectify_max_days,
                 )
-        feedback = data.get("feedback")
+        feedback = str(data.get("feedback") or "")
         if action == "close" and feedback not in ("satisfied", "unsatisfied"):
             raise InvalidInput("feedback_required", "ratings.feedback_required")
         now = self.s.clock.now()

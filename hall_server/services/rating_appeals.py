@@ -13,12 +13,12 @@ from hall_common.i18n import message
 
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..storage.models import Rating
-from ..storage.rating_models import RatingAppeal
+from ..storage.rating_models import RatingAppeal, table
 from .access import Principal
 from .base import Services
 from .event_log import append_event
 
-AP, RT = RatingAppeal.__table__, Rating.__table__
+AP, RT = table(RatingAppeal), table(Rating)
 KINDS = ("mistaken", "malicious", "not_this_service")
 DECISIONS = ("upheld", "rejected")
 MAX_TEXT = 1000

@@ -9,28 +9,21 @@ import json
 from datetime import date
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.chart import BarChart, Reference  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from hall_common.i18n import message
 
 from ..storage.case_models import Case
 from ..storage.models import Rating, Staff, Ticket
-from ..storage.rating_models import FollowUp, RatingAppeal
+from ..storage.rating_models import FollowUp, RatingAppeal, table
 from .access import Principal
 from .base import Services
 from .context import HallContext
 from .rating_figures import RatingFigures, parse_period
 
-T, RT, FU, AP, S, C = (
-    Ticket.__table__,
-    Rating.__table__,
-    FollowUp.__table__,
-    RatingAppeal.__table__,
-    Staff.__table__,
-    Case.__table__,
-)
+T, RT, FU, AP, S, C = table(Ticket), table(Rating), table(FollowUp), table(RatingAppeal), table(Staff), table(Case)
 CHANNELS = {"pad": "pad", "serial_pad": "pad", "link": "phone", "default": "default"}
 FIGURE_COLUMNS = (
     ("label", "分组"),

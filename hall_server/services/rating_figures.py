@@ -24,12 +24,12 @@ from sqlalchemy import Integer, and_, case, func, insert, literal, select
 
 from ..core.errors import InvalidInput
 from ..storage.models import Rating, Staff, Ticket
-from ..storage.rating_models import FollowUp, RatingAppeal
+from ..storage.rating_models import FollowUp, RatingAppeal, table
 from .access import Principal
 from .base import Services
 from .context import HallContext
 
-T, RT, FU, AP, S = Ticket.__table__, Rating.__table__, FollowUp.__table__, RatingAppeal.__table__, Staff.__table__
+T, RT, FU, AP, S = table(Ticket), table(Rating), table(FollowUp), table(RatingAppeal), table(Staff)
 GROUPINGS = ("window", "clerk", "matter", "department", "day", "week", "month")
 MAX_YEARS = 3
 COUNTS = (

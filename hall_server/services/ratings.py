@@ -31,6 +31,7 @@ from hall_common.i18n import message
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..core.hall_config import EvaluationRules
 from ..storage.models import Rating, RatingLink, Staff, Ticket, Window
+from ..storage.rating_models import table
 from .access import Principal
 from .accounts import digest
 from .base import Services
@@ -38,7 +39,7 @@ from .context import HallContext
 from .event_log import append_event
 from .follow_ups import FollowUps
 
-T, RT, LNK, S = Ticket.__table__, Rating.__table__, RatingLink.__table__, Staff.__table__
+T, RT, LNK, S = table(Ticket), table(Rating), table(RatingLink), table(Staff)
 LEVELS = (5, 4, 3, 2, 1)
 BAD_LEVELS = (2, 1)
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
@@ -67,7 +68,7 @@ class Ratings:
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
         rules = ctx.config.evaluation
-        W = Window.__table__
+        W = table(Window)
         with self.s.db.read() as conn:
             wrow = conn.execute(select(W).where(W.c.hall_id == ctx.id, W.c.number == window)).first()
             if wrow is None:
@@ -265,7 +266,8 @@ class Ratings:
     def _link_revisable_until(link: Row[Any], rating: Row[Any] | None, rules: EvaluationRules) -> datetime | None:
         if rating is None or link.used_at is None or rating.channel != "link":
             return None
-        return link.used_at + timedelta(seconds=rules.rate_within_seconds)
+        until: datetime = link.used_at + timedelta(seconds=rules.rate_within_seconds)
+        return until
 
     def rate_by_link(self, token: str, level: int, tags: list[str] | None, phone: str | None) -> dict[str, Any]:
         now = self.s.clock.now()

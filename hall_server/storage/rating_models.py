@@ -4,11 +4,18 @@ rater's phone number, appeals against a rating (申诉复核), and the outbox of
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base, BigId, UTCDateTime
+
+
+def table(model: Any) -> Table:
+    """A mapped class's Core table, typed as a Table (``__table__`` is typed as a FromClause)."""
+    return cast(Table, model.__table__)
+
 
 FOLLOW_UP_STATES = (
     "pending_callback",  # 待回访
