@@ -1,4 +1,5 @@
-"""The window terminal (/window/<n>), the supervisor view (/supervisor) and the 好差评 pad (/pad/<n>).
+"""The window terminal (/window/<n>), the supervisor view (/supervisor, /supervisor/ratings) and the
+好差评 pad (/pad/<n>).
 
 Plain HTML/CSS/JS served from this package (no CDN); everything live comes from the hall
 server's API and its event stream. Strings come from the message catalog through
@@ -11,7 +12,7 @@ from flask import Blueprint, jsonify, render_template, request
 
 from hall_common.i18n import area_messages, negotiate
 
-AREAS = ("terminal", "pad")
+AREAS = ("terminal", "pad", "ratings")
 
 
 def page_messages(locale: str) -> dict[str, dict[str, str]]:
@@ -43,6 +44,11 @@ def create_blueprint() -> Blueprint:
     @bp.get("/supervisor")
     def supervisor():
         return render_template("supervisor.html", lang=locale())
+
+    @bp.get("/supervisor/ratings")
+    def supervisor_ratings():
+        # 好差评 figures with charts, ranking, 待回访 and appeals (issue 10); ECharts is vendored.
+        return render_template("supervisor_ratings.html", lang=locale())
 
     @bp.get("/pad/<int:number>")
     def pad(number: int):

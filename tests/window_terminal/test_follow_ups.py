@@ -9,6 +9,7 @@ from datetime import datetime
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from hall_server.core.clock import parse_local_time
 from hall_server.services.access import Principal
@@ -341,3 +342,28 @@ def test_only_the_resident_or_the_serving_windows_pad_can_make_a_rating_link(hal
         links = conn.execute(RatingLink.__table__.select()).all()
         logged = conn.execute(Event.__table__.select().where(Event.type == "rating.link_replaced")).all()
     assert [link.created_by for link in links] == ["resident"] and len(logged) == 1
+
+
+def test_supervisor_page_shows_figures_with_charts_and_calls_back_a_bad_rating(two_months, device, shot):
+    hall = two_months
+    page = device(width=1366, height=768)
+    page.goto(f"{hall.base_url}/supervisor?token={hall.tokens['supervisor']}")
+    strip = page.locator("#alerts")
+    expect(strip).to_contain_text("待回访 8 条")
+    expect(strip).to_contain_text("超期未办 8 条")
+    shot(page, "supervisor-alert-strip-1366x768")
+    strip.click()
+    expect(page).to_have_url(f"{hall.base_url}/supervisor/ratings")
+    page.goto(f"{hall.base_url}/supervisor/ratings?from=2026-11-01&to=2026-12-31")
+    expect(page.locator("#table tr")).to_have_count(5)  # header, 3 windows, total
+    expect(page.locator("#table tr.total")).to_contain_text("84.9%")  # 45 / 53
+    assert page.locator("#chart-rates canvas").count() == 1 and page.locator("#chart-levels canvas").count() == 1
+    expect(page.locator("#rank-windows li").first).to_contain_text("3号窗口")  # 93.8 %
+    expect(page.locator("#follow li.overdue")).to_have_count(8)
+    shot(page, "supervisor-ratings-1366x768")
+    page.locator("#follow li").first.click()
+    page.fill("#note", "已电话联系群众，了解情况")
+    page.click("button[data-action='call_back']")
+    expect(page.locator("#toast")).to_have_text("已保存")
+    expect(page.locator("#follow li.overdue")).to_have_count(7)
+    assert hall.client("supervisor").get("/follow-ups/alerts").json()["pending_callback"] == 7

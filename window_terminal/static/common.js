@@ -47,7 +47,7 @@ const YC = (() => {
     const es = new EventSource(API + "/events?" + q.toString());
     const types = ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.finished",
       "ticket.no_show", "ticket.held", "ticket.resumed", "ticket.transferred", "ticket.cancelled",
-      "window.status", "hall.status", "rating.recorded"];
+      "window.status", "hall.status", "rating.recorded", "follow_up.changed", "rating.appeal"];
     for (const type of types) es.addEventListener(type, (e) => onEvent(type, JSON.parse(e.data)));
     es.onopen = () => onState && onState(true);
     es.onerror = () => onState && onState(false);
