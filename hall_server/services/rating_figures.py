@@ -99,6 +99,7 @@ class RatingFigures:
         cutoff = now - timedelta(days=rules.unrated_after_days)
         column = {"window": T.c.window_number, "clerk": T.c.staff_id, "matter": T.c.matter_id}.get(by)
         group = column if column is not None else (T.c.matter_id if by == "department" else T.c.service_date)
+        period_start = datetime.combine(start, datetime.min.time(), tzinfo=ctx.config.timezone)
         counted = RT.c.counted.is_(True)
         given = and_(counted, RT.c.defaulted.is_(False))
 
@@ -126,9 +127,12 @@ class RatingFigures:
                 n(AP.c.state == "upheld").label("upheld"),
             )
             .select_from(
-                T.outerjoin(RT, RT.c.ticket_id == T.c.id)
-                .outerjoin(FU, and_(FU.c.rating_id == RT.c.id, counted))
-                .outerjoin(AP, AP.c.rating_id == RT.c.id)
+                # The hall (and a rating never precedes its service) in every join: PostgreSQL then reads
+                # the hall's rows through ix_ratings_hall / ix_follow_ups_hall_state instead of hashing
+                # every hall's ratings (county year: see bench/bench_ratings.py and the README).
+                T.outerjoin(RT, and_(RT.c.ticket_id == T.c.id, RT.c.hall_id == ctx.id, RT.c.rated_at >= period_start))
+                .outerjoin(FU, and_(FU.c.rating_id == RT.c.id, FU.c.hall_id == ctx.id, counted))
+                .outerjoin(AP, and_(AP.c.rating_id == RT.c.id, AP.c.hall_id == ctx.id))
             )
             .where(
                 T.c.hall_id == ctx.id,
