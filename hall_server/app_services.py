@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 from .core.clock import Clock, SystemClock
@@ -80,6 +81,7 @@ class HallServer:
         self._ticker.start()
 
     def _tick_loop(self) -> None:
+        next_defaults = 0.0
         while True:
             try:
                 self.overview.tick()
@@ -87,8 +89,12 @@ class HallServer:
                 log.exception("hall status tick failed")
             try:
                 self.follow_ups.retry_messages()
+                if time.monotonic() >= next_defaults:  # 未评价 defaulting: hourly is plenty for a 7-day rule
+                    next_defaults = time.monotonic() + 3600
+                    for hall_id in self.services.halls.all_ids():
+                        self.figures.default_unrated(self.services.halls.get(hall_id))
             except Exception:
-                log.exception("rating message retry failed")
+                log.exception("rating retry or 未评价 defaulting failed")
             if self._stop.wait(self.tick_seconds):
                 return
 

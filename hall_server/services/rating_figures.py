@@ -258,5 +258,5 @@ class RatingFigures:
             "counted",
         ]
         with self.s.db.write() as conn:
-            done = conn.execute(insert(RT).from_select(cols, unrated))
-        return int(done.rowcount or 0)
+            made = conn.execute(insert(RT).from_select(cols, unrated).returning(RT.c.id)).all()
+        return len(made)
