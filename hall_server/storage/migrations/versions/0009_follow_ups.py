@@ -24,6 +24,21 @@ def upgrade() -> None:
     op.add_column("ratings", sa.Column("defaulted", sa.Boolean(), server_default=sa.false(), nullable=False))
     op.add_column("ratings", sa.Column("counted", sa.Boolean(), server_default=sa.true(), nullable=False))
     op.add_column("rating_links", sa.Column("created_by", sa.String(100), server_default="", nullable=False))
+    # Figures read a hall's finished services and their ratings from these indexes alone (PostgreSQL).
+    op.create_index(
+        "ix_tickets_finished",
+        "tickets",
+        ["hall_id", "service_date"],
+        sqlite_where=sa.text("state = 'finished'"),
+        postgresql_where=sa.text("state = 'finished'"),
+        postgresql_include=["id", "window_number", "staff_id", "matter_id", "finished_at"],
+    )
+    op.create_index(
+        "ix_ratings_figures",
+        "ratings",
+        ["hall_id", "ticket_id"],
+        postgresql_include=["id", "level", "counted", "defaulted", "rated_at"],
+    )
     op.create_table(
         "follow_ups",
         sa.Column("id", Id, primary_key=True),
@@ -106,6 +121,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ("rating_messages", "rating_appeals", "rating_phone_views", "follow_up_steps", "follow_ups"):
         op.drop_table(table)
+    op.drop_index("ix_ratings_figures", table_name="ratings")
+    op.drop_index("ix_tickets_finished", table_name="tickets")
     with op.batch_alter_table("rating_links") as batch:
         batch.drop_column("created_by")
     with op.batch_alter_table("ratings") as batch:
