@@ -77,7 +77,6 @@ class RatingAppeals:
                 "rating.appeal",
                 now,
                 {"appeal": {"id": appeal_id, "state": "pending"}},
-                ticket_id=rating.ticket_id,
                 window_number=rating.window_number,
                 actor=principal.label[:100],
             )

@@ -214,8 +214,8 @@ class Ratings:
                     hall_id,
                     "rating.link_replaced",
                     now,
+                    # Not filed under the ticket: its history lists only its state changes.
                     {"ticket_id": ticket_id, "previous_created_by": earlier.created_by},
-                    ticket_id=ticket_id,
                     window_number=row.window_number,
                     actor=creator,
                 )
