@@ -85,3 +85,17 @@ def test_touch_pad_stops_asking_when_the_service_was_rated_elsewhere(hall, devic
     expect(pad.locator("#asking")).to_be_visible()
     hall.client("pad-2").post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 5})
     expect(pad.locator("#thanks")).to_be_visible()
+
+
+def test_reasons_sent_after_the_next_resident_was_served_are_still_added(hall):
+    first = _serve(hall, 1)
+    pad = hall.client("pad-1")
+    assert pad.post("/pads/1/rating", json={"ticket_id": first["id"], "level": 1}).status_code == 201
+    second = _serve(hall, 1)  # the clerk finishes the next resident while the first still ticks reasons
+    late = pad.post(
+        "/pads/1/rating", json={"ticket_id": first["id"], "level": 1, "tags": ["多次跑腿"], "phone": "13900005555"}
+    )
+    assert late.status_code == 201
+    rows = {r["ticket_id"]: r for r in hall.client("supervisor").get("/ratings").json()["ratings"]}
+    assert (rows[first["id"]]["tags"], rows[first["id"]]["phone"]) == (["多次跑腿"], "139****5555")
+    assert hall.client("pad-1").get("/pads/1/state").json()["pending"]["ticket_id"] == second["id"]
