@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +24,13 @@ from .services.context import HallRegistry
 from .services.desk_view import DeskView
 from .services.devices import Devices
 from .services.duty_roster import DutyRoster
+from .services.follow_ups import FollowUps
 from .services.hall_overview import HallOverview
 from .services.hall_setup import install_hall
 from .services.health import Health
+from .services.rating_appeals import RatingAppeals
+from .services.rating_export import RatingExport
+from .services.rating_figures import RatingFigures
 from .services.ratings import Ratings
 from .services.statistics import Statistics
 from .services.stats_rollup import StatsRollups
@@ -60,15 +65,18 @@ class HallServer:
         self.overview = HallOverview(self.services)
         self.appointments = Appointments(self.services)
         self.devices = Devices(self.services)
-        self.accounts, self.ratings = Accounts(self.services, self.tokens), Ratings(self.services)
+        self.follow_ups = FollowUps(self.services)  # 好差评 closed loop (issue 10)
+        self.accounts, self.ratings = Accounts(self.services, self.tokens), Ratings(self.services, self.follow_ups)
+        self.appeals, self.figures = RatingAppeals(self.services), RatingFigures(self.services)
+        self.rating_export = RatingExport(self.services, self.figures)
         self.windows.check_password = self.accounts.check_password  # taking over another person's post
         self.cases = Cases(self.services)  # 办件: acceptance to delivery (issue 6)
         self.health = Health(self.services, self.broker)
         self.desk = DeskView(self.services, self.windows)
         self.calendar_watch = CalendarWatch(self.services)  # the year-without-calendar warning in the log
-        # Statistics (issue 13); the 好差评 figures come from the ratings service once it offers them.
+        # Statistics (issue 13), with the period's 好差评 figures from the ratings work (issue 10).
         self.stats_rollups = StatsRollups(self.services)
-        self.stats = Statistics(self.services, getattr(self.ratings, "figures", None))
+        self.stats = Statistics(self.services, self.figures.summary)
         self.duty = DutyRoster(self.services)  # 带班 (issue 13)
         self.stats.duty_figures = self.duty.month_figures
         self.overview.duty_leader = self.duty.leader_now
@@ -100,6 +108,7 @@ class HallServer:
         self._ticker.start()
 
     def _tick_loop(self) -> None:
+        next_defaults = 0.0
         while True:
             try:
                 self.overview.tick()
@@ -107,6 +116,14 @@ class HallServer:
                 self.stats_rollups.close_pending()  # cheap: checks each hall once a local day
             except Exception:  # a database hiccup must not stop the ticker for the day
                 log.exception("hall status tick failed")
+            try:
+                self.follow_ups.retry_messages()
+                if time.monotonic() >= next_defaults:  # 未评价 defaulting: hourly is plenty for a 7-day rule
+                    next_defaults = time.monotonic() + 3600
+                    for hall_id in self.services.halls.all_ids():
+                        self.figures.default_unrated(self.services.halls.get(hall_id))
+            except Exception:
+                log.exception("rating retry or 未评价 defaulting failed")
             if self._stop.wait(self.tick_seconds):
                 return
 

@@ -1,5 +1,5 @@
-"""The window terminal (/window/<n>), the supervisor view (/supervisor, with /supervisor/projection and
-/supervisor/calendar) and the 好差评 pad (/pad/<n>).
+"""The window terminal (/window/<n>), the supervisor view (/supervisor, with /supervisor/projection,
+/supervisor/calendar and /supervisor/ratings) and the 好差评 pad (/pad/<n>).
 
 Plain HTML/CSS/JS served from this package (no CDN); everything live comes from the hall
 server's API and its event stream. Strings come from the message catalog through
@@ -12,7 +12,7 @@ from flask import Blueprint, jsonify, render_template, request
 
 from hall_common.i18n import area_messages, negotiate
 
-AREAS = ("terminal", "pad", "toolkit", "supervision", "operations")
+AREAS = ("terminal", "pad", "toolkit", "supervision", "operations", "ratings")
 
 
 def page_messages(locale: str) -> dict[str, dict[str, str]]:
@@ -52,6 +52,11 @@ def create_blueprint() -> Blueprint:
     @bp.get("/supervisor/calendar")
     def supervisor_calendar():
         return render_template("supervisor_calendar.html", lang=locale())
+
+    @bp.get("/supervisor/ratings")
+    def supervisor_ratings():
+        # 好差评 figures with charts, ranking, 待回访 and appeals (issue 10); ECharts is vendored.
+        return render_template("supervisor_ratings.html", lang=locale())
 
     @bp.get("/pad/<int:number>")
     def pad(number: int):

@@ -56,8 +56,16 @@
   }
 
   $("rate").addEventListener("click", async () => {
+    const ask = (replace) => YC.api("POST", "/ratings/links", null, {ticket_id: Number(id), key, replace});
     try {
-      const body = await YC.api("POST", "/ratings/links", null, {ticket_id: Number(id), key});
+      let body;
+      try {
+        body = await ask(false);
+      } catch (e) {
+        // The slip's holder lost the page of an earlier link: ask for a new one (the server logs it).
+        if (e.code !== "rating_link_exists") throw e;
+        body = await ask(true);
+      }
       if (body.token) location.href = `/rate/${body.token}`;
       else $("detail").textContent = T.unavailable;
     } catch (e) {

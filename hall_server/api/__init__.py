@@ -11,6 +11,7 @@ from . import (  # noqa: F401  (register /auth, /pads, /ratings and /events)
     routes_cases,
     routes_catalog,
     routes_projection,
+    routes_ratings,
     routes_staff,
     routes_stats,
     security_headers,

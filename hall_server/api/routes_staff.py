@@ -12,7 +12,7 @@ from flask import g, jsonify, request
 
 from ..core.errors import InvalidInput
 from ..services.accounts import InvalidCredentials
-from .context import Unauthorized, bearer_token, body, caller, principal, query, server
+from .context import Unauthorized, bearer_token, body, principal, query, server
 from .routes import DATE_QUERY, E400, E403, E404, E409, STAFF, bp, responses, spec
 from .spec import obj
 
@@ -196,6 +196,7 @@ LINK_BODY = obj(
     ("ticket_id",),
     ticket_id={"type": "integer"},
     key={"type": ["string", "null"], "maxLength": 32, "description": "the slip's public key (no token needed)"},
+    replace={"type": ["boolean", "null"], "description": "the slip's holder asks again (logged, never silent)"},
 )
 
 
@@ -203,16 +204,20 @@ LINK_BODY = obj(
     bp,
     "/ratings/links",
     "POST",
-    "A one-time link to rate a finished service later (staff token, or the slip's public key)",
-    roles=("clerk", "supervisor", "admin", "pad"),
+    "A one-time link to rate a finished service later: the resident (the slip's public key, no token) or the "
+    "pad of the window that served; never staff. An unused link is not replaced (409) unless the slip's "
+    "holder asks with replace=true",
+    roles=("pad",),
     key_param="key",
     body=LINK_BODY,
-    responses=dict([(201, "Link created"), E400, E404, E409]),
+    responses=dict([(201, "Link created"), E400, E403, E404, E409]),
     tag="ratings",
 )
 def create_rating_link():
     d = body()
-    return jsonify(server().ratings.create_link(caller(), d["ticket_id"], d.get("key"))), 201
+    key = d.get("key")
+    p = None if key is not None else principal()
+    return jsonify(server().ratings.create_link(p, d["ticket_id"], key, bool(d.get("replace")))), 201
 
 
 @spec.route(

@@ -84,12 +84,21 @@ DEFAULT_BAD_REASONS = ("等候时间长", "服务态度差", "办事效率低", 
 
 @dataclass(frozen=True)
 class EvaluationRules:
-    """好差评 at the window: how long the pad asks after a finish, the 差评 reasons offered, and
-    how long a later-rating link stays valid (*local* choices; [evaluation] in the hall file)."""
+    """好差评 settings (*local*): the pad's time limit, which levels open a follow-up (差评 2 and 1,
+    a hall may add 3), the call-back and rectification deadlines in working days, when a service
+    counts as 未评价 and whether it is then defaulted, and which levels count as 好评."""
 
     rate_within_seconds: int = 120
     bad_reasons: tuple[str, ...] = DEFAULT_BAD_REASONS
     link_valid_days: int = 7
+    follow_up_levels: tuple[int, ...] = (2, 1)
+    callback_working_days: int = 1
+    rectify_min_days: int = 5
+    rectify_max_days: int = 15
+    rectify_default_days: int = 10
+    unrated_after_days: int = 7
+    default_level: int | None = None
+    good_levels: tuple[int, ...] = (5, 4, 3)
 
 
 # Pause reasons a window may show on the public board: a fixed list (message keys, shown in
@@ -334,20 +343,6 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
     notices = slip.get("notices", [])
     if not isinstance(notices, list) or not all(isinstance(n, str) for n in notices):
         raise read.fail("slip.notices", "string_list", notices)
-    ev = read.table(data, "evaluation", "[evaluation]")
-    reasons = ev.get("bad_reasons", list(DEFAULT_BAD_REASONS))
-    if (
-        not isinstance(reasons, list)
-        or not 1 <= len(reasons) <= 20
-        or not all(isinstance(r, str) and 0 < len(r.strip()) <= 40 for r in reasons)
-    ):
-        raise read.fail("evaluation.bad_reasons", "reason_list", reasons)
-    evaluation = EvaluationRules(
-        rate_within_seconds=read.integer(ev, "rate_within_seconds", "evaluation.rate_within_seconds", 120, 10, 3600),
-        bad_reasons=tuple(r.strip() for r in reasons),
-        link_valid_days=read.integer(ev, "link_valid_days", "evaluation.link_valid_days", 7, 1, 90),
-    )
-
     sec = read.table(data, "security", "[security]")
     security = SecurityRules(
         person_token_after_closing_minutes=read.integer(
@@ -371,6 +366,8 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
     ):
         raise read.fail("pause.reasons", "pause_reasons", reasons)
 
+    evaluation = _evaluation(read, read.table(data, "evaluation", "[evaluation]"))
+
     return HallConfig(
         code=code,
         name=name,
@@ -388,6 +385,53 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         source_text=text,
         security=security,
         pause_reasons=tuple(r.strip() for r in reasons),
+    )
+
+
+def _levels(
+    read: _Reader, data: dict[str, Any], key: str, default: tuple[int, ...], allowed: tuple[int, ...]
+) -> tuple[int, ...]:
+    value = data.get(key, list(default))
+    if (
+        not isinstance(value, list)
+        or not value
+        or any(isinstance(v, bool) or v not in allowed for v in value)
+        or len(set(value)) != len(value)
+    ):
+        raise read.fail(f"evaluation.{key}", "levels", value, allowed="、".join(map(str, allowed)))
+    return tuple(sorted(value, reverse=True))
+
+
+def _evaluation(read: _Reader, e: dict[str, Any]) -> EvaluationRules:
+    reasons = e.get("bad_reasons", list(DEFAULT_BAD_REASONS))
+    if (
+        not isinstance(reasons, list)
+        or not reasons
+        or len(reasons) > 20
+        or not all(isinstance(r, str) and 0 < len(r.strip()) <= 20 for r in reasons)
+    ):
+        raise read.fail("evaluation.bad_reasons", "string_list", reasons)
+    low = read.integer(e, "rectify_min_days", "evaluation.rectify_min_days", 5, 1, 60)
+    high = read.integer(e, "rectify_max_days", "evaluation.rectify_max_days", 15, low, 60)
+    default_level = e.get("default_level")
+    if default_level is not None and (
+        isinstance(default_level, bool) or not isinstance(default_level, int) or not 1 <= default_level <= 5
+    ):
+        raise read.fail("evaluation.default_level", "integer", default_level, minimum=1, maximum=5)
+    return EvaluationRules(
+        rate_within_seconds=read.integer(e, "rate_within_seconds", "evaluation.rate_within_seconds", 120, 10, 3600),
+        bad_reasons=tuple(r.strip() for r in reasons),
+        link_valid_days=read.integer(e, "link_valid_days", "evaluation.link_valid_days", 7, 1, 90),
+        follow_up_levels=_levels(read, e, "follow_up_levels", (2, 1), (3, 2, 1)),
+        callback_working_days=read.integer(e, "callback_working_days", "evaluation.callback_working_days", 1, 1, 10),
+        rectify_min_days=low,
+        rectify_max_days=high,
+        rectify_default_days=read.integer(
+            e, "rectify_default_days", "evaluation.rectify_default_days", max(low, min(10, high)), low, high
+        ),
+        unrated_after_days=read.integer(e, "unrated_after_days", "evaluation.unrated_after_days", 7, 1, 90),
+        default_level=default_level,
+        good_levels=_levels(read, e, "good_levels", (5, 4, 3), (5, 4, 3, 2, 1)),
     )
 
 

@@ -227,7 +227,12 @@ def render_pdf(report: dict[str, Any], locale: str = "zh_CN", daily: bool = Fals
         story.append(_table([[t("report_duty_leader", locale), t("report_duty_half_days", locale), ""], *duty], font))
     ratings = report.get("ratings")
     story += [Spacer(1, (2 if daily else 6) * mm), Paragraph(escape(t("ui_h_ratings", locale)), st["head"])]
-    story.append(Paragraph(escape(t("ui_ratings_pending", locale) if not ratings else str(ratings)), st["base"]))
+    if not ratings:
+        story.append(Paragraph(escape(t("ui_ratings_pending", locale)), st["base"]))
+    else:
+        rows = [[label, "—" if value is None else f"{value}%" if label.endswith("率") else str(value)]
+                for label, value in ratings.items()]  # fmt: skip
+        story.append(_table(rows, font))
     first = "hour" if daily else "day"
     if not daily:
         story.append(PageBreak())

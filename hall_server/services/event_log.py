@@ -30,6 +30,7 @@ TICKET_EVENT = {
 }
 EVENT_TYPES = tuple(TICKET_EVENT.values()) + ("window.status", "hall.status", "device.status", "calendar.changed")
 EVENT_TYPES += ("rating.recorded",)  # 好差评 (hall_server/services/ratings.py)
+EVENT_TYPES += ("rating.link_replaced", "rating.appeal", "follow_up.changed")  # issue 10 closed loop
 EVENT_TYPES += ("case.changed",)  # 办件 (hall_server/services/cases.py)
 
 

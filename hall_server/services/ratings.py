@@ -3,11 +3,16 @@
 Rules kept here (the pad and the QR page are only views):
 * a pad rates only the service that just finished at its own window, and only within
   ``[evaluation] rate_within_seconds`` of the finish (default 120 s);
-* the reasons and a call-back phone are asked only for 差评 (levels 2 and 1);
-* a second rating of the same service is refused — the unique ``ratings.ticket_id`` decides,
-  so two pads or a pad and a phone racing each other cannot both win.
-The hall's TOML may carry an ``[evaluation]`` table (rate_within_seconds, bad_reasons);
-the hall config parser ignores tables it does not know, so it is read here.
+* the level is stored the moment it is chosen, so a rating is never lost to a timeout; reasons
+  and a call-back phone are additions (asked only for 差评), and until the pad's time limit ends
+  (or, through a link, that long after the first answer) the same device may correct a mis-tap;
+* a second rating of the same service from elsewhere is refused — the unique ``ratings.ticket_id``
+  decides, so two pads or a pad and a phone racing each other cannot both win;
+* a rating link is made only for the resident (the slip's key) or by the pad of the window that
+  served; the clerk who served never; an unused link is never silently replaced; each link records
+  who asked for it;
+* a rating belongs to the clerk signed in at the window when the service finished.
+Settings are the hall's ``[evaluation]`` table (hall_server/core/hall_config.py: EvaluationRules).
 """
 
 from __future__ import annotations
@@ -18,12 +23,13 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Row, select, update
 from sqlalchemy.exc import IntegrityError
 
 from hall_common.i18n import message
 
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..core.hall_config import EvaluationRules
 from ..core.identity import mask_phone
 from ..storage.models import Rating, RatingLink, Staff, Ticket, Window
 from ..storage.types import table_of
@@ -31,6 +37,7 @@ from .access import Principal
 from .base import Services
 from .context import HallContext
 from .event_log import append_event
+from .follow_ups import FollowUps
 from .tokens import digest
 
 T, RT, LNK, S = table_of(Ticket), table_of(Rating), table_of(RatingLink), table_of(Staff)
@@ -39,59 +46,58 @@ BAD_LEVELS = (2, 1)
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 
 
-def evaluation_settings(ctx: HallContext) -> dict[str, Any]:
-    # Parsed and checked once with the hall file ([evaluation]); a bad value stops start-up there.
-    rules = ctx.config.evaluation
-    return {
-        "rate_within_seconds": rules.rate_within_seconds,
-        "bad_reasons": list(rules.bad_reasons),
-        "link_valid_days": rules.link_valid_days,
-    }
+def asks_reasons(rules: EvaluationRules, level: int) -> bool:
+    """The pad asks reasons and a phone for every level that opens a follow-up (差评, maybe 3)."""
+    return level in BAD_LEVELS or level in rules.follow_up_levels
 
 
 class Ratings:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, follow_ups: FollowUps | None = None) -> None:
         self.s = services
+        self.follow_ups = follow_ups or FollowUps(services)
 
     # --- what a pad shows ---------------------------------------------------------------------
     def pad_state(self, principal: Principal, window: int, windows_desk: Any) -> dict[str, Any]:
         self._require_pad(principal, window)
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
-        settings = evaluation_settings(ctx)
+        rules = ctx.config.evaluation
         W = table_of(Window)
         with self.s.db.read() as conn:
             wrow = conn.execute(select(W).where(W.c.hall_id == ctx.id, W.c.number == window)).first()
             if wrow is None:
                 raise NotFound("window_not_found", window=window)
             view = windows_desk.window_view(conn, ctx, wrow, now)
-            pending = self._pending(conn, ctx, window, now, settings)
+            pending = self._pending(conn, ctx, window, now, rules)
         return {
             "window": view,
             "pending": pending,
             "levels": self.levels(),
-            "bad_levels": list(BAD_LEVELS),
-            "bad_reasons": settings["bad_reasons"],
-            "rate_within_seconds": settings["rate_within_seconds"],
+            "bad_levels": sorted(set(BAD_LEVELS) | set(rules.follow_up_levels), reverse=True),
+            "bad_reasons": list(rules.bad_reasons),
+            "rate_within_seconds": rules.rate_within_seconds,
             "server_time": now.isoformat(),
         }
 
     def levels(self, locale: str = "zh_CN") -> list[dict[str, Any]]:
         return [{"level": n, "label": message(f"accounts.rating_{n}", locale)} for n in LEVELS]
 
-    def _pending(
-        self, conn: Connection, ctx: HallContext, window: int, now: datetime, settings: Any
-    ) -> dict[str, Any] | None:
-        """The service that just finished at this window, if still unrated and within the limit."""
-        row = conn.execute(
+    def _last_finished(self, conn: Connection, ctx: HallContext, window: int) -> Row[Any] | None:
+        return conn.execute(
             select(T)
             .where(T.c.hall_id == ctx.id, T.c.window_number == window, T.c.state == "finished")
             .order_by(T.c.finished_at.desc(), T.c.id.desc())
             .limit(1)
         ).first()
+
+    def _pending(
+        self, conn: Connection, ctx: HallContext, window: int, now: datetime, rules: EvaluationRules
+    ) -> dict[str, Any] | None:
+        """The service that just finished at this window, if still unrated and within the limit."""
+        row = self._last_finished(conn, ctx, window)
         if row is None or row.finished_at is None:
             return None
-        expires = row.finished_at + timedelta(seconds=settings["rate_within_seconds"])
+        expires = row.finished_at + timedelta(seconds=rules.rate_within_seconds)
         if expires <= now:
             return None
         if conn.execute(select(RT.c.id).where(RT.c.ticket_id == row.id)).first() is not None:
@@ -124,65 +130,114 @@ class Ratings:
         phone: str | None = None,
         channel: str = "pad",
     ) -> dict[str, Any]:
+        """Store the level at once; the same pad may add reasons and a phone, or correct the level,
+        until its time limit ends (the answer is then final)."""
         if principal.role != "pad":
             raise Forbidden("forbidden_role", role=principal.role)
         self._require_pad(principal, window)
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
-        settings = evaluation_settings(ctx)
-        tags, phone = self._check_input(level, tags, phone, settings)
+        rules = ctx.config.evaluation
+        tags, phone = self._check_input(level, tags, phone, rules)
         with self.s.db.write() as conn:
-            pending = self._pending(conn, ctx, window, now, settings)
-            if pending is None or pending["ticket_id"] != ticket_id:
-                already = conn.execute(select(RT.c.id).where(RT.c.ticket_id == ticket_id)).first()
-                if already is not None:
+            existing = conn.execute(select(RT).where(RT.c.ticket_id == ticket_id)).first()
+            if existing is not None:
+                # A correction or the reasons, from this window's pad while its time runs (even if the
+                # next resident has meanwhile been served: the first rating is not dropped).
+                row = conn.execute(select(T).where(T.c.id == ticket_id)).one()
+                open_until = (row.finished_at or now) + timedelta(seconds=rules.rate_within_seconds)
+                mine = existing.channel in ("pad", "serial_pad") and existing.window_number == window
+                if not mine or open_until <= now or row.hall_id != ctx.id:
                     raise Conflict("already_rated", "accounts.already_rated")
+                return self._revise(conn, ctx, row, existing, level, tags, phone, now, principal.label)
+            last = self._last_finished(conn, ctx, window)
+            if (
+                last is None
+                or last.id != ticket_id
+                or last.finished_at is None
+                or last.finished_at + timedelta(seconds=rules.rate_within_seconds) <= now
+            ):
                 raise Conflict("rating_not_open", "accounts.rating_not_open", window=window)
-            row = conn.execute(select(T).where(T.c.id == ticket_id)).one()
-            view = self._record(conn, ctx, row, level, tags, phone, channel, now, principal.label)
-        return view
+            return self._record(conn, ctx, last, level, tags, phone, channel, now, principal.label)
 
-    def create_link(self, principal: Principal | None, ticket_id: int, key: str | None = None) -> dict[str, Any]:
-        """A one-time rating link for a finished service: for staff, or for the resident holding
-        the slip's public key (the QR leads the phone here after the service)."""
+    def create_link(
+        self, principal: Principal | None, ticket_id: int, key: str | None = None, replace: bool = False
+    ) -> dict[str, Any]:
+        """A one-time rating link for a finished service: for the resident holding the slip's key
+        (the QR leads the phone here), or asked by the pad of the window that served. Never by staff:
+        the clerk who served must not be able to rate himself."""
         if principal is None:
             with self.s.db.read() as conn:
                 row = conn.execute(select(T).where(T.c.id == ticket_id)).first()
             if row is None or key is None or not secrets.compare_digest(row.public_key, key):
                 raise NotFound("ticket_not_found", ticket_id=ticket_id)
-            hall_id = row.hall_id
+            hall_id, creator = row.hall_id, "resident"
         else:
-            principal.require("clerk", "supervisor", "admin", "pad")
-            hall_id = principal.hall_id
+            principal.require("pad")
+            hall_id, creator = principal.hall_id, f"pad {principal.window_number}: {principal.label}"[:100]
+            if replace:
+                raise Forbidden("link_replace_resident_only", "ratings.link_replace_resident_only")
         now = self.s.clock.now()
         token = "rt_" + secrets.token_urlsafe(18)
         with self.s.db.write() as conn:
             row = conn.execute(select(T).where(T.c.id == ticket_id, T.c.hall_id == hall_id)).first()
             if row is None:
                 raise NotFound("ticket_not_found", ticket_id=ticket_id)
+            if principal is not None and row.window_number != principal.window_number:
+                raise Forbidden(
+                    "pad_other_window",
+                    "accounts.pad_other_window",
+                    window=row.window_number,
+                    own=principal.window_number,
+                )
             if row.state != "finished":
                 raise Conflict("service_not_finished", "accounts.service_not_finished", number=row.number)
             if conn.execute(select(RT.c.id).where(RT.c.ticket_id == ticket_id)).first() is not None:
                 raise Conflict("already_rated", "accounts.already_rated")
-            # One link per service: asking again replaces the earlier, unused link.
-            conn.execute(LNK.delete().where(LNK.c.ticket_id == ticket_id))
+            earlier = conn.execute(select(LNK).where(LNK.c.ticket_id == ticket_id)).first()
+            if earlier is not None:
+                if not replace:
+                    raise Conflict(
+                        "rating_link_exists", "ratings.link_exists", by=earlier.created_by or "—"
+                    ).with_details(created_by=earlier.created_by, created_at=earlier.created_at.isoformat())
+                # Only the slip's holder may ask again (a lost page); it is logged, never silent.
+                conn.execute(LNK.delete().where(LNK.c.id == earlier.id))
+                append_event(
+                    self.s.db,
+                    conn,
+                    hall_id,
+                    "rating.link_replaced",
+                    now,
+                    # Not filed under the ticket: its history lists only its state changes.
+                    {"ticket_id": ticket_id, "previous_created_by": earlier.created_by},
+                    window_number=row.window_number,
+                    actor=creator,
+                )
             conn.execute(
-                LNK.insert().values(hall_id=hall_id, ticket_id=ticket_id, token_hash=digest(token), created_at=now)
+                LNK.insert().values(
+                    hall_id=hall_id, ticket_id=ticket_id, token_hash=digest(token), created_at=now, created_by=creator
+                )
             )
-        return {"token": token, "ticket_id": ticket_id, "path": f"/api/v1/ratings/by-link/{token}"}
+        return {
+            "token": token,
+            "ticket_id": ticket_id,
+            "created_by": creator,
+            "path": f"/api/v1/ratings/by-link/{token}",
+        }
 
     def by_link(self, token: str) -> dict[str, Any]:
         now = self.s.clock.now()
         with self.s.db.read() as conn:
             link, row, ctx = self._link(conn, token, now)
-            rated = conn.execute(select(RT.c.level).where(RT.c.ticket_id == row.id)).first()
+            rating = conn.execute(select(RT).where(RT.c.ticket_id == row.id)).first()
             staff = (
                 conn.execute(select(S.c.name, S.c.staff_no).where(S.c.id == row.staff_id)).first()
                 if row.staff_id
                 else None
             )
         stored = ctx.matters.get(row.matter_id) if row.matter_id is not None else None
-        settings = evaluation_settings(ctx)
+        rules = ctx.config.evaluation
+        revisable = self._link_revisable_until(link, rating, rules)
         return {
             "service": {
                 "number": row.number,
@@ -191,60 +246,96 @@ class Ratings:
                 "finished_at": row.finished_at.isoformat(),
                 "staff": {"name": staff.name, "staff_no": staff.staff_no} if staff else None,
             },
-            "rated": rated is not None,
+            "rated": rating is not None and (revisable is None or revisable <= now),
+            "level": rating.level if rating is not None and revisable is not None and revisable > now else None,
+            "expires_at": revisable.isoformat() if revisable is not None and revisable > now else None,
             "levels": self.levels(),
-            "bad_levels": list(BAD_LEVELS),
-            "bad_reasons": settings["bad_reasons"],
+            "bad_levels": sorted(set(BAD_LEVELS) | set(rules.follow_up_levels), reverse=True),
+            "bad_reasons": list(rules.bad_reasons),
+            "rate_within_seconds": rules.rate_within_seconds,
+            "server_time": now.isoformat(),
         }
+
+    @staticmethod
+    def _link_revisable_until(link: Row[Any], rating: Row[Any] | None, rules: EvaluationRules) -> datetime | None:
+        if rating is None or link.used_at is None or rating.channel != "link":
+            return None
+        until: datetime = link.used_at + timedelta(seconds=rules.rate_within_seconds)
+        return until
 
     def rate_by_link(self, token: str, level: int, tags: list[str] | None, phone: str | None) -> dict[str, Any]:
         now = self.s.clock.now()
         with self.s.db.write() as conn:
             link, row, ctx = self._link(conn, token, now)
-            tags, phone = self._check_input(level, tags, phone, evaluation_settings(ctx))
+            rules = ctx.config.evaluation
+            tags, phone = self._check_input(level, tags, phone, rules)
+            existing = conn.execute(select(RT).where(RT.c.ticket_id == row.id)).first()
             if link.used_at is not None:
+                until = self._link_revisable_until(link, existing, rules)
+                if existing is None or until is None or until <= now:
+                    raise Conflict("already_rated", "accounts.already_rated")
+                return self._revise(conn, ctx, row, existing, level, tags, phone, now, "rating link")
+            claimed = conn.execute(update(LNK).where(LNK.c.id == link.id, LNK.c.used_at.is_(None)).values(used_at=now))
+            if claimed.rowcount != 1:
                 raise Conflict("already_rated", "accounts.already_rated")
-            conn.execute(update(LNK).where(LNK.c.id == link.id).values(used_at=now))
-            view = self._record(conn, ctx, row, level, tags, phone, "link", now, "rating link")
-        return view
+            return self._record(conn, ctx, row, level, tags, phone, "link", now, "rating link")
 
-    def _link(self, conn: Connection, token: str, now: datetime) -> Any:
+    def _link(self, conn: Connection, token: str, now: datetime) -> tuple[Row[Any], Row[Any], HallContext]:
         link = conn.execute(select(LNK).where(LNK.c.token_hash == digest(token))).first()
         if link is None:
             raise NotFound("rating_link_not_found", "accounts.rating_link_not_found")
         ctx = self.s.halls.get(link.hall_id)
         row = conn.execute(select(T).where(T.c.id == link.ticket_id)).one()
-        days = evaluation_settings(ctx)["link_valid_days"]
+        days = ctx.config.evaluation.link_valid_days
         if row.finished_at is None or row.finished_at + timedelta(days=days) < now:
             raise Conflict("rating_link_expired", "accounts.rating_link_expired", days=days)
         return link, row, ctx
 
     def _check_input(
-        self, level: int, tags: list[str] | None, phone: str | None, settings: Any
+        self, level: int, tags: list[str] | None, phone: str | None, rules: EvaluationRules
     ) -> tuple[list[str], str | None]:
         if level not in LEVELS:
             raise InvalidInput("invalid_level", "accounts.invalid_level")
         tags = list(dict.fromkeys(tags or []))
         phone = (phone or "").strip() or None
-        if level not in BAD_LEVELS and (tags or phone):
+        if not asks_reasons(rules, level) and (tags or phone):
             raise InvalidInput("reasons_only_for_bad", "accounts.reasons_only_for_bad")
-        unknown = [t for t in tags if t not in settings["bad_reasons"]]
+        unknown = [t for t in tags if t not in rules.bad_reasons]
         if unknown:
             raise InvalidInput(
                 "unknown_reason",
                 "accounts.unknown_reason",
                 reason=unknown[0],
-                reasons="、".join(settings["bad_reasons"]),
+                reasons="、".join(rules.bad_reasons),
             )
         if phone is not None and not PHONE.match(phone):
             raise InvalidInput("invalid_phone", "accounts.invalid_phone")
         return tags, phone
 
+    def _view(
+        self, rating_id: int, row: Row[Any], level: int, tags: list[str], phone: str | None, channel: str, at: datetime
+    ) -> dict[str, Any]:
+        return {
+            "id": rating_id,
+            "ticket_id": row.id,
+            "number": row.number,
+            "window": row.window_number,
+            "staff_id": row.staff_id,
+            "matter_id": row.matter_id,
+            "level": level,
+            "label": message(f"accounts.rating_{level}"),
+            "bad": level in BAD_LEVELS,
+            "tags": tags,
+            "phone": mask_phone(phone),
+            "channel": channel,
+            "rated_at": at.isoformat(),
+        }
+
     def _record(
         self,
-        conn: Any,
+        conn: Connection,
         ctx: HallContext,
-        row: Any,
+        row: Row[Any],
         level: int,
         tags: list[str],
         phone: str | None,
@@ -272,21 +363,8 @@ class Ratings:
                 ).scalar_one()
         except IntegrityError:
             raise Conflict("already_rated", "accounts.already_rated") from None
-        view = {
-            "id": rating_id,
-            "ticket_id": row.id,
-            "number": row.number,
-            "window": row.window_number,
-            "staff_id": row.staff_id,
-            "matter_id": row.matter_id,
-            "level": level,
-            "label": message(f"accounts.rating_{level}"),
-            "bad": level in BAD_LEVELS,
-            "tags": tags,
-            "phone": mask_phone(phone),
-            "channel": channel,
-            "rated_at": now.isoformat(),
-        }
+        view = self._view(rating_id, row, level, tags, phone, channel, now)
+        self.follow_ups.sync(conn, ctx, rating_id, row, level, now, actor)
         append_event(
             self.s.db,
             conn,
@@ -294,6 +372,43 @@ class Ratings:
             "rating.recorded",
             now,
             {"rating": view},
+            ticket_id=row.id,
+            window_number=row.window_number,
+            actor=actor,
+        )
+        return view
+
+    def _revise(
+        self,
+        conn: Connection,
+        ctx: HallContext,
+        row: Row[Any],
+        existing: Row[Any],
+        level: int,
+        tags: list[str],
+        phone: str | None,
+        now: datetime,
+        actor: str,
+    ) -> dict[str, Any]:
+        """The same device, still within its time: a corrected level (返回) or the reasons and phone
+        added to the level already stored. Reasons and phone not sent again are kept."""
+        if level == existing.level:
+            tags = tags or json.loads(existing.tags_json)
+            phone = phone or existing.phone
+        conn.execute(
+            update(RT)
+            .where(RT.c.id == existing.id)
+            .values(level=level, tags_json=json.dumps(tags, ensure_ascii=False), phone=phone)
+        )
+        view = self._view(existing.id, row, level, tags, phone, existing.channel, existing.rated_at)
+        self.follow_ups.sync(conn, ctx, existing.id, row, level, now, actor)
+        append_event(
+            self.s.db,
+            conn,
+            ctx.id,
+            "rating.recorded",
+            now,
+            {"rating": view, "revised": True},
             ticket_id=row.id,
             window_number=row.window_number,
             actor=actor,
@@ -314,6 +429,7 @@ class Ratings:
             if day is not None:
                 q = q.where(T.c.service_date == day)
             rows = conn.execute(q.order_by(RT.c.id.desc()).limit(500)).all()
+        good_levels = ctx.config.evaluation.good_levels
         items = [
             {
                 "id": r.id,
@@ -328,9 +444,12 @@ class Ratings:
                 "tags": json.loads(r.tags_json),
                 "phone": mask_phone(r.phone),
                 "channel": r.channel,
+                "defaulted": r.defaulted,
+                "counted": r.counted,
                 "rated_at": r.rated_at.isoformat(),
             }
             for r in rows
         ]
-        good = sum(1 for i in items if i["level"] >= 4)
-        return {"ratings": items, "count": len(items), "good_rate": round(good / len(items), 3) if items else None}
+        counted = [i for i in items if i["counted"]]
+        good = sum(1 for i in counted if i["level"] in good_levels)
+        return {"ratings": items, "count": len(items), "good_rate": round(good / len(counted), 3) if counted else None}

@@ -34,8 +34,8 @@ MAX_DAYS = 366
 STATS_ROLES = ("supervisor", "admin", "county_admin")
 TAKEN = ("accept", "immediate")
 DONE_STATES = (case_rules.DELIVERED, case_rules.CLOSED)
-# Rating figures come from the 好差评 work (issue: ratings figures); the hook takes
-# (hall_id, first day, last day) and returns its figures, or is absent.
+# Rating figures come from the 好差评 work (RatingFigures.summary): (hall_id, first day, last day)
+# -> the period's figures labelled in Chinese.
 RatingFigures = Callable[[int, date, date], dict[str, Any]]
 
 

@@ -228,10 +228,13 @@ class WindowDesk:
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
         with self.s.db.write() as conn:
-            self._window(conn, ctx, number)
+            window = self._window(conn, ctx, number)
             row = self._active(conn, ctx, number)
             if row is None:
                 raise Conflict("no_current_ticket", window=number)
+            if action == "finish" and window.staff_id is not None:
+                # 好差评 and figures credit whoever is signed in when the service ends (AB岗 take-over).
+                values["staff_id"] = window.staff_id
             view = self._apply(conn, ctx, row, action, now, principal.label, **values)
         return {"ticket": view}
 

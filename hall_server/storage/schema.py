@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import case_models, models, stats_models
+from . import case_models, models, rating_models, stats_models
 from .types import Base
 
 metadata = Base.metadata
-TABLE_MODULES = (models, case_models, stats_models)
+TABLE_MODULES = (models, case_models, rating_models, stats_models)

@@ -16,13 +16,17 @@ def _serve(hall, window: int) -> dict:
     return ticket
 
 
-def test_pad_cannot_rate_the_same_service_twice(hall):
+def test_pad_corrects_a_mis_tap_within_its_time_then_the_rating_is_final(hall):
     ticket = _serve(hall, 2)
     pad = hall.client("pad-2")
     first = pad.post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 5})
-    again = pad.post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 1})
-    assert first.status_code == 201
+    corrected = pad.post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 1})
+    assert first.status_code == 201 and corrected.status_code == 201
+    hall.clock.advance(minutes=3)
+    again = pad.post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 4})
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_rated"
+    ratings = hall.client("supervisor").get("/ratings").json()["ratings"]
+    assert [(r["ticket_id"], r["level"]) for r in ratings] == [(ticket["id"], 1)]
 
 
 def test_pad_cannot_rate_another_windows_service(hall):
@@ -58,6 +62,7 @@ def test_resident_rates_later_once_through_the_slips_link(hall, device, shot):
     expect(page.locator("#ask-service")).to_contain_text(ticket["number"])
     page.click("button[data-level='4']")
     expect(page.locator("#thanks-text")).to_have_text("感谢您的评价！")
+    hall.clock.advance(minutes=3)  # past the time in which the phone may still correct a mis-tap
     page.goto(f"{hall.base_url}/rate/{link['token']}")
     expect(page.locator("#thanks-text")).to_have_text("这次服务已经评价过了，感谢您的参与。")
     ratings = hall.client("supervisor").get("/ratings").json()["ratings"]
@@ -80,3 +85,17 @@ def test_touch_pad_stops_asking_when_the_service_was_rated_elsewhere(hall, devic
     expect(pad.locator("#asking")).to_be_visible()
     hall.client("pad-2").post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 5})
     expect(pad.locator("#thanks")).to_be_visible()
+
+
+def test_reasons_sent_after_the_next_resident_was_served_are_still_added(hall):
+    first = _serve(hall, 1)
+    pad = hall.client("pad-1")
+    assert pad.post("/pads/1/rating", json={"ticket_id": first["id"], "level": 1}).status_code == 201
+    second = _serve(hall, 1)  # the clerk finishes the next resident while the first still ticks reasons
+    late = pad.post(
+        "/pads/1/rating", json={"ticket_id": first["id"], "level": 1, "tags": ["多次跑腿"], "phone": "13900005555"}
+    )
+    assert late.status_code == 201
+    rows = {r["ticket_id"]: r for r in hall.client("supervisor").get("/ratings").json()["ratings"]}
+    assert (rows[first["id"]]["tags"], rows[first["id"]]["phone"]) == (["多次跑腿"], "139****5555")
+    assert hall.client("pad-1").get("/pads/1/state").json()["pending"]["ticket_id"] == second["id"]

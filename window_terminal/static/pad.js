@@ -1,5 +1,7 @@
 // The resident's 好差评 pad at window N (idle → asking → reasons → thanks → idle), and the same
 // screens for rating later through a one-time link (/rate/<token>, from the slip's QR).
+// The level is sent the moment it is chosen, so a timeout never loses a rating; reasons and the
+// phone are added afterwards; 返回 goes back to the levels and a new choice corrects the first.
 "use strict";
 (() => {
   const {t, api, el} = YC;
@@ -18,7 +20,7 @@
     return svg;
   }
   const THANKS_SECONDS = 5;
-  let token = null, state = null, pending = null, level = null, chosen = new Set(), busy = false;
+  let token = null, state = null, pending = null, level = null, chosen = new Set(), busy = false, stored = null;
   let clockOffset = 0, countdownTimer = null, thanksTimer = null;
   const $ = (id) => document.getElementById(id);
 
@@ -52,47 +54,68 @@
   }
 
   function renderAsking() {
-    level = null; chosen = new Set();
+    chosen = new Set();
     $("ask-service").textContent = t("pad.service", {number: pending.number, matter: pending.matter_name || t("pad.general_matter")});
-    $("levels").replaceChildren(...state.levels.map((l) => el("button", {class: "l" + l.level, "data-level": l.level,
-      onclick: () => pick(l.level)}, face(l.level), l.label)));
+    $("levels").replaceChildren(...state.levels.map((l) => el("button", {class: "l" + l.level + (l.level === level ? " on" : ""),
+      "data-level": l.level, onclick: () => pick(l.level)}, face(l.level), l.label)));
     show("asking");
     startCountdown();
   }
 
+  // One countdown for every step: when it runs out the rating already stored stays, the pad goes on.
   function startCountdown() {
     clearInterval(countdownTimer);
-    if (!pending.expires_at) { $("countdown").textContent = ""; return; }
+    const boxes = [$("countdown"), $("reasons-countdown")];
+    if (!pending || !pending.expires_at) { boxes.forEach((b) => { b.textContent = ""; }); return; }
     const tick = () => {
       const left = Math.ceil((new Date(pending.expires_at) - (Date.now() + clockOffset)) / 1000);
-      if (left <= 0) { clearInterval(countdownTimer); pending = null; renderIdle(); return; }
-      $("countdown").textContent = t("pad.time_left", {n: left});
+      if (left <= 0) { clearInterval(countdownTimer); return timeUp(); }
+      boxes.forEach((b) => { b.textContent = t("pad.time_left", {n: left}); });
     };
     tick();
     countdownTimer = setInterval(tick, 1000);
   }
 
-  function pick(n) {
+  async function timeUp() {
+    if (stored !== null && document.body.dataset.screen === "reasons" && (chosen.size || $("phone").value.trim())) {
+      await send(true).catch(() => {});  // what was ticked before the time ran out is kept too
+    }
+    if (stored !== null) return thanks(state.bad_levels.includes(level));
+    pending = null;
+    LINK ? renderLinkDone() : renderIdle();
+  }
+
+  async function pick(n) {
     if (busy) return;
     level = n;
+    const ok = await send(false);
+    if (!ok) return;
     if (state.bad_levels.includes(n)) return renderReasons();
-    submit();
+    thanks(false);
   }
 
   function renderReasons() {
-    $("tags").replaceChildren(...state.bad_reasons.map((r) => el("button", {"data-tag": r, onclick: (ev) => {
-      chosen.has(r) ? chosen.delete(r) : chosen.add(r);
-      ev.currentTarget.classList.toggle("on", chosen.has(r));
-    }}, r)));
-    $("phone").value = "";
-    $("keys").replaceChildren(..."1234567890".split("").map((d) => el("button", {"data-digit": d, onclick: () => {
-      if ($("phone").value.length < 13) $("phone").value += d;
-    }}, d)));
+    $("tags").replaceChildren(...state.bad_reasons.map((r) => el("button", {"data-tag": r, class: chosen.has(r) ? "on" : "",
+      onclick: (ev) => {
+        chosen.has(r) ? chosen.delete(r) : chosen.add(r);
+        ev.currentTarget.classList.toggle("on", chosen.has(r));
+      }}, r)));
+    const phone = $("phone");
+    phone.readOnly = !LINK;  // the pad has its own keypad; a phone uses its numeric keyboard
+    const type = (d) => { if (phone.value.length < 13) phone.value += d; };
+    const keys = "123456789".split("").map((d) => el("button", {"data-digit": d, onclick: () => type(d)}, d));
+    keys.push(el("button", {class: "fn", "data-key": "clear", onclick: () => { phone.value = ""; }}, t("pad.clear")));
+    keys.push(el("button", {"data-digit": "0", onclick: () => type("0")}, "0"));
+    keys.push(el("button", {class: "fn", "data-key": "backspace", "aria-label": t("pad.backspace"),
+      onclick: () => { phone.value = phone.value.slice(0, -1); }}, "⌫"));
+    $("keys").replaceChildren(...keys);
     show("reasons");
+    startCountdown();
   }
 
-  async function submit(withReasons) {
-    if (busy || level === null) return;
+  // Sends the level (and with additions, the reasons and phone); true when the server kept it.
+  async function send(withReasons) {
+    if (busy || level === null) return false;
     busy = true;
     document.querySelectorAll("button").forEach((b) => { b.disabled = true; });
     const body = {level};
@@ -102,21 +125,31 @@
       if (phone) body.phone = phone;
     }
     try {
-      if (LINK) await api("POST", `/ratings/by-link/${LINK}`, null, body);
-      else await api("POST", `/pads/${N}/rating`, token, Object.assign({ticket_id: pending.ticket_id}, body));
-      thanks(state.bad_levels.includes(level));
+      let r;
+      if (LINK) r = await api("POST", `/ratings/by-link/${LINK}`, null, body);
+      else r = await api("POST", `/pads/${N}/rating`, token, Object.assign({ticket_id: pending.ticket_id}, body));
+      stored = r.rating.ticket_id;
+      if (LINK && !pending.expires_at) {
+        pending.expires_at = new Date(Date.now() + clockOffset + state.rate_within_seconds * 1000).toISOString();
+      }
+      return true;
     } catch (e) {
       error(t("pad.error", {message: e.message}));
-      if (e.status === 409) { pending = null; LINK ? renderLinkDone() : renderIdle(); }
+      if (e.status === 409) { pending = null; clearInterval(countdownTimer); LINK ? renderLinkDone() : renderIdle(); }
+      return false;
     } finally {
       busy = false;
       document.querySelectorAll("button").forEach((b) => { b.disabled = false; });
     }
   }
 
+  async function submit() {
+    if (await send(true)) thanks(state.bad_levels.includes(level));
+  }
+
   function thanks(bad) {
     clearInterval(countdownTimer);
-    pending = null;
+    pending = null; level = null; stored = null;
     $("thanks-text").textContent = bad ? t("pad.thanks_bad") : t("pad.thanks");
     show("thanks");
     clearTimeout(thanksTimer);
@@ -129,8 +162,9 @@
     } catch (e) { error(e.message); return; }
     clockOffset = new Date(state.server_time) - Date.now();
     const current = document.body.dataset.screen;
+    if (stored !== null && (current === "reasons" || current === "asking")) return;  // finish the rating in hand first
     if (state.pending && (!pending || pending.ticket_id !== state.pending.ticket_id)) {
-      pending = state.pending; renderAsking();
+      pending = state.pending; level = null; renderAsking();
     } else if (!state.pending && current !== "thanks") {
       pending = null; clearInterval(countdownTimer); renderIdle();
     } else if (current === "idle") {
@@ -140,7 +174,7 @@
 
   function onEvent(type, data) {
     if (type === "rating.recorded" && pending && data.rating && data.rating.ticket_id === pending.ticket_id
-        && document.body.dataset.screen !== "thanks") {
+        && stored === null && !busy && document.body.dataset.screen !== "thanks") {
       return thanks(data.rating.bad);   // rated elsewhere (e.g. a serial pad): stop asking
     }
     if (document.body.dataset.screen === "thanks") return;
@@ -156,10 +190,12 @@
   async function startLink() {
     let info;
     try { info = await api("GET", `/ratings/by-link/${LINK}`); } catch (e) { error(e.message); return; }
-    state = {levels: info.levels, bad_levels: info.bad_levels, bad_reasons: info.bad_reasons};
+    state = {levels: info.levels, bad_levels: info.bad_levels, bad_reasons: info.bad_reasons, rate_within_seconds: info.rate_within_seconds};
+    clockOffset = new Date(info.server_time) - Date.now();
     if (info.rated) return renderLinkDone();
     const s = info.service;
-    pending = {number: s.number, matter_name: s.matter_name};
+    pending = {number: s.number, matter_name: s.matter_name, expires_at: info.expires_at};
+    if (info.level) { level = info.level; stored = 0; }
     renderAsking();
     $("ask-service").textContent = t("pad.link_service", {number: s.number, matter: s.matter_name || t("pad.general_matter"),
       window: s.window, name: s.staff ? s.staff.name : ""});
@@ -172,12 +208,12 @@
     $("reasons-title").textContent = t("pad.reasons_title");
     $("phone-label").textContent = t("pad.phone");
     $("phone").placeholder = t("pad.phone_placeholder");
-    $("phone-clear").textContent = t("pad.clear");
-    $("phone-clear").onclick = () => { $("phone").value = ""; };
+    $("back").textContent = t("pad.back");
+    $("back").onclick = () => { if (!busy) renderAsking(); };
     $("skip").textContent = t("pad.skip");
-    $("skip").onclick = () => submit(false);
+    $("skip").onclick = () => thanks(true);  // the level is already stored: skipping only leaves out the reasons
     $("submit").textContent = t("pad.submit");
-    $("submit").onclick = () => submit(true);
+    $("submit").onclick = () => submit();
     if (LINK) return startLink();
     refresh();
     YC.live(token, {types: "ticket.finished,ticket.called,window.status,rating.recorded"}, onEvent, (up) => { if (up) refresh(); });

@@ -33,8 +33,13 @@
   }
 
   async function refresh() {
-    const [wins, line, ratings, shifts] = await Promise.all([call("GET", "/windows"), call("GET", "/queue"),
-      call("GET", "/ratings"), call("GET", "/shifts")]);
+    const [wins, line, ratings, shifts, alerts] = await Promise.all([call("GET", "/windows"), call("GET", "/queue"),
+      call("GET", "/ratings"), call("GET", "/shifts"), call("GET", "/follow-ups/alerts")]);
+    const strip = $("alerts");
+    strip.hidden = !(alerts.pending_callback || alerts.overdue);
+    strip.className = "alerts" + (alerts.overdue ? " late" : "");
+    strip.replaceChildren(el("span", {}, t("ratings.alert_pending", {n: alerts.pending_callback})),
+      el("span", {}, t("ratings.alert_overdue", {n: alerts.overdue})), el("span", {class: "go"}, t("ratings.alert_link")));
     $("login").hidden = true; $("board").hidden = false; $("logout").hidden = false;
     const numbers = wins.windows.map((w) => w.number);
     $("windows").replaceChildren(...wins.windows.map((w) => {

@@ -97,7 +97,12 @@
       series: [{type: "heatmap", data: cells, label: {show: false}}],
     }, true);
     const ratings = data.ratings;
-    $("ratings").textContent = ratings ? JSON.stringify(ratings) : t("operations.ui_ratings_pending");
+    const box = $("ratings");
+    box.textContent = "";
+    if (!ratings) box.textContent = t("operations.ui_ratings_pending");
+    else for (const [label, value] of Object.entries(ratings)) {
+      box.append(el("span", {class: "figure"}, label + "：" + (value === null ? "—" : value) + (/率$/.test(label) && value !== null ? "%" : "") + "　"));
+    }
   }
 
   async function load() {

@@ -1,7 +1,7 @@
 """Statistics rollups of closed days, the 带班 roster and the AB岗 roster (issue 13).
 
 Revision ID: 0010_rosters_stats
-Revises: 0007_keyed_id_hash
+Revises: 0009_follow_ups
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from hall_server.storage.models import UTCDateTime
 
 revision = "0010_rosters_stats"
-down_revision = "0007_keyed_id_hash"
+down_revision = "0009_follow_ups"
 branch_labels = None
 depends_on = None
 
