@@ -61,7 +61,7 @@ def ahead_in_sql(db, cls: int, key: datetime, ticket_id: int) -> int:
         return sum(n for _, n in AHEAD_BY_MATTER.run(conn, params))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(ticket, max_size=12))
 def test_the_count_of_people_ahead_follows_the_policys_order(db, tickets):
     line = store(db, tickets)
@@ -76,7 +76,7 @@ def test_the_count_of_people_ahead_follows_the_policys_order(db, tickets):
     assert ahead_in_sql(db, ticket_class("walk_in", None, NOW), newcomer.queued_at, -1) == expected
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(ticket, max_size=12), st.integers(0, 3))
 def test_a_window_calls_from_the_line_heads_whom_the_policy_would_call_from_the_whole_line(db, tickets, streak):
     line = store(db, tickets)

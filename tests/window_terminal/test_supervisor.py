@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from .conftest import PASSWORD, issue
@@ -28,3 +30,10 @@ def test_supervisor_sees_all_windows_and_moves_a_ticket_back_to_the_line(hall, d
     shot(page, "supervisor-2-after-moves")
     windows = {w["number"]: w for w in hall.client("board").get("/windows").json()["windows"]}
     assert windows[3]["status"] == "closed" and windows[1]["current_number"] is None
+
+
+def test_the_supervisor_page_is_chinese_in_an_english_browser(hall, browser):
+    page = browser.new_page(locale="en-US", extra_http_headers={"Accept-Language": "en-US,en"})
+    page.goto(f"{hall.base_url}/supervisor?token={hall.tokens['supervisor']}")
+    expect(page.locator("#title")).to_have_text(re.compile("[\u4e00-\u9fff]"))
+    page.close()

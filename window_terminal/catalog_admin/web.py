@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from hall_common.i18n import area_messages, negotiate
+from hall_common.i18n import DEFAULT_LOCALE, area_messages, negotiate
 
 AREAS = ("catalog_admin", "toolkit")
 
@@ -24,7 +24,10 @@ def create_blueprint() -> Blueprint:
     )
 
     def locale() -> str:
-        return negotiate(request.args.get("lang") or request.headers.get("Accept-Language"))
+        # The hall works in Chinese whatever language the PC's browser is set to: only an
+        # explicit ?lang=en switches the page.
+        lang = request.args.get("lang")
+        return negotiate(lang) if lang else DEFAULT_LOCALE
 
     @bp.get("/admin/matters/messages.json")
     def messages():
