@@ -116,7 +116,7 @@ def duty_roster():
     tag="operations",
 )
 def duty_shift(day: str, half: str):
-    return jsonify(server().duty.set_shift(principal(), day, half, body(DUTY_BODY)))
+    return jsonify(server().duty.set_shift(principal(), day, half, body()))
 
 
 # --- AB岗 roster ---------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def ab_roster():
     tag="operations",
 )
 def ab_plan(window: int):
-    d = body(PLAN_BODY)
+    d = body()
     return jsonify(server().ab_roster.set_plan(principal(), window, d.get("a_staff_no"), d.get("b_staff_no")))
 
 
@@ -171,7 +171,7 @@ def ab_plan(window: int):
     tag="operations",
 )
 def ab_leave():
-    d = body(LEAVE_BODY)
+    d = body()
     return jsonify(server().ab_roster.set_leave(principal(), d["staff_no"], d["date"], d["on_leave"]))
 
 

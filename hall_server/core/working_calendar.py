@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import chinese_calendar as _cc  # type: ignore[import-untyped]
+import chinese_calendar as _cc
 
 from hall_common.i18n import DEFAULT_LOCALE, message
 
@@ -239,7 +239,6 @@ class WorkingCalendar:
         name: str | None
         code: str | None
         if override is not None:
-            name: str | None
             if override.holiday_name:
                 name = override.holiday_name
                 code = _code_from_name(name)

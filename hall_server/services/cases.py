@@ -442,7 +442,7 @@ class Cases:
         """The resident came back with the materials: the same case continues (首问负责: the owner stays).
         At another window the clerk types the notice's query code; that window then serves the case."""
 
-        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> tuple[dict, dict]:
+        def apply(conn: Connection, ctx: HallContext, row: Any, now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
             if p.role == "clerk" and p.window_number != row.owner_window:
                 return {"serving_window": p.window_number}, {"serving_window": p.window_number}
             return {}, {}

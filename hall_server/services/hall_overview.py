@@ -83,7 +83,7 @@ class HallOverview:
             calls = self._recent_calls(conn, ctx, now)
             # For boards and kiosks: when the line is expected to end and the last start today (no personal data).
             day = day_view(conn, ctx, now)
-        view = {
+        view: dict[str, Any] = {
             "code": cfg.code,
             "name": cfg.name,
             "short_name": cfg.short_name,

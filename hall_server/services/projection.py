@@ -187,7 +187,9 @@ def day_view(conn: Connection, ctx: HallContext, now: datetime) -> dict[str, Any
         return t.astimezone(tz).isoformat() if t else None
 
     waiting = {i.id: i for i in snap.items if i.arrives_at is None}
-    numbers = dict(sql.TICKET_NUMBERS.run(conn, {"hall_id": ctx.id, "service_date": ctx.schedule.local_date(now)}))
+    numbers: dict[int, str] = dict(
+        sql.TICKET_NUMBERS.run(conn, {"hall_id": ctx.id, "service_date": ctx.schedule.local_date(now)})
+    )
     order = [tid for tid in projection.order if tid in waiting]
     last_reachable = next((numbers.get(t) for t in reversed(order)), None)
     first_cut = [numbers.get(t) for t, p in projection.starts.items() if p.start is None and t in waiting]

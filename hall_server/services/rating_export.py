@@ -9,8 +9,8 @@ import json
 from datetime import date
 from typing import Any
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.chart import BarChart, Reference  # type: ignore[import-untyped]
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
 from sqlalchemy import select
 
 from hall_common.i18n import message
@@ -24,7 +24,14 @@ from .base import Services
 from .context import HallContext
 from .rating_figures import RatingFigures, parse_period
 
-T, RT, FU, AP, S, C = table_of(Ticket), table_of(Rating), table_of(FollowUp), table_of(RatingAppeal), table_of(Staff), table_of(Case)
+T, RT, FU, AP, S, C = (
+    table_of(Ticket),
+    table_of(Rating),
+    table_of(FollowUp),
+    table_of(RatingAppeal),
+    table_of(Staff),
+    table_of(Case),
+)
 CHANNELS = {"pad": "pad", "serial_pad": "pad", "link": "phone", "default": "default"}
 FIGURE_COLUMNS = (
     ("label", "分组"),
