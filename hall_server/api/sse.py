@@ -25,7 +25,7 @@ REPLAY_BATCH = 500
     "?window=N and ?types=a,b filter",
     roles=ANY_DEVICE,
     streaming=True,
-    responses=responses((400, "Bad filter")),
+    responses=responses((400, "Bad filter"), (503, "Too many open event streams (per token or in total); retry later")),
     tag="events",
 )
 def events():
