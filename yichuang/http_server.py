@@ -15,9 +15,11 @@ Measured on the 2-core development machine while other jobs shared it, with 300 
 event streams of the board token and 300 idle sockets held (10 issues and 10 call-nexts):
 WSGI with 256 threads answered neither within 40 s; this design answers an issue in 43 ms
 median (106 ms max) and a call-next in 54 ms (99 ms max), the worker's RSS going from 187
-to 203 MB (about 50 kB a stream). Without a flood, issuing costs about what it did under
-WSGI (interleaved wrk runs at 1 connection, synchronous=NORMAL: 310-431 vs 439-465
-tickets/s on that loaded machine; the thread hand-off adds some 0.2 ms).
+to 203 MB (about 50 kB a stream). The price is a hand-off from the loop to a pool thread
+and back for every request: interleaved wrk runs, 1 connection, synchronous=NORMAL, same
+loaded machine: 310-431 vs 439-465 tickets/s at load ~9, but 227-278 vs 528-653 tickets/s
+(p50 2.9-3.4 vs 1.1-1.4 ms) at load ~20, where every thread wake-up waits for a core.
+A hall PC runs nothing else; re-measure there with bench/bench_hall.py.
 
 Limits, each a setting of `yichuang serve`:
 - ``max_connections`` per worker (Granian's backpressure): far above the threads, since
@@ -37,6 +39,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -83,6 +86,11 @@ def _load(build_app: Callable[[], object], threads: int, parent_pid: int) -> obj
     from .rsgi_bridge import FlaskOverRSGI
 
     watch_parent(parent_pid)
+    # Each request passes the GIL from the loop thread to a pool thread and back; with the
+    # default 5 ms switch interval a waiting thread can sit out a whole slice of another's
+    # work. 0.5 ms, interleaved wrk runs at 1 connection on the loaded machine: 278-390
+    # tickets/s (p50 1.6-2.9 ms) against 227-278 (p50 2.9-3.4 ms) before, and WSGI's 223-319.
+    sys.setswitchinterval(0.0005)
     app = FlaskOverRSGI(build_app(), threads)
     gc.collect()
     gc.freeze()

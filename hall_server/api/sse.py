@@ -38,7 +38,11 @@ spec.schemas["EventType"] = {"type": "string", "enum": list(EVENT_TYPES)}
         },
     },
     streaming=True,
-    responses=responses((400, "Bad filter"), (403, "A pad follows only its own window")),
+    responses=responses(
+        (400, "Bad filter"),
+        (403, "A pad follows only its own window"),
+        (503, "Too many open event streams (per token or in total); retry later"),
+    ),
     tag="events",
 )
 def events():
