@@ -44,12 +44,13 @@ import threading
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 
 def run(
-    build_app: Callable[[], object],
+    build_app: Callable[[], Any],
     host: str,
     port: int,
     workers: int,
@@ -59,6 +60,7 @@ def run(
 ) -> None:
     from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
+    from granian.log import LogLevels
     from granian.server import Server
 
     server = Server(
@@ -71,14 +73,14 @@ def run(
         backpressure=max_connections,
         backlog=max(1024, max_connections),
         http1_settings=HTTP1Settings(keep_alive=True, header_read_timeout=int(header_timeout * 1000)),
-        log_level="warning",
+        log_level=LogLevels.warning,
         log_access=False,
         workers_kill_timeout=5,
     )
     server.serve(target_loader=partial(_load, build_app, threads, os.getpid()), wrap_loader=False)
 
 
-def _load(build_app: Callable[[], object], threads: int, parent_pid: int) -> object:
+def _load(build_app: Callable[[], Any], threads: int, parent_pid: int) -> Any:
     """Build the app in the worker, then move everything built so far out of the garbage
     collector's sight: full collections over Flask, SQLAlchemy and the catalog stall
     requests (open-loop issue p99 at 1000 tickets/s, two runs each: 44 and 60 ms without,

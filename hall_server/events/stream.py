@@ -15,7 +15,7 @@ import asyncio
 import queue
 import threading
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
@@ -95,7 +95,7 @@ class EventStream:
             self.close()
 
     # --- on the event loop (yichuang serve) -----------------------------------------------
-    async def run_async(self, run_blocking: RunBlocking) -> AsyncIterator[str]:
+    async def run_async(self, run_blocking: RunBlocking) -> AsyncGenerator[str, None]:
         wake = asyncio.Event()
         # Called by the broker's threads after each put: wake this coroutine on its loop.
         self.sub.waker = partial(_wakeups(asyncio.get_running_loop()).wake, wake)
