@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import login
+from .conftest import PASSWORD, login
 
 
 @pytest.fixture
@@ -51,8 +51,9 @@ def test_a_b_on_leave_is_not_offered_and_then_needs_a_reason(planned):
     )
     options = sup.get("/windows/2/takeover-options").json()
     assert options["planned"] is None  # A is the one on duty, B is on leave
+    # B signs in at A's terminal with B's own password (nobody signs in another person).
     r = planned.client("clerk-2").post(
-        "/windows/2/sign-in", json={"staff_no": "BZY004", "post": "B", "take_over": True}
+        "/windows/2/sign-in", json={"staff_no": "BZY004", "post": "B", "take_over": True, "password": PASSWORD}
     )
     assert r.status_code == 400 and "接替请填写原因" in r.json()["error"]["message"]
 
