@@ -365,7 +365,7 @@
   }
 
   function nextOpenText(iso) {
-    var at = new Date(parseIso(iso));
+    var at = new Date(YC.parseIso(iso));
     return fmt("next_open", { date: YC.formatTime(at, "day"), weekday: YC.formatTime(at, "weekday"),
                               time: YC.formatTime(at, "time") });
   }
