@@ -134,7 +134,9 @@ def test_a_reload_keeps_the_recent_calls(live_hall, open_board_as):
 def test_a_closed_hall_says_the_date_and_time_it_opens_next(live_hall, open_board_as, layout, viewport):
     live_hall.clock.set(parse_local_time("2026-12-02 19:00"))  # a Wednesday evening
     page = open_board_as(live_hall, viewport, "en-US", f"&layout={layout}")
-    page.wait_for_function("() => document.querySelector('#hall-state').textContent.includes('下次开放')", timeout=10000)
+    page.wait_for_function(
+        "() => document.querySelector('#hall-state').textContent.includes('下次开放')", timeout=10000
+    )
     page.screenshot(path=str(SHOTS / f"board-closed-{layout}.png"))
     assert page.inner_text("#hall-state .next-open") == "下次开放：12月3日（星期四）09:00"
     assert_nothing_overflows(page)

@@ -4,13 +4,10 @@
   const {t, api, el} = YC;
   const $ = (id) => document.getElementById(id);
   const KEY = "yc.supervisor.token";
-  const params = new URLSearchParams(location.search);
-  if (params.get("token")) {
-    localStorage.setItem(KEY, params.get("token"));
-    params.delete("token");
-    history.replaceState(null, "", location.pathname + (params.size ? "?" + params : ""));
-  }
-  const token = localStorage.getItem(KEY);
+  // A ?token= is kept only if the server says it is one this page may hold (YC.adoptToken).
+  const adopted = YC.adoptToken(KEY, (me) => me.role === "supervisor" || me.role === "admin");
+  let token = null;
+  const params = YC.params;
   let roster = null, editing = null;
 
   function toast(text) { $("toast").textContent = text; $("toast").hidden = !text; }
@@ -71,6 +68,7 @@
   }
 
   async function main() {
+    token = await adopted;
     await YC.loadMessages();
     $("title").textContent = t("operations.duty_title");
     $("l-month").textContent = t("operations.duty_month");

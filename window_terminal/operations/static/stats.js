@@ -6,14 +6,10 @@
   const $ = (id) => document.getElementById(id);
   const county = document.body.dataset.county === "1";
   const KEY = county ? "yc.county.token" : "yc.supervisor.token";
-  const params = new URLSearchParams(location.search);
-  const fromUrl = params.get("token");
-  if (fromUrl) {
-    localStorage.setItem(KEY, fromUrl);
-    params.delete("token");
-    history.replaceState(null, "", location.pathname + (params.size ? "?" + params : ""));
-  }
-  const token = localStorage.getItem(KEY);
+  // A ?token= is kept only if the server says it is one this page may hold (YC.adoptToken).
+  const adopted = YC.adoptToken(KEY, (me) => (county ? me.role === "county_admin" : ["supervisor", "admin"].includes(me.role)));
+  let token = null;
+  const params = YC.params;
   const BY = county ? ["hall", "month", "day", "hour"] : ["day", "month", "hour", "window", "clerk", "matter", "department", "channel"];
   const charts = {};
   const mins = (s) => (s === null || s === undefined ? null : Math.round(s / 6) / 10);
@@ -133,6 +129,7 @@
   }
 
   async function main() {
+    token = await adopted;
     await YC.loadMessages();
     $("title").textContent = t(county ? "operations.ui_county_title" : "operations.ui_title");
     for (const id of ["from", "to", "by"]) $("l-" + id).textContent = t("operations.ui_" + id);
