@@ -5,6 +5,7 @@ a file with a wrong column is refused before any row is read."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -136,6 +137,24 @@ def export_workbook(entries: list[CatalogEntry]) -> bytes:
                 _as_text(cell)
     out = io.BytesIO()
     wb.save(out)
+    return _reproducible(out.getvalue())
+
+
+# openpyxl stamps the file with the moment of saving (zip entry times, docProps created/modified);
+# without them the same catalog always exports to the same bytes, so two exports (or an export
+# before a backup and after its restore) can be compared byte for byte and checksummed.
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
+def _reproducible(data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                part = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", part)
+            dst.writestr(zipfile.ZipInfo(info.filename, _FIXED_ZIP_TIME), part, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
