@@ -115,7 +115,7 @@ def _invalid(e: ValidationError) -> InvalidInput:
         return InvalidInput("field_unknown", field=name, allowed=", ".join(allowed))
     if kind == "type":
         types = rule.get("type")
-        names = [str(TYPE_NAMES.get(t, t)) for t in (types if isinstance(types, list) else [types])]
+        names = [str(TYPE_NAMES.get(str(t), t)) for t in (types if isinstance(types, list) else [types])]
         return InvalidInput("field_type", field=field, expected=" 或 ".join(names))
     if kind == "enum":
         return InvalidInput("field_enum", field=field, allowed=", ".join(str(v) for v in rule["enum"] if v is not None))

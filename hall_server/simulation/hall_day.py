@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -32,6 +32,7 @@ from ..services.hall_setup import add_staff
 from ..services.projection import estimate_new
 from ..services.ticketing import IssueRequest
 from ..storage.models import Ticket
+from ..storage.types import table_of
 from .profile import CLASS_WEIGHT, HOURLY_RATE, MatterMix, Profile, poisson
 
 SHARED, DEPARTMENT_LINES = "shared", "department-lines"
@@ -110,12 +111,11 @@ class HallSimulation:
     ) -> None:
         # In memory-backed /dev/shm when there is one: the database is scratch, its speed is not the subject.
         shm = Path("/dev/shm")
-        self._tmp = (
-            tempfile.TemporaryDirectory(prefix="yichuang-sim-", dir=shm if shm.is_dir() else None)
-            if workdir is None
-            else None
-        )
-        self.workdir = Path(self._tmp.name) if self._tmp else Path(workdir)
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if workdir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="yichuang-sim-", dir=shm if shm.is_dir() else None)
+            workdir = Path(self._tmp.name)
+        self.workdir = workdir
         self.config: HallConfig = parse_hall_config(config_text, "simulated hall")
         self.clock = FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=self.config.timezone))
         self.server = HallServer.open(f"sqlite:///{self.workdir / 'sim.db'}", [self.config], clock=self.clock)
@@ -274,7 +274,7 @@ class HallSimulation:
                 )
                 codes[i] = booked["code"]
 
-        def resident(i: int, a: Arrival) -> Iterator[simpy.Event]:
+        def resident(i: int, a: Arrival) -> Generator[simpy.Event, Any, None]:
             yield env.timeout(max(0.0, a.at - env.now))
             if a.kind == "appointment" and a.no_show:
                 return
@@ -314,7 +314,7 @@ class HallSimulation:
             result.tickets.append(record)
             line_changed()
 
-        def window(n: int) -> Iterator[simpy.Event]:
+        def window(n: int) -> Generator[simpy.Event, Any, None]:
             clerk = self.clerks[n]
             segments = window_segments(self.ctx.schedule.periods(day), n, timedelta(0))
             result.duty_minutes[n] = sum((s.end - s.start).total_seconds() / 60 for s in segments)
@@ -369,7 +369,7 @@ class HallSimulation:
 
     def _to_department_window(self, ticket_id: int, department: str) -> None:
         # The old way, played with the real calling rule: a ticket sent to a window is called only there.
-        T = Ticket.__table__
+        T = table_of(Ticket)
         with self.server.db.write() as conn:
             conn.execute(update(T).where(T.c.id == ticket_id).values(target_window=self.department_window[department]))
 
