@@ -8,8 +8,9 @@ from flask import Blueprint, g, jsonify, request
 
 from ..core.errors import InvalidInput
 from ..services.event_log import EVENT_TYPES
+from ..services.appointments import BookingRequest
 from ..services.ticketing import IssueRequest
-from .context import body, caller, locale, principal, query, server
+from .context import Unauthorized, body, caller, locale, principal, query, server
 from .spec import ApiSpec, obj
 
 API_VERSION = "1.0.0"
@@ -347,44 +348,147 @@ BOOK_BODY = obj(
     ("resident_name", "slot_start"),
     matter_id={"type": ["integer", "null"]},
     resident_name={"type": "string", "maxLength": 50, "minLength": 1},
-    slot_start={"type": "string", "description": "local time, e.g. 2026-11-26T10:00"},
-    slot_minutes={"type": "integer", "minimum": 5, "maximum": 240},
+    slot_start={"type": "string", "maxLength": 32, "description": "local time, e.g. 2026-11-26T10:00"},
+    slot_minutes={"type": "integer", "minimum": 5, "maximum": 240, "description": "ignored: the hall's slot length"},
     id_number={"type": ["string", "null"], "maxLength": 18},
     phone={"type": ["string", "null"], "maxLength": 20},
     channel={"type": "string", "enum": ["hotline", "web", "mobile", "window", "home_visit"]},
     place={"type": ["string", "null"], "maxLength": 200},
 )
+CODE_BODY = obj(("phone_tail",), phone_tail={"type": "string", "pattern": "^[0-9]{4}$"})
+RESCHEDULE_BODY = obj(
+    ("phone_tail", "slot_start"),
+    phone_tail={"type": "string", "pattern": "^[0-9]{4}$"},
+    slot_start={"type": "string", "maxLength": 32, "description": "local time, e.g. 2026-11-27T09:30"},
+)
+
+
+def _public_hall() -> tuple[int, str | None]:
+    """The hall a public request acts on, and who is counted for its limits (None: a staff
+    member or device with a token, who is not throttled)."""
+    p = caller()
+    if p is not None:
+        return p.hall_id, None
+    return server().services.halls.by_code_or_first(g.get("path_hall")).id, f"addr:{request.remote_addr}"
+
+
+def _slot_time(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput("invalid_datetime", field="slot_start") from None
+
+
+def _day(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        raise InvalidInput("invalid_date", value=value) from None
+
+
+@spec.route(
+    bp,
+    "/appointments/slots",
+    "GET",
+    "A day's bookable slots with seats and seats taken (the booking page; rate-limited per address)",
+    public=True,
+    query={**DATE_QUERY, "matter_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
+    responses={200: "OK", 400: "Bad date", 404: "Unknown matter", 409: "Matter not bookable", 429: "Too many"},
+    tag="appointments",
+)
+def appointment_slots():
+    hall_id, client = _public_hall()
+    q = query()
+    return jsonify(server().appointments.slots(hall_id, _day(q.get("date")), q.get("matter_id"), client))
 
 
 @spec.route(
     bp,
     "/appointments",
     "POST",
-    "Book an appointment (预约办理 / 预约上门); returns its check-in code",
-    roles=STAFF,
+    "Book an appointment (预约办理 / 预约上门); returns its check-in code. Without a staff token only "
+    "channel \"web\" (the booking page), rate-limited per address and per phone",
+    public=True,
     body=BOOK_BODY,
-    responses=responses(E400, E403, E404, E409, ok=(201, "Booked")),
+    responses={
+        201: "Booked",
+        400: "Invalid input",
+        401: "This channel needs a staff token",
+        404: "Unknown matter",
+        409: "Refused: slot full (slot_full), outside hours, booking closed",
+        429: "Too many bookings",
+    },
     tag="appointments",
 )
 def book_appointment():
-    p = principal()
     d = body()
-    try:
-        start = datetime.fromisoformat(d["slot_start"])
-    except ValueError:
-        raise InvalidInput("invalid_datetime", field="slot_start") from None
+    p = caller()
+    channel = d.get("channel", "web" if p is None else "hotline")
+    if channel != "web" and (p is None or p.role not in STAFF):
+        raise Unauthorized("booking_channel_needs_staff")
+    hall_id, client = _public_hall()
     view = server().appointments.book(
-        p,
-        matter_id=d.get("matter_id"),
-        resident_name=d["resident_name"],
-        slot_start=start,
-        slot_minutes=d.get("slot_minutes", 30),
-        id_number=d.get("id_number"),
-        phone=d.get("phone"),
-        channel=d.get("channel", "hotline"),
-        place=d.get("place"),
+        hall_id,
+        BookingRequest(
+            matter_id=d.get("matter_id"),
+            resident_name=d["resident_name"],
+            slot_start=_slot_time(d["slot_start"]),
+            id_number=d.get("id_number"),
+            phone=d.get("phone"),
+            channel=channel,
+            place=d.get("place"),
+        ),
+        client,
     )
     return jsonify(view), 201
+
+
+@spec.route(
+    bp,
+    "/appointments",
+    "GET",
+    "A day's appointments (?date=YYYY-MM-DD), by slot",
+    roles=STAFF,
+    query=DATE_QUERY,
+    responses=responses(E400, E403),
+    tag="appointments",
+)
+def list_appointments():
+    return jsonify(server().appointments.day_list(principal().hall_id, _day(query().get("date"))))
+
+
+@spec.route(
+    bp,
+    "/appointments/<code>/cancel",
+    "POST",
+    "Cancel an appointment with its code and the last 4 digits of the phone (throttled per address)",
+    public=True,
+    body=CODE_BODY,
+    responses={200: "Cancelled", 400: "Invalid input", 404: "Unknown code or wrong digits", 409: "Not changeable",
+               429: "Too many tries"},
+    tag="appointments",
+)
+def cancel_appointment(code: str):
+    hall_id, client = _public_hall()
+    return jsonify(server().appointments.cancel(hall_id, code, body()["phone_tail"], client))
+
+
+@spec.route(
+    bp,
+    "/appointments/<code>/reschedule",
+    "POST",
+    "Move an appointment to another slot (code + last 4 digits of the phone); a full slot changes nothing",
+    public=True,
+    body=RESCHEDULE_BODY,
+    responses={200: "Moved", 400: "Invalid input", 404: "Unknown code or wrong digits",
+               409: "Slot full or not changeable", 429: "Too many tries"},
+    tag="appointments",
+)
+def reschedule_appointment(code: str):
+    hall_id, client = _public_hall()
+    d = body()
+    view = server().appointments.reschedule(hall_id, code, d["phone_tail"], _slot_time(d["slot_start"]), client)
+    return jsonify(view)
 
 
 @spec.route(
@@ -397,7 +501,7 @@ def book_appointment():
     tag="appointments",
 )
 def get_appointment(code: str):
-    return jsonify(server().appointments.get(principal(), code))
+    return jsonify(server().appointments.get(principal().hall_id, code))
 
 
 # --- the local calendar ---------------------------------------------------------------------------

@@ -107,6 +107,23 @@ MAX_PAUSE_REASON = 20
 
 
 @dataclass(frozen=True)
+class AppointmentRules:
+    """Booking capacity ([appointments] in the hall file; every value is *local*).
+
+    ``seats_per_window``: residents one window can take per slot. In walk-in periods
+    ``walk_in_share_percent`` of those seats stay with walk-ins; appointment-only periods
+    (错时, 节假日受理) are bookable in full. ``matters``: codes that may be booked (empty: all)."""
+
+    slot_minutes: int = 30
+    seats_per_window: int = 2
+    walk_in_share_percent: int = 50
+    matters: tuple[str, ...] = ()
+    horizon_days: int = 14
+    latest_minutes_before: int = 30
+    no_show_grace_minutes: int = 30
+
+
+@dataclass(frozen=True)
 class SecurityRules:
     # A person token from a log-in ends this long after the hall's last period of the day closes
     # (so overtime is covered) and after this long unused (a terminal left logged in).
@@ -132,6 +149,7 @@ class HallConfig:
     source_text: str = ""
     security: SecurityRules = SecurityRules()
     pause_reasons: tuple[str, ...] = ()
+    appointments: AppointmentRules = AppointmentRules()
 
     @property
     def allowed_pause_reasons(self) -> tuple[str, ...]:
@@ -371,6 +389,26 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
     ):
         raise read.fail("pause.reasons", "pause_reasons", reasons)
 
+    ap = read.table(data, "appointments", "[appointments]")
+    bookable = ap.get("matters", [])
+    if not isinstance(bookable, list) or not all(isinstance(m, str) and m.strip() for m in bookable):
+        raise read.fail("appointments.matters", "string_list", bookable)
+    appointments = AppointmentRules(
+        slot_minutes=read.integer(ap, "slot_minutes", "appointments.slot_minutes", 30, 5, 240),
+        seats_per_window=read.integer(ap, "seats_per_window", "appointments.seats_per_window", 2, 1, 50),
+        walk_in_share_percent=read.integer(
+            ap, "walk_in_share_percent", "appointments.walk_in_share_percent", 50, 0, 100
+        ),
+        matters=tuple(m.strip() for m in bookable),
+        horizon_days=read.integer(ap, "horizon_days", "appointments.horizon_days", 14, 1, 90),
+        latest_minutes_before=read.integer(
+            ap, "latest_minutes_before", "appointments.latest_minutes_before", 30, 0, 2880
+        ),
+        no_show_grace_minutes=read.integer(
+            ap, "no_show_grace_minutes", "appointments.no_show_grace_minutes", 30, 0, 600
+        ),
+    )
+
     return HallConfig(
         code=code,
         name=name,
@@ -388,6 +426,7 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         source_text=text,
         security=security,
         pause_reasons=tuple(r.strip() for r in reasons),
+        appointments=appointments,
     )
 
 

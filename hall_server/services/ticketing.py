@@ -152,6 +152,15 @@ class Ticketing:
             late = False
             if appointment is None:
                 late = self._closing_check(ctx, now, estimate.minutes, accept_late_risk)
+            elif (
+                conn.execute(
+                    update(A).where(A.c.id == appointment.id, A.c.status == "booked").values(status="checked_in")
+                ).rowcount
+                != 1
+            ):
+                # Another kiosk checked this appointment in since it was read: exactly one ticket
+                # (the unique index on tickets.appointment_id holds this even if the code changes).
+                raise Conflict("appointment_already_checked_in")
             value = self._next_value(conn, ctx.id, service_date, prefix)
             row = SimpleNamespace(
                 hall_id=ctx.id,
@@ -180,11 +189,7 @@ class Ticketing:
             row.id = line_sql.INSERT_TICKET.run(conn, params).scalar_one()
             line_sql.adjust_line(conn, ctx.id, service_date, matter_id, +1)
             if appointment is not None:
-                conn.execute(
-                    update(A)
-                    .where(A.c.id == appointment.id, A.c.status == "booked")
-                    .values(status="checked_in", ticket_id=row.id)
-                )
+                conn.execute(update(A).where(A.c.id == appointment.id).values(ticket_id=row.id))
             view = ticket_view(row, ctx, estimate, include_key=True)
             if appointment is not None:
                 view["appointment_code"] = appointment.code

@@ -108,7 +108,9 @@ class CaseNotification(Base):
 
     __tablename__ = "case_notifications"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    case_id: Mapped[int] = mapped_column(BigId, ForeignKey("cases.id"))
+    # A message is about a case or about an appointment (booking, change, reminder).
+    case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"), index=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
     channel: Mapped[str] = mapped_column(String(16))  # sms / outbox
     recipient: Mapped[str] = mapped_column(String(20))

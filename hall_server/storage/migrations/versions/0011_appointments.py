@@ -1,0 +1,62 @@
+"""Appointment capacity and exactly-once check-in (issue 11).
+
+- appointment_slot_seats: the seats taken per slot, raised only while below the slot's seats;
+- tickets.appointment_id unique: one ticket per appointment whatever races;
+- appointments.phone_hash: keyed hash of the phone (bookings and 爽约 per resident);
+- case_notifications serves appointments too (case_id optional, appointment_id).
+
+Revision ID: 0011_appointments
+Revises: 0007_keyed_id_hash
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from hall_server.storage.types import UTCDateTime
+
+revision = "0011_appointments"
+down_revision = "0007_keyed_id_hash"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "appointment_slot_seats",
+        sa.Column("hall_id", sa.Integer(), nullable=False),
+        sa.Column("slot_start", UTCDateTime(), nullable=False),
+        sa.Column("taken", sa.Integer(), nullable=False),
+        sa.CheckConstraint("taken >= 0", name="ck_slot_seats_taken"),
+        sa.ForeignKeyConstraint(["hall_id"], ["halls.id"]),
+        sa.PrimaryKeyConstraint("hall_id", "slot_start"),
+    )
+    with op.batch_alter_table("tickets", schema=None) as batch_op:
+        batch_op.create_index("uq_tickets_appointment", ["appointment_id"], unique=True)
+    with op.batch_alter_table("appointments", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("phone_hash", sa.String(length=64), nullable=True))
+        batch_op.create_index("ix_appointments_phone_hash", ["phone_hash"], unique=False)
+    with op.batch_alter_table("case_notifications", schema=None) as batch_op:
+        batch_op.alter_column(
+            "case_id", existing_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
+        )
+        batch_op.add_column(sa.Column("appointment_id", sa.Integer(), nullable=True))
+        batch_op.create_index("ix_case_notifications_appointment_id", ["appointment_id"], unique=False)
+        batch_op.create_foreign_key(
+            "fk_case_notifications_appointment", "appointments", ["appointment_id"], ["id"]
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("case_notifications", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_case_notifications_appointment", type_="foreignkey")
+        batch_op.drop_index("ix_case_notifications_appointment_id")
+        batch_op.drop_column("appointment_id")
+        batch_op.alter_column(
+            "case_id", existing_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        )
+    with op.batch_alter_table("appointments", schema=None) as batch_op:
+        batch_op.drop_index("ix_appointments_phone_hash")
+        batch_op.drop_column("phone_hash")
+    with op.batch_alter_table("tickets", schema=None) as batch_op:
+        batch_op.drop_index("uq_tickets_appointment")
+    op.drop_table("appointment_slot_seats")
