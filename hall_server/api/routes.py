@@ -7,8 +7,8 @@ from datetime import date, datetime
 from flask import Blueprint, g, jsonify, request
 
 from ..core.errors import InvalidInput
-from ..services.event_log import EVENT_TYPES
 from ..services.appointments import BookingRequest
+from ..services.event_log import EVENT_TYPES
 from ..services.ticketing import IssueRequest
 from .context import Unauthorized, body, caller, locale, principal, query, server
 from .spec import ApiSpec, obj
@@ -407,7 +407,7 @@ def appointment_slots():
     "/appointments",
     "POST",
     "Book an appointment (预约办理 / 预约上门); returns its check-in code. Without a staff token only "
-    "channel \"web\" (the booking page), rate-limited per address and per phone",
+    'channel "web" (the booking page), rate-limited per address and per phone',
     public=True,
     body=BOOK_BODY,
     responses={
@@ -464,8 +464,13 @@ def list_appointments():
     "Cancel an appointment with its code and the last 4 digits of the phone (throttled per address)",
     public=True,
     body=CODE_BODY,
-    responses={200: "Cancelled", 400: "Invalid input", 404: "Unknown code or wrong digits", 409: "Not changeable",
-               429: "Too many tries"},
+    responses={
+        200: "Cancelled",
+        400: "Invalid input",
+        404: "Unknown code or wrong digits",
+        409: "Not changeable",
+        429: "Too many tries",
+    },
     tag="appointments",
 )
 def cancel_appointment(code: str):
@@ -480,8 +485,13 @@ def cancel_appointment(code: str):
     "Move an appointment to another slot (code + last 4 digits of the phone); a full slot changes nothing",
     public=True,
     body=RESCHEDULE_BODY,
-    responses={200: "Moved", 400: "Invalid input", 404: "Unknown code or wrong digits",
-               409: "Slot full or not changeable", 429: "Too many tries"},
+    responses={
+        200: "Moved",
+        400: "Invalid input",
+        404: "Unknown code or wrong digits",
+        409: "Slot full or not changeable",
+        429: "Too many tries",
+    },
     tag="appointments",
 )
 def reschedule_appointment(code: str):

@@ -143,9 +143,7 @@ class Appointments:
     @staticmethod
     def _take_seat(conn: Connection, hall_id: int, slot: Slot) -> None:
         insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        conn.execute(
-            insert(SEATS).values(hall_id=hall_id, slot_start=slot.start, taken=0).on_conflict_do_nothing()
-        )
+        conn.execute(insert(SEATS).values(hall_id=hall_id, slot_start=slot.start, taken=0).on_conflict_do_nothing())
         # The condition is checked on the locked row: the last seat goes to exactly one booker.
         taken = conn.execute(
             update(SEATS)
@@ -209,9 +207,7 @@ class Appointments:
                     code=code,
                     matter_id=req.matter_id,
                     resident_name=req.resident_name.strip(),
-                    id_number_hash=id_number_hash(self.s.id_secret, ctx.code, req.id_number)
-                    if req.id_number
-                    else None,
+                    id_number_hash=id_number_hash(self.s.id_secret, ctx.code, req.id_number) if req.id_number else None,
                     id_number_tail=req.id_number.strip()[-4:] if req.id_number else None,
                     phone=phone,
                     phone_hash=phone_hash,

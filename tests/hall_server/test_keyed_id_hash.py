@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from hall_server.app_services import HallServer
 from hall_server.core.clock import CHINA, FakeClock
-from hall_server.core.identity import id_number_hash
 from hall_server.core.hall_config import pilot_hall_config
+from hall_server.core.identity import id_number_hash
 from hall_server.services.access import Principal
 from hall_server.services.ticketing import IssueRequest
 from hall_server.storage.database import Database

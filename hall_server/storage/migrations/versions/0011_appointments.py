@@ -41,9 +41,7 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("appointment_id", sa.Integer(), nullable=True))
         batch_op.create_index("ix_case_notifications_appointment_id", ["appointment_id"], unique=False)
-        batch_op.create_foreign_key(
-            "fk_case_notifications_appointment", "appointments", ["appointment_id"], ["id"]
-        )
+        batch_op.create_foreign_key("fk_case_notifications_appointment", "appointments", ["appointment_id"], ["id"])
 
 
 def downgrade() -> None:
