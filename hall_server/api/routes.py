@@ -390,7 +390,8 @@ def _day(value: str | None) -> date:
     bp,
     "/appointments/slots",
     "GET",
-    "A day's bookable slots with seats and seats taken (the booking page; rate-limited per address)",
+    "A day's bookable slots with seats and seats taken, and the bookable matters (the booking page; without "
+    "?date= the first day with a free slot; rate-limited per address)",
     public=True,
     query={**DATE_QUERY, "matter_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
     responses={200: "OK", 400: "Bad date", 404: "Unknown matter", 409: "Matter not bookable", 429: "Too many"},
@@ -399,7 +400,8 @@ def _day(value: str | None) -> date:
 def appointment_slots():
     hall_id, client = _public_hall()
     q = query()
-    return jsonify(server().appointments.slots(hall_id, _day(q.get("date")), q.get("matter_id"), client))
+    day = _day(q["date"]) if q.get("date") else None
+    return jsonify(server().appointments.slots(hall_id, day, q.get("matter_id"), client))
 
 
 @spec.route(

@@ -89,22 +89,46 @@ class Appointments:
         self.slot_limiter = SlidingWindowLimiter(SLOT_LOOKUPS, SLOT_WINDOW)
 
     # --- slots ---------------------------------------------------------------------------
-    def slots(self, hall_id: int, day: date, matter_id: int | None, client: str | None) -> dict[str, Any]:
-        """The slots of a day a resident may still book, with seats and seats taken."""
+    def slots(self, hall_id: int, day: date | None, matter_id: int | None, client: str | None) -> dict[str, Any]:
+        """The slots of a day a resident may still book, with seats and seats taken. Without a
+        day: the first day from today with a slot (what the booking page opens on)."""
         now = self.s.clock.now()
         if client is not None:
             _throttle(self.slot_limiter, client, now, "slots_throttled")
         ctx = self.s.halls.get(hall_id)
         self._bookable_matter(ctx, matter_id)
         rules = ctx.config.appointments
-        last_day = ctx.schedule.local_date(now) + timedelta(days=rules.horizon_days)
+        today = ctx.schedule.local_date(now)
+        last_day = today + timedelta(days=rules.horizon_days)
         latest = timedelta(minutes=rules.latest_minutes_before)
-        slots = [s for s in day_slots(ctx.schedule, rules, day) if s.start - latest >= now] if day <= last_day else []
+
+        def open_slots(d: date) -> list[Slot]:
+            return [s for s in day_slots(ctx.schedule, rules, d) if s.start - latest >= now] if d <= last_day else []
+
+        if day is None:
+            day = next(
+                (
+                    today + timedelta(days=i)
+                    for i in range(rules.horizon_days + 1)
+                    if open_slots(today + timedelta(days=i))
+                ),
+                today,
+            )
+        slots = open_slots(day)
         taken = self._taken(ctx.id, [s.start for s in slots])
         tz = ctx.config.timezone
+        bookable = [
+            m
+            for m in sorted(ctx.matters.values(), key=lambda m: m.sort_order)
+            if m.active and (not rules.matters or m.matter.code in rules.matters)
+        ]
         return {
+            "hall": ctx.config.short_name,
             "date": day.isoformat(),
+            "today": today.isoformat(),
             "last_day": last_day.isoformat(),
+            # The booking page has no token: the bookable matters come with the slots (names only).
+            "matters": [{"id": m.id, "name": m.matter.name} for m in bookable],
             "slot_minutes": rules.slot_minutes,
             "slots": [
                 {
