@@ -135,6 +135,12 @@ ISSUE_BODY = obj(
         "maxLength": 64,
         "description": "client-chosen id per tap; a retry with the same id returns the same ticket (200)",
     },
+    case_no={
+        "type": ["string", "null"],
+        "maxLength": 16,
+        "description": "return lane (补交材料 / 领取结果): the case number on the notice, with phone_tail",
+    },
+    phone_tail={"type": ["string", "null"], "maxLength": 4, "description": "last 4 digits of the case's phone"},
 )
 
 
@@ -142,12 +148,13 @@ ISSUE_BODY = obj(
     bp,
     "/tickets",
     "POST",
-    "Take a number (walk-in, priority group, or appointment check-in)",
+    "Take a number (walk-in, priority group, appointment check-in, or the return lane with case_no + phone_tail)",
     roles=("kiosk", "clerk", "supervisor", "admin"),
     body=ISSUE_BODY,
     responses={
         **responses(E400, E403, E404, E409, ok=(201, "Issued")),
         200: "Already issued for this request_id (a retry): the same ticket",
+        429: "Too many return-lane lookups from this device",
     },
     tag="tickets",
 )
@@ -163,6 +170,8 @@ def issue_ticket():
             id_number=data.get("id_number"),
             accept_late_risk=bool(data.get("accept_late_risk", False)),
             request_id=data.get("request_id") or None,  # "" is no id, not one shared by every tap
+            case_no=data.get("case_no") or None,
+            phone_tail=data.get("phone_tail"),
         ),
     )
     return jsonify(view), 200 if view.get("replayed") else 201

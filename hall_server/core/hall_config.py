@@ -65,6 +65,7 @@ class TicketRules:
     appointment_prefix: str = "Y"
     priority_prefix: str = "V"
     default_prefix: str = "A"
+    return_prefix: str = "F"  # 返: the return lane (补交材料 / 领取结果)
 
 
 @dataclass(frozen=True)
@@ -312,7 +313,12 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
 
     t = read.table(data, "tickets", "[tickets]")
     prefixes = {}
-    for key, default in (("appointment_prefix", "Y"), ("priority_prefix", "V"), ("default_prefix", "A")):
+    for key, default in (
+        ("appointment_prefix", "Y"),
+        ("priority_prefix", "V"),
+        ("default_prefix", "A"),
+        ("return_prefix", "F"),
+    ):
         value = read.string(t, key, f"tickets.{key}", default)
         if not (len(value) == 1 and value.isascii() and value.isalpha() and value.isupper()):
             raise read.fail(f"tickets.{key}", "prefix", value)

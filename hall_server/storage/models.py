@@ -200,6 +200,10 @@ class Ticket(Base):
     late_risk_accepted: Mapped[bool] = mapped_column(Boolean, default=False)
     public_key: Mapped[str] = mapped_column(String(32), unique=True)
     request_id: Mapped[str | None] = mapped_column(String(64))
+    # Return lane (补交材料 / 领取结果): the case the resident came back for and its owning
+    # window, which calls the ticket first while staffed (首问负责).
+    case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"))
+    owner_window: Mapped[int | None] = mapped_column(Integer)
 
 
 class Appointment(Base):

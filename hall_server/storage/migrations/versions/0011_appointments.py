@@ -2,6 +2,7 @@
 
 - appointment_slot_seats: the seats taken per slot, raised only while below the slot's seats;
 - tickets.appointment_id unique: one ticket per appointment whatever races;
+- tickets.case_id and owner_window: the return lane (补交材料 / 领取结果);
 - appointments.phone_hash: keyed hash of the phone (bookings and 爽约 per resident);
 - case_notifications serves appointments too (case_id optional, appointment_id).
 
@@ -32,6 +33,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.create_index("uq_tickets_appointment", ["appointment_id"], unique=True)
+        batch_op.add_column(sa.Column("case_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True))
+        batch_op.add_column(sa.Column("owner_window", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key("fk_tickets_case", "cases", ["case_id"], ["id"])
     with op.batch_alter_table("appointments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("phone_hash", sa.String(length=64), nullable=True))
         batch_op.create_index("ix_appointments_phone_hash", ["phone_hash"], unique=False)
@@ -56,5 +60,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_appointments_phone_hash")
         batch_op.drop_column("phone_hash")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_tickets_case", type_="foreignkey")
+        batch_op.drop_column("owner_window")
+        batch_op.drop_column("case_id")
         batch_op.drop_index("uq_tickets_appointment")
     op.drop_table("appointment_slot_seats")
