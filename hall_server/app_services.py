@@ -87,6 +87,7 @@ class HallServer:
         while True:
             try:
                 self.overview.tick()
+                self.appointments.tick()  # 爽约 after slot + grace
             except Exception:  # a database hiccup must not stop the ticker for the day
                 log.exception("hall status tick failed")
             if self._stop.wait(self.tick_seconds):

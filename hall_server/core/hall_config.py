@@ -122,6 +122,10 @@ class AppointmentRules:
     horizon_days: int = 14
     latest_minutes_before: int = 30
     no_show_grace_minutes: int = 30
+    # A resident (by phone or ID hash) with this many 爽约 in the last ``no_show_days`` days may
+    # not book online; staff may still book by phone or at the window. 0: no limit.
+    max_no_shows: int = 3
+    no_show_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -413,6 +417,8 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         no_show_grace_minutes=read.integer(
             ap, "no_show_grace_minutes", "appointments.no_show_grace_minutes", 30, 0, 600
         ),
+        max_no_shows=read.integer(ap, "max_no_shows", "appointments.max_no_shows", 3, 0, 100),
+        no_show_days=read.integer(ap, "no_show_days", "appointments.no_show_days", 30, 1, 365),
     )
 
     return HallConfig(

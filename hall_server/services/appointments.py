@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -35,6 +35,7 @@ A = table_of(Appointment)
 SEATS = table_of(AppointmentSlotSeats)
 NOTES = table_of(CaseNotification)
 CHANNELS = ("hotline", "web", "mobile", "window", "home_visit")
+RESIDENT_CHANNELS = ("web", "mobile")  # booked by residents themselves (the 爽约 rule applies)
 # Mobile numbers (1 + 10 digits) or a landline with area code, as residents write them.
 PHONE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")
 # Public limits, per client address and per phone: enough for a family booking for its elders,
@@ -214,6 +215,9 @@ class Appointments:
         else:
             slot = bookable_slot(ctx.schedule, rules, start, now)
         phone_hash = id_number_hash(self.s.id_secret, ctx.code, f"phone:{phone}") if phone else None
+        if req.channel in RESIDENT_CHANNELS:
+            id_hash = id_number_hash(self.s.id_secret, ctx.code, req.id_number) if req.id_number else None
+            self._check_no_shows(ctx, now, phone_hash, id_hash)
         if client is not None:
             _throttle(self.address_limiter, client, now, "booking_throttled")
             if phone_hash:
@@ -313,6 +317,51 @@ class Appointments:
             note = self._queue_note(conn, ctx, row, "rescheduled", now)
         self._send(note)
         return appointment_view(row, ctx.config.timezone)
+
+    # --- no-shows (爽约) ---------------------------------------------------------------------
+    def mark_no_shows(self, hall_id: int) -> int:
+        """Bookings not checked in by their slot start plus the grace period become 爽约."""
+        ctx = self.s.halls.get(hall_id)
+        cutoff = self.s.clock.now() - timedelta(minutes=ctx.config.appointments.no_show_grace_minutes)
+        with self.s.db.write() as conn:
+            return int(
+                conn.execute(
+                    update(A)
+                    .where(
+                        A.c.hall_id == ctx.id,
+                        A.c.status == "booked",
+                        A.c.channel != "home_visit",
+                        A.c.slot_start < cutoff,
+                    )
+                    .values(status="no_show")
+                ).rowcount
+            )
+
+    def tick(self) -> None:
+        """The background ticker's step (driven by the server's clock)."""
+        for hall_id in self.s.halls.all_ids():
+            self.mark_no_shows(hall_id)
+
+    def _check_no_shows(self, ctx: HallContext, now: datetime, phone_hash: str | None, id_hash: str | None) -> None:
+        rules = ctx.config.appointments
+        if not rules.max_no_shows or not (phone_hash or id_hash):
+            return
+        self.mark_no_shows(ctx.id)  # the count is current whether or not the ticker has run
+        who = [A.c.phone_hash == phone_hash] if phone_hash else []
+        who += [A.c.id_number_hash == id_hash] if id_hash else []
+        since = now - timedelta(days=rules.no_show_days)
+        with self.s.db.read() as conn:
+            count = len(
+                conn.execute(
+                    select(A.c.id).where(
+                        A.c.hall_id == ctx.id, A.c.status == "no_show", A.c.slot_start >= since, or_(*who)
+                    )
+                ).all()
+            )
+        if count >= rules.max_no_shows:
+            raise Conflict("booking_blocked_no_shows", count=count, days=rules.no_show_days).with_details(
+                no_shows=count, days=rules.no_show_days
+            )
 
     # --- staff ---------------------------------------------------------------------------
     def day_list(self, hall_id: int, day: date) -> dict[str, Any]:
