@@ -126,6 +126,10 @@ class AppointmentRules:
     # not book online; staff may still book by phone or at the window. 0: no limit.
     max_no_shows: int = 3
     no_show_days: int = 30
+    # Reminders through the notifier outbox: the day before at this local time, and this many
+    # minutes before the slot (0: none). A booking made later than a reminder's time gets none.
+    remind_day_before_at: time = time(16, 0)
+    remind_minutes_before: int = 60
 
 
 @dataclass(frozen=True)
@@ -419,6 +423,12 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         ),
         max_no_shows=read.integer(ap, "max_no_shows", "appointments.max_no_shows", 3, 0, 100),
         no_show_days=read.integer(ap, "no_show_days", "appointments.no_show_days", 30, 1, 365),
+        remind_day_before_at=read.clock_time(
+            ap.get("remind_day_before_at", "16:00"), "appointments.remind_day_before_at"
+        ),
+        remind_minutes_before=read.integer(
+            ap, "remind_minutes_before", "appointments.remind_minutes_before", 60, 0, 1440
+        ),
     )
 
     return HallConfig(

@@ -341,6 +341,51 @@ class Appointments:
         """The background ticker's step (driven by the server's clock)."""
         for hall_id in self.s.halls.all_ids():
             self.mark_no_shows(hall_id)
+            self.send_reminders(hall_id)
+
+    # --- reminders -------------------------------------------------------------------------
+    def send_reminders(self, hall_id: int) -> int:
+        """Queue and send the reminders now due: the day before (at the hall's time) and N
+        minutes before the slot. Each is claimed with a conditional UPDATE, so two servers or
+        two ticks never send one twice."""
+        ctx = self.s.halls.get(hall_id)
+        rules = ctx.config.appointments
+        now = self.s.clock.now()
+        tz = ctx.config.timezone
+        today = ctx.schedule.local_date(now)
+        tomorrow = datetime.combine(today + timedelta(days=1), datetime.min.time(), tz)
+        day_before_due = now >= datetime.combine(today, rules.remind_day_before_at, tz)
+        soon = timedelta(minutes=rules.remind_minutes_before)
+        with self.s.db.read() as conn:
+            rows = conn.execute(
+                select(A).where(
+                    A.c.hall_id == ctx.id,
+                    A.c.status == "booked",
+                    A.c.phone.is_not(None),
+                    A.c.slot_start > now,
+                    A.c.slot_start < tomorrow + timedelta(days=1),
+                )
+            ).all()
+        sent = 0
+        for row in rows:
+            for kind, column, due, made_by in (
+                ("remind_day_before", A.c.reminded_day_before_at, day_before_due and row.slot_start >= tomorrow,
+                 datetime.combine(today, rules.remind_day_before_at, tz)),
+                ("remind_soon", A.c.reminded_soon_at, bool(soon) and row.slot_start - soon <= now,
+                 row.slot_start - soon),
+            ):  # fmt: skip
+                # A booking made after the reminder's time already has its confirmation.
+                if not due or row.created_at >= made_by:
+                    continue
+                with self.s.db.write() as conn:
+                    claimed = conn.execute(
+                        update(A).where(A.c.id == row.id, column.is_(None)).values({column: now})
+                    ).rowcount
+                    note = self._queue_note(conn, ctx, row, kind, now) if claimed == 1 else None
+                if note is not None:
+                    self._send(note)
+                    sent += 1
+        return sent
 
     def _check_no_shows(self, ctx: HallContext, now: datetime, phone_hash: str | None, id_hash: str | None) -> None:
         rules = ctx.config.appointments

@@ -227,6 +227,9 @@ class Appointment(Base):
     status: Mapped[str] = mapped_column(String(16), default="booked")
     ticket_id: Mapped[int | None] = mapped_column(BigId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When each reminder was queued: set by a conditional UPDATE, so each is sent once.
+    reminded_day_before_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_soon_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AppointmentSlotSeats(Base):

@@ -4,6 +4,7 @@
 - tickets.appointment_id unique: one ticket per appointment whatever races;
 - tickets.case_id and owner_window: the return lane (补交材料 / 领取结果);
 - appointments.phone_hash: keyed hash of the phone (bookings and 爽约 per resident);
+- appointments.reminded_*_at: each reminder queued once;
 - case_notifications serves appointments too (case_id optional, appointment_id).
 
 Revision ID: 0011_appointments
@@ -38,6 +39,8 @@ def upgrade() -> None:
         batch_op.create_foreign_key("fk_tickets_case", "cases", ["case_id"], ["id"])
     with op.batch_alter_table("appointments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("phone_hash", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("reminded_day_before_at", UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("reminded_soon_at", UTCDateTime(), nullable=True))
         batch_op.create_index("ix_appointments_phone_hash", ["phone_hash"], unique=False)
     with op.batch_alter_table("case_notifications", schema=None) as batch_op:
         batch_op.alter_column(
@@ -59,6 +62,8 @@ def downgrade() -> None:
     with op.batch_alter_table("appointments", schema=None) as batch_op:
         batch_op.drop_index("ix_appointments_phone_hash")
         batch_op.drop_column("phone_hash")
+        batch_op.drop_column("reminded_soon_at")
+        batch_op.drop_column("reminded_day_before_at")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.drop_constraint("fk_tickets_case", type_="foreignkey")
         batch_op.drop_column("owner_window")
