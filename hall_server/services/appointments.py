@@ -43,6 +43,7 @@ PHONE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")
 BOOKINGS_PER_ADDRESS, BOOKINGS_PER_PHONE, BOOKING_WINDOW = 20, 3, 24 * 3600
 CODE_TRIES, CODE_WINDOW = 20, 600  # cancel/reschedule: a 6-digit code guessed from one address
 SLOT_LOOKUPS, SLOT_WINDOW = 120, 60
+MAX_SENDS = 8  # a message that failed this often stays failed, for the window to call instead
 
 
 @dataclass(frozen=True)
@@ -342,6 +343,7 @@ class Appointments:
         for hall_id in self.s.halls.all_ids():
             self.mark_no_shows(hall_id)
             self.send_reminders(hall_id)
+            self.retry_messages(hall_id)
 
     # --- reminders -------------------------------------------------------------------------
     def send_reminders(self, hall_id: int) -> int:
@@ -459,5 +461,43 @@ class Appointments:
             return
         note_id, phone, text = note
         result = self.notifier.send(phone, text)
+        self._record(note_id, result.status, result.detail, 1)
+
+    def _record(self, note_id: int, status: str, detail: str, attempts: int) -> None:
+        # A failed send waits 1, 2, 4 … minutes (at most an hour) before the ticker tries again.
+        retry = self.s.clock.now() + timedelta(minutes=min(60, 2 ** (attempts - 1))) if status == "failed" else None
         with self.s.db.write() as conn:
-            conn.execute(update(NOTES).where(NOTES.c.id == note_id).values(status=result.status, detail=result.detail))
+            conn.execute(
+                update(NOTES)
+                .where(NOTES.c.id == note_id)
+                .values(status=status, detail=detail[:500], attempts=attempts, next_attempt_at=retry)
+            )
+
+    def retry_messages(self, hall_id: int) -> int:
+        """Resend failed appointment messages whose wait is over, up to MAX_SENDS tries. Each
+        resend is claimed first (status failed → sending), so one message is never sent twice."""
+        now = self.s.clock.now()
+        with self.s.db.read() as conn:
+            due = conn.execute(
+                select(NOTES.c.id, NOTES.c.recipient, NOTES.c.text, NOTES.c.attempts).where(
+                    NOTES.c.hall_id == hall_id,
+                    NOTES.c.appointment_id.is_not(None),
+                    NOTES.c.status == "failed",
+                    NOTES.c.attempts < MAX_SENDS,
+                    NOTES.c.next_attempt_at <= now,
+                )
+            ).all()
+        sent = 0
+        for row in due:
+            with self.s.db.write() as conn:
+                claimed = conn.execute(
+                    update(NOTES)
+                    .where(NOTES.c.id == row.id, NOTES.c.status == "failed", NOTES.c.attempts == row.attempts)
+                    .values(status="sending")
+                ).rowcount
+            if claimed != 1:
+                continue
+            result = self.notifier.send(row.recipient, row.text)
+            self._record(row.id, result.status, result.detail, row.attempts + 1)
+            sent += result.status == "sent"
+        return sent

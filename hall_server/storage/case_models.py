@@ -118,6 +118,9 @@ class CaseNotification(Base):
     status: Mapped[str] = mapped_column(String(16))  # sent / queued / failed
     detail: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Retries of failed appointment messages: how many sends were tried, and when the next may be.
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class DeliveryReceipt(Base):

@@ -5,7 +5,8 @@
 - tickets.case_id and owner_window: the return lane (补交材料 / 领取结果);
 - appointments.phone_hash: keyed hash of the phone (bookings and 爽约 per resident);
 - appointments.reminded_*_at: each reminder queued once;
-- case_notifications serves appointments too (case_id optional, appointment_id).
+- case_notifications serves appointments too (case_id optional, appointment_id) and keeps the
+  retries of failed sends (attempts, next_attempt_at).
 
 Revision ID: 0011_appointments
 Revises: 0007_keyed_id_hash
@@ -47,6 +48,8 @@ def upgrade() -> None:
             "case_id", existing_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
         )
         batch_op.add_column(sa.Column("appointment_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("attempts", sa.Integer(), nullable=False, server_default="1"))
+        batch_op.add_column(sa.Column("next_attempt_at", UTCDateTime(), nullable=True))
         batch_op.create_index("ix_case_notifications_appointment_id", ["appointment_id"], unique=False)
         batch_op.create_foreign_key("fk_case_notifications_appointment", "appointments", ["appointment_id"], ["id"])
 
@@ -56,6 +59,8 @@ def downgrade() -> None:
         batch_op.drop_constraint("fk_case_notifications_appointment", type_="foreignkey")
         batch_op.drop_index("ix_case_notifications_appointment_id")
         batch_op.drop_column("appointment_id")
+        batch_op.drop_column("next_attempt_at")
+        batch_op.drop_column("attempts")
         batch_op.alter_column(
             "case_id", existing_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         )
