@@ -23,6 +23,7 @@ from .services.devices import Devices
 from .services.hall_overview import HallOverview
 from .services.hall_setup import install_hall
 from .services.health import Health
+from .services.home_visits import HomeVisits
 from .services.ratings import Ratings
 from .services.ticketing import Ticketing
 from .services.tokens import Tokens
@@ -54,6 +55,7 @@ class HallServer:
         self.tokens = Tokens(self.services)
         self.overview = HallOverview(self.services)
         self.appointments = Appointments(self.services)
+        self.home_visits = HomeVisits(self.services)  # 预约上门 (issue 11)
         self.devices = Devices(self.services)
         self.accounts, self.ratings = Accounts(self.services, self.tokens), Ratings(self.services)
         self.windows.check_password = self.accounts.check_password  # taking over another person's post

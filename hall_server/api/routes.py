@@ -363,6 +363,11 @@ BOOK_BODY = obj(
     phone={"type": ["string", "null"], "maxLength": 20},
     channel={"type": "string", "enum": ["hotline", "web", "mobile", "window", "home_visit"]},
     place={"type": ["string", "null"], "maxLength": 200},
+    visit_reason={
+        "type": ["string", "null"],
+        "enum": ["elderly", "weak", "sick", "disabled", None],
+        "description": "预约上门: 老/弱/病/残",
+    },
 )
 CODE_BODY = obj(("phone_tail",), phone_tail={"type": "string", "pattern": "^[0-9]{4}$"})
 RESCHEDULE_BODY = obj(
@@ -448,6 +453,7 @@ def book_appointment():
             phone=d.get("phone"),
             channel=channel,
             place=d.get("place"),
+            visit_reason=d.get("visit_reason"),
         ),
         client,
     )
@@ -523,6 +529,66 @@ def reschedule_appointment(code: str):
 )
 def get_appointment(code: str):
     return jsonify(server().appointments.get(principal().hall_id, code))
+
+
+# --- 预约上门 (home visits) ---------------------------------------------------------------------
+ASSIGN_BODY = obj(
+    ("staff_no", "start"),
+    staff_no={"type": "string", "minLength": 1, "maxLength": 32},
+    start={
+        "type": "string",
+        "maxLength": 32,
+        "description": "local time inside the visit hours, e.g. 2026-11-27T09:30",
+    },
+)
+VISIT_OUTCOME_BODY = obj(
+    case_no={"type": ["string", "null"], "maxLength": 16, "description": "the case opened on the spot"},
+    note={"type": ["string", "null"], "maxLength": 200, "description": "why no case was opened"},
+)
+
+
+@spec.route(
+    bp,
+    "/home-visits",
+    "GET",
+    "预约上门 requests and visits: open, assigned, done and overdue (staff)",
+    roles=STAFF,
+    responses=responses(E403),
+    tag="appointments",
+)
+def list_home_visits():
+    return jsonify(server().home_visits.list(principal().hall_id))
+
+
+@spec.route(
+    bp,
+    "/home-visits/<code>/assign",
+    "POST",
+    "Assign a home visit to a staff member at a time inside the visit hours (supervisor)",
+    roles=SUPERVISORS,
+    body=ASSIGN_BODY,
+    responses=responses(E400, E403, E404, E409),
+    tag="appointments",
+)
+def assign_home_visit(code: str):
+    d = body()
+    start = _slot_time(d["start"])
+    return jsonify(server().home_visits.assign(principal().hall_id, code, d["staff_no"], start))
+
+
+@spec.route(
+    bp,
+    "/home-visits/<code>/outcome",
+    "POST",
+    "Record a visit's outcome: the case opened on the spot (case_no) or why not (note)",
+    roles=STAFF,
+    body=VISIT_OUTCOME_BODY,
+    responses=responses(E400, E403, E404, E409),
+    tag="appointments",
+)
+def record_home_visit(code: str):
+    d = body()
+    return jsonify(server().home_visits.record(principal().hall_id, code, d.get("case_no"), d.get("note")))
 
 
 # --- the local calendar ---------------------------------------------------------------------------

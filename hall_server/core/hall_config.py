@@ -130,6 +130,8 @@ class AppointmentRules:
     # minutes before the slot (0: none). A booking made later than a reminder's time gets none.
     remind_day_before_at: time = time(16, 0)
     remind_minutes_before: int = 60
+    # 预约上门: the hours staff visit residents at home, on working days.
+    visit_hours: tuple[TimeRange, ...] = (TimeRange(time(9, 0), time(12, 0)), TimeRange(time(14, 0), time(17, 0)))
 
 
 @dataclass(frozen=True)
@@ -426,6 +428,7 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         remind_day_before_at=read.clock_time(
             ap.get("remind_day_before_at", "16:00"), "appointments.remind_day_before_at"
         ),
+        visit_hours=read.ranges(ap.get("visit_hours", ["09:00-12:00", "14:00-17:00"]), "appointments.visit_hours"),
         remind_minutes_before=read.integer(
             ap, "remind_minutes_before", "appointments.remind_minutes_before", 60, 0, 1440
         ),

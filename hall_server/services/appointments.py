@@ -35,6 +35,8 @@ A = table_of(Appointment)
 SEATS = table_of(AppointmentSlotSeats)
 NOTES = table_of(CaseNotification)
 CHANNELS = ("hotline", "web", "mobile", "window", "home_visit")
+VISIT_REASONS = ("elderly", "weak", "sick", "disabled")  # 老、弱、病、残
+VISIT_REASON_TEXT = "elderly（老）、weak（弱）、sick（病）、disabled（残）"
 RESIDENT_CHANNELS = ("web", "mobile")  # booked by residents themselves (the 爽约 rule applies)
 # Mobile numbers (1 + 10 digits) or a landline with area code, as residents write them.
 PHONE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")
@@ -46,6 +48,17 @@ SLOT_LOOKUPS, SLOT_WINDOW = 120, 60
 MAX_SENDS = 8  # a message that failed this often stays failed, for the window to call instead
 
 
+def check_visit_time(ctx: HallContext, start: datetime, now: datetime) -> None:
+    """A home visit happens on a working day inside the hall's visit hours, not in the past."""
+    if start < now:
+        raise InvalidInput("slot_in_past")
+    local = start.astimezone(ctx.config.timezone)
+    hours = ctx.config.appointments.visit_hours
+    working = bool(ctx.calendar.day_info(local.date()).is_working_day)
+    if not working or not any(r.start <= local.time() < r.end for r in hours):
+        raise Conflict("visit_outside_hours", hours="、".join(f"{r.start:%H:%M}-{r.end:%H:%M}" for r in hours))
+
+
 @dataclass(frozen=True)
 class BookingRequest:
     resident_name: str
@@ -55,6 +68,7 @@ class BookingRequest:
     phone: str | None = None
     channel: str = "hotline"
     place: str | None = None
+    visit_reason: str | None = None  # 预约上门: elderly / weak / sick / disabled
 
 
 def appointment_view(row: Any, tz: tzinfo) -> dict[str, Any]:
@@ -210,9 +224,11 @@ class Appointments:
         rules = ctx.config.appointments
         slot: Slot | None = None
         if req.channel == "home_visit":
-            # Home visits are arranged by the supervisor, outside the hall's seats.
-            if start < now:
-                raise InvalidInput("slot_in_past")
+            # Home visits are arranged by the supervisor, outside the hall's seats; the wished
+            # time must still be one the staff visit (working day, visit hours).
+            if req.visit_reason not in VISIT_REASONS:
+                raise InvalidInput("home_visit_needs_reason", reasons=VISIT_REASON_TEXT)
+            check_visit_time(ctx, start, now)
         else:
             slot = bookable_slot(ctx.schedule, rules, start, now)
         phone_hash = id_number_hash(self.s.id_secret, ctx.code, f"phone:{phone}") if phone else None
@@ -242,6 +258,7 @@ class Appointments:
                     phone_hash=phone_hash,
                     channel=req.channel,
                     place=req.place,
+                    visit_reason=req.visit_reason if req.channel == "home_visit" else None,
                     slot_start=start,
                     slot_end=end,
                     status="booked",

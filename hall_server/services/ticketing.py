@@ -316,8 +316,10 @@ class Ticketing:
             raise NotFound("appointment_not_found")
         if appt.status == "checked_in":
             raise Conflict("appointment_already_checked_in")
-        if appt.status != "booked" or appt.channel == "home_visit":
-            raise Conflict("appointment_not_checkable", status=appt.status)
+        if appt.channel == "home_visit":
+            raise Conflict("home_visit_no_check_in")
+        if appt.status != "booked":
+            raise Conflict("appointment_not_checkable", status=message(f"server.appointment_status_{appt.status}"))
         q = ctx.config.queue
         earliest = appt.slot_start - timedelta(minutes=q.appointment_early_minutes)
         latest = appt.slot_start + timedelta(minutes=q.appointment_late_minutes)

@@ -230,6 +230,11 @@ class Appointment(Base):
     # When each reminder was queued: set by a conditional UPDATE, so each is sent once.
     reminded_day_before_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_soon_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 预约上门: why (elderly / weak / sick / disabled), who visits, and what came of it.
+    visit_reason: Mapped[str | None] = mapped_column(String(16))
+    visit_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    visit_case_no: Mapped[str | None] = mapped_column(String(16))
+    visit_note: Mapped[str | None] = mapped_column(String(200))
 
 
 class AppointmentSlotSeats(Base):

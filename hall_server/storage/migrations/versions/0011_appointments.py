@@ -5,6 +5,7 @@
 - tickets.case_id and owner_window: the return lane (补交材料 / 领取结果);
 - appointments.phone_hash: keyed hash of the phone (bookings and 爽约 per resident);
 - appointments.reminded_*_at: each reminder queued once;
+- appointments.visit_*: 预约上门 reason, visiting staff, outcome (case opened or why not);
 - case_notifications serves appointments too (case_id optional, appointment_id) and keeps the
   retries of failed sends (attempts, next_attempt_at).
 
@@ -42,6 +43,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("phone_hash", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("reminded_day_before_at", UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column("reminded_soon_at", UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("visit_reason", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("visit_staff_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("visit_case_no", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("visit_note", sa.String(length=200), nullable=True))
+        batch_op.create_foreign_key("fk_appointments_visit_staff", "staff", ["visit_staff_id"], ["id"])
         batch_op.create_index("ix_appointments_phone_hash", ["phone_hash"], unique=False)
     with op.batch_alter_table("case_notifications", schema=None) as batch_op:
         batch_op.alter_column(
@@ -68,6 +74,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_appointments_phone_hash")
         batch_op.drop_column("phone_hash")
         batch_op.drop_column("reminded_soon_at")
+        batch_op.drop_constraint("fk_appointments_visit_staff", type_="foreignkey")
+        batch_op.drop_column("visit_note")
+        batch_op.drop_column("visit_case_no")
+        batch_op.drop_column("visit_staff_id")
+        batch_op.drop_column("visit_reason")
         batch_op.drop_column("reminded_day_before_at")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.drop_constraint("fk_tickets_case", type_="foreignkey")
