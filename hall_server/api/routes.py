@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from ..core.errors import InvalidInput
+from ..documents.pdf import render_pdf
+from ..documents.visit_sheet import build_visit_sheet
 from ..services.appointments import BookingRequest
 from ..services.event_log import EVENT_TYPES
 from ..services.ticketing import IssueRequest
@@ -574,6 +576,23 @@ def assign_home_visit(code: str):
     d = body()
     start = _slot_time(d["start"])
     return jsonify(server().home_visits.assign(principal().hall_id, code, d["staff_no"], start))
+
+
+@spec.route(
+    bp,
+    "/home-visits/<code>/sheet.pdf",
+    "GET",
+    "The visit's A4 sheet (resident, address, matter, checklist of materials, staff) to take along",
+    roles=STAFF,
+    responses=responses(E403, E404),
+    tag="appointments",
+)
+def home_visit_sheet(code: str):
+    visit = server().home_visits.sheet(principal().hall_id, code)
+    pdf = render_pdf(build_visit_sheet(visit, locale()), locale())
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="visit-{code[:8]}.pdf"'}
+    )
 
 
 @spec.route(

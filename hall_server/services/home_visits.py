@@ -69,6 +69,20 @@ class HomeVisits:
         counts = {k: sum(1 for v in visits if v["state"] == k) for k in ("open", "assigned", "done", "overdue")}
         return {"visits": visits, "counts": counts}
 
+    def sheet(self, hall_id: int, code: str) -> dict[str, Any]:
+        """What the A4 visit sheet prints: the visit, and the matter's checklist of materials."""
+        ctx = self.s.halls.get(hall_id)
+        now = self.s.clock.now()
+        with self.s.db.read() as conn:
+            row = self._row(conn, ctx.id, code)
+            staff = {r.id: (r.staff_no, r.name) for r in conn.execute(select(S).where(S.c.hall_id == ctx.id))}
+        view = self._view(row, now, ctx.config.timezone, staff)
+        stored = ctx.matters.get(row.matter_id) if row.matter_id is not None else None
+        view["hall"] = ctx.config.name
+        view["matter"] = stored.matter.name if stored else None
+        view["materials"] = [vars(m) for m in stored.matter.materials] if stored else []
+        return view
+
     def _row(self, conn: Any, hall_id: int, code: str) -> Any:
         row = conn.execute(
             select(A).where(A.c.hall_id == hall_id, A.c.code == code, A.c.channel == "home_visit")

@@ -83,3 +83,18 @@ def test_a_home_visit_code_is_not_checked_in_at_the_kiosk(live_hall):
     code = request_visit(live_hall, "2026-11-26T10:30").json()["code"]
     r = live_hall.client("kiosk").post("/tickets", json={"appointment_code": code})
     assert r.status_code == 409 and "上门" in r.json()["error"]["message"]
+
+
+def test_the_visit_sheet_is_an_a4_pdf_with_the_address_checklist_and_staff(live_hall, tmp_path):
+    from tests.cases.test_documents import pdf_text
+
+    code = request_visit(live_hall).json()["code"]
+    live_hall.client("supervisor").post(
+        f"/home-visits/{code}/assign", json={"staff_no": "BZY002", "start": "2026-11-27T14:30"}
+    )
+    r = live_hall.client("clerk-2").get(f"/home-visits/{code}/sheet.pdf")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    text = pdf_text(r.content, tmp_path, "visit-sheet")
+    for expected in ("预约上门服务单", "龙湾村3组12号", "王建国", "老年人", "材料核对清单", "2026-11-27 14:30"):
+        assert expected in text, expected
+    assert live_hall.client("kiosk").get(f"/home-visits/{code}/sheet.pdf").status_code == 403
