@@ -46,6 +46,11 @@ def create_blueprint() -> Blueprint:
         # 热线预约 beside the terminal: the window's own log-in (same browser) books and lists.
         return render_template("hotline.html", number=number, lang=locale())
 
+    @bp.get("/supervisor/visits")
+    def home_visits():
+        # 预约上门 queue: the supervisor's own log-in (same browser) assigns; staff record outcomes.
+        return render_template("visits.html", lang=locale())
+
     @bp.get("/supervisor")
     def supervisor():
         return render_template("supervisor.html", lang=locale())
