@@ -28,6 +28,7 @@ from .services.follow_ups import FollowUps
 from .services.hall_overview import HallOverview
 from .services.hall_setup import install_hall
 from .services.health import Health
+from .services.home_visits import HomeVisits
 from .services.rating_appeals import RatingAppeals
 from .services.rating_export import RatingExport
 from .services.rating_figures import RatingFigures
@@ -64,6 +65,7 @@ class HallServer:
         self.tokens = Tokens(self.services)
         self.overview = HallOverview(self.services)
         self.appointments = Appointments(self.services)
+        self.home_visits = HomeVisits(self.services)  # 预约上门 (issue 11)
         self.devices = Devices(self.services)
         self.follow_ups = FollowUps(self.services)  # 好差评 closed loop (issue 10)
         self.accounts, self.ratings = Accounts(self.services, self.tokens), Ratings(self.services, self.follow_ups)
@@ -114,6 +116,7 @@ class HallServer:
                 self.overview.tick()
                 self.calendar_watch.check()
                 self.stats_rollups.close_pending()  # cheap: checks each hall once a local day
+                self.appointments.tick()  # 爽约 after slot + grace
             except Exception:  # a database hiccup must not stop the ticker for the day
                 log.exception("hall status tick failed")
             try:

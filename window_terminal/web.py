@@ -1,5 +1,6 @@
-"""The window terminal (/window/<n>), the supervisor view (/supervisor, with /supervisor/projection,
-/supervisor/calendar and /supervisor/ratings) and the 好差评 pad (/pad/<n>).
+"""The window terminal (/window/<n>, its 热线预约 page /window/<n>/appointments), the supervisor view
+(/supervisor, with /supervisor/projection, /supervisor/calendar, /supervisor/ratings and /supervisor/visits)
+and the 好差评 pad (/pad/<n>).
 
 Plain HTML/CSS/JS served from this package (no CDN); everything live comes from the hall
 server's API and its event stream. Strings come from the message catalog through
@@ -43,6 +44,16 @@ def create_blueprint() -> Blueprint:
     @bp.get("/window/<int:number>")
     def terminal(number: int):
         return render_template("terminal.html", number=number, lang=locale())
+
+    @bp.get("/window/<int:number>/appointments")
+    def hotline(number: int):
+        # 热线预约 beside the terminal: the window's own log-in (same browser) books and lists.
+        return render_template("hotline.html", number=number, lang=locale())
+
+    @bp.get("/supervisor/visits")
+    def home_visits():
+        # 预约上门 queue: the supervisor's own log-in (same browser) assigns; staff record outcomes.
+        return render_template("visits.html", lang=locale())
 
     @bp.get("/supervisor")
     def supervisor():

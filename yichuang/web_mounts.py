@@ -16,6 +16,7 @@ PAGE_PACKAGES = (
     "page_toolkit.web",
     "display_board.web",
     "display_board.ticket_page",
+    "display_board.booking_page",
     "window_terminal.web",
     "window_terminal.cases.web",
     "window_terminal.catalog_admin.web",

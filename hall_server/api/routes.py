@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from ..core.errors import InvalidInput
+from ..documents.pdf import render_pdf
+from ..documents.visit_sheet import build_visit_sheet
+from ..services.appointments import BookingRequest
 from ..services.event_log import EVENT_TYPES
 from ..services.ticketing import IssueRequest
-from .context import body, caller, locale, principal, query, server
+from .context import Unauthorized, body, caller, locale, principal, query, server
 from .spec import ApiSpec, obj
 
 API_VERSION = "1.0.0"
@@ -134,6 +137,12 @@ ISSUE_BODY = obj(
         "maxLength": 64,
         "description": "client-chosen id per tap; a retry with the same id returns the same ticket (200)",
     },
+    case_no={
+        "type": ["string", "null"],
+        "maxLength": 16,
+        "description": "return lane (补交材料 / 领取结果): the case number on the notice, with phone_tail",
+    },
+    phone_tail={"type": ["string", "null"], "maxLength": 4, "description": "last 4 digits of the case's phone"},
 )
 
 
@@ -141,12 +150,13 @@ ISSUE_BODY = obj(
     bp,
     "/tickets",
     "POST",
-    "Take a number (walk-in, priority group, or appointment check-in)",
+    "Take a number (walk-in, priority group, appointment check-in, or the return lane with case_no + phone_tail)",
     roles=("kiosk", "clerk", "supervisor", "admin"),
     body=ISSUE_BODY,
     responses={
         **responses(E400, E403, E404, E409, ok=(201, "Issued")),
         200: "Already issued for this request_id (a retry): the same ticket",
+        429: "Too many return-lane lookups from this device",
     },
     tag="tickets",
 )
@@ -162,6 +172,8 @@ def issue_ticket():
             id_number=data.get("id_number"),
             accept_late_risk=bool(data.get("accept_late_risk", False)),
             request_id=data.get("request_id") or None,  # "" is no id, not one shared by every tap
+            case_no=data.get("case_no") or None,
+            phone_tail=data.get("phone_tail"),
         ),
     )
     return jsonify(view), 200 if view.get("replayed") else 201
@@ -347,44 +359,165 @@ BOOK_BODY = obj(
     ("resident_name", "slot_start"),
     matter_id={"type": ["integer", "null"]},
     resident_name={"type": "string", "maxLength": 50, "minLength": 1},
-    slot_start={"type": "string", "description": "local time, e.g. 2026-11-26T10:00"},
-    slot_minutes={"type": "integer", "minimum": 5, "maximum": 240},
+    slot_start={"type": "string", "maxLength": 32, "description": "local time, e.g. 2026-11-26T10:00"},
+    slot_minutes={"type": "integer", "minimum": 5, "maximum": 240, "description": "ignored: the hall's slot length"},
     id_number={"type": ["string", "null"], "maxLength": 18},
     phone={"type": ["string", "null"], "maxLength": 20},
     channel={"type": "string", "enum": ["hotline", "web", "mobile", "window", "home_visit"]},
     place={"type": ["string", "null"], "maxLength": 200},
+    visit_reason={
+        "type": ["string", "null"],
+        "enum": ["elderly", "weak", "sick", "disabled", None],
+        "description": "预约上门: 老/弱/病/残",
+    },
 )
+CODE_BODY = obj(("phone_tail",), phone_tail={"type": "string", "pattern": "^[0-9]{4}$"})
+RESCHEDULE_BODY = obj(
+    ("phone_tail", "slot_start"),
+    phone_tail={"type": "string", "pattern": "^[0-9]{4}$"},
+    slot_start={"type": "string", "maxLength": 32, "description": "local time, e.g. 2026-11-27T09:30"},
+)
+
+
+def _public_hall() -> tuple[int, str | None]:
+    """The hall a public request acts on, and who is counted for its limits (None: a staff
+    member or device with a token, who is not throttled)."""
+    p = caller()
+    if p is not None:
+        return p.hall_id, None
+    return server().services.halls.by_code_or_first(g.get("path_hall")).id, f"addr:{request.remote_addr}"
+
+
+def _slot_time(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput("invalid_datetime", field="slot_start") from None
+
+
+def _day(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        raise InvalidInput("invalid_date", value=value) from None
+
+
+@spec.route(
+    bp,
+    "/appointments/slots",
+    "GET",
+    "A day's bookable slots with seats and seats taken, and the bookable matters (the booking page; without "
+    "?date= the first day with a free slot; rate-limited per address)",
+    public=True,
+    query={**DATE_QUERY, "matter_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
+    responses={200: "OK", 400: "Bad date", 404: "Unknown matter", 409: "Matter not bookable", 429: "Too many"},
+    tag="appointments",
+)
+def appointment_slots():
+    hall_id, client = _public_hall()
+    q = query()
+    day = _day(q["date"]) if q.get("date") else None
+    return jsonify(server().appointments.slots(hall_id, day, q.get("matter_id"), client))
 
 
 @spec.route(
     bp,
     "/appointments",
     "POST",
-    "Book an appointment (预约办理 / 预约上门); returns its check-in code",
-    roles=STAFF,
+    "Book an appointment (预约办理 / 预约上门); returns its check-in code. Without a staff token only "
+    'channel "web" (the booking page), rate-limited per address and per phone',
+    public=True,
     body=BOOK_BODY,
-    responses=responses(E400, E403, E404, E409, ok=(201, "Booked")),
+    responses={
+        201: "Booked",
+        400: "Invalid input",
+        401: "This channel needs a staff token",
+        404: "Unknown matter",
+        409: "Refused: slot full (slot_full), outside hours, booking closed",
+        429: "Too many bookings",
+    },
     tag="appointments",
 )
 def book_appointment():
-    p = principal()
     d = body()
-    try:
-        start = datetime.fromisoformat(d["slot_start"])
-    except ValueError:
-        raise InvalidInput("invalid_datetime", field="slot_start") from None
+    p = caller()
+    channel = d.get("channel", "web" if p is None else "hotline")
+    if channel != "web" and (p is None or p.role not in STAFF):
+        raise Unauthorized("booking_channel_needs_staff")
+    hall_id, client = _public_hall()
     view = server().appointments.book(
-        p,
-        matter_id=d.get("matter_id"),
-        resident_name=d["resident_name"],
-        slot_start=start,
-        slot_minutes=d.get("slot_minutes", 30),
-        id_number=d.get("id_number"),
-        phone=d.get("phone"),
-        channel=d.get("channel", "hotline"),
-        place=d.get("place"),
+        hall_id,
+        BookingRequest(
+            matter_id=d.get("matter_id"),
+            resident_name=d["resident_name"],
+            slot_start=_slot_time(d["slot_start"]),
+            id_number=d.get("id_number"),
+            phone=d.get("phone"),
+            channel=channel,
+            place=d.get("place"),
+            visit_reason=d.get("visit_reason"),
+        ),
+        client,
     )
     return jsonify(view), 201
+
+
+@spec.route(
+    bp,
+    "/appointments",
+    "GET",
+    "A day's appointments (?date=YYYY-MM-DD), by slot",
+    roles=STAFF,
+    query=DATE_QUERY,
+    responses=responses(E400, E403),
+    tag="appointments",
+)
+def list_appointments():
+    return jsonify(server().appointments.day_list(principal().hall_id, _day(query().get("date"))))
+
+
+@spec.route(
+    bp,
+    "/appointments/<code>/cancel",
+    "POST",
+    "Cancel an appointment with its code and the last 4 digits of the phone (throttled per address)",
+    public=True,
+    body=CODE_BODY,
+    responses={
+        200: "Cancelled",
+        400: "Invalid input",
+        404: "Unknown code or wrong digits",
+        409: "Not changeable",
+        429: "Too many tries",
+    },
+    tag="appointments",
+)
+def cancel_appointment(code: str):
+    hall_id, client = _public_hall()
+    return jsonify(server().appointments.cancel(hall_id, code, body()["phone_tail"], client))
+
+
+@spec.route(
+    bp,
+    "/appointments/<code>/reschedule",
+    "POST",
+    "Move an appointment to another slot (code + last 4 digits of the phone); a full slot changes nothing",
+    public=True,
+    body=RESCHEDULE_BODY,
+    responses={
+        200: "Moved",
+        400: "Invalid input",
+        404: "Unknown code or wrong digits",
+        409: "Slot full or not changeable",
+        429: "Too many tries",
+    },
+    tag="appointments",
+)
+def reschedule_appointment(code: str):
+    hall_id, client = _public_hall()
+    d = body()
+    view = server().appointments.reschedule(hall_id, code, d["phone_tail"], _slot_time(d["slot_start"]), client)
+    return jsonify(view)
 
 
 @spec.route(
@@ -397,7 +530,84 @@ def book_appointment():
     tag="appointments",
 )
 def get_appointment(code: str):
-    return jsonify(server().appointments.get(principal(), code))
+    return jsonify(server().appointments.get(principal().hall_id, code))
+
+
+# --- 预约上门 (home visits) ---------------------------------------------------------------------
+ASSIGN_BODY = obj(
+    ("staff_no", "start"),
+    staff_no={"type": "string", "minLength": 1, "maxLength": 32},
+    start={
+        "type": "string",
+        "maxLength": 32,
+        "description": "local time inside the visit hours, e.g. 2026-11-27T09:30",
+    },
+)
+VISIT_OUTCOME_BODY = obj(
+    case_no={"type": ["string", "null"], "maxLength": 16, "description": "the case opened on the spot"},
+    note={"type": ["string", "null"], "maxLength": 200, "description": "why no case was opened"},
+)
+
+
+@spec.route(
+    bp,
+    "/home-visits",
+    "GET",
+    "预约上门 requests and visits: open, assigned, done and overdue (staff)",
+    roles=STAFF,
+    responses=responses(E403),
+    tag="appointments",
+)
+def list_home_visits():
+    return jsonify(server().home_visits.list(principal().hall_id))
+
+
+@spec.route(
+    bp,
+    "/home-visits/<code>/assign",
+    "POST",
+    "Assign a home visit to a staff member at a time inside the visit hours (supervisor)",
+    roles=SUPERVISORS,
+    body=ASSIGN_BODY,
+    responses=responses(E400, E403, E404, E409),
+    tag="appointments",
+)
+def assign_home_visit(code: str):
+    d = body()
+    start = _slot_time(d["start"])
+    return jsonify(server().home_visits.assign(principal().hall_id, code, d["staff_no"], start))
+
+
+@spec.route(
+    bp,
+    "/home-visits/<code>/sheet.pdf",
+    "GET",
+    "The visit's A4 sheet (resident, address, matter, checklist of materials, staff) to take along",
+    roles=STAFF,
+    responses=responses(E403, E404),
+    tag="appointments",
+)
+def home_visit_sheet(code: str):
+    visit = server().home_visits.sheet(principal().hall_id, code)
+    pdf = render_pdf(build_visit_sheet(visit, locale()), locale())
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="visit-{code[:8]}.pdf"'}
+    )
+
+
+@spec.route(
+    bp,
+    "/home-visits/<code>/outcome",
+    "POST",
+    "Record a visit's outcome: the case opened on the spot (case_no) or why not (note)",
+    roles=STAFF,
+    body=VISIT_OUTCOME_BODY,
+    responses=responses(E400, E403, E404, E409),
+    tag="appointments",
+)
+def record_home_visit(code: str):
+    d = body()
+    return jsonify(server().home_visits.record(principal().hall_id, code, d.get("case_no"), d.get("note")))
 
 
 # --- the local calendar ---------------------------------------------------------------------------

@@ -65,6 +65,7 @@ class TicketRules:
     appointment_prefix: str = "Y"
     priority_prefix: str = "V"
     default_prefix: str = "A"
+    return_prefix: str = "F"  # 返: the return lane (补交材料 / 领取结果)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,33 @@ MAX_PAUSE_REASON = 20
 
 
 @dataclass(frozen=True)
+class AppointmentRules:
+    """Booking capacity ([appointments] in the hall file; every value is *local*).
+
+    ``seats_per_window``: residents one window can take per slot. In walk-in periods
+    ``walk_in_share_percent`` of those seats stay with walk-ins; appointment-only periods
+    (错时, 节假日受理) are bookable in full. ``matters``: codes that may be booked (empty: all)."""
+
+    slot_minutes: int = 30
+    seats_per_window: int = 2
+    walk_in_share_percent: int = 50
+    matters: tuple[str, ...] = ()
+    horizon_days: int = 14
+    latest_minutes_before: int = 30
+    no_show_grace_minutes: int = 30
+    # A resident (by phone or ID hash) with this many 爽约 in the last ``no_show_days`` days may
+    # not book online; staff may still book by phone or at the window. 0: no limit.
+    max_no_shows: int = 3
+    no_show_days: int = 30
+    # Reminders through the notifier outbox: the day before at this local time, and this many
+    # minutes before the slot (0: none). A booking made later than a reminder's time gets none.
+    remind_day_before_at: time = time(16, 0)
+    remind_minutes_before: int = 60
+    # 预约上门: the hours staff visit residents at home, on working days.
+    visit_hours: tuple[TimeRange, ...] = (TimeRange(time(9, 0), time(12, 0)), TimeRange(time(14, 0), time(17, 0)))
+
+
+@dataclass(frozen=True)
 class SecurityRules:
     # A person token from a log-in ends this long after the hall's last period of the day closes
     # (so overtime is covered) and after this long unused (a terminal left logged in).
@@ -141,6 +169,7 @@ class HallConfig:
     source_text: str = ""
     security: SecurityRules = SecurityRules()
     pause_reasons: tuple[str, ...] = ()
+    appointments: AppointmentRules = AppointmentRules()
 
     @property
     def allowed_pause_reasons(self) -> tuple[str, ...]:
@@ -303,7 +332,12 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
 
     t = read.table(data, "tickets", "[tickets]")
     prefixes = {}
-    for key, default in (("appointment_prefix", "Y"), ("priority_prefix", "V"), ("default_prefix", "A")):
+    for key, default in (
+        ("appointment_prefix", "Y"),
+        ("priority_prefix", "V"),
+        ("default_prefix", "A"),
+        ("return_prefix", "F"),
+    ):
         value = read.string(t, key, f"tickets.{key}", default)
         if not (len(value) == 1 and value.isascii() and value.isalpha() and value.isupper()):
             raise read.fail(f"tickets.{key}", "prefix", value)
@@ -366,6 +400,35 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
     ):
         raise read.fail("pause.reasons", "pause_reasons", reasons)
 
+    ap = read.table(data, "appointments", "[appointments]")
+    bookable = ap.get("matters", [])
+    if not isinstance(bookable, list) or not all(isinstance(m, str) and m.strip() for m in bookable):
+        raise read.fail("appointments.matters", "string_list", bookable)
+    appointments = AppointmentRules(
+        slot_minutes=read.integer(ap, "slot_minutes", "appointments.slot_minutes", 30, 5, 240),
+        seats_per_window=read.integer(ap, "seats_per_window", "appointments.seats_per_window", 2, 1, 50),
+        walk_in_share_percent=read.integer(
+            ap, "walk_in_share_percent", "appointments.walk_in_share_percent", 50, 0, 100
+        ),
+        matters=tuple(m.strip() for m in bookable),
+        horizon_days=read.integer(ap, "horizon_days", "appointments.horizon_days", 14, 1, 90),
+        latest_minutes_before=read.integer(
+            ap, "latest_minutes_before", "appointments.latest_minutes_before", 30, 0, 2880
+        ),
+        no_show_grace_minutes=read.integer(
+            ap, "no_show_grace_minutes", "appointments.no_show_grace_minutes", 30, 0, 600
+        ),
+        max_no_shows=read.integer(ap, "max_no_shows", "appointments.max_no_shows", 3, 0, 100),
+        no_show_days=read.integer(ap, "no_show_days", "appointments.no_show_days", 30, 1, 365),
+        remind_day_before_at=read.clock_time(
+            ap.get("remind_day_before_at", "16:00"), "appointments.remind_day_before_at"
+        ),
+        visit_hours=read.ranges(ap.get("visit_hours", ["09:00-12:00", "14:00-17:00"]), "appointments.visit_hours"),
+        remind_minutes_before=read.integer(
+            ap, "remind_minutes_before", "appointments.remind_minutes_before", 60, 0, 1440
+        ),
+    )
+
     evaluation = _evaluation(read, read.table(data, "evaluation", "[evaluation]"))
 
     return HallConfig(
@@ -385,6 +448,7 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         source_text=text,
         security=security,
         pause_reasons=tuple(r.strip() for r in reasons),
+        appointments=appointments,
     )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .queue_policy import Candidate, choose_next
+from .queue_policy import PRIORITY_CHANNELS, Candidate, choose_next
 from .schedule import Period
 
 WALK_IN, APPOINTMENTS = "walk_in", "appointments"
@@ -28,7 +28,7 @@ class LineItem:
     """A ticket in the line, or one that will join it (a booked appointment arrives at its slot)."""
 
     id: int
-    channel: str  # walk_in / priority / appointment
+    channel: str  # walk_in / priority / return / appointment
     queued_at: datetime
     minutes: float  # expected handling time
     due_at: datetime | None = None
@@ -139,7 +139,9 @@ class _Line:
         self.candidates = {i.id: i.candidate() for i in items}
         by_queue = sorted(items, key=lambda i: (i.queued_at, i.id))
         self.walk_ins = [i for i in by_queue if i.target_window is None and i.channel == "walk_in"]
-        self.priority = [i for i in by_queue if i.target_window is None and i.channel == "priority"]
+        # Return-lane tickets rank with the priority groups (queue_policy.PRIORITY_CHANNELS); the owning
+        # window's first claim on them is not played here: any window may take them when it is free.
+        self.priority = [i for i in by_queue if i.target_window is None and i.channel in PRIORITY_CHANNELS]
         self.appointments = [i for i in by_queue if i.target_window is None and i.channel == "appointment"]
         self.targeted: dict[int, list[LineItem]] = {}
         for i in by_queue:

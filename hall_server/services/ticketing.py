@@ -1,4 +1,4 @@
-"""Taking a number: walk-in, priority and appointment check-in tickets."""
+"""Taking a number: walk-in, priority, appointment check-in and return-lane tickets."""
 
 from __future__ import annotations
 
@@ -11,11 +11,16 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..core.errors import Conflict, InvalidInput, NotFound
+from hall_common.i18n import message
+
+from ..core import cases as rules
+from ..core.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from ..core.estimate import WaitEstimate
 from ..core.identity import id_number_hash, mask_name, valid_id_number
+from ..core.rate_limit import SlidingWindowLimiter
 from ..core.ticket_states import WAITING
 from ..storage import line_sql
+from ..storage.case_models import Case
 from ..storage.models import Appointment, Ticket
 from ..storage.types import table_of
 from .access import Principal
@@ -27,6 +32,11 @@ from .ticket_view import ticket_view
 
 T = table_of(Ticket)
 A = table_of(Appointment)
+C = table_of(Case)
+# 补交材料 (after a 一次性告知) and 领取结果 (the result is back at the front window).
+RETURN_STATES = (rules.SUPPLEMENT, rules.RETURNED, rules.NOTIFIED)
+# A kiosk is one token for a whole hall of residents: enough for a busy morning, not for guessing.
+RETURN_TRIES, RETURN_WINDOW = 120, 600
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,9 @@ class IssueRequest:
     accept_late_risk: bool = False
     # Chosen by the client per tap; sending it again (after a timeout) returns the same ticket.
     request_id: str | None = None
+    # Return lane (补交材料 / 领取结果): the case number on the notice and the phone's last 4 digits.
+    case_no: str | None = None
+    phone_tail: str | None = None
 
 
 def format_number(prefix: str, value: int, digits: int) -> str:
@@ -48,6 +61,7 @@ def format_number(prefix: str, value: int, digits: int) -> str:
 class Ticketing:
     def __init__(self, services: Services) -> None:
         self.s = services
+        self.return_limiter = SlidingWindowLimiter(RETURN_TRIES, RETURN_WINDOW)
 
     # --- issue -----------------------------------------------------------------------
     def issue(self, principal: Principal, req: IssueRequest) -> dict[str, Any]:
@@ -82,6 +96,8 @@ class Ticketing:
     def _issue(self, principal: Principal, ctx: HallContext, now: datetime, req: IssueRequest) -> dict[str, Any]:
         if req.appointment_code or req.id_number:
             return self._check_in(principal, ctx, now, req)
+        if req.case_no:
+            return self._return_ticket(principal, ctx, now, req)
         matter_id = self._valid_matter(ctx, req.matter_id)
         group = None
         if req.priority_group is not None:
@@ -143,6 +159,7 @@ class Ticketing:
         due_at: datetime | None = None,
         appointment: Any = None,
         request_id: str | None = None,
+        case: Any = None,
     ) -> dict[str, Any]:
         service_date = ctx.schedule.local_date(now)
         db = self.s.db
@@ -153,6 +170,15 @@ class Ticketing:
             late = False
             if appointment is None:
                 late = self._closing_check(ctx, now, estimate, accept_late_risk)
+            elif (
+                conn.execute(
+                    update(A).where(A.c.id == appointment.id, A.c.status == "booked").values(status="checked_in")
+                ).rowcount
+                != 1
+            ):
+                # Another kiosk checked this appointment in since it was read: exactly one ticket
+                # (the unique index on tickets.appointment_id holds this even if the code changes).
+                raise Conflict("appointment_already_checked_in")
             value = self._next_value(conn, ctx.id, service_date, prefix)
             row = SimpleNamespace(
                 hall_id=ctx.id,
@@ -176,16 +202,14 @@ class Ticketing:
                 late_risk_accepted=late,
                 public_key=secrets.token_urlsafe(12),
                 request_id=request_id,
+                case_id=case.id if case is not None else None,
+                owner_window=case.owner_window if case is not None else None,
             )
             params = vars(row) | {k: line_sql.bind_time(getattr(row, k)) for k in ("due_at", "issued_at", "queued_at")}
             row.id = line_sql.INSERT_TICKET.run(conn, params).scalar_one()
             line_sql.adjust_line(conn, ctx.id, service_date, matter_id, +1)
             if appointment is not None:
-                conn.execute(
-                    update(A)
-                    .where(A.c.id == appointment.id, A.c.status == "booked")
-                    .values(status="checked_in", ticket_id=row.id)
-                )
+                conn.execute(update(A).where(A.c.id == appointment.id).values(ticket_id=row.id))
             view = ticket_view(row, ctx, estimate, include_key=True)
             if appointment is not None:
                 view["appointment_code"] = appointment.code
@@ -237,6 +261,45 @@ class Ticketing:
             appointment_offered=True,
         )
 
+    # --- return lane -------------------------------------------------------------------
+    def _return_ticket(
+        self, principal: Principal, ctx: HallContext, now: datetime, req: IssueRequest
+    ) -> dict[str, Any]:
+        """A resident back with the missing materials or for the result: a ticket in the return
+        lane, called by the case's owning window first (首问负责). A wrong number or phone tail
+        reads as unknown, and each try counts against the caller's limit."""
+        wait = self.return_limiter.hit(f"token:{principal.token_id}", now.timestamp())
+        if wait:
+            seconds = int(wait) + 1
+            raise TooManyRequests("return_throttled", seconds=seconds).with_details(retry_after_seconds=seconds)
+        tail = (req.phone_tail or "").strip()
+        if not (len(tail) == 4 and tail.isdigit()):
+            raise InvalidInput("return_phone_tail_required")
+        with self.s.db.read() as conn:
+            case = conn.execute(
+                select(C).where(C.c.hall_id == ctx.id, C.c.case_no == (req.case_no or "").strip())
+            ).first()
+        if case is None or not case.phone or not secrets.compare_digest(case.phone[-4:], tail):
+            raise NotFound("return_case_not_found", case_no=req.case_no)
+        if case.state not in RETURN_STATES:
+            raise Conflict("return_not_due", state=message(f"cases.state_{case.state}"))
+        self._require_walk_in_open(ctx, now)
+        view = self._store(
+            principal,
+            ctx,
+            now,
+            prefix=ctx.config.tickets.return_prefix,
+            matter_id=case.matter_id,
+            channel="return",
+            group=None,
+            accept_late_risk=req.accept_late_risk,
+            request_id=req.request_id,
+            case=case,
+        )
+        view["case_no"] = case.case_no
+        view["owner_window"] = case.owner_window
+        return view
+
     # --- appointments ------------------------------------------------------------------
     def _check_in(self, principal: Principal, ctx: HallContext, now: datetime, req: IssueRequest) -> dict[str, Any]:
         with self.s.db.read() as conn:
@@ -259,8 +322,10 @@ class Ticketing:
             raise NotFound("appointment_not_found")
         if appt.status == "checked_in":
             raise Conflict("appointment_already_checked_in")
-        if appt.status != "booked" or appt.channel == "home_visit":
-            raise Conflict("appointment_not_checkable", status=appt.status)
+        if appt.channel == "home_visit":
+            raise Conflict("home_visit_no_check_in")
+        if appt.status != "booked":
+            raise Conflict("appointment_not_checkable", status=message(f"server.appointment_status_{appt.status}"))
         q = ctx.config.queue
         earliest = appt.slot_start - timedelta(minutes=q.appointment_early_minutes)
         latest = appt.slot_start + timedelta(minutes=q.appointment_late_minutes)

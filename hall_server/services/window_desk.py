@@ -173,13 +173,14 @@ class WindowDesk:
             runtime = conn.execute(RUNTIME_LOCK, {"hall": ctx.id}).one()
             window = self._window(conn, ctx, number)
             self._require_can_serve(conn, ctx, window, now)
-            candidates = self._line_heads(conn, ctx, service_date, number, now)
+            staffed = self._serving_windows(conn, ctx, now)
+            candidates = self._line_heads(conn, ctx, service_date, number, now, staffed)
             if ctx.schedule.window_role(now, number) == "appointments":
                 # A 错时 window serving appointments only (the lunch slot) never calls a walk-in:
                 # the same rule the projection plays (core/projection.py).
                 candidates = [c for c in candidates if c.channel == "appointment" and c.due_at and c.due_at <= now]
             chosen, streak = choose_next(
-                candidates, number, now, runtime.priority_streak, ctx.config.queue.max_priority_streak
+                candidates, number, now, runtime.priority_streak, ctx.config.queue.max_priority_streak, staffed
             )
             if chosen is None:
                 return {"ticket": None, "waiting": 0}
@@ -210,16 +211,24 @@ class WindowDesk:
                 current=ticket_view(active, ctx)
             )
 
+    def _serving_windows(self, conn: Connection, ctx: HallContext, now: datetime) -> frozenset[int]:
+        """Windows open, staffed and on duty now (the owners a return-lane ticket waits for)."""
+        on_duty = ctx.schedule.moment(now).windows_on_duty
+        rows = conn.execute(
+            select(W.c.number).where(W.c.hall_id == ctx.id, W.c.status == "open", W.c.staff_id.is_not(None))
+        )
+        return frozenset(r.number for r in rows if r.number in on_duty)
+
     def _line_heads(
-        self, conn: Connection, ctx: HallContext, service_date: Any, number: int, now: datetime
+        self, conn: Connection, ctx: HallContext, service_date: Any, number: int, now: datetime, staffed: frozenset[int]
     ) -> list[Candidate]:
         """The first ticket of each class; the policy only ever picks a class head."""
-        params = {"hall": ctx.id, "day": service_date, "w_no": number, "now": now}
+        params = {"hall": ctx.id, "day": service_date, "w_no": number, "now": now, "staffed": sorted(staffed)}
         heads = []
         for query in LINE_HEADS:
             r = conn.execute(query, params).first()
             if r is not None:
-                heads.append(Candidate(r.id, r.channel, r.queued_at, r.due_at, r.target_window))
+                heads.append(Candidate(r.id, r.channel, r.queued_at, r.due_at, r.target_window, r.owner_window))
         return heads
 
     # --- acting on the current ticket ---------------------------------------------------
@@ -534,7 +543,9 @@ class WindowDesk:
         waiting = sorted(
             (r for r in rows if r.state == WAITING),
             key=lambda r: rank(
-                Candidate(r.id, r.channel, r.queued_at, r.due_at, r.target_window), now, principal.window_number
+                Candidate(r.id, r.channel, r.queued_at, r.due_at, r.target_window, r.owner_window),
+                now,
+                principal.window_number,
             ),
         )
         return {

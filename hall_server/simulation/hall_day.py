@@ -24,10 +24,11 @@ from sqlalchemy import update
 
 from ..app_services import HallServer
 from ..core.clock import FakeClock
-from ..core.errors import Conflict
+from ..core.errors import Conflict, DomainError
 from ..core.hall_config import HallConfig, parse_hall_config
 from ..core.projection import window_segments
 from ..services.access import Principal
+from ..services.appointments import BookingRequest
 from ..services.hall_setup import add_staff
 from ..services.projection import estimate_new
 from ..services.ticketing import IssueRequest
@@ -131,7 +132,7 @@ class HallSimulation:
             staff_no = f"SIM{n:03d}"
             add_staff(services, self.hall_id, staff_no, f"模拟窗口{n}")
             self.clerks[n] = Principal(self.hall_id, "clerk", f"simulated clerk {n}", n)
-            self.server.windows.sign_in(self.clerks[n], n, staff_no, "A")
+            self.server.windows.sign_in(self.supervisor, n, staff_no, "A")  # the supervisor posts the clerks
             self.speed[n] = CLERK_SPEED[i % len(CLERK_SPEED)]
         self.profile = self._with_mix(profile or Profile())
         self.department_window = self._departments_to_windows()
@@ -266,13 +267,15 @@ class HallSimulation:
         codes: dict[int, str] = {}
         for i, a in enumerate(arrivals):
             if a.kind == "appointment" and a.slot is not None:
-                booked = self.server.appointments.book(
-                    self.supervisor,
-                    matter_id=a.matter.matter_id,
+                request = BookingRequest(
                     resident_name="模拟居民",
                     slot_start=midnight + timedelta(minutes=a.slot),
+                    matter_id=a.matter.matter_id,
                 )
-                codes[i] = booked["code"]
+                try:  # booked by the hall's real rules (capacity, slot grid, bookable matters)
+                    codes[i] = self.server.appointments.book(self.hall_id, request)["code"]
+                except DomainError:
+                    pass  # no seat for this resident: comes as a walk-in instead
 
         def resident(i: int, a: Arrival) -> Generator[simpy.Event, Any, None]:
             yield env.timeout(max(0.0, a.at - env.now))

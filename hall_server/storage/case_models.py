@@ -108,7 +108,9 @@ class CaseNotification(Base):
 
     __tablename__ = "case_notifications"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    case_id: Mapped[int] = mapped_column(BigId, ForeignKey("cases.id"))
+    # A message is about a case or about an appointment (booking, change, reminder).
+    case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"), index=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
     channel: Mapped[str] = mapped_column(String(16))  # sms / outbox
     recipient: Mapped[str] = mapped_column(String(20))
@@ -116,6 +118,9 @@ class CaseNotification(Base):
     status: Mapped[str] = mapped_column(String(16))  # sent / queued / failed
     detail: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Retries of failed appointment messages: how many sends were tried, and when the next may be.
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class DeliveryReceipt(Base):

@@ -22,7 +22,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from .models import Ticket
@@ -101,10 +101,10 @@ NEXT_NUMBER = HotStatement(
 INSERT_TICKET = HotStatement(
     "INSERT INTO tickets (hall_id, service_date, number, matter_id, channel, priority_group, appointment_id, due_at, "
     "state, window_number, target_window, call_count, issued_at, queued_at, called_at, started_at, finished_at, "
-    "staff_id, late_risk_accepted, public_key, request_id) VALUES (:hall_id, :service_date, :number, :matter_id, "
-    ":channel, :priority_group, :appointment_id, :due_at, :state, :window_number, :target_window, :call_count, "
-    ":issued_at, :queued_at, :called_at, :started_at, :finished_at, :staff_id, :late_risk_accepted, :public_key, "
-    ":request_id) RETURNING id"
+    "staff_id, late_risk_accepted, public_key, request_id, case_id, owner_window) VALUES (:hall_id, :service_date, "
+    ":number, :matter_id, :channel, :priority_group, :appointment_id, :due_at, :state, :window_number, :target_window, "
+    ":call_count, :issued_at, :queued_at, :called_at, :started_at, :finished_at, :staff_id, :late_risk_accepted, "
+    ":public_key, :request_id, :case_id, :owner_window) RETURNING id"
 )
 
 INSERT_EVENT = HotStatement(
@@ -139,9 +139,9 @@ SELECT matter_id, count(*) FROM tickets
 WHERE hall_id = :hall_id AND service_date = :service_date AND state = 'waiting' AND (
   (channel = 'appointment' AND due_at <= :now AND (
       :cls > 1 OR due_at < :key OR (due_at = :key AND (:ticket_id < 0 OR id < :ticket_id))))
-  OR (channel = 'priority' AND :cls >= 2 AND (
+  OR (channel IN ('priority', 'return') AND :cls >= 2 AND (
       :cls > 2 OR queued_at < :key OR (queued_at = :key AND (:ticket_id < 0 OR id < :ticket_id))))
-  OR (channel <> 'priority' AND NOT (channel = 'appointment' AND due_at IS NOT NULL AND due_at <= :now)
+  OR (channel NOT IN ('priority', 'return') AND NOT (channel = 'appointment' AND due_at IS NOT NULL AND due_at <= :now)
       AND :cls = 3 AND (queued_at < :key OR (queued_at = :key AND (:ticket_id < 0 OR id < :ticket_id))))
 )
 GROUP BY matter_id""")
@@ -162,7 +162,7 @@ HANDLING_MEANS = HotStatement("SELECT matter_key, mean_seconds FROM handling_sta
 # constructing them per call cost more CPU than running them). Each names one channel, so
 # each is one seek in ix_tickets_line; the policy only ever picks a class head.
 T = table_of(Ticket)
-_WAITING = select(T.c.id, T.c.channel, T.c.queued_at, T.c.due_at, T.c.target_window).where(
+_WAITING = select(T.c.id, T.c.channel, T.c.queued_at, T.c.due_at, T.c.target_window, T.c.owner_window).where(
     T.c.hall_id == bindparam("hall"), T.c.service_date == bindparam("day"), T.c.state == "waiting"
 )
 _GENERAL = _WAITING.where(T.c.target_window.is_(None))
@@ -172,6 +172,12 @@ LINE_HEADS = tuple(
         _WAITING.where(T.c.target_window == bindparam("w_no")).order_by(T.c.queued_at, T.c.id),  # class 0
         _GENERAL.where(T.c.channel == "appointment", T.c.due_at <= bindparam("now")).order_by(T.c.due_at, T.c.id),
         _GENERAL.where(T.c.channel == "priority").order_by(T.c.queued_at, T.c.id),
+        # the return lane: this window's own cases, then those whose owning window is not staffed
+        _GENERAL.where(T.c.channel == "return", T.c.owner_window == bindparam("w_no")).order_by(T.c.queued_at, T.c.id),
+        _GENERAL.where(
+            T.c.channel == "return",
+            or_(T.c.owner_window.is_(None), T.c.owner_window.not_in(bindparam("staffed", expanding=True))),
+        ).order_by(T.c.queued_at, T.c.id),
         _GENERAL.where(T.c.channel == "walk_in").order_by(T.c.queued_at, T.c.id),
         # an appointment checked in before its slot waits like a walk-in
         _GENERAL.where(T.c.channel == "appointment", T.c.due_at > bindparam("now")).order_by(T.c.queued_at, T.c.id),

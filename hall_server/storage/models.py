@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -183,6 +184,8 @@ class Ticket(Base):
             sqlite_where=text("target_window IS NOT NULL"),
             postgresql_where=text("target_window IS NOT NULL"),
         ),
+        # One ticket per appointment, whatever races between kiosks (check-in is exactly once).
+        Index("uq_tickets_appointment", "appointment_id", unique=True),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
@@ -209,6 +212,10 @@ class Ticket(Base):
     late_risk_accepted: Mapped[bool] = mapped_column(Boolean, default=False)
     public_key: Mapped[str] = mapped_column(String(32), unique=True)
     request_id: Mapped[str | None] = mapped_column(String(64))
+    # Return lane (补交材料 / 领取结果): the case the resident came back for and its owning
+    # window, which calls the ticket first while staffed (首问负责).
+    case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"))
+    owner_window: Mapped[int | None] = mapped_column(Integer)
 
 
 class Appointment(Base):
@@ -223,6 +230,8 @@ class Appointment(Base):
     id_number_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     id_number_tail: Mapped[str | None] = mapped_column(String(4))
     phone: Mapped[str | None] = mapped_column(String(20))
+    # Keyed hash of the phone: counts a resident's bookings and 爽约 without searching phones.
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     channel: Mapped[str] = mapped_column(String(16))  # hotline / web / mobile / home_visit
     place: Mapped[str | None] = mapped_column(String(200))  # the resident's home for 预约上门
     slot_start: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -230,6 +239,26 @@ class Appointment(Base):
     status: Mapped[str] = mapped_column(String(16), default="booked")
     ticket_id: Mapped[int | None] = mapped_column(BigId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When each reminder was queued: set by a conditional UPDATE, so each is sent once.
+    reminded_day_before_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_soon_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 预约上门: why (elderly / weak / sick / disabled), who visits, and what came of it.
+    visit_reason: Mapped[str | None] = mapped_column(String(16))
+    visit_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    visit_case_no: Mapped[str | None] = mapped_column(String(16))
+    visit_note: Mapped[str | None] = mapped_column(String(200))
+
+
+class AppointmentSlotSeats(Base):
+    """Seats taken in one slot: the counter a booking raises with ``taken < seats`` in the same
+    UPDATE, so two bookers can never both take the last seat (a locked row on PostgreSQL, the
+    single writer on SQLite); the CHECK refuses a negative count from a double cancel."""
+
+    __tablename__ = "appointment_slot_seats"
+    __table_args__ = (CheckConstraint("taken >= 0", name="ck_slot_seats_taken"),)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
+    slot_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    taken: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class HandlingStat(Base):

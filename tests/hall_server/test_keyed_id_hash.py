@@ -6,12 +6,12 @@ import hashlib
 from datetime import datetime
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text
 
 from hall_server.app_services import HallServer
 from hall_server.core.clock import CHINA, FakeClock
-from hall_server.core.errors import NotFound
 from hall_server.core.hall_config import pilot_hall_config
+from hall_server.core.identity import id_number_hash
 from hall_server.services.access import Principal
 from hall_server.services.ticketing import IssueRequest
 from hall_server.storage.database import Database
@@ -33,15 +33,17 @@ def old_hall(tmp_path):
     db.migrate(revision="0005")
     server = HallServer(db, clock=FakeClock(datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)))
     hall_id = server.install(pilot_hall_config())
-    booked = server.appointments.book(
-        Principal(hall_id, "supervisor"),
-        matter_id=1,
-        resident_name="张小三",
-        slot_start=datetime(2026, 11, 26, 10, 30, tzinfo=CHINA),
-        id_number=ID_NUMBER,
-    )
+    # Written as the code of that version did (today's model has columns 0005 did not).
     with db.write() as conn:
-        conn.execute(update(Appointment).values(id_number_hash=unkeyed(pilot_hall_config().code, ID_NUMBER)))
+        conn.execute(
+            text(
+                "INSERT INTO appointments (hall_id, code, matter_id, resident_name, id_number_hash, id_number_tail,"
+                " channel, slot_start, slot_end, status, created_at) VALUES (:hall, '123456', 1, '张小三', :hash,"
+                " '000X', 'hotline', '2026-11-26 02:30:00', '2026-11-26 03:00:00', 'booked', '2026-11-26 02:00:00')"
+            ),
+            {"hall": hall_id, "hash": unkeyed(pilot_hall_config().code, ID_NUMBER)},
+        )
+    booked = {"code": "123456"}
     yield server, hall_id, booked
     server.close()
 
@@ -52,8 +54,9 @@ def check_in(server: HallServer, hall_id: int) -> dict:
 
 def test_an_appointment_hashed_the_old_way_is_found_by_id_number_after_the_migration(old_hall):
     server, hall_id, _ = old_hall
-    with pytest.raises(NotFound):  # the keyed hash does not match the old row before re-keying
-        check_in(server, hall_id)
+    with server.db.read() as conn:  # the keyed hash does not match the old row before re-keying
+        stored = conn.execute(text("SELECT id_number_hash FROM appointments")).scalar_one()
+    assert stored != id_number_hash(server.services.id_secret, pilot_hall_config().code, ID_NUMBER)
     server.db.migrate(server.services.id_secret)
     assert check_in(server, hall_id)["channel"] == "appointment"
 

@@ -21,10 +21,11 @@ NOW = BASE + timedelta(minutes=3)
 
 # Few distinct minutes, so ties on time (broken by id) and due/not-yet-due appointments are common.
 ticket = st.tuples(
-    st.sampled_from(["walk_in", "priority", "appointment"]),
+    st.sampled_from(["walk_in", "priority", "appointment", "return"]),
     st.integers(0, 5),  # queued minute
     st.integers(0, 6),  # slot minute (appointments): before, at or after NOW
     st.sampled_from([None, None, None, 1, 2]),  # transferred to a window
+    st.sampled_from([None, 1, 2, 3]),  # return lane: the case's owning window
 )
 
 
@@ -42,15 +43,17 @@ def store(db, tickets) -> list[Candidate]:
     stored = []
     with db.write() as conn:
         conn.execute(delete(Ticket))
-        for i, (channel, queued, slot, target) in enumerate(tickets, start=1):
+        for i, (channel, queued, slot, target, owner) in enumerate(tickets, start=1):
             due = BASE + timedelta(minutes=slot) if channel == "appointment" else None
+            owner = owner if channel == "return" else None
             values = {
                 "id": i, "hall_id": 1, "service_date": DAY, "number": f"A{i:03}", "channel": channel, "due_at": due,
                 "state": "waiting", "target_window": target, "call_count": 0, "issued_at": BASE,
                 "queued_at": BASE + timedelta(minutes=queued), "late_risk_accepted": False, "public_key": f"k{i}",
+                "owner_window": owner,
             }  # fmt: skip
             conn.execute(insert(Ticket).values(**values))
-            stored.append(Candidate(i, channel, values["queued_at"], due, target))
+            stored.append(Candidate(i, channel, values["queued_at"], due, target, owner))
     return stored
 
 
@@ -77,12 +80,15 @@ def test_the_count_of_people_ahead_follows_the_policys_order(db, tickets):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(ticket, max_size=12), st.integers(0, 3))
-def test_a_window_calls_from_the_line_heads_whom_the_policy_would_call_from_the_whole_line(db, tickets, streak):
+@given(st.lists(ticket, max_size=12), st.integers(0, 3), st.sets(st.sampled_from([1, 2, 3])))
+def test_a_window_calls_from_the_line_heads_whom_the_policy_would_call_from_the_whole_line(
+    db, tickets, streak, others_staffed
+):
     line = store(db, tickets)
     for window in (1, 2, 3):
+        staffed = frozenset(others_staffed | {window})  # the calling window is staffed
         with db.read() as conn:
-            params = {"hall": 1, "day": DAY, "w_no": window, "now": NOW}
-            heads = [Candidate(r.id, r.channel, r.queued_at, r.due_at, r.target_window)
+            params = {"hall": 1, "day": DAY, "w_no": window, "now": NOW, "staffed": sorted(staffed)}
+            heads = [Candidate(r.id, r.channel, r.queued_at, r.due_at, r.target_window, r.owner_window)
                      for q in LINE_HEADS if (r := conn.execute(q, params).first()) is not None]  # fmt: skip
-        assert choose_next(heads, window, NOW, streak, 2) == choose_next(line, window, NOW, streak, 2)
+        assert choose_next(heads, window, NOW, streak, 2, staffed) == choose_next(line, window, NOW, streak, 2, staffed)

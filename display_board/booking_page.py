@@ -1,0 +1,51 @@
+"""The resident's booking page (预约办理): /book, reached from the QR on the board, the slip and
+the notices. Mobile first (360–390 px wide), Chinese, no login.
+
+The page talks to the hall server only over the public API: the day's slots with seats left
+(and the bookable matters), booking with channel "web", cancel and reschedule with the code and
+the phone's last 4 digits. The check-in QR is drawn here as SVG from the 6-digit code, which the
+kiosk's scanner reads as if typed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, Response, abort, render_template, request
+
+from hall_common.i18n import DEFAULT_LOCALE, area_messages, negotiate
+
+CODE = re.compile(r"^[0-9]{6}$")
+
+
+def create_blueprint() -> Blueprint:
+    bp = Blueprint(
+        "booking_page", __name__, template_folder="templates", static_folder="static", static_url_path="/book/static"
+    )
+
+    @bp.get("/book")
+    def book():
+        lang = request.args.get("lang")
+        locale = negotiate(lang) if lang else DEFAULT_LOCALE
+        texts = area_messages("book", locale)
+        return render_template(
+            "booking_page/book.html",
+            t=texts,
+            lang="en" if locale == "en" else "zh-CN",
+            messages_json=json.dumps(texts, ensure_ascii=False).replace("</", "<\\/"),
+        )
+
+    @bp.get("/book/qr/<code>.svg")
+    def qr(code: str):
+        if not CODE.match(code):
+            abort(404)
+        image = qrcode.make(code, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+        out = io.BytesIO()
+        image.save(out)
+        return Response(out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+    return bp

@@ -1,0 +1,138 @@
+// The resident's booking page: pick a day and a free slot, book with channel "web", get the
+// code and its QR; cancel or move a booking with the code and the phone's last 4 digits.
+(function () {
+  "use strict";
+  const T = YC.useMessages(JSON.parse(document.getElementById("messages").textContent));
+  const $ = (id) => document.getElementById(id);
+  const t = YC.t;
+  const WEEKDAYS = T.weekdays.split(",");
+  let chosen = null;  // the chosen slot's start (the hall's local time, ISO)
+  let loadedDates = false;
+
+  function dayLabel(iso) {
+    const [y, m, d] = iso.split("-").map(Number);
+    const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+    return t("day_label", {month: m, day: d, weekday: WEEKDAYS[weekday]});
+  }
+
+  function fillDates(today, lastDay) {
+    const select = $("date");
+    const [y, m, d] = today.split("-").map(Number);
+    for (let i = 0; ; i++) {
+      const iso = new Date(Date.UTC(y, m - 1, d + i)).toISOString().slice(0, 10);
+      if (iso > lastDay) break;
+      select.append(YC.el("option", {value: iso}, dayLabel(iso)));
+    }
+  }
+
+  function fillMatters(matters) {
+    const select = $("matter");
+    for (const m of matters) select.append(YC.el("option", {value: String(m.id)}, m.name));
+  }
+
+  function showSlots(slots) {
+    const box = $("slots");
+    box.textContent = "";
+    chosen = null;
+    $("empty").hidden = slots.length > 0;
+    for (const s of slots) {
+      const left = s.seats - s.taken;
+      const label = `${s.start.slice(11, 16)}–${s.end.slice(11, 16)}`;
+      const button = YC.el("button", {"class": "slot", type: "button", "data-start": s.start.slice(0, 16)},
+        label, YC.el("small", {}, left > 0 ? t("seats_left", {n: left}) : T.full));
+      button.disabled = left <= 0;
+      button.addEventListener("click", () => {
+        for (const b of box.querySelectorAll(".slot")) b.classList.remove("chosen");
+        button.classList.add("chosen");
+        chosen = button.dataset.start;
+      });
+      box.append(button);
+    }
+  }
+
+  async function loadSlots() {
+    $("error").textContent = "";
+    const params = new URLSearchParams();
+    // The first load leaves the day to the server: the first day with a free slot.
+    if (loadedDates) params.set("date", $("date").value);
+    if ($("matter").value) params.set("matter_id", $("matter").value);
+    try {
+      const body = await YC.api("GET", `/appointments/slots?${params}`);
+      if (!loadedDates) {
+        loadedDates = true;
+        $("hall").textContent = body.hall;
+        fillDates(body.today, body.last_day);
+        fillMatters(body.matters);
+        $("date").value = body.date;
+      }
+      showSlots(body.slots);
+    } catch (e) {
+      $("error").textContent = e.message;
+    }
+  }
+
+  $("date").addEventListener("change", loadSlots);
+  $("matter").addEventListener("change", loadSlots);
+
+  $("submit").addEventListener("click", async () => {
+    $("error").textContent = "";
+    if (!$("name").value.trim()) { $("error").textContent = T.need_name; return; }
+    if (!chosen) { $("error").textContent = T.need_slot; return; }
+    const body = {
+      channel: "web",
+      resident_name: $("name").value.trim(),
+      phone: $("phone").value.trim(),
+      id_number: $("id-number").value.trim() || null,
+      matter_id: $("matter").value ? Number($("matter").value) : null,
+      slot_start: chosen,
+    };
+    try {
+      const appt = await YC.api("POST", "/appointments", null, body);
+      $("code").textContent = appt.code;
+      $("when").textContent = `${dayLabel(appt.slot_start.slice(0, 10))} ${appt.slot_start.slice(11, 16)}–` +
+        appt.slot_end.slice(11, 16);
+      $("qr").src = `/book/qr/${appt.code}.svg`;
+      $("form-card").hidden = true;
+      $("result").hidden = false;
+      $("m-code").value = appt.code;
+      $("m-tail").value = appt.phone_tail || "";
+    } catch (e) {
+      $("error").textContent = e.message;
+      if (e.code === "slot_full") loadSlots();
+    }
+  });
+
+  $("again").addEventListener("click", () => {
+    $("result").hidden = true;
+    $("form-card").hidden = false;
+    loadSlots();
+  });
+
+  async function manage(action) {
+    $("m-error").textContent = "";
+    $("m-result").textContent = "";
+    const code = $("m-code").value.trim();
+    const tail = $("m-tail").value.trim();
+    if (!/^[0-9]{6}$/.test(code)) { $("m-error").textContent = T.need_code; return; }
+    if (!/^[0-9]{4}$/.test(tail)) { $("m-error").textContent = T.need_tail; return; }
+    const body = {phone_tail: tail};
+    if (action === "reschedule") {
+      if (!chosen) { $("m-error").textContent = T.need_new_slot; return; }
+      body.slot_start = chosen;
+    }
+    try {
+      const appt = await YC.api("POST", `/appointments/${code}/${action}`, null, body);
+      const when = `${dayLabel(appt.slot_start.slice(0, 10))} ${appt.slot_start.slice(11, 16)}`;
+      $("m-result").textContent = t(action === "cancel" ? "cancelled" : "rescheduled", {code: appt.code, when});
+      $("result").hidden = true;
+      $("form-card").hidden = false;
+      loadSlots();
+    } catch (e) {
+      $("m-error").textContent = e.message;
+    }
+  }
+
+  $("cancel").addEventListener("click", () => manage("cancel"));
+  $("reschedule").addEventListener("click", () => manage("reschedule"));
+  loadSlots();
+})();

@@ -1,0 +1,94 @@
+"""The resident's booking page (/book) on a 390×844 phone in headless Chromium, against a live hall
+(Thursday 2026-11-26 10:00). The browser is set to en-US: the page still speaks Chinese."""
+
+from __future__ import annotations
+
+import pytest
+
+SHOTS = "/tmp"
+
+
+@pytest.fixture
+def phone(browser):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US", device_scale_factor=1)
+    ctx.set_default_timeout(15_000)
+    page = ctx.new_page()
+    yield page
+    ctx.close()
+
+
+def choose_day(page, day: str) -> None:
+    page.select_option("#date", day)
+
+
+def choose_slot(page, start: str) -> None:
+    page.click(f".slot[data-start='{start}']")
+
+
+def test_a_resident_books_from_an_empty_day_to_a_code_and_qr(phone, live_hall):
+    phone.goto(f"{live_hall.base_url}/book")
+    phone.wait_for_selector(".slot")  # opens on the first day with a free slot
+    assert "预约办事" in phone.inner_text("header") and "斑竹园" in phone.inner_text("#hall")
+    choose_day(phone, "2026-11-29")  # an ordinary Sunday: nothing to book
+    phone.wait_for_selector("#empty:not([hidden])")
+    assert phone.locator(".slot").count() == 0 and "换一天" in phone.inner_text("#empty")
+    phone.screenshot(path=f"{SHOTS}/book_empty_day.png")
+    choose_day(phone, "2026-11-27")
+    phone.wait_for_selector(".slot[data-start='2026-11-27T10:00']")
+    assert "余3个" in phone.inner_text(".slot[data-start='2026-11-27T10:00']")
+    phone.fill("#name", "王小明")
+    phone.fill("#phone", "13955501234")
+    choose_slot(phone, "2026-11-27T10:00")
+    phone.screenshot(path=f"{SHOTS}/book_form.png", full_page=True)
+    phone.click("#submit")
+    phone.wait_for_selector("#result:not([hidden])")
+    code = phone.inner_text("#code")
+    assert len(code) == 6 and code.isdigit() and "11月27日" in phone.inner_text("#when")
+    phone.wait_for_function("() => document.getElementById('qr').naturalWidth > 0")
+    phone.screenshot(path=f"{SHOTS}/book_code.png", full_page=True)
+    booked = live_hall.client("supervisor").get(f"/appointments/{code}").json()
+    assert booked["status"] == "booked" and booked["channel"] == "web"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+
+
+def test_a_resident_cancels_with_the_code_and_phone_tail(phone, live_hall):
+    phone.goto(f"{live_hall.base_url}/book")
+    phone.wait_for_selector(".slot")
+    choose_day(phone, "2026-11-27")
+    phone.wait_for_selector(".slot[data-start='2026-11-27T14:00']")
+    phone.fill("#name", "王小明")
+    phone.fill("#phone", "13955501234")
+    choose_slot(phone, "2026-11-27T14:00")
+    phone.click("#submit")
+    phone.wait_for_selector("#result:not([hidden])")
+    code = phone.inner_text("#code")
+    phone.fill("#m-tail", "0000")
+    phone.click("#cancel")
+    phone.wait_for_function("() => document.getElementById('m-error').textContent.includes('没有找到')")
+    phone.fill("#m-tail", "1234")
+    phone.click("#cancel")
+    phone.wait_for_function("() => document.getElementById('m-result').textContent.includes('已取消')")
+    phone.screenshot(path=f"{SHOTS}/book_cancelled.png", full_page=True)
+    assert live_hall.client("supervisor").get(f"/appointments/{code}").json()["status"] == "cancelled"
+
+
+def test_a_resident_moves_a_booking_to_another_slot(phone, live_hall):
+    phone.goto(f"{live_hall.base_url}/book")
+    phone.wait_for_selector(".slot")
+    choose_day(phone, "2026-11-27")
+    phone.wait_for_selector(".slot[data-start='2026-11-27T14:00']")
+    phone.fill("#name", "王小明")
+    phone.fill("#phone", "13955501234")
+    choose_slot(phone, "2026-11-27T14:00")
+    phone.click("#submit")
+    phone.wait_for_selector("#result:not([hidden])")
+    code = phone.inner_text("#code")
+    phone.click("#again")
+    choose_day(phone, "2026-11-28")  # Saturday's 节假日受理, by appointment
+    phone.wait_for_selector(".slot[data-start='2026-11-28T09:30']")
+    choose_slot(phone, "2026-11-28T09:30")
+    phone.click("#reschedule")
+    phone.wait_for_function("() => document.getElementById('m-result').textContent.includes('已改到')")
+    assert "11月28日" in phone.inner_text("#m-result")
+    moved = live_hall.client("supervisor").get(f"/appointments/{code}").json()
+    assert moved["slot_start"].startswith("2026-11-28T09:30") and moved["status"] == "booked"

@@ -1,0 +1,59 @@
+"""预约上门 queue in headless Chromium (1366×768, the supervisor's real log-in): a request is
+assigned to a staff member and a time, then the case opened at the home is recorded."""
+
+from __future__ import annotations
+
+from tests.cases.conftest import open_case
+from tests.window_terminal.conftest import PASSWORD
+
+
+def test_the_supervisor_assigns_a_home_visit_and_records_the_case_opened(device, hall, shot):
+    request = {
+        "channel": "home_visit", "resident_name": "吴老太", "phone": "13955505555", "place": "龙湾村3组12号",
+        "visit_reason": "disabled", "slot_start": "2026-11-27T09:30", "matter_id": 1,
+    }  # fmt: skip
+    code = hall.client("supervisor").post("/appointments", json=request).json()["code"]
+    page = device(1366, 768)
+    page.goto(f"{hall.base_url}/supervisor")
+    page.fill("#staff-no", "BZY900")
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_function("() => localStorage.getItem('yc.supervisor.token')")
+    page.goto(f"{hall.base_url}/supervisor/visits")
+    row = f"tr[data-code='{code}']"
+    page.wait_for_selector(row)
+    assert "待安排" in page.inner_text(row) and "残疾人" in page.inner_text(row)
+    page.fill(f"{row} .staff", "BZY002")
+    page.fill(f"{row} .when", "2026-11-27T14:30")
+    page.click(f"{row} .assign")
+    page.wait_for_function(f"() => document.querySelector(\"{row}\").textContent.includes('已安排')")
+    assert "王建国" in page.inner_text(row)
+    clerk = hall.client("clerk-2")
+    case = open_case(clerk, clerk.get("/matters").json()["matters"][0], applicant_name="吴老太")
+    page.fill(f"{row} .case-no", case["case_no"])
+    page.click(f"{row} .record")
+    page.wait_for_function(f"() => document.querySelector(\"{row}\").textContent.includes('已办结')")
+    assert case["case_no"] in page.inner_text(row) and "已办结 1" in page.inner_text("#counts")
+    shot(page, "home_visit_queue")
+
+
+def test_an_assignment_outside_the_visit_hours_is_explained_and_changes_nothing(device, hall):
+    request = {
+        "channel": "home_visit", "resident_name": "吴老太", "phone": "13955505555", "place": "龙湾村3组12号",
+        "visit_reason": "elderly", "slot_start": "2026-11-27T09:30",
+    }  # fmt: skip
+    code = hall.client("supervisor").post("/appointments", json=request).json()["code"]
+    page = device(1366, 768)
+    page.goto(f"{hall.base_url}/supervisor")
+    page.fill("#staff-no", "BZY900")
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_function("() => localStorage.getItem('yc.supervisor.token')")
+    page.goto(f"{hall.base_url}/supervisor/visits")
+    row = f"tr[data-code='{code}']"
+    page.wait_for_selector(row)
+    page.fill(f"{row} .staff", "BZY002")
+    page.fill(f"{row} .when", "2026-11-28T22:30")
+    page.click(f"{row} .assign")
+    page.wait_for_function("() => document.getElementById('error').textContent.includes('上门服务只在工作日')")
+    assert "待安排" in page.inner_text(row)
