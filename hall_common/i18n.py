@@ -51,6 +51,12 @@ def negotiate(accept_language: str | None) -> str:
     return best
 
 
+def page_locale(chosen: str | None) -> str:
+    """The language of a staff or public page: Chinese whatever the browser says (a hall PC or
+    tablet often runs an English system), English only when explicitly chosen (``?lang=en``)."""
+    return negotiate(chosen) if chosen else DEFAULT_LOCALE
+
+
 def message(key: str, /, locale: str = DEFAULT_LOCALE, **params: Any) -> str:
     """The text for ``key`` in ``locale`` with ``{name}`` fields filled from params."""
     text = _catalog(locale).get(key) if locale in LOCALES else None

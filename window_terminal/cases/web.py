@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from hall_common.i18n import area_messages, negotiate
+from hall_common.i18n import area_messages, page_locale
 
 AREAS = ("cases", "documents", "toolkit")
 
@@ -20,7 +20,7 @@ def create_blueprint() -> Blueprint:
     )
 
     def locale() -> str:
-        return negotiate(request.args.get("lang") or request.headers.get("Accept-Language"))
+        return page_locale(request.args.get("lang"))
 
     @bp.get("/cases-ui/messages.json")
     def messages():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from hall_common.i18n import area_messages, negotiate
+from hall_common.i18n import area_messages, page_locale
 
 AREAS = ("catalog_admin", "toolkit")
 
@@ -24,7 +24,7 @@ def create_blueprint() -> Blueprint:
     )
 
     def locale() -> str:
-        return negotiate(request.args.get("lang") or request.headers.get("Accept-Language"))
+        return page_locale(request.args.get("lang"))
 
     @bp.get("/admin/matters/messages.json")
     def messages():
