@@ -8,7 +8,7 @@ import re
 import httpx
 from playwright.sync_api import expect
 
-from tests.cases.conftest import login_terminal, open_panel, start_case, tick_all_submitted
+from tests.cases.conftest import case_frame, login_terminal, open_panel, start_case, tick_all_submitted
 
 expect.set_options(timeout=15_000)
 
@@ -40,6 +40,12 @@ def test_terminal_button_opens_the_panel_for_the_served_ticket_and_acceptance_pr
     shot(page, "terminal-with-case-button")
 
     button.click()
+    terminal, page = page, case_frame(page)
+    # Beside the queue: the terminal's number, keys and line stay on screen, and no token is in any address.
+    expect(terminal.locator("#current-number")).to_be_visible()
+    expect(terminal.locator("#act-finish-next")).to_be_visible()
+    assert "token" not in page.url and "token" not in terminal.url
+    expect(page.locator("#to-window")).to_be_hidden()
     expect(page.locator("#title")).to_have_text("1号窗口 · 办件")
     expect(page.locator("#ticket-badge")).to_have_text(f"当前号 {ticket['number']}")
     # The ticket's matter is already chosen: the clerk only types the applicant.
@@ -54,14 +60,13 @@ def test_terminal_button_opens_the_panel_for_the_served_ticket_and_acceptance_pr
     notice = page.locator("#notice .doc[data-kind=acceptance]")
     expect(notice).to_contain_text("受理通知书 斑受〔2026〕0001号")
     expect(page.locator("#hand-over")).to_be_visible()
-    shot(page, "panel-after-acceptance")
+    shot(terminal, "panel-after-acceptance")
     assert pdf_behind(page, notice.locator("a"), hall).startswith(b"%PDF")
 
     case = hall.client("clerk-1").get("/cases/2026-00001").json()
     assert case["ticket_id"] == ticket["id"] and case["state"] == "accepted" and case["owner_window"] == 1
-    # And back to the terminal, where the same resident is still being served.
-    page.click("#to-window")
-    expect(page.locator("#current-number")).to_have_text(ticket["number"])
+    # And the terminal beside it still serves the same resident.
+    expect(terminal.locator("#current-number")).to_have_text(ticket["number"])
 
 
 def test_an_immediate_matter_is_done_at_the_window_and_goes_straight_to_delivery(hall, matters, device):

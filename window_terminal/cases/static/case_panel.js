@@ -214,6 +214,8 @@
       post("deliver", {method: $("method").value, recipient: $("recipient").value.trim(),
         relation: $("relation").value.trim(), place: $("place").value.trim() || null, signature: pad.png()});
     });
+    // Opened beside the queue inside the terminal: the terminal is right there, no way back needed.
+    if (window.parent !== window) $("to-window").hidden = true;
     follow();
     if (params.get("case")) act(() => api("GET", "/cases/" + encodeURIComponent(params.get("case"))));
     else listWindowCases();
