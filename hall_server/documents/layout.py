@@ -7,7 +7,7 @@ import base64
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from hall_common.i18n import message
+from hall_common.i18n import Label, message
 
 from ..core.errors import NotFound
 
@@ -63,7 +63,12 @@ def _step_time(case: dict, action: str) -> str | None:
 
 def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, locale: str = "zh_CN") -> CaseDocument:
     if kind not in KINDS or kind not in available(case, receipt):
-        raise DocumentNotIssued("document_not_issued", "cases.document_not_issued", case_no=case["case_no"], kind=kind)
+        raise DocumentNotIssued(
+            "document_not_issued",
+            "cases.document_not_issued",
+            case_no=case["case_no"],
+            kind=Label(f"documents.title_{kind}", "documents.title_other"),
+        )
     m = lambda key, **kw: message(f"documents.{key}", locale, **kw)  # noqa: E731
     applicant = case["applicant_name"] + (
         f"（身份证尾号{case['applicant_id_tail']}）" if case.get("applicant_id_tail") and locale == "zh_CN" else ""
@@ -127,7 +132,10 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, lo
     else:  # receipt
         if receipt is None:  # available() never offers a receipt before the delivery
             raise DocumentNotIssued(
-                "document_not_issued", "cases.document_not_issued", case_no=case["case_no"], kind=kind
+                "document_not_issued",
+                "cases.document_not_issued",
+                case_no=case["case_no"],
+                kind=Label(f"documents.title_{kind}", "documents.title_other"),
             )
         doc.number = receipt["receipt_no"]
         doc.issued_on = _d(receipt["delivered_at"].isoformat(), locale)

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
+from hall_common.i18n import Label
+
 from ..core.errors import Conflict, InvalidInput, NotFound
 from ..core.identity import id_number_hash, mask_name, valid_id_number
 from ..core.queue_policy import ORDINARY
@@ -246,15 +248,27 @@ class Ticketing:
                     A.c.id_number_hash == id_number_hash(self.s.id_secret, ctx.code, req.id_number or ""),
                     A.c.slot_start >= start,
                     A.c.slot_start < start + timedelta(days=1),
-                    A.c.status == "booked",
                 ).order_by(A.c.slot_start)
-            appt = conn.execute(query).first()
+            found = conn.execute(query).all()
+            # By ID: today's booking still to check in, else one already checked in (a resident
+            # tapping twice is told so, not that there is no booking).
+            appt = next((a for a in found if a.status == "booked"), None) or next(
+                (a for a in found if a.status == "checked_in"), None
+            )
+            if req.appointment_code:
+                appt = found[0] if found else None
         if appt is None:
             raise NotFound("appointment_not_found")
         if appt.status == "checked_in":
             raise Conflict("appointment_already_checked_in")
         if appt.status != "booked" or appt.channel == "home_visit":
-            raise Conflict("appointment_not_checkable", status=appt.status)
+            raise Conflict(
+                "appointment_not_checkable",
+                status=Label(
+                    f"server.appointment_status_{appt.channel if appt.channel == 'home_visit' else appt.status}",
+                    "server.appointment_status_other",
+                ),
+            )
         q = ctx.config.queue
         earliest = appt.slot_start - timedelta(minutes=q.appointment_early_minutes)
         latest = appt.slot_start + timedelta(minutes=q.appointment_late_minutes)
