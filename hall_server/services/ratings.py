@@ -101,8 +101,8 @@ class Ratings:
             "ticket_id": row.id,
             "number": row.number,
             "matter_name": stored.matter.name if stored else None,
-            "finished_at": row.finished_at.isoformat(),
-            "expires_at": expires.isoformat(),
+            "finished_at": row.finished_at.astimezone(ctx.config.timezone).isoformat(),
+            "expires_at": expires.astimezone(ctx.config.timezone).isoformat(),
         }
 
     def _require_pad(self, principal: Principal, window: int) -> None:
@@ -188,7 +188,7 @@ class Ratings:
                 "number": row.number,
                 "matter_name": stored.matter.name if stored else None,
                 "window": row.window_number,
-                "finished_at": row.finished_at.isoformat(),
+                "finished_at": row.finished_at.astimezone(ctx.config.timezone).isoformat(),
                 "staff": {"name": staff.name, "staff_no": staff.staff_no} if staff else None,
             },
             "rated": rated is not None,
@@ -285,7 +285,7 @@ class Ratings:
             "tags": tags,
             "phone": mask_phone(phone),
             "channel": channel,
-            "rated_at": now.isoformat(),
+            "rated_at": now.astimezone(ctx.config.timezone).isoformat(),
         }
         append_event(
             self.s.db,
@@ -328,7 +328,7 @@ class Ratings:
                 "tags": json.loads(r.tags_json),
                 "phone": mask_phone(r.phone),
                 "channel": r.channel,
-                "rated_at": r.rated_at.isoformat(),
+                "rated_at": r.rated_at.astimezone(ctx.config.timezone).isoformat(),
             }
             for r in rows
         ]

@@ -98,7 +98,9 @@ class WindowDesk:
                 "name": s.name,
                 "photo_url": s.photo_url,
                 "post": row.post,
-                "signed_in_at": row.signed_in_at.isoformat() if row.signed_in_at else None,
+                "signed_in_at": row.signed_in_at.astimezone(ctx.config.timezone).isoformat()
+                if row.signed_in_at
+                else None,
             }
         on_duty = row.number in ctx.schedule.moment(now).windows_on_duty
         if row.status != "open":
@@ -503,7 +505,7 @@ class WindowDesk:
                 {
                     "event_id": e.id,
                     "type": e.type,
-                    "at": e.occurred_at.isoformat(),
+                    "at": e.occurred_at.astimezone(ctx.config.timezone).isoformat(),
                     "window": e.window_number,
                     "state": state,
                 }
