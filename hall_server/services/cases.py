@@ -505,6 +505,11 @@ class Cases:
                 "decided_at": now,
                 "received_at": row.received_at or now,
             }
+            if decision == "approved":
+                # An approved 承诺件 is finished like a 即办 one: the resident gets a 办结通知单.
+                docs = json.loads(row.documents_json)
+                self._issue_document(conn, ctx, row, "result", now, docs)
+                values["documents_json"] = json.dumps(docs, ensure_ascii=False)
             return values, {"decision": decision, "reasons": reasons, "result": result}
 
         return self._transition(p, case_no, "decide", BACK, apply)

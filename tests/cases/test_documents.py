@@ -115,4 +115,19 @@ def test_a_document_the_case_never_had_is_not_found(hall, matters):
     assert r.status_code == 404 and "没有出具" in r.json()["error"]["message"]
 
 
+def test_an_approved_promised_case_gets_a_completion_notice(hall, matters, tmp_path):
+    no = accept(hall, matters)
+    clerk = hall.client("clerk-1")
+    clerk.post(f"/cases/{no}/hand-over", json={})
+    back = hall.client("backoffice")
+    back.post(f"/cases/{no}/receive", json={})
+    r = back.post(f"/cases/{no}/decide", json={"decision": "approved", "result": "临时救助审批表"})
+    assert r.status_code == 200, r.text
+    assert clerk.get(f"/cases/{no}").json()["documents"]["result"] == "斑结〔2026〕0001号"
+    pdf = clerk.get(f"/cases/{no}/documents/result.pdf")
+    assert pdf.status_code == 200
+    text = pdf_text(pdf.content, tmp_path, "result-promised")
+    assert "办结通知单" in text and "临时救助审批表" in text
+
+
 assert shutil.which("pdftoppm") and shutil.which("pdftotext"), "poppler-utils is needed for these tests"
