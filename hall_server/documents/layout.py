@@ -56,6 +56,12 @@ def available(case: dict, receipt: dict | None) -> list[str]:
     return [k for k in KINDS if k in docs and (k != "receipt" or receipt is not None)]
 
 
+def _handler(case: dict, *actions: str) -> str | None:
+    """The staff member's name recorded with the last of these steps (经办人 / 送达人)."""
+    names = [s["data"].get("handled_by") for s in case["history"] if s["action"] in actions]
+    return names[-1] if names and names[-1] else None
+
+
 def _step_time(case: dict, action: str) -> str | None:
     times = [s["at"] for s in case["history"] if s["action"] == action]
     return times[-1] if times else None
@@ -103,6 +109,8 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, lo
         doc.table = [[m("col_material"), m("col_status")]] + [
             [x["name"], m(f"status_{x['status']}")] for x in case["materials"] if x["status"] != "not_applicable"
         ]
+        if _handler(case, "accept"):
+            rows.append((m("handler"), _handler(case, "accept")))
         doc.paragraphs = [m("progress_hint", case_no=case["case_no"], query_code=case.get("query_code") or "")]
         doc.signature_line = True
     elif kind == "supplement":
@@ -110,6 +118,8 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, lo
         doc.issued_on = _d(at[0]["at"] if at else None, locale)
         deadline = _d(case["supplement_deadline"], locale)
         rows.append((m("deadline"), deadline))
+        if _handler(case, "supplement"):
+            rows.append((m("handler"), _handler(case, "supplement")))
         doc.paragraphs_before = [m("supplement_intro", matter=case["matter"])]
         doc.table_title = m("materials_lacking")
         doc.table = [[m("col_material"), m("col_status"), m("col_requirement")]] + [
@@ -150,6 +160,9 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, lo
             (m("receipt_place"), receipt["place"]),
             (m("receipt_method"), m(f"method_{receipt['method']}")),
         ]
+        deliverer = _handler(case, "deliver", "immediate")
+        if deliverer:
+            doc.rows.append((m("receipt_deliverer"), deliverer))
         if receipt.get("signature_b64"):
             doc.signature_png = base64.b64decode(receipt["signature_b64"])
     return doc

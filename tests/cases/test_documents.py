@@ -130,4 +130,25 @@ def test_an_approved_promised_case_gets_a_completion_notice(hall, matters, tmp_p
     assert "办结通知单" in text and "临时救助审批表" in text
 
 
+def test_notice_names_its_handler_and_the_receipt_its_deliverer(hall, matters, signature_png, tmp_path):
+    no = accept(hall, matters)  # at window 1, where 陈晓梅 (BZY001) is signed in
+    clerk = hall.client("clerk-1")
+    text = pdf_text(clerk.get(f"/cases/{no}/documents/acceptance.pdf").content, tmp_path, "acceptance-handler")
+    assert "经办人" in text and "陈晓梅" in text
+    clerk2 = hall.client("clerk-2")
+    case = open_case(clerk2, matters["RS001"])
+    clerk2.post(
+        f"/cases/{case['case_no']}/outcome",
+        json={
+            "outcome": "immediate",
+            "materials": all_submitted(matters["RS001"]),
+            "identity_checked": True,
+            "result": "参保凭证",
+            "receipt": {"method": "window", "recipient": "张小三", "relation": "本人", "signature": signature_png},
+        },
+    )
+    receipt = pdf_text(clerk2.get(f"/cases/{case['case_no']}/documents/receipt.pdf").content, tmp_path, "receipt-by")
+    assert "送达人" in receipt and "王建国" in receipt
+
+
 assert shutil.which("pdftoppm") and shutil.which("pdftotext"), "poppler-utils is needed for these tests"
