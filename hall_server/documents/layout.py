@@ -32,6 +32,7 @@ class CaseDocument:
     signature_png: bytes | None = None
     signature_line: bool = False
     issued_on: str = ""
+    progress_url: str = ""  # printed as a QR code: the resident's phone opens the case's progress
 
 
 def _d(value: str | date | datetime | None, locale: str) -> str:
@@ -67,7 +68,17 @@ def _step_time(case: dict, action: str) -> str | None:
     return times[-1] if times else None
 
 
-def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, locale: str = "zh_CN") -> CaseDocument:
+def build(
+    kind: str,
+    case: dict,
+    hall_name: str,
+    receipt: dict | None = None,
+    locale: str = "zh_CN",
+    phone: str = "",
+    progress_url: str = "",
+) -> CaseDocument:
+    """The document ``kind`` of a case; ``phone`` (the hall's 咨询电话) and ``progress_url`` (shown
+    as a QR code) go on the notices a resident takes home."""
     if kind not in KINDS or kind not in available(case, receipt):
         raise DocumentNotIssued(
             "document_not_issued",
@@ -88,6 +99,11 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, lo
         rows.append((m("proxy"), case["proxy_name"]))
     rows += [(m("matter"), case["matter"]), (m("department"), case["department"])]
     doc = CaseDocument(kind, hall_name, m(f"title_{kind}"), case["documents"][kind], rows)
+    if kind != "receipt":
+        if phone:
+            rows.append((m("consult_phone"), phone))
+        if progress_url and case.get("query_code"):
+            doc.progress_url = progress_url
     if kind == "acceptance":
         accepted_at = _step_time(case, "accept")
         doc.issued_on = _d(accepted_at, locale)

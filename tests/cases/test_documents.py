@@ -151,4 +151,11 @@ def test_notice_names_its_handler_and_the_receipt_its_deliverer(hall, matters, s
     assert "送达人" in receipt and "王建国" in receipt
 
 
+def test_acceptance_notice_gives_the_halls_phone_and_a_progress_qr(hall, matters, tmp_path):
+    no = accept(hall, matters)
+    text = pdf_text(hall.client("clerk-1").get(f"/cases/{no}/documents/acceptance.pdf").content, tmp_path, "phone-qr")
+    assert "咨询电话" in text and "0564-0000000" in text
+    assert "用手机扫一扫，查询本件办理进度" in text  # the caption under the QR code (its content is not decoded here)
+
+
 assert shutil.which("pdftoppm") and shutil.which("pdftotext"), "poppler-utils is needed for these tests"
