@@ -21,8 +21,8 @@
       el("td", {}, el("strong", {}, m.name), m.required ? "" : " " + t("ui_optional"),
         el("div", {class: "req"}, t("ui_requirement") + "：" + m.requirement),
         m.sample ? el("div", {class: "req"}, t("ui_sample") + "：" + m.sample) : null),
-      el("td", {}, ...STATUSES.map((s) => el("label", {class: "status"},
-        el("input", {type: "radio", name: "m" + i, value: s, checked: m.status === s}), t("ui_status_" + s)))),
+      el("td", {}, el("div", {class: "statuses"}, ...STATUSES.map((s) => el("label", {class: "status"},
+        el("input", {type: "radio", name: "m" + i, value: s, checked: m.status === s}), t("ui_status_" + s))))),
       el("td", {}, el("input", {class: "note", placeholder: t("ui_note"), value: m.note || ""})))));
   }
 
