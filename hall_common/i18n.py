@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -51,8 +52,34 @@ def negotiate(accept_language: str | None) -> str:
     return best
 
 
+def page_locale(chosen: str | None) -> str:
+    """The language of a staff or public page: Chinese whatever the browser says (a hall PC or
+    tablet often runs an English system), English only when explicitly chosen (``?lang=en``)."""
+    return negotiate(chosen) if chosen else DEFAULT_LOCALE
+
+
+@dataclass(frozen=True)
+class Label:
+    """A message field that is itself a catalog entry: a state's or a document's name, never its
+    code ("booked", "rejection") in a Chinese sentence. Shown in the locale of the message it is
+    put in; ``fallback`` (a key) when the code has no entry of its own."""
+
+    key: str
+    fallback: str | None = None
+
+    def text(self, locale: str = DEFAULT_LOCALE) -> str:
+        if self.key in _catalog(DEFAULT_LOCALE) or self.fallback is None:
+            return message(self.key, locale)
+        return message(self.fallback, locale)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
 def message(key: str, /, locale: str = DEFAULT_LOCALE, **params: Any) -> str:
-    """The text for ``key`` in ``locale`` with ``{name}`` fields filled from params."""
+    """The text for ``key`` in ``locale`` with ``{name}`` fields filled from params (a Label
+    field in the same locale)."""
+    params = {k: v.text(locale) if isinstance(v, Label) else v for k, v in params.items()}
     text = _catalog(locale).get(key) if locale in LOCALES else None
     if text is None:
         text = _catalog(DEFAULT_LOCALE).get(key)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from hall_common.i18n import DEFAULT_LOCALE, area_messages, negotiate
+from hall_common.i18n import area_messages, page_locale
 
 AREAS = ("terminal", "pad", "toolkit", "supervision", "operations", "ratings")
 
@@ -30,10 +30,7 @@ def create_blueprint() -> Blueprint:
     )
 
     def locale() -> str:
-        # The hall works in Chinese whatever language the PC's browser is set to: only an
-        # explicit ?lang=en switches the page.
-        lang = request.args.get("lang")
-        return negotiate(lang) if lang else DEFAULT_LOCALE
+        return page_locale(request.args.get("lang"))
 
     @bp.get("/terminal/messages.json")
     def messages():

@@ -211,13 +211,14 @@ def ticket_history(ticket_id: int):
     bp,
     "/tickets/<int:ticket_id>/cancel",
     "POST",
-    "Cancel a ticket (supervisor)",
+    "Cancel (作废) a ticket, with the reason (supervisor)",
     roles=("supervisor", "admin"),
-    responses=responses(E403, E404, E409),
+    body=obj(("reason",), reason={"type": "string", "minLength": 1, "maxLength": 200}),
+    responses=responses(E400, E403, E404, E409),
     tag="tickets",
 )
 def cancel_ticket(ticket_id: int):
-    return jsonify(server().windows.cancel(principal(), ticket_id))
+    return jsonify(server().windows.cancel(principal(), ticket_id, body()["reason"]))
 
 
 @spec.route(
@@ -308,13 +309,13 @@ _window_action(
     PAUSE_BODY,
 )
 _window_action("resume-window", "Resume service at this window (恢复服务)", lambda p, n, d: _desk().resume_window(p, n))
-CLOSE_BODY = obj(reason={"type": ["string", "null"], "maxLength": 200})
+CLOSE_BODY = obj(("reason",), reason={"type": "string", "minLength": 1, "maxLength": 200})
 # Closing and opening a window changes the hall's capacity: a supervisor's act, not a clerk's.
 SUPERVISORS = ("supervisor", "admin")
 _window_action(
     "close",
     "Close the window (supervisor)",
-    lambda p, n, d: _desk().close_window(p, n, d.get("reason")),
+    lambda p, n, d: _desk().close_window(p, n, d["reason"]),
     CLOSE_BODY,
     SUPERVISORS,
 )

@@ -390,7 +390,8 @@ def case_document_pdf(case_no: str, kind: str):
             raise Unauthorized("link_expired", "cases.link_expired")
         g.principal = p
     ctx, case, receipt = server().cases.record(principal(), case_no, f"pdf:{kind}")
-    pdf = render_pdf(build(kind, case, ctx.config.name, receipt, locale()), locale())
+    progress = f"{request.host_url.rstrip('/')}/cases-ui/progress?no={case_no}&code={case.get('query_code') or ''}"
+    pdf = render_pdf(build(kind, case, ctx.config.name, receipt, locale(), ctx.config.phone, progress), locale())
     return Response(
         pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{case_no}-{kind}.pdf"'}
     )
@@ -407,5 +408,5 @@ def case_document_pdf(case_no: str, kind: str):
 )
 def case_document_thermal(case_no: str, kind: str):
     ctx, case, receipt = server().cases.record(principal(), case_no, f"escpos:{kind}")
-    data = thermal_bytes(build(kind, case, ctx.config.name, receipt, locale()), locale())
+    data = thermal_bytes(build(kind, case, ctx.config.name, receipt, locale(), ctx.config.phone), locale())
     return Response(data, mimetype="application/octet-stream")

@@ -2,7 +2,8 @@
 
 - CSP: scripts only from the hall server itself (no inline script: the pages keep their code in
   static files, so stored text can never run as script); styles may be inline because ECharts
-  and the pages set element styles; no framing by anyone (frame-ancestors 'none').
+  and the pages set element styles; no framing by anyone (frame-ancestors 'none'), except the
+  window's case panel, which the window terminal shows beside its queue (same origin only).
 - nosniff, and Referrer-Policy no-referrer so no address (with a code or token in it) leaks.
 - ``Cache-Control: no-store`` on everything but static files: API answers carry personal data
   (cases, ratings' phone numbers) and pages are opened with tokens; nothing of it may stay in a
@@ -24,6 +25,8 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",  # for browsers that predate frame-ancestors
 }
+# Pages the hall's own pages may frame: the case panel opens inside the window terminal.
+SAME_ORIGIN_FRAMES = frozenset({"case_pages.panel"})
 
 
 def install(app: Flask) -> None:
@@ -32,6 +35,11 @@ def install(app: Flask) -> None:
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         endpoint = request.endpoint or ""
+        if endpoint in SAME_ORIGIN_FRAMES:
+            response.headers["Content-Security-Policy"] = CSP.replace(
+                "frame-ancestors 'none'", "frame-ancestors 'self'"
+            )
+            response.headers["X-Frame-Options"] = "SAMEORIGIN"
         if not (endpoint == "static" or endpoint.endswith(".static")):
             response.headers["Cache-Control"] = "no-store"
         return response

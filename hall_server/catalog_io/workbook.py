@@ -267,7 +267,10 @@ class _Row:
             if float(str(value).strip()) != number:
                 raise ValueError
         except (TypeError, ValueError):
-            self.fail(field, message("catalog_io.integer", value=value, minimum=minimum, maximum=maximum))
+            if value is None or str(value).strip() == "":  # an empty cell: say so, never "None"
+                self.fail(field, message("catalog_io.integer_missing", minimum=minimum, maximum=maximum))
+            else:
+                self.fail(field, message("catalog_io.integer", value=value, minimum=minimum, maximum=maximum))
             return default or 0
         if not minimum <= number <= maximum:
             self.fail(field, message("catalog_io.integer", value=value, minimum=minimum, maximum=maximum))

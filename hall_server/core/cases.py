@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from hall_common.i18n import Label
+
 from .catalog import Matter
 from .errors import Conflict, InvalidInput
 from .working_calendar import WorkingCalendar
@@ -77,7 +79,12 @@ def next_state(state: str, action: str) -> str:
     if new is None:
         if action == "deliver" and state in (DELIVERED, CLOSED):
             raise Conflict("case_already_delivered", "cases.case_already_delivered")
-        raise Conflict("case_wrong_state", "cases.case_wrong_state", action=action, state=state)
+        raise Conflict(
+            "case_wrong_state",
+            "cases.case_wrong_state",
+            action=Label(f"cases.action_{action}", "cases.action_other"),
+            state=Label(f"cases.state_{state}", "cases.state_other"),
+        )
     return new
 
 

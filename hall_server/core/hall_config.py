@@ -6,6 +6,7 @@ file, the key and what a valid value looks like, in the admin's language.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -151,6 +152,17 @@ class SecurityRules:
     person_token_idle_minutes: int = 30
 
 
+PHONE = re.compile(r"^[0-9][0-9 -]{4,19}$")
+
+
+def _phone(read: Any, hall: dict[str, Any]) -> str:
+    """[hall] phone: the 咨询电话 residents may call, digits with - or spaces (optional)."""
+    value = hall.get("phone", "")
+    if not isinstance(value, str) or (value.strip() and not PHONE.match(value.strip())):
+        raise read.fail("hall.phone", "phone", value)
+    return value.strip()
+
+
 @dataclass(frozen=True)
 class HallConfig:
     code: str
@@ -170,6 +182,8 @@ class HallConfig:
     security: SecurityRules = SecurityRules()
     pause_reasons: tuple[str, ...] = ()
     appointments: AppointmentRules = AppointmentRules()
+    # 咨询电话 printed on the residents' notices (empty: not printed).
+    phone: str = ""
 
     @property
     def allowed_pause_reasons(self) -> tuple[str, ...]:
@@ -435,6 +449,7 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         code=code,
         name=name,
         short_name=read.string(hall, "short_name", "hall.short_name", name),
+        phone=_phone(read, hall),
         timezone=tz,
         windows=tuple(windows),
         working_day_hours=working_day_hours,

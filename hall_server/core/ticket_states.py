@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hall_common.i18n import Label
+
 from .errors import Conflict
 
 WAITING, CALLED, SERVING, HELD, FINISHED, NO_SHOW, CANCELLED = (
@@ -34,7 +36,11 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 def next_state(action: str, state: str) -> str:
     allowed, target = TRANSITIONS[action]
     if state not in allowed:
-        raise Conflict("invalid_ticket_state", action=action, state=state)
+        raise Conflict(
+            "invalid_ticket_state",
+            action=Label(f"server.ticket_action_{action}", "server.ticket_action_other"),
+            state=Label(f"server.ticket_state_{state}", "server.ticket_state_other"),
+        )
     return target
 
 

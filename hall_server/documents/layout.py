@@ -7,7 +7,7 @@ import base64
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from hall_common.i18n import message
+from hall_common.i18n import Label, message
 
 from ..core.errors import NotFound
 
@@ -32,6 +32,7 @@ class CaseDocument:
     signature_png: bytes | None = None
     signature_line: bool = False
     issued_on: str = ""
+    progress_url: str = ""  # printed as a QR code: the resident's phone opens the case's progress
 
 
 def _d(value: str | date | datetime | None, locale: str) -> str:
@@ -56,14 +57,35 @@ def available(case: dict, receipt: dict | None) -> list[str]:
     return [k for k in KINDS if k in docs and (k != "receipt" or receipt is not None)]
 
 
+def _handler(case: dict, *actions: str) -> str | None:
+    """The staff member's name recorded with the last of these steps (经办人 / 送达人)."""
+    names = [s["data"].get("handled_by") for s in case["history"] if s["action"] in actions]
+    return names[-1] if names and names[-1] else None
+
+
 def _step_time(case: dict, action: str) -> str | None:
     times = [s["at"] for s in case["history"] if s["action"] == action]
     return times[-1] if times else None
 
 
-def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, locale: str = "zh_CN") -> CaseDocument:
+def build(
+    kind: str,
+    case: dict,
+    hall_name: str,
+    receipt: dict | None = None,
+    locale: str = "zh_CN",
+    phone: str = "",
+    progress_url: str = "",
+) -> CaseDocument:
+    """The document ``kind`` of a case; ``phone`` (the hall's 咨询电话) and ``progress_url`` (shown
+    as a QR code) go on the notices a resident takes home."""
     if kind not in KINDS or kind not in available(case, receipt):
-        raise DocumentNotIssued("document_not_issued", "cases.document_not_issued", case_no=case["case_no"], kind=kind)
+        raise DocumentNotIssued(
+            "document_not_issued",
+            "cases.document_not_issued",
+            case_no=case["case_no"],
+            kind=Label(f"documents.title_{kind}", "documents.title_other"),
+        )
     m = lambda key, **kw: message(f"documents.{key}", locale, **kw)  # noqa: E731
     applicant = case["applicant_name"] + (
         f"（身份证尾号{case['applicant_id_tail']}）" if case.get("applicant_id_tail") and locale == "zh_CN" else ""
@@ -77,6 +99,11 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, lo
         rows.append((m("proxy"), case["proxy_name"]))
     rows += [(m("matter"), case["matter"]), (m("department"), case["department"])]
     doc = CaseDocument(kind, hall_name, m(f"title_{kind}"), case["documents"][kind], rows)
+    if kind != "receipt":
+        if phone:
+            rows.append((m("consult_phone"), phone))
+        if progress_url and case.get("query_code"):
+            doc.progress_url = progress_url
     if kind == "acceptance":
         accepted_at = _step_time(case, "accept")
         doc.issued_on = _d(accepted_at, locale)
@@ -98,6 +125,8 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, lo
         doc.table = [[m("col_material"), m("col_status")]] + [
             [x["name"], m(f"status_{x['status']}")] for x in case["materials"] if x["status"] != "not_applicable"
         ]
+        if _handler(case, "accept"):
+            rows.append((m("handler"), _handler(case, "accept")))
         doc.paragraphs = [m("progress_hint", case_no=case["case_no"], query_code=case.get("query_code") or "")]
         doc.signature_line = True
     elif kind == "supplement":
@@ -105,6 +134,8 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, lo
         doc.issued_on = _d(at[0]["at"] if at else None, locale)
         deadline = _d(case["supplement_deadline"], locale)
         rows.append((m("deadline"), deadline))
+        if _handler(case, "supplement"):
+            rows.append((m("handler"), _handler(case, "supplement")))
         doc.paragraphs_before = [m("supplement_intro", matter=case["matter"])]
         doc.table_title = m("materials_lacking")
         doc.table = [[m("col_material"), m("col_status"), m("col_requirement")]] + [
@@ -127,7 +158,10 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, lo
     else:  # receipt
         if receipt is None:  # available() never offers a receipt before the delivery
             raise DocumentNotIssued(
-                "document_not_issued", "cases.document_not_issued", case_no=case["case_no"], kind=kind
+                "document_not_issued",
+                "cases.document_not_issued",
+                case_no=case["case_no"],
+                kind=Label(f"documents.title_{kind}", "documents.title_other"),
             )
         doc.number = receipt["receipt_no"]
         doc.issued_on = _d(receipt["delivered_at"].isoformat(), locale)
@@ -142,6 +176,9 @@ def build(kind: str, case: dict, hall_name: str, receipt: dict | None = None, lo
             (m("receipt_place"), receipt["place"]),
             (m("receipt_method"), m(f"method_{receipt['method']}")),
         ]
+        deliverer = _handler(case, "deliver", "immediate")
+        if deliverer:
+            doc.rows.append((m("receipt_deliverer"), deliverer))
         if receipt.get("signature_b64"):
             doc.signature_png = base64.b64decode(receipt["signature_b64"])
     return doc

@@ -7,6 +7,8 @@ import io
 import os
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -55,6 +57,16 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "head": ParagraphStyle("head", parent=base, fontSize=12, leading=18, spaceBefore=6),
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
     }
+
+
+def _qr(url: str, size: float) -> Drawing:
+    """A QR code of ``url`` drawn by reportlab itself (vector, no extra library)."""
+    widget = QrCodeWidget(url)
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    drawing.hAlign = "LEFT"
+    return drawing
 
 
 def render_pdf(doc: CaseDocument, locale: str = "zh_CN") -> bytes:
@@ -107,6 +119,8 @@ def render_pdf(doc: CaseDocument, locale: str = "zh_CN") -> bytes:
         w, h = reader.getSize()
         scale = min(70 * mm / w, 30 * mm / h)
         story.append(Image(io.BytesIO(doc.signature_png), width=w * scale, height=h * scale, hAlign="LEFT"))
+    if doc.progress_url:
+        story += [Spacer(1, 4 * mm), _qr(doc.progress_url, 28 * mm), p(message("documents.progress_qr", locale))]
     if doc.signature_line:
         story += [Spacer(1, 10 * mm), p(message("documents.signature_line", locale))]
     story += [

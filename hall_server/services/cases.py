@@ -20,6 +20,7 @@ from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRe
 from ..core.identity import id_number_hash, mask_name, mask_phone, valid_id_number
 from ..core.rate_limit import SlidingWindowLimiter
 from ..storage.case_models import Case, CaseAccess, CaseCounter, CaseNotification, CaseStep, DeliveryReceipt
+from ..storage.models import Staff, Window
 from ..storage.types import table_of
 from .access import Principal
 from .base import Services
@@ -29,6 +30,7 @@ from .event_log import append_event
 
 C, STEPS, COUNTERS = table_of(Case), table_of(CaseStep), table_of(CaseCounter)
 NOTES, RECEIPTS, ACCESS = table_of(CaseNotification), table_of(DeliveryReceipt), table_of(CaseAccess)
+STAFF, WINDOWS = table_of(Staff), table_of(Window)
 
 FRONT = ("clerk", "supervisor", "admin")
 SUPERVISORS = ("supervisor", "admin")
@@ -124,6 +126,10 @@ class Cases:
         data: dict[str, Any] | None = None,
     ) -> None:
         """Apply one transition: update the case, append the step, announce it."""
+        data = dict(data or {})
+        handler = self._handler(conn, p)
+        if handler:
+            data["handled_by"] = handler  # 经办人 on the notices, 送达人 on the receipt
         conn.execute(update(C).where(C.c.id == row.id).values(state=new_state, updated_at=now, **(values or {})))
         conn.execute(
             STEPS.insert().values(
@@ -136,7 +142,7 @@ class Cases:
                 actor=(p.label if p else ""),
                 role=(p.role if p else ""),
                 window_number=(p.window_number if p else None),
-                data_json=json.dumps(data or {}, ensure_ascii=False),
+                data_json=json.dumps(data, ensure_ascii=False),
             )
         )
         append_event(
@@ -157,6 +163,21 @@ class Cases:
             window_number=p.window_number if p else None,
             actor=p.label if p else "",
         )
+
+    def _handler(self, conn: Connection, p: Principal | None) -> str | None:
+        """Who did a step, by name: the staff member logged in, or the one signed in at the token's
+        window (a window's device token is used by whoever is on duty there)."""
+        if p is None:
+            return None
+        staff_id = p.staff_id
+        if staff_id is None and p.window_number is not None:
+            staff_id = conn.execute(
+                select(WINDOWS.c.staff_id).where(WINDOWS.c.hall_id == p.hall_id, WINDOWS.c.number == p.window_number)
+            ).scalar()
+        if staff_id is None:
+            return None
+        name = conn.execute(select(STAFF.c.name).where(STAFF.c.id == staff_id)).scalar()
+        return str(name) if name else None
 
     def _transition(
         self,
@@ -505,6 +526,11 @@ class Cases:
                 "decided_at": now,
                 "received_at": row.received_at or now,
             }
+            if decision == "approved":
+                # An approved 承诺件 is finished like a 即办 one: the resident gets a 办结通知单.
+                docs = json.loads(row.documents_json)
+                self._issue_document(conn, ctx, row, "result", now, docs)
+                values["documents_json"] = json.dumps(docs, ensure_ascii=False)
             return values, {"decision": decision, "reasons": reasons, "result": result}
 
         return self._transition(p, case_no, "decide", BACK, apply)

@@ -107,8 +107,8 @@ class Ratings:
             "ticket_id": row.id,
             "number": row.number,
             "matter_name": stored.matter.name if stored else None,
-            "finished_at": row.finished_at.isoformat(),
-            "expires_at": expires.isoformat(),
+            "finished_at": row.finished_at.astimezone(ctx.config.timezone).isoformat(),
+            "expires_at": expires.astimezone(ctx.config.timezone).isoformat(),
         }
 
     def _require_pad(self, principal: Principal, window: int) -> None:
@@ -243,7 +243,7 @@ class Ratings:
                 "number": row.number,
                 "matter_name": stored.matter.name if stored else None,
                 "window": row.window_number,
-                "finished_at": row.finished_at.isoformat(),
+                "finished_at": row.finished_at.astimezone(ctx.config.timezone).isoformat(),
                 "staff": {"name": staff.name, "staff_no": staff.staff_no} if staff else None,
             },
             "rated": rating is not None and (revisable is None or revisable <= now),
@@ -363,7 +363,7 @@ class Ratings:
                 ).scalar_one()
         except IntegrityError:
             raise Conflict("already_rated", "accounts.already_rated") from None
-        view = self._view(rating_id, row, level, tags, phone, channel, now)
+        view = self._view(rating_id, row, level, tags, phone, channel, now.astimezone(ctx.config.timezone))
         self.follow_ups.sync(conn, ctx, rating_id, row, level, now, actor)
         append_event(
             self.s.db,
@@ -446,7 +446,7 @@ class Ratings:
                 "channel": r.channel,
                 "defaulted": r.defaulted,
                 "counted": r.counted,
-                "rated_at": r.rated_at.isoformat(),
+                "rated_at": r.rated_at.astimezone(ctx.config.timezone).isoformat(),
             }
             for r in rows
         ]

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
-from hall_common.i18n import message
+from hall_common.i18n import Label
 
 from ..core import cases as rules
 from ..core.errors import Conflict, InvalidInput, NotFound, TooManyRequests
@@ -282,7 +282,7 @@ class Ticketing:
         if case is None or not case.phone or not secrets.compare_digest(case.phone[-4:], tail):
             raise NotFound("return_case_not_found", case_no=req.case_no)
         if case.state not in RETURN_STATES:
-            raise Conflict("return_not_due", state=message(f"cases.state_{case.state}"))
+            raise Conflict("return_not_due", state=Label(f"cases.state_{case.state}", "cases.state_other"))
         self._require_walk_in_open(ctx, now)
         view = self._store(
             principal,
@@ -315,9 +315,15 @@ class Ticketing:
                     A.c.id_number_hash == id_number_hash(self.s.id_secret, ctx.code, req.id_number or ""),
                     A.c.slot_start >= start,
                     A.c.slot_start < start + timedelta(days=1),
-                    A.c.status == "booked",
                 ).order_by(A.c.slot_start)
-            appt = conn.execute(query).first()
+            found = conn.execute(query).all()
+            # By ID: today's booking still to check in, else one already checked in (a resident
+            # tapping twice is told so, not that there is no booking).
+            appt = next((a for a in found if a.status == "booked"), None) or next(
+                (a for a in found if a.status == "checked_in"), None
+            )
+            if req.appointment_code:
+                appt = found[0] if found else None
         if appt is None:
             raise NotFound("appointment_not_found")
         if appt.status == "checked_in":
@@ -325,7 +331,10 @@ class Ticketing:
         if appt.channel == "home_visit":
             raise Conflict("home_visit_no_check_in")
         if appt.status != "booked":
-            raise Conflict("appointment_not_checkable", status=message(f"server.appointment_status_{appt.status}"))
+            raise Conflict(
+                "appointment_not_checkable",
+                status=Label(f"server.appointment_status_{appt.status}", "server.appointment_status_other"),
+            )
         q = ctx.config.queue
         earliest = appt.slot_start - timedelta(minutes=q.appointment_early_minutes)
         latest = appt.slot_start + timedelta(minutes=q.appointment_late_minutes)

@@ -101,7 +101,9 @@ class WindowDesk:
                 "name": s.name,
                 "photo_url": s.photo_url,
                 "post": row.post,
-                "signed_in_at": row.signed_in_at.isoformat() if row.signed_in_at else None,
+                "signed_in_at": row.signed_in_at.astimezone(ctx.config.timezone).isoformat()
+                if row.signed_in_at
+                else None,
             }
         on_duty = row.number in ctx.schedule.moment(now).windows_on_duty
         if row.status != "open":
@@ -111,7 +113,7 @@ class WindowDesk:
         else:
             state = "serving"
         active = conn.execute(
-            select(T.c.number, T.c.state).where(
+            select(T.c.number, T.c.state, T.c.call_count).where(
                 T.c.hall_id == ctx.id, T.c.window_number == row.number, T.c.state.in_(ACTIVE)
             )
         ).first()
@@ -126,6 +128,8 @@ class WindowDesk:
             "staff": staff,
             "current_number": active.number if active else None,
             "current_state": active.state if active else None,
+            # How often the current number was called: the supervisor flags one stuck at its last call.
+            "current_calls": active.call_count if active else None,
         }
 
     def _emit_window(
@@ -248,7 +252,16 @@ class WindowDesk:
         return {"ticket": view}
 
     def _apply(
-        self, conn: Connection, ctx: HallContext, row: Any, action: str, now: datetime, actor: str, **values: Any
+        self,
+        conn: Connection,
+        ctx: HallContext,
+        row: Any,
+        action: str,
+        now: datetime,
+        actor: str,
+        *,
+        reason: str | None = None,
+        **values: Any,
     ) -> dict[str, Any]:
         target = next_state(action, row.state)
         changes: dict[str, Any] = {"state": target, **values}
@@ -271,7 +284,8 @@ class WindowDesk:
                 adjust_line(conn, ctx.id, row.service_date, row.matter_id, -1)
             if fresh.state == WAITING:
                 adjust_line(conn, ctx.id, fresh.service_date, fresh.matter_id, +1)
-        return self._emit_ticket(conn, ctx, action, fresh, now, actor)
+        extra = {"reason": reason} if reason else {}
+        return self._emit_ticket(conn, ctx, action, fresh, now, actor, **extra)
 
     def _learn(self, conn: Connection, ctx: HallContext, matter_id: int | None, seconds: float) -> None:
         if not 0 < seconds < 4 * 3600:  # a service left open over lunch teaches nothing
@@ -380,8 +394,12 @@ class WindowDesk:
         principal.require_window(number)
         return self._set_window(principal, number, "open", None)
 
-    def close_window(self, principal: Principal, number: int, reason: str | None = None) -> dict[str, Any]:
-        return self._set_window(principal, number, "closed", (reason or "").strip()[:200] or None)
+    def close_window(self, principal: Principal, number: int, reason: str) -> dict[str, Any]:
+        """关闭窗口 changes the hall's capacity: the supervisor says why (kept with the window)."""
+        reason = reason.strip()[:200]
+        if not reason:
+            raise InvalidInput("field_required", field="reason")
+        return self._set_window(principal, number, "closed", reason)
 
     def open_window(self, principal: Principal, number: int) -> dict[str, Any]:
         return self._set_window(principal, number, "open", None)
@@ -476,14 +494,18 @@ class WindowDesk:
             .values(signed_out_at=now, sign_out_reason=reason)
         )
 
-    def cancel(self, principal: Principal, ticket_id: int) -> dict[str, Any]:
+    def cancel(self, principal: Principal, ticket_id: int, reason: str) -> dict[str, Any]:
+        """作废 a resident's number (supervisor): the reason stays in the ticket's event log."""
+        reason = reason.strip()[:200]
+        if not reason:
+            raise InvalidInput("field_required", field="reason")
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
         with self.s.db.write() as conn:
             row = conn.execute(select(T).where(T.c.id == ticket_id, T.c.hall_id == ctx.id).with_for_update()).first()
             if row is None:
                 raise NotFound("ticket_not_found", ticket_id=ticket_id)
-            view = self._apply(conn, ctx, row, "cancel", now, principal.label)
+            view = self._apply(conn, ctx, row, "cancel", now, principal.label, reason=reason)
         return {"ticket": view}
 
     # --- reads ------------------------------------------------------------------------
@@ -510,7 +532,7 @@ class WindowDesk:
                 {
                     "event_id": e.id,
                     "type": e.type,
-                    "at": e.occurred_at.isoformat(),
+                    "at": e.occurred_at.astimezone(ctx.config.timezone).isoformat(),
                     "window": e.window_number,
                     "state": state,
                 }

@@ -88,16 +88,20 @@ def slip_blocks(slip: QueueSlip, locale: str = "zh_CN") -> list[Block]:
     return blocks
 
 
+# The demo slip is the pilot hall's, on a fixed day: previews compare equal from one run to the next.
+DEMO_ISSUED_AT = datetime(2026, 11, 26, 9, 30, tzinfo=ZoneInfo(CENTER_TZ))
+
+
 def demo_slip(locale: str = "zh_CN", now: datetime | None = None) -> QueueSlip:
-    """A sample slip for previews and the kiosk demo."""
+    """A sample slip for previews and the kiosk demo (the pilot hall, 2026-11-26 09:30 unless ``now``)."""
     return QueueSlip(
         center_name=message("printer.demo_center_name", locale),
         matter_name=message("printer.demo_matter_name", locale),
         number="A001",
         waiting_ahead=3,
         estimated_wait_minutes=15,
-        issued_at=now or datetime.now(ZoneInfo(CENTER_TZ)),
-        qr_url="https://yichuang.example/t/20261125-A001",
+        issued_at=now or DEMO_ISSUED_AT,
+        qr_url="https://yichuang.example/t/20261126-A001",
         notices=default_notices(locale),
         window_hint=message("printer.demo_window_hint", locale),
     )

@@ -6,6 +6,7 @@ import base64
 import functools
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -123,12 +124,23 @@ def tick_all_submitted(page) -> None:
     page.check("#identity")
 
 
+def case_frame(page):
+    """The case panel the terminal opened beside its queue (the frame named "case"), once loaded."""
+    frame = page.frame(name="case")
+    frame.wait_for_url(re.compile(r"/cases-ui/window/"))
+    frame.locator("#title").filter(has_text="号窗口").wait_for()
+    return frame
+
+
 def draw_signature(page) -> None:
-    """A scribble with the mouse, as a resident signs with a finger on the tablet."""
-    box = page.locator("#signature").bounding_box()
+    """A scribble with the mouse, as a resident signs with a finger on the tablet (page or frame)."""
+    canvas = page.locator("#signature")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    mouse = page.page.mouse if hasattr(page, "parent_frame") else page.mouse
     x, y = box["x"], box["y"]
-    page.mouse.move(x + 30, y + 110)
-    page.mouse.down()
+    mouse.move(x + 30, y + 110)
+    mouse.down()
     for dx, dy in ((80, 40), (130, 120), (180, 50), (240, 115), (300, 45), (380, 100), (440, 60)):
-        page.mouse.move(x + dx, y + dy, steps=4)
-    page.mouse.up()
+        mouse.move(x + dx, y + dy, steps=4)
+    mouse.up()

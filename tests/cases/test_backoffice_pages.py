@@ -80,3 +80,48 @@ def test_dashboard_on_4_january_2027_shows_the_case_overdue_across_new_year(hall
         page.screenshot(path="/tmp/yichuang-case-overdue-2027.png", full_page=True)
     finally:
         page.close()
+
+
+def test_typing_in_the_back_office_survives_two_refreshes(hall, matters, browser):
+    no = accept(hall, matters)
+    clerk = hall.client("clerk-1")
+    clerk.post(f"/cases/{no}/hand-over", json={})
+    page = browser.new_page(locale="en-US", viewport={"width": 1366, "height": 768})
+    try:
+        page.clock.install()  # the 15-second refresh is run on demand
+        page.goto(f"{hall.base_url}/cases-ui/backoffice?token={hall.tokens['backoffice']}")
+        row = page.locator(f"tr[data-case='{no}']")
+        # 签收 comes first: no decision buttons before the department has signed for the case.
+        expect(row.locator("button.receive")).to_be_visible(timeout=10000)
+        expect(row.locator("button.approve")).to_have_count(0)
+        row.locator("button.receive").click()
+        box = row.locator("textarea.reasons")
+        box.click()
+        box.type("申请人家庭收入")
+        for _ in range(2):
+            with page.expect_response(lambda r: r.url.endswith("/api/v1/cases/inbox")):
+                page.clock.run_for(15_000)
+            expect(row).to_be_attached()
+        box.type("超过标准")
+        expect(box).to_have_value("申请人家庭收入超过标准")
+        expect(box).to_be_focused()
+        expect(row.locator("label:has(textarea.reasons)")).to_contain_text("不予批准的理由")
+        page.screenshot(path="/tmp/case_panel_shots/backoffice-typing.png")
+        row.locator("input.result").fill("不予批准决定书")
+        row.locator("button.reject").click()
+        expect(row.locator("button.reject")).to_have_count(0, timeout=10000)
+    finally:
+        page.close()
+    case = clerk.get(f"/cases/{no}").json()
+    assert case["decision"] == "rejected" and case["decision_reasons"] == "申请人家庭收入超过标准"
+
+
+def test_dashboard_tables_have_headers_and_say_due_today(hall, matters, browser):
+    accept(hall, matters)
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1366, "height": 768})
+    try:
+        page.goto(f"{hall.base_url}/cases-ui/dashboard?token={hall.tokens['supervisor']}")
+        expect(page.locator("#overdue thead th").first).to_have_text("办件编号")
+        expect(page.locator("#near-due thead th")).to_have_count(7)
+    finally:
+        page.close()

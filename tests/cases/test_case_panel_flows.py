@@ -8,7 +8,7 @@ import re
 import httpx
 from playwright.sync_api import expect
 
-from tests.cases.conftest import login_terminal, open_panel, start_case, tick_all_submitted
+from tests.cases.conftest import case_frame, login_terminal, open_panel, start_case, tick_all_submitted
 
 expect.set_options(timeout=15_000)
 
@@ -40,6 +40,12 @@ def test_terminal_button_opens_the_panel_for_the_served_ticket_and_acceptance_pr
     shot(page, "terminal-with-case-button")
 
     button.click()
+    terminal, page = page, case_frame(page)
+    # Beside the queue: the terminal's number, keys and line stay on screen, and no token is in any address.
+    expect(terminal.locator("#current-number")).to_be_visible()
+    expect(terminal.locator("#act-finish-next")).to_be_visible()
+    assert "token" not in page.url and "token" not in terminal.url
+    expect(page.locator("#to-window")).to_be_hidden()
     expect(page.locator("#title")).to_have_text("1号窗口 · 办件")
     expect(page.locator("#ticket-badge")).to_have_text(f"当前号 {ticket['number']}")
     # The ticket's matter is already chosen: the clerk only types the applicant.
@@ -54,14 +60,13 @@ def test_terminal_button_opens_the_panel_for_the_served_ticket_and_acceptance_pr
     notice = page.locator("#notice .doc[data-kind=acceptance]")
     expect(notice).to_contain_text("受理通知书 斑受〔2026〕0001号")
     expect(page.locator("#hand-over")).to_be_visible()
-    shot(page, "panel-after-acceptance")
+    shot(terminal, "panel-after-acceptance")
     assert pdf_behind(page, notice.locator("a"), hall).startswith(b"%PDF")
 
     case = hall.client("clerk-1").get("/cases/2026-00001").json()
     assert case["ticket_id"] == ticket["id"] and case["state"] == "accepted" and case["owner_window"] == 1
-    # And back to the terminal, where the same resident is still being served.
-    page.click("#to-window")
-    expect(page.locator("#current-number")).to_have_text(ticket["number"])
+    # And the terminal beside it still serves the same resident.
+    expect(terminal.locator("#current-number")).to_have_text(ticket["number"])
 
 
 def test_an_immediate_matter_is_done_at_the_window_and_goes_straight_to_delivery(hall, matters, device):
@@ -86,6 +91,7 @@ def test_after_a_one_time_notice_the_resident_returns_and_the_same_case_is_accep
     open_panel(page, hall)
     start_case(page, matter)
     page.locator("#checklist tr").nth(0).locator("input[value=submitted]").check()
+    page.check("input[name=outcome][value=supplement]")
     page.click("button[data-outcome=supplement]")
     expect(page.locator("#case-state")).to_have_text("待补正材料")
     expect(page.locator("#notice")).to_contain_text("一次性告知书")
@@ -117,6 +123,7 @@ def test_the_window_escalates_and_only_the_supervisor_says_no(hall, matters, dev
     clerk = device()
     open_panel(clerk, hall)
     start_case(clerk, matters["MZ004"], "赵四")
+    clerk.check("input[name=outcome][value=escalate]")
     clerk.fill("#reasons", "申请人年龄不符合条件")
     clerk.click("button[data-outcome=escalate]")
     expect(clerk.locator("#case-state")).to_have_text("负责人审核中")
@@ -137,3 +144,41 @@ def test_the_window_escalates_and_only_the_supervisor_says_no(hall, matters, dev
 
     case = hall.client("clerk-1").get("/cases/2026-00001").json()
     assert case["state"] == "rejected" and case["reject_reasons"] == "年满60周岁方可申请"
+
+
+def test_all_received_ticks_every_material_and_only_the_chosen_outcomes_fields_show(hall, matters, device):
+    page = device(width=1366, height=768)
+    open_panel(page, hall)
+    start_case(page, matters["MZ003"], "王大山")  # 承诺件: 受理 is chosen first
+    expect(page.locator("input[name=outcome][value=accept]")).to_be_checked()
+    expect(page.locator("#delivery")).to_be_visible()
+    expect(page.locator("#result")).to_be_hidden()
+    expect(page.locator("#reasons")).to_be_hidden()
+    expect(page.locator("button[data-outcome=escalate]")).to_be_hidden()
+    page.click("#all-submitted")
+    rows = page.locator("#checklist tr")
+    for i in range(rows.count()):
+        expect(rows.nth(i).locator("input[value=submitted]")).to_be_checked()
+    page.click("button[data-outcome=accept]")  # identity not yet checked: said beside its box
+    expect(page.locator("label:has(#identity) .field-error")).to_contain_text("身份")
+    page.check("input[name=outcome][value=escalate]")
+    expect(page.locator("#reasons")).to_be_visible()
+    expect(page.locator("#delivery")).to_be_hidden()
+    page.click("button[data-outcome=escalate]")
+    # The error stands beside the empty field, not in the header.
+    expect(page.locator("label:has(#reasons) .field-error")).to_have_text("请填写“情况说明（提交负责人）”。")
+    expect(page.locator("#reasons")).to_be_focused()
+    assert hall.client("clerk-1").get("/cases/2026-00001").json()["state"] == "open"
+
+
+def test_panel_controls_are_large_enough_to_touch(hall, matters, device):
+    page = device(width=1366, height=768)
+    open_panel(page, hall)
+    start_case(page, matters["MZ003"], "王大山")
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('#work button, #work label.status, #work label.choice')]
+             .filter((e) => e.offsetParent !== null)
+             .map((e) => [e.textContent.trim(), e.getBoundingClientRect().height])
+             .filter(([, h]) => h < 44)"""
+    )
+    assert small == []

@@ -9,7 +9,7 @@ import subprocess
 import httpx
 from playwright.sync_api import expect
 
-from tests.cases.conftest import draw_signature, login_terminal, open_panel, start_case, tick_all_submitted
+from tests.cases.conftest import case_frame, draw_signature, login_terminal, open_panel, start_case, tick_all_submitted
 
 expect.set_options(timeout=15_000)
 
@@ -25,6 +25,7 @@ def test_a_case_goes_round_the_loop_in_the_browser_and_the_signed_receipt_is_a_p
     window.click("#act-call-next")
     window.click("#act-start")
     window.click("#open-case")
+    terminal, window = window, case_frame(window)  # the panel opens beside the queue
     window.fill("#phone", "13800001234")
     start_case(window, matter, "李德福")
     tick_all_submitted(window)
@@ -62,7 +63,7 @@ def test_a_case_goes_round_the_loop_in_the_browser_and_the_signed_receipt_is_a_p
     window.fill("#relation", "配偶")
     window.select_option("#method", "window")
     draw_signature(window)
-    shot(window, "delivery-form-with-signature")
+    shot(terminal, "delivery-form-with-signature")
     window.click("#deliver")
     expect(window.locator("#case-state")).to_have_text("已办结归档")
     expect(window.locator("#step-info")).to_contain_text("李桂兰（配偶）")

@@ -24,6 +24,7 @@ def test_clerk_opens_a_case_ticks_materials_and_the_one_time_notice_lists_the_re
         rows.nth(0).locator("input[value=submitted]").check()
         rows.nth(1).locator("input[value=defective]").check()
         rows.nth(1).locator(".note").fill("未签字")
+        page.check("input[name=outcome][value=supplement]")
         page.click("button[data-outcome=supplement]")
         notice = page.locator("#notice")
         expect(notice).to_contain_text("一次性告知书", timeout=10000)
@@ -52,7 +53,7 @@ def test_the_panel_shows_why_a_case_cannot_be_accepted_yet(hall, matters, browse
         page.click("#open")
         expect(page.locator("#case-no")).to_have_text("2026-00001", timeout=10000)
         page.click("button[data-outcome=accept]")
-        expect(page.locator("#error")).to_contain_text("材料不齐全，不能受理", timeout=10000)
+        expect(page.locator("#outcome-error")).to_contain_text("材料不齐全，不能受理", timeout=10000)
         expect(page.locator("#case-state")).to_have_text("登记中")
     finally:
         page.close()

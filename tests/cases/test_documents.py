@@ -115,4 +115,47 @@ def test_a_document_the_case_never_had_is_not_found(hall, matters):
     assert r.status_code == 404 and "没有出具" in r.json()["error"]["message"]
 
 
+def test_an_approved_promised_case_gets_a_completion_notice(hall, matters, tmp_path):
+    no = accept(hall, matters)
+    clerk = hall.client("clerk-1")
+    clerk.post(f"/cases/{no}/hand-over", json={})
+    back = hall.client("backoffice")
+    back.post(f"/cases/{no}/receive", json={})
+    r = back.post(f"/cases/{no}/decide", json={"decision": "approved", "result": "临时救助审批表"})
+    assert r.status_code == 200, r.text
+    assert clerk.get(f"/cases/{no}").json()["documents"]["result"] == "斑结〔2026〕0001号"
+    pdf = clerk.get(f"/cases/{no}/documents/result.pdf")
+    assert pdf.status_code == 200
+    text = pdf_text(pdf.content, tmp_path, "result-promised")
+    assert "办结通知单" in text and "临时救助审批表" in text
+
+
+def test_notice_names_its_handler_and_the_receipt_its_deliverer(hall, matters, signature_png, tmp_path):
+    no = accept(hall, matters)  # at window 1, where 陈晓梅 (BZY001) is signed in
+    clerk = hall.client("clerk-1")
+    text = pdf_text(clerk.get(f"/cases/{no}/documents/acceptance.pdf").content, tmp_path, "acceptance-handler")
+    assert "经办人" in text and "陈晓梅" in text
+    clerk2 = hall.client("clerk-2")
+    case = open_case(clerk2, matters["RS001"])
+    clerk2.post(
+        f"/cases/{case['case_no']}/outcome",
+        json={
+            "outcome": "immediate",
+            "materials": all_submitted(matters["RS001"]),
+            "identity_checked": True,
+            "result": "参保凭证",
+            "receipt": {"method": "window", "recipient": "张小三", "relation": "本人", "signature": signature_png},
+        },
+    )
+    receipt = pdf_text(clerk2.get(f"/cases/{case['case_no']}/documents/receipt.pdf").content, tmp_path, "receipt-by")
+    assert "送达人" in receipt and "王建国" in receipt
+
+
+def test_acceptance_notice_gives_the_halls_phone_and_a_progress_qr(hall, matters, tmp_path):
+    no = accept(hall, matters)
+    text = pdf_text(hall.client("clerk-1").get(f"/cases/{no}/documents/acceptance.pdf").content, tmp_path, "phone-qr")
+    assert "咨询电话" in text and "0564-0000000" in text
+    assert "用手机扫一扫，查询本件办理进度" in text  # the caption under the QR code (its content is not decoded here)
+
+
 assert shutil.which("pdftoppm") and shutil.which("pdftotext"), "poppler-utils is needed for these tests"

@@ -77,3 +77,22 @@ def test_the_new_matter_button_adds_a_matter_with_a_material(browser, live_hall)
     shown = public_matter(live_hall, "MZ901")
     assert shown["kind"] == "承诺" and shown["promised_days"] == 5
     assert [m["name"] for m in shown["materials"]] == ["居民身份证"]
+
+
+def test_the_editor_shows_domain_names_and_the_list_stays_readable_beside_it(browser, live_hall, shots):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_hall.base_url}/admin/matters?token={live_hall.tokens['admin']}")
+        page.wait_for_selector("body[data-ready='1']", timeout=TIMEOUT)
+        page.click("tr[data-code='MZ001'] button.edit")
+        page.wait_for_selector("#editor:not([hidden])", timeout=TIMEOUT)
+        domain = page.locator("select[name=domain]")
+        assert domain.evaluate("s => s.options[s.selectedIndex].textContent") == "民政"
+        assert "civil_affairs" not in domain.inner_text()
+        # No column squeezed to a character or two a line: the name column keeps several characters.
+        width = page.locator("tr[data-code='MZ001'] td").nth(1).evaluate("td => td.getBoundingClientRect().width")
+        assert width >= 120
+        page.screenshot(path=str(shots / "catalog_admin_editor_1366.png"))
+    finally:
+        context.close()

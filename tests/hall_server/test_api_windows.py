@@ -195,7 +195,7 @@ def test_waiting_count_stays_exact_through_calls_transfers_and_cancels(live_hall
     c1.post("/windows/1/transfer", json={"to": "matter", "matter_id": 5})
     c2.post("/windows/2/call-next")
     c2.post("/windows/2/transfer", json={"to": "window", "window": 3})
-    sup.post(f"/tickets/{tickets[-1]['id']}/cancel")
+    sup.post(f"/tickets/{tickets[-1]['id']}/cancel", json={"reason": "群众自行离开"})
     c1.post("/windows/1/call-next")
     with live_hall.server.db.read() as conn:
         counted = dict(

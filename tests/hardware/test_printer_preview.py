@@ -61,3 +61,10 @@ def test_preview_of_the_decoded_slip_is_as_tall_as_its_content(printer_slip_fact
     elements = decode(encode(slip_blocks(printer_slip_factory())))
     image = render_elements(elements)
     assert image.width == 576 and 700 < image.height < 1400
+
+
+def test_demo_slip_is_the_pilot_halls_on_a_fixed_day(tmp_path):
+    assert main(["--demo", "--output", str(tmp_path / "a.png"), "--save-bin", str(tmp_path / "a.bin")]) == 0
+    lines = "\n".join(text_lines(decode((tmp_path / "a.bin").read_bytes())))
+    assert "金寨县斑竹园镇便民服务中心" in lines and "某某" not in lines
+    assert "2026-11-26" in lines or "2026年11月26日" in lines

@@ -5,8 +5,85 @@
   const KEY = "yc.supervisor.token";
   // ?token= leaves the address bar at once and is kept only if it is a supervisor's or admin's.
   const adopted = YC.adoptToken(KEY, (me) => me.role === "supervisor" || me.role === "admin");
-  let token = null, es = null, busy = false, timer = null;
+  let token = null, es = null, busy = false, timer = null, hall = null;
   const $ = (id) => document.getElementById(id);
+  // 政务服务 aims at a wait of at most half an hour: a number waiting longer is shown to the supervisor.
+  const LONG_WAIT_MINUTES = 30;
+
+  // --- the alert strip ----------------------------------------------------------------------
+  // One list fed by several sources, each a function of what the page has just read
+  // ({windows, line, devices, hall, now}) returning items {id, level: "bad"|"warn", text}.
+  // Another source (e.g. 待回访 cases) is one more addAlertSource(name, fn) call.
+  const alertSources = [];
+  function addAlertSource(name, fn) { alertSources.push({name, fn}); }
+
+  function renderAlerts(data) {
+    const items = [];
+    for (const source of alertSources) {
+      try { items.push(...source.fn(data).map((x) => ({...x, source: source.name}))); } catch (e) { /* one source's fault hides only its items */ }
+    }
+    items.sort((a, b) => (a.level === "bad" ? 0 : 1) - (b.level === "bad" ? 0 : 1));
+    $("alerts").hidden = items.length === 0;
+    $("alerts").replaceChildren(...items.map((x) => el("li", {class: "alert " + x.level, "data-source": x.source, id: "alert-" + x.id},
+      x.href ? el("a", {href: x.href}, x.text) : x.text)));
+  }
+
+  // A device's name as staff know it ("1号窗口打印机"), never its technical id.
+  function deviceName(name) {
+    let m;
+    if ((m = /^kiosk-([^/]+)\/printer$/.exec(name))) return t("terminal.device_kiosk_printer", {id: m[1]});
+    if ((m = /^kiosk-([^/]+)$/.exec(name))) return t("terminal.device_kiosk", {id: m[1]});
+    if ((m = /^window-(\d+)\/(printer|pad|keypad)$/.exec(name))) return t("terminal.device_window_" + m[2], {n: m[1]});
+    if ((m = /^ledbar-(\d+)$/.exec(name))) return t("terminal.device_ledbar", {n: m[1]});
+    if ((m = /^(board|announcer)-(.+)$/.exec(name))) return t("terminal.device_" + m[1], {id: m[2]});
+    return t("terminal.device_other", {id: name});
+  }
+
+  addAlertSource("devices", ({devices}) => devices.filter((d) => d.problem).map((d) => ({
+    id: "device-" + d.device.replace(/[^\w-]/g, "_"), level: d.state === "paper_near_end" ? "warn" : "bad",
+    text: t("terminal.alert_device", {device: deviceName(d.device), state: t("terminal.device_state_" + d.state),
+      time: hhmm(d.reported_at)})})));
+  addAlertSource("long-waits", ({line, now}) => line.waiting
+    .map((tk) => ({tk, minutes: Math.floor((now - YC.parseIso(tk.issued_at)) / 60000)}))
+    .filter((x) => x.minutes >= LONG_WAIT_MINUTES)
+    .map((x) => ({id: "wait-" + x.tk.id, level: "warn", text: t("terminal.alert_long_wait", {number: x.tk.number, n: x.minutes})})));
+  // 好差评 follow-ups waiting for a call-back, and those past their deadline (issue 10).
+  addAlertSource("follow-ups", ({followUps: f}) => (f && (f.pending_callback || f.overdue) ? [{
+    id: "follow-ups", level: f.overdue ? "bad" : "warn", href: "/supervisor/ratings",
+    text: t("ratings.alert_pending", {n: f.pending_callback}) + "　" + t("ratings.alert_overdue", {n: f.overdue})}] : []));
+  addAlertSource("stuck", ({windows, hall: h}) => {
+    const last = (h && h.rules && h.rules.no_show_after_calls) || 2;
+    return windows.filter((w) => w.current_state === "called" && w.current_calls >= last).map((w) => ({
+      id: "stuck-" + w.number, level: "warn",
+      text: t("terminal.alert_stuck", {number: w.current_number, window: w.name, count: w.current_calls})}));
+  });
+
+  // --- confirmations with a reason ------------------------------------------------------------
+  // 作废 and 关闭窗口 change what residents get: asked once more, with a reason that is kept.
+  function confirmWithReason(title, presets, onOk) {
+    const dialog = $("dialog"), form = $("dialog-form");
+    const input = el("input", {name: "reason", id: "confirm-reason", maxlength: 200, autocomplete: "off",
+      placeholder: t("terminal.reason_placeholder")});
+    const error = el("p", {class: "dialog-error", id: "dialog-error", role: "alert"});
+    form.replaceChildren(el("h3", {}, title),
+      el("div", {class: "chips"}, presets.map((r) => el("button", {type: "button", onclick: () => { input.value = r; error.textContent = ""; }}, r))),
+      el("label", {}, t("terminal.reason_label"), input), error,
+      el("div", {class: "row"},
+        el("button", {type: "button", id: "dialog-cancel", onclick: () => dialog.close()}, t("terminal.cancel")),
+        el("button", {class: "ok danger", id: "dialog-ok", type: "submit"}, t("terminal.confirm"))));
+    form.onsubmit = async (ev) => {
+      ev.preventDefault();
+      const reason = input.value.trim();
+      if (!reason) { error.textContent = t("terminal.reason_required"); input.focus(); return; }
+      if (busy) return;
+      busy = true;
+      try { await call("POST", onOk.path, {reason}); dialog.close(); if (onOk.done) toast(onOk.done, true); }
+      catch (e) { error.textContent = e.message; }
+      finally { busy = false; refresh().catch(() => {}); }
+    };
+    dialog.showModal();
+    setTimeout(() => input.focus(), 0);
+  }
 
   function toast(text, ok) {
     const box = $("toast"); box.textContent = text; box.className = ok ? "ok" : ""; box.hidden = !text;
@@ -26,6 +103,8 @@
   });
   $("logout").addEventListener("click", async () => { try { await call("POST", "/auth/logout"); } catch (e) { /* gone */ } if (es) es.close(); es = null; showLogin(); });
 
+  YC.addAlertSource = addAlertSource;  // for a later page script adding its own kind of alert
+
   async function act(path, body, done) {
     if (busy) return;
     busy = true;
@@ -33,20 +112,19 @@
   }
 
   async function refresh() {
-    const [wins, line, ratings, shifts, alerts] = await Promise.all([call("GET", "/windows"), call("GET", "/queue"),
-      call("GET", "/ratings"), call("GET", "/shifts"), call("GET", "/follow-ups/alerts")]);
-    const strip = $("alerts");
-    strip.hidden = !(alerts.pending_callback || alerts.overdue);
-    strip.className = "alerts" + (alerts.overdue ? " late" : "");
-    strip.replaceChildren(el("span", {}, t("ratings.alert_pending", {n: alerts.pending_callback})),
-      el("span", {}, t("ratings.alert_overdue", {n: alerts.overdue})), el("span", {class: "go"}, t("ratings.alert_link")));
+    const [wins, line, ratings, shifts, devices, followUps] = await Promise.all([call("GET", "/windows"),
+      call("GET", "/queue"), call("GET", "/ratings"), call("GET", "/shifts"), call("GET", "/devices"),
+      call("GET", "/follow-ups/alerts")]);
+    renderAlerts({windows: wins.windows, line, devices: devices.devices, followUps, hall, now: YC.serverNow()});
     $("login").hidden = true; $("board").hidden = false; $("logout").hidden = false;
     const numbers = wins.windows.map((w) => w.number);
     $("windows").replaceChildren(...wins.windows.map((w) => {
       const stateText = {serving: t("terminal.state_serving_window"), paused: t("terminal.state_paused_window"), closed: t("terminal.state_closed_window")}[w.state];
       const btns = [];
       if (w.status === "closed") btns.push(el("button", {onclick: () => act(`/windows/${w.number}/open`)}, t("terminal.open_window")));
-      else btns.push(el("button", {class: "danger", onclick: () => act(`/windows/${w.number}/close`, {reason: null})}, t("terminal.close_window")));
+      else btns.push(el("button", {class: "danger", onclick: () => confirmWithReason(t("terminal.close_window_title", {window: w.name}),
+        [t("terminal.close_reason_device"), t("terminal.close_reason_staff"), t("terminal.close_reason_meeting")],
+        {path: `/windows/${w.number}/close`})}, t("terminal.close_window")));
       if (w.current_number) {
         btns.push(el("button", {onclick: () => act(`/windows/${w.number}/transfer`, {to: "line"}, t("terminal.transferred"))}, t("terminal.move_to_line")));
         for (const n of numbers.filter((x) => x !== w.number))
@@ -61,7 +139,9 @@
     }));
     $("totals").textContent = t("terminal.waiting_total", {n: line.count}) + "　" + t("terminal.held_total", {n: line.held.length});
     $("line").replaceChildren(...line.waiting.map((tk) => el("li", {}, tk.number, " ", tk.matter_name || t("terminal.general_matter"), " ",
-      el("button", {class: "link", onclick: () => act(`/tickets/${tk.id}/cancel`)}, t("terminal.cancel_ticket")))));
+      el("button", {class: "link", "data-cancel": tk.number, onclick: () => confirmWithReason(t("terminal.cancel_ticket_title", {number: tk.number}),
+        [t("terminal.cancel_reason_left"), t("terminal.cancel_reason_duplicate"), t("terminal.cancel_reason_wrong_matter")],
+        {path: `/tickets/${tk.id}/cancel`, done: t("terminal.ticket_cancelled", {number: tk.number})})}, t("terminal.cancel_ticket")))));
     const rs = ratings.ratings;
     $("ratings").replaceChildren(rs.length ? el("div", {}, t("terminal.good_rate", {rate: Math.round((ratings.good_rate || 0) * 100) + "%"}),
       el("ul", {}, rs.map((r) => el("li", {class: r.bad ? "bad" : ""}, `${r.number} · ${r.window}号窗 · ${r.staff_name || ""} · ${r.label}`,
@@ -74,7 +154,7 @@
 
   function start() {
     // Times are shown in the hall's zone: learn it before the first list is drawn.
-    YC.loadHall(token).catch(() => {}).then(refresh).catch((e) => toast(e.message));
+    YC.loadHall(token).then((h) => { hall = h; }, () => {}).then(refresh).catch((e) => toast(e.message));
     if (!es) es = YC.live(token, {}, () => { clearTimeout(timer); timer = setTimeout(() => refresh().catch(() => {}), 80); },
       (up) => { $("live").className = "live" + (up ? "" : " off"); $("live").textContent = up ? t("terminal.live_on") : t("terminal.live_off"); });
   }

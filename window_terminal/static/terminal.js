@@ -153,6 +153,7 @@
     const staff = desk.window.staff;
     $("duty").textContent = staff ? t("terminal.on_duty", {name: staff.name, staff_no: staff.staff_no, post: staff.post})
       : t("terminal.nobody_on_duty");
+    $("served").textContent = t("terminal.finished_today", {n: desk.finished_today ?? 0});
     if (!onDuty()) { renderSignin(); show("signin"); return; }
     show("desk");
     renderCurrent();
@@ -197,23 +198,40 @@
     }
   }
 
-  // 受理办件: the case panel, with this terminal's token and the ticket being served, so the
-  // case is linked to the ticket (POST /cases ticket_id) and the matter is preselected. Same tab:
-  // the terminal keeps no state of its own and comes back as it was from the panel's link.
-  // The token goes to the panel through this tab's sessionStorage, never in the address.
+  // 受理办件: the case panel opens BESIDE the queue (a frame of this page), so the clerk still
+  // sees the line and the keys while filling in the case. It gets this terminal's token through
+  // the tab's sessionStorage (shared with a same-origin frame), never in an address, and the
+  // ticket being served, so the case is linked to it (POST /cases ticket_id) and the matter is
+  // preselected.
   function caseButton(tk) {
+    return el("button", {class: "case-button" + (tk ? "" : " quiet"), id: "open-case", type: "button",
+      onclick: () => openCase(tk)}, t(tk ? "terminal.open_case" : "terminal.case_lookup"));
+  }
+
+  function openCase(tk) {
     const q = new URLSearchParams();
     if (tk) {
       q.set("ticket", tk.id); q.set("number", tk.number);
       if (tk.matter_id) q.set("matter", tk.matter_id);
     }
-    return el("a", {class: "case-button" + (tk ? "" : " quiet"), id: "open-case", href: `/cases-ui/window/${N}?` + q,
-      onclick: () => sessionStorage.setItem("yc-case-token", token)}, t(tk ? "terminal.open_case" : "terminal.case_lookup"));
+    const lang = YC.params.get("lang");
+    if (lang) q.set("lang", lang);
+    sessionStorage.setItem("yc-case-token", token);
+    $("case-frame").src = `/cases-ui/window/${N}?` + q;
+    $("case-side").hidden = false;
+    document.body.classList.add("with-case");
+  }
+
+  function closeCase() {
+    $("case-side").hidden = true;
+    $("case-frame").src = "about:blank";
+    document.body.classList.remove("with-case");
   }
 
   // name, label key, css class, shortcut key. Which are enabled is the server's word
   // (desk.allowed_actions, from the ticket state machine), not restated here.
   const ACTIONS = [
+    ["finish-next", "terminal.finish_next", "finish-next", "ENTER"],
     ["call-next", "terminal.call", "call", "N"],
     ["recall", "terminal.recall", "", "R"],
     ["start", "terminal.start", "", "S"],
@@ -229,13 +247,32 @@
   function renderActions() {
     const box = $("actions");
     box.replaceChildren();
-    const allowed = desk.allowed_actions || [];
+    const allowed = offered();
     for (const [name, label, cls, key] of ACTIONS) {
       if (name === "pause" && desk.window.status === "paused") continue;
       if (name === "resume-window" && desk.window.status !== "paused") continue;
+      if (name === "finish-next" && !desk.current) continue;  // nothing to finish: 叫号 is the key
+      const why = name === "no-show" ? noShowWait() : "";
       box.append(el("button", {id: "act-" + name, class: cls, disabled: busy || !allowed.includes(name), "data-key": key,
-        onclick: () => trigger(name)}, t(label), el("kbd", {}, key)));
+        title: why || null, onclick: () => trigger(name)}, t(label),
+        why ? el("small", {class: "why", id: "no-show-why"}, why) : null,
+        el("kbd", {}, key === "ENTER" ? t("terminal.key_enter") : key)));
     }
+  }
+
+  // The server's allowed actions, plus 办结并叫下一位 where both halves would be accepted.
+  function offered() {
+    const allowed = (desk.allowed_actions || []).slice();
+    if (allowed.includes("finish") && desk.window.status === "open") allowed.push("finish-next");
+    return allowed;
+  }
+
+  // 过号 waits for the hall's number of calls (a resident may be on the way): say so on the key.
+  function noShowWait() {
+    const tk = desk.current;
+    const needed = desk.no_show_after_calls;
+    if (!tk || tk.state !== "called" || !needed || tk.call_count >= needed) return "";
+    return t("terminal.no_show_wait", {needed, count: tk.call_count});
   }
 
   function renderLine() {
@@ -258,15 +295,18 @@
     if (!btn || btn.disabled) return;
     if (name === "transfer") return transferDialog();
     if (name === "pause") return pauseDialog();
+    if (name === "finish-next") return act("finish", undefined, "call-next");
     act(name);
   }
 
-  async function act(name, body) {
+  // act("finish", undefined, "call-next"): 办结并叫下一位, the next step only if the first worked.
+  async function act(name, body, then) {
     if (busy) return;
     busy = true;
     document.querySelectorAll(".actions button").forEach((b) => { b.disabled = true; });
     try {
-      const r = await call("POST", `/windows/${N}/${name}`, body);
+      let r = await call("POST", `/windows/${N}/${name}`, body);
+      if (then) { name = then; r = await call("POST", `/windows/${N}/${then}`); }
       if (name === "call-next" && !r.ticket) toast(t("terminal.line_empty"), true);
     } catch (e) {
       toast(e.message);
@@ -283,31 +323,51 @@
       el("div", {class: "row"},
         el("button", {value: "cancel", type: "button", onclick: () => dialog.close()}, t("terminal.cancel")),
         el("button", {class: "ok", value: "ok", id: "dialog-ok", type: "submit"}, t("terminal.ok"))));
+    // A refused step keeps the dialog open with the reason inside it, where the clerk is looking.
+    const error = el("p", {class: "dialog-error", id: "dialog-error", role: "alert"});
+    form.insertBefore(error, form.lastChild);
     form.onsubmit = async (ev) => {
       ev.preventDefault();
       if (busy) return;
       busy = true;
-      try { await onOk(form); dialog.close(); } catch (e) { toast(e.message); } finally { busy = false; refresh().catch(() => {}); }
+      try { await onOk(form); dialog.close(); } catch (e) { error.textContent = e.message; } finally { busy = false; refresh().catch(() => {}); }
     };
     dialog.showModal();
   }
 
+  // 转移: 47 matters and a few windows are too many for a dropdown: a list filtered as one types
+  // (a window number, part of a matter's name or its department), picked with a click.
   async function transferDialog() {
     const matters = (await call("GET", "/matters")).matters;
-    const windows = desk.windows.filter((w) => w !== N);
+    const targets = [{value: "line", label: t("terminal.to_line")}]
+      .concat(desk.windows.filter((w) => w !== N).map((w) => ({value: "window:" + w, label: t("terminal.to_window", {n: w})})))
+      .concat(matters.map((m) => ({value: "matter:" + m.id, label: t("terminal.to_matter", {name: m.name}),
+        extra: m.department || "", words: (m.keywords || []).join(" ")})));
+    const list = el("div", {class: "targets", id: "transfer-list", role: "radiogroup"});
+    const search = el("input", {type: "search", id: "transfer-search", maxlength: 20, autocomplete: "off",
+      placeholder: t("terminal.transfer_search"), oninput: () => draw()});
+    function draw() {
+      const words = search.value.trim().toLowerCase();
+      const shown = targets.filter((x) => !words || [x.label, x.extra, x.words || "", x.value].join(" ").toLowerCase().includes(words));
+      list.replaceChildren(...(shown.length ? shown.map((x) => el("label", {class: "target"},
+        el("input", {type: "radio", name: "to", value: x.value}), x.label, x.extra ? el("small", {}, x.extra) : null))
+        : [el("p", {class: "none"}, t("terminal.transfer_none"))]));
+      if (shown.length === 1) list.querySelector("input").checked = true;
+    }
+    draw();
     ask(t("terminal.transfer_title", {number: desk.current.number}), [
-      el("label", {}, t("terminal.transfer_to"), el("select", {name: "to", id: "transfer-to"},
-        el("option", {value: "line"}, t("terminal.to_line")),
-        windows.map((w) => el("option", {value: "window:" + w}, t("terminal.to_window", {n: w}))),
-        matters.map((m) => el("option", {value: "matter:" + m.id}, t("terminal.to_matter", {name: m.name}))))),
+      el("label", {}, t("terminal.transfer_to"), search), list,
     ], async (form) => {
-      const [to, arg] = form.to.value.split(":");
+      const chosen = form.querySelector("input[name=to]:checked");
+      if (!chosen) throw new Error(t("terminal.transfer_choose"));
+      const [to, arg] = chosen.value.split(":");
       const body = {to};
       if (to === "window") body.window = Number(arg);
       if (to === "matter") body.matter_id = Number(arg);
       await call("POST", `/windows/${N}/transfer`, body);
       toast(t("terminal.transferred"), true);
     });
+    setTimeout(() => search.focus(), 0);
   }
 
   function pauseDialog() {
@@ -344,7 +404,8 @@
       ["l-password", "terminal.password"], ["login-submit", "terminal.login"], ["signin-title", "terminal.signin_title"],
       ["l-post-a", "terminal.post_a"], ["l-post-b", "terminal.post_b"], ["l-reason", "terminal.takeover_reason"],
       ["signin-logout", "terminal.logout"], ["sign-out", "terminal.sign_out"], ["h-current", "terminal.current_title"],
-      ["live", "terminal.live_off"]]) $(id).textContent = t(key);
+      ["live", "terminal.live_off"], ["case-close", "terminal.case_close"]]) $(id).textContent = t(key);
+    $("case-close").addEventListener("click", closeCase);
     if (!token) { show("login"); $("staff-no").focus(); return; }
     try { await enter(); } catch (e) { if (e.status !== 401) toast(e.message); }
   });

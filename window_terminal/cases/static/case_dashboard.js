@@ -7,10 +7,11 @@
   const pct = (v) => v === null ? "—" : (v * 100).toFixed(1) + "%";
   function rows(list) {
     return list.map((c) => el("tr", {"data-case": c.case_no, class: c.overdue ? "overdue" : ""},
-      el("td", {}, c.case_no), el("td", {}, c.matter), el("td", {}, c.department), el("td", {}, c.applicant),
-      el("td", {}, c.owner_window ? c.owner_window + "号窗口" : ""), el("td", {}, c.due_date),
-      el("td", {}, c.working_days_left < 0 ? t("ui_days_over", {days: -c.working_days_left})
-        : t("ui_days_left", {days: c.working_days_left}))));
+      el("td", {class: "nowrap"}, c.case_no), el("td", {}, c.matter), el("td", {class: "nowrap"}, c.department),
+      el("td", {class: "nowrap"}, c.applicant),
+      el("td", {class: "nowrap"}, c.owner_window ? t("ui_window_no", {n: c.owner_window}) : ""), el("td", {class: "nowrap"}, c.due_date),
+      el("td", {class: "nowrap"}, c.working_days_left < 0 ? t("ui_days_over", {days: -c.working_days_left})
+        : c.working_days_left === 0 ? t("ui_due_today") : t("ui_days_left", {days: c.working_days_left}))));
   }
   async function refresh() {
     let d;

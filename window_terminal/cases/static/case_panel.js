@@ -21,8 +21,8 @@
       el("td", {}, el("strong", {}, m.name), m.required ? "" : " " + t("ui_optional"),
         el("div", {class: "req"}, t("ui_requirement") + "：" + m.requirement),
         m.sample ? el("div", {class: "req"}, t("ui_sample") + "：" + m.sample) : null),
-      el("td", {}, ...STATUSES.map((s) => el("label", {class: "status"},
-        el("input", {type: "radio", name: "m" + i, value: s, checked: m.status === s}), t("ui_status_" + s)))),
+      el("td", {}, el("div", {class: "statuses"}, ...STATUSES.map((s) => el("label", {class: "status"},
+        el("input", {type: "radio", name: "m" + i, value: s, checked: m.status === s}), t("ui_status_" + s))))),
       el("td", {}, el("input", {class: "note", placeholder: t("ui_note"), value: m.note || ""})))));
   }
 
@@ -117,11 +117,51 @@
     $("deliver-box").hidden = !can("deliver");
     if (changed) {
       renderChecklist(c);
+      if (c.state === "open") chooseOutcome(c.matter_kind === "即办" ? "immediate" : "accept");
       if (can("deliver")) prepareDelivery(c);
     }
     renderNotifications(c);
     stepInfo(c);
     renderNotice(c);
+  }
+
+  // The outcome the clerk chose: only its fields and its button are shown. A 即办 matter starts
+  // at 即办办结, any other at 受理 (what the window does most), one click to change.
+  function chooseOutcome(outcome) {
+    const radio = document.querySelector(`input[name=outcome][value=${outcome}]`);
+    if (radio) radio.checked = true;
+    document.querySelectorAll("#work .for").forEach((box) => { box.hidden = box.dataset.for !== outcome; });
+    document.querySelectorAll("[data-outcome]").forEach((b) => { b.hidden = b.dataset.outcome !== outcome; });
+    $("station-row").hidden = $("delivery").value !== "village_station";
+    clearFieldErrors();
+  }
+
+  function clearFieldErrors() {
+    document.querySelectorAll("#work .field-error").forEach((e) => { e.textContent = ""; });
+  }
+
+  // An error is shown beside the field it is about (or beside the buttons), where the clerk looks.
+  function fieldError(input, text) {
+    let box = input && input.parentElement.querySelector(".field-error");
+    if (input && !box) { box = el("span", {class: "field-error", role: "alert"}); input.parentElement.append(box); }
+    (box || $("outcome-error")).textContent = text;
+    if (input) input.focus();
+  }
+
+  function submitOutcome(outcome) {
+    clearFieldErrors();
+    const missing = [...document.querySelectorAll(`#work [data-required=${outcome}]`)].find((i) => !i.value.trim());
+    if (missing) { fieldError(missing, t("ui_field_needed", {field: missing.parentElement.querySelector("span").textContent})); return; }
+    act(() => api("POST", `/cases/${current.case_no}/outcome`, {
+      outcome, materials: ticks(), identity_checked: $("identity").checked,
+      proxy_authorized: $("proxy-auth").checked, delivery_choice: $("delivery").value,
+      village_station: $("station").value.trim() || null, result: $("result").value.trim() || null,
+      reasons: $("reasons").value.trim() || null}).catch((e) => {
+      // The server's word on a field goes beside that field; anything else beside the buttons.
+      const about = {case_identity_unchecked: "identity", case_proxy_unauthorized: "proxy-auth"}[e.code];
+      if (about) { fieldError($(about), e.message); e.message = ""; }
+      throw e;
+    }), $("outcome-error"));
   }
 
   function ticks() {
@@ -133,11 +173,13 @@
   }
 
   let busy = false;
-  async function act(fn) {
+  // errorBox: where a refusal is shown (beside the step's button); the header line otherwise.
+  async function act(fn, errorBox) {
     if (busy) return;  // a double click must not send the step twice
     busy = true;
     showError(null);
-    try { show(await fn()); } catch (e) { showError(e); } finally { busy = false; }
+    if (errorBox) errorBox.textContent = "";
+    try { show(await fn()); } catch (e) { if (errorBox) errorBox.textContent = e.message; else showError(e); } finally { busy = false; }
   }
   const post = (path, body) => act(() => api("POST", `/cases/${current.case_no}/${path}`, body));
 
@@ -195,11 +237,13 @@
     $("new-case").addEventListener("click", backToStart);
     $("refresh").addEventListener("click", () => act(() => api("GET", "/cases/" + current.case_no)));
     $("resume").addEventListener("click", () => post("resume", {query_code: lookupCode() || null}));
-    document.querySelectorAll("[data-outcome]").forEach((b) => b.addEventListener("click", () => post("outcome", {
-      outcome: b.dataset.outcome, materials: ticks(), identity_checked: $("identity").checked,
-      proxy_authorized: $("proxy-auth").checked, delivery_choice: $("delivery").value,
-      village_station: $("station").value.trim() || null, result: $("result").value.trim() || null,
-      reasons: $("reasons").value.trim() || null})));
+    document.querySelectorAll("[data-outcome]").forEach((b) => b.addEventListener("click", () => submitOutcome(b.dataset.outcome)));
+    document.querySelectorAll("input[name=outcome]").forEach((r) => r.addEventListener("change", () => chooseOutcome(r.value)));
+    $("delivery").addEventListener("change", () => { $("station-row").hidden = $("delivery").value !== "village_station"; });
+    // 全部已收: most residents bring everything; the clerk then marks only what is not right.
+    $("all-submitted").addEventListener("click", () => {
+      $("checklist").querySelectorAll("input[value=submitted]").forEach((r) => { r.checked = true; });
+    });
     $("review-reject").addEventListener("click", () => post("review", {action: "reject",
       reasons: $("review-reasons").value.trim() || null, redirect_to: $("redirect-to").value.trim() || null,
       note: $("review-note").value.trim() || null}));
@@ -214,6 +258,8 @@
       post("deliver", {method: $("method").value, recipient: $("recipient").value.trim(),
         relation: $("relation").value.trim(), place: $("place").value.trim() || null, signature: pad.png()});
     });
+    // Opened beside the queue inside the terminal: the terminal is right there, no way back needed.
+    if (window.parent !== window) $("to-window").hidden = true;
     follow();
     if (params.get("case")) act(() => api("GET", "/cases/" + encodeURIComponent(params.get("case"))));
     else listWindowCases();

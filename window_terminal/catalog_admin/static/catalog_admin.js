@@ -38,8 +38,10 @@
     return row;
   }
 
+  // Codes (civil_affairs) are the catalog's keys; staff read their names (民政).
   function fillSelect(name, values) {
-    form.elements[name].replaceChildren(...values.map((v) => el("option", {value: v}, v)));
+    form.elements[name].replaceChildren(...values.map((v) => el("option", {value: v},
+      name === "domain" ? t("domain_" + v) : v)));
   }
 
   function openForm(m) {
