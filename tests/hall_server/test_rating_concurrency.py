@@ -23,7 +23,7 @@ def served(database_url):
     hall_id = server.services.halls.all_ids()[0]
     add_staff(server.services, hall_id, *DEMO_STAFF[0])
     clerk = Principal(hall_id, "clerk", "clerk 1", 1)
-    server.windows.sign_in(clerk, 1, DEMO_STAFF[0][0], "A")
+    server.windows.sign_in(Principal(hall_id, "supervisor", "supervisor"), 1, DEMO_STAFF[0][0], "A")
     issued = server.tickets.issue(Principal(hall_id, "kiosk", "kiosk"), IssueRequest())
     server.windows.call_next(clerk, 1)
     server.windows.finish(clerk, 1)

@@ -21,7 +21,7 @@ def test_services_unrated_after_seven_days_get_the_halls_default_level(database_
         hall_id = server.services.halls.all_ids()[0]
         add_staff(server.services, hall_id, *DEMO_STAFF[0])
         clerk = Principal(hall_id, "clerk", "clerk 1", 1)
-        server.windows.sign_in(clerk, 1, DEMO_STAFF[0][0], "A")
+        server.windows.sign_in(Principal(hall_id, "supervisor", "supervisor"), 1, DEMO_STAFF[0][0], "A")
         served = []
         for _ in range(2):
             served.append(server.tickets.issue(Principal(hall_id, "kiosk", "kiosk"), IssueRequest()))

@@ -23,6 +23,10 @@ WINDOW_STAFF = {1: "BZY001", 2: "BZY002", 3: "BZY003"}
 TAKEOVER_DAY, TAKEOVER_BY = 3, "BZY004"
 
 
+def SUPERVISOR(hall_id: int) -> Principal:
+    return Principal(hall_id, "supervisor", "fixture supervisor")
+
+
 @dataclass
 class Planned:
     day: date
@@ -81,8 +85,8 @@ def build(hall) -> tuple[list[Planned], list[PlannedCase]]:
             window = (1, 2, 3)[i % 3] if i < 11 else 1  # 延时服务: window 1 only
             if n == TAKEOVER_DAY and i == 6:
                 clock.set(cursor)
-                clerk2 = Principal(hall_id, "clerk", "clerk-2", 2)
-                srv.windows.sign_in(clerk2, 2, TAKEOVER_BY, "B", take_over=True, reason="A岗外出开会")
+                # The supervisor posts B (nobody signs another person in without their password).
+                srv.windows.sign_in(SUPERVISOR(hall_id), 2, TAKEOVER_BY, "B", take_over=True, reason="A岗外出开会")
                 at_window[2] = TAKEOVER_BY
             if i == 5:
                 cursor = at(day, 11, 50)  # waits over lunch: called at 13:35
@@ -123,7 +127,7 @@ def build(hall) -> tuple[list[Planned], list[PlannedCase]]:
             plan.append(Planned(day, cursor.hour, window, at_window[window], matter, channel, outcome, wait, handle))
             cursor += timedelta(seconds=wait + handle + 300)
         if n == TAKEOVER_DAY:  # A comes back after closing
-            srv.windows.sign_in(Principal(hall_id, "clerk", "clerk-2", 2), 2, WINDOW_STAFF[2], "A", take_over=True)
+            srv.windows.sign_in(SUPERVISOR(hall_id), 2, WINDOW_STAFF[2], "A", take_over=True)
             at_window[2] = WINDOW_STAFF[2]
     return plan, cases
 

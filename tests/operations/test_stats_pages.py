@@ -64,7 +64,7 @@ def second_hall(hall):
     hall_id = srv.install(config)
     add_staff(srv.services, hall_id, "HSW001", "赵敏")
     clerk = Principal(hall_id, "clerk", "clerk-1", 1)
-    srv.windows.sign_in(clerk, 1, "HSW001", "A")
+    srv.windows.sign_in(Principal(hall_id, "supervisor", "supervisor"), 1, "HSW001", "A")
     start = hall.clock.now()
     for _ in range(3):
         srv.tickets.issue(Principal(hall_id, "kiosk", "kiosk"), IssueRequest())

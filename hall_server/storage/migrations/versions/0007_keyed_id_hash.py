@@ -38,5 +38,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # A keyed hash cannot be turned back into the unkeyed one: restore the backup instead.
-    raise NotImplementedError("0007_keyed_id_hash cannot be downgraded")
+    # A keyed hash cannot be turned back into the unkeyed one: with stored hashes, restore the
+    # backup instead. Without any (a fresh or test database) there is nothing to undo.
+    conn = op.get_bind()
+    for table, column in COLUMNS:
+        if conn.execute(sa.text(f"SELECT 1 FROM {table} WHERE {column} IS NOT NULL LIMIT 1")).first():
+            raise NotImplementedError("0007_keyed_id_hash cannot be downgraded once ID numbers are stored")
