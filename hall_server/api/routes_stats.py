@@ -181,6 +181,7 @@ def ab_leave():
     "GET",
     "Who is planned to take this window's post now (the planned B first), and whether the caller is",
     roles=("clerk", "supervisor", "admin"),
+    window_param="number",
     responses=responses(E403),
     tag="operations",
 )
