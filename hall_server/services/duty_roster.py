@@ -30,7 +30,6 @@ class DutyRoster:
         self.s = services
 
     def month(self, principal: Principal, month: str | None) -> dict[str, Any]:
-        principal.require("supervisor", "admin")
         first, last = parse_month(month)
         with self.s.db.read() as conn:
             leaders = self._leaders(conn, principal.hall_id)
@@ -84,7 +83,6 @@ class DutyRoster:
 
     def set_shift(self, principal: Principal, day_text: str, half: str, data: dict[str, Any]) -> dict[str, Any]:
         """Plan, swap, check in or note one half-day. A new leader needs a title."""
-        principal.require("supervisor", "admin")
         try:
             day = date.fromisoformat(day_text)
         except ValueError:

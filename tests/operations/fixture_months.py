@@ -104,7 +104,7 @@ def build(hall) -> tuple[list[Planned], list[PlannedCase]]:
             clerk = Principal(hall_id, "clerk", f"clerk-{window}", window, staff_ids[at_window[window]])
             if outcome == "cancelled":
                 clock.set(cursor + timedelta(seconds=wait))
-                srv.windows.cancel(sup, issued["id"])
+                srv.windows.cancel(sup, issued["id"], "群众离开")
                 plan.append(Planned(day, cursor.hour, 0, None, matter, channel, outcome, None, None))
                 cursor += timedelta(seconds=wait + 300)
                 continue

@@ -46,9 +46,8 @@ def _serve_and_rate(hall, window: int, level: int | None, tags=None, phone=None)
 
 
 def _take_over(hall, window: int, staff_no: str) -> None:
-    hall.server.windows.sign_in(
-        Principal(hall.hall_id, "clerk", "setup", window), window, staff_no, "B", take_over=True
-    )
+    # The supervisor posts B (nobody signs another person in without their password).
+    hall.server.windows.sign_in(Principal(hall.hall_id, "supervisor", "setup"), window, staff_no, "B", take_over=True)
 
 
 class FlakyGateway:
