@@ -7,6 +7,8 @@ import re
 import httpx
 import pytest
 
+from hall_server.core.clock import parse_local_time
+
 LANDSCAPE = {"width": 1920, "height": 1080}
 PORTRAIT = {"width": 1080, "height": 1920}
 
@@ -104,9 +106,10 @@ def test_the_board_never_shows_a_residents_name_or_id_number(live_hall, open_boa
     page = open_board(live_hall)
     id_number = _valid_id_number("34152219500101002")
     booked = live_hall.client("supervisor").post(
-        "/appointments", json={"resident_name": "张三丰", "slot_start": "2026-11-26T10:00", "id_number": id_number}
+        "/appointments", json={"resident_name": "张三丰", "slot_start": "2026-11-26T11:00", "id_number": id_number}
     )
     booked.raise_for_status()
+    live_hall.clock.set(parse_local_time("2026-11-26 10:45"))  # within the check-in window of the 11:00 slot
     live_hall.client("kiosk").post("/tickets", json={"id_number": id_number}).raise_for_status()
     called = live_hall.client("clerk-1").post("/windows/1/call-next").json()["ticket"]
     page.wait_for_selector(f"#recent-calls li[data-number='{called['number']}']", timeout=10000)

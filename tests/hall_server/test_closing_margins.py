@@ -87,14 +87,15 @@ def test_at_1210_the_staggered_window_calls_the_due_appointment_never_the_walk_i
 
 
 def test_saturday_duty_morning_checks_in_appointments_and_refuses_walk_ins(live_hall):
+    live_hall.clock.set(local("2026-11-27 15:00"))  # booked the day before, as the hall's rules ask
+    booked = live_hall.client("supervisor").post(
+        "/appointments", json={"matter_id": 1, "resident_name": "李四", "slot_start": "2026-11-28T09:30"}
+    )
+    assert booked.status_code == 201, booked.text
+    code = booked.json()["code"]
     live_hall.clock.set(local("2026-11-28 09:20"))
     walk_in = take(live_hall, 1)[0]
     assert walk_in.status_code == 409 and walk_in.json()["error"]["code"] == "appointment_only"
-    code = (
-        live_hall.client("supervisor")
-        .post("/appointments", json={"matter_id": 1, "resident_name": "李四", "slot_start": "2026-11-28T09:30"})
-        .json()["code"]
-    )
     ticket = live_hall.client("kiosk").post("/tickets", json={"appointment_code": code})
     assert ticket.status_code == 201 and hhmm(ticket.json()["expected_start_at"]) == "09:30"
 

@@ -17,7 +17,7 @@ ZH = Path(__file__).resolve().parents[2] / "hall_common" / "messages" / "zh_CN"
 ALLOWED_WORDS = {"PDF", "QR", "ID", "A4", "PNG", "JPEG", "KB", "MB", "SMS", "Excel", "AB", "Enter"}
 # Read by the installer or an integrator on a console or in the API docs, where commands, options
 # and field names are what they must type: not scanned.
-OPERATOR_AREAS = {"cli", "config", "announcer", "serial", "printer", "catalog_io", "calendar"}
+OPERATOR_AREAS = {"cli", "config", "announcer", "serial", "printer", "catalog_io", "calendar", "sim"}
 OPERATOR_KEYS = {
     "board.missing_token",
     "board.bad_layout",
@@ -56,13 +56,25 @@ OPERATOR_KEYS = {
     "server.device_name_not_allowed",
     "terminal.bridge_running",
     "documents.signature_line",
+    # API refusals that name the request's own parameters and values (what the caller must type):
+    "operations.stats_bad_date",
+    "operations.stats_bad_month",
+    "operations.ui_need_token",
+    "operations.duty_bad_half",
+    "operations.duty_leader_required",
+    "operations.duty_title_required",
+    "ratings.invalid_state",
+    "ratings.feedback_required",
+    "ratings.appeal_kind",
+    "ratings.figures_period",
+    "server.booking_channel_needs_staff",
 }
 PYTHON_REPRS = re.compile(r"\bNone\b|\bTrue\b|\bFalse\b|\{'|'\}|<[a-z_.]+ object")
 
 
 def foreign_words(text: str) -> list[str]:
     """ASCII words in a Chinese text that are not allowed codes (A001-like numbers are fine)."""
-    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", re.sub(r"_{3,}", "", text))  # ____ is a line to write on
     return [w for w in words if w not in ALLOWED_WORDS and not re.fullmatch(r"[A-Z]\d*", w)]
 
 

@@ -105,11 +105,14 @@ def test_priority_lane_ticket_says_priority_on_slip(kiosk, live_hall, printer_si
 
 
 def test_appointment_check_in_by_code_on_the_keypad(kiosk, live_hall, printer_sim):
+    now = live_hall.clock.now()
+    live_hall.clock.set(parse_local_time("2026-11-26 09:00"))  # booked ahead, as the hall's rules ask
     booked = (
         live_hall.client("clerk-1")
         .post("/appointments", json={"resident_name": "张三", "slot_start": "2026-11-26T10:00", "matter_id": 9})
         .json()
     )
+    live_hall.clock.set(now)
     kiosk.tap("check_in")
     kiosk.wait_screen("checkin")
     kiosk.tap("submit")  # nothing typed yet

@@ -1,6 +1,7 @@
 // The phone page of 办件进度查询: the case number and the query code from the notice.
 "use strict";
 (() => {
+  YC.takeUrlToken();  // the page needs none: a ?token= left in a shared link leaves the address bar at once
   const {t, el} = YC;
   const $ = (id) => document.getElementById(id);
   async function query() {
