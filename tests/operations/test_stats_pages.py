@@ -44,7 +44,7 @@ def test_statistics_page_grouped_by_window_lists_the_three_windows(device, histo
     page = open_stats(device, history_hall, "/supervisor/stats", history_hall.tokens["supervisor"])
     page.select_option("#by", "window")
     page.click("#go")
-    page.wait_for_function("document.querySelectorAll('#table tr').length === 6")
+    page.wait_for_function("() => document.querySelectorAll('#table tr').length === 6")
     labels = page.locator("#table tr td:first-child").all_inner_texts()
     assert labels == ["未叫号", "综合窗口1", "综合窗口2", "综合窗口3"]
 
@@ -84,10 +84,10 @@ def test_county_view_ranks_halls_and_drills_into_one(device, history_hall):
     assert first.all_inner_texts() == ["1. 金寨县斑竹园镇便民服务中心", "2. 金寨县槐树湾乡便民服务中心"]
     page.screenshot(path=str(SHOTS / "county_1366x768.png"))
     page.select_option("#rank", "overdue")
-    page.wait_for_function("document.querySelector('#table tr td').textContent.includes('槐树湾乡')")
+    page.wait_for_function("() => document.querySelector('#table tr td').textContent.includes('槐树湾乡')")
     page.locator("#table tr td:first-child").nth(1).click()
     page.wait_for_function(
-        "document.getElementById('by').value === 'day' && document.querySelectorAll('#table tr').length > 10"
+        "() => document.getElementById('by').value === 'day' && document.querySelectorAll('#table tr').length > 10"
     )
     assert page.locator("#hall").input_value() == "banzhuyuan"
 

@@ -351,7 +351,7 @@ def test_supervisor_page_shows_figures_with_charts_and_calls_back_a_bad_rating(t
     expect(strip).to_contain_text("待回访 8 条")
     expect(strip).to_contain_text("超期未办 8 条")
     shot(page, "supervisor-alert-strip-1366x768")
-    strip.click()
+    strip.locator("li[data-source=follow-ups] a").click()  # the 好差评 item of the one alert strip
     expect(page).to_have_url(f"{hall.base_url}/supervisor/ratings")
     page.goto(f"{hall.base_url}/supervisor/ratings?from=2026-11-01&to=2026-12-31")
     expect(page.locator("#table tr")).to_have_count(5)  # header, 3 windows, total

@@ -4,9 +4,9 @@
   const {t, api, el} = YC;
   const $ = (id) => document.getElementById(id);
   const KEY = "yc.supervisor.token";
-  // A ?token= is kept only if the server says it is one this page may hold (YC.adoptToken).
-  const adopted = YC.adoptToken(KEY, (me) => me.role === "supervisor" || me.role === "admin");
-  let token = null;
+  // A ?token= serves this tab only (taken off the address bar, never stored for the browser);
+  // otherwise the supervisor's log-in kept by the supervisor page.
+  const token = YC.pageToken(KEY + ".tab") || localStorage.getItem(KEY);
   const params = YC.params;
   let roster = null, editing = null;
 
@@ -68,7 +68,6 @@
   }
 
   async function main() {
-    token = await adopted;
     await YC.loadMessages();
     $("title").textContent = t("operations.duty_title");
     $("l-month").textContent = t("operations.duty_month");

@@ -6,9 +6,9 @@
   const $ = (id) => document.getElementById(id);
   const county = document.body.dataset.county === "1";
   const KEY = county ? "yc.county.token" : "yc.supervisor.token";
-  // A ?token= is kept only if the server says it is one this page may hold (YC.adoptToken).
-  const adopted = YC.adoptToken(KEY, (me) => (county ? me.role === "county_admin" : ["supervisor", "admin"].includes(me.role)));
-  let token = null;
+  // A ?token= serves this tab only (taken off the address bar, never stored for the browser);
+  // otherwise the supervisor's (or county's) log-in kept by its own page.
+  const token = YC.pageToken(KEY + ".tab") || localStorage.getItem(KEY);
   const params = YC.params;
   const BY = county ? ["hall", "month", "day", "hour"] : ["day", "month", "hour", "window", "clerk", "matter", "department", "channel"];
   const charts = {};
@@ -129,7 +129,6 @@
   }
 
   async function main() {
-    token = await adopted;
     await YC.loadMessages();
     $("title").textContent = t(county ? "operations.ui_county_title" : "operations.ui_title");
     for (const id of ["from", "to", "by"]) $("l-" + id).textContent = t("operations.ui_" + id);
