@@ -627,8 +627,12 @@ def list_overrides():
 
 OVERRIDE_BODY = obj(
     ("kind",),
-    kind={"type": ["string", "null"], "enum": ["workday", "holiday", None]},
+    kind={"type": ["string", "null"], "enum": ["workday", "holiday", "duty", None]},
     note={"type": "string", "maxLength": 100},
+    # kind "duty" (节假日受理) only; the service checks the ranges and windows against the hall.
+    hours={"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": 20, "examples": [["09:00-11:30"]]},
+    windows={"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 9999}, "maxItems": 50},
+    appointment_only={"type": "boolean"},
 )
 
 
@@ -636,7 +640,8 @@ OVERRIDE_BODY = obj(
     bp,
     "/calendar/overrides/<day>",
     "PUT",
-    "Mark a date a working day or holiday (调休, 值班日); kind null removes the entry",
+    "Mark a date a working day, a holiday (调休, 值班日) or a 节假日受理 duty day with its own hours, windows "
+    "and appointment_only (kind duty); kind null removes the entry",
     roles=("supervisor", "admin"),
     body=OVERRIDE_BODY,
     responses=responses(E400, E403),
@@ -649,7 +654,17 @@ def put_override(day: str):
         when = date.fromisoformat(day)
     except ValueError:
         raise InvalidInput("invalid_date", value=day) from None
-    return jsonify(server().overview.set_override(p, when, d.get("kind"), d.get("note", "")))
+    return jsonify(
+        server().overview.set_override(
+            p,
+            when,
+            d.get("kind"),
+            d.get("note", ""),
+            hours=d.get("hours"),
+            windows=d.get("windows"),
+            appointment_only=d.get("appointment_only"),
+        )
+    )
 
 
 # --- devices -------------------------------------------------------------------------------------

@@ -2,15 +2,19 @@
 
 Regular hours apply on Chinese working days (the working calendar decides,
 including 调休 make-up weekends); extra slots (延时/错时/节假日受理) add
-windows on duty at other times, some only for appointments.
+windows on duty at other times, some only for appointments. A 节假日受理 duty day entered in the
+calendar (DayInfo.duty) replaces the day's periods with its own hours and windows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
+from hall_common.i18n import message
+
+from .duty_days import DutyDay
 from .hall_config import ExtraSlot, HallConfig, TimeRange
 
 SEARCH_DAYS = 45  # the longest closure to look across (Spring Festival + a margin)
@@ -19,6 +23,15 @@ SEARCH_DAYS = 45  # the longest closure to look across (Spring Festival + a marg
 class DayKind(Protocol):
     @property
     def is_working_day(self) -> bool: ...
+
+
+HOLIDAY_KIND = "holiday"  # the period kind of 节假日受理 (a hall-file slot or a duty day)
+
+
+def _duty_of(info: DayKind) -> DutyDay | None:
+    # Calendars without duty days (a bare DayKind) have none.
+    duty = getattr(info, "duty", None)
+    return duty if isinstance(duty, DutyDay) else None
 
 
 class DayCalendar(Protocol):
@@ -69,7 +82,11 @@ class Schedule:
 
     def periods(self, d: date) -> list[Period]:
         """All service periods of a local date, ordered by start."""
-        working = bool(self.calendar.day_info(d).is_working_day)
+        info = self.calendar.day_info(d)
+        duty = _duty_of(info)
+        if duty is not None:
+            return self._duty_periods(d, duty)
+        working = bool(info.is_working_day)
         result: list[Period] = []
         if working:
             hours = self.config.weekday_hours.get(d.weekday(), self.config.working_day_hours)
@@ -82,6 +99,34 @@ class Schedule:
                 start, end = self._at(d, TimeRange(slot.start, slot.end))
                 result.append(Period(slot.name, slot.kind, start, end, frozenset(slot.windows), slot.appointment_only))
         return sorted(result, key=lambda p: (p.start, p.end))
+
+    def _duty_periods(self, d: date, duty: DutyDay) -> list[Period]:
+        # Windows since removed from the hall file are left out (the desk knows only real windows).
+        windows = frozenset(duty.windows) & frozenset(self.config.window_numbers)
+        if not windows:
+            return []
+        name = message("calendar.duty_day_name")
+        result = []
+        for start_time, end_time in duty.hours:
+            start, end = self._at(d, TimeRange(start_time, end_time))
+            result.append(Period(name, HOLIDAY_KIND, start, end, windows, duty.appointment_only))
+        return result
+
+    def duty_day(self, d: date) -> dict[str, Any] | None:
+        """The day's 节假日受理 for boards and kiosks: from a calendar duty day or the hall file's
+        holiday slots (e.g. Saturday mornings); None on a day without one."""
+        periods = [p for p in self.periods(d) if p.kind == HOLIDAY_KIND]
+        if not periods:
+            return None
+        duty = _duty_of(self.calendar.day_info(d))
+        tz = self.config.timezone
+        return {
+            "name": periods[0].name,
+            "note": duty.note if duty is not None else "",
+            "appointment_only": all(p.appointment_only for p in periods),
+            "hours": [f"{p.start.astimezone(tz):%H:%M}-{p.end.astimezone(tz):%H:%M}" for p in periods],
+            "windows": sorted(frozenset().union(*(p.windows for p in periods))),
+        }
 
     def local_date(self, t: datetime) -> date:
         return t.astimezone(self.config.timezone).date()

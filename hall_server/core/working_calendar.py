@@ -3,7 +3,8 @@
 Plain Python, no Flask or SQLAlchemy. Three sources, in order of precedence:
 
 1. **override** — the hall's local table (date -> ``workday`` / ``holiday`` with a note such
-   as "调休上班" or "镇里值班日"). The hall server keeps it in its database and passes a
+   as "调休上班" or "镇里值班日", or ``duty``: a 节假日受理 duty day, a rest day on which the
+   hall serves its own hours, see core/duty_days.py). The hall server keeps it in its database and passes a
    snapshot to :class:`WorkingCalendar`; when the table changes, build a new calendar
    (``calendar.with_overrides(new_table)``): the caches live on the instance.
 2. **official** — the ``chinesecalendar`` package (``import chinese_calendar``) for the years
@@ -31,6 +32,8 @@ import chinese_calendar as _cc
 
 from hall_common.i18n import DEFAULT_LOCALE, message
 
+from .duty_days import DutyDay, duty_day_from_storage
+
 # --- kinds and sources ------------------------------------------------------------------
 
 WORKDAY = "workday"  # an ordinary working day (Mon–Fri, or an override duty day)
@@ -44,7 +47,8 @@ SOURCE_OFFICIAL = "official"
 SOURCE_FALLBACK = "fallback"
 SOURCES = (SOURCE_OVERRIDE, SOURCE_OFFICIAL, SOURCE_FALLBACK)
 
-OVERRIDE_KINDS = (WORKDAY, HOLIDAY)
+DUTY = "duty"  # override kind: a rest day with 节假日受理 duty hours (DayInfo.duty)
+OVERRIDE_KINDS = (WORKDAY, HOLIDAY, DUTY)
 
 MAKEUP_NOTE = "调休上班"
 
@@ -108,13 +112,16 @@ _OFFICIAL_YEARS = official_years()
 class Override:
     """One row of the local override table."""
 
-    kind: str  # "workday" or "holiday"
+    kind: str  # "workday", "holiday" or "duty"
     note: str = ""  # e.g. "调休上班", "镇里值班日", "元旦"
     holiday_name: str | None = None  # explicit holiday name; else guessed from the note
+    duty: DutyDay | None = None  # kind "duty": the day's hours, windows, appointment-only
 
     def __post_init__(self) -> None:
         if self.kind not in OVERRIDE_KINDS:
             raise ValueError(f"override kind must be one of {OVERRIDE_KINDS}, not {self.kind!r}")
+        if (self.kind == DUTY) != (self.duty is not None):
+            raise ValueError("a duty override (and only one) carries its duty day")
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,7 @@ class DayInfo:
     holiday_name: str | None = None  # Chinese name (春节, 国庆节 …); for a make-up day, the holiday it belongs to
     holiday_code: str | None = None  # stable code (spring_festival …) for message keys ``calendar.holiday_<code>``
     note: str = ""  # 调休上班, or the override's note
+    duty: DutyDay | None = None  # a 节假日受理 duty day: the hall serves these hours on this rest day
 
 
 @dataclass(frozen=True)
@@ -156,12 +164,18 @@ def _as_override(value: Any) -> Override:
     if isinstance(value, str):
         return Override(value)
     if isinstance(value, Mapping):
-        return Override(value["kind"], value.get("note") or "", value.get("holiday_name"))
+        duty = value.get("duty")
+        if value["kind"] == DUTY and not isinstance(duty, DutyDay):
+            duty = duty_day_from_storage(
+                value.get("hours"), value.get("windows"), value.get("appointment_only"), value.get("note")
+            )
+        return Override(value["kind"], value.get("note") or "", value.get("holiday_name"), duty)
     if isinstance(value, tuple):
         return Override(*value)
     # any object with .kind / .note (e.g. a database row)
     if hasattr(value, "kind"):
-        return Override(value.kind, getattr(value, "note", "") or "", getattr(value, "holiday_name", None))
+        fields = ("kind", "note", "holiday_name", "hours", "windows", "appointment_only")
+        return _as_override({name: getattr(value, name, None) for name in fields})
     raise TypeError(f"cannot read an override from {type(value).__name__}")
 
 
@@ -234,22 +248,33 @@ class WorkingCalendar:
         return self.day_info(d).is_working_day
 
     def _compute(self, d: _dt.date) -> DayInfo:
-        weekend = d.weekday() >= 5
         override = self._overrides.get(d)
+        if override is not None and override.duty is not None:
+            # A duty day is a rest day (deadlines do not count it) whatever it would have been;
+            # it keeps the holiday it falls in (国庆节) so boards can still name it.
+            base = self._compute_without_override(d)
+            kind = HOLIDAY if base.kind in (WORKDAY, MAKEUP_WORKDAY) else base.kind
+            return DayInfo(
+                d, False, kind, SOURCE_OVERRIDE, base.holiday_name, base.holiday_code, override.note, override.duty
+            )
+        if override is None:
+            return self._compute_without_override(d)
+        weekend = d.weekday() >= 5
         name: str | None
         code: str | None
-        if override is not None:
-            if override.holiday_name:
-                name = override.holiday_name
-                code = _code_from_name(name)
-            else:
-                code = _code_from_name(override.note)
-                name = HOLIDAY_NAMES[code] if code else None
-            if override.kind == WORKDAY:
-                kind = MAKEUP_WORKDAY if weekend else WORKDAY
-                return DayInfo(d, True, kind, SOURCE_OVERRIDE, name, code, override.note)
-            return DayInfo(d, False, HOLIDAY, SOURCE_OVERRIDE, name, code, override.note)
+        if override.holiday_name:
+            name = override.holiday_name
+            code = _code_from_name(name)
+        else:
+            code = _code_from_name(override.note)
+            name = HOLIDAY_NAMES[code] if code else None
+        if override.kind == WORKDAY:
+            kind = MAKEUP_WORKDAY if weekend else WORKDAY
+            return DayInfo(d, True, kind, SOURCE_OVERRIDE, name, code, override.note)
+        return DayInfo(d, False, HOLIDAY, SOURCE_OVERRIDE, name, code, override.note)
 
+    def _compute_without_override(self, d: _dt.date) -> DayInfo:
+        weekend = d.weekday() >= 5
         if d.year in _OFFICIAL_YEARS:
             on_leave, english = _cc.get_holiday_detail(d)
             code = _CODE_BY_ENGLISH.get(english) if english else None

@@ -123,8 +123,8 @@ class HallRegistry:
         hall = conn.execute(select(Hall).where(Hall.id == hall_id)).one()
         config = parse_hall_config(hall.config_toml, f"hall {hall.code}")
         overrides = {
-            row.day: (row.kind, row.note)
-            for row in conn.execute(select(CalendarOverride).where(CalendarOverride.hall_id == hall_id))
+            row.day: dict(row)
+            for row in conn.execute(select(CalendarOverride).where(CalendarOverride.hall_id == hall_id)).mappings()
         }
         calendar = WorkingCalendar(overrides)
         matters = {}

@@ -7,8 +7,12 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..core.duty_days import DutyDay, duty_day_from_storage, parse_duty_day
 from ..core.errors import InvalidInput
+from ..core.working_calendar import DUTY, OVERRIDE_KINDS
 from ..storage.line_sql import WAITING_BY_MATTER
 from ..storage.models import CalendarOverride, Hall, HallRuntime
 from ..storage.types import table_of
@@ -54,6 +58,9 @@ class HallOverview:
                 "kind": info.kind,
                 "holiday_name": info.holiday_name,
                 "periods": ctx.schedule.day_summary(today),
+                # 节假日受理 today (a calendar duty day or the hall file's holiday slot), for the
+                # board's hours line and the kiosk; None on other days.
+                "duty_day": ctx.schedule.duty_day(today),
             },
         }
 
@@ -144,26 +151,59 @@ class HallOverview:
         return changed
 
     # --- the local calendar table ------------------------------------------------------
-    def set_override(self, principal: Principal, day: date, kind: str | None, note: str = "") -> dict[str, Any]:
-        """Mark a date as a working day or a holiday for this hall (kind None removes the entry)."""
-        if kind not in (None, "workday", "holiday"):
+    def set_override(
+        self,
+        principal: Principal,
+        day: date,
+        kind: str | None,
+        note: str = "",
+        *,
+        hours: list[Any] | None = None,
+        windows: list[Any] | None = None,
+        appointment_only: bool | None = None,
+    ) -> dict[str, Any]:
+        """Mark a date as a working day, a holiday, or a 节假日受理 duty day with its own hours and
+        windows (kind "duty"); kind None removes the entry."""
+        if kind not in (None, *OVERRIDE_KINDS):
             raise InvalidInput("invalid_override_kind", kind=kind)
+        ctx = self.s.halls.get(principal.hall_id)
+        duty: DutyDay | None = None
+        if kind == DUTY:
+            duty = parse_duty_day(hours, windows, bool(appointment_only), note, ctx.config.window_numbers)
+        else:
+            given = {"hours": hours, "windows": windows, "appointment_only": appointment_only}
+            extra = next((name for name, value in given.items() if value is not None), None)
+            if extra is not None and kind is not None:
+                raise InvalidInput("duty_fields_need_duty", field=extra)
+        note = note.strip()[:100]
+        stored_hours, stored_windows = duty.storage() if duty else (None, None)
+        values = {
+            "kind": kind,
+            "note": note,
+            "hours": stored_hours,
+            "windows": stored_windows,
+            "appointment_only": duty.appointment_only if duty else None,
+        }
         now = self.s.clock.now()
         with self.s.db.write() as conn:
-            conn.execute(OVERRIDES.delete().where(OVERRIDES.c.hall_id == principal.hall_id, OVERRIDES.c.day == day))
-            if kind is not None:
-                conn.execute(OVERRIDES.insert().values(hall_id=principal.hall_id, day=day, kind=kind, note=note[:100]))
+            where = (OVERRIDES.c.hall_id == principal.hall_id, OVERRIDES.c.day == day)
+            if kind is None:
+                conn.execute(OVERRIDES.delete().where(*where))
+            else:
+                # One statement that inserts or replaces: two supervisors saving the same date at
+                # once both succeed (the later wins) instead of one hitting the unique constraint.
+                insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+                conn.execute(
+                    insert(OVERRIDES)
+                    .values(hall_id=principal.hall_id, day=day, **values)
+                    .on_conflict_do_update(index_elements=["hall_id", "day"], set_=values)
+                )
             # Bumping updated_at makes every process reload the hall's calendar.
             conn.execute(update(H).where(H.c.id == principal.hall_id).values(updated_at=now))
-            append_event(
-                self.s.db,
-                conn,
-                principal.hall_id,
-                "calendar.changed",
-                now,
-                {"date": day.isoformat(), "kind": kind, "note": note},
-                actor=principal.label,
-            )
+            event: dict[str, Any] = {"date": day.isoformat(), "kind": kind, "note": note}
+            if duty is not None:
+                event["duty_day"] = _duty_view(duty)
+            append_event(self.s.db, conn, principal.hall_id, "calendar.changed", now, event, actor=principal.label)
         self.s.halls.invalidate(principal.hall_id)
         ctx = self.s.halls.get(principal.hall_id)
         info = ctx.calendar.day_info(day)
@@ -173,6 +213,7 @@ class HallOverview:
             "kind": info.kind,
             "source": info.source,
             "note": info.note,
+            "duty_day": ctx.schedule.duty_day(day),
         }
 
     def overrides(self, principal: Principal) -> list[dict[str, Any]]:
@@ -180,4 +221,14 @@ class HallOverview:
             rows = conn.execute(
                 select(OVERRIDES).where(OVERRIDES.c.hall_id == principal.hall_id).order_by(OVERRIDES.c.day)
             ).all()
-        return [{"date": r.day.isoformat(), "kind": r.kind, "note": r.note} for r in rows]
+        result = []
+        for r in rows:
+            entry: dict[str, Any] = {"date": r.day.isoformat(), "kind": r.kind, "note": r.note}
+            if r.kind == DUTY:
+                entry |= _duty_view(duty_day_from_storage(r.hours, r.windows, r.appointment_only, r.note))
+            result.append(entry)
+        return result
+
+
+def _duty_view(duty: DutyDay) -> dict[str, Any]:
+    return {"hours": duty.hours_text(), "windows": list(duty.windows), "appointment_only": duty.appointment_only}

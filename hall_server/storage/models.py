@@ -277,8 +277,13 @@ class CalendarOverride(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
     day: Mapped[date] = mapped_column(Date)
-    kind: Mapped[str] = mapped_column(String(16))  # workday / holiday
+    kind: Mapped[str] = mapped_column(String(16))  # workday / holiday / duty (节假日受理)
     note: Mapped[str] = mapped_column(String(100), default="")
+    # kind "duty" only: "09:00-11:30,14:00-16:00", "1,2" and whether only appointments are served
+    # (checked by core/duty_days.py before they are written).
+    hours: Mapped[str | None] = mapped_column(String(100))
+    windows: Mapped[str | None] = mapped_column(String(100))
+    appointment_only: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class StaffShift(Base):
