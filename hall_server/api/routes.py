@@ -630,7 +630,12 @@ OVERRIDE_BODY = obj(
     kind={"type": ["string", "null"], "enum": ["workday", "holiday", "duty", None]},
     note={"type": "string", "maxLength": 100},
     # kind "duty" (节假日受理) only; the service checks the ranges and windows against the hall.
-    hours={"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": 20, "examples": [["09:00-11:30"]]},
+    hours={
+        "type": "array",
+        "items": {"type": "string", "maxLength": 40},
+        "maxItems": 20,
+        "examples": [["09:00-11:30"]],
+    },
     windows={"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 9999}, "maxItems": 50},
     appointment_only={"type": "boolean"},
 )

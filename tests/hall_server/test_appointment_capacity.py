@@ -90,7 +90,7 @@ def test_ten_concurrent_check_ins_of_one_code_issue_exactly_one_ticket(live_hall
         assert len(conn.execute(select(Ticket.id).where(Ticket.appointment_id.is_not(None))).all()) == 1
 
 
-def test_frozen_clock_books_a_holiday_saturday_and_a_make_up_saturday_but_not_a_sunday(live_hall):
+def test_frozen_clock_books_a_holiday_saturday_a_make_up_saturday_and_a_duty_sunday_but_not_a_sunday(live_hall):
     supervisor = live_hall.client("supervisor")
     # 2026-12-05 is a Saturday the hall's calendar makes a working day (调休): regular hours, walk-in share.
     assert supervisor.put("/calendar/overrides/2026-12-05", json={"kind": "workday", "note": "调休"}).status_code == 200
@@ -101,6 +101,15 @@ def test_frozen_clock_books_a_holiday_saturday_and_a_make_up_saturday_but_not_a_
     sunday = web_booking(live_hall, "2026-11-29T10:00", phone="13955500002")
     assert sunday.status_code == 409 and sunday.json()["error"]["code"] == "slot_outside_hours"
     assert public(live_hall).get("/appointments/slots", params={"date": "2026-11-29"}).json()["slots"] == []
+    # Sunday 2026-12-06 a 节假日受理 duty day from the calendar: 14:00-16:00 at windows 1 and 3, appointments only.
+    duty = {"kind": "duty", "hours": ["14:00-16:00"], "windows": [1, 3], "appointment_only": True, "note": "值班"}
+    assert supervisor.put("/calendar/overrides/2026-12-06", json=duty).status_code == 200
+    on_duty = slot_of(live_hall, "2026-12-06", "15:30")
+    assert (on_duty["seats"], on_duty["appointment_only"], on_duty["window_numbers"]) == (4, True, [1, 3])
+    assert web_booking(live_hall, "2026-12-06T15:30", phone="13955500003").status_code == 201
+    before_duty = web_booking(live_hall, "2026-12-06T10:00", phone="13955500004")
+    assert before_duty.status_code == 409 and before_duty.json()["error"]["code"] == "slot_outside_hours"
+    assert len(supervisor.get("/appointments", params={"date": "2026-12-06"}).json()["appointments"]) == 1
 
 
 def test_each_refused_time_has_its_own_chinese_message(live_hall):
