@@ -53,6 +53,41 @@ def test_supervisor_page_warns_about_2027_and_the_calendar_page_saves_spring_fes
     assert overrides == [{"date": "2027-02-08", "kind": "holiday", "note": "春节"}]
 
 
+def test_the_calendar_page_adds_and_removes_a_national_day_duty_morning(hall, device, shot):
+    hall.clock.set(datetime(2026, 9, 28, 10, 0, tzinfo=CHINA))
+    page = device(width=1366, height=768)
+    login(hall, page)
+    page.goto(f"{hall.base_url}/supervisor/calendar")
+    expect(page.locator("#override-form")).to_be_visible()
+    expect(page.locator("#duty-fields")).to_be_hidden()
+    page.fill("#day", "2026-10-05")
+    page.select_option("#kind", "duty")
+    page.fill("#note", "国庆值班")
+    page.fill("#duty-ranges .duty-range >> nth=0 >> .duty-end", "11:30")
+    page.click("#add-range")
+    page.fill("#duty-ranges .duty-range >> nth=1 >> .duty-start", "14:00")
+    page.fill("#duty-ranges .duty-range >> nth=1 >> .duty-end", "16:00")
+    page.check("input[name=duty-window][value='2']")
+    shot(page, "supervisor-calendar-duty-form")
+    page.click("#save")
+    row = page.locator("#overrides tr[data-date='2026-10-05']")
+    expect(row).to_contain_text("节假日受理")
+    expect(row).to_contain_text("09:00–11:30、14:00–16:00 · 1、2号窗口 · 仅接待预约")
+    shot(page, "supervisor-calendar-duty-saved")
+    slots = hall.client("kiosk").get("/appointments/slots", params={"date": "2026-10-05"}).json()["slots"]
+    assert [s["start"][11:16] for s in slots][:2] == ["09:00", "09:30"] and slots[0]["window_numbers"] == [1, 2]
+    # A half-typed range is refused by the server, naming the field; nothing changes.
+    page.fill("#day", "2026-10-06")
+    page.select_option("#kind", "duty")
+    page.click("#add-range")
+    page.fill("#duty-ranges .duty-range >> nth=1 >> .duty-start", "14:00")
+    page.click("#save")
+    expect(page.locator("#toast")).to_contain_text("hours[1]")
+    row.locator("button.danger").click()
+    expect(page.locator("#overrides")).to_have_count(0)
+    assert hall.client("supervisor").get("/calendar/overrides").json()["overrides"] == []
+
+
 def test_projection_api_is_for_supervisors_and_admins_only(hall):
     assert hall.client("supervisor").get("/projection").status_code == 200
     assert hall.client("admin").get("/projection").status_code == 200

@@ -1,21 +1,64 @@
-// Calendar overrides: holidays, make-up working days and duty days, entered by the supervisor.
+// Calendar overrides: holidays, make-up working days and 节假日受理 duty days (their own hours,
+// windows, appointment-only), entered by the supervisor.
 "use strict";
 (() => {
   const {t, api, el} = YC;
   const token = localStorage.getItem("yc.supervisor.token");
   const $ = (id) => document.getElementById(id);
+  const MAX_RANGES = 4;  // as core/duty_days.py
 
   function toast(text, ok) {
     const box = $("toast"); box.textContent = text; box.className = ok ? "ok" : ""; box.hidden = !text;
     clearTimeout(toast.timer); if (text) toast.timer = setTimeout(() => { box.hidden = true; }, 6000);
   }
 
-  async function save(date, kind, note) {
+  async function save(date, body) {
     try {
-      await api("PUT", "/calendar/overrides/" + date, token, {kind, note});
-      toast(kind ? t("supervision.saved", {date, kind: t("supervision.day_kind_" + kind)}) : t("supervision.removed", {date}), true);
-    } catch (e) { toast(e.message); }
+      await api("PUT", "/calendar/overrides/" + date, token, body);
+      toast(body.kind ? t("supervision.saved", {date, kind: t("supervision.day_kind_" + body.kind)}) : t("supervision.removed", {date}), true);
+    } catch (e) { toast(e.message); return false; }
     refresh();
+    return true;
+  }
+
+  // "09:00–11:30、14:00–16:00 · 1、2号窗口 · 仅接待预约"
+  function dutyText(o) {
+    const parts = [o.hours.map((h) => h.replace("-", "–")).join("、"), t("supervision.at_window", {n: o.windows.join("、")})];
+    if (o.appointment_only) parts.push(t("supervision.duty_appointment_only"));
+    return parts.join(" · ");
+  }
+
+  function rangeRow(start, end) {
+    return el("div", {class: "duty-range"},
+      el("input", {type: "time", class: "duty-start", value: start, "aria-label": t("supervision.field_duty_start")}),
+      el("span", {}, "–"),
+      el("input", {type: "time", class: "duty-end", value: end, "aria-label": t("supervision.field_duty_end")}));
+  }
+
+  function dutyFields(windows) {
+    const ranges = el("div", {id: "duty-ranges"}, rangeRow("09:00", "11:30"));
+    const add = el("button", {type: "button", id: "add-range", class: "secondary", onclick: () => {
+      if (ranges.children.length < MAX_RANGES) ranges.appendChild(rangeRow("", ""));
+      add.disabled = ranges.children.length >= MAX_RANGES;
+    }}, t("supervision.add_range"));
+    return el("fieldset", {id: "duty-fields", hidden: true},
+      el("legend", {}, t("supervision.duty_legend")),
+      el("div", {class: "duty-row"}, el("span", {class: "duty-label"}, t("supervision.field_duty_hours")), ranges, add),
+      el("div", {class: "duty-row", id: "duty-windows"}, el("span", {class: "duty-label"}, t("supervision.field_duty_windows")),
+        windows.map((w, i) => el("label", {class: "check"},
+          el("input", {type: "checkbox", name: "duty-window", value: String(w.number), checked: i === 0}), w.name))),
+      el("label", {class: "check"}, el("input", {type: "checkbox", id: "duty-appointment-only", checked: true}),
+        t("supervision.field_duty_appointment_only")));
+  }
+
+  function dutyBody(note) {
+    const hours = [];
+    for (const row of document.querySelectorAll("#duty-ranges .duty-range")) {
+      const start = row.querySelector(".duty-start").value, end = row.querySelector(".duty-end").value;
+      if (start || end) hours.push(start + "-" + end);  // the server names a half-filled range
+    }
+    const windows = [...document.querySelectorAll("input[name=duty-window]:checked")].map((box) => Number(box.value));
+    return {kind: "duty", note, hours, windows, appointment_only: $("duty-appointment-only").checked};
   }
 
   async function refresh() {
@@ -23,19 +66,27 @@
     try { [hall, list] = await Promise.all([api("GET", "/hall", token), api("GET", "/calendar/overrides", token)]); }
     catch (e) { $("page").replaceChildren(el("div", {class: "card bad"}, e.status === 401 || !token ? t("supervision.need_login") : e.message)); return; }
     const banners = (hall.warnings || []).map((w) => el("div", {class: "sv-banner " + w.severity}, w.message));
+    const kind = el("select", {id: "kind"},
+      el("option", {value: "holiday"}, t("supervision.kind_holiday")), el("option", {value: "workday"}, t("supervision.kind_workday")),
+      el("option", {value: "duty"}, t("supervision.kind_duty")));
+    const duty = dutyFields(hall.windows || []);
+    kind.addEventListener("change", () => { duty.hidden = kind.value !== "duty"; });
     const form = el("form", {id: "override-form"},
-      el("label", {}, t("supervision.field_date"), el("input", {id: "day", type: "date", required: true})),
-      el("label", {}, t("supervision.field_kind"), el("select", {id: "kind"},
-        el("option", {value: "holiday"}, t("supervision.kind_holiday")), el("option", {value: "workday"}, t("supervision.kind_workday")))),
-      el("label", {}, t("supervision.field_note"), el("input", {id: "note", maxlength: 100, size: 24})),
-      el("button", {type: "submit", id: "save"}, t("supervision.save")));
+      el("div", {class: "form-line"},
+        el("label", {}, t("supervision.field_date"), el("input", {id: "day", type: "date", required: true})),
+        el("label", {}, t("supervision.field_kind"), kind),
+        el("label", {}, t("supervision.field_note"), el("input", {id: "note", maxlength: 100, size: 24})),
+        el("button", {type: "submit", id: "save"}, t("supervision.save"))),
+      duty);
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       if (!$("day").value) { toast(t("supervision.date_required")); return; }
-      save($("day").value, $("kind").value, $("note").value.trim());
+      const note = $("note").value.trim();
+      save($("day").value, kind.value === "duty" ? dutyBody(note) : {kind: kind.value, note});
     });
-    const rows = list.overrides.map((o) => el("tr", {}, el("td", {}, o.date), el("td", {}, t("supervision.day_kind_" + o.kind)), el("td", {}, o.note || ""),
-      el("td", {}, el("button", {class: "danger", onclick: () => save(o.date, null, "")}, t("supervision.remove")))));
+    const rows = list.overrides.map((o) => el("tr", {"data-date": o.date}, el("td", {}, o.date), el("td", {}, t("supervision.day_kind_" + o.kind)),
+      el("td", {class: "duty-detail"}, o.kind === "duty" ? dutyText(o) : ""), el("td", {}, o.note || ""),
+      el("td", {}, el("button", {class: "danger", onclick: () => save(o.date, {kind: null})}, t("supervision.remove")))));
     $("page").replaceChildren(...banners,
       el("div", {class: "card"}, el("p", {}, t("supervision.calendar_intro")), el("p", {}, t("supervision.calendar_fallback")), el("p", {}, t("supervision.hours_note")), form),
       el("div", {class: "card"}, el("h2", {}, t("supervision.h_overrides")),
