@@ -9,15 +9,14 @@ kiosk's scanner reads as if typed.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 
-import qrcode
-import qrcode.image.svg
 from flask import Blueprint, Response, abort, render_template, request
 
 from hall_common.i18n import DEFAULT_LOCALE, area_messages, negotiate
+
+from .qr import qr_svg
 
 CODE = re.compile(r"^[0-9]{6}$")
 
@@ -43,9 +42,6 @@ def create_blueprint() -> Blueprint:
     def qr(code: str):
         if not CODE.match(code):
             abort(404)
-        image = qrcode.make(code, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-        out = io.BytesIO()
-        image.save(out)
-        return Response(out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+        return Response(qr_svg(code), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
     return bp

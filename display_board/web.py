@@ -15,15 +15,21 @@ Options in the query string, because a TV browser can only be given an address:
     highlight=8        seconds a new call stays highlighted
     stale=60           a call older than this (seconds) is listed but not highlighted
     lang=en            English labels (default Chinese, whatever the TV browser prefers)
+
+The board also shows a QR code of the hall's booking page (/book, issue 11): drawn here as SVG
+for the address phones can reach — the server's configured public URL (``yichuang serve
+--public-url``), else the address the board itself was opened with.
 """
 
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from hall_common.i18n import DEFAULT_LOCALE, area_messages, message, negotiate
+
+from .qr import qr_svg
 
 LAYOUTS = ("landscape", "portrait")
 
@@ -31,6 +37,17 @@ LAYOUTS = ("landscape", "portrait")
 def board_messages(locale: str) -> dict[str, str]:
     """Every board.* string, unformatted ({number} etc. are filled in by the page)."""
     return area_messages("board", locale)
+
+
+# app.config key set by `yichuang serve --public-url`: the hall server's address as residents'
+# phones reach it (the board's own address may be 127.0.0.1 on the PC behind the TV).
+PUBLIC_URL = "YICHUANG_PUBLIC_URL"
+
+
+def booking_url() -> str:
+    """The absolute address of the booking page, as a phone scanning the board should open it."""
+    base = current_app.config.get(PUBLIC_URL) or request.host_url
+    return base.rstrip("/") + "/book"
 
 
 def _locale() -> str:
@@ -75,6 +92,11 @@ def create_blueprint() -> Blueprint:
             lang="en" if locale == "en" else "zh-CN",
             messages_json=json.dumps(texts, ensure_ascii=False).replace("</", "<\\/"),
         )
+
+    @bp.get("/board/book-qr.svg")
+    def book_qr():
+        # Public like the page it points to; cached briefly (the address changes only with the config).
+        return Response(qr_svg(booking_url()), mimetype="image/svg+xml", headers={"Cache-Control": "max-age=300"})
 
     @bp.get("/board/messages.json")
     def board_messages_json():

@@ -52,6 +52,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return 3
     if args.workers > 1 and url.startswith("sqlite"):
         print(message("cli.sqlite_workers"), file=sys.stderr)
+    public_url = (args.public_url or "").strip()
+    if public_url and not public_url.startswith(("http://", "https://")):
+        print(message("cli.bad_public_url", value=public_url), file=sys.stderr)
+        return 2
     # Migrate and install halls once, before workers fork.
     setup = HallServer.open(url, halls, clock=clock, secret_file=secret_file(args))
     if args.demo:
@@ -69,6 +73,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
         server.start_background()
         app = create_app(server)
+        app.config["YICHUANG_PUBLIC_URL"] = public_url  # the board's 扫码预约 QR (display_board/web.py)
         mount_pages(app)
         return app
 
@@ -199,6 +204,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--hall", action="append", default=[], help="hall config TOML (repeatable); default: the pilot hall"
     )
     serve.add_argument("--clock", help='start the hall at this local time, e.g. "2026-11-26 10:00"')
+    serve.add_argument(
+        "--public-url",
+        default=os.environ.get("YICHUANG_PUBLIC_URL", ""),
+        help="the server's address as residents' phones reach it, e.g. http://192.168.1.10:8080 "
+        "(the board's 扫码预约 QR; default: the address the board was opened with)",
+    )
     serve.add_argument("--workers", type=int, default=1, help="processes (use PostgreSQL for more than 1)")
     serve.add_argument("--threads", type=int, default=32, help="request threads per process (event streams hold none)")
     serve.add_argument(

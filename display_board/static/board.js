@@ -383,6 +383,23 @@
     return name;
   }
 
+  // One line, broken only between its parts ("1号窗口" never splits across lines).
+  function dutyDayLine(duty) {
+    var text = fmt("duty_day_line", {
+      name: duty.name || T.period_holiday,
+      hours: duty.hours.map(function (h) { return h.replace("-", "–"); }).join("、"),
+      windows: duty.windows.join("、")
+    });
+    var parts = text.split(" · ");
+    if (duty.appointment_only) parts.push(T.appointment_only);
+    var line = el("span", "period duty");
+    parts.forEach(function (part, i) {
+      if (i) line.appendChild(document.createTextNode(" · "));
+      line.appendChild(el("span", "part", part));
+    });
+    return line;
+  }
+
   var renderedHall = "";
   function renderHall() {
     var hall = state.hall;
@@ -408,13 +425,21 @@
       }
       return s;
     });
-    // The regular periods share one line; each special slot (错时, 延时…) gets its own.
+    // The regular periods share one line; each special slot (错时, 延时…) gets its own. Today's
+    // 节假日受理 (a duty day from the calendar or the hall file's holiday slot) is one line of its own,
+    // first: "今日节假日受理 09:00–11:30 · 1号窗口 · 仅接待预约".
+    var duty = st.today && st.today.duty_day;
     var lines = [], regular = [];
-    periods.forEach(function (p, i) { (p.kind === "regular" ? regular : lines).push(parts[i]); });
+    periods.forEach(function (p, i) {
+      if (duty && p.kind === "holiday") return;
+      (p.kind === "regular" ? regular : lines).push(parts[i]);
+    });
     if (regular.length) lines.unshift(regular.join("  "));
     var hours = document.getElementById("hours");
     hours.textContent = "";
-    (lines.length ? lines : [T.no_hours_today]).forEach(function (text) { hours.appendChild(el("span", "period", text)); });
+    if (duty) hours.appendChild(dutyDayLine(duty));
+    if (!duty && !lines.length) lines.push(T.no_hours_today);
+    lines.forEach(function (text) { hours.appendChild(el("span", "period", text)); });
     state.notices = (hall.slip_notices || []).concat([T.ticker_privacy]);
     if (!document.getElementById("ticker").textContent) rotateNotice();
   }
