@@ -52,9 +52,9 @@ def parse_duty_day(
 ) -> DutyDay:
     """A checked duty day, or InvalidInput naming the field and what is wrong with it."""
     if not hours:
-        raise InvalidInput("duty_hours_required")
+        raise InvalidInput("duty_hours_required", field="hours")
     if len(hours) > MAX_RANGES:
-        raise InvalidInput("duty_hours_too_many", max=MAX_RANGES, count=len(hours))
+        raise InvalidInput("duty_hours_too_many", field="hours", max=MAX_RANGES, count=len(hours))
     ranges: list[tuple[time, time, str]] = []
     for i, value in enumerate(hours):
         text = value if isinstance(value, str) else str(value)
