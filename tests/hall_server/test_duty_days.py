@@ -163,3 +163,15 @@ def test_only_supervisors_and_admins_set_duty_days(live_hall):
     for role in ("kiosk", "board", "clerk-1"):
         assert live_hall.client(role).put(f"/calendar/overrides/{SUNDAY}", json=DUTY).status_code == 403, role
     assert live_hall.client("admin").put(f"/calendar/overrides/{SUNDAY}", json=DUTY).status_code == 200
+
+
+def test_a_walk_in_duty_day_asks_consent_when_its_own_closing_cannot_be_reached(live_hall):
+    assert put_duty(live_hall, appointment_only=False).status_code == 200
+    live_hall.clock.set(local(f"{SUNDAY} 11:00"))
+    kiosk = live_hall.client("kiosk")
+    assert kiosk.post("/tickets", json={"matter_id": 1}).status_code == 201
+    late = kiosk.post("/tickets", json={"matter_id": 1})
+    assert late.status_code == 409 and late.json()["error"]["code"] == "closing_soon"
+    assert "11:30" in late.json()["error"]["message"]
+    projection = live_hall.client("board").get("/hall").json()["projection"]
+    assert projection["closing"] == f"{SUNDAY}T11:30:00+08:00"
