@@ -41,6 +41,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .http_server import run
     from .web_mounts import mount_pages
 
+    public_url = (args.public_url or "").strip()
+    if public_url and not public_url.startswith(("http://", "https://")):
+        print(message("cli.bad_public_url", value=public_url), file=sys.stderr)
+        return 2
     url = database_url(args)
     halls = hall_configs(args.hall)
     clock = _clock(args.clock)
@@ -52,10 +56,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return 3
     if args.workers > 1 and url.startswith("sqlite"):
         print(message("cli.sqlite_workers"), file=sys.stderr)
-    public_url = (args.public_url or "").strip()
-    if public_url and not public_url.startswith(("http://", "https://")):
-        print(message("cli.bad_public_url", value=public_url), file=sys.stderr)
-        return 2
     # Migrate and install halls once, before workers fork.
     setup = HallServer.open(url, halls, clock=clock, secret_file=secret_file(args))
     if args.demo:
