@@ -150,6 +150,15 @@ class HallOverview:
                     changed += 1
         return changed
 
+    def _announce_status(self, ctx: HallContext, now: datetime) -> None:
+        """A changed calendar can change today's hours, the open state or the next opening: boards
+        and kiosks get the new status at once (they replace theirs from hall.status), and the
+        stored open state moves with it so the ticker does not announce the same change again."""
+        with self.s.db.write() as conn:
+            conn.execute(update(R).where(R.c.hall_id == ctx.id).values(open_state=open_state(ctx, now)))
+            status = self.status(ctx, now, self._waiting(conn, ctx, now))
+            append_event(self.s.db, conn, ctx.id, "hall.status", now, {"hall_status": status})
+
     # --- the local calendar table ------------------------------------------------------
     def set_override(
         self,
@@ -206,6 +215,7 @@ class HallOverview:
             append_event(self.s.db, conn, principal.hall_id, "calendar.changed", now, event, actor=principal.label)
         self.s.halls.invalidate(principal.hall_id)
         ctx = self.s.halls.get(principal.hall_id)
+        self._announce_status(ctx, now)
         info = ctx.calendar.day_info(day)
         return {
             "date": day.isoformat(),

@@ -95,3 +95,16 @@ def test_the_hall_files_saturday_slot_shows_as_todays_duty_day_too(live_hall, op
     live_hall.clock.set(datetime(2026, 11, 28, 9, 40, tzinfo=CHINA))
     page = open_board(live_hall)
     assert page.inner_text("#hours") == "今日节假日受理 09:00–11:30 · 1号窗口 · 仅接待预约"
+
+
+def test_a_duty_day_entered_for_today_reaches_an_open_board_without_a_reload(live_hall, open_board):
+    live_hall.clock.set(datetime(2026, 11, 28, 9, 40, tzinfo=CHINA))
+    page = open_board(live_hall)
+    assert page.inner_text("#hours") == "今日节假日受理 09:00–11:30 · 1号窗口 · 仅接待预约"
+    duty = {"kind": "duty", "hours": ["09:00-12:00"], "windows": [1, 2], "appointment_only": False}
+    assert live_hall.client("supervisor").put("/calendar/overrides/2026-11-28", json=duty).status_code == 200
+    page.wait_for_function(
+        "() => document.getElementById('hours').textContent === '今日节假日受理 09:00–12:00 · 1、2号窗口'",
+        timeout=10000,
+    )
+    page.wait_for_function("() => document.getElementById('hall-state').classList.contains('open')", timeout=10000)
