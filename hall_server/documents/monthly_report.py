@@ -34,7 +34,17 @@ COLUMNS = (
     ("completion_rate", "col_completion_rate", "pct"),
     ("overdue", "col_overdue", "n"),
 )
-SECTIONS = ("day", "window", "clerk", "matter")
+# The county's ranking (section "hall", first in a report over every hall) adds the 好差评 columns.
+RATING_COLUMNS = (
+    ("rated", "col_rated", "n"),
+    ("good_rate", "col_good_rate", "pct"),
+    ("bad_ratings", "col_bad_ratings", "n"),
+    ("follow_ups_overdue", "col_follow_ups_overdue", "n"),
+)
+
+
+def columns(section: str) -> tuple[tuple[str, str, str], ...]:
+    return COLUMNS + RATING_COLUMNS if section == "hall" else COLUMNS
 
 
 def t(key: str, locale: str, **fields: Any) -> str:
@@ -75,31 +85,31 @@ def render_xlsx(report: dict[str, Any], locale: str = "zh_CN") -> bytes:
     _duty_rows(cover, report, locale)
     _ratings_rows(cover, report, locale)
     cover.column_dimensions["A"].width = 28
-    for section in SECTIONS:
+    for section, rows in report["sections"].items():
+        cols = columns(section)
         ws = wb.create_sheet(t(f"by_{section}", locale))
-        ws.append([t("ui_key", locale)] + [t(head, locale) for _, head, _ in COLUMNS])
-        for row in report["sections"][section]:
-            ws.append([row["label"]] + [cell(row[f], kind) for f, _, kind in COLUMNS])
-        for col, (_, _, kind) in enumerate(COLUMNS, start=2):
+        ws.append([t("ui_key", locale)] + [t(head, locale) for _, head, _ in cols])
+        for row in rows:
+            ws.append([row["label"]] + [cell(row.get(f), kind) for f, _, kind in cols])
+        for col, (_, _, kind) in enumerate(cols, start=2):
             if kind == "pct":
                 for r in range(2, ws.max_row + 1):
                     ws.cell(r, col).number_format = "0.0%"
         ws.column_dimensions["A"].width = 26
-        n = len(report["sections"][section])
-        if n:
-            _charts(ws, n, section, locale)
+        if rows:
+            _charts(ws, len(rows), section, locale, anchor=f"{chr(ord('A') + len(cols) + 2)}2")
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def _charts(ws: Any, n: int, section: str, locale: str) -> None:
+def _charts(ws: Any, n: int, section: str, locale: str, anchor: str) -> None:
     bars = BarChart()
     bars.title = t("ui_h_volume", locale)
     bars.add_data(Reference(ws, min_col=2, max_col=4, min_row=1, max_row=n + 1), titles_from_data=True)
     bars.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n + 1))
     bars.width, bars.height = 22, 8
-    ws.add_chart(bars, f"L{2}")
+    ws.add_chart(bars, anchor)
     if section == "day":
         line = LineChart()
         line.title = t("ui_h_wait", locale)
@@ -160,15 +170,16 @@ def _table(rows: list[list[Any]], font: str, widths: list[float] | None = None) 
     return table
 
 
-def _figures_table(rows: list[dict[str, Any]], total: dict[str, Any], font: str, locale: str) -> Table:
-    head = [t("ui_key", locale)] + [t(h, locale) for _, h, _ in COLUMNS]
-    body = [
-        [Paragraph(escape(str(r["label"])), ParagraphStyle("c", fontName=font, fontSize=8.5, leading=11))]
-        + [shown(r[f], k) for f, _, k in COLUMNS]
-        for r in rows
-    ]
-    foot = [t("ui_total", locale)] + [shown(total[f], k) for f, _, k in COLUMNS]
-    return _table([head, *body, foot], font, [40 * mm] + [15.5 * mm] * len(COLUMNS))
+def _figures_table(rows: list[dict[str, Any]], total: dict[str, Any], font: str, locale: str, section: str) -> Table:
+    cols = columns(section)
+    label = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=11)
+    # Headings wrap (the county's 13 columns leave about 11 mm each on A4).
+    heading = ParagraphStyle("hd", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
+    head = [t("ui_key", locale)] + [Paragraph(escape(t(h, locale)), heading) for _, h, _ in cols]
+    body = [[Paragraph(escape(str(r["label"])), label)] + [shown(r.get(f), k) for f, _, k in cols] for r in rows]
+    foot = [t("ui_total", locale)] + [shown(total.get(f), k) for f, _, k in cols]
+    first = 40 * mm if len(cols) == len(COLUMNS) else 36 * mm
+    return _table([head, *body, foot], font, [first] + [(180 * mm - first) / len(cols)] * len(cols))
 
 
 def _bar_chart(rows: list[dict[str, Any]], font: str, title: str) -> Drawing:
@@ -238,9 +249,9 @@ def render_pdf(report: dict[str, Any], locale: str = "zh_CN", daily: bool = Fals
         story.append(PageBreak())
     story += [Paragraph(escape(t(f"by_{first}", locale)), st["head"])]
     story.append(_bar_chart(report["sections"][first], font, t("ui_h_volume", locale)))
-    sections = ("window",) if daily else SECTIONS
+    sections = ("window",) if daily else tuple(report["sections"])
     for section in sections:
         story += [Paragraph(escape(t(f"by_{section}", locale)), st["head"])]
-        story.append(_figures_table(report["sections"][section], total, font, locale))
+        story.append(_figures_table(report["sections"][section], total, font, locale, section))
     doc.build(story)
     return out.getvalue()
