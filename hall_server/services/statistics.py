@@ -107,16 +107,18 @@ class Statistics:
     def scope(self, principal: Principal, hall_code: str | None) -> tuple[int, ...]:
         principal.require(*STATS_ROLES)
         halls = self.s.halls
-        if principal.role == "county_admin":
-            return (halls.by_code(hall_code).id,) if hall_code else tuple(halls.all_ids())
         if hall_code:
+            try:
+                asked = halls.by_code(hall_code)
+            except NotFound:
+                raise NotFound("hall_not_found", "operations.stats_unknown_hall", hall=hall_code[:64]) from None
+            if principal.role == "county_admin":
+                return (asked.id,)
             own = halls.get(principal.hall_id)
-            if hall_code != own.code:
-                try:
-                    halls.by_code(hall_code)
-                except NotFound:
-                    raise NotFound("hall_not_found", hall=hall_code[:64]) from None
-                raise Forbidden("forbidden_hall", hall=hall_code[:64])
+            if asked.id != own.id:
+                raise Forbidden("forbidden_hall", "operations.stats_other_hall", hall=hall_code[:64], own=own.code)
+        elif principal.role == "county_admin":
+            return tuple(halls.all_ids())
         return (principal.hall_id,)
 
     def today(self, hall_ids: tuple[int, ...]) -> date:

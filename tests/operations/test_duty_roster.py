@@ -84,7 +84,7 @@ def test_a_hall_supervisor_asking_for_another_halls_statistics_is_refused_in_chi
     text = pilot_hall_text().replace('code = "banzhuyuan"', 'code = "huaishu"')
     live_hall.server.install(parse_hall_config(text, "huaishu.toml"))
     r = sup.get("/stats", params={"hall": "huaishu"})
-    assert r.status_code == 403 and "不属于大厅 huaishu" in r.json()["error"]["message"]
+    assert r.status_code == 403 and "参数 hall=huaishu 不是本中心" in r.json()["error"]["message"]
 
 
 def test_planning_a_half_day_with_notes_at_once_keeps_the_notes(sup):

@@ -68,7 +68,10 @@ def test_daily_closing_summary_is_one_page(sup, tmp_path):
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(SHOTS / "daily")], check=True)
 
 
-@pytest.mark.parametrize(("month", "words"), [("2027-01", "还没有开始"), ("2026-13", "YYYY-MM"), ("last", "YYYY-MM")])
+@pytest.mark.parametrize(
+    ("month", "words"),
+    [("2027-01", "月份 month=2027-01 还没有开始"), ("2026-13", "字段 month 的格式不正确"), ("last", "应类似 2026-10")],
+)
 def test_a_bad_or_future_month_gets_a_chinese_400(sup, month, words):
     for kind in ("xlsx", "pdf"):
         r = sup.get(f"/reports/monthly.{kind}", params={"month": month})
