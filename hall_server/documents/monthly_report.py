@@ -248,7 +248,10 @@ def render_pdf(report: dict[str, Any], locale: str = "zh_CN", daily: bool = Fals
     if not daily:
         story.append(PageBreak())
     story += [Paragraph(escape(t(f"by_{first}", locale)), st["head"])]
-    story.append(_bar_chart(report["sections"][first], font, t("ui_h_volume", locale)))
+    if report["sections"][first]:
+        story.append(_bar_chart(report["sections"][first], font, t("ui_h_volume", locale)))
+    else:  # a chart of nothing has no axis range (reportlab raises): say so instead
+        story.append(Paragraph(escape(t("report_no_tickets", locale)), st["base"]))
     sections = ("window",) if daily else tuple(report["sections"])
     for section in sections:
         story += [Paragraph(escape(t(f"by_{section}", locale)), st["head"])]

@@ -69,6 +69,18 @@ def test_daily_closing_summary_is_one_page(sup, tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("path", "params"), [("monthly.pdf", {"month": "2026-08"}), ("daily.pdf", {"date": "2026-08-14"})]
+)
+def test_a_report_of_a_period_without_tickets_says_so(sup, path, params, tmp_path):
+    r = sup.get(f"/reports/{path}", params=params)
+    assert r.status_code == 200 and r.content.startswith(b"%PDF"), r.text
+    pdf = tmp_path / "empty.pdf"
+    pdf.write_bytes(r.content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "本期没有取号记录" in text
+
+
+@pytest.mark.parametrize(
     ("month", "words"),
     [("2027-01", "月份 month=2027-01 还没有开始"), ("2026-13", "字段 month 的格式不正确"), ("last", "应类似 2026-10")],
 )
