@@ -51,6 +51,12 @@ def t(key: str, locale: str, **fields: Any) -> str:
     return message(f"operations.{key}", locale, **fields)
 
 
+def heading(key: str, kind: str, locale: str) -> str:
+    """A column's heading; durations say they are in minutes (the cells hold minutes, not seconds)."""
+    text = t(key, locale)
+    return t("report_in_minutes", locale, head=text) if kind == "min" else text
+
+
 def cell(value: Any, kind: str) -> Any:
     """Minutes with one decimal, rates as fractions (Excel formats them), counts as they are."""
     if value is None:
@@ -79,7 +85,7 @@ def render_xlsx(report: dict[str, Any], locale: str = "zh_CN") -> bytes:
     cover["A2"] = t("report_title", locale, month=report["month"])
     cover.append([])
     for field, head, kind in COLUMNS:
-        cover.append([t(head, locale), cell(report["total"][field], kind)])
+        cover.append([heading(head, kind, locale), cell(report["total"][field], kind)])
         if kind == "pct":
             cover.cell(cover.max_row, 2).number_format = "0.0%"
     _duty_rows(cover, report, locale)
@@ -88,7 +94,7 @@ def render_xlsx(report: dict[str, Any], locale: str = "zh_CN") -> bytes:
     for section, rows in report["sections"].items():
         cols = columns(section)
         ws = wb.create_sheet(t(f"by_{section}", locale))
-        ws.append([t("ui_key", locale)] + [t(head, locale) for _, head, _ in cols])
+        ws.append([t("ui_key", locale)] + [heading(head, kind, locale) for _, head, kind in cols])
         for row in rows:
             ws.append([row["label"]] + [cell(row.get(f), kind) for f, _, kind in cols])
         for col, (_, _, kind) in enumerate(cols, start=2):
@@ -125,6 +131,8 @@ def _duty_rows(ws: Any, report: dict[str, Any], locale: str) -> None:
         return
     ws.append([])
     ws.append([t("report_duty", locale)])
+    if not duty:
+        ws.append([t("report_duty_none", locale)])
     for leader in duty:
         flag = t("report_duty_below", locale) if leader["below_minimum"] else ""
         ws.append([f"{leader['name']}（{leader['title']}）", leader["half_days"], flag])
@@ -174,8 +182,8 @@ def _figures_table(rows: list[dict[str, Any]], total: dict[str, Any], font: str,
     cols = columns(section)
     label = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=11)
     # Headings wrap (the county's 13 columns leave about 11 mm each on A4).
-    heading = ParagraphStyle("hd", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
-    head = [t("ui_key", locale)] + [Paragraph(escape(t(h, locale)), heading) for _, h, _ in cols]
+    wrap = ParagraphStyle("hd", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
+    head = [t("ui_key", locale)] + [Paragraph(escape(heading(h, k, locale)), wrap) for _, h, k in cols]
     body = [[Paragraph(escape(str(r["label"])), label)] + [shown(r.get(f), k) for f, _, k in cols] for r in rows]
     foot = [t("ui_total", locale)] + [shown(total.get(f), k) for f, _, k in cols]
     first = 40 * mm if len(cols) == len(COLUMNS) else 36 * mm
@@ -218,12 +226,12 @@ def render_pdf(report: dict[str, Any], locale: str = "zh_CN", daily: bool = Fals
     total = report["total"]
     if daily:  # one page: the headline figures as one row
         heads = [
-            Paragraph(escape(t(h, locale)), ParagraphStyle("k", fontName=font, fontSize=8, leading=10))
-            for _, h, _ in COLUMNS
+            Paragraph(escape(heading(h, k, locale)), ParagraphStyle("k", fontName=font, fontSize=8, leading=10))
+            for _, h, k in COLUMNS
         ]
         story.append(_table([heads, [shown(total[f], k) for f, _, k in COLUMNS]], font, [20 * mm] * len(COLUMNS)))
     else:
-        headline = [[t(h, locale), shown(total[f], k)] for f, h, k in COLUMNS]
+        headline = [[heading(h, k, locale), shown(total[f], k)] for f, h, k in COLUMNS]
         story.append(_table([[t("report_headline", locale), ""], *headline], font, [60 * mm, 40 * mm]))
     if report.get("duty") is not None and not daily:
         story += [Spacer(1, 6 * mm), Paragraph(escape(t("report_duty", locale)), st["head"])]
@@ -235,7 +243,11 @@ def render_pdf(report: dict[str, Any], locale: str = "zh_CN", daily: bool = Fals
             ]
             for d in report["duty"]
         ]
-        story.append(_table([[t("report_duty_leader", locale), t("report_duty_half_days", locale), ""], *duty], font))
+        if duty:
+            head = [t("report_duty_leader", locale), t("report_duty_half_days", locale), ""]
+            story.append(_table([head, *duty], font))
+        else:
+            story.append(Paragraph(escape(t("report_duty_none", locale)), st["base"]))
     ratings = report.get("ratings")
     story += [Spacer(1, (2 if daily else 6) * mm), Paragraph(escape(t("ui_h_ratings", locale)), st["head"])]
     if not ratings:
