@@ -86,24 +86,38 @@ def test_a_follow_up_called_back_in_time_is_not_counted_overdue(live_hall_any):
     assert (row["bad_ratings"], row["follow_ups_overdue"]) == (1, 0)
 
 
-def test_county_view_ranks_the_towns_by_good_rate(device, county):
-    page = device(1366, 768)
-    page.goto(f"{county.base_url}/county?token={county.tokens['county']}&from=2026-11-01&to=2026-11-30")
-    page.wait_for_selector("body[data-loaded='1']")
-    assert page.locator("#rank").input_value() == "good_rate"
-    assert page.locator("#table tr td:first-child").all_inner_texts() == [
-        "1. 金寨县斑竹园镇便民服务中心",
-        "2. 金寨县槐树湾乡便民服务中心",
-    ]
-    heads = page.locator("#table tr th").all_inner_texts()
-    first = page.locator("#table tr").nth(1).locator("td").all_inner_texts()
-    assert first[heads.index("好评率")] == "66.7%"
-    assert first[heads.index("差评数")] == "1"
-    assert first[heads.index("回访整改超期")] == "1"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "county_ratings_1366x768.png"))
-    page.select_option("#rank", "bad_ratings")  # fewer 差评 first
-    page.wait_for_function("() => document.querySelector('#table tr td').textContent.includes('槐树湾乡')")
+ZH_HEADS = ("好评率", "差评数", "回访整改超期")
+
+
+@pytest.mark.parametrize(
+    ("browser_locale", "lang", "heads"),
+    [
+        ("zh-CN", "", ZH_HEADS),
+        ("en-US", "", ZH_HEADS),  # a county PC with an English system still gets the Chinese page
+        ("en-US", "&lang=en", ("Good-rating rate", "Poor ratings", "Follow-ups overdue")),
+    ],
+)
+def test_county_view_ranks_the_towns_by_good_rate(browser, county, browser_locale, lang, heads):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale=browser_locale)
+    try:
+        page = context.new_page()
+        page.goto(f"{county.base_url}/county?token={county.tokens['county']}&from=2026-11-01&to=2026-11-30{lang}")
+        page.wait_for_selector("body[data-loaded='1']")
+        assert page.locator("#rank").input_value() == "good_rate"
+        assert page.locator("#table tr td:first-child").all_inner_texts() == [
+            "1. 金寨县斑竹园镇便民服务中心",
+            "2. 金寨县槐树湾乡便民服务中心",
+        ]
+        shown = page.locator("#table tr th").all_inner_texts()
+        first = page.locator("#table tr").nth(1).locator("td").all_inner_texts()
+        assert set(heads) <= set(shown), shown
+        assert [first[shown.index(h)] for h in heads] == ["66.7%", "1", "1"]
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"county_ratings_{browser_locale}{lang[1:]}.png"), full_page=True)
+        page.select_option("#rank", "bad_ratings")  # fewer 差评 first
+        page.wait_for_function("() => document.querySelector('#table tr td').textContent.includes('槐树湾乡')")
+    finally:
+        context.close()
 
 
 def test_county_monthly_report_opens_with_the_halls_ranked_by_good_rate(county):

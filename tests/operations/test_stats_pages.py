@@ -108,6 +108,9 @@ def test_statistics_page_in_an_english_browser_still_shows_the_halls_chinese_nam
         page.goto(url + "&from=2026-09-01&to=2026-10-31&by=window")
         page.wait_for_selector("body[data-loaded='1']")
         assert "综合窗口1" in page.locator("#table").inner_text()
+        # one language on the page: the catalog's and the API's labels both Chinese
+        assert page.locator("#title").inner_text() == "统计分析"
+        assert page.locator("#table tr td:first-child").first.inner_text() == "未叫号"
         assert page.evaluate(DRAWN, "chart-volume") > 1000
         page.screenshot(path=str(SHOTS / "stats_en_1366x768.png"))
     finally:
