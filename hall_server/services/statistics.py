@@ -163,7 +163,7 @@ class Statistics:
         return StatsQuery(first, min(last, today), by, hall_ids)
 
     # --- the figures ----------------------------------------------------------------------
-    def figures(self, q: StatsQuery, locale: str = "zh_CN") -> dict[str, Any]:
+    def figures(self, q: StatsQuery, locale: str = "zh_CN", with_ratings: bool = True) -> dict[str, Any]:
         groups: dict[Any, Figures] = defaultdict(Figures)
         ctxs = {h: self.s.halls.get(h) for h in q.hall_ids}
         with self.s.db.read() as conn:
@@ -195,7 +195,7 @@ class Statistics:
         ]
         total_out = total.as_dict()
         # Across halls the 好差评 figures come from one query grouped by hall, read once here.
-        across = q.by == "hall" or len(q.hall_ids) > 1
+        across = with_ratings and (q.by == "hall" or len(q.hall_ids) > 1)
         per_hall = self.hall_ratings(q.hall_ids, q.start, q.end) if self.hall_ratings and across else None
         if q.by == "hall" and per_hall is not None:
             self._add_hall_ratings(per_hall, ctxs, rows_out, total_out)
@@ -206,7 +206,7 @@ class Statistics:
             "halls": [{"code": ctxs[h].code, "name": ctxs[h].config.name} for h in q.hall_ids],
             "rows": rows_out,
             "total": total_out,
-            "ratings": self.ratings(q, per_hall),
+            "ratings": self.ratings(q, per_hall) if with_ratings else None,
             "percentiles": message("operations.stats_percentile_note", locale),
         }
 
@@ -225,7 +225,11 @@ class Statistics:
         return self._report(q, d.isoformat(), ("hour", "window"), locale)
 
     def _report(self, q: StatsQuery, title: str, sections: tuple[str, ...], locale: str) -> dict[str, Any]:
-        parts = {by: self.figures(StatsQuery(q.start, q.end, by, q.hall_ids), locale) for by in sections}
+        # The 好差评 figures are the period's whatever the grouping: read once, with the first section.
+        parts = {
+            by: self.figures(StatsQuery(q.start, q.end, by, q.hall_ids), locale, with_ratings=by == sections[0])
+            for by in sections
+        }
         first = parts[sections[0]]
         hall_id = q.hall_ids[0]
         if "hall" in parts:
