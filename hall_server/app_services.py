@@ -78,7 +78,7 @@ class HallServer:
         self.calendar_watch = CalendarWatch(self.services)  # the year-without-calendar warning in the log
         # Statistics (issue 13), with the period's 好差评 figures from the ratings work (issue 10).
         self.stats_rollups = StatsRollups(self.services)
-        self.stats = Statistics(self.services, self.figures.summary)
+        self.stats = Statistics(self.services, self.figures.summary, self.figures.by_hall)
         self.duty = DutyRoster(self.services)  # 带班 (issue 13)
         self.stats.duty_figures = self.duty.month_figures
         self.overview.duty_leader = self.duty.leader_now

@@ -7,15 +7,26 @@ GET /ratings/export.xlsx and /ratings/export.jsonl.
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify
 
-from .context import body, principal, server
-from .routes import E400, E403, E404, E409, bp, responses, spec
+from ..services.follow_ups import QUERY_STATES
+from ..services.rating_figures import GROUPINGS
+from .context import body, principal, query, server
+from .routes import DATE_QUERY, E400, E403, E404, E409, bp, responses, spec
 from .spec import obj
 
 SUPERVISION = ("supervisor", "admin")
 FOLLOW = ("clerk", "supervisor", "admin")
 PERIOD = "?from=YYYY-MM-DD&to=YYYY-MM-DD (at most 3 years)"
+# Both days are needed (the service says so when one is missing); their form is checked here.
+PERIOD_QUERY = {
+    "from": {**DATE_QUERY["date"], "description": "first day"},
+    "to": {**DATE_QUERY["date"], "description": "last day"},
+}
+FIGURES_QUERY = {
+    **PERIOD_QUERY,
+    "by": {"type": "string", "enum": list(GROUPINGS), "description": "grouping (default window)"},
+}
 
 
 @spec.route(
@@ -24,11 +35,12 @@ PERIOD = "?from=YYYY-MM-DD&to=YYYY-MM-DD (at most 3 years)"
     "GET",
     "好差评 figures of a period " + PERIOD + " &by=window|clerk|matter|department|day|week|month",
     roles=SUPERVISION,
+    query=FIGURES_QUERY,
     responses=responses(E400, E403),
     tag="ratings",
 )
 def rating_figures():
-    a = request.args
+    a = query()
     return jsonify(server().figures.figures(principal(), a.get("from"), a.get("to"), a.get("by")))
 
 
@@ -38,11 +50,12 @@ def rating_figures():
     "GET",
     "Windows and clerks ranked by 好评率 for a period " + PERIOD,
     roles=SUPERVISION,
+    query=PERIOD_QUERY,
     responses=responses(E400, E403),
     tag="ratings",
 )
 def rating_ranking():
-    return jsonify(server().figures.ranking(principal(), request.args.get("from"), request.args.get("to")))
+    return jsonify(server().figures.ranking(principal(), query().get("from"), query().get("to")))
 
 
 @spec.route(
@@ -51,11 +64,12 @@ def rating_ranking():
     "GET",
     "The period's figures (with an Excel chart), ratings and follow-ups as .xlsx " + PERIOD,
     roles=SUPERVISION,
+    query=FIGURES_QUERY,
     responses=responses(E400, E403),
     tag="ratings",
 )
 def rating_export_xlsx():
-    a = request.args
+    a = query()
     data = server().rating_export.xlsx(principal(), a.get("from"), a.get("to"), a.get("by"))
     name = f"ratings-{a.get('from')}-{a.get('to')}.xlsx"
     return Response(
@@ -71,11 +85,12 @@ def rating_export_xlsx():
     "GET",
     "One JSON line per rating of the period for an upstream 好差评 platform " + PERIOD,
     roles=SUPERVISION,
+    query=PERIOD_QUERY,
     responses=responses(E400, E403),
     tag="ratings",
 )
 def rating_export_jsonl():
-    a = request.args
+    a = query()
     data = server().rating_export.jsonl(principal(), a.get("from"), a.get("to"))
     return Response(data, mimetype="application/x-ndjson", headers={"Cache-Control": "no-store"})
 
@@ -87,11 +102,12 @@ def rating_export_jsonl():
     "差评 follow-ups (?state=pending_callback|verifying|…|closed|open|overdue), with the rater's phone "
     "(each view logged); a clerk sees only his own",
     roles=FOLLOW,
+    query={"state": {"type": "string", "enum": list(QUERY_STATES)}},
     responses=responses(E400, E403),
     tag="ratings",
 )
 def follow_ups():
-    return jsonify(server().follow_ups.list(principal(), request.args.get("state")))
+    return jsonify(server().follow_ups.list(principal(), query().get("state")))
 
 
 @spec.route(
@@ -171,11 +187,12 @@ def rating_appeal(rating_id: int):
     "GET",
     "Appeals (?state=pending|upheld|rejected); a clerk sees his own",
     roles=FOLLOW,
+    query={"state": {"type": "string", "enum": ["pending", "upheld", "rejected"]}},
     responses=responses(E400, E403),
     tag="ratings",
 )
 def rating_appeals():
-    return jsonify(server().appeals.list(principal(), request.args.get("state")))
+    return jsonify(server().appeals.list(principal(), query().get("state")))
 
 
 DECISION_BODY = obj(

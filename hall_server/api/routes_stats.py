@@ -2,13 +2,45 @@
 
 from __future__ import annotations
 
-from flask import jsonify, make_response, request
+from typing import Any
+
+from flask import jsonify, make_response
 
 from ..documents import monthly_report
-from ..services.statistics import BY, STATS_ROLES
-from .context import body, locale, principal, server
-from .routes import E400, E403, E404, E409, bp, responses, spec
+from ..services.statistics import BY, MAX_DAYS, STATS_ROLES
+from .context import body, locale, principal, query, server
+from .routes import DATE_QUERY, E400, E403, E404, E409, bp, responses, spec
 from .spec import obj
+
+
+def _day(description: str) -> dict[str, Any]:
+    return {**DATE_QUERY["date"], "description": description}
+
+
+# The query parameters of the statistics, reports and rosters: their form is checked by the route's
+# guard (a 400 naming the parameter); what depends on the hall (a month not begun yet, an unknown
+# hall, from after to) stays with the services.
+MONTH_QUERY = {
+    "month": {
+        "type": "string",
+        "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        "examples": ["2026-10"],
+        "description": "YYYY-MM",
+    }
+}
+HALL_QUERY = {
+    "hall": {
+        "type": "string",
+        "pattern": r"^[A-Za-z0-9_-]{1,64}$",
+        "examples": ["banzhuyuan"],
+        "description": "a hall's code: the county admin's choice of hall (others: only their own)",
+    }
+}
+PERIOD_QUERY = {
+    "from": _day("first day (default: the 1st of this month)"),
+    "to": _day(f"last day (default: today; at most {MAX_DAYS} days after from)"),
+}
+STATS_QUERY = {**PERIOD_QUERY, "by": {"type": "string", "enum": list(BY), "description": "grouping (default day)"}}
 
 
 @spec.route(
@@ -18,11 +50,12 @@ from .spec import obj
     "Figures of a period (?from=YYYY-MM-DD&to=YYYY-MM-DD&by=" + "|".join(BY) + "[&hall=code]): tickets issued,"
     " served, no-show, cancelled, wait and handling p50/p90/max, utilisation, 一窗通办率, 办结率, overdue cases",
     roles=STATS_ROLES,
+    query={**STATS_QUERY, **HALL_QUERY},
     responses=responses(E400, E403, E404),
     tag="statistics",
 )
 def stats():
-    a = request.args
+    a = query()
     srv = server()
     q = srv.stats.query(principal(), a.get("from"), a.get("to"), a.get("by"), a.get("hall"))
     return jsonify(srv.stats.figures(q, locale()))
@@ -44,11 +77,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     "GET",
     "The monthly report as an Excel workbook with native charts (?month=YYYY-MM)",
     roles=STATS_ROLES,
+    query={**MONTH_QUERY, **HALL_QUERY},
     responses=responses(E400, E403, E404),
     tag="statistics",
 )
 def monthly_xlsx():
-    report = server().stats.report(principal(), request.args.get("month"), request.args.get("hall"), locale())
+    report = server().stats.report(principal(), query().get("month"), query().get("hall"), locale())
     return _file(monthly_report.render_xlsx(report, locale()), XLSX, f"monthly-{report['month']}.xlsx")
 
 
@@ -58,11 +92,12 @@ def monthly_xlsx():
     "GET",
     "The monthly report as A4 PDF: a cover with the hall, month and headline figures, then tables and charts",
     roles=STATS_ROLES,
+    query={**MONTH_QUERY, **HALL_QUERY},
     responses=responses(E400, E403, E404),
     tag="statistics",
 )
 def monthly_pdf():
-    report = server().stats.report(principal(), request.args.get("month"), request.args.get("hall"), locale())
+    report = server().stats.report(principal(), query().get("month"), query().get("hall"), locale())
     return _file(monthly_report.render_pdf(report, locale()), "application/pdf", f"monthly-{report['month']}.pdf")
 
 
@@ -72,11 +107,12 @@ def monthly_pdf():
     "GET",
     "The one-page daily closing summary (?date=YYYY-MM-DD, default today) to print at closing time",
     roles=("supervisor", "admin"),
+    query=DATE_QUERY,
     responses=responses(E400, E403),
     tag="statistics",
 )
 def daily_pdf():
-    report = server().stats.daily(principal(), request.args.get("date"), locale())
+    report = server().stats.daily(principal(), query().get("date"), locale())
     return _file(
         monthly_report.render_pdf(report, locale(), daily=True), "application/pdf", f"daily-{report['month']}.pdf"
     )
@@ -98,11 +134,12 @@ DUTY_BODY = obj(
     "GET",
     "The 带班 roster of a month (?month=YYYY-MM): half-day shifts, leaders with their half-days and minimum",
     roles=("supervisor", "admin"),
+    query=MONTH_QUERY,
     responses=responses(E400, E403),
     tag="operations",
 )
 def duty_roster():
-    return jsonify(server().duty.month(principal(), request.args.get("month")))
+    return jsonify(server().duty.month(principal(), query().get("month")))
 
 
 @spec.route(
@@ -138,11 +175,12 @@ LEAVE_BODY = obj(
     "GET",
     "The AB岗 roster: planned A and B per window post, and leave days of a month (?month=YYYY-MM)",
     roles=("supervisor", "admin"),
+    query=MONTH_QUERY,
     responses=responses(E400, E403),
     tag="operations",
 )
 def ab_roster():
-    return jsonify(server().ab_roster.roster(principal(), request.args.get("month")))
+    return jsonify(server().ab_roster.roster(principal(), query().get("month")))
 
 
 @spec.route(

@@ -34,11 +34,27 @@ COLUMNS = (
     ("completion_rate", "col_completion_rate", "pct"),
     ("overdue", "col_overdue", "n"),
 )
-SECTIONS = ("day", "window", "clerk", "matter")
+# The county's ranking (section "hall", first in a report over every hall) adds the 好差评 columns.
+RATING_COLUMNS = (
+    ("rated", "col_rated", "n"),
+    ("good_rate", "col_good_rate", "pct"),
+    ("bad_ratings", "col_bad_ratings", "n"),
+    ("follow_ups_overdue", "col_follow_ups_overdue", "n"),
+)
+
+
+def columns(section: str) -> tuple[tuple[str, str, str], ...]:
+    return COLUMNS + RATING_COLUMNS if section == "hall" else COLUMNS
 
 
 def t(key: str, locale: str, **fields: Any) -> str:
     return message(f"operations.{key}", locale, **fields)
+
+
+def heading(key: str, kind: str, locale: str) -> str:
+    """A column's heading; durations say they are in minutes (the cells hold minutes, not seconds)."""
+    text = t(key, locale)
+    return t("report_in_minutes", locale, head=text) if kind == "min" else text
 
 
 def cell(value: Any, kind: str) -> Any:
@@ -69,37 +85,37 @@ def render_xlsx(report: dict[str, Any], locale: str = "zh_CN") -> bytes:
     cover["A2"] = t("report_title", locale, month=report["month"])
     cover.append([])
     for field, head, kind in COLUMNS:
-        cover.append([t(head, locale), cell(report["total"][field], kind)])
+        cover.append([heading(head, kind, locale), cell(report["total"][field], kind)])
         if kind == "pct":
             cover.cell(cover.max_row, 2).number_format = "0.0%"
     _duty_rows(cover, report, locale)
     _ratings_rows(cover, report, locale)
     cover.column_dimensions["A"].width = 28
-    for section in SECTIONS:
+    for section, rows in report["sections"].items():
+        cols = columns(section)
         ws = wb.create_sheet(t(f"by_{section}", locale))
-        ws.append([t("ui_key", locale)] + [t(head, locale) for _, head, _ in COLUMNS])
-        for row in report["sections"][section]:
-            ws.append([row["label"]] + [cell(row[f], kind) for f, _, kind in COLUMNS])
-        for col, (_, _, kind) in enumerate(COLUMNS, start=2):
+        ws.append([t("ui_key", locale)] + [heading(head, kind, locale) for _, head, kind in cols])
+        for row in rows:
+            ws.append([row["label"]] + [cell(row.get(f), kind) for f, _, kind in cols])
+        for col, (_, _, kind) in enumerate(cols, start=2):
             if kind == "pct":
                 for r in range(2, ws.max_row + 1):
                     ws.cell(r, col).number_format = "0.0%"
         ws.column_dimensions["A"].width = 26
-        n = len(report["sections"][section])
-        if n:
-            _charts(ws, n, section, locale)
+        if rows:
+            _charts(ws, len(rows), section, locale, anchor=f"{chr(ord('A') + len(cols) + 2)}2")
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def _charts(ws: Any, n: int, section: str, locale: str) -> None:
+def _charts(ws: Any, n: int, section: str, locale: str, anchor: str) -> None:
     bars = BarChart()
     bars.title = t("ui_h_volume", locale)
     bars.add_data(Reference(ws, min_col=2, max_col=4, min_row=1, max_row=n + 1), titles_from_data=True)
     bars.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n + 1))
     bars.width, bars.height = 22, 8
-    ws.add_chart(bars, f"L{2}")
+    ws.add_chart(bars, anchor)
     if section == "day":
         line = LineChart()
         line.title = t("ui_h_wait", locale)
@@ -115,6 +131,8 @@ def _duty_rows(ws: Any, report: dict[str, Any], locale: str) -> None:
         return
     ws.append([])
     ws.append([t("report_duty", locale)])
+    if not duty:
+        ws.append([t("report_duty_none", locale)])
     for leader in duty:
         flag = t("report_duty_below", locale) if leader["below_minimum"] else ""
         ws.append([f"{leader['name']}（{leader['title']}）", leader["half_days"], flag])
@@ -160,15 +178,16 @@ def _table(rows: list[list[Any]], font: str, widths: list[float] | None = None) 
     return table
 
 
-def _figures_table(rows: list[dict[str, Any]], total: dict[str, Any], font: str, locale: str) -> Table:
-    head = [t("ui_key", locale)] + [t(h, locale) for _, h, _ in COLUMNS]
-    body = [
-        [Paragraph(escape(str(r["label"])), ParagraphStyle("c", fontName=font, fontSize=8.5, leading=11))]
-        + [shown(r[f], k) for f, _, k in COLUMNS]
-        for r in rows
-    ]
-    foot = [t("ui_total", locale)] + [shown(total[f], k) for f, _, k in COLUMNS]
-    return _table([head, *body, foot], font, [40 * mm] + [15.5 * mm] * len(COLUMNS))
+def _figures_table(rows: list[dict[str, Any]], total: dict[str, Any], font: str, locale: str, section: str) -> Table:
+    cols = columns(section)
+    label = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=11)
+    # Headings wrap (the county's 13 columns leave about 11 mm each on A4).
+    wrap = ParagraphStyle("hd", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
+    head = [t("ui_key", locale)] + [Paragraph(escape(heading(h, k, locale)), wrap) for _, h, k in cols]
+    body = [[Paragraph(escape(str(r["label"])), label)] + [shown(r.get(f), k) for f, _, k in cols] for r in rows]
+    foot = [t("ui_total", locale)] + [shown(total.get(f), k) for f, _, k in cols]
+    first = 40 * mm if len(cols) == len(COLUMNS) else 36 * mm
+    return _table([head, *body, foot], font, [first] + [(180 * mm - first) / len(cols)] * len(cols))
 
 
 def _bar_chart(rows: list[dict[str, Any]], font: str, title: str) -> Drawing:
@@ -207,12 +226,12 @@ def render_pdf(report: dict[str, Any], locale: str = "zh_CN", daily: bool = Fals
     total = report["total"]
     if daily:  # one page: the headline figures as one row
         heads = [
-            Paragraph(escape(t(h, locale)), ParagraphStyle("k", fontName=font, fontSize=8, leading=10))
-            for _, h, _ in COLUMNS
+            Paragraph(escape(heading(h, k, locale)), ParagraphStyle("k", fontName=font, fontSize=8, leading=10))
+            for _, h, k in COLUMNS
         ]
         story.append(_table([heads, [shown(total[f], k) for f, _, k in COLUMNS]], font, [20 * mm] * len(COLUMNS)))
     else:
-        headline = [[t(h, locale), shown(total[f], k)] for f, h, k in COLUMNS]
+        headline = [[heading(h, k, locale), shown(total[f], k)] for f, h, k in COLUMNS]
         story.append(_table([[t("report_headline", locale), ""], *headline], font, [60 * mm, 40 * mm]))
     if report.get("duty") is not None and not daily:
         story += [Spacer(1, 6 * mm), Paragraph(escape(t("report_duty", locale)), st["head"])]
@@ -224,7 +243,11 @@ def render_pdf(report: dict[str, Any], locale: str = "zh_CN", daily: bool = Fals
             ]
             for d in report["duty"]
         ]
-        story.append(_table([[t("report_duty_leader", locale), t("report_duty_half_days", locale), ""], *duty], font))
+        if duty:
+            head = [t("report_duty_leader", locale), t("report_duty_half_days", locale), ""]
+            story.append(_table([head, *duty], font))
+        else:
+            story.append(Paragraph(escape(t("report_duty_none", locale)), st["base"]))
     ratings = report.get("ratings")
     story += [Spacer(1, (2 if daily else 6) * mm), Paragraph(escape(t("ui_h_ratings", locale)), st["head"])]
     if not ratings:
@@ -237,10 +260,13 @@ def render_pdf(report: dict[str, Any], locale: str = "zh_CN", daily: bool = Fals
     if not daily:
         story.append(PageBreak())
     story += [Paragraph(escape(t(f"by_{first}", locale)), st["head"])]
-    story.append(_bar_chart(report["sections"][first], font, t("ui_h_volume", locale)))
-    sections = ("window",) if daily else SECTIONS
+    if report["sections"][first]:
+        story.append(_bar_chart(report["sections"][first], font, t("ui_h_volume", locale)))
+    else:  # a chart of nothing has no axis range (reportlab raises): say so instead
+        story.append(Paragraph(escape(t("report_no_tickets", locale)), st["base"]))
+    sections = ("window",) if daily else tuple(report["sections"])
     for section in sections:
         story += [Paragraph(escape(t(f"by_{section}", locale)), st["head"])]
-        story.append(_figures_table(report["sections"][section], total, font, locale))
+        story.append(_figures_table(report["sections"][section], total, font, locale, section))
     doc.build(story)
     return out.getvalue()

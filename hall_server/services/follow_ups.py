@@ -34,6 +34,8 @@ from .event_log import append_event
 FU, STEP, VIEW, MSG = table_of(FollowUp), table_of(FollowUpStep), table_of(PhoneView), table_of(RatingMessage)
 RT, T, S = table_of(Rating), table_of(Ticket), table_of(Staff)
 OPEN_STATES = tuple(s for s in FOLLOW_UP_STATES if s != "closed")
+# What the list may be asked for (?state=): a state, or every open one, or the overdue ones.
+QUERY_STATES = (*FOLLOW_UP_STATES, "open", "overdue")
 # action: (states it may start from, state it leads to)
 ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "call_back": (("pending_callback",), "verifying"),
@@ -149,7 +151,7 @@ class FollowUps:
 
     def list(self, principal: Principal, state: str | None = None, limit: int = 500) -> dict[str, Any]:
         self._scope(principal)
-        if state is not None and state not in (*FOLLOW_UP_STATES, "open", "overdue"):
+        if state is not None and state not in QUERY_STATES:
             raise InvalidInput(
                 "invalid_follow_up_state", "ratings.invalid_state", state=state, allowed=", ".join(FOLLOW_UP_STATES)
             )

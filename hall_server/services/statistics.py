@@ -37,6 +37,10 @@ DONE_STATES = (case_rules.DELIVERED, case_rules.CLOSED)
 # Rating figures come from the 好差评 work (RatingFigures.summary): (hall_id, first day, last day)
 # -> the period's figures labelled in Chinese.
 RatingFigures = Callable[[int, date, date], dict[str, Any]]
+# The county ranking's 好差评 columns (RatingFigures.by_hall): (hall ids, first day, last day) ->
+# per hall id {"rated", "good", "good_rate", "bad_ratings", "follow_ups_overdue"}, in one query.
+HallRatings = Callable[[tuple[int, ...], date, date], dict[int, dict[str, Any]]]
+RATING_COLUMNS = ("rated", "good_rate", "bad_ratings", "follow_ups_overdue")
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,15 @@ def parse_month(text: str | None) -> tuple[date, date]:
 
 
 class Statistics:
-    def __init__(self, services: Services, rating_figures: RatingFigures | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        rating_figures: RatingFigures | None = None,
+        hall_ratings: HallRatings | None = None,
+    ) -> None:
         self.s = services
         self.rating_figures = rating_figures
+        self.hall_ratings = hall_ratings
         # The 带班 roster's month per leader (set by the composition root when the roster exists).
         self.duty_figures: Callable[[int, date, date], list[dict[str, Any]]] | None = None
 
@@ -97,16 +107,18 @@ class Statistics:
     def scope(self, principal: Principal, hall_code: str | None) -> tuple[int, ...]:
         principal.require(*STATS_ROLES)
         halls = self.s.halls
-        if principal.role == "county_admin":
-            return (halls.by_code(hall_code).id,) if hall_code else tuple(halls.all_ids())
         if hall_code:
+            try:
+                asked = halls.by_code(hall_code)
+            except NotFound:
+                raise NotFound("hall_not_found", "operations.stats_unknown_hall", hall=hall_code[:64]) from None
+            if principal.role == "county_admin":
+                return (asked.id,)
             own = halls.get(principal.hall_id)
-            if hall_code != own.code:
-                try:
-                    halls.by_code(hall_code)
-                except NotFound:
-                    raise NotFound("hall_not_found", hall=hall_code[:64]) from None
-                raise Forbidden("forbidden_hall", hall=hall_code[:64])
+            if asked.id != own.id:
+                raise Forbidden("forbidden_hall", "operations.stats_other_hall", hall=hall_code[:64], own=own.code)
+        elif principal.role == "county_admin":
+            return tuple(halls.all_ids())
         return (principal.hall_id,)
 
     def today(self, hall_ids: tuple[int, ...]) -> date:
@@ -151,7 +163,7 @@ class Statistics:
         return StatsQuery(first, min(last, today), by, hall_ids)
 
     # --- the figures ----------------------------------------------------------------------
-    def figures(self, q: StatsQuery, locale: str = "zh_CN") -> dict[str, Any]:
+    def figures(self, q: StatsQuery, locale: str = "zh_CN", with_ratings: bool = True) -> dict[str, Any]:
         groups: dict[Any, Figures] = defaultdict(Figures)
         ctxs = {h: self.s.halls.get(h) for h in q.hall_ids}
         with self.s.db.read() as conn:
@@ -181,21 +193,29 @@ class Statistics:
             {"key": key, "label": self._label(q.by, key, ctxs, staff, locale), **groups[key].as_dict()}
             for key in sorted(groups)
         ]
+        total_out = total.as_dict()
+        # Across halls the 好差评 figures come from one query grouped by hall, read once here.
+        across = with_ratings and (q.by == "hall" or len(q.hall_ids) > 1)
+        per_hall = self.hall_ratings(q.hall_ids, q.start, q.end) if self.hall_ratings and across else None
+        if q.by == "hall" and per_hall is not None:
+            self._add_hall_ratings(per_hall, ctxs, rows_out, total_out)
         return {
             "from": q.start.isoformat(),
             "to": q.end.isoformat(),
             "by": q.by,
             "halls": [{"code": ctxs[h].code, "name": ctxs[h].config.name} for h in q.hall_ids],
             "rows": rows_out,
-            "total": total.as_dict(),
-            "ratings": self.ratings(q),
+            "total": total_out,
+            "ratings": self.ratings(q, per_hall) if with_ratings else None,
             "percentiles": message("operations.stats_percentile_note", locale),
         }
 
     def report(self, principal: Principal, month: str | None, hall: str | None, locale: str) -> dict[str, Any]:
         """What the monthly report shows: headline figures and the month by day, window, clerk, matter."""
         q = self.month_query(principal, month, hall, "day")
-        return self._report(q, q.start.strftime("%Y-%m"), ("day", "window", "clerk", "matter"), locale)
+        # The county's report (every hall) opens with the halls ranked, as the county view does.
+        county = ("hall",) if len(q.hall_ids) > 1 else ()
+        return self._report(q, q.start.strftime("%Y-%m"), (*county, "day", "window", "clerk", "matter"), locale)
 
     def daily(self, principal: Principal, day: str | None, locale: str) -> dict[str, Any]:
         """The one-page closing summary of a day (default today), by hour and window."""
@@ -205,11 +225,19 @@ class Statistics:
         return self._report(q, d.isoformat(), ("hour", "window"), locale)
 
     def _report(self, q: StatsQuery, title: str, sections: tuple[str, ...], locale: str) -> dict[str, Any]:
-        parts = {by: self.figures(StatsQuery(q.start, q.end, by, q.hall_ids), locale) for by in sections}
+        # The 好差评 figures are the period's whatever the grouping: read once, with the first section.
+        parts = {
+            by: self.figures(StatsQuery(q.start, q.end, by, q.hall_ids), locale, with_ratings=by == sections[0])
+            for by in sections
+        }
         first = parts[sections[0]]
         hall_id = q.hall_ids[0]
+        if "hall" in parts:
+            parts["hall"]["rows"] = ranked_halls(parts["hall"]["rows"])
         return {
-            "hall_name": self.s.halls.get(hall_id).config.name if len(q.hall_ids) == 1 else "",
+            "hall_name": self.s.halls.get(hall_id).config.name
+            if len(q.hall_ids) == 1
+            else message("operations.report_county", locale),
             "month": title,
             "from": first["from"],
             "to": first["to"],
@@ -219,11 +247,36 @@ class Statistics:
             "duty": self.duty_figures(hall_id, q.start, q.end) if self.duty_figures and len(q.hall_ids) == 1 else None,
         }
 
-    def ratings(self, q: StatsQuery) -> dict[str, Any] | None:
-        """The 好差评 figures of the period, from the ratings service when it offers them."""
-        if self.rating_figures is None or len(q.hall_ids) != 1:
+    def ratings(self, q: StatsQuery, per_hall: dict[int, dict[str, Any]] | None) -> dict[str, Any] | None:
+        """The 好差评 figures of the period, from the ratings service when it offers them: one hall's
+        headline figures, or the county's sums over its halls (labelled in Chinese, rates in %)."""
+        if len(q.hall_ids) == 1:
+            return self.rating_figures(q.hall_ids[0], q.start, q.end) if self.rating_figures else None
+        if per_hall is None:
             return None
-        return self.rating_figures(q.hall_ids[0], q.start, q.end)
+        sums = _rating_sums(per_hall)
+        rate = sums["good_rate"]
+        return {
+            message("operations.col_rated"): sums["rated"],
+            message("operations.col_good_rate"): None if rate is None else round(100 * rate, 1),
+            message("operations.col_bad_ratings"): sums["bad_ratings"],
+            message("operations.col_follow_ups_overdue"): sums["follow_ups_overdue"],
+        }
+
+    @staticmethod
+    def _add_hall_ratings(
+        per_hall: dict[int, dict[str, Any]],
+        ctxs: dict[int, HallContext],
+        rows: list[dict[str, Any]],
+        total: dict[str, Any],
+    ) -> None:
+        """好评率, 差评 and overdue follow-ups beside each hall's figures, for the county ranking."""
+        by_code = {ctxs[h].code: c for h, c in per_hall.items()}
+        empty = {"rated": 0, "good": 0, "good_rate": None, "bad_ratings": 0, "follow_ups_overdue": 0}
+        for row in rows:
+            row.update({k: by_code.get(row["key"], empty)[k] for k in RATING_COLUMNS})
+        sums = _rating_sums(per_hall)
+        total.update({k: sums[k] for k in RATING_COLUMNS})
 
     def _key(self, by: str, d: Dims, ctxs: dict[int, HallContext]) -> Any:
         if by == "hour":
@@ -335,3 +388,22 @@ class Statistics:
 
 
 CHANNELS = ("walk_in", "priority", "appointment", "none")
+
+
+def _rating_sums(per_hall: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    sums: dict[str, Any] = {
+        k: sum(c[k] for c in per_hall.values()) for k in ("rated", "good", "bad_ratings", "follow_ups_overdue")
+    }
+    sums["good_rate"] = round(sums["good"] / sums["rated"], 4) if sums["rated"] else None
+    return sums
+
+
+def ranked_halls(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The county ranking of the monthly report: 好评率 first (a hall with nothing rated last), then
+    fewer 差评, then the shorter median wait; labels numbered like the county view's."""
+
+    def order(r: dict[str, Any]) -> tuple[Any, ...]:
+        good, wait = r.get("good_rate"), r.get("wait_p50_s")
+        return (good is None, -(good or 0), r.get("bad_ratings") or 0, wait is None, wait or 0)
+
+    return [{**r, "rank": i + 1, "label": f"{i + 1}. {r['label']}"} for i, r in enumerate(sorted(rows, key=order))]

@@ -35,6 +35,45 @@ def test_documented_request_schema_is_the_one_enforced(live_hall):
     assert r.status_code == 400 and all(name in r.json()["error"]["message"] for name in allowed)
 
 
+def test_statistics_reports_rosters_and_ratings_document_their_query_parameters(live_hall):
+    import httpx
+
+    doc = httpx.get(live_hall.base_url + "/api/v1/openapi.json").json()
+
+    def params(path: str) -> dict[str, dict]:
+        return {p["name"]: p["schema"] for p in doc["paths"][path]["get"]["parameters"] if p["in"] == "query"}
+
+    stats = params("/api/v1/stats")
+    assert set(stats) == {"from", "to", "by", "hall"} and "hall" in stats["by"]["enum"]
+    assert stats["from"]["format"] == "date" and stats["hall"]["pattern"]
+    for path in ("/api/v1/reports/monthly.xlsx", "/api/v1/reports/monthly.pdf"):
+        assert set(params(path)) == {"month", "hall"}
+    for path in ("/api/v1/duty-roster", "/api/v1/ab-roster"):
+        assert params(path)["month"]["pattern"] == params("/api/v1/reports/monthly.pdf")["month"]["pattern"]
+    assert set(params("/api/v1/reports/daily.pdf")) == {"date"}
+    assert params("/api/v1/ratings/figures")["by"]["enum"][0] == "window"
+    assert set(params("/api/v1/ratings/export.jsonl")) == {"from", "to"}
+    assert "overdue" in params("/api/v1/follow-ups")["state"]["enum"]
+    assert params("/api/v1/rating-appeals")["state"]["enum"] == ["pending", "upheld", "rejected"]
+
+
+def test_only_the_route_guard_reads_query_parameters():
+    """Views read the declared, validated query (context.query()), never request.args themselves:
+    what the document says is then what the server checks."""
+    import ast
+    from pathlib import Path
+
+    api = Path(__file__).resolve().parents[2] / "hall_server" / "api"
+    readers = set()
+    for source in api.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "args":
+                if isinstance(node.value, ast.Name) and node.value.id == "request":
+                    readers.add(source.name)
+    # guard.py validates them; context.py reads only ?lang= and the browser's ?token=.
+    assert readers == {"guard.py", "context.py"}
+
+
 def test_migrations_produce_the_schema_the_models_describe(database_url):
     db = Database(database_url)
     db.migrate()

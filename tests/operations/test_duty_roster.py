@@ -84,7 +84,7 @@ def test_a_hall_supervisor_asking_for_another_halls_statistics_is_refused_in_chi
     text = pilot_hall_text().replace('code = "banzhuyuan"', 'code = "huaishu"')
     live_hall.server.install(parse_hall_config(text, "huaishu.toml"))
     r = sup.get("/stats", params={"hall": "huaishu"})
-    assert r.status_code == 403 and "不属于大厅 huaishu" in r.json()["error"]["message"]
+    assert r.status_code == 403 and "参数 hall=huaishu 不是本中心" in r.json()["error"]["message"]
 
 
 def test_planning_a_half_day_with_notes_at_once_keeps_the_notes(sup):
@@ -115,3 +115,33 @@ def test_malformed_operations_requests_get_a_4xx_with_a_chinese_message(sup, met
     assert 400 <= r.status_code < 500, r.text
     message = r.json()["error"]["message"]
     assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message
+
+
+@pytest.mark.parametrize("browser_locale", ["zh-CN", "en-US"])
+def test_the_real_board_shows_the_leader_planned_through_the_api_masked(live_hall, sup, browser, browser_locale):
+    """A new leader's account made with the real command, today's morning planned over the API,
+    the board page in Chromium at 1920x1080: masked name and title, nothing else about the leader.
+    (A two-character name masks to 张*; core.identity.mask_name keeps a longer name's last character.)"""
+    import os
+    from pathlib import Path
+
+    from yichuang.cli import main
+
+    url = live_hall.server.db.url
+    assert main(["staff", "add", "--staff-no", "BZY101", "--name", "张伟", "--database-url", str(url)]) == 0
+    assert plan(sup, "2026-11-26", "am", staff_no="BZY101", title="分管副镇长").status_code == 200  # it is 10:00
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale=browser_locale)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_hall.base_url}/board?token={live_hall.tokens['board']}")
+        page.wait_for_selector("body[data-ready='1']")
+        page.wait_for_function("() => !document.getElementById('duty-leader').hidden")
+        assert page.inner_text("#duty-leader") == "今日带班领导：张*（分管副镇长）"
+        assert page.locator("#duty-leader").is_visible()
+        shown = page.content() + page.evaluate("() => JSON.stringify(localStorage)")
+        assert "张伟" not in shown and "BZY101" not in shown
+        shots = Path(os.environ.get("YICHUANG_SCREENSHOTS", "/tmp/operations_shots"))
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / f"board_duty_leader_{browser_locale}.png"))
+    finally:
+        context.close()

@@ -24,20 +24,28 @@ def sup(history_hall):
     return history_hall.client("supervisor")
 
 
+FIELDS = ("issued", "served", "no_show", "wait_p50_s", "wait_p90_s", "handle_p50_s", "one_window_rate",
+          "completion_rate", "overdue")  # fmt: skip
+
+
+def minutes(seconds):
+    return None if seconds is None else round(seconds / 60, 1)
+
+
 def test_monthly_workbook_matches_the_api_figures_and_has_native_charts(sup):
     r = sup.get("/reports/monthly.xlsx", params={"month": "2026-10"})
     assert r.status_code == 200, r.text
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["概览", "按日", "按窗口", "按人员", "按事项"]
-    api = sup.get("/stats", params={"from": "2026-10-01", "to": "2026-10-31", "by": "window"}).json()
+    for by, name in (("day", "按日"), ("window", "按窗口"), ("clerk", "按人员"), ("matter", "按事项")):
+        # every cell of every sheet is the API's figure (durations in minutes with one decimal)
+        api = sup.get("/stats", params={"from": "2026-10-01", "to": "2026-10-31", "by": by}).json()
+        rows = [list(row) for row in wb[name].iter_rows(min_row=2, values_only=True)]
+        assert rows == [
+            [r["label"]] + [minutes(r[f]) if f.endswith("_s") else r[f] for f in FIELDS] for r in api["rows"]
+        ]
     sheet = wb["按窗口"]
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert [(row[0], row[1], row[2], row[3]) for row in rows] == [
-        (r["label"], r["issued"], r["served"], r["no_show"]) for r in api["rows"]
-    ]
-    assert [row[4] for row in rows] == [
-        round(r["wait_p50_s"] / 60, 1) if r["wait_p50_s"] is not None else None for r in api["rows"]
-    ]
+    assert [c.value for c in sheet[1]][4] == "等候P50（分钟）"
     assert len(wb["按日"]._charts) == 2 and len(sheet._charts) == 1
     cover = {row[0]: row[1] for row in wb["概览"].iter_rows(min_row=4, max_row=12, values_only=True)}
     assert cover["取号"] == api["total"]["issued"] == 120
@@ -68,7 +76,22 @@ def test_daily_closing_summary_is_one_page(sup, tmp_path):
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(SHOTS / "daily")], check=True)
 
 
-@pytest.mark.parametrize(("month", "words"), [("2027-01", "还没有开始"), ("2026-13", "YYYY-MM"), ("last", "YYYY-MM")])
+@pytest.mark.parametrize(
+    ("path", "params"), [("monthly.pdf", {"month": "2026-08"}), ("daily.pdf", {"date": "2026-08-14"})]
+)
+def test_a_report_of_a_period_without_tickets_says_so(sup, path, params, tmp_path):
+    r = sup.get(f"/reports/{path}", params=params)
+    assert r.status_code == 200 and r.content.startswith(b"%PDF"), r.text
+    pdf = tmp_path / "empty.pdf"
+    pdf.write_bytes(r.content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "本期没有取号记录" in text
+
+
+@pytest.mark.parametrize(
+    ("month", "words"),
+    [("2027-01", "月份 month=2027-01 还没有开始"), ("2026-13", "字段 month 的格式不正确"), ("last", "应类似 2026-10")],
+)
 def test_a_bad_or_future_month_gets_a_chinese_400(sup, month, words):
     for kind in ("xlsx", "pdf"):
         r = sup.get(f"/reports/monthly.{kind}", params={"month": month})

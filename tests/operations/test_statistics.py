@@ -142,12 +142,14 @@ def test_todays_tickets_count_live_beside_rolled_up_days(history_hall, sup):
 @pytest.mark.parametrize(
     ("params", "status", "words"),
     [
-        ({"from": "2026-10-31", "to": "2026-09-01"}, 400, "晚于结束日期"),
-        ({"from": "2027-01-01", "to": "2027-01-31"}, 400, "还没有到"),
-        ({"from": "2026-9-1"}, 400, "YYYY-MM-DD"),
-        ({"by": "weather"}, 400, "不支持按“weather”分组"),
+        ({"from": "2026-10-31", "to": "2026-09-01"}, 400, "开始日期 from=2026-10-31 晚于结束日期 to=2026-09-01"),
+        ({"from": "2027-01-01", "to": "2027-01-31"}, 400, "开始日期 from=2027-01-01 还没有到"),
+        ({"from": "2026-9-1"}, 400, "字段 from 的格式不正确，应类似 2026-11-26"),
+        ({"from": "2026-02-30"}, 400, "日期参数 from=“2026-02-30” 格式不正确"),
+        ({"by": "weather"}, 400, "字段 by 的值不在可选范围内：hour, day, month"),
         ({"from": "2024-01-01", "to": "2026-01-31"}, 400, "最多统计"),
-        ({"hall": "no-such-hall"}, 404, "找不到大厅"),
+        ({"hall": "no-such-hall"}, 404, "参数 hall=“no-such-hall” 找不到这个大厅"),
+        ({"hall": "斑竹园"}, 400, "字段 hall 的格式不正确"),
     ],
 )
 def test_bad_statistics_requests_get_a_chinese_4xx(history_hall, sup, params, status, words):

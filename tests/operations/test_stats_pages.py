@@ -79,6 +79,7 @@ def test_county_view_ranks_halls_and_drills_into_one(device, history_hall):
     page.goto(f"{history_hall.base_url}/county?token={history_hall.tokens['county']}&from=2026-09-01&to=2026-11-26")
     page.wait_for_selector("body[data-loaded='1']")
     assert page.evaluate(DRAWN, "chart-volume") > 1000
+    page.select_option("#rank", "wait_p50_s")
     first = page.locator("#table tr td:first-child")
     # ranked by median wait, shortest first: 斑竹园镇 waits minutes, 槐树湾乡's one call came after 25
     assert first.all_inner_texts() == ["1. 金寨县斑竹园镇便民服务中心", "2. 金寨县槐树湾乡便民服务中心"]
@@ -107,6 +108,9 @@ def test_statistics_page_in_an_english_browser_still_shows_the_halls_chinese_nam
         page.goto(url + "&from=2026-09-01&to=2026-10-31&by=window")
         page.wait_for_selector("body[data-loaded='1']")
         assert "综合窗口1" in page.locator("#table").inner_text()
+        # one language on the page: the catalog's and the API's labels both Chinese
+        assert page.locator("#title").inner_text() == "统计分析"
+        assert page.locator("#table tr td:first-child").first.inner_text() == "未叫号"
         assert page.evaluate(DRAWN, "chart-volume") > 1000
         page.screenshot(path=str(SHOTS / "stats_en_1366x768.png"))
     finally:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from hall_common.i18n import negotiate
+from hall_common.i18n import page_locale
 
 
 def create_blueprint() -> Blueprint:
@@ -19,7 +19,10 @@ def create_blueprint() -> Blueprint:
     )
 
     def locale() -> str:
-        return negotiate(request.args.get("lang") or request.headers.get("Accept-Language"))
+        # Like every staff page: Chinese whatever the PC's browser says, English only with ?lang=en
+        # (the catalog the page loads follows ?lang= alone; the page's lang= must match it, since
+        # the API's messages and labels follow the page's lang=).
+        return page_locale(request.args.get("lang"))
 
     @bp.get("/supervisor/stats")
     def stats_page():

@@ -41,10 +41,14 @@
       el("div", {class: "kpi"}, el("b", {}, v === null ? "—" : v), el("span", {}, t("operations.ui_" + k)))));
   }
 
-  // County ranking: the halls ordered by the chosen figure, best first (better = lower wait or overdue).
-  const RANKS = {wait_p50_s: 1, overdue: 1, completion_rate: -1, one_window_rate: -1};
+  // County ranking: the halls ordered by the chosen figure, best first (better = higher 好评率 or
+  // 办结率, lower wait, 差评 or overdue). A hall without the figure (nothing rated) comes last.
+  const RANKS = {good_rate: -1, wait_p50_s: 1, completion_rate: -1, one_window_rate: -1, overdue: 1,
+    bad_ratings: 1, follow_ups_overdue: 1};
+  const RATING_COLS = ["rated", "good_rate", "bad_ratings", "follow_ups_overdue"];
+  const byHall = () => county && $("by").value === "hall";
   function ranked(rows) {
-    if (!(county && $("by").value === "hall")) return rows;
+    if (!byHall()) return rows;
     const key = $("rank").value, dir = RANKS[key];
     const value = (r) => (r[key] === null || r[key] === undefined ? Infinity : dir * r[key]);
     return [...rows].sort((a, b) => value(a) - value(b)).map((r, i) => ({...r, label: `${i + 1}. ${r.label}`, rank: i + 1}));
@@ -52,12 +56,13 @@
 
   function table(rows, total) {
     const cols = ["issued", "served", "no_show", "cancelled", "wait_p50_s", "wait_p90_s", "wait_max_s",
-      "handle_p50_s", "handle_p90_s", "utilisation", "one_window_rate", "completion_rate", "overdue"];
+      "handle_p50_s", "handle_p90_s", "utilisation", "one_window_rate", "completion_rate", "overdue",
+      ...(byHall() ? RATING_COLS : [])];
     const cell = (r, c) => c.endsWith("_s") ? (mins(r[c]) ?? "—") : c.endsWith("rate") || c === "utilisation" ? pct(r[c]) : r[c];
     const head = el("tr", {}, el("th", {}, t("operations.ui_key")), cols.map((c) => el("th", {}, t("operations.col_" + c))));
     const body = rows.map((r) => {
       const tr = el("tr", {}, el("td", {}, r.label), cols.map((c) => el("td", {}, cell(r, c))));
-      if (county && $("by").value === "hall") {
+      if (byHall()) {
         tr.style.cursor = "pointer";
         tr.addEventListener("click", () => { $("hall").value = r.key; $("by").value = "day"; load(); });
       }
