@@ -4,7 +4,7 @@
  *   messages   loadMessages(url?, area?), useMessages(obj, area?), t(key, fields), fillText(root?)
  *   API        api(method, path, token, body) -> Promise, ApiError, pageToken(storageKey?), lang()
  *   events     live(token, params, onEvent, onState) -> {close()}, eventTypes()
- *   DOM        el(tag, attrs, ...children), showError(e, id?)
+ *   DOM        el(tag, attrs, ...children), showError(e, id?), keepTogether(text, words?)
  *   time       hhmm(iso), formatTime(date, kind), setTimeZone(tz), timeZone(), parseIso(text),
  *              serverNow(), loadHall(token)
  *
@@ -254,6 +254,27 @@ var YC = (function () {
     }
   }
 
+  // Text whose short tokens must never break across two lines ("A岗", "BZY001", "3号窗", "10:00")
+  // nor the given words (names): each becomes a <span class="nw"> (white-space: nowrap in the
+  // page's CSS); the text between may still wrap. A browser breaks freely between a Latin letter
+  // or digit and a Chinese character, so "A岗" split into "A / 岗" on a narrow card.
+  var TOKEN = "[A-Za-z0-9][A-Za-z0-9:.\\-]*(?:号窗口|号窗|号|岗)?";
+  function keepTogether(text, words) {
+    var chosen = (words || []).filter(function (w) { return w; }).map(String);
+    chosen.sort(function (a, b) { return b.length - a.length; });
+    var escaped = chosen.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+    var re = new RegExp(escaped.concat([TOKEN]).join("|"), "g");
+    var out = [], last = 0, m;
+    text = String(text);
+    while ((m = re.exec(text)) !== null) {
+      if (m.index > last) out.push(document.createTextNode(text.slice(last, m.index)));
+      out.push(el("span", {"class": "nw"}, m[0]));
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) out.push(document.createTextNode(text.slice(last)));
+    return out;
+  }
+
   // The page's error line (#error unless another id is given); showError() clears it.
   function showError(e, id) {
     var box = document.getElementById(id || "error");
@@ -321,7 +342,7 @@ var YC = (function () {
     loadMessages: loadMessages, useMessages: useMessages, t: t, fillText: fillText, lang: lang,
     api: api, ApiError: ApiError, pageToken: pageToken, takeUrlToken: takeUrlToken, adoptToken: adoptToken,
     params: params,
-    live: live, eventTypes: eventTypes, el: el, showError: showError,
+    live: live, eventTypes: eventTypes, el: el, showError: showError, keepTogether: keepTogether,
     hhmm: hhmm, formatTime: formatTime, setTimeZone: setTimeZone, timeZone: timeZone, parseIso: parseIso,
     serverNow: serverNow, loadHall: loadHall
   };

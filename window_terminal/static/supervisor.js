@@ -131,10 +131,10 @@
           btns.push(el("button", {onclick: () => act(`/windows/${w.number}/transfer`, {to: "window", window: n}, t("terminal.transferred"))}, t("terminal.move_to_window", {n})));
       }
       return el("div", {class: "wcard " + w.state, id: "window-" + w.number},
-        el("h3", {}, w.name, el("span", {}, stateText)),
-        el("div", {class: "num"}, w.current_number || t("terminal.current_none")),
-        el("div", {class: "who"}, w.staff ? t("terminal.on_duty", {name: w.staff.name, staff_no: w.staff.staff_no, post: w.staff.post}) : t("terminal.nobody_on_duty")),
-        w.pause_reason ? el("div", {class: "bad"}, w.pause_reason) : null,
+        el("h3", {}, el("span", {class: "wname", title: w.name}, w.name), el("span", {class: "wstate"}, stateText)),
+        el("div", {class: "num" + (w.current_number ? "" : " none")}, w.current_number || t("terminal.current_none")),
+        whoLine(w.staff),
+        w.pause_reason ? el("div", {class: "bad reason", title: w.pause_reason}, w.pause_reason) : null,
         el("div", {class: "btns"}, btns));
     }));
     $("totals").textContent = t("terminal.waiting_total", {n: line.count}) + "　" + t("terminal.held_total", {n: line.held.length});
@@ -144,12 +144,22 @@
         {path: `/tickets/${tk.id}/cancel`, done: t("terminal.ticket_cancelled", {number: tk.number})})}, t("terminal.cancel_ticket")))));
     const rs = ratings.ratings;
     $("ratings").replaceChildren(rs.length ? el("div", {}, t("terminal.good_rate", {rate: Math.round((ratings.good_rate || 0) * 100) + "%"}),
-      el("ul", {}, rs.map((r) => el("li", {class: r.bad ? "bad" : ""}, `${r.number} · ${r.window}号窗 · ${r.staff_name || ""} · ${r.label}`,
+      el("ul", {}, rs.map((r) => el("li", {class: r.bad ? "bad" : ""}, YC.keepTogether(t("terminal.rating_row", {number: r.number, window: r.window, name: r.staff_name || "", label: r.label}), [r.staff_name]),
         r.tags.length ? " · " + r.tags.join("、") : "", r.phone ? " · " + r.phone : ""))))
       : t("terminal.no_ratings"));
-    $("shifts").replaceChildren(...shifts.shifts.map((s) => el("li", {}, t("terminal.handover_row", {time: hhmm(s.signed_in_at), window: s.window,
+    $("shifts").replaceChildren(...shifts.shifts.map((s) => el("li", {}, YC.keepTogether(t("terminal.handover_row", {time: hhmm(s.signed_in_at), window: s.window,
       post: s.post, name: s.name, staff_no: s.staff_no,
-      until: s.signed_out_at ? t("terminal.handover_until", {time: hhmm(s.signed_out_at), reason: s.reason || ""}) : ""}))));
+      until: s.signed_out_at ? t("terminal.handover_until", {time: hhmm(s.signed_out_at), reason: s.reason || ""}) : ""}), [s.name]))));
+  }
+
+  // Who staffs a window, on one line of a narrow card (name, staff number, post: the card says the
+  // rest): the name may be cut short (the full text is its title), the number and "A岗" never break.
+  function whoLine(staff) {
+    if (!staff) return el("div", {class: "who"}, t("terminal.nobody_on_duty"));
+    return el("div", {class: "who", title: t("terminal.on_duty", {name: staff.name, staff_no: staff.staff_no, post: staff.post})},
+      el("span", {class: "who-name", title: staff.name}, staff.name),
+      el("span", {class: "chip"}, staff.staff_no),
+      el("span", {class: "chip post"}, t("terminal.post_label", {post: staff.post})));
   }
 
   function start() {

@@ -284,8 +284,9 @@
       {work: load.work_minutes, per: load.minutes_per_window ?? "—", left: load.minutes_to_close, close: hhmm(load.closes_at)})
       : t("terminal.load_closed");
     $("line").replaceChildren(...line.waiting.map((tk) => el("li", {},
-      el("span", {class: "n"}, tk.number), tk.matter_name || t("terminal.general_matter"), channelBadge(tk),
-      tk.target_window ? el("span", {class: "badge"}, t("terminal.for_window", {n: tk.target_window})) : null,
+      el("span", {class: "n"}, tk.number),
+      el("span", {class: "m", title: tk.matter_name || null}, tk.matter_name || t("terminal.general_matter"), channelBadge(tk),
+        tk.target_window ? el("span", {class: "badge"}, t("terminal.for_window", {n: tk.target_window})) : null),
       el("span", {class: "w"}, t("terminal.waiting_since", {time: hhmm(tk.issued_at), n: minutesBetween(tk.issued_at, desk.server_time)})))));
   }
 
