@@ -1,7 +1,8 @@
 /* 一窗 page toolkit: what every page of the hall shares, loaded from /static/toolkit/toolkit.js.
  *
  * One global, YC:
- *   messages   loadMessages(url?, area?), useMessages(obj, area?), t(key, fields), fillText(root?)
+ *   messages   loadMessages(url?, area?, token?), useMessages(obj, area?), useLanguage(language), t(key, fields),
+ *              fillText(root?)
  *   API        api(method, path, token, body) -> Promise, ApiError, pageToken(storageKey?), lang()
  *   events     live(token, params, onEvent, onState) -> {close()}, eventTypes()
  *   DOM        el(tag, attrs, ...children), showError(e, id?), keepTogether(text, words?)
@@ -22,15 +23,48 @@ var YC = (function () {
 
   // --- messages -------------------------------------------------------------------------
   // Pages take their strings from a messages.json of their blueprint (areas of the catalog)
-  // or from JSON embedded in the page; the ?lang= of the page's address is passed on.
-  function loadMessages(url, area) {
-    var lang = params.get("lang");
-    var address = (url || "/terminal/messages.json") + (lang ? "?lang=" + encodeURIComponent(lang) : "");
+  // or from JSON embedded in the page. The language: the page's own as served (Chinese unless
+  // its address says ?lang=en), or, once a staff member is signed in, the one stored on their
+  // account (me.language): a staff page given a person's token (loadMessages(url, area, token))
+  // asks /auth/me first; a page that signs in later calls useLanguage(me.language), and
+  // useLanguage(null) at sign-out. Public devices (board, kiosk, pad, phone) never do either.
+  var served = (document.documentElement.lang || "zh-CN").toLowerCase().indexOf("en") === 0 ? "en" : "zh-CN";
+  var source = { url: "/terminal/messages.json", area: "" };
+
+  function loadMessages(url, area, token) {
+    source = { url: url || "/terminal/messages.json", area: area || "" };
+    var account = token ? api("GET", "/auth/me", token).then(function (me) { return me.language; }, function () { return null; })
+      : Promise.resolve(null);
+    return account.then(function (language) {
+      if (token) setLanguage(language);
+      return fetchMessages();
+    });
+  }
+
+  function setLanguage(language) {
+    var wanted = language ? (language === "en" ? "en" : "zh-CN") : served;
+    var changed = wanted !== lang();
+    document.documentElement.lang = wanted;
+    return changed;
+  }
+
+  function fetchMessages() {
+    var asked = lang();
+    var chosen = asked === served ? params.get("lang") : (asked === "en" ? "en" : "zh_CN");
+    var address = source.url + (chosen ? "?lang=" + encodeURIComponent(chosen) : "");
     return fetch(address).then(function (r) { return r.json(); }).then(function (data) {
-      useMessages(data, area);
+      if (lang() !== asked) return M;  // the language changed meanwhile: a later answer is coming
+      useMessages(data, source.area);
       fillText();
       return M;
     });
+  }
+
+  // The signed-in person's language (me.language), or null for the page's own: resolves to true
+  // when the page's strings changed (the page then draws its labels again).
+  function useLanguage(language) {
+    if (!setLanguage(language)) return Promise.resolve(false);
+    return fetchMessages().then(function () { return true; });
   }
 
   function useMessages(data, area) {
@@ -339,7 +373,7 @@ var YC = (function () {
   }
 
   return {
-    loadMessages: loadMessages, useMessages: useMessages, t: t, fillText: fillText, lang: lang,
+    loadMessages: loadMessages, useMessages: useMessages, useLanguage: useLanguage, t: t, fillText: fillText, lang: lang,
     api: api, ApiError: ApiError, pageToken: pageToken, takeUrlToken: takeUrlToken, adoptToken: adoptToken,
     params: params,
     live: live, eventTypes: eventTypes, el: el, showError: showError, keepTogether: keepTogether,

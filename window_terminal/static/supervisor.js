@@ -89,7 +89,11 @@
     const box = $("toast"); box.textContent = text; box.className = ok ? "ok" : ""; box.hidden = !text;
     clearTimeout(toast.timer); if (text) toast.timer = setTimeout(() => { box.hidden = true; }, 6000);
   }
-  function showLogin() { localStorage.removeItem(KEY); token = null; $("login").hidden = false; $("board").hidden = true; $("logout").hidden = true; }
+  function showLogin() {
+    localStorage.removeItem(KEY); token = null; $("login").hidden = false; $("board").hidden = true; $("logout").hidden = true;
+    $("language").hidden = true;
+    followAccountLanguage(null).catch(() => {});  // the next person starts in the page's language
+  }
   async function call(method, path, body) {
     try { return await api(method, path, token, body); } catch (e) { if (e.status === 401) showLogin(); throw e; }
   }
@@ -163,19 +167,44 @@
   }
 
   function start() {
-    // Times are shown in the hall's zone: learn it before the first list is drawn.
-    YC.loadHall(token).then((h) => { hall = h; }, () => {}).then(refresh).catch((e) => toast(e.message));
+    $("language").hidden = false;
+    // The person's language first, then times in the hall's zone, before the first list is drawn.
+    call("GET", "/auth/me").then((me) => YC.useLanguage(me.language)).then((changed) => { if (changed) labels(); }, () => {})
+      .then(() => YC.loadHall(token)).then((h) => { hall = h; }, () => {}).then(refresh).catch((e) => toast(e.message));
     if (!es) es = YC.live(token, {}, () => { clearTimeout(timer); timer = setTimeout(() => refresh().catch(() => {}), 80); },
       (up) => { $("live").className = "live" + (up ? "" : " off"); $("live").textContent = up ? t("terminal.live_on") : t("terminal.live_off"); });
   }
 
-  YC.loadMessages().then(async () => {
+  // --- language: the page's own until someone signs in, then the one on their account ------------
+  function labels() {
     document.title = t("terminal.supervisor_title");
     $("title").textContent = t("terminal.supervisor_title");
     for (const [id, key] of [["login-title", "terminal.supervisor_login"], ["l-staff", "terminal.staff_no"], ["l-password", "terminal.password"],
       ["login-submit", "terminal.login"], ["logout", "terminal.logout"], ["h-line", "terminal.line_title"], ["h-ratings", "terminal.ratings_today"],
-      ["h-shifts", "terminal.handovers"], ["live", "terminal.live_off"]]) $(id).textContent = t(key);
+      ["h-shifts", "terminal.handovers"]]) $(id).textContent = t(key);
+    $("live").textContent = t($("live").classList.contains("off") ? "terminal.live_off" : "terminal.live_on");
     $("h-line").textContent = t("terminal.line_title", {n: ""}).replace("（人）", "").replace("()", "");
+    $("language").textContent = t(YC.lang() === "en" ? "toolkit.language_zh" : "toolkit.language_en");
+    $("language").title = t("toolkit.language_title");
+    YC.fillText();
+  }
+
+  async function followAccountLanguage(language) {
+    if (await YC.useLanguage(language)) {
+      labels();
+      if (token) await refresh();
+    }
+  }
+
+  $("language").addEventListener("click", async () => {
+    try {
+      const r = await call("PUT", "/auth/me/language", {language: YC.lang() === "en" ? "zh_CN" : "en"});
+      await followAccountLanguage(r.language);
+    } catch (e) { toast(e.message); }
+  });
+
+  YC.loadMessages().then(async () => {
+    labels();
     token = await adopted;
     if (token) start(); else { $("login").hidden = false; }
   });

@@ -7,6 +7,9 @@
   let links = null, shownFor = null;
 
   async function banners() {
+    // The signed-in person's language may differ from the page's (supervisor.js switches it).
+    links.children[0].textContent = t("supervision.projection_link");
+    links.children[1].textContent = t("supervision.calendar_link");
     const token = localStorage.getItem(KEY);
     if (!token || token === shownFor) return;  // not logged in yet, or already shown for this log-in
     try {

@@ -26,6 +26,9 @@
     token = null; me = null;
     localStorage.removeItem(KEY + ".token");
     if (es) { es.close(); es = null; }
+    closeCase();
+    $("language").hidden = true;
+    followAccountLanguage(null).catch(() => {});  // the next person starts in the page's language
     show("login");
     $("staff-no").focus();
   }
@@ -62,6 +65,8 @@
 
   async function enter() {
     if (!me) me = await call("GET", "/auth/me");
+    await followAccountLanguage(me.language);
+    $("language").hidden = false;
     await YC.loadHall(token);  // times are shown in the hall's zone
     await refresh();
     if (!es) {
@@ -397,15 +402,38 @@
     if (match) { ev.preventDefault(); trigger(match[0]); }
   });
 
-  // --- start ------------------------------------------------------------------------------
-  YC.loadMessages().then(async () => {
+  // --- language: the page's own until someone signs in, then the one on their account ------------
+  function labels() {
     document.title = t("terminal.window_title", {n: N});
     $("title").textContent = t("terminal.window_title", {n: N});
     for (const [id, key] of [["login-title", "terminal.login_title"], ["l-staff", "terminal.staff_no"],
       ["l-password", "terminal.password"], ["login-submit", "terminal.login"], ["signin-title", "terminal.signin_title"],
       ["l-post-a", "terminal.post_a"], ["l-post-b", "terminal.post_b"], ["l-reason", "terminal.takeover_reason"],
       ["signin-logout", "terminal.logout"], ["sign-out", "terminal.sign_out"], ["h-current", "terminal.current_title"],
-      ["live", "terminal.live_off"], ["case-close", "terminal.case_close"]]) $(id).textContent = t(key);
+      ["case-close", "terminal.case_close"]]) $(id).textContent = t(key);
+    $("live").textContent = t($("live").classList.contains("off") ? "terminal.live_off" : "terminal.live_on");
+    $("language").textContent = t(YC.lang() === "en" ? "toolkit.language_zh" : "toolkit.language_en");
+    $("language").title = t("toolkit.language_title");
+  }
+
+  async function followAccountLanguage(language) {
+    if (await YC.useLanguage(language)) {
+      labels();
+      if (desk && me) await refresh();
+    }
+  }
+
+  $("language").addEventListener("click", async () => {
+    try {
+      const r = await call("PUT", "/auth/me/language", {language: YC.lang() === "en" ? "zh_CN" : "en"});
+      if (me) me.language = r.language;
+      await followAccountLanguage(r.language);
+    } catch (e) { toast(e.message); }
+  });
+
+  // --- start ------------------------------------------------------------------------------
+  YC.loadMessages().then(async () => {
+    labels();
     $("case-close").addEventListener("click", closeCase);
     if (!token) { show("login"); $("staff-no").focus(); return; }
     try { await enter(); } catch (e) { if (e.status !== 401) toast(e.message); }
