@@ -65,6 +65,7 @@ def test_with_the_case_panel_open_the_number_keys_and_next_numbers_stay_in_view(
         "(() => { const l = document.getElementById('line'); return l.scrollHeight > l.clientHeight; })()"
     ), "15 waiting numbers should need the line's own scroll bar"
     assert_nothing_overflows(page)
+    assert_nothing_overflows(page.frame(name="case"), page_scrolls=True)  # the panel scrolls inside its frame
 
 
 @pytest.mark.parametrize(("locale", "lang", "finish_next"), LANGUAGES)
