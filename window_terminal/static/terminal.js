@@ -85,8 +85,8 @@
 
   function renderSignin() {
     const staff = desk.window.staff;
-    $("signin-current").textContent = staff ? t("terminal.signin_current", {name: staff.name, staff_no: staff.staff_no, post: staff.post})
-      : t("terminal.signin_empty");
+    $("signin-current").replaceChildren(...(staff ? YC.keepTogether(t("terminal.signin_current",
+      {name: staff.name, staff_no: staff.staff_no, post: staff.post}), [staff.name]) : [t("terminal.signin_empty")]));
     $("takeover-box").hidden = !staff;
     $("signin-submit").textContent = staff ? t("terminal.take_over") : t("terminal.sign_in");
     if (staff) {
@@ -156,8 +156,8 @@
     desk = await call("GET", `/windows/${N}/desk`);
     $("title").textContent = desk.window.name || t("terminal.window_title", {n: N});
     const staff = desk.window.staff;
-    $("duty").textContent = staff ? t("terminal.on_duty", {name: staff.name, staff_no: staff.staff_no, post: staff.post})
-      : t("terminal.nobody_on_duty");
+    $("duty").replaceChildren(...(staff ? YC.keepTogether(t("terminal.on_duty", {name: staff.name, staff_no: staff.staff_no, post: staff.post}),
+      [staff.name]) : [t("terminal.nobody_on_duty")]));
     $("served").textContent = t("terminal.finished_today", {n: desk.finished_today ?? 0});
     if (!onDuty()) { renderSignin(); show("signin"); return; }
     show("desk");
