@@ -6,8 +6,12 @@ from __future__ import annotations
 import httpx
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import update
 
-from .conftest import PASSWORD, SHOTS, issue, login
+from hall_server.services.hall_setup import add_staff
+from hall_server.storage.models import Staff
+
+from .conftest import PASSWORD, SHOTS, _hashed, issue, login
 
 
 def person(hall, staff_no: str, window: int | None = 1) -> httpx.Client:
@@ -106,3 +110,21 @@ def test_public_pages_stay_chinese_when_a_clerk_chose_english(hall, device):
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     page.wait_for_function("() => document.body.innerText.trim().length > 0")
     assert "Window" not in page.inner_text("body")
+
+
+def test_back_office_and_statistics_pages_follow_the_person_who_opens_them(hall, device):
+    add_staff(hall.server.services, hall.hall_id, "BZY700", "周敏", role="backoffice")
+    with hall.server.db.write() as conn:
+        conn.execute(update(Staff).where(Staff.staff_no == "BZY700").values(password_hash=_hashed()))
+    clerk_of_back_office, boss = person(hall, "BZY700", None), person(hall, "BZY900", None)
+    clerk_of_back_office.put("/auth/me/language", json={"language": "en"}).raise_for_status()
+    token = clerk_of_back_office.headers["Authorization"].removeprefix("Bearer ")
+    page = device(width=1366, height=768)
+    page.goto(f"{hall.base_url}/cases-ui/backoffice?token={token}")
+    expect(page.locator("h1")).to_have_text("Department in-tray")
+    boss_token = boss.headers["Authorization"].removeprefix("Bearer ")
+    page.goto(f"{hall.base_url}/supervisor/stats?token={boss_token}")
+    expect(page.locator("#title")).to_have_text("统计分析")  # the supervisor kept Chinese
+    boss.put("/auth/me/language", json={"language": "en"}).raise_for_status()
+    page.goto(f"{hall.base_url}/supervisor/stats?token={boss_token}")
+    expect(page.locator("#title")).to_have_text("Statistics")
