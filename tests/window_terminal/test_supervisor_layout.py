@@ -34,8 +34,14 @@ def staffed_by_long_names(hall):
     return hall
 
 
-@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
-def test_window_cards_keep_names_and_posts_whole_at_1366x768(staffed_by_long_names, browser, locale):
+# browser language, the supervisor's chosen language, how a post reads
+LANGUAGES = [("zh-CN", "", "{post}岗"), ("en-US", "", "{post}岗"), ("zh-CN", "en", "Post {post}")]
+
+
+@pytest.mark.parametrize(("locale", "chosen", "post_label"), LANGUAGES)
+def test_window_cards_keep_names_and_posts_whole_at_1366x768(
+    staffed_by_long_names, browser, locale, chosen, post_label
+):
     hall = staffed_by_long_names
     ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale=locale)
     try:
@@ -45,12 +51,15 @@ def test_window_cards_keep_names_and_posts_whole_at_1366x768(staffed_by_long_nam
         page.fill("#password", PASSWORD)
         page.click("#login-submit")
         expect(page.locator(".wcard")).to_have_count(3)
+        if chosen:
+            page.click("#language")
+            expect(page.locator("html")).to_have_attribute("lang", chosen)
         expect(page.locator("#shifts li")).to_have_count(5)
-        page.screenshot(path=str(SHOTS / f"supervisor-long-names-{locale}.png"))
+        page.screenshot(path=str(SHOTS / f"supervisor-long-names-{locale}{chosen}.png"))
         for window, (staff_no, name, post) in LONG_NAMES.items():
             card = page.locator(f"#window-{window}")
             expect(card.locator(".who-name")).to_have_attribute("title", name)
-            expect(card.locator(".chip.post")).to_have_text(f"{post}岗")
+            expect(card.locator(".chip.post")).to_have_text(post_label.format(post=post))
             expect(card).to_contain_text(staff_no)
         assert_no_token_broken(page, ".wcard, #shifts", [name for _, name, _ in LONG_NAMES.values()])
         assert_nothing_overflows(page, page_scrolls=True)
