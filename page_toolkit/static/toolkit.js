@@ -62,9 +62,13 @@ var YC = (function () {
 
   // The signed-in person's language (me.language), or null for the page's own: resolves to true
   // when the page's strings changed (the page then draws its labels again).
+  // Other scripts of the page hear of it as a "yc:language" event on the document.
   function useLanguage(language) {
     if (!setLanguage(language)) return Promise.resolve(false);
-    return fetchMessages().then(function () { return true; });
+    return fetchMessages().then(function () {
+      document.dispatchEvent(new CustomEvent("yc:language", { detail: lang() }));
+      return true;
+    });
   }
 
   function useMessages(data, area) {

@@ -13,6 +13,8 @@ from hall_server.storage.models import Staff
 
 from .conftest import PASSWORD, SHOTS, _hashed, issue, login
 
+PROJECTION_LINK_EN = "Today's projection"
+
 
 def person(hall, staff_no: str, window: int | None = 1) -> httpx.Client:
     r = httpx.post(
@@ -98,6 +100,7 @@ def test_the_supervisor_page_follows_the_supervisors_choice_in_a_chinese_browser
     page.click("#login-submit")
     expect(page.locator("#logout")).to_have_text("Log out")
     expect(page.locator("#window-1 .wstate")).to_have_text("Serving")
+    expect(page.locator("#sv-links a").first).to_have_text(PROJECTION_LINK_EN)
     page.click("#language")
     expect(page.locator("#logout")).to_have_text("退出登录")
     assert boss.get("/auth/me").json()["language"] == "zh_CN"

@@ -6,10 +6,14 @@
   const KEY = "yc.supervisor.token";
   let links = null, shownFor = null;
 
-  async function banners() {
-    // The signed-in person's language may differ from the page's (supervisor.js switches it).
+  // The signed-in person's language may differ from the page's (supervisor.js switches it).
+  function linkTexts() {
     links.children[0].textContent = t("supervision.projection_link");
     links.children[1].textContent = t("supervision.calendar_link");
+  }
+  document.addEventListener("yc:language", () => { if (links) linkTexts(); });
+
+  async function banners() {
     const token = localStorage.getItem(KEY);
     if (!token || token === shownFor) return;  // not logged in yet, or already shown for this log-in
     try {
