@@ -78,3 +78,21 @@ def test_the_terminal_fills_the_screen_without_scrolling_or_clipping(hall, termi
     assert fully_shown_in(page, "#line li", "#line") >= MIN_LINE_ROWS
     assert not page_scrolls(page), "the page itself scrolls"
     assert_nothing_overflows(page)
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_log_in_and_post_screens_fit_1366x768(hall, browser, locale):
+    ctx = browser.new_context(viewport=TERMINAL, locale=locale)
+    try:
+        page = ctx.new_page()
+        page.goto(f"{hall.base_url}/window/1")
+        expect(page.locator("#login-title")).to_have_text("工作人员登录")
+        assert_nothing_overflows(page)
+        login(page, hall, 1, "BZY002")  # window 1 is 陈晓梅's: 王建国 is offered the take-over
+        expect(page.locator("#signin-title")).to_have_text("签到上岗（AB岗）")
+        expect(page.locator("#signin-current")).to_contain_text("陈晓梅")
+        page.screenshot(path=str(SHOTS / f"terminal-signin-1366-{locale}.png"))
+        assert not page_scrolls(page)
+        assert_nothing_overflows(page)
+    finally:
+        ctx.close()
