@@ -292,11 +292,12 @@ var YC = (function () {
     }
   }
 
-  // Text whose short tokens must never break across two lines ("A岗", "BZY001", "3号窗", "10:00")
+  // Text whose short tokens must never break across two lines ("A岗", "BZY001", "3号窗", "10:00",
+  // "510分钟")
   // nor the given words (names): each becomes a <span class="nw"> (white-space: nowrap in the
   // page's CSS); the text between may still wrap. A browser breaks freely between a Latin letter
   // or digit and a Chinese character, so "A岗" split into "A / 岗" on a narrow card.
-  var TOKEN = "[A-Za-z0-9][A-Za-z0-9:.\\-]*(?:号窗口|号窗|号|岗)?";
+  var TOKEN = "[A-Za-z0-9][A-Za-z0-9:.\\-]*(?:号窗口|号窗|号|岗|分钟|小时|个工作日|人|次)?";
   function keepTogether(text, words) {
     var chosen = (words || []).filter(function (w) { return w; }).map(String);
     chosen.sort(function (a, b) { return b.length - a.length; });

@@ -38,12 +38,12 @@ PROBLEMS = """(pageScrolls) => {
   return out;
 }"""
 
-# broken([selector, words]): the short tokens ("A岗", "BZY001", "3号窗", "10:00") and the given words
+# broken([selector, words]): the short tokens ("A岗", "BZY001", "3号窗", "10:00", "510分钟") and the given words
 # (names) inside the selected elements that a line break splits (on more than one line).
 BROKEN_TOKENS = """([selector, words]) => {
   const out = [];
   const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\\]\\\\]/g, '\\\\$&'));
-  const token = new RegExp(escaped.concat(['[A-Za-z0-9][A-Za-z0-9:.\\\\-]*(?:号窗口|号窗|号|岗)?']).join('|'), 'g');
+  const token = new RegExp(escaped.concat(['[A-Za-z0-9][A-Za-z0-9:.\\\\-]*(?:号窗口|号窗|号|岗|分钟|小时|个工作日|人|次)?']).join('|'), 'g');
   for (const root of document.querySelectorAll(selector)) {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.page_layout import assert_nothing_overflows, fully_shown_in, inside_viewport
+from tests.support.page_layout import assert_no_token_broken, assert_nothing_overflows, fully_shown_in, inside_viewport
 
 from .conftest import SHOTS, issue, login
 
@@ -65,6 +65,7 @@ def test_with_the_case_panel_open_the_number_keys_and_next_numbers_stay_in_view(
         "(() => { const l = document.getElementById('line'); return l.scrollHeight > l.clientHeight; })()"
     ), "15 waiting numbers should need the line's own scroll bar"
     assert_nothing_overflows(page)
+    assert_no_token_broken(page, "#duty, #load, #line, #actions")
     assert_nothing_overflows(page.frame(name="case"), page_scrolls=True)  # the panel scrolls inside its frame
 
 

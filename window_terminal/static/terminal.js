@@ -261,6 +261,7 @@
       box.append(el("button", {id: "act-" + name, class: cls, disabled: busy || !allowed.includes(name), "data-key": key,
         title: why || null, onclick: () => trigger(name)}, t(label),
         why ? el("small", {class: "why", id: "no-show-why"}, why) : null,
+        why ? el("small", {class: "why-short"}, noShowWait(true)) : null,  // beside the case panel
         el("kbd", {}, key === "ENTER" ? t("terminal.key_enter") : key)));
     }
   }
@@ -273,11 +274,11 @@
   }
 
   // 过号 waits for the hall's number of calls (a resident may be on the way): say so on the key.
-  function noShowWait() {
+  function noShowWait(short) {
     const tk = desk.current;
     const needed = desk.no_show_after_calls;
     if (!tk || tk.state !== "called" || !needed || tk.call_count >= needed) return "";
-    return t("terminal.no_show_wait", {needed, count: tk.call_count});
+    return t(short ? "terminal.no_show_wait_short" : "terminal.no_show_wait", {needed, count: tk.call_count});
   }
 
   function renderLine() {
@@ -285,9 +286,9 @@
     $("h-line").textContent = t("terminal.line_title", {n: line.count});
     const loadBox = $("load");
     loadBox.className = load.over ? "over" : "";
-    loadBox.textContent = load.closes_at ? t(load.over ? "terminal.load_over" : "terminal.load",
+    loadBox.replaceChildren(...YC.keepTogether(load.closes_at ? t(load.over ? "terminal.load_over" : "terminal.load",
       {work: load.work_minutes, per: load.minutes_per_window ?? "—", left: load.minutes_to_close, close: hhmm(load.closes_at)})
-      : t("terminal.load_closed");
+      : t("terminal.load_closed")));
     $("line").replaceChildren(...line.waiting.map((tk) => el("li", {},
       el("span", {class: "n"}, tk.number),
       el("span", {class: "m", title: tk.matter_name || null}, tk.matter_name || t("terminal.general_matter"), channelBadge(tk),
