@@ -18,8 +18,10 @@
     $("rate").hidden = true;
     if (tk.state === "waiting") {
       status.textContent = T.waiting;
-      $("detail").textContent = t("ahead", {n: tk.waiting_ahead}) +
-        (tk.estimated_wait_minutes == null ? "" : " " + (tk.after_break && tk.expected_start_at
+      // One sentence a line, in large type: an elderly resident reads "2 人" and "10 分钟" at a glance,
+      // never with the number at the end of one line and its unit on the next.
+      $("detail").replaceChildren(YC.el("span", {"class": "line"}, t("ahead", {n: tk.waiting_ahead})),
+        tk.estimated_wait_minutes == null ? null : YC.el("span", {"class": "line"}, tk.after_break && tk.expected_start_at
           ? t("after_break", {time: YC.hhmm(tk.expected_start_at)})
           : t("wait", {m: tk.estimated_wait_minutes})));
     } else if (tk.state === "called" || tk.state === "serving" || tk.state === "held") {
@@ -31,7 +33,7 @@
       $("detail").textContent = "";
       $("rate").hidden = false;
     } else {
-      status.textContent = T["state_" + tk.state] || tk.state;
+      status.textContent = T["state_" + tk.state] || "";  // never a state's code to a resident
       $("detail").textContent = tk.state === "no_show" ? T.no_show_hint : "";
     }
     // The server's clock in the hall's zone, not the phone's.

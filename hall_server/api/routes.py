@@ -397,6 +397,8 @@ def _slot_time(value: str) -> datetime:
 
 
 def _day(value: str | None) -> date:
+    if not value:  # never “None” in a Chinese message: the missing parameter is named instead
+        raise InvalidInput("field_required", field="date")
     try:
         return date.fromisoformat(value or "")
     except ValueError:

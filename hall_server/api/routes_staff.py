@@ -86,6 +86,30 @@ def auth_me():
     return jsonify(server().accounts.me(principal()))
 
 
+LANGUAGE_BODY = obj(
+    ("language",),
+    language={
+        "type": "string",
+        "enum": ["zh_CN", "en"],
+        "description": "zh_CN (the default) or en: the language the caller's staff pages speak after sign-in",
+    },
+)
+
+
+@spec.route(
+    bp,
+    "/auth/me/language",
+    "PUT",
+    "The caller chooses the language of their own staff pages (stored on their account; public devices stay Chinese)",
+    roles=STAFF + ("backoffice",),
+    body=LANGUAGE_BODY,
+    responses=responses(E400),
+    tag="accounts",
+)
+def auth_language():
+    return jsonify(server().accounts.set_language(principal(), body()["language"]))
+
+
 # --- the window terminal's desk ------------------------------------------------------------
 @spec.route(
     bp,

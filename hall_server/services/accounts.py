@@ -34,6 +34,8 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select, update
 
+from hall_common.i18n import LOCALES
+
 from ..core.errors import DomainError, InvalidInput, NotFound, TooManyRequests
 from ..core.rate_limit import SlidingWindowLimiter
 from ..storage.models import ApiToken, LoginThrottle, Staff
@@ -198,6 +200,7 @@ class Accounts:
             "role": staff.role,
             "window": bound,
             "staff": {"id": staff.id, "staff_no": staff.staff_no, "name": staff.name, "photo_url": staff.photo_url},
+            "language": staff.language,
         }
 
     def _end_of_working_day(self, hall_id: int) -> datetime:
@@ -218,10 +221,30 @@ class Accounts:
         self.tokens.forget(token)
 
     def me(self, principal: Principal) -> dict[str, Any]:
-        staff = None
+        """Who the token is; for a person also the language their staff pages speak (a device
+        token has none: public devices stay Chinese)."""
+        staff, language = None, None
         if principal.staff_id is not None:
             with self.s.db.read() as conn:
                 s = conn.execute(select(S).where(S.c.id == principal.staff_id)).first()
             if s is not None:
                 staff = {"id": s.id, "staff_no": s.staff_no, "name": s.name, "photo_url": s.photo_url}
-        return {"role": principal.role, "window": principal.window_number, "label": principal.label, "staff": staff}
+                language = s.language
+        return {
+            "role": principal.role,
+            "window": principal.window_number,
+            "label": principal.label,
+            "staff": staff,
+            "language": language,
+        }
+
+    def set_language(self, principal: Principal, language: str) -> dict[str, Any]:
+        """The caller chooses the language of their own staff pages; only their own account, so a
+        colleague signing in on the same PC keeps theirs."""
+        if principal.staff_id is None:
+            raise InvalidInput("not_a_person_token", "accounts.language_needs_person")
+        if language not in LOCALES:
+            raise InvalidInput("invalid_language", "accounts.invalid_language")
+        with self.s.db.write() as conn:
+            conn.execute(update(S).where(S.c.id == principal.staff_id).values(language=language))
+        return self.me(principal)

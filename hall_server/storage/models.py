@@ -62,7 +62,10 @@ class Window(Base):
 
 class Staff(Base):
     __tablename__ = "staff"
-    __table_args__ = (UniqueConstraint("hall_id", "staff_no"),)
+    __table_args__ = (
+        UniqueConstraint("hall_id", "staff_no"),
+        CheckConstraint("language IN ('zh_CN', 'en')", name="ck_staff_language"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
     staff_no: Mapped[str] = mapped_column(String(32))
@@ -71,6 +74,8 @@ class Staff(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     photo_url: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The language the person's staff pages speak after sign-in (hall_common.i18n.LOCALES).
+    language: Mapped[str] = mapped_column(String(8), default="zh_CN", server_default="zh_CN")
 
 
 class ApiToken(Base):

@@ -1,10 +1,11 @@
 /* 一窗 page toolkit: what every page of the hall shares, loaded from /static/toolkit/toolkit.js.
  *
  * One global, YC:
- *   messages   loadMessages(url?, area?), useMessages(obj, area?), t(key, fields), fillText(root?)
+ *   messages   loadMessages(url?, area?, token?), useMessages(obj, area?), useLanguage(language), t(key, fields),
+ *              fillText(root?)
  *   API        api(method, path, token, body) -> Promise, ApiError, pageToken(storageKey?), lang()
  *   events     live(token, params, onEvent, onState) -> {close()}, eventTypes()
- *   DOM        el(tag, attrs, ...children), showError(e, id?)
+ *   DOM        el(tag, attrs, ...children), showError(e, id?), keepTogether(text, words?)
  *   time       hhmm(iso), formatTime(date, kind), setTimeZone(tz), timeZone(), parseIso(text),
  *              serverNow(), loadHall(token)
  *
@@ -22,14 +23,51 @@ var YC = (function () {
 
   // --- messages -------------------------------------------------------------------------
   // Pages take their strings from a messages.json of their blueprint (areas of the catalog)
-  // or from JSON embedded in the page; the ?lang= of the page's address is passed on.
-  function loadMessages(url, area) {
-    var lang = params.get("lang");
-    var address = (url || "/terminal/messages.json") + (lang ? "?lang=" + encodeURIComponent(lang) : "");
+  // or from JSON embedded in the page. The language: the page's own as served (Chinese unless
+  // its address says ?lang=en), or, once a staff member is signed in, the one stored on their
+  // account (me.language): a staff page given a person's token (loadMessages(url, area, token))
+  // asks /auth/me first; a page that signs in later calls useLanguage(me.language), and
+  // useLanguage(null) at sign-out. Public devices (board, kiosk, pad, phone) never do either.
+  var served = (document.documentElement.lang || "zh-CN").toLowerCase().indexOf("en") === 0 ? "en" : "zh-CN";
+  var source = { url: "/terminal/messages.json", area: "" };
+
+  function loadMessages(url, area, token) {
+    source = { url: url || "/terminal/messages.json", area: area || "" };
+    var account = token ? api("GET", "/auth/me", token).then(function (me) { return me.language; }, function () { return null; })
+      : Promise.resolve(null);
+    return account.then(function (language) {
+      if (token) setLanguage(language);
+      return fetchMessages();
+    });
+  }
+
+  function setLanguage(language) {
+    var wanted = language ? (language === "en" ? "en" : "zh-CN") : served;
+    var changed = wanted !== lang();
+    document.documentElement.lang = wanted;
+    return changed;
+  }
+
+  function fetchMessages() {
+    var asked = lang();
+    var chosen = asked === served ? params.get("lang") : (asked === "en" ? "en" : "zh_CN");
+    var address = source.url + (chosen ? "?lang=" + encodeURIComponent(chosen) : "");
     return fetch(address).then(function (r) { return r.json(); }).then(function (data) {
-      useMessages(data, area);
+      if (lang() !== asked) return M;  // the language changed meanwhile: a later answer is coming
+      useMessages(data, source.area);
       fillText();
       return M;
+    });
+  }
+
+  // The signed-in person's language (me.language), or null for the page's own: resolves to true
+  // when the page's strings changed (the page then draws its labels again).
+  // Other scripts of the page hear of it as a "yc:language" event on the document.
+  function useLanguage(language) {
+    if (!setLanguage(language)) return Promise.resolve(false);
+    return fetchMessages().then(function () {
+      document.dispatchEvent(new CustomEvent("yc:language", { detail: lang() }));
+      return true;
     });
   }
 
@@ -254,6 +292,28 @@ var YC = (function () {
     }
   }
 
+  // Text whose short tokens must never break across two lines ("A岗", "BZY001", "3号窗", "10:00",
+  // "510分钟")
+  // nor the given words (names): each becomes a <span class="nw"> (white-space: nowrap in the
+  // page's CSS); the text between may still wrap. A browser breaks freely between a Latin letter
+  // or digit and a Chinese character, so "A岗" split into "A / 岗" on a narrow card.
+  var TOKEN = "[A-Za-z0-9][A-Za-z0-9:.\\-]*(?:号窗口|号窗|号|岗|分钟|小时|个工作日|人|次)?";
+  function keepTogether(text, words) {
+    var chosen = (words || []).filter(function (w) { return w; }).map(String);
+    chosen.sort(function (a, b) { return b.length - a.length; });
+    var escaped = chosen.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+    var re = new RegExp(escaped.concat([TOKEN]).join("|"), "g");
+    var out = [], last = 0, m;
+    text = String(text);
+    while ((m = re.exec(text)) !== null) {
+      if (m.index > last) out.push(document.createTextNode(text.slice(last, m.index)));
+      out.push(el("span", {"class": "nw"}, m[0]));
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) out.push(document.createTextNode(text.slice(last)));
+    return out;
+  }
+
   // The page's error line (#error unless another id is given); showError() clears it.
   function showError(e, id) {
     var box = document.getElementById(id || "error");
@@ -318,10 +378,10 @@ var YC = (function () {
   }
 
   return {
-    loadMessages: loadMessages, useMessages: useMessages, t: t, fillText: fillText, lang: lang,
+    loadMessages: loadMessages, useMessages: useMessages, useLanguage: useLanguage, t: t, fillText: fillText, lang: lang,
     api: api, ApiError: ApiError, pageToken: pageToken, takeUrlToken: takeUrlToken, adoptToken: adoptToken,
     params: params,
-    live: live, eventTypes: eventTypes, el: el, showError: showError,
+    live: live, eventTypes: eventTypes, el: el, showError: showError, keepTogether: keepTogether,
     hhmm: hhmm, formatTime: formatTime, setTimeZone: setTimeZone, timeZone: timeZone, parseIso: parseIso,
     serverNow: serverNow, loadHall: loadHall
   };

@@ -77,6 +77,9 @@ OPERATOR_KEYS = {
     "ratings.appeal_kind",
     "ratings.figures_period",
     "server.booking_channel_needs_staff",
+    # The language button names the language one switches to in that language itself ("English"
+    # for whoever wants English), as every language chooser does.
+    "toolkit.language_en",
 }
 PYTHON_REPRS = re.compile(r"\bNone\b|\bTrue\b|\bFalse\b|\{'|'\}|<[a-z_.]+ object")
 

@@ -76,7 +76,7 @@
     } catch (e) { $("error").textContent = e.message; }
   }
 
-  YC.loadMessages("/terminal/messages.json", "terminal").then(async () => {
+  YC.loadMessages("/terminal/messages.json", "terminal", token).then(async () => {  // the clerk's own language
     if (!token) { $("need-login").hidden = false; return; }
     $("desk").hidden = false;
     try {

@@ -89,7 +89,11 @@
     const box = $("toast"); box.textContent = text; box.className = ok ? "ok" : ""; box.hidden = !text;
     clearTimeout(toast.timer); if (text) toast.timer = setTimeout(() => { box.hidden = true; }, 6000);
   }
-  function showLogin() { localStorage.removeItem(KEY); token = null; $("login").hidden = false; $("board").hidden = true; $("logout").hidden = true; }
+  function showLogin() {
+    localStorage.removeItem(KEY); token = null; $("login").hidden = false; $("board").hidden = true; $("logout").hidden = true;
+    $("language").hidden = true;
+    followAccountLanguage(null).catch(() => {});  // the next person starts in the page's language
+  }
   async function call(method, path, body) {
     try { return await api(method, path, token, body); } catch (e) { if (e.status === 401) showLogin(); throw e; }
   }
@@ -131,10 +135,10 @@
           btns.push(el("button", {onclick: () => act(`/windows/${w.number}/transfer`, {to: "window", window: n}, t("terminal.transferred"))}, t("terminal.move_to_window", {n})));
       }
       return el("div", {class: "wcard " + w.state, id: "window-" + w.number},
-        el("h3", {}, w.name, el("span", {}, stateText)),
-        el("div", {class: "num"}, w.current_number || t("terminal.current_none")),
-        el("div", {class: "who"}, w.staff ? t("terminal.on_duty", {name: w.staff.name, staff_no: w.staff.staff_no, post: w.staff.post}) : t("terminal.nobody_on_duty")),
-        w.pause_reason ? el("div", {class: "bad"}, w.pause_reason) : null,
+        el("h3", {}, el("span", {class: "wname", title: w.name}, w.name), el("span", {class: "wstate"}, stateText)),
+        el("div", {class: "num" + (w.current_number ? "" : " none")}, w.current_number || t("terminal.current_none")),
+        whoLine(w.staff),
+        w.pause_reason ? el("div", {class: "bad reason", title: w.pause_reason}, w.pause_reason) : null,
         el("div", {class: "btns"}, btns));
     }));
     $("totals").textContent = t("terminal.waiting_total", {n: line.count}) + "　" + t("terminal.held_total", {n: line.held.length});
@@ -144,28 +148,63 @@
         {path: `/tickets/${tk.id}/cancel`, done: t("terminal.ticket_cancelled", {number: tk.number})})}, t("terminal.cancel_ticket")))));
     const rs = ratings.ratings;
     $("ratings").replaceChildren(rs.length ? el("div", {}, t("terminal.good_rate", {rate: Math.round((ratings.good_rate || 0) * 100) + "%"}),
-      el("ul", {}, rs.map((r) => el("li", {class: r.bad ? "bad" : ""}, `${r.number} · ${r.window}号窗 · ${r.staff_name || ""} · ${r.label}`,
+      el("ul", {}, rs.map((r) => el("li", {class: r.bad ? "bad" : ""}, YC.keepTogether(t("terminal.rating_row", {number: r.number, window: r.window, name: r.staff_name || "", label: r.label}), [r.staff_name]),
         r.tags.length ? " · " + r.tags.join("、") : "", r.phone ? " · " + r.phone : ""))))
       : t("terminal.no_ratings"));
-    $("shifts").replaceChildren(...shifts.shifts.map((s) => el("li", {}, t("terminal.handover_row", {time: hhmm(s.signed_in_at), window: s.window,
+    $("shifts").replaceChildren(...shifts.shifts.map((s) => el("li", {}, YC.keepTogether(t("terminal.handover_row", {time: hhmm(s.signed_in_at), window: s.window,
       post: s.post, name: s.name, staff_no: s.staff_no,
-      until: s.signed_out_at ? t("terminal.handover_until", {time: hhmm(s.signed_out_at), reason: s.reason || ""}) : ""}))));
+      until: s.signed_out_at ? t("terminal.handover_until", {time: hhmm(s.signed_out_at), reason: s.reason || ""}) : ""}), [s.name]))));
+  }
+
+  // Who staffs a window, on one line of a narrow card (name, staff number, post: the card says the
+  // rest): the name may be cut short (the full text is its title), the number and "A岗" never break.
+  function whoLine(staff) {
+    if (!staff) return el("div", {class: "who"}, t("terminal.nobody_on_duty"));
+    return el("div", {class: "who", title: t("terminal.on_duty", {name: staff.name, staff_no: staff.staff_no, post: staff.post})},
+      el("span", {class: "who-name", title: staff.name}, staff.name),
+      el("span", {class: "chip"}, staff.staff_no),
+      el("span", {class: "chip post"}, t("terminal.post_label", {post: staff.post})));
   }
 
   function start() {
-    // Times are shown in the hall's zone: learn it before the first list is drawn.
-    YC.loadHall(token).then((h) => { hall = h; }, () => {}).then(refresh).catch((e) => toast(e.message));
+    $("language").hidden = false;
+    // The person's language first, then times in the hall's zone, before the first list is drawn.
+    call("GET", "/auth/me").then((me) => YC.useLanguage(me.language)).then((changed) => { if (changed) labels(); }, () => {})
+      .then(() => YC.loadHall(token)).then((h) => { hall = h; }, () => {}).then(refresh).catch((e) => toast(e.message));
     if (!es) es = YC.live(token, {}, () => { clearTimeout(timer); timer = setTimeout(() => refresh().catch(() => {}), 80); },
       (up) => { $("live").className = "live" + (up ? "" : " off"); $("live").textContent = up ? t("terminal.live_on") : t("terminal.live_off"); });
   }
 
-  YC.loadMessages().then(async () => {
+  // --- language: the page's own until someone signs in, then the one on their account ------------
+  function labels() {
     document.title = t("terminal.supervisor_title");
     $("title").textContent = t("terminal.supervisor_title");
     for (const [id, key] of [["login-title", "terminal.supervisor_login"], ["l-staff", "terminal.staff_no"], ["l-password", "terminal.password"],
       ["login-submit", "terminal.login"], ["logout", "terminal.logout"], ["h-line", "terminal.line_title"], ["h-ratings", "terminal.ratings_today"],
-      ["h-shifts", "terminal.handovers"], ["live", "terminal.live_off"]]) $(id).textContent = t(key);
+      ["h-shifts", "terminal.handovers"]]) $(id).textContent = t(key);
+    $("live").textContent = t($("live").classList.contains("off") ? "terminal.live_off" : "terminal.live_on");
     $("h-line").textContent = t("terminal.line_title", {n: ""}).replace("（人）", "").replace("()", "");
+    $("language").textContent = t(YC.lang() === "en" ? "toolkit.language_zh" : "toolkit.language_en");
+    $("language").title = t("toolkit.language_title");
+    YC.fillText();
+  }
+
+  async function followAccountLanguage(language) {
+    if (await YC.useLanguage(language)) {
+      labels();
+      if (token) await refresh();
+    }
+  }
+
+  $("language").addEventListener("click", async () => {
+    try {
+      const r = await call("PUT", "/auth/me/language", {language: YC.lang() === "en" ? "zh_CN" : "en"});
+      await followAccountLanguage(r.language);
+    } catch (e) { toast(e.message); }
+  });
+
+  YC.loadMessages().then(async () => {
+    labels();
     token = await adopted;
     if (token) start(); else { $("login").hidden = false; }
   });

@@ -6,6 +6,13 @@
   const KEY = "yc.supervisor.token";
   let links = null, shownFor = null;
 
+  // The signed-in person's language may differ from the page's (supervisor.js switches it).
+  function linkTexts() {
+    links.children[0].textContent = t("supervision.projection_link");
+    links.children[1].textContent = t("supervision.calendar_link");
+  }
+  document.addEventListener("yc:language", () => { if (links) linkTexts(); });
+
   async function banners() {
     const token = localStorage.getItem(KEY);
     if (!token || token === shownFor) return;  // not logged in yet, or already shown for this log-in

@@ -72,7 +72,7 @@
     }
     $("detail").replaceChildren(
       el("div", {}, `${f.number} · ${f.label} · ${f.reasons.join("、")} · ${f.phone || ""}`),
-      el("div", {class: f.overdue ? "bad" : ""}, t("ratings.due", {time: new Date(f.callback_due_at).toLocaleString("zh-CN", {timeZone: "Asia/Shanghai", hour12: false})})),
+      el("div", {class: f.overdue ? "bad" : ""}, t("ratings.due", {time: new Date(YC.parseIso(f.callback_due_at)).toLocaleString(YC.lang() === "en" ? "en-US" : "zh-CN", {timeZone: YC.timeZone(), hour12: false})})),
       el("ol", {class: "steps"}, f.steps.map((s) => el("li", {}, `${hhmm(s.at)} ${s.actor} ${t("ratings.state_" + s.to)} ${s.note}`))),
       f.state === "closed" ? null : note, f.state === "verifying" ? days : null, el("div", {class: "acts"}, acts));
     $("detail").hidden = false;
@@ -118,14 +118,16 @@
     return Promise.all([figures(), ranking(), followUps(), appeals()]).catch((e) => toast(e.message));
   }
 
-  YC.loadMessages().then(() => {
+  YC.loadMessages(undefined, undefined, token).then(async () => {  // the supervisor's own language
     if (!token) { location.href = "/supervisor"; return; }
+    try { await YC.loadHall(token); } catch (e) { /* the pilot hall's zone and the device clock */ }
     document.title = t("ratings.page_title");
     for (const [id, key] of [["title", "ratings.page_title"], ["l-from", "ratings.from"], ["l-to", "ratings.to"], ["l-by", "ratings.by"],
       ["show", "ratings.refresh"], ["xlsx", "ratings.export_xlsx"], ["jsonl", "ratings.export_jsonl"], ["h-figures", "ratings.figures"],
       ["h-follow", "ratings.follow_ups"], ["h-appeals", "ratings.appeals"], ["h-ranking", "ratings.ranking"]]) $(id).textContent = t(key);
     $("by").replaceChildren(...["window", "clerk", "matter", "department", "day", "week", "month"].map((b) => el("option", {value: b}, t("ratings.by_" + b))));
-    const today = new Date(Date.now()).toLocaleDateString("sv-SE", {timeZone: "Asia/Shanghai"});
+    // Today in the hall's zone by the server's clock (a PC's clock or zone may be off; tests freeze the server's).
+    const today = new Date(YC.serverNow()).toLocaleDateString("sv-SE", {timeZone: YC.timeZone()});
     const params = new URLSearchParams(location.search);
     $("from").value = params.get("from") || today.slice(0, 8) + "01";
     $("to").value = params.get("to") || today;

@@ -26,6 +26,9 @@
     token = null; me = null;
     localStorage.removeItem(KEY + ".token");
     if (es) { es.close(); es = null; }
+    closeCase();
+    $("language").hidden = true;
+    followAccountLanguage(null).catch(() => {});  // the next person starts in the page's language
     show("login");
     $("staff-no").focus();
   }
@@ -62,6 +65,8 @@
 
   async function enter() {
     if (!me) me = await call("GET", "/auth/me");
+    await followAccountLanguage(me.language);
+    $("language").hidden = false;
     await YC.loadHall(token);  // times are shown in the hall's zone
     await refresh();
     if (!es) {
@@ -80,8 +85,8 @@
 
   function renderSignin() {
     const staff = desk.window.staff;
-    $("signin-current").textContent = staff ? t("terminal.signin_current", {name: staff.name, staff_no: staff.staff_no, post: staff.post})
-      : t("terminal.signin_empty");
+    $("signin-current").replaceChildren(...(staff ? YC.keepTogether(t("terminal.signin_current",
+      {name: staff.name, staff_no: staff.staff_no, post: staff.post}), [staff.name]) : [t("terminal.signin_empty")]));
     $("takeover-box").hidden = !staff;
     $("signin-submit").textContent = staff ? t("terminal.take_over") : t("terminal.sign_in");
     if (staff) {
@@ -151,8 +156,8 @@
     desk = await call("GET", `/windows/${N}/desk`);
     $("title").textContent = desk.window.name || t("terminal.window_title", {n: N});
     const staff = desk.window.staff;
-    $("duty").textContent = staff ? t("terminal.on_duty", {name: staff.name, staff_no: staff.staff_no, post: staff.post})
-      : t("terminal.nobody_on_duty");
+    $("duty").replaceChildren(...(staff ? YC.keepTogether(t("terminal.on_duty", {name: staff.name, staff_no: staff.staff_no, post: staff.post}),
+      [staff.name]) : [t("terminal.nobody_on_duty")]));
     $("served").textContent = t("terminal.finished_today", {n: desk.finished_today ?? 0});
     if (!onDuty()) { renderSignin(); show("signin"); return; }
     show("desk");
@@ -256,6 +261,7 @@
       box.append(el("button", {id: "act-" + name, class: cls, disabled: busy || !allowed.includes(name), "data-key": key,
         title: why || null, onclick: () => trigger(name)}, t(label),
         why ? el("small", {class: "why", id: "no-show-why"}, why) : null,
+        why ? el("small", {class: "why-short"}, noShowWait(true)) : null,  // beside the case panel
         el("kbd", {}, key === "ENTER" ? t("terminal.key_enter") : key)));
     }
   }
@@ -268,11 +274,11 @@
   }
 
   // 过号 waits for the hall's number of calls (a resident may be on the way): say so on the key.
-  function noShowWait() {
+  function noShowWait(short) {
     const tk = desk.current;
     const needed = desk.no_show_after_calls;
     if (!tk || tk.state !== "called" || !needed || tk.call_count >= needed) return "";
-    return t("terminal.no_show_wait", {needed, count: tk.call_count});
+    return t(short ? "terminal.no_show_wait_short" : "terminal.no_show_wait", {needed, count: tk.call_count});
   }
 
   function renderLine() {
@@ -280,12 +286,13 @@
     $("h-line").textContent = t("terminal.line_title", {n: line.count});
     const loadBox = $("load");
     loadBox.className = load.over ? "over" : "";
-    loadBox.textContent = load.closes_at ? t(load.over ? "terminal.load_over" : "terminal.load",
+    loadBox.replaceChildren(...YC.keepTogether(load.closes_at ? t(load.over ? "terminal.load_over" : "terminal.load",
       {work: load.work_minutes, per: load.minutes_per_window ?? "—", left: load.minutes_to_close, close: hhmm(load.closes_at)})
-      : t("terminal.load_closed");
+      : t("terminal.load_closed")));
     $("line").replaceChildren(...line.waiting.map((tk) => el("li", {},
-      el("span", {class: "n"}, tk.number), tk.matter_name || t("terminal.general_matter"), channelBadge(tk),
-      tk.target_window ? el("span", {class: "badge"}, t("terminal.for_window", {n: tk.target_window})) : null,
+      el("span", {class: "n"}, tk.number),
+      el("span", {class: "m", title: tk.matter_name || null}, tk.matter_name || t("terminal.general_matter"), channelBadge(tk),
+        tk.target_window ? el("span", {class: "badge"}, t("terminal.for_window", {n: tk.target_window})) : null),
       el("span", {class: "w"}, t("terminal.waiting_since", {time: hhmm(tk.issued_at), n: minutesBetween(tk.issued_at, desk.server_time)})))));
   }
 
@@ -396,15 +403,38 @@
     if (match) { ev.preventDefault(); trigger(match[0]); }
   });
 
-  // --- start ------------------------------------------------------------------------------
-  YC.loadMessages().then(async () => {
+  // --- language: the page's own until someone signs in, then the one on their account ------------
+  function labels() {
     document.title = t("terminal.window_title", {n: N});
     $("title").textContent = t("terminal.window_title", {n: N});
     for (const [id, key] of [["login-title", "terminal.login_title"], ["l-staff", "terminal.staff_no"],
       ["l-password", "terminal.password"], ["login-submit", "terminal.login"], ["signin-title", "terminal.signin_title"],
       ["l-post-a", "terminal.post_a"], ["l-post-b", "terminal.post_b"], ["l-reason", "terminal.takeover_reason"],
       ["signin-logout", "terminal.logout"], ["sign-out", "terminal.sign_out"], ["h-current", "terminal.current_title"],
-      ["live", "terminal.live_off"], ["case-close", "terminal.case_close"]]) $(id).textContent = t(key);
+      ["case-close", "terminal.case_close"]]) $(id).textContent = t(key);
+    $("live").textContent = t($("live").classList.contains("off") ? "terminal.live_off" : "terminal.live_on");
+    $("language").textContent = t(YC.lang() === "en" ? "toolkit.language_zh" : "toolkit.language_en");
+    $("language").title = t("toolkit.language_title");
+  }
+
+  async function followAccountLanguage(language) {
+    if (await YC.useLanguage(language)) {
+      labels();
+      if (desk && me) await refresh();
+    }
+  }
+
+  $("language").addEventListener("click", async () => {
+    try {
+      const r = await call("PUT", "/auth/me/language", {language: YC.lang() === "en" ? "zh_CN" : "en"});
+      if (me) me.language = r.language;
+      await followAccountLanguage(r.language);
+    } catch (e) { toast(e.message); }
+  });
+
+  // --- start ------------------------------------------------------------------------------
+  YC.loadMessages().then(async () => {
+    labels();
     $("case-close").addEventListener("click", closeCase);
     if (!token) { show("login"); $("staff-no").focus(); return; }
     try { await enter(); } catch (e) { if (e.status !== 401) toast(e.message); }

@@ -52,7 +52,7 @@
     await refresh();
   }
 
-  YC.loadMessages("/terminal/messages.json", "terminal").then(async () => {
+  YC.loadMessages("/terminal/messages.json", "terminal", token).then(async () => {  // the supervisor's own language
     if (!token) { $("need-login").hidden = false; return; }
     $("desk").hidden = false;
     try {

@@ -64,6 +64,6 @@
       if (caret) focused.setSelectionRange(caret[0], caret[1]);
     }
   }
-  YC.loadMessages("/cases-ui/messages.json", "cases").then(refresh);
+  YC.loadMessages("/cases-ui/messages.json", "cases", token).then(refresh);
   setInterval(refresh, 15000);
 })();

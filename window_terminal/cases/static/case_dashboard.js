@@ -24,6 +24,6 @@
     document.querySelector("#overdue tbody").replaceChildren(...rows(d.overdue));
     document.querySelector("#near-due tbody").replaceChildren(...rows(d.near_due));
   }
-  YC.loadMessages("/cases-ui/messages.json", "cases").then(refresh);
+  YC.loadMessages("/cases-ui/messages.json", "cases", token).then(refresh);
   setInterval(refresh, 30000);
 })();

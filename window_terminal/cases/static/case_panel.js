@@ -212,7 +212,7 @@
   }
 
   async function init() {
-    await YC.loadMessages("/cases-ui/messages.json", "cases");
+    await YC.loadMessages("/cases-ui/messages.json", "cases", token);
     $("title").textContent = t("ui_panel_title", {number: windowNo});
     if (params.get("number")) {
       $("ticket-badge").hidden = false;

@@ -11,7 +11,9 @@
       const p = await YC.api("GET", "/cases/progress/" + encodeURIComponent($("no").value.trim()) + "?code=" + code);
       $("result").hidden = false;
       $("matter").textContent = `${p.case_no} · ${p.matter}`;
-      $("summary").textContent = [p.applicant, p.state_label, p.due_date ? t("ui_due") + "：" + p.due_date : ""].join("　");
+      // Each fact whole on a line (a date never split as "2026- / 12-10" on a narrow phone).
+      $("summary").replaceChildren(...[p.applicant, p.state_label, p.due_date ? t("ui_due") + "：" + p.due_date : ""]
+        .filter((x) => x).map((x) => el("span", {class: "nw"}, x)));
       $("steps").replaceChildren(...p.steps.map((s) => el("li", {}, s.date + " " + s.label)));
     } catch (e) { $("result").hidden = true; $("error").textContent = e.message; }
   }

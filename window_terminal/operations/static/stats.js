@@ -134,7 +134,7 @@
   }
 
   async function main() {
-    await YC.loadMessages();
+    await YC.loadMessages(undefined, undefined, token);  // a staff member's own language
     $("title").textContent = t(county ? "operations.ui_county_title" : "operations.ui_title");
     for (const id of ["from", "to", "by"]) $("l-" + id).textContent = t("operations.ui_" + id);
     for (const id of ["volume", "wait", "heat", "ratings", "table"]) $("h-" + id).textContent = t("operations.ui_h_" + id);
