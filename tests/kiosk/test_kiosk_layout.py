@@ -27,6 +27,15 @@ SCREENS = [
     "refused",
     "uncertain",
     "admin",
+    "book_day",
+    "book_slot",
+    "book_name",
+    "book_phone",
+    "booked",
+    "return",
+    "refused_closing",  # today's numbers gone: 预约其他日期 offered
+    "ticket_return",
+    "home_duty",  # 今日节假日受理 on the first screen
     "home_closed",  # last: it changes the hall's state the other scenes are drawn with
 ]
 
@@ -40,7 +49,13 @@ def test_every_screen_fits_its_text_and_the_window(live_hall, printer_sim, start
     problems, matter_fonts = {}, {}
     for scene in SCREENS:
         kiosk.call("show", screen=scene)
-        expected = {"search_none": "search", "home_closed": "home"}.get(scene, scene)
+        expected = {
+            "search_none": "search",
+            "home_closed": "home",
+            "home_duty": "home",
+            "refused_closing": "refused",
+            "ticket_return": "ticket",
+        }.get(scene, scene)
         kiosk.wait_screen(expected)
         kiosk.screenshot(f"layout-{width}x{height}-{scene}")
         found = kiosk.call("layout")
