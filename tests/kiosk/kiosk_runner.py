@@ -129,7 +129,9 @@ class Remote:
             "online": vm.online,
             "busy": vm.busy,
             "banners": vm.banners(),
-            "texts": {w.kid: w.text for w in self._widgets()},
+            # What the resident reads; a sentence's added line breaks are not part of it.
+            "texts": {w.kid: w._source if getattr(w, "wrap", False) else w.text for w in self._widgets()},
+            "shown": {w.kid: w.text for w in self._widgets()},
             "issued_count": vm.issued_count,
             "print_state": vm.print_state.value if vm.print_state else None,
             "ticket": vm.ticket,
@@ -344,6 +346,7 @@ class Remote:
         from kivy.uix.label import Label
         from kivy.uix.layout import Layout
 
+        CLOSING = "。，、；：？！）」』”’》…"
         problems = []
         for w in walk(self.app.root_widget):
             if w.width <= 0 or w.height <= 0 or (isinstance(w, Label) and not w.text.strip()):
@@ -366,6 +369,13 @@ class Remote:
             tw, th = w.texture_size
             if tw > w.width + 1 or th > w.height + 1:
                 problems.append(f"{name} {w.text[:20]!r}: text {tw:.0f}x{th:.0f} > widget {w.width:.0f}x{w.height:.0f}")
+            if getattr(w, "wrap", False) and not w.markup:
+                # The lines Kivy drew: no line of a sentence is one character (a lone "。").
+                drawn = ["".join(word.text for word in line.words).strip() for line in w._label._cached_lines]
+                drawn = [line for line in drawn if line]
+                lone = [line for line in drawn if len(line.rstrip(CLOSING)) <= 1]
+                if len(drawn) > 1 and lone:
+                    problems.append(f"{name} {w.text[:20]!r}: a line with one character: {lone}")
             if not getattr(w, "wrap", True):
                 core = MarkupLabel if w.markup else CoreLabel
                 natural = core(text=w.text, font_size=w.font_size, bold=w.bold)
