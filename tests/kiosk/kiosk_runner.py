@@ -337,6 +337,17 @@ class Remote:
             "预约凭条没有打印出来：打印机缺纸。请记下屏幕上的预约码 482913，到时凭预约码签到。",
         )
 
+    def cmd_wrap(self, text: str, widths: list[int], height: int, font_size: float) -> dict:
+        """The lines a kiosk sentence (TextLabel) is drawn in at each width, as Kivy laid them out."""
+        from kiosk.widgets import TextLabel
+
+        out = {}
+        for width in widths:
+            label = TextLabel(text, font_size=font_size, size_hint=(None, None), size=(width, height))
+            label._fit()  # as a layout does when it sizes the label
+            out[width] = ["".join(w.text for w in line.words).strip() for line in label._label._cached_lines]
+        return {"lines": out}
+
     def cmd_layout(self) -> dict:
         """Every text that does not fit its widget, every widget outside the window, and every short
         label Kivy would have had to wrap by itself (a mid-word break such as 预约签/到)."""

@@ -68,3 +68,17 @@ def test_every_screen_fits_its_text_and_the_window(live_hall, printer_sim, start
     print(f"{width}x{height} smallest matter button text (px):", matter_fonts)
     # Elderly residents: matter names well above the 37–39 px the old kiosk showed.
     assert min(matter_fonts.values()) >= MIN_MATTER_PX, matter_fonts
+
+
+def test_a_sentence_on_the_kiosk_never_leaves_a_lone_character_or_full_stop_on_a_line(kiosk):
+    """Drawn by Kivy at every width from 300 to 1000 px: Kivy's own wrapping put "。" alone on
+    the last line at some of them."""
+    text = "没有找到您的预约，请核对预约码，或到咨询台（导办台）请工作人员帮您查询。"
+    widths = list(range(300, 1000, 9))
+    drawn = kiosk.call("wrap", text=text, widths=widths, height=400, font_size=40)["lines"]
+    lone = {
+        w: lines for w, lines in drawn.items() if len(lines) > 1 and any(len(x.rstrip("。，）")) <= 1 for x in lines)
+    }
+    assert lone == {}
+    assert all("".join(lines) == text for lines in drawn.values())
+    assert max(len(lines) for lines in drawn.values()) >= 4  # it really wrapped
