@@ -6,6 +6,7 @@ Import only after kivy_setup.prepare_environment()/apply_kiosk_config().
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 
 from kivy.app import App
@@ -135,6 +136,9 @@ class KioskApp(App):
 
     # --- lifecycle ---------------------------------------------------------------------------
     def on_start(self) -> None:
+        # SDL turns SIGTERM into a window-close request, which the kiosk refuses (on_request_close):
+        # `systemctl stop` or `kill` then waited for SIGKILL. A signal ends the app cleanly instead.
+        signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: self.stop(), 0))
         self.vm.start()
         self.stream.start()
         Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.5)
