@@ -12,7 +12,7 @@ from kivy.uix.widget import Widget
 
 from hall_common.i18n import message
 
-from .viewmodels.booking import SURNAME_LETTERS, TITLES, day_label, free_seats, slot_time, surnames_for
+from .viewmodels.booking import COMMON_SHOWN, SURNAME_LETTERS, TITLES, day_label, free_seats, slot_time, surnames_for
 from .viewmodels.keypad import CODE, ID_NUMBER
 from .viewmodels.kiosk_model import BOOK, KioskModel, PrintState, Screen
 from .viewmodels.matter_finder import LETTERS, layouts
@@ -655,8 +655,8 @@ class Builder:
                     size=6.5,
                 )
             )
-        for _ in range((-len(surnames.children)) % 6):
-            surnames.add_widget(Widget())
+        for _ in range(COMMON_SHOWN - len(surnames.children)):
+            surnames.add_widget(Widget())  # a letter with few surnames keeps the keys' size
         letters = self.grid(7 if self.portrait else 5, 0.8)
         for letter in SURNAME_LETTERS:
             letters.add_widget(
@@ -668,7 +668,7 @@ class Builder:
                     size=4.6,
                 )
             )
-        caption = self.t("book_name_common") if not b.letter else b.letter
+        caption = self.t("book_name_letter", letter=b.letter) if b.letter else self.t("book_name_common")
         left = BoxLayout(orientation="vertical", spacing=self.u)
         left.add_widget(self.text(caption, 3.4, kid="surname_caption", size_hint_y=None, height=self.u * 5))
         left.add_widget(surnames)

@@ -102,3 +102,21 @@ def test_taking_a_number_shows_the_ticket_once_even_on_a_double_tap(model, hall)
     assert model.take_number() is True
     assert model.screen is Screen.TICKET and model.ticket["number"] == "A004"
     assert model.print_state is PrintState.NO_PRINTER and len(hall.issued) == 1
+
+
+def test_a_holiday_duty_day_is_announced_on_the_first_screen_and_its_absence_tolerated(model):
+    model.start()
+    assert model.duty_day_text() == ""  # a server without status.today
+    model.hall["status"] = {**model.hall["status"], "today": {"duty_day": None}}
+    assert model.duty_day_text() == ""
+    duty = {"name": "国庆节", "note": "", "appointment_only": True, "hours": ["09:00-11:30"], "windows": [1]}
+    model.hall["status"] = {**model.hall["status"], "today": {"duty_day": duty}}
+    assert model.duty_day_text() == "今日节假日受理 09:00–11:30（仅接待预约）"
+    model.hall["status"]["today"]["duty_day"] = {
+        **duty,
+        "appointment_only": False,
+        "hours": ["09:00-11:30", "14:00-16:00"],
+    }
+    assert model.duty_day_text() == "今日节假日受理 09:00–11:30、14:00–16:00"
+    model.stream_event("hall.status", {"hall_status": {"state": "open", "waiting": 0}})  # a status without it
+    assert model.duty_day_text() == ""
