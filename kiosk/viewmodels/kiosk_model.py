@@ -237,8 +237,16 @@ class KioskModel:
         if self.hall is None:
             return
         if kind == "hall.status" and data.get("hall_status"):
-            self.hall["status"] = data["hall_status"]
-            self.waiting = data["hall_status"].get("waiting", self.waiting)
+            status = dict(data["hall_status"])
+            partial = "today" not in status
+            if partial and "today" in self.hall.get("status", {}):
+                status["today"] = self.hall["status"]["today"]
+            self.hall["status"] = status
+            self.waiting = status.get("waiting", self.waiting)
+            if partial:
+                # The event may carry less than GET /hall (today's 节假日受理 duty day): keep what
+                # is shown and ask for the whole status (a few times a day: open, lunch, close).
+                self.refresh()
         elif isinstance(data.get("waiting"), int):
             # Every ticket event carries the line's exact length after it (issue, call, transfer,
             # cancel, ...), and events come in order: take it rather than counting ourselves.
