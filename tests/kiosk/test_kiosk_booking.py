@@ -7,6 +7,10 @@ from __future__ import annotations
 from hall_server.core.clock import parse_local_time
 from hardware.printer import decode, text_lines
 from hardware.printer.escpos_decoder import QRCode, TextLine
+from hardware.printer.preview import render_png
+from tests.support.qr import qr_texts
+
+from .conftest import SHOTS
 
 PHONE = "13800001234"
 
@@ -103,13 +107,15 @@ def test_a_resident_books_tomorrow_at_the_kiosk_and_the_slip_checks_them_in_on_t
         "2026-11-27（周五）09:30-10:00",
         "预约人：王女士（手机尾号1234）",
         "请带齐以下材料：",
-        "预约时间：2026-11-26 10:00",
+        "预约于 2026-11-26 10:00",
     ):
         assert expected in lines, (expected, lines)
     assert any(line.startswith("办理窗口：") and line.endswith("号窗口") for line in lines)
     required = [x["name"] for x in matter["materials"] if x.get("required", True)]
     assert required and all(f"· {name}" in lines for name in required[:8])
     assert [e.payload for e in elements if isinstance(e, QRCode)] == [code]
+    # Drawn as the printer draws it, the QR reads back as the code (what the scanner will type).
+    assert qr_texts(render_png(printer_sim.core.jobs[0], SHOTS / "27-booking-slip.png")) == [code]
 
     # On the day, the scanner reads the slip's QR on the first screen: checked in, a ticket.
     live_hall.clock.set(parse_local_time("2026-11-27 09:10"))

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from hardware.printer import decode, text_lines
 from hardware.printer.escpos_decoder import QRCode
+from hardware.printer.preview import render_png
 from tests.cases.conftest import open_case
-from tests.support.qr import pdf_qr_texts
+from tests.support.qr import pdf_qr_texts, qr_texts
+
+from .conftest import SHOTS
 
 
 def supplement_case(live_hall) -> dict:
@@ -59,10 +62,12 @@ def test_a_typed_case_number_with_a_wrong_tail_is_refused_then_the_right_one_pri
     lines = text_lines(elements)
     assert "F001" in [line.strip() for line in lines]
     assert f"补交材料/领取结果 {case_no}" in lines
-    assert "办理窗口：2号窗口优先为您办理" in lines
+    assert "办理窗口：2号窗口（优先叫号）" in lines
     qr = [e.payload for e in elements if isinstance(e, QRCode)]
     assert qr == [f"{live_hall.base_url}/t/{ticket['id']}?key={ticket['public_key']}", f"{live_hall.base_url}/book"]
     assert "扫码预约，改天办理不用排队" in lines
+    # Drawn as the printer draws them, both QR codes read back as a phone reads them.
+    assert qr_texts(render_png(printer_sim.core.jobs[0], SHOTS / "33-return-slip.png")) == qr
 
     # 首问负责: window 2 (the case's) calls F001 before the earlier walk-in A001.
     called = live_hall.client("clerk-2").post("/windows/2/call-next").json()["ticket"]
