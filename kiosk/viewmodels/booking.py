@@ -79,6 +79,7 @@ class BookingDraft:
     phone: str = ""
     note: str = ""  # why the last step failed (red, on the screen where it happened)
     submitting: bool = False
+    uncertain: bool = False  # an answer was lost: the booking may exist, so no second try here
 
     @property
     def name(self) -> str:

@@ -423,6 +423,7 @@ class KioskModel:
             self.online = False
             note = message("kiosk.book_offline", self.locale)
         elif exc.kind == hc.UNCERTAIN:
+            self.booking.uncertain = True
             note = message("kiosk.book_uncertain", self.locale)
         elif exc.kind == hc.SERVER:
             note = message("kiosk.server_error", self.locale, message=exc.text)
@@ -475,8 +476,8 @@ class KioskModel:
     def confirm_booking(self) -> bool:
         """POST the booking once; False when the phone is incomplete or a booking is under way."""
         b = self.booking
-        if b.submitting or b.slot is None:
-            return False
+        if b.submitting or b.slot is None or b.uncertain:
+            return False  # after a lost answer, a second tap could book twice: staff look it up
         if not b.phone_complete:
             b.note = message("kiosk.book_phone_incomplete", self.locale)
             self._changed()
