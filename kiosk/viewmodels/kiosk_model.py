@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -389,15 +389,15 @@ class KioskModel:
     def _bookable_days(self, matter_id: int | None) -> list[DayChoice]:
         """The next days with a free seat, from tomorrow to the hall's horizon (one request a day:
         the server says which days have slots, by its own calendar)."""
-        today = datetime.fromisoformat(self.client.slots(None, matter_id)["today"]).date()
+        first = self.client.slots(None, matter_id)
+        today, last = date.fromisoformat(first["today"]), date.fromisoformat(first["last_day"])
         found: list[DayChoice] = []
-        day, last = today, None
+        day = today
         while len(found) < MAX_DAYS:
-            day = day.fromordinal(day.toordinal() + 1)
-            if last is not None and day > last:
+            day += timedelta(days=1)
+            if day > last:
                 break
             answer = self.client.slots(day.isoformat(), matter_id)
-            last = datetime.fromisoformat(answer["last_day"]).date()
             free = sum(free_seats(s) for s in answer["slots"])
             if free:
                 found.append(DayChoice(day, free, answer["slots"]))
