@@ -6,6 +6,7 @@ Import only after kivy_setup.prepare_environment()/apply_kiosk_config().
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 
 from kivy.app import App
@@ -21,10 +22,14 @@ from .screens import Builder
 from .viewmodels.event_stream import EventStream
 from .viewmodels.hall_client import HallClient
 from .viewmodels.kiosk_model import KioskModel
+from .viewmodels.scanner import ScanBuffer
 from .viewmodels.slip_printing import SlipPrinter
 from .widgets import BLUE, PAPER, RED, TextLabel
 
 log = logging.getLogger(__name__)
+
+
+ENTER_KEYS = (13, 271)  # Return and keypad Enter, as SDL reports them
 
 
 def type_unit() -> float:
@@ -69,12 +74,15 @@ class KioskApp(App):
         )
         self._render_pending = False
         self.content = None
+        self.scan = ScanBuffer()
 
     # --- layout ---------------------------------------------------------------------------
     def build(self):
         Window.clearcolor = PAPER
         Window.bind(on_request_close=lambda *a, **k: True)  # no closing from the keyboard/WM
         Window.bind(on_touch_down=lambda *a: self.vm.touch())  # any touch resets the idle timer
+        # The QR scanner is a keyboard-wedge reader: it types what the code holds, then Enter.
+        Window.bind(on_textinput=lambda _w, text: self.scan.feed(text), on_key_down=self._key_down)
         u = type_unit()
         root = BoxLayout(orientation="vertical")
         with root.canvas.before:  # an opaque page, so screenshots show what the glass shows
@@ -101,6 +109,12 @@ class KioskApp(App):
         self.render()
         return root
 
+    def _key_down(self, _window, key, _scancode, _codepoint, _modifiers) -> bool:
+        if key in ENTER_KEYS:
+            self.vm.scanned(self.scan.take())
+            return True
+        return False
+
     def _schedule_render(self) -> None:
         # Several model changes in one frame become one rebuild.
         if not self._render_pending:
@@ -122,6 +136,9 @@ class KioskApp(App):
 
     # --- lifecycle ---------------------------------------------------------------------------
     def on_start(self) -> None:
+        # SDL turns SIGTERM into a window-close request, which the kiosk refuses (on_request_close):
+        # `systemctl stop` or `kill` then waited for SIGKILL. A signal ends the app cleanly instead.
+        signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: self.stop(), 0))
         self.vm.start()
         self.stream.start()
         Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.5)

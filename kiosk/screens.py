@@ -12,10 +12,11 @@ from kivy.uix.widget import Widget
 
 from hall_common.i18n import message
 
+from .viewmodels.booking import COMMON_SHOWN, SURNAME_LETTERS, TITLES, day_label, free_seats, slot_time, surnames_for
 from .viewmodels.keypad import CODE, ID_NUMBER
-from .viewmodels.kiosk_model import KioskModel, PrintState, Screen
+from .viewmodels.kiosk_model import BOOK, KioskModel, PrintState, Screen
 from .viewmodels.matter_finder import LETTERS, layouts
-from .widgets import AMBER, BLUE, GREEN, GREY, INK, PAPER, RED, KioskButton, TextLabel
+from .widgets import AMBER, BLUE, GREEN, GREY, INK, PAPER, RED, TEAL, KioskButton, TextLabel
 
 
 class Builder:
@@ -88,10 +89,17 @@ class Builder:
             ("home_take_number", "take_number", vm.open_take_number, BLUE),
             ("home_check_in", "check_in", vm.open_checkin, GREEN),
             ("home_priority", "priority", vm.open_priority, (0.55, 0.1, 0.35, 1)),
+            ("home_book", "book", vm.open_booking, TEAL),
+            ("home_return", "return", vm.open_return, (0.35, 0.25, 0.05, 1)),
             ("home_progress", "progress", vm.open_progress, GREY),
         ):
-            grid.add_widget(self.with_hint(self.t(key), self.t(key + "_hint"), kid, tap, color, 7))
+            grid.add_widget(self.with_hint(self.t(key), self.t(key + "_hint"), kid, tap, color, 6))
         parts = [self.title(self.t("home_title"))]
+        duty = vm.duty_day_text()
+        if duty:
+            parts.append(
+                self.text(duty, 4, kid="duty_day", bold=True, background=AMBER, size_hint_y=None, height=self.u * 8)
+            )
         state = vm.hall_state
         if state != "open":
             nxt = vm._when((vm.hall or {}).get("status", {}).get("next_open_at"))
@@ -123,19 +131,20 @@ class Builder:
             self.t("general_matter"),
             self.t("general_matter_hint"),
             "general",
-            lambda: vm.take_number(None),
+            lambda: vm.pick_matter(None),
             GREEN,
             5,
         )
         general.size_hint_y, general.height = None, self.u * 13
         grid = self.grid(self.matter_cols)
         for m in vm.frequent_matters()[: self.frequent_shown]:
-            grid.add_widget(self.matter_button(m, lambda i=m["id"]: vm.take_number(i)))
+            grid.add_widget(self.matter_button(m, lambda i=m["id"]: vm.pick_matter(i)))
         row = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
         row.add_widget(self.button(self.t("back"), "back", vm.back, color=GREY, size=4.6))
         row.add_widget(self.button(self.t("find_by_department"), "departments", vm.open_departments, size=4.6))
         row.add_widget(self.button(self.t("find_by_pinyin"), "search", vm.open_search, size=4.6))
-        return self.column(self.title(self.t("frequent_title")), general, grid, row, spacing=1.5)
+        title = self.t("book_matter_title" if vm.purpose == BOOK else "frequent_title")
+        return self.column(self.title(title), general, grid, row, spacing=1.5)
 
     def build_departments(self) -> Widget:
         vm = self.vm
@@ -148,7 +157,7 @@ class Builder:
         vm = self.vm
         grid = self.grid(self.matter_cols)
         for m in vm.group_matters():
-            grid.add_widget(self.matter_button(m, lambda i=m["id"]: vm.take_number(i)))
+            grid.add_widget(self.matter_button(m, lambda i=m["id"]: vm.pick_matter(i)))
         return self.column(self.title(self.t("matters_title")), grid, self.back_row())
 
     def build_search(self) -> Widget:
@@ -180,7 +189,7 @@ class Builder:
         results = self.grid(2 if self.portrait else 1, 1)
         found = vm.search_results()
         for m in found:
-            results.add_widget(self.matter_button(m, lambda i=m["id"]: vm.take_number(i), size=4.4))
+            results.add_widget(self.matter_button(m, lambda i=m["id"]: vm.pick_matter(i), size=4.4))
         if not found:
             note = self.t("search_no_result", query=query) if query else self.t("search_waiting")
             results.add_widget(self.text(note, 3.8, kid="search_note", color=RED if query else INK))
@@ -421,7 +430,16 @@ class Builder:
                 size_hint_y=None,
                 height=self.u * 8,
             ),
-            self.text(self.t("ticket_number_caption"), 3.4, size_hint_y=None, height=self.u * 5),
+        ]
+        if ticket.get("channel") == "return":
+            # In place of the 您的号码 caption: the case it is for, and who calls it first.
+            lane = self.t("ticket_return", case_no=ticket.get("case_no", ""))
+            if ticket.get("owner_window"):
+                lane += "  " + self.t("ticket_return_window", window=ticket["owner_window"])
+            parts.append(self.text(lane, 3.6, kid="return_lane", bold=True, size_hint_y=None, height=self.u * 7))
+        else:
+            parts.append(self.text(self.t("ticket_number_caption"), 3.4, size_hint_y=None, height=self.u * 5))
+        parts += [
             self.text(
                 ticket.get("number", ""),
                 17,
@@ -430,7 +448,7 @@ class Builder:
                 color=BLUE,
                 wrap=False,
                 size_hint_y=None,
-                height=self.u * 18,
+                height=self.u * (16 if ticket.get("channel") == "return" else 18),
             ),
             self.text(
                 self.t("ticket_waiting_ahead", count=ticket.get("waiting_ahead", 0)),
@@ -475,13 +493,19 @@ class Builder:
         )
 
     def build_refused(self) -> Widget:
-        return self._notice_screen()
+        if not self.vm.offer_booking:
+            return self._notice_screen()
+        # Today's numbers are gone (closing): booking another day is the answer, not a dead end.
+        row = BoxLayout(size_hint_y=None, height=self.u * 11)
+        row.add_widget(self.button(self.t("closed_book"), "refused_book", self.vm.book_instead, color=TEAL))
+        return self._notice_screen([row])
 
     def build_uncertain(self) -> Widget:
         return self._notice_screen()
 
     def build_closed(self) -> Widget:
-        row = BoxLayout(size_hint_y=None, height=self.u * 11)
+        row = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
+        row.add_widget(self.button(self.t("closed_book"), "closed_book", self.vm.book_instead, color=TEAL))
         row.add_widget(self.button(self.t("closed_checkin"), "closed_checkin", self.vm.open_checkin, color=GREEN))
         return self._notice_screen([row])
 
@@ -512,10 +536,314 @@ class Builder:
         row.add_widget(self.button(self.t("consent_decline"), "decline", vm.home, color=GREY))
         row.add_widget(self.button(self.t("consent_accept"), "accept", vm.accept_late, color=GREEN))
         parts.append(row)
+        book = BoxLayout(size_hint_y=None, height=self.u * 11)
+        book.add_widget(self.button(self.t("consent_book"), "consent_book", vm.book_instead, color=TEAL))
+        parts.append(book)
         return self.column(*parts)
 
     def build_admin(self) -> Widget:
         return self.column(
             self.title(self.t("admin_title")),
             self.text(self.vm.admin_error or "", 3.6, kid="admin_text", color=PAPER, background=RED),
+        )
+
+    # --- 预约办理 -----------------------------------------------------------------------------
+    def _book_note(self) -> TextLabel:
+        b = self.vm.booking
+        failed = b.note and not b.submitting and not b.loading
+        return self.text(
+            b.note, 3.4, kid="book_note", color=RED if failed else INK, size_hint_y=None, height=self.u * 8
+        )
+
+    def build_book_day(self) -> Widget:
+        """The next days with a free seat, as big buttons: the date as residents say it, seats left."""
+        vm, b = self.vm, self.vm.booking
+        today = vm.client.server_now().astimezone(vm.timezone).date()
+        grid = self.grid(2, 1.5)
+        for i, day in enumerate(b.days):
+            grid.add_widget(
+                self.with_hint(
+                    day_label(day.day, today, vm.locale),
+                    self.t("book_day_free", free=day.free),
+                    f"day-{day.day.isoformat()}",
+                    lambda i=i: vm.choose_day(i),
+                    TEAL,
+                    5,
+                )
+            )
+        body: Widget = grid
+        if b.loading:
+            body = self.text(self.t("book_loading"), 4.2, kid="book_loading")
+        parts = [
+            self.title(self.t("book_day_title")),
+            self.text(b.matter_name, 4, kid="book_matter", bold=True, size_hint_y=None, height=self.u * 7),
+            body,
+        ]
+        if b.note or not b.days:
+            parts.append(self._book_note())
+        parts.append(self.back_row())
+        return self.column(*parts, spacing=1.2)
+
+    def build_book_slot(self) -> Widget:
+        vm, b = self.vm, self.vm.booking
+        today = vm.client.server_now().astimezone(vm.timezone).date()
+        day = day_label(b.day.day, today, vm.locale) if b.day else ""
+        slots = b.free_slots()
+        grid = self.grid(3 if self.portrait else 4, 1.5)
+        for slot in slots:
+            hint = self.t("book_slot_free", free=free_seats(slot))
+            if slot.get("window_numbers"):
+                windows = "、".join(str(w) for w in slot["window_numbers"])
+                hint += " · " + self.t("book_slot_windows", windows=windows)
+            grid.add_widget(
+                self.with_hint(
+                    slot_time(slot),
+                    hint,
+                    f"slot-{slot['start'][11:16]}",
+                    lambda start=slot["start"]: vm.choose_slot(start),
+                    TEAL,
+                    5,
+                )
+            )
+        for _ in range((-len(slots)) % grid.cols or 0):
+            grid.add_widget(Widget())  # a short last row keeps its buttons' size
+        parts = [self.title(self.t("book_slot_title", day=day), kid="book_slot_title")]
+        if slots:
+            parts.append(grid)
+        else:
+            parts.append(self.text(self.t("book_no_slots"), 4.2, kid="book_no_slots"))
+        if b.note:
+            parts.append(self._book_note())
+        parts.append(self.back_row())
+        return self.column(*parts, spacing=1.2)
+
+    def build_book_name(self) -> Widget:
+        """Surname keys (common first, or by pinyin initial) and 先生/女士: no typing Chinese."""
+        vm, b = self.vm, self.vm.booking
+        top = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
+        shown = b.name or (b.surname + "…" if b.surname else self.t("book_name_none"))
+        top.add_widget(
+            self.text(
+                shown,
+                6 if b.surname else 4.2,
+                kid="book_name",
+                bold=bool(b.surname),
+                wrap=False,
+                background=(0.93, 0.93, 0.93, 1),
+                size_hint_x=0.5,
+            )
+        )
+        for title in TITLES:
+            top.add_widget(
+                self.button(
+                    title,
+                    f"title-{title}",
+                    lambda t=title: vm.name_title(t),
+                    color=TEAL if b.title == title else GREY,
+                    size=6,
+                    size_hint_x=0.25,
+                )
+            )
+        surnames = self.grid(6, 1)
+        for name in surnames_for(b.letter):
+            surnames.add_widget(
+                self.button(
+                    name,
+                    f"surname-{name}",
+                    lambda n=name: vm.name_surname(n),
+                    color=TEAL if b.surname == name else BLUE,
+                    size=6.5,
+                )
+            )
+        for _ in range(COMMON_SHOWN - len(surnames.children)):
+            surnames.add_widget(Widget())  # a letter with few surnames keeps the keys' size
+        letters = self.grid(7 if self.portrait else 5, 0.8)
+        for letter in SURNAME_LETTERS:
+            letters.add_widget(
+                self.button(
+                    letter,
+                    f"initial-{letter}",
+                    lambda k=letter: vm.name_letter(None if b.letter == k else k),
+                    color=TEAL if b.letter == letter else GREY,
+                    size=4.6,
+                )
+            )
+        caption = self.t("book_name_letter", letter=b.letter) if b.letter else self.t("book_name_common")
+        left = BoxLayout(orientation="vertical", spacing=self.u)
+        left.add_widget(self.text(caption, 3.4, kid="surname_caption", size_hint_y=None, height=self.u * 5))
+        left.add_widget(surnames)
+        right = BoxLayout(orientation="vertical", spacing=self.u)
+        right.add_widget(
+            self.text(self.t("book_name_by_letter"), 3.2, kid="letter_caption", size_hint_y=None, height=self.u * 7)
+        )
+        right.add_widget(letters)
+        body = BoxLayout(orientation="vertical" if self.portrait else "horizontal", spacing=self.u * 2)
+        left.size_hint = (1, 1.3) if self.portrait else (0.58, 1)
+        right.size_hint = (1, 0.9) if self.portrait else (0.42, 1)
+        body.add_widget(left)
+        body.add_widget(right)
+        row = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
+        row.add_widget(self.button(self.t("back"), "back", vm.back, color=GREY))
+        row.add_widget(self.button(self.t("book_next"), "name_next", vm.name_done, color=GREEN if b.name else GREY))
+        return self.column(self.title(self.t("book_name_title")), top, body, self._book_note(), row, spacing=1.2)
+
+    def _digit_pad(self, prefix: str, press, left_key: str, right_key: str, size: float = 5.5) -> GridLayout:
+        pad = GridLayout(cols=3, spacing=self.u * 1.2)
+        labels = {"del": self.t("checkin_delete"), "clear": self.t("checkin_clear"), "-": "－"}
+        for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9", left_key, "0", right_key):
+            pad.add_widget(
+                self.button(
+                    labels.get(key, key),
+                    f"{prefix}-{key}",
+                    lambda k=key: press(k),
+                    color=GREY if key in ("del", "clear") else BLUE,
+                    size=size,
+                )
+            )
+        return pad
+
+    def build_book_phone(self) -> Widget:
+        vm, b = self.vm, self.vm.booking
+        today = vm.client.server_now().astimezone(vm.timezone).date()
+        summary = self.t(
+            "book_summary",
+            matter=b.matter_name,
+            day=day_label(b.day.day, today, vm.locale) if b.day else "",
+            time=slot_time(b.slot) if b.slot else "",
+            name=b.name,
+        )
+        info = BoxLayout(orientation="vertical", spacing=self.u)
+        info.add_widget(
+            self.text(
+                summary, 4, kid="book_summary", background=(0.9, 0.96, 0.96, 1), size_hint_y=None, height=self.u * 13
+            )
+        )
+        info.add_widget(self.text(self.t("book_phone_prompt"), 3.2, size_hint_y=None, height=self.u * 7))
+        info.add_widget(
+            self.text(
+                b.phone_display or " ",
+                6.5,
+                kid="phone_entry",
+                wrap=False,
+                background=(0.93, 0.93, 0.93, 1),
+                size_hint_y=None,
+                height=self.u * 11,
+            )
+        )
+        info.add_widget(self._book_note())
+        pad = self._digit_pad("phone-key", vm.phone_press, "clear", "del")
+        row = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
+        row.add_widget(self.button(self.t("back"), "back", vm.back, color=GREY))
+        row.add_widget(
+            self.button(
+                self.t("book_confirm"),
+                "book_confirm",
+                vm.confirm_booking,
+                color=GREEN if b.phone_complete and not b.submitting else GREY,
+            )
+        )
+        if self.portrait:
+            info.size_hint_y = None
+            info.height = self.u * 42
+            return self.column(self.title(self.t("book_phone_title")), info, pad, row, spacing=1.2)
+        body = BoxLayout(spacing=self.u * 2)
+        info.size_hint_x, pad.size_hint_x = 0.55, 0.45
+        info.add_widget(Widget())
+        body.add_widget(info)
+        body.add_widget(pad)
+        return self.column(self.title(self.t("book_phone_title")), body, row, spacing=1.2)
+
+    def build_booked(self) -> Widget:
+        vm, appt, b = self.vm, self.vm.appointment or {}, self.vm.booking
+        today = vm.client.server_now().astimezone(vm.timezone).date()
+        when = self.t(
+            "booked_when",
+            day=day_label(b.day.day, today, vm.locale) if b.day else "",
+            time=slot_time({"start": appt.get("slot_start", ""), "end": appt.get("slot_end", "")})
+            if appt.get("slot_start")
+            else "",
+        )
+        parts: list[Widget] = [
+            self.title(self.t("booked_title")),
+            self.text(b.matter_name, 4.2, kid="matter", size_hint_y=None, height=self.u * 7),
+            self.text(self.t("booked_code_caption"), 3.4, size_hint_y=None, height=self.u * 5),
+            self.text(
+                appt.get("code", ""),
+                13,
+                kid="code",
+                bold=True,
+                color=TEAL,
+                wrap=False,
+                size_hint_y=None,
+                height=self.u * 14,
+            ),
+            self.text(when, 4.6, kid="booked_when", bold=True, wrap=False, size_hint_y=None, height=self.u * 7),
+        ]
+        windows = (b.slot or {}).get("window_numbers") or []
+        if windows:
+            parts.append(
+                self.text(
+                    self.t("booked_windows", windows="、".join(str(w) for w in windows)),
+                    4,
+                    kid="booked_windows",
+                    size_hint_y=None,
+                    height=self.u * 6,
+                )
+            )
+        parts.append(self.text(self.t("booked_hint"), 3.4, kid="booked_hint"))
+        if vm.print_state is PrintState.PRINTING:
+            note, color, bg = self.t("ticket_printing"), INK, None
+        elif vm.print_state is PrintState.PRINTED:
+            note, color, bg = vm.print_message, GREEN, None
+        elif vm.print_state is PrintState.NO_PRINTER:
+            note, color, bg = "", INK, None
+        else:
+            note, color, bg = vm.print_message, INK, AMBER
+        parts.append(
+            self.text(note, 3.4, kid="print_note", color=color, background=bg, size_hint_y=None, height=self.u * 10)
+        )
+        parts.append(self.back_row("done", "ticket_done"))
+        return self.column(*parts, spacing=1)
+
+    # --- 补交材料 / 领取结果 ---------------------------------------------------------------------
+    def build_return(self) -> Widget:
+        vm, pad = self.vm, self.vm.return_pad
+        tail_field = pad.field == "code"
+        entry = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
+        entry.add_widget(
+            self.button(
+                pad.value or " ",
+                "return_case",
+                lambda: vm.return_select("case"),
+                color=GREY if tail_field else BLUE,
+                size=7,
+                size_hint_x=0.6,
+            )
+        )
+        entry.add_widget(
+            self.button(
+                pad.code or self.t("return_tail_placeholder"),
+                "return_tail",
+                lambda: vm.return_select("code"),
+                color=BLUE if tail_field else GREY,
+                size=7 if pad.code else 4.2,
+                size_hint_x=0.4,
+            )
+        )
+        note = self.text(vm.return_note, 3.4, kid="return_note", color=RED, size_hint_y=None, height=self.u * 9)
+        keys = self._digit_pad("return-key", vm.return_press, "-", "del")
+        row = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
+        row.add_widget(self.button(self.t("back"), "back", vm.back, color=GREY))
+        row.add_widget(
+            self.button(self.t("checkin_clear"), "return-key-clear", lambda: vm.return_press("clear"), color=GREY)
+        )
+        row.add_widget(self.button(self.t("return_submit"), "return_submit", vm.submit_return, color=GREEN))
+        return self.column(
+            self.title(self.t("return_title")),
+            self.text(self.t("return_prompt"), 3.4, kid="return_prompt", size_hint_y=None, height=self.u * 8),
+            entry,
+            note,
+            keys,
+            row,
+            spacing=1.2,
         )

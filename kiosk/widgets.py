@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Rectangle
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.button import Button
 from kivy.uix.label import Label
+
+from .viewmodels.line_breaking import break_lines
 
 INK = (0.08, 0.08, 0.08, 1)
 PAPER = (1, 1, 1, 1)
@@ -23,6 +26,7 @@ GREEN = (0.0, 0.42, 0.2, 1)
 GREY = (0.3, 0.3, 0.3, 1)
 RED = (0.7, 0.0, 0.0, 1)
 AMBER = (1.0, 0.85, 0.3, 1)
+TEAL = (0.0, 0.4, 0.45, 1)  # 预约办理: white on it > 7:1
 
 INSET = 0.92  # the text may use this share of the box's width and height (a margin to the edge)
 MIN_SHARE = 0.45  # never shrink below this share of the asked size (the elderly must still read it)
@@ -49,6 +53,7 @@ class Fitting:
         self.target_font_size = font_size
         self.min_font_size = max(12.0, font_size * MIN_SHARE)
         self.wrap = wrap
+        self._source = self.text  # the text as given; what is shown may have line breaks added
         self._compose = compose
         self._variants = variants  # the same text broken differently, preferred first (e.g. 1 line, 2 lines)
         self.bind(size=self._fit, target_font_size=self._fit)
@@ -56,17 +61,23 @@ class Fitting:
     def texts(self, font_size: float) -> list[str]:
         if self._compose:
             return self._compose(font_size)
-        return self._variants or [self.text]
+        return self._variants or [self._source]
 
     def set_text(self, text: str) -> None:
         """New text, fitted again (the clock and the banner change while on screen)."""
         self._compose, self._variants = None, None
-        self.text = text
+        self._source = self.text = text
         self._fit()
+
+    def _break(self, text: str, size: float) -> str:
+        """Sentences break where Chinese may break (viewmodels/line_breaking.py), measured in the
+        label's own font: never a lone "。" or a number torn from its line by a space."""
+        probe = CoreLabel(font_size=size, font_name=self.font_name, bold=self.bold)
+        return break_lines(text, self.width * INSET, lambda s: probe.get_extents(s)[0])
 
     def _measure(self, text: str, size: float) -> tuple[float, float]:
         self.font_size = size
-        self.text = text
+        self.text = self._break(text, size) if self.wrap and not self.markup else text
         # Measured without wrapping for short labels: the widest line must fit as it is.
         self.text_size = (self.width * INSET, None) if self.wrap else (None, None)
         self.texture_update()

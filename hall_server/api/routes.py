@@ -364,7 +364,11 @@ BOOK_BODY = obj(
     slot_minutes={"type": "integer", "minimum": 5, "maximum": 240, "description": "ignored: the hall's slot length"},
     id_number={"type": ["string", "null"], "maxLength": 18},
     phone={"type": ["string", "null"], "maxLength": 20},
-    channel={"type": "string", "enum": ["hotline", "web", "mobile", "window", "home_visit"]},
+    channel={
+        "type": "string",
+        "enum": ["hotline", "web", "mobile", "window", "home_visit", "kiosk"],
+        "description": "kiosk: only with a kiosk token (the kiosk's 预约办理), and a kiosk books only so",
+    },
     place={"type": ["string", "null"], "maxLength": 200},
     visit_reason={
         "type": ["string", "null"],
@@ -444,8 +448,13 @@ def appointment_slots():
 def book_appointment():
     d = body()
     p = caller()
-    channel = d.get("channel", "web" if p is None else "hotline")
-    if channel != "web" and (p is None or p.role not in STAFF):
+    kiosk = p is not None and p.role == "kiosk"
+    channel = d.get("channel", "web" if p is None else "kiosk" if kiosk else "hotline")
+    if kiosk and channel != "kiosk":
+        raise Unauthorized("booking_channel_needs_staff")
+    if channel == "kiosk" and not kiosk:
+        raise Unauthorized("booking_channel_needs_kiosk")
+    if channel not in ("web", "kiosk") and (p is None or p.role not in STAFF):
         raise Unauthorized("booking_channel_needs_staff")
     hall_id, client = _public_hall()
     view = server().appointments.book(

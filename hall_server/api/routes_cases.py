@@ -390,8 +390,10 @@ def case_document_pdf(case_no: str, kind: str):
             raise Unauthorized("link_expired", "cases.link_expired")
         g.principal = p
     ctx, case, receipt = server().cases.record(principal(), case_no, f"pdf:{kind}")
-    progress = f"{request.host_url.rstrip('/')}/cases-ui/progress?no={case_no}&code={case.get('query_code') or ''}"
-    pdf = render_pdf(build(kind, case, ctx.config.name, receipt, locale(), ctx.config.phone, progress), locale())
+    base = request.host_url.rstrip("/")
+    progress = f"{base}/cases-ui/progress?no={case_no}&code={case.get('query_code') or ''}"
+    doc = build(kind, case, ctx.config.name, receipt, locale(), ctx.config.phone, progress, f"{base}/book")
+    pdf = render_pdf(doc, locale())
     return Response(
         pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{case_no}-{kind}.pdf"'}
     )

@@ -12,6 +12,7 @@ from hall_common.i18n import Label, message
 from ..core.errors import NotFound
 
 KINDS = ("acceptance", "supplement", "rejection", "result", "receipt")
+BOOKING_QR_KINDS = ("acceptance", "supplement", "result")  # 受理通知书, 一次性告知书, 办结通知
 
 
 class DocumentNotIssued(NotFound):
@@ -33,6 +34,7 @@ class CaseDocument:
     signature_line: bool = False
     issued_on: str = ""
     progress_url: str = ""  # printed as a QR code: the resident's phone opens the case's progress
+    book_url: str = ""  # a small 扫码预约 QR: the hall's booking page, to come back without queueing
 
 
 def _d(value: str | date | datetime | None, locale: str) -> str:
@@ -76,9 +78,10 @@ def build(
     locale: str = "zh_CN",
     phone: str = "",
     progress_url: str = "",
+    book_url: str = "",
 ) -> CaseDocument:
-    """The document ``kind`` of a case; ``phone`` (the hall's 咨询电话) and ``progress_url`` (shown
-    as a QR code) go on the notices a resident takes home."""
+    """The document ``kind`` of a case; ``phone`` (the hall's 咨询电话), ``progress_url`` and
+    ``book_url`` (the booking page; both shown as QR codes) go on the notices a resident takes home."""
     if kind not in KINDS or kind not in available(case, receipt):
         raise DocumentNotIssued(
             "document_not_issued",
@@ -104,6 +107,9 @@ def build(
             rows.append((m("consult_phone"), phone))
         if progress_url and case.get("query_code"):
             doc.progress_url = progress_url
+    if kind in BOOKING_QR_KINDS:
+        # The notices that bring the resident back (materials to add, a result to collect).
+        doc.book_url = book_url
     if kind == "acceptance":
         accepted_at = _step_time(case, "accept")
         doc.issued_on = _d(accepted_at, locale)

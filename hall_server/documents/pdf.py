@@ -119,8 +119,14 @@ def render_pdf(doc: CaseDocument, locale: str = "zh_CN") -> bytes:
         w, h = reader.getSize()
         scale = min(70 * mm / w, 30 * mm / h)
         story.append(Image(io.BytesIO(doc.signature_png), width=w * scale, height=h * scale, hAlign="LEFT"))
-    if doc.progress_url:
-        story += [Spacer(1, 4 * mm), _qr(doc.progress_url, 28 * mm), p(message("documents.progress_qr", locale))]
+    codes = [(doc.progress_url, 28 * mm, "documents.progress_qr"), (doc.book_url, 22 * mm, "documents.book_qr")]
+    codes = [(url, size, key) for url, size, key in codes if url]
+    if codes:
+        # Side by side: the progress QR, and the smaller 扫码预约 one for coming back by appointment.
+        cells = [[_qr(url, size) for url, size, _ in codes], [p(message(key, locale), "cell") for _, _, key in codes]]
+        qr_table = Table(cells, colWidths=[width / 2] * len(codes), hAlign="LEFT")
+        qr_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        story += [Spacer(1, 4 * mm), qr_table]
     if doc.signature_line:
         story += [Spacer(1, 10 * mm), p(message("documents.signature_line", locale))]
     story += [

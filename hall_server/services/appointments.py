@@ -34,10 +34,13 @@ from .context import HallContext
 A = table_of(Appointment)
 SEATS = table_of(AppointmentSlotSeats)
 NOTES = table_of(CaseNotification)
-CHANNELS = ("hotline", "web", "mobile", "window", "home_visit")
+CHANNELS = ("hotline", "web", "mobile", "window", "home_visit", "kiosk")
 VISIT_REASONS = ("elderly", "weak", "sick", "disabled")  # 老、弱、病、残
 VISIT_REASON_TEXT = "elderly（老）、weak（弱）、sick（病）、disabled（残）"
-RESIDENT_CHANNELS = ("web", "mobile")  # booked by residents themselves (the 爽约 rule applies)
+# Booked by residents themselves (the 爽约 rule applies); the kiosk's 预约办理 is one of them.
+RESIDENT_CHANNELS = ("web", "mobile", "kiosk")
+# Channels with no staff member to call the resident back: the phone is how they cancel or change.
+PHONE_CHANNELS = ("web", "kiosk")
 # Mobile numbers (1 + 10 digits) or a landline with area code, as residents write them.
 PHONE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")
 # Public limits, per client address and per phone: enough for a family booking for its elders,
@@ -215,7 +218,7 @@ class Appointments:
         phone = (req.phone or "").strip().replace(" ", "") or None
         if phone is not None and not PHONE.match(phone):
             raise InvalidInput("invalid_phone")
-        if req.channel == "web" and phone is None:
+        if req.channel in PHONE_CHANNELS and phone is None:
             raise InvalidInput("phone_required")
         if req.channel == "home_visit" and not (req.place and req.place.strip()):
             raise InvalidInput("home_visit_needs_place")
@@ -237,8 +240,10 @@ class Appointments:
             self._check_no_shows(ctx, now, phone_hash, id_hash)
         if client is not None:
             _throttle(self.address_limiter, client, now, "booking_throttled")
-            if phone_hash:
-                _throttle(self.phone_limiter, f"phone:{phone_hash}", now, "booking_throttled")
+        if (client is not None or req.channel == "kiosk") and phone_hash:
+            # A kiosk is one address for the whole hall (no address limit), but anyone may tap it:
+            # the per-phone limit keeps one person from filling the slots there too.
+            _throttle(self.phone_limiter, f"phone:{phone_hash}", now, "booking_throttled")
         end = slot.end if slot else start + timedelta(minutes=rules.slot_minutes)
         with self.s.db.write() as conn:
             if slot is not None:

@@ -9,6 +9,7 @@ Typical kiosk use::
     show(result.message(locale))
 """
 
+from .booking_slip import BookingSlip, booking_blocks
 from .escpos_decoder import decode, split_jobs, text_lines
 from .escpos_encoder import PAPER_58MM, PAPER_80MM, EncodedTicket, EncoderOptions, encode, encode_ticket
 from .fonts import CjkFontNotFound
@@ -39,6 +40,8 @@ __all__ = [
     "Rule",
     "Text",
     "QueueSlip",
+    "BookingSlip",
+    "booking_blocks",
     "default_notices",
     "demo_slip",
     "slip_blocks",

@@ -35,6 +35,10 @@ class QueueSlip:
     # A wait across lunch prints the expected time instead of minutes (午休后办理，约13:40).
     expected_start: datetime | None = None
     after_break: bool = False
+    # The hall's booking page (/book): a small second QR, "扫码预约" — a resident who would rather
+    # come back another day books there without queueing.
+    book_url: str | None = None
+    return_label: str | None = None  # the return lane: 补交材料/领取结果 2026-00001
 
     def __post_init__(self) -> None:
         if self.issued_at.tzinfo is None or self.issued_at.utcoffset() is None:
@@ -54,7 +58,7 @@ def slip_blocks(slip: QueueSlip, locale: str = "zh_CN") -> list[Block]:
         Rule(),
         Text(slip.matter_name, width=2, height=2, align=c, bold=True),
     ]
-    labels = [label for label in (slip.priority_label, slip.appointment_label) if label]
+    labels = [label for label in (slip.priority_label, slip.appointment_label, slip.return_label) if label]
     if labels:
         blocks.append(Text("  ".join(labels), width=1, height=2, align=c, bold=True))
     blocks += [
@@ -83,8 +87,14 @@ def slip_blocks(slip: QueueSlip, locale: str = "zh_CN") -> list[Block]:
         Feed(1),
         QR(slip.qr_url, module_size=6, align=c),
         Text(message("printer.slip_qr_caption", locale), align=c),
-        Cut(partial=True, feed_lines=4),
     ]
+    if slip.book_url:
+        blocks += [
+            Feed(1),
+            QR(slip.book_url, module_size=3, align=c),
+            Text(message("printer.slip_book_qr_caption", locale), align=c),
+        ]
+    blocks.append(Cut(partial=True, feed_lines=4))
     return blocks
 
 

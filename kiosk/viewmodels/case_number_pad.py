@@ -26,6 +26,7 @@ class CaseNumberPad:
     value: str = ""
     code: str = ""
     field: str = CASE  # which box the digits go to
+    code_digits: int = CODE_DIGITS  # the return lane asks for the phone's last 4 digits only
 
     def select(self, field: str) -> None:
         if field in (CASE, CODE):
@@ -48,8 +49,12 @@ class CaseNumberPad:
             else:  # deleting past the code's start goes on into the number
                 self.field = CASE
                 self.value = self.value[:-1]
-        elif key.isdigit() and len(key) == 1 and len(self.code) < CODE_DIGITS:
+        elif key.isdigit() and len(key) == 1 and len(self.code) < self.code_digits:
             self.code += key
+
+    def fill(self, case_no: str, code: str = "") -> None:
+        """A number read by the scanner: the digits then go to the code box."""
+        self.value, self.code, self.field = case_no, code[: self.code_digits], CODE
 
     def _press_case(self, key: str) -> None:
         if key == "del":

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import httpx
 
 # kinds
-UNAUTHORIZED, FORBIDDEN, UNREACHABLE, UNCERTAIN, CONFLICT, NOT_FOUND, INVALID, SERVER = (
+UNAUTHORIZED, FORBIDDEN, UNREACHABLE, UNCERTAIN, CONFLICT, NOT_FOUND, INVALID, SERVER, THROTTLED = (
     "unauthorized",
     "forbidden",
     "unreachable",
@@ -25,6 +25,7 @@ UNAUTHORIZED, FORBIDDEN, UNREACHABLE, UNCERTAIN, CONFLICT, NOT_FOUND, INVALID, S
     "not_found",
     "invalid",
     "server",
+    "throttled",
 )
 
 
@@ -92,7 +93,7 @@ class HallClient:
             err = response.json().get("error", {})
         except ValueError:
             err = {}
-        kind = {401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT, 400: INVALID}.get(
+        kind = {401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT, 400: INVALID, 429: THROTTLED}.get(
             response.status_code, SERVER
         )
         raise ApiError(
@@ -114,7 +115,10 @@ class HallClient:
         id_number: str | None = None,
         accept_late_risk: bool = False,
         request_id: str | None = None,
+        case_no: str | None = None,
+        phone_tail: str | None = None,
     ) -> dict:
+        """A ticket; with ``case_no`` and ``phone_tail`` one in the return lane (补交材料 / 领取结果)."""
         body = {
             "matter_id": matter_id,
             "priority_group": priority_group,
@@ -122,8 +126,28 @@ class HallClient:
             "id_number": id_number,
             "accept_late_risk": accept_late_risk,
             "request_id": request_id,
+            "case_no": case_no,
+            "phone_tail": phone_tail,
         }
         return self._request("POST", "/tickets", json={k: v for k, v in body.items() if v is not None})
+
+    def slots(self, day: str | None, matter_id: int | None) -> dict:
+        """A day's bookable slots with seats and seats taken (GET /appointments/slots)."""
+        params: dict[str, Any] = {"date": day} if day else {}
+        if matter_id is not None:
+            params["matter_id"] = matter_id
+        return self._request("GET", "/appointments/slots", params=params)
+
+    def book(self, *, matter_id: int | None, resident_name: str, slot_start: str, phone: str) -> dict:
+        """Book a slot for the resident at the kiosk (channel "kiosk"); returns the appointment and its code."""
+        body = {
+            "matter_id": matter_id,
+            "resident_name": resident_name,
+            "slot_start": slot_start,
+            "phone": phone,
+            "channel": "kiosk",
+        }
+        return self._request("POST", "/appointments", json=body)
 
     def case_progress(self, case_no: str, code: str) -> dict:
         """The resident-safe view of a case (public endpoint: masked name, no ID or phone); ``code`` is

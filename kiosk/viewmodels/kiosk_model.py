@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,11 +23,13 @@ from hall_common.i18n import message
 from hardware.printer import JobOutcome, PrinterState, PrinterStatus, PrintResult
 
 from . import hall_client as hc
+from .booking import MAX_DAYS, BookingDraft, DayChoice, free_seats
 from .case_number_pad import CaseNumberPad
 from .case_progress import ProgressText, describe
 from .event_stream import OFFLINE, ONLINE, UNAUTHORIZED
 from .keypad import CODE, Keypad
 from .matter_finder import MatterFinder, SearchBox
+from .scanner import APPOINTMENT, CASE, read_scan
 from .slip_printing import TROUBLE, SlipPrinter
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,13 @@ class Screen(StrEnum):
     REFUSED = "refused"
     UNCERTAIN = "uncertain"
     ADMIN = "admin"
+    # 预约办理: after the matter (the same 常办事项/department/search screens), day → slot → name → phone
+    BOOK_DAY = "book_day"
+    BOOK_SLOT = "book_slot"
+    BOOK_NAME = "book_name"
+    BOOK_PHONE = "book_phone"  # with the summary and 确认预约
+    BOOKED = "booked"
+    RETURN = "return"  # 补交材料 / 领取结果: case number + the phone's last 4 digits
 
 
 # Where "back" goes: every screen has a way back.
@@ -61,7 +70,12 @@ PARENT = {
     Screen.DEPARTMENTS: Screen.GROUPS,
     Screen.SEARCH: Screen.GROUPS,
     Screen.PROGRESS_RESULT: Screen.PROGRESS,
+    Screen.BOOK_DAY: Screen.GROUPS,
+    Screen.BOOK_SLOT: Screen.BOOK_DAY,
+    Screen.BOOK_NAME: Screen.BOOK_SLOT,
+    Screen.BOOK_PHONE: Screen.BOOK_NAME,
 }
+TICKET, BOOK = "ticket", "book"  # what choosing a matter does
 
 
 class PrintState(StrEnum):
@@ -113,6 +127,14 @@ class KioskModel:
         self.progress: ProgressText | None = None
         self._progress_query = 0  # answers to an abandoned query are dropped
         self.ticket: dict | None = None
+        # 预约办理 and the return lane
+        self.purpose = TICKET
+        self.booking = BookingDraft()
+        self.appointment: dict | None = None  # the booking just made (the BOOKED screen)
+        self._booking_query = 0  # answers to an abandoned booking are dropped
+        self.return_pad = CaseNumberPad(code_digits=4)
+        self.return_note = ""
+        self.offer_booking = False  # a refusal (closing) that booking another day answers
         self.print_state: PrintState | None = None
         self.print_message = ""
         self.printer_status: PrinterStatus | None = None
@@ -215,13 +237,25 @@ class KioskModel:
         if self.hall is None:
             return
         if kind == "hall.status" and data.get("hall_status"):
-            self.hall["status"] = data["hall_status"]
-            self.waiting = data["hall_status"].get("waiting", self.waiting)
+            status = dict(data["hall_status"])
+            partial = "today" not in status
+            if partial and "today" in self.hall.get("status", {}):
+                status["today"] = self.hall["status"]["today"]
+            self.hall["status"] = status
+            self.waiting = status.get("waiting", self.waiting)
+            if partial:
+                # The event may carry less than GET /hall (today's 节假日受理 duty day): keep what
+                # is shown and ask for the whole status (a few times a day: open, lunch, close).
+                self.refresh()
         elif isinstance(data.get("waiting"), int):
             # Every ticket event carries the line's exact length after it (issue, call, transfer,
             # cancel, ...), and events come in order: take it rather than counting ourselves.
             self.waiting = data["waiting"]
         self._changed()
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo((self.hall or {}).get("timezone") or "Asia/Shanghai")
 
     @property
     def hall_state(self) -> str:
@@ -250,6 +284,9 @@ class KioskModel:
     # --- navigation ---------------------------------------------------------------------------
     def home(self) -> None:
         self.group, self._pending, self.keypad_error = None, None, ""
+        self.purpose, self.booking, self.offer_booking = TICKET, BookingDraft(), False
+        self._booking_query += 1
+        self.return_pad, self.return_note = CaseNumberPad(code_digits=4), ""
         self.search = SearchBox()
         self.keypad = Keypad()
         self._reset_progress()
@@ -263,6 +300,7 @@ class KioskModel:
             self._go(parent)
 
     def open_take_number(self) -> None:
+        self.purpose = TICKET
         if self.hall_state != "open":
             self._show_closed(self.hall_state, None, (self.hall or {}).get("status", {}).get("next_open_at"))
             return
@@ -312,6 +350,254 @@ class KioskModel:
 
     def priority_groups(self) -> list[dict]:
         return list((self.hall or {}).get("priority_groups", []))
+
+    def pick_matter(self, matter_id: int | None) -> bool:
+        """A matter button: a number now, or (预约办理) the days it can be booked on."""
+        if self.purpose == BOOK:
+            self._book_matter(matter_id)
+            return True
+        return self.take_number(matter_id)
+
+    # --- 预约办理 ----------------------------------------------------------------------------
+    def open_booking(self, matter_id: int | None = None, known: bool = False) -> None:
+        """From the first screen (choose the matter first), or from a refusal that already knows it."""
+        self.purpose, self.booking, self.offer_booking = BOOK, BookingDraft(), False
+        self.touch()
+        if known:
+            self._book_matter(matter_id)
+        else:
+            self._go(Screen.GROUPS)
+
+    def _book_matter(self, matter_id: int | None) -> None:
+        matter = next((m for m in self.matters if m["id"] == matter_id), None)
+        name = matter["name"] if matter else message("kiosk.matters_general_name", self.locale)
+        self.booking = BookingDraft(matter_id=matter_id, matter_name=name, loading=True)
+        self._booking_query += 1
+        query = self._booking_query
+        self._go(Screen.BOOK_DAY)
+
+        def job() -> None:
+            try:
+                days = self._bookable_days(matter_id)
+            except hc.ApiError as exc:
+                self.post(functools.partial(self._booking_failed, query, exc))
+                return
+            self.post(lambda: self._days_found(query, days))
+
+        self._background(job)
+
+    def _bookable_days(self, matter_id: int | None) -> list[DayChoice]:
+        """The next days with a free seat, from tomorrow to the hall's horizon (one request a day:
+        the server says which days have slots, by its own calendar)."""
+        first = self.client.slots(None, matter_id)
+        today, last = date.fromisoformat(first["today"]), date.fromisoformat(first["last_day"])
+        found: list[DayChoice] = []
+        day = today
+        while len(found) < MAX_DAYS:
+            day += timedelta(days=1)
+            if day > last:
+                break
+            answer = self.client.slots(day.isoformat(), matter_id)
+            free = sum(free_seats(s) for s in answer["slots"])
+            if free:
+                found.append(DayChoice(day, free, answer["slots"]))
+        return found
+
+    def _days_found(self, query: int, days: list[DayChoice]) -> None:
+        if query != self._booking_query:
+            return
+        self.booking.days, self.booking.loading = days, False
+        self.booking.note = "" if days else message("kiosk.book_no_days", self.locale)
+        self._changed()
+
+    def _booking_failed(self, query: int, exc: hc.ApiError, screen: Screen | None = None) -> None:
+        """Any refusal in plain Chinese where it happened, with what to do; the draft is kept."""
+        if query != self._booking_query:
+            return
+        self.booking.loading = self.booking.submitting = False
+        self.touch()
+        if exc.kind in (hc.UNAUTHORIZED, hc.FORBIDDEN):
+            self._admin(exc)
+            return
+        if exc.kind == hc.UNREACHABLE:
+            self.online = False
+            note = message("kiosk.book_offline", self.locale)
+        elif exc.kind == hc.UNCERTAIN:
+            self.booking.uncertain = True
+            note = message("kiosk.book_uncertain", self.locale)
+        elif exc.kind == hc.SERVER:
+            note = message("kiosk.server_error", self.locale, message=exc.text)
+        else:
+            note = exc.text  # the server's own Chinese words (已约满, 手机号格式不正确, 爽约 …)
+        self.booking.note = note
+        if screen is not None:
+            self._go(screen)
+        else:
+            self._changed()
+
+    def choose_day(self, index: int) -> None:
+        if 0 <= index < len(self.booking.days):
+            self.booking.day, self.booking.note = self.booking.days[index], ""
+            self._go(Screen.BOOK_SLOT)
+
+    def choose_slot(self, start: str) -> None:
+        slot = next((s for s in self.booking.free_slots() if s["start"] == start), None)
+        if slot is not None:
+            self.booking.slot, self.booking.note = slot, ""
+            self._go(Screen.BOOK_NAME)
+
+    def name_letter(self, letter: str | None) -> None:
+        self.booking.letter = letter
+        self._changed()
+
+    def name_surname(self, surname: str) -> None:
+        self.booking.surname, self.booking.note = surname, ""
+        self._changed()
+
+    def name_title(self, title: str) -> None:
+        self.booking.title, self.booking.note = title, ""
+        self._changed()
+
+    def name_done(self) -> None:
+        if not self.booking.name:
+            key = "book_name_missing_surname" if not self.booking.surname else "book_name_missing_title"
+            self.booking.note = message(f"kiosk.{key}", self.locale)
+            self._changed()
+            return
+        self.booking.note = ""
+        self._go(Screen.BOOK_PHONE)
+
+    def phone_press(self, key: str) -> None:
+        self.booking.press_phone(key)
+        if not self.booking.submitting:
+            self.booking.note = ""
+        self._changed()
+
+    def confirm_booking(self) -> bool:
+        """POST the booking once; False when the phone is incomplete or a booking is under way."""
+        b = self.booking
+        if b.submitting or b.slot is None or b.uncertain:
+            return False  # after a lost answer, a second tap could book twice: staff look it up
+        if not b.phone_complete:
+            b.note = message("kiosk.book_phone_incomplete", self.locale)
+            self._changed()
+            return False
+        b.submitting, b.note = True, message("kiosk.book_submitting", self.locale)
+        self._booking_query += 1
+        query = self._booking_query
+        slot, hall = b.slot, self.hall or {}
+        self._changed()
+
+        def job() -> None:
+            try:
+                appt = self.client.book(
+                    matter_id=b.matter_id, resident_name=b.name, slot_start=slot["start"], phone=b.phone
+                )
+            except hc.ApiError as exc:
+                if exc.kind == hc.CONFLICT and exc.code == "slot_full":
+                    self._refresh_day_after_full(query, exc)
+                else:
+                    self.post(functools.partial(self._booking_failed, query, exc))
+                return
+            self.post(lambda: self._booked(query, appt))
+            if self.printer is None:
+                return
+            matter = next((m for m in self.matters if m["id"] == b.matter_id), None)
+            booked_at = self.client.server_now()
+            result = self.printer.print_booking(appt, slot, b.matter_name, matter, hall, b.name, booked_at)
+            self.post(lambda: self._printed(result, booking=True))
+            self._printer_checked(result.status)
+
+        self._background(job)
+        return True
+
+    def _refresh_day_after_full(self, query: int, exc: hc.ApiError) -> None:
+        """Worker: the slot filled up meanwhile; show the day's seats as they are now."""
+        day = self.booking.day
+        try:
+            fresh = self.client.slots(day.day.isoformat(), self.booking.matter_id) if day else None
+        except hc.ApiError:
+            fresh = None
+
+        def show() -> None:
+            if query != self._booking_query:
+                return
+            if fresh is not None and day is not None:
+                day.slots = fresh["slots"]
+                day.free = sum(free_seats(s) for s in fresh["slots"])
+            self.booking.slot = None
+            self._booking_failed(query, exc, Screen.BOOK_SLOT)
+
+        self.post(show)
+
+    def _booked(self, query: int, appt: dict) -> None:
+        if query != self._booking_query:
+            return
+        self.booking.submitting, self.booking.note = False, ""
+        self.appointment, self.online = appt, True
+        self.print_state = PrintState.PRINTING if self.printer else PrintState.NO_PRINTER
+        self.print_message = ""
+        self.touch()
+        self._go(Screen.BOOKED)
+
+    # --- return lane (补交材料 / 领取结果) ------------------------------------------------------
+    def open_return(self, case_no: str = "", code: str = "") -> None:
+        self.return_pad, self.return_note = CaseNumberPad(code_digits=4), ""
+        if case_no:
+            self.return_pad.fill(case_no)
+        self._go(Screen.RETURN)
+
+    def return_select(self, field: str) -> None:
+        self.return_pad.select(field)
+        self._changed()
+
+    def return_press(self, key: str) -> None:
+        self.return_pad.press(key)
+        self.return_note = ""
+        self._changed()
+
+    def submit_return(self) -> bool:
+        pad = self.return_pad
+        case_no = pad.case_no()
+        if case_no is None:
+            self.return_note = message("kiosk.progress_too_short", self.locale)
+            self._changed()
+            return False
+        if len(pad.code) != 4:
+            pad.select("code")
+            self.return_note = message("kiosk.return_tail_missing", self.locale)
+            self._changed()
+            return False
+        pad.value = case_no
+        return self._issue({"case_no": case_no, "phone_tail": pad.code})
+
+    # --- the QR scanner (keyboard wedge) --------------------------------------------------
+    def scanned(self, text: str) -> None:
+        """What the scanner typed before Enter: a check-in code, or a notice's case number."""
+        if self.busy or self.admin_error or self.hall is None:
+            return
+        self.touch()
+        scan = read_scan(text)
+        if scan.kind == APPOINTMENT and self.screen in (Screen.HOME, Screen.CHECKIN, Screen.CLOSED):
+            self.keypad = Keypad()
+            for digit in scan.code:
+                self.keypad.press(digit)
+            self.keypad_error = ""
+            self.check_in()
+        elif scan.kind == CASE and self.screen in (Screen.PROGRESS, Screen.PROGRESS_RESULT) and scan.code:
+            self._reset_progress()
+            self.case_pad.fill(scan.case_no, scan.code)
+            self._go(Screen.PROGRESS)
+            self.look_up_progress()
+        elif scan.kind == CASE:
+            self.open_return(scan.case_no)  # the phone's last 4 digits are still the resident's to type
+        elif self.screen in (Screen.RETURN, Screen.CHECKIN):
+            note = message("kiosk.scan_unknown", self.locale)
+            if self.screen is Screen.RETURN:
+                self.return_note = note
+            else:
+                self.keypad_error = note
+            self._changed()
 
     # --- keypad ---------------------------------------------------------------------------
     def keypad_mode(self, mode: str) -> None:
@@ -475,20 +761,22 @@ class KioskModel:
         self.touch()  # the idle timer starts when the number is on screen
         self._go(Screen.TICKET)
 
-    def _printed(self, result: PrintResult) -> None:
+    def _printed(self, result: PrintResult, booking: bool = False) -> None:
         self.last_printed_at = self.clock()
-        number = (self.ticket or {}).get("number", "")
+        # A booking slip's failure asks the resident to note the code, a ticket's the number.
+        kind = "book" if booking else "ticket"
+        number = (self.appointment or {}).get("code", "") if booking else (self.ticket or {}).get("number", "")
         if result.outcome is JobOutcome.PRINTED:
-            self.print_state, self.print_message = PrintState.PRINTED, message("kiosk.ticket_printed", self.locale)
+            self.print_state, self.print_message = PrintState.PRINTED, message(f"kiosk.{kind}_printed", self.locale)
         elif result.outcome is JobOutcome.UNCERTAIN:
             self.print_state = PrintState.UNCERTAIN
-            self.print_message = message("kiosk.ticket_print_uncertain", self.locale, number=number)
+            self.print_message = message(f"kiosk.{kind}_print_uncertain", self.locale, number=number)
         else:
             reason = (
                 result.status.message(self.locale) if result.outcome is JobOutcome.REFUSED else (result.error or "")
             )
             self.print_state = PrintState.FAILED
-            self.print_message = message("kiosk.ticket_print_failed", self.locale, reason=reason, number=number)
+            self.print_message = message(f"kiosk.{kind}_print_failed", self.locale, reason=reason, number=number)
         self._changed()
 
     def _issue_failed(self, exc: hc.ApiError, body: dict[str, Any]) -> None:
@@ -517,6 +805,11 @@ class KioskModel:
                 self._notice(
                     message("kiosk.refused_title", self.locale), message("kiosk.closing_refused", self.locale, next=nxt)
                 )
+                self.offer_booking = True
+        elif body.get("case_no") and exc.kind in (hc.NOT_FOUND, hc.INVALID, hc.CONFLICT, hc.THROTTLED):
+            # Wrong tail, unknown or closed case: the server's words on the keypad, the number kept.
+            self.return_note = exc.text
+            self._go(Screen.RETURN)
         elif exc.kind in (hc.NOT_FOUND, hc.INVALID, hc.CONFLICT) and self.screen_before_issue_was_checkin(body):
             self.keypad_error = exc.text
             self._go(Screen.CHECKIN)
@@ -543,8 +836,16 @@ class KioskModel:
         return bool(body.get("appointment_code") or body.get("id_number"))
 
     def _notice(self, title: str, text: str, screen: Screen = Screen.REFUSED) -> None:
-        self.notice_title, self.notice_text = title, text
+        self.notice_title, self.notice_text, self.offer_booking = title, text, False
         self._go(screen)
+
+    def book_instead(self) -> None:
+        """预约其他日期 on a closed/closing screen: the matter already chosen is kept."""
+        pending = self._pending or {}
+        if "matter_id" in pending:
+            self.open_booking(pending.get("matter_id"), known=True)
+        else:
+            self.open_booking()
 
     def _show_closed(self, state: str, text: str | None, next_open_at: str | None) -> None:
         self.next_open_at = next_open_at
@@ -609,6 +910,17 @@ class KioskModel:
             else:
                 out.append(message("kiosk.printer_banner", self.locale, status=st.message(self.locale)))
         return out
+
+    def duty_day_text(self) -> str:
+        """今日节假日受理 09:00–11:30（仅接待预约） when today is a 节假日受理 duty day, else "".
+        ``status.today.duty_day`` may be absent (older servers): then nothing is shown."""
+        today = ((self.hall or {}).get("status") or {}).get("today")
+        duty = today.get("duty_day") if isinstance(today, dict) else None
+        if not isinstance(duty, dict):
+            return ""
+        hours = "、".join(str(h).replace("-", "–") for h in duty.get("hours") or [])
+        only = message("kiosk.home_duty_appointment_only", self.locale) if duty.get("appointment_only") else ""
+        return message("kiosk.home_duty_day", self.locale, hours=hours, only=only)
 
     def clock_text(self) -> str:
         tz = ZoneInfo((self.hall or {}).get("timezone") or "Asia/Shanghai")

@@ -12,11 +12,13 @@ from zoneinfo import ZoneInfo
 
 from hall_common.i18n import message
 from hardware.printer import (
+    BookingSlip,
     PrinterState,
     PrinterStatus,
     PrinterTransport,
     PrintResult,
     QueueSlip,
+    booking_blocks,
     encode,
     print_job,
     slip_blocks,
@@ -36,6 +38,11 @@ def qr_url(base_url: str, ticket: dict) -> str:
     return f"{base_url.rstrip('/')}/t/{ticket['id']}?key={ticket.get('public_key', '')}"
 
 
+def book_url(base_url: str) -> str:
+    """The hall's booking page, behind the slip's small 扫码预约 QR."""
+    return f"{base_url.rstrip('/')}/book"
+
+
 def build_slip(ticket: dict, hall: dict, qr_base_url: str, locale: str = "zh_CN") -> QueueSlip:
     """The slip's content; times are the server's (issued_at), never the kiosk's own clock."""
     tz = hall.get("timezone") or "Asia/Shanghai"
@@ -50,6 +57,12 @@ def build_slip(ticket: dict, hall: dict, qr_base_url: str, locale: str = "zh_CN"
             "·"
         )
     windows = hall.get("windows") or []
+    window_hint = "、".join(str(w["number"]) for w in windows) + "号窗口" if windows and locale == "zh_CN" else None
+    return_label = None
+    if ticket.get("channel") == "return":
+        return_label = message("printer.slip_return_label", locale, case_no=ticket.get("case_no", ""))
+        if ticket.get("owner_window"):  # 首问负责: the window that took the case calls it first
+            window_hint = message("printer.slip_return_window", locale, window=ticket["owner_window"])
     return QueueSlip(
         center_name=hall.get("name", ""),
         matter_name=ticket.get("matter_name") or message("kiosk.matters_general_name", locale),
@@ -61,10 +74,33 @@ def build_slip(ticket: dict, hall: dict, qr_base_url: str, locale: str = "zh_CN"
         notices=list(hall.get("slip_notices") or []) or _default_notices(locale),
         priority_label=priority_label,
         appointment_label=appointment_label,
-        window_hint="、".join(str(w["number"]) for w in windows) + "号窗口" if windows and locale == "zh_CN" else None,
+        window_hint=window_hint,
         timezone=tz,
         expected_start=datetime.fromisoformat(ticket["expected_start_at"]) if ticket.get("expected_start_at") else None,
         after_break=bool(ticket.get("after_break")),
+        book_url=book_url(qr_base_url),
+        return_label=return_label,
+    )
+
+
+def build_booking_slip(
+    appt: dict, slot: dict, matter_name: str, matter: dict | None, hall: dict, resident: str, booked_at: datetime
+) -> BookingSlip:
+    """The booking slip's content: the server's appointment (code, times), the slot's windows, and
+    the matter's required materials from the catalog the kiosk already holds."""
+    materials = [x["name"] for x in (matter or {}).get("materials", []) if x.get("required", True)]
+    return BookingSlip(
+        center_name=hall.get("name", ""),
+        code=appt["code"],
+        matter_name=matter_name,
+        slot_start=datetime.fromisoformat(appt["slot_start"]),
+        slot_end=datetime.fromisoformat(appt["slot_end"]),
+        resident=resident,
+        phone_tail=appt.get("phone_tail") or "",
+        windows=list(slot.get("window_numbers") or []),
+        materials=materials,
+        issued_at=booked_at,
+        timezone=hall.get("timezone") or "Asia/Shanghai",
     )
 
 
@@ -86,6 +122,21 @@ class SlipPrinter:
 
     def print_ticket(self, ticket: dict, hall: dict) -> PrintResult:
         data = self.render(ticket, hall)
+        self.last_bytes = len(data)
+        return print_job(self.transport, data)
+
+    def print_booking(
+        self,
+        appt: dict,
+        slot: dict,
+        matter_name: str,
+        matter: dict | None,
+        hall: dict,
+        resident: str,
+        booked_at: datetime,
+    ) -> PrintResult:
+        slip = build_booking_slip(appt, slot, matter_name, matter, hall, resident, booked_at)
+        data = encode(booking_blocks(slip, self.locale))
         self.last_bytes = len(data)
         return print_job(self.transport, data)
 

@@ -159,3 +159,26 @@ def test_acceptance_notice_gives_the_halls_phone_and_a_progress_qr(hall, matters
 
 
 assert shutil.which("pdftoppm") and shutil.which("pdftotext"), "poppler-utils is needed for these tests"
+
+
+def test_notices_that_bring_the_resident_back_carry_a_booking_qr_beside_the_progress_qr(hall, matters, tmp_path):
+    from tests.support.qr import pdf_qr_texts
+
+    clerk = hall.client("clerk-1")
+    matter = matters["MZ003"]
+    case = open_case(clerk, matter)
+    clerk.post(
+        f"/cases/{case['case_no']}/outcome",
+        json={"outcome": "supplement", "materials": [{"name": matter["materials"][0]["name"], "status": "submitted"}]},
+    )
+    pdf = clerk.get(f"/cases/{case['case_no']}/documents/supplement.pdf").content
+    codes = pdf_qr_texts(pdf, tmp_path, "supplement-qr")
+    book = f"{hall.base_url}/book"
+    assert book in codes and any(c.startswith(f"{hall.base_url}/cases-ui/progress?no={case['case_no']}") for c in codes)
+    assert "扫码预约" in pdf_text(pdf, tmp_path, "supplement-qr-text")
+    # The booking page behind it answers.
+    import httpx
+
+    assert httpx.get(book).status_code == 200
+    no = accept(hall, matters)
+    assert book in pdf_qr_texts(clerk.get(f"/cases/{no}/documents/acceptance.pdf").content, tmp_path, "acceptance-qr")

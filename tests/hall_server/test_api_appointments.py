@@ -74,3 +74,18 @@ def test_appointment_only_saturday_slot_accepts_check_ins(live_hall):
 def test_booking_outside_hours_is_refused(live_hall):
     r = book(live_hall, "2026-11-29T10:00")  # an ordinary Sunday
     assert r.status_code == 409 and r.json()["error"]["code"] == "slot_outside_hours"
+
+
+def test_the_kiosk_books_for_a_resident_as_the_kiosk_channel_with_a_phone(live_hall):
+    kiosk = live_hall.client("kiosk")
+    body = {"matter_id": 1, "resident_name": "王女士", "slot_start": "2026-11-27T10:00"}
+    no_phone = kiosk.post("/appointments", json=body)
+    assert no_phone.status_code == 400 and no_phone.json()["error"]["code"] == "phone_required"
+    r = kiosk.post("/appointments", json={**body, "phone": "13800001234"})
+    assert r.status_code == 201, r.text
+    assert r.json()["channel"] == "kiosk" and r.json()["phone_tail"] == "1234"
+    # A kiosk books only as the kiosk, and only a kiosk books so.
+    hotline = kiosk.post("/appointments", json={**body, "phone": "13800001234", "channel": "hotline"})
+    assert hotline.status_code == 401
+    clerk = live_hall.client("clerk-1").post("/appointments", json={**body, "phone": "13800001234", "channel": "kiosk"})
+    assert clerk.status_code == 401 and clerk.json()["error"]["code"] == "booking_channel_needs_kiosk"

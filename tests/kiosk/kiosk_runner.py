@@ -129,7 +129,9 @@ class Remote:
             "online": vm.online,
             "busy": vm.busy,
             "banners": vm.banners(),
-            "texts": {w.kid: w.text for w in self._widgets()},
+            # What the resident reads; a sentence's added line breaks are not part of it.
+            "texts": {w.kid: w._source if getattr(w, "wrap", False) else w.text for w in self._widgets()},
+            "shown": {w.kid: w.text for w in self._widgets()},
             "issued_count": vm.issued_count,
             "print_state": vm.print_state.value if vm.print_state else None,
             "ticket": vm.ticket,
@@ -140,6 +142,17 @@ class Remote:
             "case_pad": vm.case_pad.value,
             "case_code": vm.case_pad.code,
             "render_pending": self.app._render_pending,
+            "appointment": vm.appointment,
+            "booking": {
+                "days": [d.day.isoformat() for d in vm.booking.days],
+                "loading": vm.booking.loading,
+                "slots": [s["start"] for s in vm.booking.free_slots()],
+                "name": vm.booking.name,
+                "phone": vm.booking.phone,
+                "note": vm.booking.note,
+            },
+            "return_case": vm.return_pad.value,
+            "return_tail": vm.return_pad.code,
             "stream": self.app.stream.state,
         }
 
@@ -161,6 +174,15 @@ class Remote:
         widget = self._find(kid)
         for _ in range(times):
             widget.dispatch("on_press")
+        return {}
+
+    def cmd_scan(self, text: str) -> dict:
+        """The keyboard-wedge QR scanner: each character typed into the window, then Enter."""
+        from kivy.core.window import Window
+
+        for ch in text:
+            Window.dispatch("on_textinput", ch)
+        Window.dispatch("on_key_down", 13, 40, "\r", [])
         return {}
 
     def cmd_advance(self, seconds: float) -> dict:
@@ -231,11 +253,100 @@ class Remote:
         elif screen == "home_closed":
             vm.hall["status"] = {**vm.hall["status"], "state": "closed", "next_open_at": vm.hall["server_time"]}
             screen = "home"
+        elif screen == "home_duty":
+            today = {"duty_day": {"name": "国庆节", "note": "", "appointment_only": True, "hours": ["09:00-11:30"]}}
+            vm.hall["status"] = {**vm.hall["status"], "today": today}
+            screen = "home"
+        elif screen.startswith("book_") or screen == "booked":
+            self._booking_scene(vm, longest)
+        elif screen == "return":
+            vm.return_pad.fill("2026-00123")
+            vm.return_note = "没有找到办件 2026-00123，请核对告知书上的办件编号和手机号后4位，或到窗口咨询。"
+        elif screen == "refused_closing":
+            vm._notice("暂时不能取号", "今天的号已经发完（窗口下班前来不及办理）。下次开放时间：明天 09:00")
+            vm.offer_booking = True
+            screen = "refused"
+        elif screen == "ticket_return":
+            vm.ticket = {
+                "number": "F001",
+                "matter_name": longest["name"],
+                "waiting_ahead": 3,
+                "channel": "return",
+                "case_no": "2026-00123",
+                "owner_window": 2,
+                "estimated_wait_minutes": 12,
+            }
+            vm.print_state, vm.print_message = PrintState.PRINTED, "请取走凭条，在休息区等候叫号"
+            screen = "ticket"
         elif screen == "admin":
             vm.admin_error = "自助机令牌无效（invalid_token），请管理员用 yichuang token create --role kiosk 重新生成"
         vm.screen = Screen(screen)
         vm._changed()
         return {}
+
+    @staticmethod
+    def _booking_scene(vm, longest: dict) -> None:
+        """A full draft: the longest matter name, eight days, a full day of slots, a name, a phone."""
+        from datetime import date, timedelta
+
+        from kiosk.viewmodels.booking import BookingDraft, DayChoice
+        from kiosk.viewmodels.kiosk_model import BOOK, PrintState
+
+        def slots(d: date) -> list[dict]:
+            out = []
+            for h, m in [
+                (9, 0),
+                (9, 30),
+                (10, 0),
+                (10, 30),
+                (11, 0),
+                (11, 30),
+                (13, 30),
+                (14, 0),
+                (14, 30),
+                (15, 0),
+                (15, 30),
+                (16, 0),
+                (16, 30),
+                (17, 0),
+                (17, 30),
+                (18, 0),
+            ]:
+                start = f"{d.isoformat()}T{h:02d}:{m:02d}:00+08:00"
+                end_m = h * 60 + m + 30
+                end = f"{d.isoformat()}T{end_m // 60:02d}:{end_m % 60:02d}:00+08:00"
+                out.append({"start": start, "end": end, "window_numbers": [1, 2, 3], "seats": 6, "taken": 1})
+            return out
+
+        first = date(2026, 11, 27)
+        days = [DayChoice(first + timedelta(days=i), 88, slots(first + timedelta(days=i))) for i in range(8)]
+        vm.purpose = BOOK
+        vm.booking = BookingDraft(matter_id=longest["id"], matter_name=longest["name"], days=days)
+        vm.booking.day = days[0]
+        vm.booking.slot = days[0].slots[3]
+        vm.booking.surname, vm.booking.title, vm.booking.letter = "欧", "女士", "O"
+        vm.booking.phone = "1380000123"
+        vm.booking.note = "该时段已约满，请选择其他时段。"
+        vm.appointment = {
+            "code": "482913",
+            "slot_start": days[0].slots[3]["start"],
+            "slot_end": days[0].slots[3]["end"],
+        }
+        vm.print_state, vm.print_message = (
+            PrintState.FAILED,
+            "预约凭条没有打印出来：打印机缺纸。请记下屏幕上的预约码 482913，到时凭预约码签到。",
+        )
+
+    def cmd_wrap(self, text: str, widths: list[int], height: int, font_size: float) -> dict:
+        """The lines a kiosk sentence (TextLabel) is drawn in at each width, as Kivy laid them out."""
+        from kiosk.widgets import TextLabel
+
+        out = {}
+        for width in widths:
+            label = TextLabel(text, font_size=font_size, size_hint=(None, None), size=(width, height))
+            label._fit()  # as a layout does when it sizes the label
+            out[width] = ["".join(w.text for w in line.words).strip() for line in label._label._cached_lines]
+        return {"lines": out}
 
     def cmd_layout(self) -> dict:
         """Every text that does not fit its widget, every widget outside the window, and every short
@@ -246,6 +357,7 @@ class Remote:
         from kivy.uix.label import Label
         from kivy.uix.layout import Layout
 
+        CLOSING = "。，、；：？！）」』”’》…"
         problems = []
         for w in walk(self.app.root_widget):
             if w.width <= 0 or w.height <= 0 or (isinstance(w, Label) and not w.text.strip()):
@@ -268,6 +380,13 @@ class Remote:
             tw, th = w.texture_size
             if tw > w.width + 1 or th > w.height + 1:
                 problems.append(f"{name} {w.text[:20]!r}: text {tw:.0f}x{th:.0f} > widget {w.width:.0f}x{w.height:.0f}")
+            if getattr(w, "wrap", False) and not w.markup:
+                # The lines Kivy drew: no line of a sentence is one character (a lone "。").
+                drawn = ["".join(word.text for word in line.words).strip() for line in w._label._cached_lines]
+                drawn = [line for line in drawn if line]
+                lone = [line for line in drawn if len(line.rstrip(CLOSING)) <= 1]
+                if len(drawn) > 1 and lone:
+                    problems.append(f"{name} {w.text[:20]!r}: a line with one character: {lone}")
             if not getattr(w, "wrap", True):
                 core = MarkupLabel if w.markup else CoreLabel
                 natural = core(text=w.text, font_size=w.font_size, bold=w.bold)

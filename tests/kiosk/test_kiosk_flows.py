@@ -53,13 +53,19 @@ def test_walk_in_by_matter_prints_slip_with_number_matter_wait_server_time_qr_an
     assert "取号时间：2026-11-26 10:00:00" in lines
     assert "过号无效，请您重新取号" in lines
     qr = [e for e in elements if isinstance(e, QRCode)]
-    assert [q.payload for q in qr] == [f"{live_hall.base_url}/t/{ticket['id']}?key={ticket['public_key']}"]
+    # The ticket's own QR, then the small 扫码预约 one to the hall's booking page.
+    assert [q.payload for q in qr] == [
+        f"{live_hall.base_url}/t/{ticket['id']}?key={ticket['public_key']}",
+        f"{live_hall.base_url}/book",
+    ]
+    assert "扫码预约，改天办理不用排队" in lines
     assert isinstance(elements[-1], PaperCut) or any(isinstance(e, PaperCut) for e in elements[-3:])
     # The QR's key really opens the ticket on the public API (no token).
     import httpx
 
     public = httpx.get(f"{live_hall.base_url}/api/v1/tickets/{ticket['id']}", params={"key": ticket["public_key"]})
     assert public.status_code == 200 and public.json()["number"] == "A001"
+    assert httpx.get(f"{live_hall.base_url}/book").status_code == 200
 
 
 def test_every_screen_renders_chinese_glyphs_not_empty_boxes(kiosk):

@@ -102,3 +102,112 @@ def test_taking_a_number_shows_the_ticket_once_even_on_a_double_tap(model, hall)
     assert model.take_number() is True
     assert model.screen is Screen.TICKET and model.ticket["number"] == "A004"
     assert model.print_state is PrintState.NO_PRINTER and len(hall.issued) == 1
+
+
+def test_a_holiday_duty_day_is_announced_on_the_first_screen_and_its_absence_tolerated(model):
+    model.start()
+    assert model.duty_day_text() == ""  # a server without status.today
+    model.hall["status"] = {**model.hall["status"], "today": {"duty_day": None}}
+    assert model.duty_day_text() == ""
+    duty = {"name": "国庆节", "note": "", "appointment_only": True, "hours": ["09:00-11:30"], "windows": [1]}
+    model.hall["status"] = {**model.hall["status"], "today": {"duty_day": duty}}
+    assert model.duty_day_text() == "今日节假日受理 09:00–11:30（仅接待预约）"
+    model.hall["status"]["today"]["duty_day"] = {
+        **duty,
+        "appointment_only": False,
+        "hours": ["09:00-11:30", "14:00-16:00"],
+    }
+    assert model.duty_day_text() == "今日节假日受理 09:00–11:30、14:00–16:00"
+    model.stream_event("hall.status", {"hall_status": {"state": "open", "waiting": 0}})  # a status without it
+    assert model.duty_day_text() == ""
+
+
+class BookingHall(FakeHall):
+    """Slots for tomorrow, and a booking answer chosen by the test."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.slots_error: tuple[int, str, str] | None = None
+        self.book_answer: httpx.Response | Exception | None = None
+        self.bookings: list[dict] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix("/api/v1")
+        if path == "/appointments/slots":
+            if self.slots_error:
+                status, code, text = self.slots_error
+                return httpx.Response(status, json={"error": {"code": code, "message": text}})
+            day = request.url.params.get("date") or "2026-11-26"
+            slots = []
+            if day == "2026-11-27":
+                slots = [
+                    {"start": f"{day}T09:00:00+08:00", "end": f"{day}T09:30:00+08:00", "seats": 3, "taken": 3},
+                    {"start": f"{day}T09:30:00+08:00", "end": f"{day}T10:00:00+08:00", "seats": 3, "taken": 1},
+                ]
+            return httpx.Response(200, json={"today": "2026-11-26", "last_day": "2026-11-28", "slots": slots})
+        if path == "/appointments" and request.method == "POST":
+            self.bookings.append(json.loads(request.content))
+            if isinstance(self.book_answer, Exception):
+                raise self.book_answer
+            return self.book_answer or httpx.Response(201, json={"code": "123456"})
+        return super().__call__(request)
+
+
+@pytest.fixture
+def booking_model():
+    hall = BookingHall()
+    client = hc.HallClient("http://hall.test", "yc_test", transport=httpx.MockTransport(hall))
+    vm = KioskModel(client, None, worker=Inline(), reporter=Inline(), clock=lambda: 0.0)
+    vm.start()
+    yield vm, hall
+    client.close()
+
+
+def fill_booking(vm) -> None:
+    vm.open_booking()
+    vm.pick_matter(None)
+    vm.choose_day(0)
+    vm.choose_slot(vm.booking.free_slots()[0]["start"])
+    vm.name_surname("王")
+    vm.name_title("先生")
+    vm.name_done()
+    for digit in "13800001234":
+        vm.phone_press(digit)
+
+
+def test_only_days_and_slots_with_a_free_seat_are_offered(booking_model):
+    vm, _ = booking_model
+    vm.open_booking()
+    vm.pick_matter(None)
+    assert vm.screen is Screen.BOOK_DAY and [d.day.isoformat() for d in vm.booking.days] == ["2026-11-27"]
+    vm.choose_day(0)
+    assert [s["start"][11:16] for s in vm.booking.free_slots()] == ["09:30"]
+
+
+def test_a_matter_that_cannot_be_booked_says_so_in_the_servers_words(booking_model):
+    vm, hall = booking_model
+    hall.slots_error = (409, "matter_not_bookable", "“最低生活保障申请”暂不接受预约，请现场取号办理或咨询窗口。")
+    vm.open_booking()
+    vm.pick_matter(None)
+    assert vm.screen is Screen.BOOK_DAY and vm.booking.days == [] and "暂不接受预约" in vm.booking.note
+
+
+def test_a_booking_whose_answer_is_lost_is_not_sent_again_and_the_resident_is_sent_to_a_window(booking_model):
+    vm, hall = booking_model
+    fill_booking(vm)
+    hall.book_answer = httpx.ReadTimeout("slow")
+    assert vm.confirm_booking() is True
+    assert len(hall.bookings) == 1 and vm.screen is Screen.BOOK_PHONE
+    assert "不要重复预约" in vm.booking.note and vm.appointment is None
+    assert vm.confirm_booking() is False and len(hall.bookings) == 1  # a second tap sends nothing
+    body = hall.bookings[0]
+    assert (body["channel"], body["resident_name"], body["phone"]) == ("kiosk", "王先生", "13800001234")
+
+
+def test_a_refusal_for_too_many_no_shows_is_shown_on_the_phone_screen(booking_model):
+    vm, hall = booking_model
+    fill_booking(vm)
+    text = "您近30天内已有3次预约未到（爽约），暂不能网上预约，请现场取号或拨打大厅电话预约。"
+    hall.book_answer = httpx.Response(409, json={"error": {"code": "booking_blocked_no_shows", "message": text}})
+    vm.confirm_booking()
+    assert vm.screen is Screen.BOOK_PHONE and vm.booking.note == text and not vm.booking.submitting
