@@ -1,4 +1,4 @@
-"""Migration 0012_account_language on both databases: accounts from before it speak Chinese, a
+"""Migration 0013_account_language on both databases: accounts from before it speak Chinese, a
 language outside the catalog's is refused by the database itself, and it goes down and up again."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def test_accounts_from_before_the_migration_are_chinese_and_only_known_languages
         cfg = alembic_config()
         with server.db.engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0011_appointments")
+            command.downgrade(cfg, "0012_duty_days")
         with server.db.engine.begin() as conn:  # an account made before the column existed
             conn.execute(
                 text(

@@ -1,15 +1,15 @@
 """A staff member's own page language (issue 14): staff pages after sign-in speak it; public
 devices never read it. Existing accounts stay Chinese.
 
-Revision ID: 0012_account_language
-Revises: 0011_appointments
+Revision ID: 0013_account_language
+Revises: 0012_duty_days
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_account_language"
-down_revision = "0011_appointments"
+revision = "0013_account_language"
+down_revision = "0012_duty_days"
 branch_labels = None
 depends_on = None
 
