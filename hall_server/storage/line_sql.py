@@ -193,10 +193,48 @@ RECENT_SERVICES = HotStatement(
 )
 
 # The projection's inputs: the waiting line, services in progress, windows, appointments still to come.
-WAITING_LINE = HotStatement(
-    "SELECT id, channel, queued_at, due_at, target_window, matter_id FROM tickets WHERE hall_id = :hall_id "
-    "AND service_date = :service_date AND state = 'waiting'"
+# The line is read class by class, each in the order the policy takes it and only as deep as
+# anyone can still start today (core/projection.start_bound): one index range each
+# (ix_tickets_line; transfers from the partial ix_tickets_targeted), whatever the line's length.
+_LINE_COLUMNS = "SELECT id, channel, queued_at, due_at, target_window, matter_id FROM tickets "
+_WAITING_TODAY = "WHERE hall_id = :hall_id AND service_date = :service_date AND state = 'waiting' "
+WAITING_CLASS = HotStatement(
+    _LINE_COLUMNS + _WAITING_TODAY + "AND channel = :channel AND target_window IS NULL "
+    "ORDER BY queued_at, id LIMIT :limit"
 )
+WAITING_APPOINTMENTS = HotStatement(
+    _LINE_COLUMNS + _WAITING_TODAY + "AND channel = 'appointment' AND target_window IS NULL"
+)
+WAITING_TARGETED = HotStatement(_LINE_COLUMNS + _WAITING_TODAY + "AND target_window IS NOT NULL")
+# At least :limit tickets of one channel before :now? (counts no further than :limit)
+CLASS_DEPTH = HotStatement(
+    "SELECT count(*) FROM (SELECT 1 FROM tickets " + _WAITING_TODAY + "AND channel = :channel "
+    "AND target_window IS NULL AND queued_at <= :now LIMIT :limit) AS ahead"
+)
+
+# People ahead of a ticket of class :cls (1, 2 or 3 above) with sort time :key on the general
+# line, counted class by class so that each count is one index range of its own channels
+# (AHEAD_BY_MATTER's OR would read the whole line). :ticket_id < 0: a ticket not stored yet,
+# behind everyone of its time.
+_BEFORE = "(:cls > {c} OR {t} < :key OR ({t} = :key AND (:ticket_id < 0 OR id < :ticket_id)))"
+AHEAD_DUE = HotStatement(
+    "SELECT count(*) FROM tickets " + _WAITING_TODAY + "AND channel = 'appointment' AND due_at <= :now AND "
+    + _BEFORE.format(c=1, t="due_at")
+)
+AHEAD_PRIORITY = HotStatement(
+    "SELECT count(*) FROM tickets " + _WAITING_TODAY + "AND channel IN ('priority', 'return') AND "
+    + _BEFORE.format(c=2, t="queued_at")
+)
+_ORDINARY = "AND channel IN ('walk_in', 'appointment') AND NOT (channel = 'appointment' AND due_at <= :now) "
+AHEAD_ORDINARY = HotStatement(
+    "SELECT count(*) FROM tickets " + _WAITING_TODAY + _ORDINARY
+    + "AND queued_at <= :key AND (queued_at < :key OR id < :ticket_id)"
+)
+WAITING_TICKET = HotStatement(_LINE_COLUMNS + "WHERE id = :id AND state = 'waiting'")
+
+# Ordinary tickets behind a new one (queued later than now: a clock set back), so that a new
+# ticket's count is the maintained total minus the few behind it rather than a count of the line.
+BEHIND_ORDINARY = HotStatement("SELECT count(*) FROM tickets " + _WAITING_TODAY + _ORDINARY + "AND queued_at > :key")
 
 IN_SERVICE_AT = HotStatement(
     "SELECT window_number, matter_id, started_at, called_at FROM tickets WHERE hall_id = :hall_id "
