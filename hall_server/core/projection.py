@@ -13,6 +13,7 @@ closed for the day never come back. A ticket that no window can start before its
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -104,6 +105,12 @@ def walk_in_intervals(periods: Sequence[Period]) -> list[tuple[datetime, datetim
 
 
 def window_segments(periods: Sequence[Period], window: int, cutoff: timedelta) -> list[Segment]:
+    # Asked for every window by every projection of the day: the day's periods change rarely.
+    return list(_window_segments(tuple(periods), window, cutoff))
+
+
+@functools.lru_cache(maxsize=256)
+def _window_segments(periods: tuple[Period, ...], window: int, cutoff: timedelta) -> tuple[Segment, ...]:
     """The window's duty of the day as segments of one role; the closing margin guards the hall's
     closing only (a lunch break is not closing, and a window whose hours end before the hall's
     may start a service until its own end)."""
@@ -126,7 +133,7 @@ def window_segments(periods: Sequence[Period], window: int, cutoff: timedelta) -
         if closing is not None and b >= closing:
             last = min(last, closing - cutoff)
         segments.append(Segment(a, b, role, last))
-    return segments
+    return tuple(segments)
 
 
 class _Line:
@@ -145,6 +152,12 @@ class _Line:
         # window's first claim on them is not played here: any window may take them when it is free.
         self.priority = [i for i in by_queue if i.target_window is None and i.channel in PRIORITY_CHANNELS]
         self.appointments = [i for i in by_queue if i.target_window is None and i.channel == "appointment"]
+        self.by_due = sorted((i for i in self.appointments if i.due_at is not None), key=lambda i: (i.due_at, i.id))
+        # Those that can be waiting before their slot: checked in already (a booked one arrives
+        # at its slot, so it is due the moment it arrives and is never among them).
+        self.may_wait_early = [
+            i for i in self.appointments if i.arrives_at is None or i.due_at is None or i.arrives_at < i.due_at
+        ]
         self.targeted: dict[int, list[LineItem]] = {}
         for i in by_queue:
             if i.target_window is not None:
@@ -190,17 +203,23 @@ class _Line:
     def heads(self, role: str, window: int, t: datetime) -> list[Candidate]:
         """What window_desk._line_heads returns at ``t`` (arrived tickets only), for this role."""
         first_due: LineItem | None = None
-        early: LineItem | None = None
-        for i in self.appointments:
-            if i.arrives_at is not None and i.arrives_at > t:
-                continue
-            if i.due_at is not None and i.due_at <= t:
-                if first_due is None or (i.due_at, i.id) < (first_due.due_at, first_due.id):
-                    first_due = i
-            elif early is None:
-                early = i
+        for i in self.by_due:  # the first arrived appointment whose slot has begun, by slot
+            if i.due_at is None or i.due_at > t:
+                break
+            if i.arrives_at is None or i.arrives_at <= t:
+                first_due = i
+                break
         if role == APPOINTMENTS:
             return [self.candidates[first_due.id]] if first_due else []
+        # An appointment checked in before its slot waits like a walk-in.
+        early = next(
+            (
+                i
+                for i in self.may_wait_early
+                if (i.arrives_at is None or i.arrives_at <= t) and (i.due_at is None or i.due_at > t)
+            ),
+            None,
+        )
         heads = [
             self._first(self.targeted.get(window)),
             first_due,
@@ -215,6 +234,8 @@ class _Line:
         item = self.items[item_id]
         if item.target_window is None and item.channel == "appointment":
             self.appointments = [i for i in self.appointments if i.id != item_id]
+            self.by_due = [i for i in self.by_due if i.id != item_id]
+            self.may_wait_early = [i for i in self.may_wait_early if i.id != item_id]
             self.epoch += 1
         elif item.target_window is not None:
             if self._first(self.targeted.get(item.target_window)) is None:
@@ -286,8 +307,12 @@ def project_day(
     cutoff: timedelta,
     max_streak: int,
     streak: int = 0,
+    until: int | None = None,
 ) -> DayProjection:
-    """Replay the rest of the day (``periods`` are today's, from :class:`schedule.Schedule`)."""
+    """Replay the rest of the day (``periods`` are today's, from :class:`schedule.Schedule`).
+
+    ``until``: stop once that ticket is placed (an estimate for one ticket needs no more of
+    the day); the tickets after it then have no entry in ``starts``."""
     walk = walk_in_intervals(periods)
     closing = walk[-1][1] if walk else None
     segments = {w.number: window_segments(periods, w.number, cutoff) for w in windows}
@@ -334,8 +359,11 @@ def project_day(
         order.append(item.id)
         free_at[number] = t + timedelta(minutes=item.minutes * speed[number])
         served[number] += 1
-    for item_id in pending.remaining():
-        starts[item_id] = Projected(item_id, None, None, False)
+        if item.id == until:
+            break
+    if until not in starts:  # the whole day was replayed: whoever is left cannot start today
+        for item_id in pending.remaining():
+            starts[item_id] = Projected(item_id, None, None, False)
     last_start = closing - cutoff if closing is not None else None
     return DayProjection(now, starts, free_at, served, closing, last_start, basis, order)
 

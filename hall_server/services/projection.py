@@ -138,7 +138,9 @@ def line_bound(
     return start_bound(now, segments, windows, shortest)
 
 
-def project_line(ctx: HallContext, snap: LineSnapshot, extra: LineItem | None = None) -> DayProjection:
+def project_line(
+    ctx: HallContext, snap: LineSnapshot, extra: LineItem | None = None, *, until: int | None = None
+) -> DayProjection:
     items = snap.items + ([extra] if extra is not None else [])
     return project_day(
         snap.now,
@@ -148,6 +150,7 @@ def project_line(ctx: HallContext, snap: LineSnapshot, extra: LineItem | None = 
         cutoff=_cutoff(ctx),
         max_streak=ctx.config.queue.max_priority_streak,
         streak=snap.streak,
+        until=until,
     )
 
 
@@ -215,7 +218,7 @@ def estimate_new(
     if _beyond_reach(conn, ctx, snap, item):
         empty = project_line(ctx, replace(snap, items=[]))  # the windows and basis, nobody placed
         return estimate_from(empty, NEW_TICKET, ahead), None
-    projection = project_line(ctx, snap, item)
+    projection = project_line(ctx, snap, item, until=NEW_TICKET)  # the day after it is not needed
     return estimate_from(projection, NEW_TICKET, ahead), projection
 
 
@@ -227,7 +230,7 @@ def estimate_stored(conn: Connection, ctx: HallContext, now: datetime, ticket_id
         if row:
             tid, channel, queued_at, due_at, target, matter_id = row[0]
             item = LineItem(tid, channel, sql.instant(queued_at), 0.0, sql.read_time(due_at), target)
-    projection = project_line(ctx, snap)
+    projection = project_line(ctx, snap, until=ticket_id)
     return estimate_from(projection, ticket_id, people_ahead(conn, ctx, snap, item) if item else 0)
 
 

@@ -71,8 +71,8 @@ def test_reading_each_class_only_as_deep_as_can_start_today_projects_the_same_da
     k = start_bound(now, {w.number: window_segments(periods, w.number, CUTOFF) for w in windows}, windows, shortest)
     assert k is not None
 
-    def project(items):
-        return project_day(now, periods, windows, items, cutoff=CUTOFF, max_streak=2, streak=streak)
+    def project(items, until=None):
+        return project_day(now, periods, windows, items, cutoff=CUTOFF, max_streak=2, streak=streak, until=until)
 
     full, part = project(line), project(bounded(line, k))
     assert part.starts == {i: full.starts[i] for i in part.starts}
@@ -83,6 +83,8 @@ def test_reading_each_class_only_as_deep_as_can_start_today_projects_the_same_da
         full.served,
         full.basis,
     )
+    for i in line[:5]:  # one ticket's estimate stops the replay once it is placed
+        assert project(bounded(line, k), until=i.id).starts.get(i.id, full.starts[i.id]) == full.starts[i.id]
 
 
 def test_late_in_the_day_the_bound_is_far_shorter_than_a_long_line():

@@ -11,8 +11,9 @@ from sqlalchemy import delete, insert
 
 from hall_server.core.queue_policy import APPOINTMENT_DUE, Candidate, choose_next, rank
 from hall_server.services.line_state import ticket_class
+from hall_server.services.window_desk import line_heads
 from hall_server.storage.database import Database
-from hall_server.storage.line_sql import AHEAD_BY_MATTER, LINE_HEADS, bind_time
+from hall_server.storage.line_sql import AHEAD_BY_MATTER, bind_time
 from hall_server.storage.models import Hall, Ticket
 
 DAY = date(2026, 3, 2)
@@ -88,7 +89,5 @@ def test_a_window_calls_from_the_line_heads_whom_the_policy_would_call_from_the_
     for window in (1, 2, 3):
         staffed = frozenset(others_staffed | {window})  # the calling window is staffed
         with db.read() as conn:
-            params = {"hall": 1, "day": DAY, "w_no": window, "now": NOW, "staffed": sorted(staffed)}
-            heads = [Candidate(r.id, r.channel, r.queued_at, r.due_at, r.target_window, r.owner_window)
-                     for q in LINE_HEADS if (r := conn.execute(q, params).first()) is not None]  # fmt: skip
+            heads = line_heads(conn, 1, DAY, window, NOW, staffed)
         assert choose_next(heads, window, NOW, streak, 2, staffed) == choose_next(line, window, NOW, streak, 2, staffed)
