@@ -72,10 +72,13 @@ def _cutoff(ctx: HallContext) -> timedelta:
     return timedelta(minutes=ctx.config.queue.closing_cutoff_minutes)
 
 
-def snapshot(conn: Connection, ctx: HallContext, now: datetime, *, bounded: bool = True) -> LineSnapshot:
+def snapshot(
+    conn: Connection, ctx: HallContext, now: datetime, *, bounded: bool = True, line: bool = True
+) -> LineSnapshot:
     """The projection's inputs. ``bounded``: each class of the line is read only as deep as
     anyone can still start today (core/projection.start_bound) — the replay of what is read
-    equals the replay of the whole line, and whoever is not read cannot start today."""
+    equals the replay of the whole line, and whoever is not read cannot start today.
+    ``line=False``: everything but the line itself (see :func:`with_line`)."""
     day = ctx.schedule.local_date(now)
     times = handling_times(conn, ctx, now)
     busy: dict[int, float] = {}
@@ -98,6 +101,19 @@ def snapshot(conn: Connection, ctx: HallContext, now: datetime, *, bounded: bool
     ]
     periods = today_periods(ctx, now)
     bound = line_bound(ctx, now, periods, windows, times) if bounded else None
+    streak_rows = sql.PRIORITY_STREAK.run(conn, {"hall_id": ctx.id})
+    streak = int(streak_rows[0][0]) if streak_rows else 0
+    today = {"hall_id": ctx.id, "service_date": day}
+    waiting = {matter: int(n) for matter, n in sql.WAITING_BY_MATTER.run(conn, today)}
+    snap = LineSnapshot(now, [], windows, times, streak, periods, waiting, bound)
+    return with_line(conn, ctx, snap) if line else snap
+
+
+def with_line(conn: Connection, ctx: HallContext, snap: LineSnapshot) -> LineSnapshot:
+    """The snapshot with the waiting line (each class as deep as ``snap.bound``) and today's
+    booked appointments still to come."""
+    now, times, bound = snap.now, snap.times, snap.bound
+    day = ctx.schedule.local_date(now)
     line = {"hall_id": ctx.id, "service_date": day}
     rows = [*sql.WAITING_APPOINTMENTS.run(conn, line), *sql.WAITING_TARGETED.run(conn, line)]
     for channel in ("walk_in", *PRIORITY_CHANNELS):
@@ -119,10 +135,7 @@ def snapshot(conn: Connection, ctx: HallContext, now: datetime, *, bounded: bool
         slot = sql.instant(slot_start)
         # Negative ids: booked appointments are not tickets yet; they arrive at their slot.
         items.append(LineItem(-aid, "appointment", slot, times.for_matter(matter_id), slot, None, max(slot, now)))
-    streak_rows = sql.PRIORITY_STREAK.run(conn, {"hall_id": ctx.id})
-    streak = int(streak_rows[0][0]) if streak_rows else 0
-    waiting = {matter: int(n) for matter, n in sql.WAITING_BY_MATTER.run(conn, line)}
-    return LineSnapshot(now, items, windows, times, streak, periods, waiting, bound)
+    return replace(snap, items=items)
 
 
 UNBOUNDED = 2**31 - 1  # LIMIT for a class read in full
@@ -210,14 +223,15 @@ def estimate_new(
     """The estimate of a ticket about to be issued (it joins the line now); a checked-in
     appointment stops being a booked arrival still to come. The projection is None when the
     ticket is beyond reach without a replay (see _beyond_reach)."""
-    snap = snapshot(conn, ctx, now)
-    if appointment_id is not None:
-        snap = replace(snap, items=[i for i in snap.items if i.id != -appointment_id])
+    snap = snapshot(conn, ctx, now, line=False)
     item = LineItem(NEW_TICKET, channel, now, snap.times.for_matter(matter_id), due_at)
     ahead = people_ahead(conn, ctx, snap, item)
-    if _beyond_reach(conn, ctx, snap, item):
-        empty = project_line(ctx, replace(snap, items=[]))  # the windows and basis, nobody placed
+    if _beyond_reach(conn, ctx, snap, item):  # the line is not even read
+        empty = project_line(ctx, snap)  # the windows and basis, nobody placed
         return estimate_from(empty, NEW_TICKET, ahead), None
+    snap = with_line(conn, ctx, snap)
+    if appointment_id is not None:
+        snap = replace(snap, items=[i for i in snap.items if i.id != -appointment_id])
     projection = project_line(ctx, snap, item, until=NEW_TICKET)  # the day after it is not needed
     return estimate_from(projection, NEW_TICKET, ahead), projection
 
