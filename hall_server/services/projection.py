@@ -177,9 +177,9 @@ def people_ahead(conn: Connection, ctx: HallContext, snap: LineSnapshot, item: L
     params = {
         "hall_id": ctx.id,
         "service_date": ctx.schedule.local_date(snap.now),
-        "now": snap.now,
+        "now": sql.bind_time(snap.now),
         "cls": cls,
-        "key": key,
+        "key": sql.bind_time(key),
         "ticket_id": -1 if new else item.id,
     }
     if cls == ORDINARY and new:
@@ -204,7 +204,11 @@ def _beyond_reach(conn: Connection, ctx: HallContext, snap: LineSnapshot, item: 
         channels = PRIORITY_CHANNELS
     else:
         return False
-    params = {"hall_id": ctx.id, "service_date": ctx.schedule.local_date(snap.now), "now": item.queued_at}
+    params = {
+        "hall_id": ctx.id,
+        "service_date": ctx.schedule.local_date(snap.now),
+        "now": sql.bind_time(item.queued_at),
+    }
     depth = sum(
         int(sql.CLASS_DEPTH.run(conn, params | {"channel": c, "limit": snap.bound}).scalar_one()) for c in channels
     )

@@ -1,6 +1,7 @@
 """POST /tickets, the ticket page, the desk's load line, the board and the supervisor read a bounded
 projection (each class of the line only as deep as can start today, people ahead counted in SQL):
-on a real SQLite hall with a line far longer than the day, every figure equals the full replay's."""
+on a real SQLite and PostgreSQL hall with a line far longer than the day, every figure equals the
+full replay's."""
 
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ START = datetime(2026, 11, 26, 15, 0, tzinfo=CHINA)
 
 
 @pytest.fixture
-def hall(tmp_path):
+def hall(database_url, tmp_path):
     clock = FakeClock(START)
-    server = HallServer.open(f"sqlite:///{tmp_path / 'hall.db'}", clock=clock)
+    server = HallServer.open(database_url, clock=clock, secret_file=tmp_path / "id.secret")
     ctx = server.services.halls.by_code_or_first(None)
     supervisor = Principal(ctx.id, "supervisor", "test supervisor")
     for n in (1, 2, 3):
