@@ -105,12 +105,6 @@ def walk_in_intervals(periods: Sequence[Period]) -> list[tuple[datetime, datetim
 
 
 def window_segments(periods: Sequence[Period], window: int, cutoff: timedelta) -> list[Segment]:
-    # Asked for every window by every projection of the day: the day's periods change rarely.
-    return list(_window_segments(tuple(periods), window, cutoff))
-
-
-@functools.lru_cache(maxsize=256)
-def _window_segments(periods: tuple[Period, ...], window: int, cutoff: timedelta) -> tuple[Segment, ...]:
     """The window's duty of the day as segments of one role; the closing margin guards the hall's
     closing only (a lunch break is not closing, and a window whose hours end before the hall's
     may start a service until its own end)."""
@@ -133,12 +127,20 @@ def _window_segments(periods: tuple[Period, ...], window: int, cutoff: timedelta
         if closing is not None and b >= closing:
             last = min(last, closing - cutoff)
         segments.append(Segment(a, b, role, last))
-    return tuple(segments)
+    return segments
+
+
+@functools.lru_cache(maxsize=64)
+def day_segments(
+    periods: tuple[Period, ...], windows: tuple[int, ...], cutoff: timedelta
+) -> Mapping[int, tuple[Segment, ...]]:
+    """Every window's :func:`window_segments`, once per day's periods: every projection asks again."""
+    return {n: tuple(window_segments(periods, n, cutoff)) for n in windows}
 
 
 class _Line:
     """The pending line as the desk sees it: the head of each class is all choose_next needs
-    (window_desk.LINE_HEADS reads the same five heads), so a pick costs a few comparisons
+    (window_desk.line_heads reads the same heads), so a pick costs a few comparisons
     instead of ranking everyone. Each class is a list walked by an index (taking a head never
     shifts a list), and ``epoch`` changes whenever what :meth:`earliest` can answer changes (a
     class ran empty or an appointment was taken), so the replay asks again only then."""
@@ -246,7 +248,7 @@ class _Line:
 
 
 def _next_start(
-    segments: list[Segment], window: int, free_at: datetime, line: _Line
+    segments: Sequence[Segment], window: int, free_at: datetime, line: _Line
 ) -> tuple[datetime, Segment] | None:
     for seg in segments:
         if seg.end <= free_at:
@@ -315,7 +317,7 @@ def project_day(
     the day); the tickets after it then have no entry in ``starts``."""
     walk = walk_in_intervals(periods)
     closing = walk[-1][1] if walk else None
-    segments = {w.number: window_segments(periods, w.number, cutoff) for w in windows}
+    segments = day_segments(tuple(periods), tuple(w.number for w in windows), cutoff)
     present_now = any(w.present for w in windows if _on_duty(segments[w.number], now))
     basis = "staffed" if present_now else ("scheduled" if any(segments.values()) else "closed")
     free_at: dict[int, datetime] = {}
@@ -368,7 +370,7 @@ def project_day(
     return DayProjection(now, starts, free_at, served, closing, last_start, basis, order)
 
 
-def _on_duty(segments: list[Segment], t: datetime) -> bool:
+def _on_duty(segments: Sequence[Segment], t: datetime) -> bool:
     return any(s.start <= t < s.end for s in segments)
 
 

@@ -19,10 +19,10 @@ from ..core.projection import (
     DayProjection,
     LineItem,
     WindowState,
+    day_segments,
     project_day,
     start_bound,
     walk_in_intervals,
-    window_segments,
 )
 from ..core.queue_policy import APPOINTMENT_DUE, ORDINARY, PRIORITY, PRIORITY_CHANNELS
 from ..core.schedule import Period
@@ -147,7 +147,7 @@ def line_bound(
     """How deep each class of the line can matter today (core/projection.start_bound)."""
     speeds = [w.speed for w in windows if not w.closed_for_day]
     shortest = min(times.minutes.values(), default=0.0) * min(speeds, default=1.0)
-    segments = {w.number: window_segments(periods, w.number, _cutoff(ctx)) for w in windows}
+    segments = day_segments(tuple(periods), tuple(w.number for w in windows), _cutoff(ctx))
     return start_bound(now, segments, windows, shortest)
 
 
