@@ -130,21 +130,6 @@ def adjust_line(conn: Connection, hall_id: int, service_date: date, matter_id: i
     )
 
 
-# Waiting tickets ranked before a ticket of class :cls (1, 2 or 3 above) with sort time :key, on
-# the general line (window None: no ticket is of class 0). A ticket not stored yet passes
-# :ticket_id = -1 and compares with <= on time.
-AHEAD_BY_MATTER = HotStatement("""
-SELECT matter_id, count(*) FROM tickets
-WHERE hall_id = :hall_id AND service_date = :service_date AND state = 'waiting' AND (
-  (channel = 'appointment' AND due_at <= :now AND (
-      :cls > 1 OR due_at < :key OR (due_at = :key AND (:ticket_id < 0 OR id < :ticket_id))))
-  OR (channel IN ('priority', 'return') AND :cls >= 2 AND (
-      :cls > 2 OR queued_at < :key OR (queued_at = :key AND (:ticket_id < 0 OR id < :ticket_id))))
-  OR (channel NOT IN ('priority', 'return') AND NOT (channel = 'appointment' AND due_at IS NOT NULL AND due_at <= :now)
-      AND :cls = 3 AND (queued_at < :key OR (queued_at = :key AND (:ticket_id < 0 OR id < :ticket_id))))
-)
-GROUP BY matter_id""")
-
 IN_SERVICE = HotStatement(
     "SELECT matter_id, started_at, called_at FROM tickets WHERE hall_id = :hall_id AND service_date = :service_date "
     "AND state IN ('called', 'serving')"
@@ -253,7 +238,10 @@ AHEAD_PRIORITY = HotStatement(
     + "AND channel IN ('priority', 'return') AND "
     + _BEFORE.format(c=2, t="queued_at")
 )
-_ORDINARY = "AND channel IN ('walk_in', 'appointment') AND NOT (channel = 'appointment' AND due_at <= :now) "
+_ORDINARY = (
+    "AND channel IN ('walk_in', 'appointment') "
+    "AND NOT (channel = 'appointment' AND due_at IS NOT NULL AND due_at <= :now) "
+)
 AHEAD_ORDINARY = HotStatement(
     "SELECT count(*) FROM tickets "
     + _WAITING_TODAY
