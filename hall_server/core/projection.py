@@ -13,7 +13,8 @@ closed for the day never come back. A ticket that no window can start before its
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -129,10 +130,20 @@ def window_segments(periods: Sequence[Period], window: int, cutoff: timedelta) -
     return segments
 
 
+@functools.lru_cache(maxsize=64)
+def day_segments(
+    periods: tuple[Period, ...], windows: tuple[int, ...], cutoff: timedelta
+) -> Mapping[int, tuple[Segment, ...]]:
+    """Every window's :func:`window_segments`, once per day's periods: every projection asks again."""
+    return {n: tuple(window_segments(periods, n, cutoff)) for n in windows}
+
+
 class _Line:
     """The pending line as the desk sees it: the head of each class is all choose_next needs
-    (window_desk.LINE_HEADS reads the same five heads), so a pick costs a few comparisons
-    instead of ranking everyone; a day of 300 tickets projects in milliseconds."""
+    (window_desk.line_heads reads the same heads), so a pick costs a few comparisons
+    instead of ranking everyone. Each class is a list walked by an index (taking a head never
+    shifts a list), and ``epoch`` changes whenever what :meth:`earliest` can answer changes (a
+    class ran empty or an appointment was taken), so the replay asks again only then."""
 
     def __init__(self, items: Sequence[LineItem]) -> None:
         self.items = {i.id: i for i in items}
@@ -143,11 +154,19 @@ class _Line:
         # window's first claim on them is not played here: any window may take them when it is free.
         self.priority = [i for i in by_queue if i.target_window is None and i.channel in PRIORITY_CHANNELS]
         self.appointments = [i for i in by_queue if i.target_window is None and i.channel == "appointment"]
+        self.by_due = sorted((i for i in self.appointments if i.due_at is not None), key=lambda i: (i.due_at, i.id))
+        # Those that can be waiting before their slot: checked in already (a booked one arrives
+        # at its slot, so it is due the moment it arrives and is never among them).
+        self.may_wait_early = [
+            i for i in self.appointments if i.arrives_at is None or i.due_at is None or i.arrives_at < i.due_at
+        ]
         self.targeted: dict[int, list[LineItem]] = {}
         for i in by_queue:
             if i.target_window is not None:
                 self.targeted.setdefault(i.target_window, []).append(i)
+        self.at: dict[int, int] = {}  # id(list) -> index of its first item not taken
         self.done: set[int] = set()
+        self.epoch = 0
 
     def __bool__(self) -> bool:
         return len(self.done) < len(self.items)
@@ -155,21 +174,23 @@ class _Line:
     def remaining(self) -> list[int]:
         return [i for i in self.items if i not in self.done]
 
-    def _first(self, items: list[LineItem]) -> LineItem | None:
-        while items and items[0].id in self.done:
-            items.pop(0)
-        return items[0] if items else None
+    def _first(self, items: list[LineItem] | None) -> LineItem | None:
+        if not items:
+            return None
+        k = self.at.get(id(items), 0)
+        while k < len(items) and items[k].id in self.done:
+            k += 1
+        self.at[id(items)] = k
+        return items[k] if k < len(items) else None
 
     def earliest(self, role: str, window: int, at: datetime) -> datetime | None:
         """The earliest instant ≥ ``at`` at which this window, in this role, has someone to call."""
         best: datetime | None = None
         if role == WALK_IN:
-            head = self._first(self.targeted.get(window, []))
+            head = self._first(self.targeted.get(window))
             if head is not None or self._first(self.walk_ins) or self._first(self.priority):
                 return at
         for i in self.appointments:
-            if i.id in self.done:
-                continue
             t = max(at, i.arrives_at) if i.arrives_at is not None else at
             if role == APPOINTMENTS and i.due_at is not None:
                 t = max(t, i.due_at)
@@ -183,30 +204,51 @@ class _Line:
 
     def heads(self, role: str, window: int, t: datetime) -> list[Candidate]:
         """What window_desk._line_heads returns at ``t`` (arrived tickets only), for this role."""
-        self.appointments = [i for i in self.appointments if i.id not in self.done]
-        arrived = [
-            i for i in self.appointments if i.id not in self.done and (i.arrives_at is None or i.arrives_at <= t)
-        ]
-        due = [i for i in arrived if i.due_at is not None and i.due_at <= t]
+        first_due: LineItem | None = None
+        for i in self.by_due:  # the first arrived appointment whose slot has begun, by slot
+            if i.due_at is None or i.due_at > t:
+                break
+            if i.arrives_at is None or i.arrives_at <= t:
+                first_due = i
+                break
         if role == APPOINTMENTS:
-            first_due = min(due, key=lambda i: (i.due_at, i.id), default=None)
             return [self.candidates[first_due.id]] if first_due else []
+        # An appointment checked in before its slot waits like a walk-in.
+        early = next(
+            (
+                i
+                for i in self.may_wait_early
+                if (i.arrives_at is None or i.arrives_at <= t) and (i.due_at is None or i.due_at > t)
+            ),
+            None,
+        )
         heads = [
-            self._first(self.targeted.get(window, [])),
-            min(due, key=lambda i: (i.due_at, i.id), default=None),
+            self._first(self.targeted.get(window)),
+            first_due,
             self._first(self.priority),
             self._first(self.walk_ins),
-            next((i for i in arrived if not (i.due_at is not None and i.due_at <= t)), None),
+            early,
         ]
         return [self.candidates[h.id] for h in heads if h is not None]
 
     def take(self, item_id: int) -> LineItem:
         self.done.add(item_id)
-        return self.items[item_id]
+        item = self.items[item_id]
+        if item.target_window is None and item.channel == "appointment":
+            self.appointments = [i for i in self.appointments if i.id != item_id]
+            self.by_due = [i for i in self.by_due if i.id != item_id]
+            self.may_wait_early = [i for i in self.may_wait_early if i.id != item_id]
+            self.epoch += 1
+        elif item.target_window is not None:
+            if self._first(self.targeted.get(item.target_window)) is None:
+                self.epoch += 1
+        elif self._first(self.walk_ins if item.channel == "walk_in" else self.priority) is None:
+            self.epoch += 1
+        return item
 
 
 def _next_start(
-    segments: list[Segment], window: int, free_at: datetime, line: _Line
+    segments: Sequence[Segment], window: int, free_at: datetime, line: _Line
 ) -> tuple[datetime, Segment] | None:
     for seg in segments:
         if seg.end <= free_at:
@@ -215,6 +257,47 @@ def _next_start(
         if t is not None and t <= seg.last_start and t < seg.end:
             return t, seg
     return None
+
+
+def start_bound(
+    now: datetime, segments: Mapping[int, Sequence[Segment]], windows: Sequence[WindowState], shortest: float
+) -> int | None:
+    """How many services can still start today in walk-in time, at most (None: no bound).
+
+    Walk-ins, priority tickets and transfers start only in walk-in segments, at most one per
+    window per ``shortest`` minutes (the shortest handling time at the fastest clerk), plus one
+    per segment. Within each of those classes the replay only ever takes the class head, so
+    nobody behind the first this-many of a class can start today: the line read for the
+    projection stops there, however long it is."""
+    if shortest <= 0:
+        return None
+    # Durations are rounded to microseconds when added to a time: a little less than the
+    # shortest per start keeps the bound an upper bound.
+    step = shortest * 60.0 - 0.001
+    total = 0
+    for w in windows:
+        if w.closed_for_day:
+            continue
+        for seg in segments.get(w.number, ()):
+            if seg.role != WALK_IN:
+                continue
+            first = max(seg.start, now)
+            if seg.last_start >= first:
+                total += int((seg.last_start - first).total_seconds() // step) + 1
+    return total
+
+
+def bounded(line: Sequence[LineItem], k: int) -> list[LineItem]:
+    """The line as the bounded read sees it: the first ``k`` walk-ins and the first ``k``
+    priority/return tickets in class order; appointments (bounded by the day's bookings) and
+    transfers (a clerk's act each) in full. What :func:`start_bound` says is enough."""
+    by_queue = sorted(line, key=lambda i: (i.queued_at, i.id))
+    general = [i for i in by_queue if i.target_window is None]
+    return (
+        [i for i in general if i.channel == "walk_in"][:k]
+        + [i for i in general if i.channel in PRIORITY_CHANNELS][:k]
+        + [i for i in by_queue if i.target_window is not None or i.channel == "appointment"]
+    )
 
 
 def project_day(
@@ -226,11 +309,15 @@ def project_day(
     cutoff: timedelta,
     max_streak: int,
     streak: int = 0,
+    until: int | None = None,
 ) -> DayProjection:
-    """Replay the rest of the day (``periods`` are today's, from :class:`schedule.Schedule`)."""
+    """Replay the rest of the day (``periods`` are today's, from :class:`schedule.Schedule`).
+
+    ``until``: stop once that ticket is placed (an estimate for one ticket needs no more of
+    the day); the tickets after it then have no entry in ``starts``."""
     walk = walk_in_intervals(periods)
     closing = walk[-1][1] if walk else None
-    segments = {w.number: window_segments(periods, w.number, cutoff) for w in windows}
+    segments = day_segments(tuple(periods), tuple(w.number for w in windows), cutoff)
     present_now = any(w.present for w in windows if _on_duty(segments[w.number], now))
     basis = "staffed" if present_now else ("scheduled" if any(segments.values()) else "closed")
     free_at: dict[int, datetime] = {}
@@ -248,10 +335,19 @@ def project_day(
     starts: dict[int, Projected] = {}
     served = dict.fromkeys(free_at, 0)
     order: list[int] = []
+    # Each window's next start, asked again only when its own free time or the line's epoch
+    # changed (see _Line): a replay step then costs one window's look, not every window's.
+    known: dict[int, tuple[int, datetime, tuple[datetime, Segment] | None]] = {}
+    numbers = sorted(free_at)
     while pending and free_at:
         best: tuple[datetime, int, Segment] | None = None
-        for number in sorted(free_at):
-            found = _next_start(segments[number], number, free_at[number], pending)
+        for number in numbers:
+            cached = known.get(number)
+            if cached is not None and cached[0] == pending.epoch and cached[1] == free_at[number]:
+                found = cached[2]
+            else:
+                found = _next_start(segments[number], number, free_at[number], pending)
+                known[number] = (pending.epoch, free_at[number], found)
             if found is not None and (best is None or found[0] < best[0]):
                 best = (found[0], number, found[1])
         if best is None:
@@ -265,13 +361,16 @@ def project_day(
         order.append(item.id)
         free_at[number] = t + timedelta(minutes=item.minutes * speed[number])
         served[number] += 1
-    for item_id in pending.remaining():
-        starts[item_id] = Projected(item_id, None, None, False)
+        if item.id == until:
+            break
+    if until not in starts:  # the whole day was replayed: whoever is left cannot start today
+        for item_id in pending.remaining():
+            starts[item_id] = Projected(item_id, None, None, False)
     last_start = closing - cutoff if closing is not None else None
     return DayProjection(now, starts, free_at, served, closing, last_start, basis, order)
 
 
-def _on_duty(segments: list[Segment], t: datetime) -> bool:
+def _on_duty(segments: Sequence[Segment], t: datetime) -> bool:
     return any(s.start <= t < s.end for s in segments)
 
 

@@ -20,7 +20,7 @@ from .access import Principal
 from .base import Services
 from .context import HallContext
 from .event_log import append_event, recent_calls
-from .projection import day_view
+from .projection import day_summary
 
 R, OVERRIDES, H = table_of(HallRuntime), table_of(CalendarOverride), table_of(Hall)
 # A board lists at most this many recent calls; a reloaded board rebuilds its list from these.
@@ -89,7 +89,7 @@ class HallOverview:
             waiting = self._waiting(conn, ctx, now)
             calls = self._recent_calls(conn, ctx, now)
             # For boards and kiosks: when the line is expected to end and the last start today (no personal data).
-            day = day_view(conn, ctx, now)
+            day = day_summary(conn, ctx, now)
         view: dict[str, Any] = {
             "code": cfg.code,
             "name": cfg.name,
@@ -101,8 +101,7 @@ class HallOverview:
             "priority_groups": [{"code": g.code, "name": g.name} for g in cfg.priority_groups],
             "slip_notices": list(cfg.slip_notices),
             "recent_calls": calls,
-            "projection": {k: day[k] for k in ("closing", "last_start", "line_ends_at")}
-            | {"unreachable": len(day["unreachable_numbers"])},
+            "projection": day,
             "rules": {
                 "no_show_after_calls": cfg.queue.no_show_after_calls,
                 "appointment_early_minutes": cfg.queue.appointment_early_minutes,

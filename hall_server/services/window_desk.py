@@ -6,16 +6,23 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, bindparam, select, update
 
 from hall_common.i18n import message
 
 from ..core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ..core.queue_policy import Candidate, choose_next, rank
 from ..core.ticket_states import ACTIVE, CALLED, HELD, WAITING, next_state
-from ..storage.line_sql import LINE_HEADS, WAITING_BY_MATTER, adjust_line
+from ..storage.line_sql import (
+    LEARN,
+    OPEN_STAFFED,
+    WAITING_BY_MATTER,
+    adjust_line,
+    bind_time,
+    instant,
+    line_heads_statement,
+    read_time,
+)
 from ..storage.models import HallRuntime, HandlingStat, Staff, StaffShift, Ticket, Window
 from ..storage.types import table_of
 from .access import Principal
@@ -52,6 +59,37 @@ CALL_TICKET = (
     )
 )
 SET_STREAK = update(R).where(R.c.hall_id == bindparam("hall")).values(priority_streak=bindparam("streak"))
+
+
+_updates: dict[tuple[str, ...], Any] = {}
+
+
+def _ticket_update(columns: tuple[str, ...]) -> Any:
+    """UPDATE of these ticket columns, guarded by the state it was read in; built once per set."""
+    stmt = _updates.get(columns)
+    if stmt is None:
+        stmt = (
+            update(T)
+            .where(T.c.id == bindparam("t_id"), T.c.state == bindparam("t_state"))
+            .values({c: bindparam(f"v_{c}", type_=T.c[c].type) for c in columns})
+        )
+        _updates[columns] = stmt
+    return stmt
+
+
+def _values(changes: dict[str, Any]) -> dict[str, Any]:
+    return {f"v_{c}": v for c, v in changes.items()}
+
+
+def line_heads(
+    conn: Connection, hall_id: int, service_date: Any, number: int, now: datetime, staffed: frozenset[int]
+) -> list[Candidate]:
+    """The first ticket of each class for window ``number``; the policy only ever picks a class head."""
+    params = {"hall_id": hall_id, "service_date": service_date, "w_no": number, "now": bind_time(now)}
+    return [
+        Candidate(tid, channel, instant(queued_at), read_time(due_at), target, owner)
+        for tid, channel, queued_at, due_at, target, owner in line_heads_statement(staffed).run(conn, params)
+    ]
 
 
 def durations(steps: Any) -> dict[str, float | None]:
@@ -218,22 +256,13 @@ class WindowDesk:
     def _serving_windows(self, conn: Connection, ctx: HallContext, now: datetime) -> frozenset[int]:
         """Windows open, staffed and on duty now (the owners a return-lane ticket waits for)."""
         on_duty = ctx.schedule.moment(now).windows_on_duty
-        rows = conn.execute(
-            select(W.c.number).where(W.c.hall_id == ctx.id, W.c.status == "open", W.c.staff_id.is_not(None))
-        )
-        return frozenset(r.number for r in rows if r.number in on_duty)
+        rows = OPEN_STAFFED.run(conn, {"hall_id": ctx.id})
+        return frozenset(number for (number,) in rows if number in on_duty)
 
     def _line_heads(
         self, conn: Connection, ctx: HallContext, service_date: Any, number: int, now: datetime, staffed: frozenset[int]
     ) -> list[Candidate]:
-        """The first ticket of each class; the policy only ever picks a class head."""
-        params = {"hall": ctx.id, "day": service_date, "w_no": number, "now": now, "staffed": sorted(staffed)}
-        heads = []
-        for query in LINE_HEADS:
-            r = conn.execute(query, params).first()
-            if r is not None:
-                heads.append(Candidate(r.id, r.channel, r.queued_at, r.due_at, r.target_window, r.owner_window))
-        return heads
+        return line_heads(conn, ctx.id, service_date, number, now, staffed)
 
     # --- acting on the current ticket ---------------------------------------------------
     def _act(self, principal: Principal, number: int, action: str, **values: Any) -> dict[str, Any]:
@@ -275,7 +304,7 @@ class WindowDesk:
         if action == "finish":
             changes["finished_at"] = now
             self._learn(conn, ctx, row.matter_id, (now - (row.started_at or now)).total_seconds())
-        done = conn.execute(update(T).where(T.c.id == row.id, T.c.state == row.state).values(**changes))
+        done = conn.execute(_ticket_update(tuple(changes)), {"t_id": row.id, "t_state": row.state} | _values(changes))
         if done.rowcount != 1:
             raise Conflict("ticket_changed")
         fresh = conn.execute(TICKET_ROW, {"ticket": row.id}).one()
@@ -290,17 +319,8 @@ class WindowDesk:
     def _learn(self, conn: Connection, ctx: HallContext, matter_id: int | None, seconds: float) -> None:
         if not 0 < seconds < 4 * 3600:  # a service left open over lunch teaches nothing
             return
-        insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        n = case((STATS.c.samples + 1 < LEARNING_SPAN, STATS.c.samples + 1), else_=LEARNING_SPAN)
-        stmt = insert(STATS).values(hall_id=ctx.id, matter_key=matter_id or 0, samples=1, mean_seconds=seconds)
-        conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[STATS.c.hall_id, STATS.c.matter_key],
-                set_={
-                    "samples": STATS.c.samples + 1,
-                    "mean_seconds": STATS.c.mean_seconds + (seconds - STATS.c.mean_seconds) / n,
-                },
-            )
+        LEARN.run(
+            conn, {"hall_id": ctx.id, "matter_key": matter_id or 0, "seconds": float(seconds), "span": LEARNING_SPAN}
         )
 
     def recall(self, p: Principal, n: int) -> dict[str, Any]:

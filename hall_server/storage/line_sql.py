@@ -22,11 +22,10 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, or_, select
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from .models import Ticket
-from .types import from_stored, table_of, to_stored
+from .types import from_stored, to_stored
 
 
 class Rows(list[tuple[Any, ...]]):
@@ -131,21 +130,6 @@ def adjust_line(conn: Connection, hall_id: int, service_date: date, matter_id: i
     )
 
 
-# Waiting tickets ranked before a ticket of class :cls (1, 2 or 3 above) with sort time :key, on
-# the general line (window None: no ticket is of class 0). A ticket not stored yet passes
-# :ticket_id = -1 and compares with <= on time.
-AHEAD_BY_MATTER = HotStatement("""
-SELECT matter_id, count(*) FROM tickets
-WHERE hall_id = :hall_id AND service_date = :service_date AND state = 'waiting' AND (
-  (channel = 'appointment' AND due_at <= :now AND (
-      :cls > 1 OR due_at < :key OR (due_at = :key AND (:ticket_id < 0 OR id < :ticket_id))))
-  OR (channel IN ('priority', 'return') AND :cls >= 2 AND (
-      :cls > 2 OR queued_at < :key OR (queued_at = :key AND (:ticket_id < 0 OR id < :ticket_id))))
-  OR (channel NOT IN ('priority', 'return') AND NOT (channel = 'appointment' AND due_at IS NOT NULL AND due_at <= :now)
-      AND :cls = 3 AND (queued_at < :key OR (queued_at = :key AND (:ticket_id < 0 OR id < :ticket_id))))
-)
-GROUP BY matter_id""")
-
 IN_SERVICE = HotStatement(
     "SELECT matter_id, started_at, called_at FROM tickets WHERE hall_id = :hall_id AND service_date = :service_date "
     "AND state IN ('called', 'serving')"
@@ -158,30 +142,55 @@ STAFFED_WINDOWS = HotStatement(
 HANDLING_MEANS = HotStatement("SELECT matter_key, mean_seconds FROM handling_stats WHERE hall_id = :hall_id")
 
 
-# The head of each class of the line, for a calling window (SQLAlchemy statements, built once:
-# constructing them per call cost more CPU than running them). Each names one channel, so
-# each is one seek in ix_tickets_line; the policy only ever picks a class head.
-T = table_of(Ticket)
-_WAITING = select(T.c.id, T.c.channel, T.c.queued_at, T.c.due_at, T.c.target_window, T.c.owner_window).where(
-    T.c.hall_id == bindparam("hall"), T.c.service_date == bindparam("day"), T.c.state == "waiting"
+# The head of each class of the line, for a calling window: one plain statement (one round trip
+# instead of seven SQLAlchemy executions on the call-next path); each part names one channel, so
+# each is one seek in ix_tickets_line; the staffed windows are written into the text (integers), one statement
+# per set of staffed windows, built once.
+_HEAD = (
+    "SELECT * FROM (SELECT id, channel, queued_at, due_at, target_window, owner_window FROM tickets "
+    "WHERE hall_id = :hall_id AND service_date = :service_date AND state = 'waiting' AND {where} "
+    "ORDER BY {order}, id LIMIT 1) AS h{n}"
 )
-_GENERAL = _WAITING.where(T.c.target_window.is_(None))
-LINE_HEADS = tuple(
-    q.limit(1)
-    for q in (
-        _WAITING.where(T.c.target_window == bindparam("w_no")).order_by(T.c.queued_at, T.c.id),  # class 0
-        _GENERAL.where(T.c.channel == "appointment", T.c.due_at <= bindparam("now")).order_by(T.c.due_at, T.c.id),
-        _GENERAL.where(T.c.channel == "priority").order_by(T.c.queued_at, T.c.id),
-        # the return lane: this window's own cases, then those whose owning window is not staffed
-        _GENERAL.where(T.c.channel == "return", T.c.owner_window == bindparam("w_no")).order_by(T.c.queued_at, T.c.id),
-        _GENERAL.where(
-            T.c.channel == "return",
-            or_(T.c.owner_window.is_(None), T.c.owner_window.not_in(bindparam("staffed", expanding=True))),
-        ).order_by(T.c.queued_at, T.c.id),
-        _GENERAL.where(T.c.channel == "walk_in").order_by(T.c.queued_at, T.c.id),
-        # an appointment checked in before its slot waits like a walk-in
-        _GENERAL.where(T.c.channel == "appointment", T.c.due_at > bindparam("now")).order_by(T.c.queued_at, T.c.id),
-    )
+_HEAD_WHERE = (
+    ("target_window = :w_no", "queued_at"),  # class 0
+    ("target_window IS NULL AND channel = 'appointment' AND due_at <= :now", "due_at"),
+    ("target_window IS NULL AND channel = 'priority'", "queued_at"),
+    # the return lane: this window's own cases, then those whose owning window is not staffed
+    ("target_window IS NULL AND channel = 'return' AND owner_window = :w_no", "queued_at"),
+    ("target_window IS NULL AND channel = 'return' AND (owner_window IS NULL{not_staffed})", "queued_at"),
+    ("target_window IS NULL AND channel = 'walk_in'", "queued_at"),
+    # an appointment checked in before its slot waits like a walk-in
+    ("target_window IS NULL AND channel = 'appointment' AND due_at > :now", "queued_at"),
+)
+_heads_by_staffed: dict[tuple[int, ...], HotStatement] = {}
+
+
+def line_heads_statement(staffed: frozenset[int]) -> HotStatement:
+    key = tuple(sorted(int(n) for n in staffed))
+    statement = _heads_by_staffed.get(key)
+    if statement is None:
+        not_staffed = f" OR owner_window NOT IN ({', '.join(map(str, key))})" if key else " OR 1 = 1"
+        statement = HotStatement(
+            " UNION ALL ".join(
+                _HEAD.format(where=where.format(not_staffed=not_staffed), order=order, n=n)
+                for n, (where, order) in enumerate(_HEAD_WHERE)
+            )
+        )
+        _heads_by_staffed[key] = statement
+    return statement
+
+
+# Opened, staffed windows (call-next's return-lane owners).
+OPEN_STAFFED = HotStatement(
+    "SELECT number FROM windows WHERE hall_id = :hall_id AND status = 'open' AND staff_id IS NOT NULL"
+)
+
+# A finished service teaches the running mean of its matter (the last ~:span services).
+LEARN = HotStatement(
+    "INSERT INTO handling_stats (hall_id, matter_key, samples, mean_seconds) VALUES (:hall_id, :matter_key, 1, :seconds) "
+    "ON CONFLICT (hall_id, matter_key) DO UPDATE SET samples = handling_stats.samples + 1, "
+    "mean_seconds = handling_stats.mean_seconds + (:seconds - handling_stats.mean_seconds) / "
+    "(CASE WHEN handling_stats.samples + 1 < :span THEN handling_stats.samples + 1 ELSE :span END)"
 )
 
 # Bumped by every finished service (window_desk._learn): the cache key of the learned handling times.
@@ -193,10 +202,57 @@ RECENT_SERVICES = HotStatement(
 )
 
 # The projection's inputs: the waiting line, services in progress, windows, appointments still to come.
-WAITING_LINE = HotStatement(
-    "SELECT id, channel, queued_at, due_at, target_window, matter_id FROM tickets WHERE hall_id = :hall_id "
-    "AND service_date = :service_date AND state = 'waiting'"
+# The line is read class by class, each in the order the policy takes it and only as deep as
+# anyone can still start today (core/projection.start_bound): one index range each
+# (ix_tickets_line; transfers from the partial ix_tickets_targeted), whatever the line's length.
+_LINE_COLUMNS = "SELECT id, channel, queued_at, due_at, target_window, matter_id FROM tickets "
+_WAITING_TODAY = "WHERE hall_id = :hall_id AND service_date = :service_date AND state = 'waiting' "
+WAITING_CLASS = HotStatement(
+    _LINE_COLUMNS + _WAITING_TODAY + "AND channel = :channel AND target_window IS NULL "
+    "ORDER BY queued_at, id LIMIT :limit"
 )
+WAITING_APPOINTMENTS = HotStatement(
+    _LINE_COLUMNS + _WAITING_TODAY + "AND channel = 'appointment' AND target_window IS NULL"
+)
+WAITING_TARGETED = HotStatement(_LINE_COLUMNS + _WAITING_TODAY + "AND target_window IS NOT NULL")
+# At least :limit tickets of one channel before :now? (counts no further than :limit)
+CLASS_DEPTH = HotStatement(
+    "SELECT count(*) FROM (SELECT 1 FROM tickets " + _WAITING_TODAY + "AND channel = :channel "
+    "AND target_window IS NULL AND queued_at <= :now LIMIT :limit) AS ahead"
+)
+
+# People ahead of a ticket of class :cls (1, 2 or 3 above) with sort time :key on the general
+# line, counted class by class so that each count is one index range of its own channels
+# (AHEAD_BY_MATTER's OR would read the whole line). :ticket_id < 0: a ticket not stored yet,
+# behind everyone of its time.
+_BEFORE = "(:cls > {c} OR {t} < :key OR ({t} = :key AND (:ticket_id < 0 OR id < :ticket_id)))"
+AHEAD_DUE = HotStatement(
+    "SELECT count(*) FROM tickets "
+    + _WAITING_TODAY
+    + "AND channel = 'appointment' AND due_at <= :now AND "
+    + _BEFORE.format(c=1, t="due_at")
+)
+AHEAD_PRIORITY = HotStatement(
+    "SELECT count(*) FROM tickets "
+    + _WAITING_TODAY
+    + "AND channel IN ('priority', 'return') AND "
+    + _BEFORE.format(c=2, t="queued_at")
+)
+_ORDINARY = (
+    "AND channel IN ('walk_in', 'appointment') "
+    "AND NOT (channel = 'appointment' AND due_at IS NOT NULL AND due_at <= :now) "
+)
+AHEAD_ORDINARY = HotStatement(
+    "SELECT count(*) FROM tickets "
+    + _WAITING_TODAY
+    + _ORDINARY
+    + "AND queued_at <= :key AND (queued_at < :key OR id < :ticket_id)"
+)
+WAITING_TICKET = HotStatement(_LINE_COLUMNS + "WHERE id = :id AND state = 'waiting'")
+
+# Ordinary tickets behind a new one (queued later than now: a clock set back), so that a new
+# ticket's count is the maintained total minus the few behind it rather than a count of the line.
+BEHIND_ORDINARY = HotStatement("SELECT count(*) FROM tickets " + _WAITING_TODAY + _ORDINARY + "AND queued_at > :key")
 
 IN_SERVICE_AT = HotStatement(
     "SELECT window_number, matter_id, started_at, called_at FROM tickets WHERE hall_id = :hall_id "

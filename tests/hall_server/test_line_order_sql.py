@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert
 
-from hall_server.core.queue_policy import APPOINTMENT_DUE, Candidate, choose_next, rank
-from hall_server.services.line_state import ticket_class
+from hall_server.core.projection import LineItem
+from hall_server.core.queue_policy import Candidate, choose_next, rank
+from hall_server.services.projection import NEW_TICKET, people_ahead
+from hall_server.services.window_desk import line_heads
 from hall_server.storage.database import Database
-from hall_server.storage.line_sql import AHEAD_BY_MATTER, LINE_HEADS, bind_time
 from hall_server.storage.models import Hall, Ticket
 
 DAY = date(2026, 3, 2)
@@ -57,11 +59,12 @@ def store(db, tickets) -> list[Candidate]:
     return stored
 
 
-def ahead_in_sql(db, cls: int, key: datetime, ticket_id: int) -> int:
-    params = {"hall_id": 1, "service_date": DAY, "now": bind_time(NOW), "cls": cls, "key": bind_time(key)}
-    params["ticket_id"] = ticket_id
+def ahead_in_sql(db, item: LineItem, waiting: int) -> int:
+    """services/projection.people_ahead on this database (its hall and day, its total waiting)."""
+    ctx = SimpleNamespace(id=1, schedule=SimpleNamespace(local_date=lambda _: DAY))
+    snap = SimpleNamespace(now=NOW, waiting_total=waiting)
     with db.read() as conn:
-        return sum(n for _, n in AHEAD_BY_MATTER.run(conn, params))
+        return people_ahead(conn, ctx, snap, item)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -69,14 +72,16 @@ def ahead_in_sql(db, cls: int, key: datetime, ticket_id: int) -> int:
 def test_the_count_of_people_ahead_follows_the_policys_order(db, tickets):
     line = store(db, tickets)
     for c in line:
-        cls = ticket_class(c.channel, c.due_at, NOW)
-        key = c.due_at if cls == APPOINTMENT_DUE else c.queued_at
         expected = sum(1 for o in line if rank(o, NOW) < rank(c, NOW))
-        assert ahead_in_sql(db, cls, key, c.id) == expected, c
-    # A ticket not stored yet (a new walk-in at the latest minute) is behind everyone of its time.
-    newcomer = Candidate(10**9, "walk_in", BASE + timedelta(minutes=5))
-    expected = sum(1 for o in line if rank(o, NOW) < rank(newcomer, NOW))
-    assert ahead_in_sql(db, ticket_class("walk_in", None, NOW), newcomer.queued_at, -1) == expected
+        item = LineItem(c.id, c.channel, c.queued_at, 10.0, c.due_at, c.target_window)
+        assert ahead_in_sql(db, item, len(line)) == expected, c
+    # A ticket not stored yet (a new walk-in or priority ticket at the latest minute) is behind
+    # everyone of its time; a new walk-in's count is the total less those queued after it.
+    for channel in ("walk_in", "priority"):
+        newcomer = Candidate(NEW_TICKET, channel, BASE + timedelta(minutes=5))
+        expected = sum(1 for o in line if rank(o, NOW) < rank(newcomer, NOW))
+        item = LineItem(NEW_TICKET, channel, newcomer.queued_at, 10.0)
+        assert ahead_in_sql(db, item, len(line)) == expected, channel
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -88,7 +93,5 @@ def test_a_window_calls_from_the_line_heads_whom_the_policy_would_call_from_the_
     for window in (1, 2, 3):
         staffed = frozenset(others_staffed | {window})  # the calling window is staffed
         with db.read() as conn:
-            params = {"hall": 1, "day": DAY, "w_no": window, "now": NOW, "staffed": sorted(staffed)}
-            heads = [Candidate(r.id, r.channel, r.queued_at, r.due_at, r.target_window, r.owner_window)
-                     for q in LINE_HEADS if (r := conn.execute(q, params).first()) is not None]  # fmt: skip
+            heads = line_heads(conn, 1, DAY, window, NOW, staffed)
         assert choose_next(heads, window, NOW, streak, 2, staffed) == choose_next(line, window, NOW, streak, 2, staffed)
