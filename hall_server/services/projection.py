@@ -11,17 +11,21 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from ..core.estimate import WaitEstimate, estimate_from
 from ..core.handling import HandlingTimes, remaining_minutes
-from ..core.projection import DayProjection, LineItem, WindowState, project_day, walk_in_intervals
+from ..core.margin import reachable_without_consent
+from ..core.projection import DayProjection, LineItem, WindowState, project_day, walk_in_intervals, window_segments
 from ..core.queue_policy import rank
 from ..core.schedule import Period
 from ..storage import line_sql as sql
+from ..storage.models import Ticket
+from ..storage.types import table_of
 from .context import HallContext
 from .line_state import handling_times
 
+T = table_of(Ticket)
 NEW_TICKET = 2**62  # the id of a ticket being issued: after every stored one at the same instant
 
 
@@ -64,6 +68,7 @@ def snapshot(conn: Connection, ctx: HallContext, now: datetime) -> LineSnapshot:
             times.for_matter(matter_id),
             sql.read_time(due_at),
             target,
+            spread=times.spread_for(matter_id),
         )
         for tid, channel, queued_at, due_at, target, matter_id in sql.WAITING_LINE.run(
             conn, {"hall_id": ctx.id, "service_date": day}
@@ -81,14 +86,27 @@ def snapshot(conn: Connection, ctx: HallContext, now: datetime) -> LineSnapshot:
     ):
         slot = sql.instant(slot_start)
         # Negative ids: booked appointments are not tickets yet; they arrive at their slot.
-        items.append(LineItem(-aid, "appointment", slot, times.for_matter(matter_id), slot, None, max(slot, now)))
+        items.append(
+            LineItem(
+                -aid,
+                "appointment",
+                slot,
+                times.for_matter(matter_id),
+                slot,
+                None,
+                max(slot, now),
+                spread=times.spread_for(matter_id),
+            )
+        )
     busy: dict[int, float] = {}
+    busy_spread: dict[int, float] = {}
     for window, matter_id, started_at, called_at in sql.IN_SERVICE_AT.run(
         conn, {"hall_id": ctx.id, "service_date": day}
     ):
         if window is not None:
             elapsed = (now - sql.instant(started_at or called_at)).total_seconds() / 60.0
             busy[window] = remaining_minutes(times.for_matter(matter_id), elapsed)
+            busy_spread[window] = times.spread_for(matter_id)
     windows = [
         WindowState(
             number,
@@ -96,6 +114,7 @@ def snapshot(conn: Connection, ctx: HallContext, now: datetime) -> LineSnapshot:
             closed_for_day=status == "closed",
             busy_minutes=busy.get(number, 0.0),
             speed=times.speed(staff_id),
+            busy_spread=busy_spread.get(number, 0.0),
         )
         for number, status, staff_id in sql.WINDOW_STATES.run(conn, {"hall_id": ctx.id})
         if number in ctx.config.window_numbers
@@ -140,9 +159,20 @@ def estimate_new(
     snap = snapshot(conn, ctx, now)
     if appointment_id is not None:
         snap = replace(snap, items=[i for i in snap.items if i.id != -appointment_id])
-    item = LineItem(NEW_TICKET, channel, now, snap.times.for_matter(matter_id), due_at)
+    item = LineItem(
+        NEW_TICKET, channel, now, snap.times.for_matter(matter_id), due_at, spread=snap.times.spread_for(matter_id)
+    )
     projection = project_line(ctx, snap, item)
-    return estimate_from(projection, NEW_TICKET, people_ahead(snap, item)), projection
+    estimate = estimate_from(projection, NEW_TICKET, people_ahead(snap, item))
+    # The consent check's margin: the start must hold even if the work ahead runs long (core/margin.py).
+    safe = reachable_without_consent(
+        projection,
+        [*snap.items, item],
+        snap.windows,
+        NEW_TICKET,
+        lambda items, windows: project_line(ctx, replace(snap, items=list(items), windows=list(windows))),
+    )
+    return replace(estimate, reachable_without_consent=safe), projection
 
 
 def estimate_stored(conn: Connection, ctx: HallContext, now: datetime, ticket_id: int) -> WaitEstimate:
@@ -181,6 +211,7 @@ def day_view(conn: Connection, ctx: HallContext, now: datetime) -> dict[str, Any
     """Today's projection for the supervisor: the end of the line, per window, where the cut-off falls."""
     snap = snapshot(conn, ctx, now)
     projection = project_line(ctx, snap)
+    periods = today_periods(ctx, now)
     tz = ctx.config.timezone
 
     def local(t: datetime | None) -> str | None:
@@ -192,7 +223,18 @@ def day_view(conn: Connection, ctx: HallContext, now: datetime) -> dict[str, Any
     )
     order = [tid for tid in projection.order if tid in waiting]
     last_reachable = next((numbers.get(t) for t in reversed(order)), None)
-    first_cut = [numbers.get(t) for t, p in projection.starts.items() if p.start is None and t in waiting]
+    cut = [t for t, p in projection.starts.items() if p.start is None and t in waiting]
+    first_cut = [numbers.get(t) for t in cut]
+    # Who was told at the kiosk (took a number anyway) and who was not: the supervisor must act
+    # on the second (a longer 延时, or a word with the resident), not on the first.
+    told = set(conn.execute(select(T.c.id).where(T.c.id.in_(cut), T.c.late_risk_accepted.is_(True))).scalars())
+    new_ticket = None
+    if ctx.schedule.moment(now).walk_in:
+        estimate, _ = estimate_new(conn, ctx, now, "walk_in", None, None)
+        new_ticket = {
+            "expected_start": local(estimate.expected_start),
+            "needs_consent": not estimate.reachable_without_consent,
+        }
     return {
         "now": local(now),
         "basis": projection.basis,
@@ -201,11 +243,15 @@ def day_view(conn: Connection, ctx: HallContext, now: datetime) -> dict[str, Any
         "line_ends_at": local(projection.line_end) if waiting else None,
         "last_reachable_number": last_reachable,
         "unreachable_numbers": sorted(n for n in first_cut if n),
+        "unreachable_not_told_numbers": sorted(n for t in cut if t not in told and (n := numbers.get(t))),
+        "new_ticket": new_ticket,  # a walk-in taking a number now (None: walk-ins are not taken now)
         "windows": [
             {
                 "number": w.number,
                 "present": w.present,
                 "closed_for_day": w.closed_for_day,
+                # No duty left today (a window whose hours end at 17:30, seen at 17:35): signed in or not.
+                "off_duty": not any(seg.end > now for seg in window_segments(periods, w.number, timedelta(0))),
                 "free_at": local(projection.window_free_at.get(w.number)),
                 "projected_services": projection.served.get(w.number, 0),
             }
