@@ -58,3 +58,20 @@ def test_projection_api_is_for_supervisors_and_admins_only(hall):
     assert hall.client("admin").get("/projection").status_code == 200
     for role in ("kiosk", "board", "clerk-1", "pad-1"):
         assert hall.client(role).get("/projection").status_code == 403, role
+
+
+def test_projection_page_names_the_numbers_no_longer_reached_that_were_never_told(hall, device, shot):
+    hall.clock.set(datetime(2026, 11, 26, 17, 25, tzinfo=CHINA))
+    kiosk = hall.client("kiosk")
+    numbers = [
+        kiosk.post("/tickets", json={"matter_id": 1, "accept_late_risk": i >= 4}).json()["number"] for i in range(6)
+    ]
+    hall.clock.set(datetime(2026, 11, 26, 17, 35, tzinfo=CHINA))  # windows 2 and 3 left at 17:30 without calling
+    page = device(width=1366, height=768)
+    login(hall, page)
+    page.goto(f"{hall.base_url}/supervisor/projection")
+    summary = page.locator("#summary")
+    expect(summary).to_contain_text(f"没有被告知：{numbers[2]}、{numbers[3]}")
+    expect(summary).to_contain_text("现在来取号的群众：下班前窗口来不及办理")
+    expect(page.locator("#windows")).to_contain_text("已下班")
+    shot(page, "supervisor-projection-1735-not-told")
