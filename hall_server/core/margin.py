@@ -32,7 +32,7 @@ from .projection import DayProjection, LineItem, WindowState
 
 # Chosen with `yichuang simulate` on the pilot hall (README "Wait estimates…"): the smallest of the
 # tried k at which 200 simulated days issue no unreachable ticket without consent.
-SAFETY_K = 2.0
+SAFETY_K = 3.0
 
 Replay = Callable[[Sequence[LineItem], Sequence[WindowState]], DayProjection]
 
