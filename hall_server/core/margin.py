@@ -40,7 +40,9 @@ Replay = Callable[[Sequence[LineItem], Sequence[WindowState]], DayProjection]
 @dataclass(frozen=True)
 class Spread:
     start_sd: dict[int, float]  # σ of each projected start, minutes
-    extra: dict[int, float]  # minutes each service is lengthened by in the pessimistic replay
+    extra: dict[
+        int, float
+    ]  # minutes each service is lengthened by in the pessimistic replay (before the clerk's speed)
     busy_extra: dict[int, float]  # the same for the service in progress, per window
 
 
@@ -53,23 +55,24 @@ def spread_of_starts(
     start_sd: dict[int, float] = {}
     extra: dict[int, float] = {}
     busy_extra: dict[int, float] = {}
-    # Per window: the open chain's members (item id or None for the service in progress, and σ²),
-    # its variance, and when its last service is expected to end.
-    chains: dict[int, tuple[list[tuple[int | None, float]], float, datetime]] = {}
+    # Per window: the open chain's members (item id or None for the service in progress, σ², and the
+    # speed factor the replay applies to it), its variance, and when its last service is expected to end.
+    chains: dict[int, tuple[list[tuple[int | None, float, float]], float, datetime]] = {}
     for w in windows:
         if w.present and w.busy_minutes > 0:
-            chains[w.number] = ([(None, w.busy_spread**2)], w.busy_spread**2, projection.now + _m(w.busy_minutes))
+            busy_var = w.busy_spread**2
+            chains[w.number] = ([(None, busy_var, 1.0)], busy_var, projection.now + _m(w.busy_minutes))
         else:
             chains[w.number] = ([], 0.0, projection.now)
 
     def close(number: int) -> None:
         members, variance, _ = chains[number]
-        for member, var in members:
+        for member, var, speed in members:
             share = k * var / math.sqrt(variance) if variance > 0 else 0.0
             if member is None:
                 busy_extra[number] = share
             else:
-                extra[member] = share
+                extra[member] = share / speed
 
     for tid in projection.order:
         p = projection.starts[tid]
@@ -80,11 +83,11 @@ def spread_of_starts(
             close(p.window)  # the window idles here long enough to absorb the overruns so far
             members, variance = [], 0.0
         start_sd[tid] = math.sqrt(variance)
-        w = state.get(p.window)
-        speed = w.speed if w is not None else 1.0
+        at = state.get(p.window)
+        speed = at.speed if at is not None else 1.0
         item = by_id[tid]
         var = (item.spread * speed) ** 2
-        chains[p.window] = ([*members, (tid, var)], variance + var, p.start + _m(item.minutes * speed))
+        chains[p.window] = ([*members, (tid, var, speed)], variance + var, p.start + _m(item.minutes * speed))
     for number in chains:
         close(number)
     return Spread(start_sd, extra, busy_extra)
@@ -107,19 +110,10 @@ def reachable_without_consent(
     spread = spread_of_starts(projection, items, windows, k)
     if not any(spread.extra.values()) and not any(spread.busy_extra.values()):
         return True  # nothing uncertain ahead of anyone: the expected projection is the answer
-    speed = {w.number: w.speed for w in windows}
-    longer = [
-        replace(i, minutes=i.minutes + spread.extra.get(i.id, 0.0) / speed.get(_window(projection, i.id), 1.0))
-        for i in items
-    ]
+    longer = [replace(i, minutes=i.minutes + spread.extra.get(i.id, 0.0)) for i in items]
     busier = [replace(w, busy_minutes=w.busy_minutes + spread.busy_extra.get(w.number, 0.0)) for w in windows]
     late = replay(longer, busier).starts.get(ticket_id)
     return late is not None and late.start is not None
-
-
-def _window(projection: DayProjection, ticket_id: int) -> int | None:
-    p = projection.starts.get(ticket_id)
-    return p.window if p is not None else None
 
 
 def _m(minutes: float) -> timedelta:
