@@ -136,3 +136,24 @@ def test_terminal_load_line_at_1730_counts_only_the_window_on_duty(live_hall):
     load = live_hall.client("clerk-1").get("/windows/1/desk").json()["load"]
     assert load["windows"] == 1 and load["waiting"] == 7 and hhmm(load["closes_at"]) == "18:30"
     assert load["unreachable"] > 0 and load["over"] is True
+
+
+def test_at_1800_a_booked_resident_behind_a_long_service_is_told_at_check_in_and_may_take_the_number(live_hall):
+    live_hall.clock.set(local("2026-11-26 17:00"))
+    booked = live_hall.client("supervisor").post(
+        "/appointments", json={"matter_id": 1, "resident_name": "王五", "slot_start": "2026-11-26T18:00"}
+    )
+    assert booked.status_code == 201, booked.text
+    live_hall.clock.set(local("2026-11-26 17:55"))
+    take(live_hall, 1)
+    clerk = live_hall.client("clerk-1")
+    clerk.post("/windows/1/call-next").raise_for_status()
+    clerk.post("/windows/1/start").raise_for_status()  # a 25-minute matter: window 1 busy until about 18:20
+    live_hall.clock.set(local("2026-11-26 18:00"))
+    kiosk = live_hall.client("kiosk")
+    told = kiosk.post("/tickets", json={"appointment_code": booked.json()["code"]})
+    assert told.status_code == 409 and told.json()["error"]["code"] == "closing_soon"
+    assert told.json()["error"]["details"]["consent_possible"] is True
+    taken = kiosk.post("/tickets", json={"appointment_code": booked.json()["code"], "accept_late_risk": True})
+    assert taken.status_code == 201 and taken.json()["late_risk_accepted"] is True
+    assert hhmm(taken.json()["expected_start_at"]) == "18:20"
