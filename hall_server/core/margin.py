@@ -15,7 +15,10 @@ The check replays the day once more with every service lengthened by its share o
 (``k``·σᵢ²/σ of its chain, so each chain runs exactly ``k``·σ long), because running late changes
 more than the start: a window whose hours end at 17:30 hands its ticket to the 延时 window, a
 booked appointment becomes due and goes first. On a single window that replay is exactly
-"projected start + ``k``·σ ≤ last start".
+"projected start + ``k``·σ ≤ last start". Where m windows share the line the overruns of their
+chains partly cancel (the pooled σ is 1/√m of one chain's), so a service is lengthened by 1/√m of
+its share, m counted while it runs (``serving``): a line of 35 at 10:00 needs no consent, a service
+running from 17:25 into the 延时 hour keeps its whole share.
 
 The slip's estimate stays the expected start; only the consent decision uses the margin. Plain
 Python, shared by ``POST /tickets`` and the simulator that chose ``SAFETY_K``.
@@ -28,7 +31,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from .projection import DayProjection, LineItem, WindowState
+from .projection import WALK_IN, DayProjection, LineItem, WindowState, window_segments
+from .schedule import Period
 
 # Chosen with `yichuang simulate` on the pilot hall (README "Wait estimates…"): the smallest of the
 # tried k at which 200 simulated days issue no unreachable ticket without consent.
@@ -40,16 +44,24 @@ Replay = Callable[[Sequence[LineItem], Sequence[WindowState]], DayProjection]
 @dataclass(frozen=True)
 class Spread:
     start_sd: dict[int, float]  # σ of each projected start, minutes
-    extra: dict[
-        int, float
-    ]  # minutes each service is lengthened by in the pessimistic replay (before the clerk's speed)
+    # Minutes each service is lengthened by in the pessimistic replay (before the clerk's speed).
+    extra: dict[int, float]
     busy_extra: dict[int, float]  # the same for the service in progress, per window
 
 
 def spread_of_starts(
-    projection: DayProjection, items: Sequence[LineItem], windows: Sequence[WindowState], k: float
+    projection: DayProjection,
+    items: Sequence[LineItem],
+    windows: Sequence[WindowState],
+    k: float,
+    serving: Callable[[datetime], int] | None = None,
 ) -> Spread:
-    """Walk each window's projected services in order, as chains that idle time breaks."""
+    """Walk each window's projected services in order, as chains that idle time breaks.
+
+    ``serving(t)``: how many windows share the line at ``t``. A start behind m windows serving one
+    line waits on the work of all of them, whose overruns partly cancel: its σ is the chains' pooled
+    σ, 1/√m of one window's, so each service is lengthened by 1/√m of its chain share (m = 1 in the
+    延时 hour, where the margin matters most, leaves it whole)."""
     by_id = {i.id: i for i in items}
     state = {w.number: w for w in windows}
     start_sd: dict[int, float] = {}
@@ -57,18 +69,27 @@ def spread_of_starts(
     busy_extra: dict[int, float] = {}
     # Per window: the open chain's members (item id or None for the service in progress, σ², and the
     # speed factor the replay applies to it), its variance, and when its last service is expected to end.
-    chains: dict[int, tuple[list[tuple[int | None, float, float]], float, datetime]] = {}
+    chains: dict[int, tuple[list[tuple[int | None, float, float, float]], float, datetime]] = {}
+
+    def pool(start: datetime, end: datetime) -> float:
+        # The fewer of the windows serving when the service starts and when it should end: one that
+        # runs from 17:25 into the 延时 hour has only the 延时 window left to share its overrun.
+        if serving is None:
+            return 1.0
+        return math.sqrt(max(1, min(serving(start), serving(max(start, end - _m(1 / 60))))))
+
     for w in windows:
         if w.present and w.busy_minutes > 0:
             busy_var = w.busy_spread**2
-            chains[w.number] = ([(None, busy_var, 1.0)], busy_var, projection.now + _m(w.busy_minutes))
+            member = (None, busy_var, 1.0, pool(projection.now, projection.now + _m(w.busy_minutes)))
+            chains[w.number] = ([member], busy_var, projection.now + _m(w.busy_minutes))
         else:
             chains[w.number] = ([], 0.0, projection.now)
 
     def close(number: int) -> None:
         members, variance, _ = chains[number]
-        for member, var, speed in members:
-            share = k * var / math.sqrt(variance) if variance > 0 else 0.0
+        for member, var, speed, pool in members:
+            share = k * var / math.sqrt(variance) / pool if variance > 0 else 0.0
             if member is None:
                 busy_extra[number] = share
             else:
@@ -87,7 +108,8 @@ def spread_of_starts(
         speed = at.speed if at is not None else 1.0
         item = by_id[tid]
         var = (item.spread * speed) ** 2
-        chains[p.window] = ([*members, (tid, var, speed)], variance + var, p.start + _m(item.minutes * speed))
+        end = p.start + _m(item.minutes * speed)
+        chains[p.window] = ([*members, (tid, var, speed, pool(p.start, end))], variance + var, end)
     for number in chains:
         close(number)
     return Spread(start_sd, extra, busy_extra)
@@ -100,20 +122,34 @@ def reachable_without_consent(
     ticket_id: int,
     replay: Replay,
     k: float = SAFETY_K,
+    serving: Callable[[datetime], int] | None = None,
 ) -> bool:
     """True if the ticket starts before the day's last start even when the work ahead runs ``k`` σ
     long; False if it may not (issue only with consent) or cannot start at all. ``replay``
-    projects the same day again from other handling times (the caller's :func:`project_day`)."""
+    projects the same day again from other handling times (the caller's :func:`project_day`);
+    ``serving`` as for :func:`spread_of_starts` (see :func:`walk_in_windows_at`)."""
     projected = projection.starts.get(ticket_id)
     if projected is None or projected.start is None:
         return False
-    spread = spread_of_starts(projection, items, windows, k)
+    spread = spread_of_starts(projection, items, windows, k, serving)
     if not any(spread.extra.values()) and not any(spread.busy_extra.values()):
         return True  # nothing uncertain ahead of anyone: the expected projection is the answer
     longer = [replace(i, minutes=i.minutes + spread.extra.get(i.id, 0.0)) for i in items]
     busier = [replace(w, busy_minutes=w.busy_minutes + spread.busy_extra.get(w.number, 0.0)) for w in windows]
     late = replay(longer, busier).starts.get(ticket_id)
     return late is not None and late.start is not None
+
+
+def walk_in_windows_at(periods: Sequence[Period], windows: Sequence[WindowState]) -> Callable[[datetime], int]:
+    """How many of today's windows (not closed for the day) serve walk-ins at an instant."""
+    segments = [
+        (s.start, s.end)
+        for w in windows
+        if not w.closed_for_day
+        for s in window_segments(periods, w.number, timedelta(0))
+        if s.role == WALK_IN
+    ]
+    return lambda t: sum(1 for a, b in segments if a <= t < b)
 
 
 def _m(minutes: float) -> timedelta:

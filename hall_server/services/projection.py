@@ -15,7 +15,7 @@ from sqlalchemy import Connection, select
 
 from ..core.estimate import WaitEstimate, estimate_from
 from ..core.handling import HandlingTimes, remaining_minutes
-from ..core.margin import reachable_without_consent
+from ..core.margin import reachable_without_consent, walk_in_windows_at
 from ..core.projection import DayProjection, LineItem, WindowState, project_day, walk_in_intervals, window_segments
 from ..core.queue_policy import rank
 from ..core.schedule import Period
@@ -171,6 +171,7 @@ def estimate_new(
         snap.windows,
         NEW_TICKET,
         lambda items, windows: project_line(ctx, replace(snap, items=list(items), windows=list(windows))),
+        serving=walk_in_windows_at(today_periods(ctx, now), snap.windows),
     )
     return replace(estimate, reachable_without_consent=safe), projection
 

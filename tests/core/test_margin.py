@@ -7,7 +7,7 @@ import pytest
 from hall_server.core.clock import CHINA
 from hall_server.core.hall_config import pilot_hall_config
 from hall_server.core.handling import PRIOR_CV, Service, learn
-from hall_server.core.margin import reachable_without_consent, spread_of_starts
+from hall_server.core.margin import reachable_without_consent, spread_of_starts, walk_in_windows_at
 from hall_server.core.projection import LineItem, WindowState, project_day
 from hall_server.core.schedule import Schedule
 from hall_server.core.working_calendar import WorkingCalendar
@@ -37,9 +37,11 @@ def project(schedule, now, windows, items):
     return project_day(now, schedule.periods(now.date()), windows, items, cutoff=CUTOFF, max_streak=3)
 
 
-def safe(schedule, now, windows, items, ticket_id) -> bool:
+def safe(schedule, now, windows, items, ticket_id, k=K) -> bool:
     p = project(schedule, now, windows, items)
-    return reachable_without_consent(p, items, windows, ticket_id, lambda i, w: project(schedule, now, w, i), K)
+    serving = walk_in_windows_at(schedule.periods(now.date()), windows)
+    replay = lambda i, w: project(schedule, now, w, i)  # noqa: E731
+    return reachable_without_consent(p, items, windows, ticket_id, replay, k, serving)
 
 
 def start_sd(schedule, now, windows, items, ticket_id) -> float:
@@ -112,6 +114,16 @@ def test_a_ticket_at_a_window_that_closes_at_1730_needs_consent_if_an_overrun_ha
     sd = spread_of_starts(p, items, windows, K).start_sd[2]
     assert p.starts[2].start + timedelta(minutes=K * sd) < p.last_start
     assert not safe(schedule, now, windows, items, 2)
+
+
+def test_at_1000_three_windows_share_their_overruns_so_a_line_ending_at_1600_needs_no_consent(schedule):
+    now = at("2026-11-26 10:00")
+    items = line(now, 40, 25, 12.5)
+    p = project(schedule, now, staffed(1, 2, 3), items)
+    assert p.starts[35].start == at("2026-11-26 16:00") and p.starts[40].start == at("2026-11-26 16:50")
+    assert safe(schedule, now, staffed(1, 2, 3), items, 35, k=3)
+    # The 40th waits on services running into 17:30, when two of the three windows leave.
+    assert not safe(schedule, now, staffed(1, 2, 3), items, 40, k=3)
 
 
 def test_a_matters_spread_is_the_prior_until_services_are_seen_then_learned_robustly():

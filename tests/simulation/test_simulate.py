@@ -68,11 +68,11 @@ def _server_answer(tmp_path, name: str, at: str) -> tuple[int, dict]:
 
 def test_post_tickets_and_the_simulator_take_the_same_consent_decision_in_the_evening_of_a_recorded_day(tmp_path):
     answers = {}
-    for at in ("17:20", "17:28"):
+    for at in ("17:00", "17:20"):
         hh, mm = map(int, at.split(":"))
         workdir = tmp_path / at.replace(":", "")
         workdir.mkdir()
-        sim = HallSimulation(pilot_hall_text(), Profile(tickets_per_day=140), workdir=workdir)  # a busy evening
+        sim = HallSimulation(pilot_hall_text(), Profile(tickets_per_day=120), workdir=workdir)  # a busy evening
         try:
             sim._simulate(DAY, sim.arrivals(DAY, random.Random(f"7:{DAY}")), until=hh * 60 + mm)
             sim.clock.set(datetime(2026, 11, 30, hh, mm, tzinfo=CHINA))
@@ -82,10 +82,10 @@ def test_post_tickets_and_the_simulator_take_the_same_consent_decision_in_the_ev
         finally:
             sim.server.close()
         assert _server_answer(tmp_path, f"at-{hh}{mm}.db", f"2026-11-30 {at}") == answers[at], at
-    # The recorded evening has both outcomes: the consent prompt at 17:20 (services running past 17:30
-    # would leave the line to window 1 alone), a number issued at 17:28 once they have ended.
+    # The recorded evening has both outcomes: a number issued at 17:00 (seven ahead, three windows until
+    # 17:30), the consent prompt at 17:20 (six ahead, soon only window 1 until 18:30).
+    assert answers["17:00"][0] == 201 and answers["17:00"][1]["waiting_ahead"] > 0
     assert answers["17:20"][0] == 409 and answers["17:20"][1]["code"] == "closing_soon"
-    assert answers["17:28"][0] == 201 and answers["17:28"][1]["waiting_ahead"] > 0
 
 
 def test_same_seed_same_report_with_the_keys_the_issue_names_and_a_standalone_html(tmp_path, capsys):
