@@ -16,6 +16,9 @@ class WaitEstimate:
     basis: str  # staffed: clerks signed in now; scheduled: none signed in yet; closed: no window at all
     expected_start: datetime | None = None
     after_break: bool = False  # the ticket waits across lunch: the slip names the time, not minutes
+    # Set for a ticket being issued: it starts before the cut-off even if the work ahead runs
+    # long (core/margin.py); False asks the resident's consent. None: not judged.
+    reachable_without_consent: bool | None = None
 
     @property
     def reachable(self) -> bool:

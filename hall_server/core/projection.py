@@ -35,6 +35,7 @@ class LineItem:
     due_at: datetime | None = None
     target_window: int | None = None
     arrives_at: datetime | None = None  # None: waiting already
+    spread: float = 0.0  # σ of the handling time in minutes (the consent margin, core/margin.py)
 
     def candidate(self) -> Candidate:
         return Candidate(self.id, self.channel, self.queued_at, self.due_at, self.target_window)
@@ -47,6 +48,7 @@ class WindowState:
     closed_for_day: bool = False
     busy_minutes: float = 0.0  # what is probably left of the service in progress
     speed: float = 1.0  # the clerk's mild speed factor on handling times
+    busy_spread: float = 0.0  # σ of what is left of the service in progress (core/margin.py)
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from ..core.estimate import WaitEstimate, estimate_from
 from ..core.handling import HandlingTimes, remaining_minutes
+from ..core.margin import reachable_without_consent, walk_in_windows_at
 from ..core.projection import (
     DayProjection,
     LineItem,
@@ -23,13 +24,17 @@ from ..core.projection import (
     project_day,
     start_bound,
     walk_in_intervals,
+    window_segments,
 )
 from ..core.queue_policy import APPOINTMENT_DUE, ORDINARY, PRIORITY, PRIORITY_CHANNELS
 from ..core.schedule import Period
 from ..storage import line_sql as sql
+from ..storage.models import Ticket
+from ..storage.types import table_of
 from .context import HallContext
 from .line_state import handling_times, ticket_class
 
+T = table_of(Ticket)
 NEW_TICKET = 2**62  # the id of a ticket being issued: after every stored one at the same instant
 
 
@@ -82,12 +87,14 @@ def snapshot(
     day = ctx.schedule.local_date(now)
     times = handling_times(conn, ctx, now)
     busy: dict[int, float] = {}
+    busy_spread: dict[int, float] = {}
     for window, matter_id, started_at, called_at in sql.IN_SERVICE_AT.run(
         conn, {"hall_id": ctx.id, "service_date": day}
     ):
         if window is not None:
             elapsed = (now - sql.instant(started_at or called_at)).total_seconds() / 60.0
             busy[window] = remaining_minutes(times.for_matter(matter_id), elapsed)
+            busy_spread[window] = times.spread_for(matter_id)
     windows = [
         WindowState(
             number,
@@ -95,6 +102,7 @@ def snapshot(
             closed_for_day=status == "closed",
             busy_minutes=busy.get(number, 0.0),
             speed=times.speed(staff_id),
+            busy_spread=busy_spread.get(number, 0.0),
         )
         for number, status, staff_id in sql.WINDOW_STATES.run(conn, {"hall_id": ctx.id})
         if number in ctx.config.window_numbers
@@ -119,7 +127,15 @@ def with_line(conn: Connection, ctx: HallContext, snap: LineSnapshot) -> LineSna
     for channel in ("walk_in", *PRIORITY_CHANNELS):
         rows += sql.WAITING_CLASS.run(conn, line | {"channel": channel, "limit": UNBOUNDED if bound is None else bound})
     items = [
-        LineItem(tid, channel, sql.instant(queued_at), times.for_matter(matter_id), sql.read_time(due_at), target)
+        LineItem(
+            tid,
+            channel,
+            sql.instant(queued_at),
+            times.for_matter(matter_id),
+            sql.read_time(due_at),
+            target,
+            spread=times.spread_for(matter_id),
+        )
         for tid, channel, queued_at, due_at, target, matter_id in rows
     ]
     start_of_day = datetime.combine(day, datetime.min.time(), ctx.config.timezone)
@@ -134,7 +150,18 @@ def with_line(conn: Connection, ctx: HallContext, snap: LineSnapshot) -> LineSna
     ):
         slot = sql.instant(slot_start)
         # Negative ids: booked appointments are not tickets yet; they arrive at their slot.
-        items.append(LineItem(-aid, "appointment", slot, times.for_matter(matter_id), slot, None, max(slot, now)))
+        items.append(
+            LineItem(
+                -aid,
+                "appointment",
+                slot,
+                times.for_matter(matter_id),
+                slot,
+                None,
+                max(slot, now),
+                spread=times.spread_for(matter_id),
+            )
+        )
     return replace(snap, items=items)
 
 
@@ -232,12 +259,26 @@ def estimate_new(
     ahead = people_ahead(conn, ctx, snap, item)
     if _beyond_reach(conn, ctx, snap, item):  # the line is not even read
         empty = project_line(ctx, snap)  # the windows and basis, nobody placed
-        return estimate_from(empty, NEW_TICKET, ahead), None
+        return replace(estimate_from(empty, NEW_TICKET, ahead), reachable_without_consent=False), None
     snap = with_line(conn, ctx, snap)
     if appointment_id is not None:
         snap = replace(snap, items=[i for i in snap.items if i.id != -appointment_id])
-    projection = project_line(ctx, snap, item, until=NEW_TICKET)  # the day after it is not needed
-    return estimate_from(projection, NEW_TICKET, ahead), projection
+    item = replace(item, spread=snap.times.spread_for(matter_id))
+    # The day after the new ticket is not needed, here nor in the margin's replay.
+    projection = project_line(ctx, snap, item, until=NEW_TICKET)
+    estimate = estimate_from(projection, NEW_TICKET, ahead)
+    # The consent check's margin: the start must hold even if the work ahead runs long (core/margin.py).
+    safe = reachable_without_consent(
+        projection,
+        [*snap.items, item],
+        snap.windows,
+        NEW_TICKET,
+        lambda items, windows: project_line(
+            ctx, replace(snap, items=list(items), windows=list(windows)), until=NEW_TICKET
+        ),
+        serving=walk_in_windows_at(snap.periods, snap.windows),
+    )
+    return replace(estimate, reachable_without_consent=safe), projection
 
 
 def estimate_stored(conn: Connection, ctx: HallContext, now: datetime, ticket_id: int) -> WaitEstimate:
@@ -304,6 +345,7 @@ def day_view(conn: Connection, ctx: HallContext, now: datetime) -> dict[str, Any
     """Today's projection for the supervisor: the end of the line, per window, where the cut-off falls."""
     snap = snapshot(conn, ctx, now)
     projection = project_line(ctx, snap)
+    periods = snap.periods
 
     def local(t: datetime | None) -> str | None:
         return _local(ctx, t)
@@ -315,6 +357,26 @@ def day_view(conn: Connection, ctx: HallContext, now: datetime) -> dict[str, Any
     order = _reached(snap, projection)
     started = set(order)
     last_reachable = next((numbers.get(t) for t in reversed(order)), None)
+    cut = [t for t in numbers if t not in started]
+    # Who was told at the kiosk (took a number anyway) and who was not: the supervisor must act
+    # on the second (a longer 延时, or a word with the resident), not on the first.
+    told = set(
+        conn.execute(
+            select(T.c.id).where(
+                T.c.hall_id == ctx.id,
+                T.c.service_date == ctx.schedule.local_date(now),
+                T.c.state == "waiting",
+                T.c.late_risk_accepted.is_(True),
+            )
+        ).scalars()
+    )
+    new_ticket = None
+    if ctx.schedule.moment(now).walk_in:
+        estimate, _ = estimate_new(conn, ctx, now, "walk_in", None, None)
+        new_ticket = {
+            "expected_start": local(estimate.expected_start),
+            "needs_consent": not estimate.reachable_without_consent,
+        }
     return {
         "now": local(now),
         "basis": projection.basis,
@@ -322,12 +384,16 @@ def day_view(conn: Connection, ctx: HallContext, now: datetime) -> dict[str, Any
         "last_start": local(projection.last_start),
         "line_ends_at": local(projection.line_end) if numbers else None,
         "last_reachable_number": last_reachable,
-        "unreachable_numbers": sorted(n for t, n in numbers.items() if t not in started and n),
+        "unreachable_numbers": sorted(n for t in cut if (n := numbers.get(t))),
+        "unreachable_not_told_numbers": sorted(n for t in cut if t not in told and (n := numbers.get(t))),
+        "new_ticket": new_ticket,  # a walk-in taking a number now (None: walk-ins are not taken now)
         "windows": [
             {
                 "number": w.number,
                 "present": w.present,
                 "closed_for_day": w.closed_for_day,
+                # No duty left today (a window whose hours end at 17:30, seen at 17:35): signed in or not.
+                "off_duty": not any(seg.end > now for seg in window_segments(periods, w.number, timedelta(0))),
                 "free_at": local(projection.window_free_at.get(w.number)),
                 "projected_services": projection.served.get(w.number, 0),
             }

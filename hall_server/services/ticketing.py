@@ -167,10 +167,9 @@ class Ticketing:
             estimate, _ = estimate_new(
                 conn, ctx, now, channel, matter_id, due_at, appointment.id if appointment is not None else None
             )
-            late = False
-            if appointment is None:
-                late = self._closing_check(ctx, now, estimate, accept_late_risk)
-            elif (
+            # A booked resident checking in late in the day is told too (and may always consent).
+            late = self._closing_check(ctx, now, estimate, accept_late_risk, booked=appointment is not None)
+            if appointment is not None and (
                 conn.execute(
                     update(A).where(A.c.id == appointment.id, A.c.status == "booked").values(status="checked_in")
                 ).rowcount
@@ -234,12 +233,16 @@ class Ticketing:
         params = {"hall_id": hall_id, "service_date": service_date, "prefix": prefix}
         return int(line_sql.NEXT_NUMBER.run(conn, params).scalar_one())
 
-    def _closing_check(self, ctx: HallContext, now: datetime, estimate: WaitEstimate, accepted: bool) -> bool:
-        """Refuse (or ask consent for) a ticket the day's projection says no window can start in time."""
-        if estimate.reachable:
+    def _closing_check(
+        self, ctx: HallContext, now: datetime, estimate: WaitEstimate, accepted: bool, booked: bool = False
+    ) -> bool:
+        """Refuse (or ask consent for) a ticket the day's projection says no window may start in time
+        (its projected start plus the safety margin of core/margin.py is past the last start)."""
+        if estimate.reachable_without_consent:
             return False
         q = ctx.config.queue
-        if q.after_cutoff == "consent" and accepted:
+        consent_possible = q.after_cutoff == "consent" or booked  # the hall promised a booked resident a slot
+        if consent_possible and accepted:
             return True
         tz = ctx.config.timezone
         tomorrow = datetime.combine(ctx.schedule.local_date(now) + timedelta(days=1), datetime.min.time(), tz)
@@ -256,7 +259,7 @@ class Ticketing:
             if closing
             else None,
             reason="closing_time",
-            consent_possible=q.after_cutoff == "consent",
+            consent_possible=consent_possible,
             next_open_at=local.isoformat() if local else None,
             appointment_offered=True,
         )
@@ -359,7 +362,7 @@ class Ticketing:
             matter_id=appt.matter_id,
             channel="appointment",
             group=None,
-            accept_late_risk=False,
+            accept_late_risk=req.accept_late_risk,
             due_at=appt.slot_start,
             appointment=appt,
             request_id=req.request_id,

@@ -14,7 +14,7 @@ import random
 import re
 import tempfile
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -299,9 +299,7 @@ class HallSimulation:
                     result.declined += 1
                     return
                 consented = True
-                view = self.server.tickets.issue(
-                    self.kiosk, IssueRequest(request.matter_id, request.priority_group, accept_late_risk=True)
-                )
+                view = self.server.tickets.issue(self.kiosk, replace(request, accept_late_risk=True))
             if self.mode == DEPARTMENT_LINES:
                 self._to_department_window(view["id"], a.matter.department)
             expected = view.get("expected_start_at")

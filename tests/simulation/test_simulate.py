@@ -2,12 +2,16 @@
 
 import json
 import random
+import sqlite3
 from datetime import date, datetime
 
 from hall_server.core.clock import CHINA
+from hall_server.core.errors import Conflict
 from hall_server.core.hall_config import pilot_hall_text
 from hall_server.services import line_state
+from hall_server.services.ticketing import IssueRequest
 from hall_server.simulation.hall_day import HallSimulation
+from hall_server.simulation.profile import Profile
 from tests.support.live_server import start_live_hall
 from yichuang.cli import main
 
@@ -33,6 +37,55 @@ def test_post_tickets_and_the_simulator_project_the_same_start_on_a_recorded_day
         simulated["waiting_ahead"],
         simulated["expected_start_at"],
     )
+
+
+def _copy_db(sim: HallSimulation, target) -> None:
+    with sqlite3.connect(sim.workdir / "sim.db") as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+
+
+def _simulator_answer(sim: HallSimulation) -> tuple[int, dict]:
+    """What the simulator's resident gets at the kiosk: the Ticketing service it drives, in process."""
+    try:
+        view = sim.server.tickets.issue(sim.kiosk, IssueRequest(matter_id=1))
+    except Conflict as exc:
+        return 409, {"code": exc.code, **{k: exc.details[k] for k in ("waiting_ahead", "consent_possible")}}
+    return 201, {k: view[k] for k in ("waiting_ahead", "expected_start_at", "late_risk_accepted")}
+
+
+def _server_answer(tmp_path, name: str, at: str) -> tuple[int, dict]:
+    line_state._cache.clear()  # both sides learn afresh from the same stored services
+    hall = start_live_hall(f"sqlite:///{tmp_path / name}", at, sign_in=False)
+    try:
+        r = hall.client("kiosk").post("/tickets", json={"matter_id": 1})
+    finally:
+        hall.stop()
+    if r.status_code != 201:
+        e = r.json()["error"]
+        return r.status_code, {"code": e["code"], **{k: e["details"][k] for k in ("waiting_ahead", "consent_possible")}}
+    return 201, {k: r.json()[k] for k in ("waiting_ahead", "expected_start_at", "late_risk_accepted")}
+
+
+def test_post_tickets_and_the_simulator_take_the_same_consent_decision_in_the_evening_of_a_recorded_day(tmp_path):
+    answers = {}
+    for at in ("17:00", "17:20"):
+        hh, mm = map(int, at.split(":"))
+        workdir = tmp_path / at.replace(":", "")
+        workdir.mkdir()
+        sim = HallSimulation(pilot_hall_text(), Profile(tickets_per_day=120), workdir=workdir)  # a busy evening
+        try:
+            sim._simulate(DAY, sim.arrivals(DAY, random.Random(f"7:{DAY}")), until=hh * 60 + mm)
+            sim.clock.set(datetime(2026, 11, 30, hh, mm, tzinfo=CHINA))
+            _copy_db(sim, tmp_path / f"at-{hh}{mm}.db")
+            line_state._cache.clear()
+            answers[at] = _simulator_answer(sim)
+        finally:
+            sim.server.close()
+        assert _server_answer(tmp_path, f"at-{hh}{mm}.db", f"2026-11-30 {at}") == answers[at], at
+    # The recorded evening has both outcomes: a number issued at 17:00 (seven ahead, three windows until
+    # 17:30), the consent prompt at 17:20 (six ahead, soon only window 1 until 18:30).
+    assert answers["17:00"][0] == 201 and answers["17:00"][1]["waiting_ahead"] > 0
+    assert answers["17:20"][0] == 409 and answers["17:20"][1]["code"] == "closing_soon"
 
 
 def test_same_seed_same_report_with_the_keys_the_issue_names_and_a_standalone_html(tmp_path, capsys):

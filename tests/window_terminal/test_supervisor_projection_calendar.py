@@ -93,3 +93,38 @@ def test_projection_api_is_for_supervisors_and_admins_only(hall):
     assert hall.client("admin").get("/projection").status_code == 200
     for role in ("kiosk", "board", "clerk-1", "pad-1"):
         assert hall.client(role).get("/projection").status_code == 403, role
+
+
+def test_projection_page_names_the_numbers_no_longer_reached_that_were_never_told(hall, device, shot):
+    hall.clock.set(datetime(2026, 11, 26, 17, 25, tzinfo=CHINA))
+    kiosk = hall.client("kiosk")
+    numbers = [
+        kiosk.post("/tickets", json={"matter_id": 1, "accept_late_risk": i >= 4}).json()["number"] for i in range(6)
+    ]
+    hall.clock.set(datetime(2026, 11, 26, 17, 35, tzinfo=CHINA))  # windows 2 and 3 left at 17:30 without calling
+    page = device(width=1366, height=768)
+    login(hall, page)
+    page.goto(f"{hall.base_url}/supervisor/projection")
+    summary = page.locator("#summary")
+    expect(summary).to_contain_text(f"没有被告知：{numbers[2]}、{numbers[3]}")
+    expect(summary).to_contain_text("现在来取号的群众：下班前窗口来不及办理")
+    expect(page.locator("#windows")).to_contain_text("已下班")
+    shot(page, "supervisor-projection-1735-not-told")
+
+
+def test_calendar_page_enters_the_spring_festival_week_in_one_go(hall, device, shot):
+    hall.clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=CHINA))
+    page = device(width=1366, height=768)
+    login(hall, page)
+    page.goto(f"{hall.base_url}/supervisor/calendar")
+    page.fill("#day", "2027-02-06")
+    page.fill("#last-day", "2027-02-12")
+    page.select_option("#kind", "holiday")
+    page.fill("#note", "春节")
+    page.click("#save")
+    expect(page.locator("#toast")).to_contain_text("共 7 天")
+    expect(page.locator("#overrides tr")).to_have_count(7)
+    shot(page, "supervisor-calendar-spring-festival")
+    overrides = hall.client("supervisor").get("/calendar/overrides").json()["overrides"]
+    assert [o["date"] for o in overrides] == [f"2027-02-{d:02d}" for d in range(6, 13)]
+    assert {o["note"] for o in overrides} == {"春节"}

@@ -61,6 +61,26 @@
     return {kind: "duty", note, hours, windows, appointment_only: $("duty-appointment-only").checked};
   }
 
+  // A holiday runs for days (春节 7 days): one entry for the run, saved day by day.
+  const MAX_RUN_DAYS = 31;
+  function daysFrom(first, last) {
+    const days = [];
+    const d = new Date(first + "T00:00:00Z"), end = new Date(last + "T00:00:00Z");
+    while (d <= end && days.length <= MAX_RUN_DAYS) { days.push(d.toISOString().slice(0, 10)); d.setUTCDate(d.getUTCDate() + 1); }
+    return days;
+  }
+
+  async function saveRun(first, last, body) {
+    const days = daysFrom(first, last);
+    if (!days.length) { toast(t("supervision.date_order")); return; }
+    if (days.length > MAX_RUN_DAYS) { toast(t("supervision.run_too_long", {n: MAX_RUN_DAYS})); return; }
+    try {
+      for (const day of days) await api("PUT", "/calendar/overrides/" + day, token, body);
+      toast(t("supervision.saved_run", {first, last, n: days.length, kind: t("supervision.day_kind_" + body.kind)}), true);
+    } catch (e) { toast(e.message); }
+    refresh();
+  }
+
   async function refresh() {
     let hall, list;
     try { [hall, list] = await Promise.all([api("GET", "/hall", token), api("GET", "/calendar/overrides", token)]); }
@@ -74,6 +94,7 @@
     const form = el("form", {id: "override-form"},
       el("div", {class: "form-line"},
         el("label", {}, t("supervision.field_date"), el("input", {id: "day", type: "date", required: true})),
+        el("label", {}, t("supervision.field_last_day"), el("input", {id: "last-day", type: "date"})),
         el("label", {}, t("supervision.field_kind"), kind),
         el("label", {}, t("supervision.field_note"), el("input", {id: "note", maxlength: 100, size: 24})),
         el("button", {type: "submit", id: "save"}, t("supervision.save"))),
@@ -82,7 +103,10 @@
       ev.preventDefault();
       if (!$("day").value) { toast(t("supervision.date_required")); return; }
       const note = $("note").value.trim();
-      save($("day").value, kind.value === "duty" ? dutyBody(note) : {kind: kind.value, note});
+      const body = kind.value === "duty" ? dutyBody(note) : {kind: kind.value, note};
+      const last = $("last-day").value;
+      if (last && last !== $("day").value) saveRun($("day").value, last, body);
+      else save($("day").value, body);
     });
     const rows = list.overrides.map((o) => el("tr", {"data-date": o.date}, el("td", {}, o.date), el("td", {}, t("supervision.day_kind_" + o.kind)),
       el("td", {class: "duty-detail"}, o.kind === "duty" ? dutyText(o) : ""), el("td", {}, o.note || ""),
