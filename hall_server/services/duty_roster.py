@@ -30,6 +30,10 @@ class DutyRoster:
         self.s = services
 
     def month(self, principal: Principal, month: str | None) -> dict[str, Any]:
+        """The roster of ``month`` (YYYY-MM); without one, this month in the hall's time (the page's first view)."""
+        if not month:
+            ctx = self.s.halls.get(principal.hall_id)
+            month = ctx.schedule.local_date(self.s.clock.now()).strftime("%Y-%m")
         first, last = parse_month(month)
         with self.s.db.read() as conn:
             leaders = self._leaders(conn, principal.hall_id)

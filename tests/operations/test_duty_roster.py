@@ -39,6 +39,14 @@ def test_a_month_lists_shifts_and_flags_leaders_below_their_half_day(sup):
     ]
 
 
+def test_the_roster_without_a_month_is_this_months_in_the_halls_time(sup):
+    plan(sup, "2026-11-05", "am", staff_no="BZY005", title="分管副镇长")
+    roster = sup.get("/duty-roster")  # the page's first view asks without ?month=
+    assert roster.status_code == 200
+    assert roster.json()["month"] == "2026-11"
+    assert [s["date"] for s in roster.json()["shifts"]] == ["2026-11-05"]
+
+
 def test_a_swap_keeps_who_was_planned_first(sup):
     plan(sup, "2026-11-27", "am", staff_no="BZY005", title="分管副镇长")
     shifts = plan(sup, "2026-11-27", "am", staff_no="BZY006", title="镇长").json()["shifts"]

@@ -131,3 +131,20 @@ def test_back_office_and_statistics_pages_follow_the_person_who_opens_them(hall,
     boss.put("/auth/me/language", json={"language": "en"}).raise_for_status()
     page.goto(f"{hall.base_url}/supervisor/stats?token={boss_token}")
     expect(page.locator("#title")).to_have_text("Statistics")
+
+
+def test_the_projection_calendar_and_duty_pages_follow_the_supervisors_choice(hall, device):
+    boss = person(hall, "BZY900", None)
+    token = boss.headers["Authorization"].removeprefix("Bearer ")
+    page = device(width=1366, height=768)
+    page.add_init_script(f"localStorage.setItem('yc.supervisor.token', {token!r})")
+    pages = {"/supervisor/projection": "#title", "/supervisor/calendar": "#title", "/supervisor/duty": "#title"}
+    for path, title in pages.items():  # Chinese until the supervisor chooses otherwise
+        page.goto(hall.base_url + path)
+        page.wait_for_function("() => document.getElementById('title').textContent.trim().length > 0")
+        assert not page.inner_text(title).isascii(), path
+    boss.put("/auth/me/language", json={"language": "en"}).raise_for_status()
+    for path, title in pages.items():
+        page.goto(hall.base_url + path)
+        page.wait_for_function("() => /^[A-Z]/.test(document.getElementById('title').textContent.trim())")
+        assert page.inner_text(title).split()[0] in ("Today's", "Holidays", "Hall"), path

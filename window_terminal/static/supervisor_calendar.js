@@ -117,7 +117,7 @@
         rows.length ? el("table", {id: "overrides"}, rows) : el("p", {}, t("supervision.no_overrides"))));
   }
 
-  YC.loadMessages().then(() => {
+  YC.loadMessages(undefined, undefined, token).then(() => {  // the supervisor's own language
     document.title = t("supervision.calendar_title");
     $("title").textContent = t("supervision.calendar_title");
     $("back").textContent = t("supervision.back");

@@ -39,7 +39,7 @@
     $("page").replaceChildren(summary, windows, tickets);
   }
 
-  YC.loadMessages().then(() => {
+  YC.loadMessages(undefined, undefined, token).then(() => {  // the supervisor's own language
     document.title = t("supervision.projection_title");
     $("title").textContent = t("supervision.projection_title");
     $("back").textContent = t("supervision.back");

@@ -68,7 +68,7 @@
   }
 
   async function main() {
-    await YC.loadMessages();
+    await YC.loadMessages(undefined, undefined, token);  // a staff member's own language
     $("title").textContent = t("operations.duty_title");
     $("l-month").textContent = t("operations.duty_month");
     $("go").textContent = t("operations.ui_go");
