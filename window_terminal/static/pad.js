@@ -156,10 +156,17 @@
     if (!LINK) thanksTimer = setTimeout(() => { document.body.dataset.screen = "idle"; refresh(); }, THANKS_SECONDS * 1000);
   }
 
+  // Events come in bursts (called, then finished): only the newest refresh may act, or an older
+  // answer arriving last would put the pad back to idle while the resident should be asked.
+  let refreshes = 0;
   async function refresh() {
+    const mine = ++refreshes;
+    let fresh;
     try {
-      state = await api("GET", `/pads/${N}/state`, token);
-    } catch (e) { error(e.message); return; }
+      fresh = await api("GET", `/pads/${N}/state`, token);
+    } catch (e) { if (mine === refreshes) error(e.message); return; }
+    if (mine !== refreshes) return;
+    state = fresh;
     clockOffset = new Date(state.server_time) - Date.now();
     const current = document.body.dataset.screen;
     if (stored !== null && (current === "reasons" || current === "asking")) return;  // finish the rating in hand first
