@@ -61,6 +61,7 @@ class Devices:
         if not any(re.fullmatch(pattern, name) and k == kind for pattern, k in allowed_names(principal)):
             raise Forbidden("device_name_not_allowed", role=principal.role, device=name[:40], kind=kind)
         detail = detail.strip()[:MAX_DETAIL]
+        tz = self.s.halls.get(principal.hall_id).config.timezone
         with self.s.db.write() as conn:
             row = conn.execute(select(D).where(D.c.hall_id == principal.hall_id, D.c.device == name)).first()
             if row is None:
@@ -84,7 +85,7 @@ class Devices:
                 "state": state,
                 "detail": detail,
                 "problem": state in PROBLEM_STATES,
-                "reported_at": now.isoformat(),
+                "reported_at": now.astimezone(tz).isoformat(),  # the hall's time, as every time staff see
             }
             if changed:
                 append_event(
@@ -101,6 +102,7 @@ class Devices:
     def list(self, principal: Principal) -> list[dict[str, Any]]:
         with self.s.db.read() as conn:
             rows = conn.execute(select(D).where(D.c.hall_id == principal.hall_id).order_by(D.c.device)).all()
+        tz = self.s.halls.get(principal.hall_id).config.timezone
         return [
             {
                 "device": r.device,
@@ -108,7 +110,7 @@ class Devices:
                 "state": r.state,
                 "detail": r.detail,
                 "problem": r.state in PROBLEM_STATES,
-                "reported_at": r.reported_at.isoformat(),
+                "reported_at": r.reported_at.astimezone(tz).isoformat(),
             }
             for r in rows
         ]

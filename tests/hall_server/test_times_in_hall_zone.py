@@ -13,3 +13,12 @@ def test_ticket_history_and_sign_ins_carry_the_halls_offset(live_hall):
     assert steps and all(s["at"].endswith("+08:00") for s in steps)
     window = next(w for w in sup.get("/windows").json()["windows"] if w["number"] == 1)
     assert window["staff"]["signed_in_at"].endswith("+08:00")
+
+
+def test_device_reports_carry_the_halls_offset(live_hall):
+    kiosk = live_hall.client("kiosk")
+    told = kiosk.post("/devices/status", json={"device": "kiosk-1/printer", "kind": "printer", "state": "ok"})
+    assert told.status_code == 200, told.text
+    assert told.json()["reported_at"].endswith("+08:00")
+    listed = live_hall.client("supervisor").get("/devices").json()["devices"]
+    assert listed and all(d["reported_at"].endswith("+08:00") for d in listed)
