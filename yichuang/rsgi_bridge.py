@@ -50,7 +50,10 @@ class FlaskOverRSGI:
         if scope.proto != "http":  # no websockets here
             return
         try:
-            body = await asyncio.wait_for(self._read_body(scope, proto), self.body_timeout)
+            # asyncio.timeout, not wait_for: wait_for runs the read as a task of its own (one more
+            # task and loop pass per request); the deadline and the TimeoutError are the same.
+            async with asyncio.timeout(self.body_timeout):
+                body = await self._read_body(scope, proto)
         except _BodyTooLarge:
             return _error(proto, 413, "body_too_large")
         except TimeoutError:
