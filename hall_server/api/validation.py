@@ -81,107 +81,11 @@ def validate(schema: dict[str, Any], data: Any) -> dict[str, Any]:
     """``data`` if it matches ``schema``; else InvalidInput for the first problem found."""
     if not isinstance(data, dict):
         raise InvalidInput("body_not_object")
-    if fast_accepts(schema, data):
-        return data
     errors = sorted(_validator(schema).iter_errors(data), key=lambda e: (len(e.path), list(map(str, e.path))))
     if errors:
         raise _invalid(errors[0])
     _check_text(data, "")
     return data
-
-
-# --- the fast path -------------------------------------------------------------------------
-# jsonschema walks a body through a dozen generic keyword functions (~15 µs for a ticket's): a
-# fifth of what the API layer spends on an issue. Most declarations are flat objects of scalars,
-# which a few type checks and comparisons settle. ``fast_accepts`` only ever says "valid": on
-# anything it does not recognise, or any doubt (floats, arrays, nested objects, a keyword it does
-# not know), it answers False and the body goes through jsonschema as before, so every refusal
-# and its Chinese message still comes from the one validator above.
-# Keywords that constrain nothing (annotations). "format" is one too: the validator is built
-# without a format checker, so jsonschema does not check it either (see _fast_check).
-_ANNOTATIONS = frozenset({"description", "examples", "title", "default", "format", "deprecated"})
-_SCALAR_KEYWORDS = frozenset({"type", "maxLength", "minLength", "minimum", "maximum", "pattern", "enum"})
-_SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean", "null"})
-_PY_KIND = {str: "string", bool: "boolean", type(None): "null"}
-_fast: dict[int, tuple[dict[str, Any], Any]] = {}
-
-
-def fast_accepts(schema: dict[str, Any], data: dict[str, Any]) -> bool:
-    """True only if ``data`` certainly matches ``schema`` and its strings pass ``_check_text``."""
-    found = _fast.get(id(schema))
-    if found is None or found[0] is not schema:
-        found = _fast[id(schema)] = (schema, _fast_check(schema))
-    check = found[1]
-    return check is not None and bool(check(data))
-
-
-def _fast_check(schema: dict[str, Any]) -> Any:
-    """A checker for a flat object of scalars, or None if the schema is anything else."""
-    if _validator(schema).format_checker is not None:  # then "format" would be checked: not an annotation
-        return None
-    if (
-        schema.get("type") != "object"
-        or set(schema) - {"type", "properties", "required", "additionalProperties"} - _ANNOTATIONS
-    ):
-        return None
-    closed = schema.get("additionalProperties", True)
-    if closed not in (True, False):
-        return None
-    required = tuple(schema.get("required") or ())
-    props = {name: _scalar_check(rule) for name, rule in (schema.get("properties") or {}).items()}
-
-    def check(data: dict[str, Any]) -> bool:
-        for name in required:
-            if name not in data:
-                return False
-        for name, value in data.items():
-            rule = props.get(name)
-            if rule is None or not rule(value):
-                return False  # undeclared (allowed or not: jsonschema and _check_text decide) or refused
-        return True
-
-    return check
-
-
-def _scalar_check(rule: Any) -> Any:
-    """A predicate for one property's value; one that always says False for rules it does not know."""
-
-    def unknown(value: Any) -> bool:
-        return False
-
-    if not isinstance(rule, dict) or set(rule) - _SCALAR_KEYWORDS - _ANNOTATIONS:
-        return unknown
-    types = rule.get("type")
-    kinds = frozenset(types if isinstance(types, list) else [types])
-    if not kinds or not kinds <= _SCALAR_TYPES:
-        return unknown
-    max_len, min_len = rule.get("maxLength"), rule.get("minLength")
-    low, high = rule.get("minimum"), rule.get("maximum")
-    pattern = re.compile(rule["pattern"]) if "pattern" in rule else None
-    enum = rule.get("enum")
-
-    def check(value: Any) -> bool:
-        py = type(value)
-        if py is int:  # exactly int: bool is its own kind below, floats go to jsonschema
-            if "integer" not in kinds and "number" not in kinds:
-                return False
-            if (low is not None and value < low) or (high is not None and value > high):
-                return False
-        else:
-            kind = _PY_KIND.get(py)
-            if kind is None or kind not in kinds:
-                return False
-            if py is str:
-                if (max_len is not None and len(value) > max_len) or (min_len is not None and len(value) < min_len):
-                    return False
-                if pattern is not None and not pattern.search(value):
-                    return False
-                if "\x00" in value or not (value.isascii() or _encodable(value)):
-                    return False
-        # enum compares like jsonschema's equal() only within one Python type (True is not 1 there)
-        return enum is None or any(type(e) is py and e == value for e in enum)
-
-    return check
 
 
 def _where(path: Iterable[Any]) -> str:
