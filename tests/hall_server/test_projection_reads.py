@@ -80,7 +80,9 @@ def test_a_line_longer_than_the_day_projects_and_counts_as_the_full_replay_does(
             got, _ = proj.estimate_new(conn, ctx, now, channel, None, None)
             expected = estimate_from(with_new, proj.NEW_TICKET, ahead(full_snap, new))
             assert replace(got, reachable_without_consent=None) == expected, channel
-            assert expected.expected_start is None and got.reachable_without_consent is False  # asked, never issued silently
+            assert (
+                expected.expected_start is None and got.reachable_without_consent is False
+            )  # asked, never issued silently
         load = proj.load_line(conn, ctx, now)
         assert load["waiting"] == len(full_snap.items)
         assert load["unreachable"] == len(full.unreachable) > 0
