@@ -344,9 +344,7 @@ def main() -> int:
     ap.add_argument("--rate", type=float, default=1000, help="tickets/s offered in the open-loop issue run")
     ap.add_argument("--event-calls", type=int, default=20)
     ap.add_argument("--workers", type=int, default=1, help="server processes (SQLite serialises writes across them)")
-    ap.add_argument(
-        "--synchronous", default="FULL", choices=("FULL", "GROUP", "NORMAL"), help="SQLite durability (serve's)"
-    )
+    ap.add_argument("--synchronous", default="FULL", choices=("FULL", "NORMAL"), help="SQLite durability (serve's)")
     a = ap.parse_args()
     data = Path(tempfile.mkdtemp(prefix="yc-bench-"))
     results = {}

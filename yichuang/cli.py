@@ -227,10 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--heartbeat", type=float, default=15.0, help="seconds between SSE keep-alives")
     serve.add_argument(
         "--synchronous",
-        choices=("FULL", "GROUP", "NORMAL"),
+        choices=("FULL", "NORMAL"),
         default="FULL",
         help="SQLite: FULL (default) fsyncs every commit, so an acknowledged ticket survives a power cut; "
-        "GROUP acknowledges as safely with one fsync for every commit made meanwhile (group commit); "
         "NORMAL survives a crashed process only (for a PC on a UPS, or benchmarks)",
     )
     serve.add_argument("--demo", action="store_true", help="add demo staff, sign them in and write demo tokens")

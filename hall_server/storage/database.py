@@ -22,12 +22,11 @@ from alembic.config import Config
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.pool import QueuePool
 
-from .group_commit import GroupCommit
 from .wal_checkpoints import WalCheckpointer
 
 EVENT_ORDER_LOCK = 0x59434556  # "YCEV": advisory lock key serialising event appends on PostgreSQL
 NOTIFY_CHANNEL = "yichuang_events"
-SYNCHRONOUS = "FULL"  # SQLite durability; see _sqlite_on_connect (GROUP: storage/group_commit.py)
+SYNCHRONOUS = "FULL"  # SQLite durability; see _sqlite_on_connect
 SERVER_APPLICATION_NAME = "yichuang-serve"  # PostgreSQL application_name of a serving process
 # conn.info key: events appended in the current write transaction, handed on once it commits.
 PENDING_EVENTS = "yichuang_pending_events"
@@ -45,13 +44,12 @@ class Database:
         *,
         pool_size: int = 8,
         echo: bool = False,
-        synchronous: str | None = None,
+        synchronous: str = SYNCHRONOUS,
         application_name: str | None = None,
     ) -> None:
         self.url = url
-        self.synchronous = synchronous or SYNCHRONOUS
+        self.synchronous = synchronous
         self.is_sqlite = url.startswith("sqlite")
-        self._group: GroupCommit | None = None
         if self.is_sqlite:
             self.engine = create_engine(
                 url,
@@ -68,8 +66,6 @@ class Database:
             # growing steps, which would turn a burst of issues into multi-ms stalls. Other
             # processes still coordinate through SQLite's lock, so correctness never relies on it.
             self._write_gate: threading.Lock | contextlib.nullcontext = threading.Lock()
-            if self.synchronous == "GROUP" and self.engine.url.database not in (None, "", ":memory:"):
-                self._group = GroupCommit(str(self.engine.url.database), self._write_gate)
         else:
             self.engine = create_engine(
                 url,
@@ -97,35 +93,16 @@ class Database:
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         """A read-write transaction: commits on success, rolls back on any error."""
-        group = self._group
-        if group is None:
-            with self._write_gate:
-                with self._transaction() as conn:
+        with self._write_gate:
+            with self.engine.begin() as conn:
+                conn.info[PENDING_EVENTS] = pending = list[Any]()
+                try:
                     yield conn
-            return
-        group.begin()
-        try:
-            with self._write_gate:
-                with self._transaction() as conn:
-                    yield conn
-                seq = group.committed()
-        except BaseException:
-            group.abandoned()
-            raise
-        group.wait(seq)  # the caller says "done" only once the commit is on disk
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        """Inside the write gate: one transaction, its events handed on after it commits."""
-        with self.engine.begin() as conn:
-            conn.info[PENDING_EVENTS] = pending = list[Any]()
-            try:
-                yield conn
-            finally:
-                del conn.info[PENDING_EVENTS]
-        # Still inside the gate: on SQLite this process hands events on in commit (= id) order.
-        if pending and self.after_commit is not None:
-            self.after_commit(pending)
+                finally:
+                    del conn.info[PENDING_EVENTS]
+            # Still inside the gate: on SQLite this process hands events on in commit (= id) order.
+            if pending and self.after_commit is not None:
+                self.after_commit(pending)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
@@ -158,8 +135,6 @@ class Database:
     def dispose(self) -> None:
         if self._checkpointer is not None:
             self._checkpointer.stop()
-        if self._group is not None:
-            self._group.close()
         self.engine.dispose()
 
     def _sqlite_on_connect(self, dbapi_conn, _record) -> None:
@@ -170,8 +145,7 @@ class Database:
         # FULL: every commit fsyncs the WAL before the caller hears "done", so an acknowledged
         # ticket survives a power cut, not only a killed process (NORMAL's guarantee): township
         # halls lose power (issue 15). Cost measured with bench/bench_hall.py, see SYNCHRONOUS.
-        # GROUP: commits do not fsync; Database.write waits for a group fsync (storage/group_commit.py).
-        cur.execute(f"PRAGMA synchronous={'NORMAL' if self.synchronous == 'GROUP' else self.synchronous}")
+        cur.execute(f"PRAGMA synchronous={self.synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         if self._checkpointer is not None:

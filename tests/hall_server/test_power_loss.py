@@ -57,17 +57,10 @@ def power_cut_image(db_file: Path, into: Path) -> Path:
     return into / "yichuang.db"
 
 
-@pytest.mark.parametrize("synchronous", ["FULL", "GROUP"])
-def test_a_power_cut_right_after_any_acknowledged_ticket_loses_no_acknowledged_ticket(
-    powercut_vfs, tmp_path, monkeypatch, synchronous
-):
+def test_a_power_cut_right_after_any_acknowledged_ticket_loses_no_acknowledged_ticket(powercut_vfs, tmp_path):
     """Kiosks issue under load (WAL checkpoints running); right after each acknowledged ticket
     the power is cut: only what SQLite has fsynced survives. Each image is then opened as a
-    restarted hall PC would open it. With synchronous=NORMAL this test loses tickets; GROUP
-    (group commit, storage/group_commit.py) must keep every acknowledged one as FULL does."""
-    from hall_server.storage import database
-
-    monkeypatch.setattr(database, "SYNCHRONOUS", synchronous)
+    restarted hall PC would open it. With synchronous=NORMAL this test loses tickets."""
     hall = start_live_hall(f"sqlite:///{tmp_path / 'hall.db'}", "2026-11-26 10:00")
     acknowledged: list[str] = []
     lock, halt = threading.Lock(), threading.Event()
