@@ -5,6 +5,8 @@ Nothing here decides anything; see viewmodels/kiosk_model.py for the behaviour.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
@@ -13,6 +15,7 @@ from kivy.uix.widget import Widget
 from hall_common.i18n import message
 
 from .viewmodels.booking import COMMON_SHOWN, SURNAME_LETTERS, TITLES, day_label, free_seats, slot_time, surnames_for
+from .viewmodels.case_number_pad import CaseNumberPad
 from .viewmodels.keypad import CODE, ID_NUMBER
 from .viewmodels.kiosk_model import BOOK, KioskModel, PrintState, Screen
 from .viewmodels.matter_finder import LETTERS, layouts
@@ -281,32 +284,42 @@ class Builder:
             spacing=1.2,
         )
 
-    def build_progress(self) -> Widget:
-        """The case-number keypad: digits and the dash, no physical keyboard."""
-        vm = self.vm
-        # Two boxes on one row: the case number and the query code; the box the digits go to is blue,
-        # touching the other one moves the digits there.
-        code_field = vm.case_pad.field == "code"
+    def _case_entry(
+        self, pad: CaseNumberPad, ids: tuple[str, str], select: Callable[[str], None], placeholder: str
+    ) -> Widget:
+        """Two boxes on one row: the case number and a second code (the notice's query code or the
+        phone's last 4 digits); the box the digits go to is blue, touching the other moves them there."""
+        second = pad.field == "code"
         entry = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
         entry.add_widget(
             self.button(
-                vm.case_pad.value or " ",
-                "case_entry",
-                lambda: vm.progress_select("case"),
-                color=GREY if code_field else BLUE,
+                pad.value or " ",
+                ids[0],
+                lambda: select("case"),
+                color=GREY if second else BLUE,
                 size=7,
                 size_hint_x=0.6,
             )
         )
         entry.add_widget(
             self.button(
-                vm.case_pad.code or self.t("progress_code_placeholder"),
-                "code_entry",
-                lambda: vm.progress_select("code"),
-                color=BLUE if code_field else GREY,
-                size=7 if vm.case_pad.code else 4.2,
+                pad.code or self.t(placeholder),
+                ids[1],
+                lambda: select("code"),
+                color=BLUE if second else GREY,
+                size=7 if pad.code else 4.2,
                 size_hint_x=0.4,
             )
+        )
+        return entry
+
+    def build_progress(self) -> Widget:
+        """The case-number keypad: digits and the dash, no physical keyboard."""
+        vm = self.vm
+        # Two boxes on one row: the case number and the query code; the box the digits go to is blue,
+        # touching the other one moves the digits there.
+        entry = self._case_entry(
+            vm.case_pad, ("case_entry", "code_entry"), vm.progress_select, "progress_code_placeholder"
         )
         failed = vm.progress_note and not vm.progress_querying
         note = self.text(
@@ -808,28 +821,7 @@ class Builder:
     # --- 补交材料 / 领取结果 ---------------------------------------------------------------------
     def build_return(self) -> Widget:
         vm, pad = self.vm, self.vm.return_pad
-        tail_field = pad.field == "code"
-        entry = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
-        entry.add_widget(
-            self.button(
-                pad.value or " ",
-                "return_case",
-                lambda: vm.return_select("case"),
-                color=GREY if tail_field else BLUE,
-                size=7,
-                size_hint_x=0.6,
-            )
-        )
-        entry.add_widget(
-            self.button(
-                pad.code or self.t("return_tail_placeholder"),
-                "return_tail",
-                lambda: vm.return_select("code"),
-                color=BLUE if tail_field else GREY,
-                size=7 if pad.code else 4.2,
-                size_hint_x=0.4,
-            )
-        )
+        entry = self._case_entry(pad, ("return_case", "return_tail"), vm.return_select, "return_tail_placeholder")
         note = self.text(vm.return_note, 3.4, kid="return_note", color=RED, size_hint_y=None, height=self.u * 9)
         keys = self._digit_pad("return-key", vm.return_press, "-", "del")
         row = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
