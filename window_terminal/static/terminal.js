@@ -152,8 +152,14 @@
     refreshTimer = setTimeout(() => refresh().catch(() => {}), 60);
   }
 
+  // Refreshes overlap (an action's own, and one per event burst): only the newest may draw, or an
+  // older answer arriving last would bring back the number the clerk has just passed or finished.
+  let refreshes = 0;
   async function refresh() {
-    desk = await call("GET", `/windows/${N}/desk`);
+    const mine = ++refreshes;
+    const fresh = await call("GET", `/windows/${N}/desk`);
+    if (mine !== refreshes) return;
+    desk = fresh;
     $("title").textContent = desk.window.name || t("terminal.window_title", {n: N});
     const staff = desk.window.staff;
     $("duty").replaceChildren(...(staff ? YC.keepTogether(t("terminal.on_duty", {name: staff.name, staff_no: staff.staff_no, post: staff.post}),
