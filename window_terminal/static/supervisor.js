@@ -115,10 +115,14 @@
     try { await call("POST", path, body); if (done) toast(done, true); } catch (e) { toast(e.message); } finally { busy = false; refresh(); }
   }
 
+  // As on the terminal: refreshes overlap (an action's own, one per event burst); only the newest draws.
+  let refreshes = 0;
   async function refresh() {
+    const mine = ++refreshes;
     const [wins, line, ratings, shifts, devices, followUps] = await Promise.all([call("GET", "/windows"),
       call("GET", "/queue"), call("GET", "/ratings"), call("GET", "/shifts"), call("GET", "/devices"),
       call("GET", "/follow-ups/alerts")]);
+    if (mine !== refreshes) return;
     renderAlerts({windows: wins.windows, line, devices: devices.devices, followUps, hall, now: YC.serverNow()});
     $("login").hidden = true; $("board").hidden = false; $("logout").hidden = false;
     const numbers = wins.windows.map((w) => w.number);
