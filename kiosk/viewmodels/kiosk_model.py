@@ -214,6 +214,21 @@ class KioskModel:
             self.online = False
             self._changed()
 
+    def _refusal_note(self, exc: hc.ApiError, offline_key: str, slow_key: str) -> str | None:
+        """What a query screen (booking, case progress) says of a failed request, in Chinese;
+        None when a bad token sent the kiosk to its admin screen instead."""
+        if exc.kind in (hc.UNAUTHORIZED, hc.FORBIDDEN):
+            self._admin(exc)
+            return None
+        if exc.kind == hc.UNREACHABLE:
+            self.online = False
+            return message(offline_key, self.locale)
+        if exc.kind == hc.UNCERTAIN:
+            return message(slow_key, self.locale)
+        if exc.kind == hc.SERVER:
+            return message("kiosk.server_error", self.locale, message=exc.text)
+        return exc.text
+
     def _admin(self, exc: hc.ApiError) -> None:
         key = "admin_bad_token" if exc.kind == hc.UNAUTHORIZED else "admin_forbidden"
         self.admin_error = message(f"kiosk.{key}", self.locale, code=exc.code or exc.status)
@@ -416,19 +431,12 @@ class KioskModel:
             return
         self.booking.loading = self.booking.submitting = False
         self.touch()
-        if exc.kind in (hc.UNAUTHORIZED, hc.FORBIDDEN):
-            self._admin(exc)
+        # Otherwise the server's own Chinese words (已约满, 手机号格式不正确, 爽约 …).
+        note = self._refusal_note(exc, "kiosk.book_offline", "kiosk.book_uncertain")
+        if note is None:
             return
-        if exc.kind == hc.UNREACHABLE:
-            self.online = False
-            note = message("kiosk.book_offline", self.locale)
-        elif exc.kind == hc.UNCERTAIN:
-            self.booking.uncertain = True
-            note = message("kiosk.book_uncertain", self.locale)
-        elif exc.kind == hc.SERVER:
-            note = message("kiosk.server_error", self.locale, message=exc.text)
-        else:
-            note = exc.text  # the server's own Chinese words (已约满, 手机号格式不正确, 爽约 …)
+        if exc.kind == hc.UNCERTAIN:
+            self.booking.uncertain = True  # never book again blindly: the booking may exist already
         self.booking.note = note
         if screen is not None:
             self._go(screen)
@@ -687,18 +695,10 @@ class KioskModel:
             return
         self.progress_querying = False
         self.touch()
-        if exc.kind in (hc.UNAUTHORIZED, hc.FORBIDDEN):
-            self._admin(exc)
+        # Otherwise (404) the server's own words, e.g. 找不到办件号 …，请核对受理通知书上的办件号。
+        note = self._refusal_note(exc, "kiosk.progress_offline", "kiosk.progress_slow")
+        if note is None:
             return
-        if exc.kind == hc.UNREACHABLE:
-            self.online = False
-            note = message("kiosk.progress_offline", self.locale)
-        elif exc.kind == hc.UNCERTAIN:
-            note = message("kiosk.progress_slow", self.locale)
-        elif exc.kind == hc.SERVER:
-            note = message("kiosk.server_error", self.locale, message=exc.text)
-        else:
-            note = exc.text  # 404: the server's own words, e.g. 找不到办件号 …，请核对受理通知书上的办件号。
         # The number stays on the keypad: the resident can correct it and tap 查询 again.
         self.progress_note = note
         self._changed()
