@@ -33,3 +33,19 @@ def test_the_hotline_page_without_a_log_in_asks_for_one(device, hall):
     page.goto(f"{hall.base_url}/window/1/appointments")
     page.wait_for_selector("#need-login:not([hidden])")
     assert "登录" in page.inner_text("#need-login")
+
+
+def test_a_date_picked_while_the_lists_still_load_shows_that_days_slots(device, hall):
+    page = device(1366, 768)
+    login(page, hall, 1, "BZY001")
+    page.wait_for_function("() => localStorage.getItem('yc.window.1.token')")
+    held = []  # today's and tomorrow's lists, answered only after the clerk has picked a date
+    page.route("**/api/v1/appointments?date=*", lambda route: held.append(route))
+    page.goto(f"{hall.base_url}/window/1/appointments")
+    page.wait_for_selector(".slot")
+    page.select_option("#date", "2026-11-27")
+    page.wait_for_selector(".slot[data-start='2026-11-27T09:00']")
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => document.querySelectorAll('#days .day').length === 2")
+    assert page.input_value("#date") == "2026-11-27"

@@ -28,11 +28,14 @@
     }));
   }
 
+  let slotsAsked = 0;  // only the newest answer draws: a date picked while an older load runs wins
   async function loadSlots() {
+    const mine = ++slotsAsked;
     const q = new URLSearchParams();
     if (days) q.set("date", $("date").value);
     if ($("matter").value) q.set("matter_id", $("matter").value);
     const body = await api("GET", `/appointments/slots?${q}`, token);
+    if (mine !== slotsAsked) return;
     if (!days) {
       days = [];
       const [y, m, d] = body.today.split("-").map(Number);
@@ -47,11 +50,14 @@
     showSlots(body.slots);
   }
 
+  let listAsked = 0;
   async function loadList() {
+    const mine = ++listAsked;
     const first = (await api("GET", "/appointments/slots", token)).today;
     const [y, m, d] = first.split("-").map(Number);
     const wanted = [0, 1].map((i) => new Date(Date.UTC(y, m - 1, d + i)).toISOString().slice(0, 10));
     const lists = await Promise.all(wanted.map((day) => api("GET", `/appointments?date=${day}`, token)));
+    if (mine !== listAsked) return;
     $("days").replaceChildren(...lists.map((list, i) => el("div", {"class": "day"},
       el("h3", {}, t(i === 0 ? "terminal.hotline_today" : "terminal.hotline_tomorrow", {date: list.date, n: list.appointments.length})),
       list.appointments.length ? el("table", {}, ...list.appointments.map((a) => el("tr", {},
@@ -79,14 +85,15 @@
   YC.loadMessages("/terminal/messages.json", "terminal", token).then(async () => {  // the clerk's own language
     if (!token) { $("need-login").hidden = false; return; }
     $("desk").hidden = false;
+    // Listen before the first loads finish: a date picked while today's list still loads must count.
+    $("date").addEventListener("change", loadSlots);
+    $("matter").addEventListener("change", loadSlots);
+    $("submit").addEventListener("click", book);
     try {
       const matters = (await api("GET", "/matters", token)).matters;
       $("matter").replaceChildren(el("option", {value: ""}, t("terminal.hotline_general")),
         ...matters.map((m) => el("option", {value: String(m.id)}, m.name)));
       await Promise.all([loadSlots(), loadList()]);
     } catch (e) { $("error").textContent = e.message; }
-    $("date").addEventListener("change", loadSlots);
-    $("matter").addEventListener("change", loadSlots);
-    $("submit").addEventListener("click", book);
   });
 })();
