@@ -3,7 +3,8 @@
  * One global, YC:
  *   messages   loadMessages(url?, area?, token?), useMessages(obj, area?), useLanguage(language), t(key, fields),
  *              fillText(root?)
- *   API        api(method, path, token, body) -> Promise, ApiError, pageToken(storageKey?), lang()
+ *   API        api(method, path, token, body) -> Promise, ApiError, pageToken(storageKey?), lang(),
+ *              newest(load, draw) -> a loader whose older answers never draw
  *   events     live(token, params, onEvent, onState) -> {close()}, eventTypes()
  *   DOM        el(tag, attrs, ...children), showError(e, id?), keepTogether(text, words?)
  *   time       hhmm(iso), formatTime(date, kind), setTimeZone(tz), timeZone(), parseIso(text),
@@ -142,6 +143,26 @@ var YC = (function () {
         return data;
       });
     }, function () { throw networkError(); });
+  }
+
+  // Loads overlap: a date picked twice quickly, an action's own refresh beside one per event burst.
+  // Their answers may arrive in any order, and an older one drawn last brings back what the person
+  // has just left (the previous day's slots under the new date, the number the clerk just finished).
+  //   var refresh = YC.newest(function (day) { return api("GET", "/x?date=" + day); }, drawX);
+  // refresh(args...) runs load(args...); draw(answer, args...) runs only if no later refresh() started
+  // meanwhile. The promise gives draw's result, or undefined when a later call took over; a failed
+  // load rejects only while it is the newest (an older call's failure is about nothing on screen).
+  function newest(load, draw) {
+    var latest = 0;
+    return function () {
+      var mine = ++latest;
+      var args = Array.prototype.slice.call(arguments);
+      return Promise.resolve().then(function () { return load.apply(null, args); }).then(function (answer) {
+        if (mine === latest) return draw.apply(null, [answer].concat(args));
+      }, function (e) {
+        if (mine === latest) throw e;
+      });
+    };
   }
 
   // ?token= in the address: taken out of the address bar at once (history, screenshots, the
@@ -380,7 +401,7 @@ var YC = (function () {
   return {
     loadMessages: loadMessages, useMessages: useMessages, useLanguage: useLanguage, t: t, fillText: fillText, lang: lang,
     api: api, ApiError: ApiError, pageToken: pageToken, takeUrlToken: takeUrlToken, adoptToken: adoptToken,
-    params: params,
+    params: params, newest: newest,
     live: live, eventTypes: eventTypes, el: el, showError: showError, keepTogether: keepTogether,
     hhmm: hhmm, formatTime: formatTime, setTimeZone: setTimeZone, timeZone: timeZone, parseIso: parseIso,
     serverNow: serverNow, loadHall: loadHall

@@ -5,6 +5,8 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import expect
 
+from tests.support.held_answers import HeldAnswers, shown, watch
+
 from .conftest import issue
 
 
@@ -99,3 +101,23 @@ def test_reasons_sent_after_the_next_resident_was_served_are_still_added(hall):
     rows = {r["ticket_id"]: r for r in hall.client("supervisor").get("/ratings").json()["ratings"]}
     assert (rows[first["id"]]["tags"], rows[first["id"]]["phone"]) == (["多次跑腿"], "139****5555")
     assert hall.client("pad-1").get("/pads/1/state").json()["pending"]["ticket_id"] == second["id"]
+
+
+def test_an_older_pad_state_arriving_last_does_not_put_the_pad_back_to_idle_while_the_resident_should_rate(
+    hall, device
+):
+    pad = device(width=1280, height=800)
+    pad.goto(f"{hall.base_url}/pad/2?token={hall.tokens['pad-2']}")
+    expect(pad.locator("#idle")).to_be_visible()
+    late = HeldAnswers(pad, "**/api/v1/pads/2/state")
+    issue(hall, 1)
+    clerk = hall.client("clerk-2")
+    ticket = clerk.post("/windows/2/call-next").json()["ticket"]  # the pad asks for its state, and waits
+    late.wait()
+    nothing_to_rate = late.answer_now()
+    clerk.post("/windows/2/finish")
+    expect(pad.locator("#asking")).to_be_visible()
+    expect(pad.locator("#ask-service")).to_contain_text(ticket["number"])
+    watch(pad, "document.body.dataset.screen")
+    late.release(0, nothing_to_rate)
+    assert shown(pad) == ["asking"]  # never back to idle, not even for a moment

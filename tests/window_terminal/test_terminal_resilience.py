@@ -6,6 +6,8 @@ import time
 
 from playwright.sync_api import expect
 
+from tests.support.held_answers import HeldAnswers, shown, watch
+
 from .conftest import issue, login
 
 
@@ -63,3 +65,21 @@ def test_terminal_follows_actions_taken_elsewhere(hall, device):
     assert r.status_code == 200, r.text
     expect(page.locator("#no-current")).to_be_visible()
     expect(page.locator("#line li")).to_have_count(1)
+
+
+def test_an_older_desk_answer_arriving_last_does_not_bring_back_the_number_just_finished(hall, device):
+    first, second = issue(hall, 2)
+    page = device()
+    login(page, hall, 1, "BZY001")
+    page.click("#act-call-next")
+    page.click("#act-start")
+    expect(page.locator("#current-state")).to_have_text("办理中")
+    late = HeldAnswers(page, "**/api/v1/windows/1/desk")
+    issue(hall, 1)  # the kiosk prints a number: the terminal asks for its desk again, and waits
+    late.wait()
+    serving_first = late.answer_now()  # the desk as it is now: the first number still being served
+    page.click("#act-finish-next")  # 办结并叫下一位: its own desk answer comes back at once
+    expect(page.locator("#current-number")).to_have_text(second["number"])
+    watch(page, "document.getElementById('current-number')?.textContent")
+    late.release(0, serving_first)
+    assert shown(page) == [second["number"]]  # the first number never came back, not even for a moment

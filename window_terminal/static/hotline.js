@@ -28,14 +28,13 @@
     }));
   }
 
-  let slotsAsked = 0;  // only the newest answer draws: a date picked while an older load runs wins
-  async function loadSlots() {
-    const mine = ++slotsAsked;
+  // Only the newest answer draws: a date picked while an older load runs wins.
+  const loadSlots = YC.newest(() => {
     const q = new URLSearchParams();
     if (days) q.set("date", $("date").value);
     if ($("matter").value) q.set("matter_id", $("matter").value);
-    const body = await api("GET", `/appointments/slots?${q}`, token);
-    if (mine !== slotsAsked) return;
+    return api("GET", `/appointments/slots?${q}`, token);
+  }, (body) => {
     if (!days) {
       days = [];
       const [y, m, d] = body.today.split("-").map(Number);
@@ -48,16 +47,14 @@
       $("date").value = body.date;
     }
     showSlots(body.slots);
-  }
+  });
 
-  let listAsked = 0;
-  async function loadList() {
-    const mine = ++listAsked;
+  const loadList = YC.newest(async () => {
     const first = (await api("GET", "/appointments/slots", token)).today;
     const [y, m, d] = first.split("-").map(Number);
     const wanted = [0, 1].map((i) => new Date(Date.UTC(y, m - 1, d + i)).toISOString().slice(0, 10));
-    const lists = await Promise.all(wanted.map((day) => api("GET", `/appointments?date=${day}`, token)));
-    if (mine !== listAsked) return;
+    return Promise.all(wanted.map((day) => api("GET", `/appointments?date=${day}`, token)));
+  }, (lists) => {
     $("days").replaceChildren(...lists.map((list, i) => el("div", {"class": "day"},
       el("h3", {}, t(i === 0 ? "terminal.hotline_today" : "terminal.hotline_tomorrow", {date: list.date, n: list.appointments.length})),
       list.appointments.length ? el("table", {}, ...list.appointments.map((a) => el("tr", {},
@@ -65,7 +62,7 @@
         el("td", {}, a.phone_tail ? t("terminal.hotline_tail", {tail: a.phone_tail}) : ""),
         el("td", {}, a.code), el("td", {}, t("terminal.hotline_status_" + a.status)))))
         : el("p", {"class": "hint"}, t("terminal.hotline_none")))));
-  }
+  });
 
   async function book() {
     $("error").textContent = ""; $("booked").textContent = "";

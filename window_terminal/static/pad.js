@@ -158,14 +158,9 @@
 
   // Events come in bursts (called, then finished): only the newest refresh may act, or an older
   // answer arriving last would put the pad back to idle while the resident should be asked.
-  let refreshes = 0;
-  async function refresh() {
-    const mine = ++refreshes;
-    let fresh;
-    try {
-      fresh = await api("GET", `/pads/${N}/state`, token);
-    } catch (e) { if (mine === refreshes) error(e.message); return; }
-    if (mine !== refreshes) return;
+  const askState = YC.newest(() => api("GET", `/pads/${N}/state`, token), showState);
+  const refresh = () => askState().catch((e) => error(e.message));
+  function showState(fresh) {
     state = fresh;
     clockOffset = new Date(state.server_time) - Date.now();
     const current = document.body.dataset.screen;

@@ -116,13 +116,9 @@
   }
 
   // As on the terminal: refreshes overlap (an action's own, one per event burst); only the newest draws.
-  let refreshes = 0;
-  async function refresh() {
-    const mine = ++refreshes;
-    const [wins, line, ratings, shifts, devices, followUps] = await Promise.all([call("GET", "/windows"),
-      call("GET", "/queue"), call("GET", "/ratings"), call("GET", "/shifts"), call("GET", "/devices"),
-      call("GET", "/follow-ups/alerts")]);
-    if (mine !== refreshes) return;
+  const refresh = YC.newest(() => Promise.all([call("GET", "/windows"), call("GET", "/queue"), call("GET", "/ratings"),
+    call("GET", "/shifts"), call("GET", "/devices"), call("GET", "/follow-ups/alerts")]), drawAll);
+  function drawAll([wins, line, ratings, shifts, devices, followUps]) {
     renderAlerts({windows: wins.windows, line, devices: devices.devices, followUps, hall, now: YC.serverNow()});
     $("login").hidden = true; $("board").hidden = false; $("logout").hidden = false;
     const numbers = wins.windows.map((w) => w.number);

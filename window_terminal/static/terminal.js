@@ -154,11 +154,8 @@
 
   // Refreshes overlap (an action's own, and one per event burst): only the newest may draw, or an
   // older answer arriving last would bring back the number the clerk has just passed or finished.
-  let refreshes = 0;
-  async function refresh() {
-    const mine = ++refreshes;
-    const fresh = await call("GET", `/windows/${N}/desk`);
-    if (mine !== refreshes) return;
+  const refresh = YC.newest(() => call("GET", `/windows/${N}/desk`), drawDesk);
+  function drawDesk(fresh) {
     desk = fresh;
     $("title").textContent = desk.window.name || t("terminal.window_title", {n: N});
     const staff = desk.window.staff;
