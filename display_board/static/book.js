@@ -50,25 +50,28 @@
     }
   }
 
-  async function loadSlots() {
-    $("error").textContent = "";
+  // Only the newest answer draws: with two days picked quickly, the first day's slots arriving last
+  // would show under the second day's date, and a resident could book the wrong day.
+  const askSlots = YC.newest(() => {
     const params = new URLSearchParams();
     // The first load leaves the day to the server: the first day with a free slot.
     if (loadedDates) params.set("date", $("date").value);
     if ($("matter").value) params.set("matter_id", $("matter").value);
-    try {
-      const body = await YC.api("GET", `/appointments/slots?${params}`);
-      if (!loadedDates) {
-        loadedDates = true;
-        $("hall").textContent = body.hall;
-        fillDates(body.today, body.last_day);
-        fillMatters(body.matters);
-        $("date").value = body.date;
-      }
-      showSlots(body.slots);
-    } catch (e) {
-      $("error").textContent = e.message;
+    return YC.api("GET", `/appointments/slots?${params}`);
+  }, (body) => {
+    if (!loadedDates) {
+      loadedDates = true;
+      $("hall").textContent = body.hall;
+      fillDates(body.today, body.last_day);
+      fillMatters(body.matters);
+      $("date").value = body.date;
     }
+    showSlots(body.slots);
+  });
+
+  function loadSlots() {
+    $("error").textContent = "";
+    return askSlots().catch((e) => { $("error").textContent = e.message; });
   }
 
   $("date").addEventListener("change", loadSlots);

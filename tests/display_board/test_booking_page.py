@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.held_answers import HeldAnswers, shown, watch
+
 SHOTS = "/tmp"
 
 
@@ -92,3 +94,19 @@ def test_a_resident_moves_a_booking_to_another_slot(phone, live_hall):
     assert "11月28日" in phone.inner_text("#m-result")
     moved = live_hall.client("supervisor").get(f"/appointments/{code}").json()
     assert moved["slot_start"].startswith("2026-11-28T09:30") and moved["status"] == "booked"
+
+
+def test_a_day_picked_while_the_previous_days_slots_still_load_shows_only_that_days_slots(phone, live_hall):
+    phone.goto(f"{live_hall.base_url}/book")
+    phone.wait_for_selector(".slot")
+    late = HeldAnswers(phone, lambda url: "/appointments/slots?" in url and "date=2026-11-27" in url)
+    choose_day(phone, "2026-11-27")  # Friday: its slots still on their way…
+    late.wait()
+    choose_day(phone, "2026-11-30")  # …when the resident settles on Monday
+    phone.wait_for_selector(".slot[data-start^='2026-11-30']")
+    watch(
+        phone, "[...new Set([...document.querySelectorAll('.slot')].map((s) => s.dataset.start.slice(0, 10)))].join()"
+    )
+    late.release()  # Friday's answer arrives last
+    assert shown(phone) == ["2026-11-30"]  # only Monday's slots, all along
+    assert phone.input_value("#date") == "2026-11-30"
