@@ -81,10 +81,15 @@
     refresh();
   }
 
-  async function refresh() {
-    let hall, list;
-    try { [hall, list] = await Promise.all([api("GET", "/hall", token), api("GET", "/calendar/overrides", token)]); }
-    catch (e) { $("page").replaceChildren(el("div", {class: "card bad"}, e.status === 401 || !token ? t("supervision.need_login") : e.message)); return; }
+  // Saves follow one another quickly, each with its own refresh: only the newest list draws, or an
+  // older one arriving last would leave out the day just saved.
+  const ask = YC.newest(() => Promise.all([api("GET", "/hall", token), api("GET", "/calendar/overrides", token)]), drawPage);
+  function refresh() {
+    return ask().catch((e) => $("page").replaceChildren(el("div", {class: "card bad"},
+      e.status === 401 || !token ? t("supervision.need_login") : e.message)));
+  }
+
+  function drawPage([hall, list]) {
     const banners = (hall.warnings || []).map((w) => el("div", {class: "sv-banner " + w.severity}, w.message));
     const kind = el("select", {id: "kind"},
       el("option", {value: "holiday"}, t("supervision.kind_holiday")), el("option", {value: "workday"}, t("supervision.kind_workday")),

@@ -5,9 +5,14 @@
   const token = localStorage.getItem("yc.supervisor.token");
   const $ = (id) => document.getElementById(id);
 
-  async function refresh() {
-    let p;
-    try { p = await api("GET", "/projection", token); } catch (e) { $("page").replaceChildren(el("div", {class: "card bad"}, e.status === 401 || !token ? t("supervision.need_login") : e.message)); return; }
+  // Read every 30 s: on a slow line an answer may come after the next one, and only the newest draws.
+  const ask = YC.newest(() => api("GET", "/projection", token), drawPage);
+  function refresh() {
+    return ask().catch((e) => $("page").replaceChildren(el("div", {class: "card bad"},
+      e.status === 401 || !token ? t("supervision.need_login") : e.message)));
+  }
+
+  function drawPage(p) {
     // [text, class]: the facts a supervisor acts on, the ones needing action in red.
     const facts = [];
     facts.push([p.closing ? t("supervision.closing", {time: hhmm(p.closing), last: hhmm(p.last_start)}) : t("supervision.closed_today"), ""]);

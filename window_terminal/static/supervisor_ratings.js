@@ -20,8 +20,10 @@
   const period = () => ({from: $("from").value, to: $("to").value});
   const query = (extra) => new URLSearchParams(Object.assign(period(), extra || {})).toString();
 
-  async function figures() {
-    const data = await api("GET", "/ratings/figures?" + query({by: $("by").value}), token);
+  // Each part is read again on every event burst, period and step, and answers may come in any order:
+  // only each part's newest draws, or an older answer arriving last would show another period's
+  // figures, or one follow-up's detail while the steps act on another.
+  const figures = YC.newest(() => api("GET", "/ratings/figures?" + query({by: $("by").value}), token), (data) => {
     $("table").replaceChildren(
       el("tr", {}, el("th", {}, t("ratings.col_label")), COLS.map((c) => el("th", {}, t("ratings.col_" + c)))),
       ...[...data.rows, data.total].map((r) => el("tr", {class: r.key === "total" ? "total" : ""}, el("td", {}, r.label),
@@ -42,27 +44,24 @@
       series: [5, 4, 3, 2, 1].map((n) => ({name: String(n), type: "bar", stack: "levels", itemStyle: {color: levelColors[n]},
         data: data.rows.map((r) => r.levels[String(n)])})),
     }, true);
-  }
+  });
 
-  async function ranking() {
-    const data = await api("GET", "/ratings/ranking?" + query(), token);
+  const ranking = YC.newest(() => api("GET", "/ratings/ranking?" + query(), token), (data) => {
     const row = (r) => el("li", {}, `${r.label} ${pct(r.good_rate)}（${r.rated}）`);
     $("rank-windows").replaceChildren(el("b", {}, t("ratings.rank_windows")), ...data.windows.map(row));
     $("rank-clerks").replaceChildren(el("b", {}, t("ratings.rank_clerks")), ...data.clerks.map(row));
-  }
+  });
 
-  async function followUps() {
-    const data = await api("GET", "/follow-ups?state=open", token);
+  const followUps = YC.newest(() => api("GET", "/follow-ups?state=open", token), (data) => {
     $("follow").replaceChildren(...(data.items.length ? data.items.map((f) => el("li", {class: f.overdue ? "overdue" : "",
       "data-id": f.id, onclick: () => detail(f.id)},
       el("span", {}, `${f.number} · ${f.window}号窗 · ${f.staff_name || ""} · ${f.label}`),
       el("span", {class: "state"}, f.overdue ? t("ratings.overdue") + " · " + f.state_label : f.state_label)))
       : [el("li", {}, t("ratings.no_follow_ups"))]));
-  }
+  });
 
-  async function detail(id) {
-    selected = id;
-    const f = await api("GET", `/follow-ups/${id}`, token);
+  const detail = YC.newest((id) => api("GET", `/follow-ups/${id}`, token), (f, id) => {
+    selected = id;  // the steps act on the follow-up shown
     const note = el("textarea", {id: "note", placeholder: t("ratings.note_prompt"), maxlength: 1000});
     const days = el("input", {id: "days", type: "number", min: 1, max: 60, value: 10, title: t("ratings.days_prompt")});
     const acts = (STEPS[f.state] || []).map((a) => el("button", {"data-action": a, onclick: () => step(a)}, t("ratings.action_" + a)));
@@ -76,7 +75,7 @@
       el("ol", {class: "steps"}, f.steps.map((s) => el("li", {}, `${hhmm(s.at)} ${s.actor} ${t("ratings.state_" + s.to)} ${s.note}`))),
       f.state === "closed" ? null : note, f.state === "verifying" ? days : null, el("div", {class: "acts"}, acts));
     $("detail").hidden = false;
-  }
+  });
 
   async function step(action, feedback) {
     const body = {};
@@ -89,13 +88,12 @@
     await Promise.all([followUps(), detail(selected), figures()]).catch((e) => toast(e.message));
   }
 
-  async function appeals() {
-    const data = await api("GET", "/rating-appeals?state=pending", token);
+  const appeals = YC.newest(() => api("GET", "/rating-appeals?state=pending", token), (data) => {
     $("appeals").replaceChildren(...(data.items.length ? data.items.map((a) => el("li", {},
       el("span", {}, `#${a.rating_id} · ${a.kind_label} · ${a.reason}`),
       el("span", {}, el("button", {onclick: () => decide(a.id, "upheld")}, t("ratings.uphold")), " ",
         el("button", {onclick: () => decide(a.id, "rejected")}, t("ratings.reject"))))) : [el("li", {}, t("ratings.no_appeals"))]));
-  }
+  });
 
   async function decide(id, decision) {
     const note = prompt(t("ratings.note_prompt"));

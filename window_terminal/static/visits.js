@@ -39,13 +39,14 @@
       el("td", {}, v.case_no || v.note || ""), actions);
   }
 
-  async function refresh() {
-    const data = await api("GET", "/home-visits", token);
+  // Each step reads the list again, and steps follow one another quickly: only the newest list draws,
+  // or an older one arriving last would undo on screen the step just taken.
+  const refresh = YC.newest(() => api("GET", "/home-visits", token), (data) => {
     $("counts").textContent = t("terminal.visits_counts", data.counts);
     const head = el("tr", {}, ...["code", "resident", "place", "reason", "time", "staff", "state", "outcome", "actions"]
       .map((k) => el("th", {}, t("terminal.visits_col_" + k))));
     $("visits").replaceChildren(head, ...data.visits.map(row));
-  }
+  });
 
   async function act(path, body, done) {
     try { await api("POST", path, token, body); say(t(done), true); } catch (e) { say(e.message, false); }
