@@ -47,24 +47,30 @@
     $("edit").showModal();
   }
 
+  // A month's roster comes back from each load and each save: only the newest call's draws, or a
+  // month picked while a save is under way would be drawn over by the saved day's month.
+  const showRoster = YC.newest((answer) => answer, (r) => {
+    roster = r;
+    $("month").value = roster.month;
+    render();
+    document.body.dataset.loaded = "1";
+  });
+
   async function save(checkIn) {
     const body = {staff_no: $("e-staff").value.trim() || null, title: $("e-title").value.trim() || null,
       problems: $("e-problems").value, actions: $("e-actions").value};
     if (checkIn) body.check_in = true;
+    const saved = api("PUT", `/duty-roster/${editing.day}/${editing.half}`, token, body);
     try {
-      roster = await api("PUT", `/duty-roster/${editing.day}/${editing.half}`, token, body);
-      toast(""); render();
+      await showRoster(saved);
+      await saved;  // a refusal is told even if another month was asked for meanwhile and nothing drawn
+      toast("");
     } catch (e) { toast(e.message); }
   }
 
-  async function load() {
-    try {
-      const month = $("month").value;
-      roster = await api("GET", "/duty-roster" + (month ? "?month=" + month : ""), token);
-      $("month").value = roster.month;
-      render();
-      document.body.dataset.loaded = "1";
-    } catch (e) { toast(e.message); }
+  function load() {
+    const month = $("month").value;
+    return showRoster(api("GET", "/duty-roster" + (month ? "?month=" + month : ""), token)).catch((e) => toast(e.message));
   }
 
   async function main() {

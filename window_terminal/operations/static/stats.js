@@ -106,31 +106,38 @@
     }
   }
 
-  async function load() {
+  // Loads overlap (a period, a grouping, a ranking or a hall picked while the last figures still
+  // load): only the newest draws, or the figures shown would not be the ones the form asks for.
+  const ask = YC.newest(async () => {
+    const q = query();
+    const data = await api("GET", "/stats?" + q, token);
+    const hq = new URLSearchParams(q); hq.set("by", "weekday_hour");
+    return [data, await api("GET", "/stats?" + hq, token)];
+  }, show);
+
+  function load() {
     toast("");
-    try {
-      const q = query();
-      const data = await api("GET", "/stats?" + q, token);
-      const hq = new URLSearchParams(q); hq.set("by", "weekday_hour");
-      const heat = await api("GET", "/stats?" + hq, token);
-      $("from").value = data.from; $("to").value = data.to;
-      data.rows = ranked(data.rows);
-      kpis(data.total); table(data.rows, data.total); draw(data, heat);
-      $("note").textContent = data.percentiles;
-      if (!county) {
-        const month = $("from").value.slice(0, 7);
-        for (const kind of ["xlsx", "pdf"]) {
-          $(kind).href = `/api/v1/reports/monthly.${kind}?month=${month}&token=${encodeURIComponent(token)}`;
-          $(kind).hidden = false;
-        }
+    return ask().catch((e) => toast(e.message));
+  }
+
+  function show([data, heat]) {
+    $("from").value = data.from; $("to").value = data.to;
+    data.rows = ranked(data.rows);
+    kpis(data.total); table(data.rows, data.total); draw(data, heat);
+    $("note").textContent = data.percentiles;
+    if (!county) {
+      const month = $("from").value.slice(0, 7);
+      for (const kind of ["xlsx", "pdf"]) {
+        $(kind).href = `/api/v1/reports/monthly.${kind}?month=${month}&token=${encodeURIComponent(token)}`;
+        $(kind).hidden = false;
       }
-      if (county && !$("hall").options.length) {
-        $("hall").append(el("option", {value: ""}, t("operations.ui_all_halls")),
-          ...data.halls.map((h) => el("option", {value: h.code}, h.name)));
-        $("hall").hidden = false;
-      }
-      document.body.dataset.loaded = "1";
-    } catch (e) { toast(e.message); }
+    }
+    if (county && !$("hall").options.length) {
+      $("hall").append(el("option", {value: ""}, t("operations.ui_all_halls")),
+        ...data.halls.map((h) => el("option", {value: h.code}, h.name)));
+      $("hall").hidden = false;
+    }
+    document.body.dataset.loaded = "1";
   }
 
   async function main() {
