@@ -41,9 +41,13 @@
         reasons: b.reasons.value.trim() || null})}, t("ui_reject_decision"))));
   }
 
-  async function refresh() {
-    let data;
-    try { data = await api("GET", "/cases/inbox"); showError(null); } catch (e) { showError(e); return; }
+  // Read every 15 s and after every step: only the newest list draws, or an older one arriving last
+  // would show a case as not yet signed for (or not yet decided) just after the clerk did it.
+  const askInbox = YC.newest(() => api("GET", "/cases/inbox"), drawInbox);
+  const refresh = () => askInbox().catch(showError);
+
+  function drawInbox(data) {
+    showError(null);
     document.getElementById("department").textContent = data.department || "";
     document.getElementById("empty").hidden = data.cases.length > 0;
     const focused = document.activeElement;

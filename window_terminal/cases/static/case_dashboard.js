@@ -13,9 +13,12 @@
       el("td", {class: "nowrap"}, c.working_days_left < 0 ? t("ui_days_over", {days: -c.working_days_left})
         : c.working_days_left === 0 ? t("ui_due_today") : t("ui_days_left", {days: c.working_days_left}))));
   }
-  async function refresh() {
-    let d;
-    try { d = await api("GET", "/cases/dashboard"); showError(null); } catch (e) { showError(e); return; }
+  // Read every 30 s: on a slow line an answer may come after the next one, and only the newest draws.
+  const askDashboard = YC.newest(() => api("GET", "/cases/dashboard"), drawDashboard);
+  const refresh = () => askDashboard().catch(showError);
+
+  function drawDashboard(d) {
+    showError(null);
     document.getElementById("today").textContent = d.today;
     document.getElementById("stages").replaceChildren(...Object.entries(d.open_by_stage).map(([s, n]) =>
       el("div", {class: "stage", "data-stage": s}, el("div", {}, t("state_" + s)), el("div", {class: "big"}, n))));

@@ -172,6 +172,11 @@
     }));
   }
 
+  // A case comes back from each step, each look-up and each live update: only the newest call's
+  // draws, or a live update read just before a step, arriving after it, would put back the state the
+  // step has just left (or reopen a case the clerk has just put aside with 新办件).
+  const showCase = YC.newest((answer) => answer, (c) => { if (c) show(c); });
+
   let busy = false;
   // errorBox: where a refusal is shown (beside the step's button); the header line otherwise.
   async function act(fn, errorBox) {
@@ -179,7 +184,11 @@
     busy = true;
     showError(null);
     if (errorBox) errorBox.textContent = "";
-    try { show(await fn()); } catch (e) { if (errorBox) errorBox.textContent = e.message; else showError(e); } finally { busy = false; }
+    try {
+      const answer = fn();
+      await showCase(answer);
+      await answer;  // a refusal is told even if the clerk has moved on and nothing was drawn
+    } catch (e) { if (errorBox) errorBox.textContent = e.message; else showError(e); } finally { busy = false; }
   }
   const post = (path, body) => act(() => api("POST", `/cases/${current.case_no}/${path}`, body));
 
@@ -193,6 +202,7 @@
   }
 
   function backToStart() {
+    showCase(null);  // a case still on its way is no longer wanted
     current = null;
     $("case").hidden = true;
     $("start").hidden = false;
@@ -206,7 +216,7 @@
     YC.live(token, {types: "case.changed"}, (type, data) => {
       const c = data.case || {};
       if (current && c.case_no === current.case_no && c.state !== current.state && !busy) {
-        api("GET", "/cases/" + current.case_no).then(show, showError);
+        showCase(api("GET", "/cases/" + current.case_no)).catch(showError);
       }
     });
   }
