@@ -72,13 +72,13 @@
     f.hidden = false;
   }
 
-  function refreshHall() {
-    return api("/hall").then(function (hall) {
-      state.hall = hall;
-      YC.setTimeZone(hall.timezone);
-      renderHall();
-    });
-  }
+  // Re-reads overlap (a scheduled one and one after a reconnect, on a slow line): only the newest
+  // answer draws, or an older one arriving last would show the hall as it was a moment before.
+  var refreshHall = YC.newest(function () { return api("/hall"); }, function (hall) {
+    state.hall = hall;
+    YC.setTimeZone(hall.timezone);
+    renderHall();
+  });
 
   function scheduleHallRefresh() {
     // For events without a waiting count: re-read it, at most every two seconds or so,
@@ -92,14 +92,17 @@
 
   // The line's order is the server's (one place states it): the board reads the head of
   // /queue after ticket events, at most every second and a half or so, with jitter so that
-  // many boards do not all ask in the same instant.
+  // many boards do not all ask in the same instant. On a slow line a read may still be on its way
+  // when the next starts: only the newest draws, or numbers already called would come back.
+  var askQueue = YC.newest(function () { return api("/queue"); }, function (q) {
+    state.upcoming = (q.waiting || []).filter(function (t) {
+      return t.target_window === null || t.target_window === undefined || wanted(t.target_window);
+    }).slice(0, prepareSize).map(function (t) { return t.number; });
+    renderPrepare();
+  });
+
   function refreshQueue() {
-    return api("/queue").then(function (q) {
-      state.upcoming = (q.waiting || []).filter(function (t) {
-        return t.target_window === null || t.target_window === undefined || wanted(t.target_window);
-      }).slice(0, prepareSize).map(function (t) { return t.number; });
-      renderPrepare();
-    }, function () { /* kept as it was: shown again after the next event */ });
+    return askQueue()["catch"](function () { /* kept as it was: shown again after the next event */ });
   }
 
   function scheduleQueueRefresh() {
