@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.support.held_answers import HeldAnswers
+
+from .conftest import open_case
+
 SHOT = "/tmp/yichuang-case-panel.png"
 
 
@@ -55,5 +59,22 @@ def test_the_panel_shows_why_a_case_cannot_be_accepted_yet(hall, matters, browse
         page.click("button[data-outcome=accept]")
         expect(page.locator("#outcome-error")).to_contain_text("材料不齐全，不能受理", timeout=10000)
         expect(page.locator("#case-state")).to_have_text("登记中")
+    finally:
+        page.close()
+
+
+def test_a_case_looked_up_while_the_matter_list_still_loads_opens(hall, matters, browser):
+    case = open_case(hall.client("clerk-1"), matters["MZ003"])
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    try:
+        late = HeldAnswers(page, "**/api/v1/matters")
+        page.goto(f"{hall.base_url}/cases-ui/window/1?token={hall.tokens['clerk-1']}")
+        late.wait()  # the panel is up, its matter list still on the way
+        page.fill("#lookup", case["case_no"])
+        page.click("#load")
+        expect(page.locator("#case-no")).to_have_text(case["case_no"])
+        late.release()
+        expect(page.locator("#case-no")).to_have_text(case["case_no"])
+        assert page.locator("#matter option").count() == len(matters) + 1  # the list arrived all the same
     finally:
         page.close()

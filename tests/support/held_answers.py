@@ -55,7 +55,8 @@ class HeldAnswers:
         self.held: list[Route] = []
         self._count = count
         self._released = 0
-        page.evaluate(_COUNT_LATE_READS)
+        page.add_init_script(f"({_COUNT_LATE_READS})()")  # for a page (re)loaded from now on
+        page.evaluate(_COUNT_LATE_READS)  # and the one open now
         page.route(pattern, self._route)
 
     def _route(self, route: Route) -> None:

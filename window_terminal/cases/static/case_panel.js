@@ -231,11 +231,7 @@
     pad = SignaturePad($("signature"));
     $("relations").replaceChildren(...["ui_relation_self", "ui_relation_spouse", "ui_relation_child",
       "ui_relation_agent", "ui_relation_station"].map((k) => el("option", {value: t(k)})));
-    try { role = (await api("GET", "/auth/me")).role; } catch (e) { /* a device token: treat as the window */ }
-    try { matters = (await api("GET", "/matters")).matters; } catch (e) { showError(e); }
-    $("matter").replaceChildren(el("option", {value: ""}, t("ui_choose_matter")),
-      ...matters.map((m) => el("option", {value: m.id}, `${m.name}（${m.kind}）`)));
-    if (params.get("matter")) $("matter").value = params.get("matter");
+    // Listen before the loads below finish: a case looked up while the matter list still loads must open.
     $("open").addEventListener("click", () => act(() => api("POST", "/cases", {
       matter_id: Number($("matter").value) || 0, applicant_name: $("applicant").value, ticket_id: ticketId,
       phone: $("phone").value.trim() || null, id_number: $("id_number").value.trim() || null,
@@ -268,6 +264,11 @@
       post("deliver", {method: $("method").value, recipient: $("recipient").value.trim(),
         relation: $("relation").value.trim(), place: $("place").value.trim() || null, signature: pad.png()});
     });
+    try { role = (await api("GET", "/auth/me")).role; } catch (e) { /* a device token: treat as the window */ }
+    try { matters = (await api("GET", "/matters")).matters; } catch (e) { showError(e); }
+    $("matter").replaceChildren(el("option", {value: ""}, t("ui_choose_matter")),
+      ...matters.map((m) => el("option", {value: m.id}, `${m.name}（${m.kind}）`)));
+    if (params.get("matter")) $("matter").value = params.get("matter");
     // Opened beside the queue inside the terminal: the terminal is right there, no way back needed.
     if (window.parent !== window) $("to-window").hidden = true;
     follow();
