@@ -10,8 +10,9 @@ import pytest
 from playwright.sync_api import APIResponse, Page, Route
 
 # A late answer is marked (header x-test-late) and the page counts those it has read: pages read
-# every API answer with .json() (YC.api), and drawing follows in the same turn of the event loop,
-# so once the count is up the page has drawn, or rightly left alone, everything that answer brings.
+# every API answer with .json() (YC.api), and where a load is that one request, drawing follows in
+# the same turn of the event loop, so once the count is up the page has drawn, or rightly left
+# alone, everything that answer brings.
 # That is what makes "the old answer changed nothing" something to wait for rather than sleep on.
 _COUNT_LATE_READS = """() => {
   if (window.lateAnswersRead !== undefined) return;
@@ -27,8 +28,9 @@ _COUNT_LATE_READS = """() => {
 # Every value `expression` takes as the page changes (a MutationObserver: its records are delivered in
 # the same turn as the change), so a wrong screen drawn for a moment and redrawn by a later answer
 # still counts. Read with shown(page).
-_WATCH = """expression => {
-  const value = new Function("return (" + expression + ")");
+# (The expression is spliced into the script, not built with new Function, which a strict CSP refuses.)
+_WATCH = """() => {
+  const value = () => (EXPRESSION);
   window.shownValues = [value()];
   new MutationObserver(() => {
     const now = value();
@@ -39,7 +41,7 @@ _WATCH = """expression => {
 
 def watch(page: Page, expression: str) -> None:
     """From now on, record every value the page's ``expression`` takes (see shown)."""
-    page.evaluate(_WATCH, expression)
+    page.evaluate(_WATCH.replace("EXPRESSION", expression))
 
 
 def shown(page: Page) -> list:
