@@ -225,7 +225,7 @@ def cancel_ticket(ticket_id: int):
     bp,
     "/queue",
     "GET",
-    "The waiting line in calling order, and held tickets",
+    "The whole waiting line in calling order, held tickets, count and by_class (waiting per class of the order)",
     roles=("clerk", "supervisor", "admin", "board"),
     responses=responses(E403),
     tag="tickets",
