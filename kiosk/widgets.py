@@ -17,7 +17,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.button import Button
 from kivy.uix.label import Label
 
-from .viewmodels.line_breaking import break_lines
+from hall_common.line_breaking import break_lines
 
 INK = (0.08, 0.08, 0.08, 1)
 PAPER = (1, 1, 1, 1)
@@ -70,10 +70,10 @@ class Fitting:
         self._fit()
 
     def _break(self, text: str, size: float) -> str:
-        """Sentences break where Chinese may break (viewmodels/line_breaking.py), measured in the
+        """Sentences break where Chinese may break (hall_common/line_breaking.py), measured in the
         label's own font: never a lone "。" or a number torn from its line by a space."""
         probe = CoreLabel(font_size=size, font_name=self.font_name, bold=self.bold)
-        return break_lines(text, self.width * INSET, lambda s: probe.get_extents(s)[0])
+        return "\n".join(break_lines(text, self.width * INSET, lambda s: probe.get_extents(s)[0]))
 
     def _measure(self, text: str, size: float) -> tuple[float, float]:
         self.font_size = size

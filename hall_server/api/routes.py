@@ -58,7 +58,7 @@ def pull_hall(endpoint, values):
     "Liveness and database check",
     public=True,
     tag="service",
-    responses={200: "Healthy", 503: "Database unreachable"},
+    responses={200: "Healthy; `time` in the hall's zone (+08:00), as every other time", 503: "Database unreachable"},
 )
 def health():
     view, ok = server().health.check(API_VERSION)
@@ -225,7 +225,7 @@ def cancel_ticket(ticket_id: int):
     bp,
     "/queue",
     "GET",
-    "The waiting line in calling order, and held tickets",
+    "The whole waiting line in calling order, held tickets, count and by_class (waiting per class of the order)",
     roles=("clerk", "supervisor", "admin", "board"),
     responses=responses(E403),
     tag="tickets",

@@ -12,6 +12,7 @@ from flask import g, jsonify, request
 
 from ..core.errors import InvalidInput
 from ..services.accounts import InvalidCredentials
+from ..services.desk_view import DESK_LINE_ROWS
 from .context import Unauthorized, bearer_token, body, principal, query, server
 from .routes import DATE_QUERY, E400, E403, E404, E409, STAFF, bp, responses, spec
 from .spec import obj
@@ -115,8 +116,10 @@ def auth_language():
     bp,
     "/windows/<int:number>/desk",
     "GET",
-    "Everything a window terminal shows: window, current ticket, held tickets, the line, load to closing, "
-    "and allowed_actions (what the ticket state machine accepts now)",
+    "Everything a window terminal shows: window, current ticket, held tickets, the head of the line "
+    f"(line.waiting: its first {DESK_LINE_ROWS} in this window's calling order; line.count and line.by_class count all "
+    "of it: transferred, appointment_due, priority, ordinary), load to closing, and allowed_actions "
+    "(what the ticket state machine accepts now)",
     roles=STAFF,
     window_param="number",
     responses=responses(E403, E404),

@@ -14,11 +14,17 @@ from ..core.ticket_states import ACTIVE, desk_actions
 from ..storage.models import Staff, StaffShift, Ticket, Window
 from .access import Principal
 from .base import Services
+from .line_view import read_line
 from .projection import load_line
 from .ticket_view import ticket_view
 from .window_desk import WindowDesk
 
 T, W, S, SH = Ticket.__table__, Window.__table__, Staff.__table__, StaffShift.__table__
+
+# The terminal lists the line in a box that shows about a dozen numbers at 1366×768 (more on a bigger
+# screen) and scrolls; the clerk calls from its head (call-next) and never picks deeper in. A few
+# screens' worth is all it gets; the counts per class still say how many wait (line.by_class).
+DESK_LINE_ROWS = 30
 
 
 class DeskView:
@@ -57,7 +63,7 @@ class DeskView:
             ).scalar_one()
             # The load line reads the day's projection: windows really serving until closing.
             load = load_line(conn, ctx, now)
-        line = self.windows.line(principal)
+            line = read_line(conn, ctx, now, principal.window_number, DESK_LINE_ROWS)
         no_show_after = ctx.config.queue.no_show_after_calls
         return {
             "window": window,

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, bindparam, select, update
 from hall_common.i18n import message
 
 from ..core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from ..core.queue_policy import Candidate, choose_next, rank
+from ..core.queue_policy import Candidate, choose_next
 from ..core.ticket_states import ACTIVE, CALLED, HELD, WAITING, next_state
 from ..storage.line_sql import (
     LEARN,
@@ -29,6 +29,7 @@ from .access import Principal
 from .base import Services
 from .context import HallContext
 from .event_log import TICKET_EVENT, append_event, ticket_history
+from .line_view import read_line
 from .projection import day_view
 from .ticket_view import ticket_view
 
@@ -571,27 +572,8 @@ class WindowDesk:
             return [self.window_view(conn, ctx, r, now) for r in rows]
 
     def line(self, principal: Principal) -> dict[str, Any]:
-        """The waiting line in calling order (for clerks, supervisors and boards)."""
+        """The whole waiting line in calling order (for clerks, supervisors and boards)."""
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
         with self.s.db.read() as conn:
-            rows = conn.execute(
-                select(T).where(
-                    T.c.hall_id == ctx.id,
-                    T.c.service_date == ctx.schedule.local_date(now),
-                    T.c.state.in_((WAITING, HELD)),
-                )
-            ).all()
-        waiting = sorted(
-            (r for r in rows if r.state == WAITING),
-            key=lambda r: rank(
-                Candidate(r.id, r.channel, r.queued_at, r.due_at, r.target_window, r.owner_window),
-                now,
-                principal.window_number,
-            ),
-        )
-        return {
-            "waiting": [ticket_view(r, ctx) for r in waiting],
-            "held": [ticket_view(r, ctx) for r in rows if r.state == HELD],
-            "count": len(waiting),
-        }
+            return read_line(conn, ctx, now, principal.window_number)

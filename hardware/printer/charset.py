@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 
+from hall_common.line_breaking import break_lines
+
 # Look-alikes that the printer font does have.  ¥ (U+00A5) is a GB18030
 # four-byte code that GBK printers print as garbage; the full-width ￥ is in GBK.
 SUBSTITUTIONS = {
@@ -20,9 +22,6 @@ SUBSTITUTIONS = {
     "\u3000": "  ",  # ideographic space -> two ASCII spaces (same width, 1 byte each)
     "\t": " ",
 }
-
-# Characters that must not start a line (避头点) in Chinese typesetting.
-_NO_LINE_START = set("，。、；：！？）》」』】〕…—,.;:!?)]}%％")
 
 
 def normalize(text: str) -> str:
@@ -74,53 +73,23 @@ def cells(text: str) -> int:
     return sum(1 if ord(ch) < 0x80 else 2 for ch in text)
 
 
-def _tokens(text: str) -> list[str]:
-    # ASCII words (ticket numbers, URLs, times) stay together; every other
-    # character is its own token because Chinese breaks between any two.
-    tokens: list[str] = []
-    word = ""
-    for ch in text:
-        if ord(ch) < 0x80 and not ch.isspace():
-            word += ch
-            continue
-        if word:
-            tokens.append(word)
-            word = ""
-        tokens.append(ch)
-    if word:
-        tokens.append(word)
-    return tokens
+def _hard_split(line: str, max_cells: int) -> list[str]:
+    # Only a piece wider than the paper (a long URL) gets here: cut it where the paper ends.
+    out = [""]
+    for ch in line:
+        if out[-1] and cells(out[-1]) + cells(ch) > max_cells:
+            out.append("")
+        out[-1] += ch
+    return out
 
 
 def wrap(text: str, max_cells: int) -> list[str]:
-    """Split ``text`` into lines of at most ``max_cells`` cells (explicit \\n kept)."""
+    """Split ``text`` into lines of at most ``max_cells`` cells (explicit \\n kept), breaking only
+    where Chinese may break (hall_common/line_breaking.py: 避头尾, numbers, times and phrases marked
+    to keep together stay on one line)."""
     if max_cells < 2:
         raise ValueError("a line must hold at least one full-width character")
     lines: list[str] = []
-    for paragraph in text.split("\n"):
-        current = ""
-        for token in _tokens(paragraph):
-            if cells(current) + cells(token) <= max_cells:
-                current += token
-                continue
-            if token.isspace():
-                lines.append(current.rstrip())
-                current = ""
-                continue
-            if token[0] in _NO_LINE_START and len(current) > 1 and cells(current[-1] + token) <= max_cells:
-                # Carry the last character down with the punctuation rather
-                # than starting a line with "，".
-                lines.append(current[:-1])
-                current = current[-1] + token
-            elif cells(token) > max_cells:
-                # A word longer than a line (a long URL): hard-split it.
-                for ch in token:
-                    if cells(current) + cells(ch) > max_cells:
-                        lines.append(current)
-                        current = ""
-                    current += ch
-            else:
-                lines.append(current.rstrip())
-                current = token
-        lines.append(current.rstrip())
+    for line in break_lines(text, max_cells, cells):
+        lines += _hard_split(line, max_cells) if cells(line) > max_cells else [line]
     return lines

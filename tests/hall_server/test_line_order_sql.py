@@ -12,6 +12,7 @@ from sqlalchemy import delete, insert
 
 from hall_server.core.projection import LineItem
 from hall_server.core.queue_policy import Candidate, choose_next, rank
+from hall_server.services.line_view import read_line
 from hall_server.services.projection import NEW_TICKET, people_ahead
 from hall_server.services.window_desk import line_heads
 from hall_server.storage.database import Database
@@ -95,3 +96,23 @@ def test_a_window_calls_from_the_line_heads_whom_the_policy_would_call_from_the_
         with db.read() as conn:
             heads = line_heads(conn, 1, DAY, window, NOW, staffed)
         assert choose_next(heads, window, NOW, streak, 2, staffed) == choose_next(line, window, NOW, streak, 2, staffed)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(ticket, max_size=12), st.integers(1, 5), st.sampled_from([None, 1, 2]))
+def test_the_desks_short_line_is_the_head_of_the_whole_line_and_counts_every_class(db, tickets, limit, window):
+    line = store(db, tickets)
+    ctx = SimpleNamespace(
+        id=1,
+        code="t",
+        matters={},
+        config=SimpleNamespace(timezone=UTC),
+        schedule=SimpleNamespace(local_date=lambda _: DAY),
+    )
+    with db.read() as conn:
+        short = read_line(conn, ctx, NOW, window, limit)
+    ordered = sorted(line, key=lambda c: rank(c, NOW, window))
+    assert [t["id"] for t in short["waiting"]] == [c.id for c in ordered[:limit]]
+    classes = [rank(c, NOW, window)[0] for c in line]
+    assert short["count"] == len(line)
+    assert list(short["by_class"].values()) == [classes.count(k) for k in range(4)]

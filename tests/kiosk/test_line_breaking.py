@@ -1,13 +1,13 @@
-"""Where the kiosk breaks a Chinese sentence (kiosk/viewmodels/line_breaking.py), with one
+"""Where the kiosk breaks a Chinese sentence (hall_common/line_breaking.py, shared with the slips), with one
 width unit per character: the real font's widths are checked on screen by the layout test."""
 
 from __future__ import annotations
 
-from kiosk.viewmodels.line_breaking import break_lines
+from hall_common.line_breaking import break_lines
 
 
 def lines(text: str, width: int) -> list[str]:
-    return break_lines(text, width, len).split("\n")
+    return break_lines(text, width, len)
 
 
 def test_a_sentence_never_ends_with_a_lone_full_stop_or_character_on_its_own_line():

@@ -297,6 +297,13 @@
       el("span", {class: "m", title: tk.matter_name || null}, tk.matter_name || t("terminal.general_matter"), channelBadge(tk),
         tk.target_window ? el("span", {class: "badge"}, t("terminal.for_window", {n: tk.target_window})) : null),
       el("span", {class: "w"}, t("terminal.waiting_since", {time: hhmm(tk.issued_at), n: minutesBetween(tk.issued_at, desk.server_time)})))));
+    // The desk lists only the head of the line; the rest is counted, class by class, in calling order.
+    const behind = line.count - line.waiting.length;
+    if (behind > 0) $("line").append(el("li", {class: "more", id: "line-more"}, t("terminal.line_more", {n: behind})));
+    const classes = ["transferred", "appointment_due", "priority", "ordinary"]
+      .filter((name) => line.by_class[name]).map((name) => t("terminal.line_class_" + name, {n: line.by_class[name]}));
+    $("line-classes").textContent = classes.join(" · ");
+    $("line-classes").hidden = !classes.length;
   }
 
   function trigger(name) {
