@@ -213,8 +213,7 @@ class Appointments:
             query = query.with_for_update(read=True)
         if conn.execute(query).scalar_one() == ctx.version:
             return ctx
-        self.s.halls.invalidate(ctx.id)  # changed since loaded (here or in another process)
-        return self.s.halls.get(ctx.id)
+        return self.s.halls.reload(conn, ctx.id)  # changed since loaded (here or in another process)
 
     @staticmethod
     def free_seat(conn: Connection, hall_id: int, start: datetime) -> None:

@@ -9,6 +9,7 @@ is entered (appointment-only: 2 seats per window and slot)."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import httpx
 from sqlalchemy import select
@@ -183,3 +184,11 @@ def test_a_booking_made_while_the_change_is_being_saved_is_checked_against_the_n
     assert results["booking"].json()["error"]["code"] == "slot_outside_hours"
     with hall.server.db.read() as conn:
         assert conn.execute(select(Appointment.status).where(Appointment.status == "booked")).all() == []
+
+
+def test_a_hall_cancelled_booking_whose_time_passes_is_never_counted_as_a_no_show(live_hall):
+    appt = book(live_hall, "2026-11-26T10:30", "13955501234")
+    assert put_day(live_hall, "2026-11-26", {"kind": "holiday", **CONFIRM}).json()["cancelled_bookings"] == 1
+    live_hall.clock.set(live_hall.clock.now() + timedelta(hours=3))
+    live_hall.server.appointments.mark_no_shows(live_hall.hall_id)
+    assert statuses(live_hall, "2026-11-26")[appt["code"]] == ("hall_cancelled", "day_closed")
