@@ -204,13 +204,13 @@ class HallOverview:
         }
         now = self.s.clock.now()
         with self.s.db.write() as conn:
-            # Bumping updated_at makes every process reload the hall's calendar. First: it locks
-            # the hall row, which each booking reads FOR SHARE before taking its seat, so no
-            # booking lands between reading the day's bookings below and the commit.
-            # The new version is later than the old even when the clock has not moved (two changes
-            # in one tick, a clock set back, the tests' frozen clock): a booking compares versions.
-            # NO KEY UPDATE, as the UPDATE itself takes: it still lets event rows (their foreign
-            # key to halls takes KEY SHARE) be written by a writer holding the event-order lock.
+            # The hall row first: each booking reads it FOR SHARE before taking a seat, so none
+            # lands between reading the day's bookings below and the commit. NO KEY UPDATE (what
+            # the UPDATE takes anyway): event rows only need KEY SHARE on it, so a writer holding
+            # the event-order lock is never blocked here (FOR UPDATE deadlocked on PostgreSQL).
+            # Bumping updated_at makes every process reload the calendar; the new value is later
+            # than the old even when the clock has not moved (two changes in one tick, the tests'
+            # frozen clock), as a waiting booking compares it.
             held = select(H.c.updated_at).where(H.c.id == principal.hall_id).with_for_update(key_share=True)
             old = conn.execute(held).scalar_one()
             version = max(now, old + timedelta(microseconds=1))
