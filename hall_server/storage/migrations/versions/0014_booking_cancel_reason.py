@@ -8,14 +8,14 @@ needs no schema change.
 Self-contained (only appointments); if another stream also adds a 0014, re-chain the
 down_revision, nothing else depends on the order.
 
-Revision ID: 0014_calbook_cancel_reason
+Revision ID: 0014_booking_cancel_reason
 Revises: 0013_account_language
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_calbook_cancel_reason"
+revision = "0014_booking_cancel_reason"
 down_revision = "0013_account_language"
 branch_labels = None
 depends_on = None

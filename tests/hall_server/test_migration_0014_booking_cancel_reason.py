@@ -1,4 +1,4 @@
-"""Migration 0014_calbook_cancel_reason on both databases: bookings from before it keep their
+"""Migration 0014_booking_cancel_reason on both databases: bookings from before it keep their
 status with no reason, and it goes down and up again."""
 
 from __future__ import annotations
