@@ -18,6 +18,7 @@ from .services.ab_roster import AbRoster
 from .services.accounts import Accounts
 from .services.appointments import Appointments
 from .services.base import Services
+from .services.calendar_bookings import CalendarBookings
 from .services.calendar_watch import CalendarWatch
 from .services.cases import Cases
 from .services.context import HallRegistry
@@ -63,8 +64,8 @@ class HallServer:
         self.tickets = Ticketing(self.services)
         self.windows = WindowDesk(self.services)
         self.tokens = Tokens(self.services)
-        self.overview = HallOverview(self.services)
         self.appointments = Appointments(self.services)
+        self.overview = HallOverview(self.services, CalendarBookings(self.appointments))
         self.home_visits = HomeVisits(self.services)  # 预约上门 (issue 11)
         self.devices = Devices(self.services)
         self.follow_ups = FollowUps(self.services)  # 好差评 closed loop (issue 10)

@@ -1,5 +1,5 @@
 // The resident's booking page: pick a day and a free slot, book with channel "web", get the
-// code and its QR; cancel or move a booking with the code and the phone's last 4 digits.
+// code and its QR; look up, cancel or move a booking with the code and the phone's last 4 digits.
 (function () {
   "use strict";
   const T = YC.useMessages(JSON.parse(document.getElementById("messages").textContent));
@@ -114,6 +114,7 @@
   async function manage(action) {
     $("m-error").textContent = "";
     $("m-result").textContent = "";
+    $("m-status").textContent = "";
     const code = $("m-code").value.trim();
     const tail = $("m-tail").value.trim();
     if (!/^[0-9]{6}$/.test(code)) { $("m-error").textContent = T.need_code; return; }
@@ -125,6 +126,7 @@
     }
     try {
       const appt = await YC.api("POST", `/appointments/${code}/${action}`, null, body);
+      if (action === "lookup") { showStatus(appt); return; }
       const when = `${dayLabel(appt.slot_start.slice(0, 10))} ${appt.slot_start.slice(11, 16)}`;
       $("m-result").textContent = t(action === "cancel" ? "cancelled" : "rescheduled", {code: appt.code, when});
       $("result").hidden = true;
@@ -135,6 +137,22 @@
     }
   }
 
+  // A booking the hall cancelled (its calendar changed) says why and how to move it.
+  function showStatus(appt) {
+    const when = `${dayLabel(appt.slot_start.slice(0, 10))} ${appt.slot_start.slice(11, 16)}`;
+    const lines = [t("lookup_result", {code: appt.code, when, status: T["status_" + appt.status] || appt.status})];
+    if (appt.status === "hall_cancelled") {
+      lines.push(t("hall_cancelled_hint", {reason: T["reason_" + appt.cancel_reason] || ""}));
+    }
+    $("m-status").textContent = lines.join("\n");
+    $("m-status").className = appt.status === "hall_cancelled" ? "error" : "ok";
+  }
+
+  // The hall's SMS links here with ?code=: the resident only adds the phone's last 4 digits.
+  const linked = new URLSearchParams(location.search).get("code");
+  if (linked && /^[0-9]{6}$/.test(linked)) $("m-code").value = linked;
+
+  $("lookup").addEventListener("click", () => manage("lookup"));
   $("cancel").addEventListener("click", () => manage("cancel"));
   $("reschedule").addEventListener("click", () => manage("reschedule"));
   loadSlots();

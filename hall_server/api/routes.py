@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from ..core.errors import InvalidInput
 from ..documents.pdf import render_pdf
@@ -511,6 +511,22 @@ def cancel_appointment(code: str):
 
 @spec.route(
     bp,
+    "/appointments/<code>/lookup",
+    "POST",
+    "An appointment's status with its code and the last 4 digits of the phone (the booking page; a booking "
+    "the hall cancelled shows why; throttled per address)",
+    public=True,
+    body=CODE_BODY,
+    responses={200: "OK", 400: "Invalid input", 404: "Unknown code or wrong digits", 429: "Too many tries"},
+    tag="appointments",
+)
+def lookup_appointment(code: str):
+    hall_id, client = _public_hall()
+    return jsonify(server().appointments.lookup(hall_id, code, body()["phone_tail"], client))
+
+
+@spec.route(
+    bp,
     "/appointments/<code>/reschedule",
     "POST",
     "Move an appointment to another slot (code + last 4 digits of the phone); a full slot changes nothing",
@@ -649,6 +665,12 @@ OVERRIDE_BODY = obj(
     },
     windows={"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 9999}, "maxItems": 50},
     appointment_only={"type": "boolean"},
+    affected_bookings={
+        "type": "string",
+        "enum": ["cancel_and_notify"],
+        "description": "confirms a change that leaves bookings of the day without a seat: the hall cancels "
+        "them and each resident gets an SMS with the /book link to pick a new slot (without it: 409 and the list)",
+    },
 )
 
 
@@ -660,7 +682,7 @@ OVERRIDE_BODY = obj(
     "and appointment_only (kind duty); kind null removes the entry",
     roles=("supervisor", "admin"),
     body=OVERRIDE_BODY,
-    responses=responses(E400, E403),
+    responses=responses(E400, E403, (409, "Bookings of the day would lose their seat; details.affected lists them")),
     tag="calendar",
 )
 def put_override(day: str):
@@ -679,8 +701,16 @@ def put_override(day: str):
             hours=d.get("hours"),
             windows=d.get("windows"),
             appointment_only=d.get("appointment_only"),
+            affected_bookings=d.get("affected_bookings"),
+            book_url=_booking_page_url(),
         )
     )
+
+
+def _booking_page_url() -> str:
+    # The address residents' phones reach (`serve --public-url`, the key display_board/web.py
+    # reads for the board's QR), else the one this request came to.
+    return (current_app.config.get("YICHUANG_PUBLIC_URL") or request.host_url).rstrip("/") + "/book"
 
 
 # --- devices -------------------------------------------------------------------------------------

@@ -75,3 +75,38 @@ def bookable_slot(schedule: Schedule, rules: AppointmentRules, start: datetime, 
     if now > closes:
         raise Conflict("slot_booking_closed", minutes=rules.latest_minutes_before, closed_at=_local_text(closes))
     return slot
+
+
+# Why a booking no longer fits its day after a calendar change (message keys appointments.stranded_<reason>).
+DAY_CLOSED, OUTSIDE_HOURS, OVER_CAPACITY = "day_closed", "outside_hours", "over_capacity"
+
+
+@dataclass(frozen=True)
+class Booked:
+    """A booking holding a seat: its id, its slot start and when it was made."""
+
+    id: int
+    start: datetime
+    created_at: datetime
+
+
+def stranded(booked: list[Booked], slots: list[Slot]) -> dict[int, str]:
+    """The bookings that no longer fit a day whose slots are now ``slots``, each with its reason.
+
+    A booking fits only a slot that starts at its own start (seats are counted per slot start,
+    and the resident was told that time). Where a slot now has fewer seats than bookings, the
+    earliest booked keep theirs: they asked first, as the seats were handed out in the first
+    place (the seat counter refuses the latecomer), and no one is moved for a later booker.
+    """
+    by_start = {s.start: s for s in slots}
+    result: dict[int, str] = {}
+    kept: dict[datetime, int] = {}
+    for b in sorted(booked, key=lambda b: (b.created_at, b.id)):
+        slot = by_start.get(b.start)
+        if slot is None:
+            result[b.id] = OUTSIDE_HOURS if slots else DAY_CLOSED
+        elif kept.get(b.start, 0) >= slot.seats:
+            result[b.id] = OVER_CAPACITY
+        else:
+            kept[b.start] = kept.get(b.start, 0) + 1
+    return result

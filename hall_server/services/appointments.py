@@ -25,7 +25,7 @@ from ..core.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from ..core.identity import id_number_hash, mask_name, valid_id_number
 from ..core.rate_limit import SlidingWindowLimiter
 from ..storage.case_models import CaseNotification
-from ..storage.models import Appointment, AppointmentSlotSeats
+from ..storage.models import Appointment, AppointmentSlotSeats, Hall
 from ..storage.types import table_of
 from .base import Services
 from .case_notifier import Notifier, notifier_from_env
@@ -34,6 +34,11 @@ from .context import HallContext
 A = table_of(Appointment)
 SEATS = table_of(AppointmentSlotSeats)
 NOTES = table_of(CaseNotification)
+H = table_of(Hall)
+Note = tuple[int, str, str]  # an outbox row to send after the commit: id, phone, text
+# Bookings the resident may still move to another slot: their own, and those the hall cancelled
+# when its calendar changed (services/calendar_bookings.py) — rebooking those is not a new booking.
+RESCHEDULABLE = ("booked", "hall_cancelled")
 CHANNELS = ("hotline", "web", "mobile", "window", "home_visit", "kiosk")
 VISIT_REASONS = ("elderly", "weak", "sick", "disabled")  # 老、弱、病、残
 VISIT_REASON_TEXT = "elderly（老）、weak（弱）、sick（病）、disabled（残）"
@@ -87,6 +92,7 @@ def appointment_view(row: Any, tz: tzinfo) -> dict[str, Any]:
         "slot_start": row.slot_start.astimezone(tz).isoformat(),
         "slot_end": row.slot_end.astimezone(tz).isoformat(),
         "status": row.status,
+        "cancel_reason": row.cancel_reason,
         "ticket_id": row.ticket_id,
     }
 
@@ -196,8 +202,21 @@ class Appointments:
         if taken.rowcount != 1:
             raise Conflict("slot_full").with_details(seats=slot.seats)
 
+    def _locked_context(self, conn: Connection, ctx: HallContext) -> HallContext:
+        """The hall's context as of this transaction, with the hall row held against calendar
+        changes until the commit (FOR SHARE on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds
+        the only write lock). A calendar change updates that row first, so a booking either
+        commits before the change reads the day's bookings or waits and is checked against the
+        new calendar here; bookings do not wait for each other (share locks)."""
+        query = select(H.c.updated_at).where(H.c.id == ctx.id)
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update(read=True)
+        if conn.execute(query).scalar_one() == ctx.version:
+            return ctx
+        return self.s.halls.reload(conn, ctx.id)  # changed since loaded (here or in another process)
+
     @staticmethod
-    def _free_seat(conn: Connection, hall_id: int, start: datetime) -> None:
+    def free_seat(conn: Connection, hall_id: int, start: datetime) -> None:
         conn.execute(
             update(SEATS)
             .where(SEATS.c.hall_id == hall_id, SEATS.c.slot_start == start, SEATS.c.taken > 0)
@@ -247,6 +266,9 @@ class Appointments:
         end = slot.end if slot else start + timedelta(minutes=rules.slot_minutes)
         with self.s.db.write() as conn:
             if slot is not None:
+                fresh = self._locked_context(conn, ctx)
+                if fresh is not ctx:  # the calendar changed since the slot was checked
+                    ctx, slot = fresh, bookable_slot(fresh.schedule, fresh.config.appointments, start, now)
                 self._take_seat(conn, ctx.id, slot)
             code = self._new_code(conn, ctx.id)
             row_id = conn.execute(
@@ -271,7 +293,7 @@ class Appointments:
                 )
             ).scalar_one()
             row = conn.execute(select(A).where(A.c.id == row_id)).one()
-            note = self._queue_note(conn, ctx, row, "booked", now)
+            note = self.queue_note(conn, ctx, row, "booked", now)
         self._send(note)
         return appointment_view(row, ctx.config.timezone)
 
@@ -284,14 +306,32 @@ class Appointments:
         raise Conflict("appointment_codes_exhausted")
 
     # --- the resident's own changes (code + last 4 digits of the phone) --------------------
-    def _own(self, conn: Connection, ctx: HallContext, code: str, phone_tail: str) -> Any:
+    @staticmethod
+    def _find_own(conn: Connection, ctx: HallContext, code: str, phone_tail: str) -> Any:
         row = conn.execute(select(A).where(A.c.hall_id == ctx.id, A.c.code == code.strip())).first()
         # A wrong tail reads as an unknown code: the answer never tells which codes exist.
         if row is None or not row.phone or not secrets.compare_digest(row.phone[-4:], phone_tail.strip()):
             raise NotFound("appointment_not_found")
-        if row.status != "booked":
+        return row
+
+    def _own(
+        self, conn: Connection, ctx: HallContext, code: str, phone_tail: str, changeable: tuple[str, ...] = ("booked",)
+    ) -> Any:
+        row = self._find_own(conn, ctx, code, phone_tail)
+        if row.status not in changeable:
             raise Conflict("appointment_not_changeable", status=message(f"server.appointment_status_{row.status}"))
         return row
+
+    def lookup(self, hall_id: int, code: str, phone_tail: str, client: str | None) -> dict[str, Any]:
+        """The resident's own booking (code + last 4 digits of the phone), whatever its status:
+        /book shows a booking the hall cancelled, with why, before the resident picks a new slot."""
+        ctx = self.s.halls.get(hall_id)
+        now = self.s.clock.now()
+        if client is not None:
+            _throttle(self.code_limiter, client, now, "code_throttled")
+        with self.s.db.read() as conn:
+            row = self._find_own(conn, ctx, code, phone_tail)
+        return appointment_view(row, ctx.config.timezone)
 
     def cancel(self, hall_id: int, code: str, phone_tail: str, client: str | None) -> dict[str, Any]:
         ctx = self.s.halls.get(hall_id)
@@ -306,9 +346,9 @@ class Appointments:
             if changed != 1:
                 raise Conflict("appointment_not_changeable", status=message("server.appointment_status_cancelled"))
             if row.channel != "home_visit":
-                self._free_seat(conn, ctx.id, row.slot_start)
+                self.free_seat(conn, ctx.id, row.slot_start)
             row = conn.execute(select(A).where(A.c.id == row.id)).one()
-            note = self._queue_note(conn, ctx, row, "cancelled", now)
+            note = self.queue_note(conn, ctx, row, "cancelled", now)
         self._send(note)
         return appointment_view(row, ctx.config.timezone)
 
@@ -322,22 +362,31 @@ class Appointments:
         start = slot_start if slot_start.tzinfo else slot_start.replace(tzinfo=ctx.config.timezone)
         slot = bookable_slot(ctx.schedule, ctx.config.appointments, start, now)
         with self.s.db.write() as conn:
-            row = self._own(conn, ctx, code, phone_tail)
+            fresh = self._locked_context(conn, ctx)
+            if fresh is not ctx:  # the calendar changed since the slot was checked
+                ctx, slot = fresh, bookable_slot(fresh.schedule, fresh.config.appointments, start, now)
+            row = self._own(conn, ctx, code, phone_tail, changeable=RESCHEDULABLE)
+            status = message(f"server.appointment_status_{row.status}")
             if row.channel == "home_visit":
-                raise Conflict("appointment_not_changeable", status=row.status)
-            if row.slot_start == slot.start:
+                raise Conflict("appointment_not_changeable", status=status)
+            # A booking the hall cancelled holds no seat: it may come back to the very same slot
+            # if one is free again. It is the hall's change, not a new booking: no 爽约 check
+            # and no per-phone limit (the resident's code and phone tail are enough).
+            seated = row.status == "booked"
+            if seated and row.slot_start == slot.start:
                 raise InvalidInput("reschedule_same_slot")
             self._take_seat(conn, ctx.id, slot)  # a full slot raises here: the old seat is kept
-            self._free_seat(conn, ctx.id, row.slot_start)
+            if seated:
+                self.free_seat(conn, ctx.id, row.slot_start)
             changed = conn.execute(
                 update(A)
-                .where(A.c.id == row.id, A.c.status == "booked", A.c.slot_start == row.slot_start)
-                .values(slot_start=slot.start, slot_end=slot.end)
+                .where(A.c.id == row.id, A.c.status == row.status, A.c.slot_start == row.slot_start)
+                .values(slot_start=slot.start, slot_end=slot.end, status="booked", cancel_reason=None)
             ).rowcount
             if changed != 1:
-                raise Conflict("appointment_not_changeable", status=row.status)
+                raise Conflict("appointment_not_changeable", status=status)
             row = conn.execute(select(A).where(A.c.id == row.id)).one()
-            note = self._queue_note(conn, ctx, row, "rescheduled", now)
+            note = self.queue_note(conn, ctx, row, "rescheduled", now)
         self._send(note)
         return appointment_view(row, ctx.config.timezone)
 
@@ -405,7 +454,7 @@ class Appointments:
                     claimed = conn.execute(
                         update(A).where(A.c.id == row.id, column.is_(None)).values({column: now})
                     ).rowcount
-                    note = self._queue_note(conn, ctx, row, kind, now) if claimed == 1 else None
+                    note = self.queue_note(conn, ctx, row, kind, now) if claimed == 1 else None
                 if note is not None:
                     self._send(note)
                     sent += 1
@@ -454,12 +503,12 @@ class Appointments:
         return appointment_view(row, ctx.config.timezone)
 
     # --- messages to the resident -----------------------------------------------------------
-    def _queue_note(self, conn: Connection, ctx: HallContext, row: Any, kind: str, now: datetime) -> Any:
+    def queue_note(self, conn: Connection, ctx: HallContext, row: Any, kind: str, now: datetime, **extra: str) -> Any:
         """The outbox row for a booking change, in the change's own transaction (never lost)."""
         if not row.phone:
             return None
         slot = row.slot_start.astimezone(ctx.config.timezone).strftime("%m月%d日 %H:%M")
-        text = message(f"appointments.sms_{kind}", hall=ctx.config.short_name, code=row.code, slot=slot)
+        text = message(f"appointments.sms_{kind}", hall=ctx.config.short_name, code=row.code, slot=slot, **extra)
         note_id = conn.execute(
             NOTES.insert()
             .returning(NOTES.c.id)
@@ -476,6 +525,11 @@ class Appointments:
             )
         ).scalar_one()
         return (note_id, row.phone, text)
+
+    def send(self, notes: list[Note]) -> None:
+        """Send outbox rows queued in a committed transaction (a failed one waits for the retries)."""
+        for note in notes:
+            self._send(note)
 
     def _send(self, note: Any) -> None:
         # After the commit: a slow SMS gateway never holds the database's write lock.

@@ -111,6 +111,15 @@ class HallRegistry:
             raise NotFound("hall_not_found", hall="-")
         return self.get(ids[0])
 
+    def reload(self, conn: Connection, hall_id: int) -> HallContext:
+        """Load the hall's context on the caller's connection, as its transaction sees the hall
+        (a booking holding the hall row: no second connection while it holds a write one)."""
+        ctx = self._load(conn, hall_id)
+        with self._lock:
+            self._by_id[hall_id] = ctx
+            self._code_to_id[ctx.code] = hall_id
+        return ctx
+
     def invalidate(self, hall_id: int) -> None:
         with self._lock:
             self._by_id.pop(hall_id, None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -11,13 +11,15 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..core.duty_days import DutyDay, duty_day_from_storage, parse_duty_day
-from ..core.errors import InvalidInput
-from ..core.working_calendar import DUTY, OVERRIDE_KINDS
+from ..core.errors import Conflict, InvalidInput
+from ..core.schedule import Schedule
+from ..core.working_calendar import DUTY, OVERRIDE_KINDS, WorkingCalendar
 from ..storage.line_sql import WAITING_BY_MATTER
 from ..storage.models import CalendarOverride, Hall, HallRuntime
 from ..storage.types import table_of
 from .access import Principal
 from .base import Services
+from .calendar_bookings import CANCEL_AND_NOTIFY, CalendarBookings
 from .context import HallContext
 from .event_log import append_event, recent_calls
 from .projection import day_summary
@@ -37,8 +39,9 @@ def open_state(ctx: HallContext, now: datetime) -> str:
 
 
 class HallOverview:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, bookings: CalendarBookings) -> None:
         self.s = services
+        self.bookings = bookings  # the bookings a calendar change strands
         # Today's 带班 leader (masked name, title), from the duty roster when the server has one.
         self.duty_leader: Callable[[int, datetime], dict[str, str] | None] | None = None
 
@@ -169,9 +172,16 @@ class HallOverview:
         hours: list[Any] | None = None,
         windows: list[Any] | None = None,
         appointment_only: bool | None = None,
+        affected_bookings: str | None = None,
+        book_url: str = "/book",
     ) -> dict[str, Any]:
         """Mark a date as a working day, a holiday, or a 节假日受理 duty day with its own hours and
-        windows (kind "duty"); kind None removes the entry."""
+        windows (kind "duty"); kind None removes the entry.
+
+        Bookings of that day the new calendar has no seat for refuse the change (409, with the
+        list for the supervisor) unless ``affected_bookings`` is "cancel_and_notify": then they
+        are cancelled by the hall in the same transaction and each resident gets an SMS with the
+        /book link (``book_url``) to pick a new slot."""
         if kind not in (None, *OVERRIDE_KINDS):
             raise InvalidInput("invalid_override_kind", kind=kind)
         ctx = self.s.halls.get(principal.hall_id)
@@ -194,6 +204,23 @@ class HallOverview:
         }
         now = self.s.clock.now()
         with self.s.db.write() as conn:
+            # The hall row first: each booking reads it FOR SHARE before taking a seat, so none
+            # lands between reading the day's bookings below and the commit. NO KEY UPDATE (what
+            # the UPDATE takes anyway): event rows only need KEY SHARE on it, so a writer holding
+            # the event-order lock is never blocked here (FOR UPDATE deadlocked on PostgreSQL).
+            # Bumping updated_at makes every process reload the calendar; the new value is later
+            # than the old even when the clock has not moved (two changes in one tick, the tests'
+            # frozen clock), as a waiting booking compares it.
+            held = select(H.c.updated_at).where(H.c.id == principal.hall_id).with_for_update(key_share=True)
+            old = conn.execute(held).scalar_one()
+            version = max(now, old + timedelta(microseconds=1))
+            conn.execute(update(H).where(H.c.id == principal.hall_id).values(updated_at=version))
+            schedule = self._schedule_with(conn, ctx, day, values if kind is not None else None)
+            found = self.bookings.find(conn, ctx, day, schedule, now)
+            if found and affected_bookings != CANCEL_AND_NOTIFY:
+                raise Conflict("calendar_change_strands_bookings", date=day.isoformat(), n=len(found)).with_details(
+                    affected=self.bookings.staff_list(ctx, found)
+                )
             where = (OVERRIDES.c.hall_id == principal.hall_id, OVERRIDES.c.day == day)
             if kind is None:
                 conn.execute(OVERRIDES.delete().where(*where))
@@ -206,24 +233,37 @@ class HallOverview:
                     .values(hall_id=principal.hall_id, day=day, **values)
                     .on_conflict_do_update(index_elements=["hall_id", "day"], set_=values)
                 )
-            # Bumping updated_at makes every process reload the hall's calendar.
-            conn.execute(update(H).where(H.c.id == principal.hall_id).values(updated_at=now))
             event: dict[str, Any] = {"date": day.isoformat(), "kind": kind, "note": note}
             if duty is not None:
                 event["duty_day"] = _duty_view(duty)
+            event["cancelled_bookings"] = len(found)
             append_event(self.s.db, conn, principal.hall_id, "calendar.changed", now, event, actor=principal.label)
+            notes = self.bookings.cancel(conn, ctx, found, now, book_url, principal.label)
+        self.bookings.appointments.send(notes)
         self.s.halls.invalidate(principal.hall_id)
         ctx = self.s.halls.get(principal.hall_id)
         self._announce_status(ctx, now)
         info = ctx.calendar.day_info(day)
         return {
             "date": day.isoformat(),
+            "cancelled_bookings": len(found),
             "is_working_day": info.is_working_day,
             "kind": info.kind,
             "source": info.source,
             "note": info.note,
             "duty_day": ctx.schedule.duty_day(day),
         }
+
+    @staticmethod
+    def _schedule_with(conn: Connection, ctx: HallContext, day: date, entry: dict[str, Any] | None) -> Schedule:
+        """The hall's schedule as it will be with ``entry`` for ``day`` (None: no entry), from the
+        override table read in this transaction (the in-memory one may be seconds old)."""
+        rows = conn.execute(select(OVERRIDES).where(OVERRIDES.c.hall_id == ctx.id)).mappings()
+        table: dict[date, Any] = {row["day"]: dict(row) for row in rows}
+        table.pop(day, None)
+        if entry is not None:
+            table[day] = entry
+        return Schedule(ctx.config, WorkingCalendar(table))
 
     def overrides(self, principal: Principal) -> list[dict[str, Any]]:
         with self.s.db.read() as conn:

@@ -322,8 +322,10 @@ class Ticketing:
             found = conn.execute(query).all()
             # By ID: today's booking still to check in, else one already checked in (a resident
             # tapping twice is told so, not that there is no booking).
-            appt = next((a for a in found if a.status == "booked"), None) or next(
-                (a for a in found if a.status == "checked_in"), None
+            appt = (
+                next((a for a in found if a.status == "booked"), None)
+                or next((a for a in found if a.status == "checked_in"), None)
+                or next((a for a in found if a.status == "hall_cancelled"), None)
             )
             if req.appointment_code:
                 appt = found[0] if found else None
@@ -333,6 +335,12 @@ class Ticketing:
             raise Conflict("appointment_already_checked_in")
         if appt.channel == "home_visit":
             raise Conflict("home_visit_no_check_in")
+        if appt.status == "hall_cancelled":
+            # The hall changed its calendar after the booking: say so, and how to rebook.
+            raise Conflict(
+                "appointment_hall_cancelled",
+                reason=Label(f"appointments.stranded_{appt.cancel_reason}", "appointments.stranded_day_closed"),
+            )
         if appt.status != "booked":
             raise Conflict(
                 "appointment_not_checkable",

@@ -241,7 +241,10 @@ class Appointment(Base):
     place: Mapped[str | None] = mapped_column(String(200))  # the resident's home for 预约上门
     slot_start: Mapped[datetime] = mapped_column(UTCDateTime)
     slot_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    # booked, checked_in, cancelled (by the resident), no_show, hall_cancelled (a calendar
+    # change left no seat: cancel_reason says why, the resident may reschedule it).
     status: Mapped[str] = mapped_column(String(16), default="booked")
+    cancel_reason: Mapped[str | None] = mapped_column(String(32))
     ticket_id: Mapped[int | None] = mapped_column(BigId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # When each reminder was queued: set by a conditional UPDATE, so each is sent once.

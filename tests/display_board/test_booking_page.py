@@ -110,3 +110,31 @@ def test_a_day_picked_while_the_previous_days_slots_still_load_shows_only_that_d
     late.release()  # Friday's answer arrives last
     assert shown(phone) == ["2026-11-30"]  # only Monday's slots, all along
     assert phone.input_value("#date") == "2026-11-30"
+
+
+def test_the_sms_link_of_a_hall_cancelled_booking_shows_why_and_moves_it(phone, live_hall):
+    booked = live_hall.client("supervisor").post(
+        "/appointments",
+        json={"resident_name": "王小明", "phone": "13955501234", "slot_start": "2026-11-27T10:00", "matter_id": 1},
+    )
+    code = booked.json()["code"]
+    closed = {"kind": "holiday", "note": "停电", "affected_bookings": "cancel_and_notify"}
+    assert live_hall.client("supervisor").put("/calendar/overrides/2026-11-27", json=closed).status_code == 200
+    phone.goto(f"{live_hall.base_url}/book?code={code}")  # the link in the hall's SMS
+    phone.wait_for_selector(".slot")
+    assert phone.input_value("#m-code") == code
+    phone.fill("#m-tail", "1234")
+    phone.click("#lookup")
+    phone.wait_for_function("() => document.getElementById('m-status').textContent.length > 0")
+    status = phone.inner_text("#m-status")
+    assert "已由大厅取消" in status and "当天不再办公" in status and "不计爽约" in status
+    phone.screenshot(path=f"{SHOTS}/book_hall_cancelled.png", full_page=True)
+    choose_day(phone, "2026-11-30")
+    phone.wait_for_selector(".slot[data-start='2026-11-30T09:00']")
+    choose_slot(phone, "2026-11-30T09:00")
+    phone.click("#reschedule")
+    phone.wait_for_function("() => document.getElementById('m-result').textContent.length > 0")
+    assert "11月30日" in phone.inner_text("#m-result")
+    moved = live_hall.client("supervisor").get(f"/appointments/{code}").json()
+    assert (moved["status"], moved["slot_start"][:16]) == ("booked", "2026-11-30T09:00")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -63,7 +63,9 @@ def test_a_duty_day_is_stored_and_offers_its_own_slots_on_both_databases(live_ha
         "/appointments", json={"resident_name": "李四", "slot_start": f"{SUNDAY}T14:30", "matter_id": 1}
     )
     assert booked.status_code == 201, booked.text
-    assert hall.client("supervisor").put(f"/calendar/overrides/{SUNDAY}", json={"kind": None}).status_code == 200
+    # Removing the duty day strands that booking: the supervisor confirms (test_calendar_change_bookings.py).
+    removed = {"kind": None, "affected_bookings": "cancel_and_notify"}
+    assert hall.client("supervisor").put(f"/calendar/overrides/{SUNDAY}", json=removed).status_code == 200
     assert slots(hall, SUNDAY) == [] and hall.client("supervisor").get("/calendar/overrides").json()["overrides"] == []
 
 

@@ -49,3 +49,20 @@ def test_a_date_picked_while_the_lists_still_load_shows_that_days_slots(device, 
         route.continue_()
     page.wait_for_function("() => document.querySelectorAll('#days .day').length === 2")
     assert page.input_value("#date") == "2026-11-27"
+
+
+def test_the_hotline_list_shows_a_booking_the_hall_cancelled_for_the_clerk_to_call_back(device, hall):
+    code = hall.client("supervisor").post(
+        "/appointments",
+        json={"resident_name": "孙八", "phone": "13955509999", "slot_start": "2026-11-27T09:00", "matter_id": 1},
+    )
+    code = code.json()["code"]
+    closed = {"kind": "holiday", "note": "停电", "affected_bookings": "cancel_and_notify"}
+    assert hall.client("supervisor").put("/calendar/overrides/2026-11-27", json=closed).status_code == 200
+    page = device(1366, 768)
+    login(page, hall, 1, "BZY001")
+    page.wait_for_function("() => localStorage.getItem('yc.window.1.token')")
+    page.goto(f"{hall.base_url}/window/1/appointments")
+    page.wait_for_function(f"() => document.getElementById('days').textContent.includes('{code}')")
+    row = page.locator("#days tr", has_text=code).inner_text()
+    assert "大厅已取消（待改约）" in row

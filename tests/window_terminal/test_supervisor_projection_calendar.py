@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import httpx
 from playwright.sync_api import expect
 
 from hall_server.core.clock import CHINA
@@ -128,3 +129,61 @@ def test_calendar_page_enters_the_spring_festival_week_in_one_go(hall, device, s
     overrides = hall.client("supervisor").get("/calendar/overrides").json()["overrides"]
     assert [o["date"] for o in overrides] == [f"2027-02-{d:02d}" for d in range(6, 13)]
     assert {o["note"] for o in overrides} == {"春节"}
+
+
+def test_the_calendar_page_shows_the_bookings_a_holiday_would_cancel_and_saves_only_when_confirmed(hall, device, shot):
+    hall.clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=CHINA))
+    staff = hall.client("supervisor")
+    codes = [
+        staff.post(
+            "/appointments",
+            json={"resident_name": name, "phone": phone, "slot_start": slot, "matter_id": 1},
+        ).json()["code"]
+        for name, phone, slot in (
+            ("王小明", "13955500001", "2026-11-27T10:00"),
+            ("欧阳小明", "13955500002", "2026-11-27T14:00"),
+            ("李四", "13955500003", "2026-11-30T09:00"),
+        )
+    ]
+    page = device(width=1366, height=768)
+    login(hall, page)
+    page.goto(f"{hall.base_url}/supervisor/calendar")
+    page.fill("#day", "2026-11-27")
+    page.select_option("#kind", "holiday")
+    page.click("#save")
+    confirm = page.locator("#stranded")
+    expect(confirm).to_contain_text("2026-11-27：2个预约将被取消")
+    expect(page.locator("#stranded-list tr[data-code]")).to_have_count(2)
+    expect(page.locator(f"#stranded-list tr[data-code='{codes[1]}']")).to_contain_text("14:00")
+    expect(page.locator(f"#stranded-list tr[data-code='{codes[1]}']")).to_contain_text("欧**明")
+    expect(page.locator("#stranded-confirm")).to_be_in_viewport()
+    shot(page, "supervisor-calendar-stranded-confirm")
+    page.click("#stranded-back")
+    expect(page.locator("#toast")).to_contain_text("未保存")
+    assert staff.get("/calendar/overrides").json()["overrides"] == []
+    assert staff.get(f"/appointments/{codes[0]}").json()["status"] == "booked"
+    page.click("#save")
+    page.click("#stranded-confirm")
+    expect(page.locator("#toast")).to_contain_text("2个预约已由大厅取消")
+    expect(page.locator("#overrides tr[data-date='2026-11-27']")).to_be_visible()
+    assert [staff.get(f"/appointments/{c}").json()["status"] for c in codes] == [
+        "hall_cancelled",
+        "hall_cancelled",
+        "booked",
+    ]
+    # The same step in English, for a supervisor who chose it.
+    token = page.evaluate("localStorage.getItem('yc.supervisor.token')")
+    language = httpx.put(
+        f"{hall.base_url}/api/v1/auth/me/language",
+        json={"language": "en"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert language.status_code == 200
+    page.reload()
+    page.fill("#day", "2026-11-30")
+    page.select_option("#kind", "holiday")
+    page.click("#save")
+    expect(page.locator("#stranded")).to_contain_text("2026-11-30: 1 appointment(s) would be cancelled")
+    expect(page.locator(f"#stranded-list tr[data-code='{codes[2]}']")).to_contain_text("closed that day")
+    expect(page.locator("#stranded-confirm")).to_be_in_viewport()
+    shot(page, "supervisor-calendar-stranded-confirm-en")

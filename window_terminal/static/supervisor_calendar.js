@@ -12,11 +12,51 @@
     clearTimeout(toast.timer); if (text) toast.timer = setTimeout(() => { box.hidden = true; }, 6000);
   }
 
-  async function save(date, body) {
+  // A change that leaves bookings of the day without a seat comes back 409 with them: the
+  // supervisor sees who (time, masked name, code, why) and decides; only a confirmed change is
+  // saved, and then the hall cancels those bookings and texts each resident how to rebook.
+  const STRANDS = "calendar_change_strands_bookings";
+  let dismissConfirm = null;
+
+  function confirmStranded(date, affected) {
+    if (dismissConfirm) dismissConfirm();  // one question at a time: an older one is a "no"
+    return new Promise((resolve) => {
+      const done = (ok) => { dismissConfirm = null; box.remove(); resolve(ok); };
+      const cols = ["time", "name", "code", "reason"].map((c) => el("th", {}, t("supervision.stranded_col_" + c)));
+      const box = el("section", {id: "stranded", class: "card stranded", role: "alertdialog", "aria-labelledby": "stranded-title"},
+        el("h2", {id: "stranded-title"}, t("supervision.stranded_title", {date, n: affected.length})),
+        el("p", {}, t("supervision.stranded_intro")),
+        el("table", {id: "stranded-list"}, el("tr", {}, ...cols), ...affected.map((a) => el("tr", {"data-code": a.code},
+          el("td", {}, a.slot_start.slice(11, 16)), el("td", {}, a.resident_masked), el("td", {}, a.code),
+          el("td", {}, t("supervision.stranded_reason_" + a.reason))))),
+        el("div", {class: "form-line"},
+          el("button", {type: "button", id: "stranded-confirm", class: "danger", onclick: () => done(true)}, t("supervision.stranded_confirm")),
+          el("button", {type: "button", id: "stranded-back", class: "secondary", onclick: () => done(false)}, t("supervision.stranded_back"))));
+      dismissConfirm = () => done(false);
+      $("page").prepend(box);
+      box.scrollIntoView({block: "start"});
+      $("stranded-back").focus();  // Enter on a stray key press keeps the bookings
+    });
+  }
+
+  // One day's change: the number of bookings the hall cancelled, or null when the supervisor
+  // chose not to save. Any other refusal is thrown.
+  async function put(date, body) {
     try {
-      await api("PUT", "/calendar/overrides/" + date, token, body);
-      toast(body.kind ? t("supervision.saved", {date, kind: t("supervision.day_kind_" + body.kind)}) : t("supervision.removed", {date}), true);
-    } catch (e) { toast(e.message); return false; }
+      return (await api("PUT", "/calendar/overrides/" + date, token, body)).cancelled_bookings;
+    } catch (e) {
+      if (e.code !== STRANDS) throw e;
+      if (!(await confirmStranded(date, e.details.affected || []))) return null;
+    }
+    return (await api("PUT", "/calendar/overrides/" + date, token, Object.assign({}, body, {affected_bookings: "cancel_and_notify"}))).cancelled_bookings;
+  }
+
+  async function save(date, body) {
+    let cancelled;
+    try { cancelled = await put(date, body); } catch (e) { toast(e.message); return false; }
+    if (cancelled === null) { toast(t("supervision.stranded_not_saved", {date})); return false; }
+    if (cancelled) toast(t("supervision.stranded_saved", {date, n: cancelled}), true);
+    else toast(body.kind ? t("supervision.saved", {date, kind: t("supervision.day_kind_" + body.kind)}) : t("supervision.removed", {date}), true);
     refresh();
     return true;
   }
@@ -74,9 +114,15 @@
     const days = daysFrom(first, last);
     if (!days.length) { toast(t("supervision.date_order")); return; }
     if (days.length > MAX_RUN_DAYS) { toast(t("supervision.run_too_long", {n: MAX_RUN_DAYS})); return; }
+    let cancelled = 0;
     try {
-      for (const day of days) await api("PUT", "/calendar/overrides/" + day, token, body);
-      toast(t("supervision.saved_run", {first, last, n: days.length, kind: t("supervision.day_kind_" + body.kind)}), true);
+      for (const day of days) {
+        const n = await put(day, body);
+        if (n === null) { toast(t("supervision.stranded_not_saved", {date: day})); refresh(); return; }
+        cancelled += n;
+      }
+      const saved = t("supervision.saved_run", {first, last, n: days.length, kind: t("supervision.day_kind_" + body.kind)});
+      toast(cancelled ? saved + " " + t("supervision.stranded_saved_run", {n: cancelled}) : saved, true);
     } catch (e) { toast(e.message); }
     refresh();
   }
