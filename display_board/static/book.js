@@ -69,8 +69,16 @@
     showSlots(body.slots);
   });
 
+  // Until the new day's (or matter's) slots arrive, the ones shown belong to another choice: none
+  // may stay chosen or be chosen, or 预约 would book the day the resident just left.
+  function setAsideSlots() {
+    chosen = null;
+    for (const b of $("slots").querySelectorAll(".slot")) { b.classList.remove("chosen"); b.disabled = true; }
+  }
+
   function loadSlots() {
     $("error").textContent = "";
+    setAsideSlots();
     return askSlots().catch((e) => { $("error").textContent = e.message; });
   }
 

@@ -112,6 +112,26 @@ def test_a_day_picked_while_the_previous_days_slots_still_load_shows_only_that_d
     assert phone.input_value("#date") == "2026-11-30"
 
 
+def test_a_slot_of_the_day_just_left_cannot_be_booked_while_the_new_day_loads(phone, live_hall):
+    phone.goto(f"{live_hall.base_url}/book")
+    choose_day(phone, "2026-11-27")
+    phone.wait_for_selector(".slot[data-start='2026-11-27T10:00']:not([disabled])")
+    choose_slot(phone, "2026-11-27T10:00")
+    phone.fill("#name", "王小明")
+    phone.fill("#phone", "13955501234")
+    monday = HeldAnswers(phone, lambda url: "/appointments/slots?" in url and "date=2026-11-30" in url)
+    choose_day(phone, "2026-11-30")  # Monday's slots still on their way, Friday's still on screen
+    monday.wait()
+    assert phone.locator(".slot.chosen").count() == 0
+    assert phone.locator(".slot:not([disabled])").count() == 0
+    phone.click("#submit")
+    assert phone.inner_text("#error") == "请先选择一个时段。"
+    monday.release()
+    phone.wait_for_selector(".slot[data-start='2026-11-30T09:00']:not([disabled])")
+    day = live_hall.client("supervisor").get("/appointments?date=2026-11-27").json()
+    assert day["appointments"] == []  # nothing booked on the day the resident left
+
+
 def test_the_sms_link_of_a_hall_cancelled_booking_shows_why_and_moves_it(phone, live_hall):
     booked = live_hall.client("supervisor").post(
         "/appointments",

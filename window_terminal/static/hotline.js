@@ -49,6 +49,14 @@
     showSlots(body.slots);
   });
 
+  // A date or matter picked: the slots on screen belong to the old choice until the new ones arrive,
+  // so none stays chosen or can be chosen (the clerk would book the day the caller moved away from).
+  function pickAgain() {
+    chosen = null;
+    for (const b of $("slots").children) { b.classList.remove("chosen"); b.disabled = true; }
+    return loadSlots();
+  }
+
   const loadList = YC.newest(async () => {
     const first = (await api("GET", "/appointments/slots", token)).today;
     const [y, m, d] = first.split("-").map(Number);
@@ -83,8 +91,8 @@
     if (!token) { $("need-login").hidden = false; return; }
     $("desk").hidden = false;
     // Listen before the first loads finish: a date picked while today's list still loads must count.
-    $("date").addEventListener("change", loadSlots);
-    $("matter").addEventListener("change", loadSlots);
+    $("date").addEventListener("change", pickAgain);
+    $("matter").addEventListener("change", pickAgain);
     $("submit").addEventListener("click", book);
     try {
       const matters = (await api("GET", "/matters", token)).matters;
