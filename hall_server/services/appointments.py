@@ -97,6 +97,20 @@ def appointment_view(row: Any, tz: tzinfo) -> dict[str, Any]:
     }
 
 
+def _reminders_told_by_the_move(ctx: HallContext, start: datetime, now: datetime) -> dict[str, datetime | None]:
+    """The reminder marks of a booking moved to ``start`` at ``now``: the marks of the old slot say
+    nothing of the new one (kept, the resident was never reminded of the new day). A reminder whose
+    time has already come is told by the move's own message, as for a booking made that late."""
+    rules = ctx.config.appointments
+    tz = ctx.config.timezone
+    day_before = datetime.combine(start.astimezone(tz).date() - timedelta(days=1), rules.remind_day_before_at, tz)
+    soon = start - timedelta(minutes=rules.remind_minutes_before)
+    return {
+        "reminded_day_before_at": now if now >= day_before else None,
+        "reminded_soon_at": now if now >= soon else None,
+    }
+
+
 def _throttle(limiter: SlidingWindowLimiter, key: str, now: datetime, code: str) -> None:
     wait = limiter.hit(key, now.timestamp())
     if wait:
@@ -381,7 +395,13 @@ class Appointments:
             changed = conn.execute(
                 update(A)
                 .where(A.c.id == row.id, A.c.status == row.status, A.c.slot_start == row.slot_start)
-                .values(slot_start=slot.start, slot_end=slot.end, status="booked", cancel_reason=None)
+                .values(
+                    slot_start=slot.start,
+                    slot_end=slot.end,
+                    status="booked",
+                    cancel_reason=None,
+                    **_reminders_told_by_the_move(ctx, slot.start, now),
+                )
             ).rowcount
             if changed != 1:
                 raise Conflict("appointment_not_changeable", status=status)

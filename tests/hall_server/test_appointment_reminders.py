@@ -57,3 +57,33 @@ def test_a_cancelled_booking_is_not_reminded(live_hall):
     c.post(f"/appointments/{booked['code']}/cancel", json={"phone_tail": "8888"})
     tick_at(live_hall, 16, 30)
     assert len(outbox(live_hall)) == 2 and "已取消" in outbox(live_hall)[1]
+
+
+def test_a_booking_moved_to_a_later_day_is_reminded_again_before_its_new_slot(live_hall):
+    booked = web_booking(live_hall, "2026-11-27T10:00")
+    tick_at(live_hall, 16, 0)  # the day before the old slot: reminded
+    c = httpx.Client(base_url=live_hall.base_url + "/api/v1", timeout=20)
+    live_hall.clients.append(c)
+    moved = c.post(
+        f"/appointments/{booked['code']}/reschedule", json={"phone_tail": "8888", "slot_start": "2026-11-30T10:00"}
+    )
+    assert moved.status_code == 200, moved.text
+    told = len(outbox(live_hall))
+    tick_at(live_hall, 16, 0, day=29)  # the day before the new slot
+    assert len(outbox(live_hall)) == told + 1 and "明天" in outbox(live_hall)[-1]
+    tick_at(live_hall, 9, 0, day=30)
+    assert len(outbox(live_hall)) == told + 2 and "即将开始" in outbox(live_hall)[-1]
+
+
+def test_a_booking_moved_to_tomorrow_after_the_reminder_time_gets_only_the_move_message(live_hall):
+    booked = web_booking(live_hall, "2026-11-30T10:00")
+    live_hall.clock.set(datetime(2026, 11, 29, 17, 0, tzinfo=CHINA))
+    c = httpx.Client(base_url=live_hall.base_url + "/api/v1", timeout=20)
+    live_hall.clients.append(c)
+    moved = c.post(
+        f"/appointments/{booked['code']}/reschedule", json={"phone_tail": "8888", "slot_start": "2026-11-30T11:00"}
+    )
+    assert moved.status_code == 200, moved.text
+    told = len(outbox(live_hall))
+    tick_at(live_hall, 17, 30, day=29)
+    assert len(outbox(live_hall)) == told  # the move's message already says when
