@@ -78,7 +78,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def start_server(data: Path, port: int) -> subprocess.Popen:
+def start_server(data: Path, port: int, *extra: str) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             YICHUANG,
@@ -94,6 +94,7 @@ def start_server(data: Path, port: int) -> subprocess.Popen:
             "1000",
             "--clock",
             "2026-11-26 10:00",
+            *extra,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
