@@ -216,7 +216,7 @@ class Appointments:
         if taken.rowcount != 1:
             raise Conflict("slot_full").with_details(seats=slot.seats)
 
-    def _locked_context(self, conn: Connection, ctx: HallContext) -> HallContext:
+    def locked_context(self, conn: Connection, ctx: HallContext) -> HallContext:
         """The hall's context as of this transaction, with the hall row held against calendar
         changes until the commit (FOR SHARE on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds
         the only write lock). A calendar change updates that row first, so a booking either
@@ -280,7 +280,7 @@ class Appointments:
         end = slot.end if slot else start + timedelta(minutes=rules.slot_minutes)
         with self.s.db.write() as conn:
             if slot is not None:
-                fresh = self._locked_context(conn, ctx)
+                fresh = self.locked_context(conn, ctx)
                 if fresh is not ctx:  # the calendar changed since the slot was checked
                     ctx, slot = fresh, bookable_slot(fresh.schedule, fresh.config.appointments, start, now)
                 self._take_seat(conn, ctx.id, slot)
@@ -376,7 +376,7 @@ class Appointments:
         start = slot_start if slot_start.tzinfo else slot_start.replace(tzinfo=ctx.config.timezone)
         slot = bookable_slot(ctx.schedule, ctx.config.appointments, start, now)
         with self.s.db.write() as conn:
-            fresh = self._locked_context(conn, ctx)
+            fresh = self.locked_context(conn, ctx)
             if fresh is not ctx:  # the calendar changed since the slot was checked
                 ctx, slot = fresh, bookable_slot(fresh.schedule, fresh.config.appointments, start, now)
             row = self._own(conn, ctx, code, phone_tail, changeable=RESCHEDULABLE)
