@@ -60,11 +60,16 @@ def check_visit_time(ctx: HallContext, start: datetime, now: datetime) -> None:
     """A home visit happens on a working day inside the hall's visit hours, not in the past."""
     if start < now:
         raise InvalidInput("slot_in_past")
-    local = start.astimezone(ctx.config.timezone)
-    hours = ctx.config.appointments.visit_hours
-    working = bool(ctx.calendar.day_info(local.date()).is_working_day)
-    if not working or not any(r.start <= local.time() < r.end for r in hours):
+    if not visit_time_fits(ctx, start):
+        hours = ctx.config.appointments.visit_hours
         raise Conflict("visit_outside_hours", hours="、".join(f"{r.start:%H:%M}-{r.end:%H:%M}" for r in hours))
+
+
+def visit_time_fits(ctx: HallContext, start: datetime) -> bool:
+    """A working day (as the calendar now says) and inside the hall file's visit hours."""
+    local = start.astimezone(ctx.config.timezone)
+    working = bool(ctx.calendar.day_info(local.date()).is_working_day)
+    return working and any(r.start <= local.time() < r.end for r in ctx.config.appointments.visit_hours)
 
 
 @dataclass(frozen=True)
