@@ -36,6 +36,7 @@ from .services.rating_figures import RatingFigures
 from .services.ratings import Ratings
 from .services.statistics import Statistics
 from .services.stats_rollup import StatsRollups
+from .services.stranded_bookings import StrandedBookings
 from .services.ticketing import Ticketing
 from .services.tokens import Tokens
 from .services.window_desk import WindowDesk
@@ -65,7 +66,11 @@ class HallServer:
         self.windows = WindowDesk(self.services)
         self.tokens = Tokens(self.services)
         self.appointments = Appointments(self.services)
-        self.overview = HallOverview(self.services, CalendarBookings(self.appointments))
+        bookings = CalendarBookings(self.appointments)
+        self.overview = HallOverview(self.services, bookings)
+        # Bookings the hall file (changed between starts) or anything else left without a seat.
+        self.stranded = StrandedBookings(self.services, bookings)
+        self.overview.stranded_warning = self.stranded.warning
         self.home_visits = HomeVisits(self.services)  # 预约上门 (issue 11)
         self.devices = Devices(self.services)
         self.follow_ups = FollowUps(self.services)  # 好差评 closed loop (issue 10)
@@ -106,6 +111,7 @@ class HallServer:
         """Start the event pump, the hall open/closed ticker and WAL checkpoints (once per process)."""
         self.db.checkpoint_in_background()
         self.calendar_watch.check()
+        self.stranded.check()
         self.broker.start()
         self._ticker = threading.Thread(target=self._tick_loop, name="hall-ticker", daemon=True)
         self._ticker.start()
@@ -116,6 +122,7 @@ class HallServer:
             try:
                 self.overview.tick()
                 self.calendar_watch.check()
+                self.stranded.check()  # once a local day per hall
                 self.stats_rollups.close_pending()  # cheap: checks each hall once a local day
                 self.appointments.tick()  # 爽约 after slot + grace
             except Exception:  # a database hiccup must not stop the ticker for the day

@@ -488,6 +488,47 @@ def list_appointments():
     return jsonify(server().appointments.day_list(principal().hall_id, _day(query().get("date"))))
 
 
+STRANDED_BODY = obj(
+    ("codes",),
+    codes={
+        "type": "array",
+        "items": {"type": "string", "minLength": 1, "maxLength": 32},
+        "minItems": 1,
+        "maxItems": 500,
+        "description": "the codes the supervisor saw in GET /appointments/stranded: only these are cancelled",
+    },
+)
+
+
+@spec.route(
+    bp,
+    "/appointments/stranded",
+    "GET",
+    "Bookings still to come that the hall's current hours, windows and seats (hall file and calendar) have "
+    "no seat for: time, masked name, code, why (supervisors)",
+    roles=("supervisor", "admin"),
+    responses=responses(E403),
+    tag="appointments",
+)
+def list_stranded_appointments():
+    return jsonify(server().stranded.listing(principal()))
+
+
+@spec.route(
+    bp,
+    "/appointments/stranded/cancel-and-notify",
+    "POST",
+    "Cancel for the hall the stranded bookings whose codes are given (the list the supervisor saw) and text "
+    "each resident the /book link to pick a new slot (not counted as a no-show)",
+    roles=("supervisor", "admin"),
+    body=STRANDED_BODY,
+    responses=responses(E400, E403, (409, "A code is no longer stranded: list again")),
+    tag="appointments",
+)
+def cancel_stranded_appointments():
+    return jsonify(server().stranded.cancel_and_notify(principal(), body()["codes"], _booking_page_url()))
+
+
 @spec.route(
     bp,
     "/appointments/<code>/cancel",

@@ -60,11 +60,16 @@ def check_visit_time(ctx: HallContext, start: datetime, now: datetime) -> None:
     """A home visit happens on a working day inside the hall's visit hours, not in the past."""
     if start < now:
         raise InvalidInput("slot_in_past")
-    local = start.astimezone(ctx.config.timezone)
-    hours = ctx.config.appointments.visit_hours
-    working = bool(ctx.calendar.day_info(local.date()).is_working_day)
-    if not working or not any(r.start <= local.time() < r.end for r in hours):
+    if not visit_time_fits(ctx, start):
+        hours = ctx.config.appointments.visit_hours
         raise Conflict("visit_outside_hours", hours="、".join(f"{r.start:%H:%M}-{r.end:%H:%M}" for r in hours))
+
+
+def visit_time_fits(ctx: HallContext, start: datetime) -> bool:
+    """A working day (as the calendar now says) and inside the hall file's visit hours."""
+    local = start.astimezone(ctx.config.timezone)
+    working = bool(ctx.calendar.day_info(local.date()).is_working_day)
+    return working and any(r.start <= local.time() < r.end for r in ctx.config.appointments.visit_hours)
 
 
 @dataclass(frozen=True)
@@ -216,7 +221,7 @@ class Appointments:
         if taken.rowcount != 1:
             raise Conflict("slot_full").with_details(seats=slot.seats)
 
-    def _locked_context(self, conn: Connection, ctx: HallContext) -> HallContext:
+    def locked_context(self, conn: Connection, ctx: HallContext) -> HallContext:
         """The hall's context as of this transaction, with the hall row held against calendar
         changes until the commit (FOR SHARE on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds
         the only write lock). A calendar change updates that row first, so a booking either
@@ -280,7 +285,7 @@ class Appointments:
         end = slot.end if slot else start + timedelta(minutes=rules.slot_minutes)
         with self.s.db.write() as conn:
             if slot is not None:
-                fresh = self._locked_context(conn, ctx)
+                fresh = self.locked_context(conn, ctx)
                 if fresh is not ctx:  # the calendar changed since the slot was checked
                     ctx, slot = fresh, bookable_slot(fresh.schedule, fresh.config.appointments, start, now)
                 self._take_seat(conn, ctx.id, slot)
@@ -376,7 +381,7 @@ class Appointments:
         start = slot_start if slot_start.tzinfo else slot_start.replace(tzinfo=ctx.config.timezone)
         slot = bookable_slot(ctx.schedule, ctx.config.appointments, start, now)
         with self.s.db.write() as conn:
-            fresh = self._locked_context(conn, ctx)
+            fresh = self.locked_context(conn, ctx)
             if fresh is not ctx:  # the calendar changed since the slot was checked
                 ctx, slot = fresh, bookable_slot(fresh.schedule, fresh.config.appointments, start, now)
             row = self._own(conn, ctx, code, phone_tail, changeable=RESCHEDULABLE)

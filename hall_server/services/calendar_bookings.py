@@ -5,7 +5,7 @@ to rebook.
 
 The calendar change and a booking serialize on the hall row: the change updates it first (the
 ``updated_at`` bump every process reloads on), a booking reads it ``FOR SHARE`` before taking its
-seat (services/appointments.py ``_locked_context``). So a booking either commits before the
+seat (services/appointments.py ``locked_context``). So a booking either commits before the
 change reads the day's bookings (and is counted here) or waits and is checked against the new
 calendar.
 """
@@ -45,22 +45,32 @@ class CalendarBookings:
     def find(self, conn: Connection, ctx: HallContext, day: date, schedule: Schedule, now: datetime) -> list[Stranded]:
         """The day's bookings still to come that ``schedule`` (the calendar as it would be) has no
         seat for. Home visits are outside the hall's seats and stay with the supervisor."""
+        return self.find_between(conn, ctx, schedule, now, day, day + timedelta(days=1))
+
+    def find_between(
+        self, conn: Connection, ctx: HallContext, schedule: Schedule, now: datetime, first: date, end: date | None
+    ) -> list[Stranded]:
+        """Like ``find`` for the days from ``first`` up to ``end`` (excluded; None: every later
+        day), each day judged on its own slots — what a hall file changed between starts strands."""
         tz = ctx.config.timezone
-        midnight = datetime.combine(day, datetime.min.time(), tz)
-        rows = conn.execute(
-            select(A)
-            .where(
-                A.c.hall_id == ctx.id,
-                A.c.status == "booked",
-                A.c.channel != "home_visit",
-                A.c.slot_start >= midnight,
-                A.c.slot_start < midnight + timedelta(days=1),
-                A.c.slot_end > now,  # a slot already over is the no-show ticker's, not ours
-            )
-            .order_by(A.c.slot_start, A.c.id)
-        ).all()
-        booked = [Booked(r.id, r.slot_start, r.created_at) for r in rows]
-        reasons = stranded(booked, day_slots(schedule, ctx.config.appointments, day))
+        since = datetime.combine(first, datetime.min.time(), tz)
+        query = select(A).where(
+            A.c.hall_id == ctx.id,
+            A.c.status == "booked",
+            A.c.channel != "home_visit",
+            A.c.slot_start >= since,
+            A.c.slot_end > now,  # a slot already over is the no-show ticker's, not ours
+        )
+        if end is not None:
+            query = query.where(A.c.slot_start < datetime.combine(end, datetime.min.time(), tz))
+        rows = conn.execute(query.order_by(A.c.slot_start, A.c.id)).all()
+        by_day: dict[date, list[Any]] = {}
+        for r in rows:
+            by_day.setdefault(r.slot_start.astimezone(tz).date(), []).append(r)
+        reasons: dict[int, str] = {}
+        for day, day_rows in by_day.items():
+            booked = [Booked(r.id, r.slot_start, r.created_at) for r in day_rows]
+            reasons |= stranded(booked, day_slots(schedule, ctx.config.appointments, day))
         return [Stranded(r, reasons[r.id]) for r in rows if r.id in reasons]
 
     @staticmethod

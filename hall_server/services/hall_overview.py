@@ -44,6 +44,8 @@ class HallOverview:
         self.bookings = bookings  # the bookings a calendar change strands
         # Today's 带班 leader (masked name, title), from the duty roster when the server has one.
         self.duty_leader: Callable[[int, datetime], dict[str, str] | None] | None = None
+        # The banner for bookings the current schedule has no seat for (stranded_bookings.py).
+        self.stranded_warning: Callable[[Connection, HallContext, datetime, str], dict[str, Any] | None] | None = None
 
     def status(self, ctx: HallContext, now: datetime, waiting: int) -> dict[str, Any]:
         nxt = ctx.schedule.next_open_at(now)
@@ -114,11 +116,16 @@ class HallOverview:
         }
         if self.duty_leader is not None:
             view["duty_leader"] = self.duty_leader(ctx.id, now)
-        if principal.role in ("supervisor", "admin"):
+        if principal.role in ("supervisor", "admin"):  # staff only: boards and kiosks are public
             view["warnings"] = [
                 {"key": w.key, "severity": w.severity, "message": w.message, "year": w.year}
                 for w in ctx.calendar.warnings(now.astimezone(cfg.timezone).date(), locale)
             ]
+            if self.stranded_warning is not None:
+                with self.s.db.read() as conn:
+                    stranded = self.stranded_warning(conn, ctx, now, locale)
+                if stranded is not None:
+                    view["warnings"].insert(0, stranded)
         return view
 
     def tick(self) -> int:

@@ -18,8 +18,9 @@ from ..core.identity import mask_name
 from ..storage.case_models import Case
 from ..storage.models import Appointment, Staff
 from ..storage.types import table_of
-from .appointments import check_visit_time
+from .appointments import check_visit_time, visit_time_fits
 from .base import Services
+from .context import HallContext
 
 A, S, C = table_of(Appointment), table_of(Staff), table_of(Case)
 REQUESTED, ASSIGNED, VISITED, NOT_DONE = "booked", "assigned", "visited", "visit_failed"
@@ -38,8 +39,10 @@ class HomeVisits:
     def __init__(self, services: Services) -> None:
         self.s = services
 
-    def _view(self, row: Any, now: datetime, tz: Any, staff: dict[int, tuple[str, str]]) -> dict[str, Any]:
+    def _view(self, row: Any, now: datetime, ctx: HallContext, staff: dict[int, tuple[str, str]]) -> dict[str, Any]:
         who = staff.get(row.visit_staff_id) if row.visit_staff_id else None
+        tz = ctx.config.timezone
+        state = visit_state(row, now)
         return {
             "code": row.code,
             "resident": row.resident_name,  # staff only: the visitor needs the full name
@@ -50,7 +53,10 @@ class HomeVisits:
             "reason": row.visit_reason,
             "start": row.slot_start.astimezone(tz).isoformat(),
             "status": row.status,
-            "state": visit_state(row, now),
+            "state": state,
+            # The day became a holiday (calendar) or the visit hours changed (hall file) after the
+            # request or assignment: flagged for the supervisor, who picks a new time (never moved here).
+            "needs_new_date": state in ("open", "assigned") and not visit_time_fits(ctx, row.slot_start),
             "staff_no": who[0] if who else None,
             "staff_name": who[1] if who else None,
             "case_no": row.visit_case_no,
@@ -65,8 +71,9 @@ class HomeVisits:
                 select(A).where(A.c.hall_id == ctx.id, A.c.channel == "home_visit").order_by(A.c.slot_start, A.c.id)
             ).all()
             staff = {r.id: (r.staff_no, r.name) for r in conn.execute(select(S).where(S.c.hall_id == ctx.id))}
-        visits = [self._view(r, now, ctx.config.timezone, staff) for r in rows if r.status != "cancelled"]
+        visits = [self._view(r, now, ctx, staff) for r in rows if r.status != "cancelled"]
         counts = {k: sum(1 for v in visits if v["state"] == k) for k in ("open", "assigned", "done", "overdue")}
+        counts["needs_new_date"] = sum(1 for v in visits if v["needs_new_date"])
         return {"visits": visits, "counts": counts}
 
     def sheet(self, hall_id: int, code: str) -> dict[str, Any]:
@@ -76,7 +83,7 @@ class HomeVisits:
         with self.s.db.read() as conn:
             row = self._row(conn, ctx.id, code)
             staff = {r.id: (r.staff_no, r.name) for r in conn.execute(select(S).where(S.c.hall_id == ctx.id))}
-        view = self._view(row, now, ctx.config.timezone, staff)
+        view = self._view(row, now, ctx, staff)
         stored = ctx.matters.get(row.matter_id) if row.matter_id is not None else None
         view["hall"] = ctx.config.name
         view["matter"] = stored.matter.name if stored else None

@@ -225,7 +225,17 @@ class Ticket(Base):
 
 class Appointment(Base):
     __tablename__ = "appointments"
-    __table_args__ = (UniqueConstraint("hall_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("hall_id", "code"),
+        # The bookings still holding a seat (migration 0015): the stranded-bookings check reads only these.
+        Index(
+            "ix_appointments_booked",
+            "hall_id",
+            "slot_start",
+            sqlite_where=text("status = 'booked'"),
+            postgresql_where=text("status = 'booked'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
     code: Mapped[str] = mapped_column(String(16))

@@ -98,3 +98,25 @@ def test_the_visit_sheet_is_an_a4_pdf_with_the_address_checklist_and_staff(live_
     for expected in ("预约上门服务单", "龙湾村3组12号", "王建国", "老年人", "材料核对清单", "2026-11-27 14:30"):
         assert expected in text, expected
     assert live_hall.client("kiosk").get(f"/home-visits/{code}/sheet.pdf").status_code == 403
+
+
+def test_visits_on_a_day_made_a_holiday_are_flagged_for_a_new_date_until_reassigned(live_hall):
+    supervisor = live_hall.client("supervisor")
+    requested = request_visit(live_hall, "2026-11-27T09:30").json()["code"]
+    assigned = request_visit(live_hall, "2026-11-30T09:30").json()["code"]
+    untouched = request_visit(live_hall, "2026-12-01T09:30").json()["code"]
+    assert supervisor.post(
+        f"/home-visits/{assigned}/assign", json={"staff_no": "BZY002", "start": "2026-11-30T14:30"}
+    ).status_code == 200  # fmt: skip
+    for day in ("2026-11-27", "2026-11-30"):  # the visits hold no seat: the change saves at once
+        assert supervisor.put(f"/calendar/overrides/{day}", json={"kind": "holiday"}).status_code == 200
+    listed = supervisor.get("/home-visits").json()
+    flags = {v["code"]: (v["state"], v["needs_new_date"]) for v in listed["visits"]}
+    assert flags == {
+        requested: ("open", True),
+        assigned: ("assigned", True),
+        untouched: ("open", False),
+    }
+    assert listed["counts"]["needs_new_date"] == 2
+    moved = supervisor.post(f"/home-visits/{assigned}/assign", json={"staff_no": "BZY002", "start": "2026-12-01T14:30"})
+    assert {v["code"]: v["needs_new_date"] for v in moved.json()["visits"]}[assigned] is False

@@ -11,6 +11,7 @@ from werkzeug.serving import make_server
 from hall_server.api import create_app
 from hall_server.app_services import HallServer
 from hall_server.core.clock import FakeClock, parse_local_time
+from hall_server.core.hall_config import HallConfig
 from hall_server.services.access import Principal
 from hall_server.services.hall_setup import DEMO_STAFF, add_staff
 from yichuang.web_mounts import mount_pages
@@ -44,9 +45,13 @@ class LiveHall:
         self.server.close()
 
 
-def start_live_hall(url: str, local_time: str, sign_in: bool = True, heartbeat: float = 15.0) -> LiveHall:
+def start_live_hall(
+    url: str, local_time: str, sign_in: bool = True, heartbeat: float = 15.0, halls: list[HallConfig] | None = None
+) -> LiveHall:
+    """``halls``: the hall files to start with (default the pilot hall); a second start on the same
+    ``url`` with a changed file is a server restarted after its hall file was edited."""
     clock = FakeClock(parse_local_time(local_time))
-    server = HallServer.open(url, clock=clock, heartbeat_seconds=heartbeat, poll_seconds=0.1)
+    server = HallServer.open(url, halls, clock=clock, heartbeat_seconds=heartbeat, poll_seconds=0.1)
     server.start_background()
     hall_id = server.services.halls.all_ids()[0]
     ctx = server.services.halls.get(hall_id)

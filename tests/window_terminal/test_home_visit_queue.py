@@ -57,3 +57,29 @@ def test_an_assignment_outside_the_visit_hours_is_explained_and_changes_nothing(
     page.click(f"{row} .assign")
     page.wait_for_function("() => document.getElementById('error').textContent.includes('上门服务只在工作日')")
     assert "待安排" in page.inner_text(row)
+
+
+def test_a_visit_on_a_day_made_a_holiday_shows_it_needs_a_new_date_until_reassigned(device, hall, shot):
+    request = {
+        "channel": "home_visit", "resident_name": "吴老太", "phone": "13955505555", "place": "龙湾村3组12号",
+        "visit_reason": "elderly", "slot_start": "2026-11-27T09:30",
+    }  # fmt: skip
+    supervisor = hall.client("supervisor")
+    code = supervisor.post("/appointments", json=request).json()["code"]
+    assert supervisor.put("/calendar/overrides/2026-11-27", json={"kind": "holiday"}).status_code == 200
+    page = device(1366, 768)
+    page.goto(f"{hall.base_url}/supervisor")
+    page.fill("#staff-no", "BZY900")
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_function("() => localStorage.getItem('yc.supervisor.token')")
+    page.goto(f"{hall.base_url}/supervisor/visits")
+    row = f"tr[data-code='{code}']"
+    page.wait_for_selector(row)
+    assert "请改期" in page.inner_text(row) and "需改期 1" in page.inner_text("#counts")
+    shot(page, "home_visit_needs_new_date")
+    page.fill(f"{row} .staff", "BZY002")
+    page.fill(f"{row} .when", "2026-11-30T09:30")
+    page.click(f"{row} .assign")
+    page.wait_for_function(f"() => document.querySelector(\"{row}\").textContent.includes('已安排')")
+    assert "请改期" not in page.inner_text(row) and "需改期" not in page.inner_text("#counts")

@@ -187,3 +187,50 @@ def test_the_calendar_page_shows_the_bookings_a_holiday_would_cancel_and_saves_o
     expect(page.locator(f"#stranded-list tr[data-code='{codes[2]}']")).to_contain_text("closed that day")
     expect(page.locator("#stranded-confirm")).to_be_in_viewport()
     shot(page, "supervisor-calendar-stranded-confirm-en")
+
+
+def test_the_calendar_page_lists_the_bookings_a_changed_hall_file_left_without_a_seat_and_cancels_them(
+    hall, device, shot
+):
+    from hall_server.core.hall_config import parse_hall_config, pilot_hall_text
+
+    hall.clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=CHINA))
+    staff = hall.client("supervisor")
+    kept, late = (
+        staff.post(
+            "/appointments", json={"resident_name": "欧阳小明", "phone": phone, "slot_start": slot, "matter_id": 1}
+        ).json()["code"]
+        for phone, slot in (("13955500001", "2026-11-27T10:00"), ("13955500002", "2026-11-27T16:30"))
+    )
+    # The hall file now closes the afternoon at 16:00 (as a restart with the edited file would load it).
+    text = pilot_hall_text().replace('"13:30-17:30"', '"13:30-16:00"')
+    assert text != pilot_hall_text()
+    hall.server.install(parse_hall_config(text))
+    page = device(width=1366, height=768)
+    login(hall, page)
+    page.goto(f"{hall.base_url}/supervisor/calendar")
+    expect(page.locator(".sv-banner.error").first).to_contain_text("11-27有1个预约")
+    card = page.locator("#stranded-ahead")
+    expect(card).to_contain_text("1个预约在目前的办公安排下没有位置")
+    expect(page.locator("#stranded-ahead-list tr[data-code]")).to_have_count(1)
+    expect(page.locator(f"#stranded-ahead-list tr[data-code='{late}']")).to_contain_text("11-27 16:30")
+    expect(page.locator(f"#stranded-ahead-list tr[data-code='{late}']")).to_contain_text("欧**明")
+    expect(page.locator("#stranded-ahead-cancel")).to_be_in_viewport()
+    shot(page, "supervisor-calendar-stranded-ahead")
+    # In English, for a supervisor who chose it; the confirmation is given there.
+    token = page.evaluate("localStorage.getItem('yc.supervisor.token')")
+    language = httpx.put(
+        f"{hall.base_url}/api/v1/auth/me/language",
+        json={"language": "en"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert language.status_code == 200
+    page.reload()
+    expect(card).to_contain_text("1 appointment(s) have no seat under the current arrangement")
+    expect(page.locator(f"#stranded-ahead-list tr[data-code='{late}']")).to_contain_text("outside the new hours")
+    expect(page.locator("#stranded-ahead-cancel")).to_be_in_viewport()
+    shot(page, "supervisor-calendar-stranded-ahead-en")
+    page.click("#stranded-ahead-cancel")
+    expect(page.locator("#toast")).to_contain_text("1 appointment(s) cancelled by the hall")
+    expect(card).to_have_count(0)
+    assert [staff.get(f"/appointments/{c}").json()["status"] for c in (kept, late)] == ["booked", "hall_cancelled"]

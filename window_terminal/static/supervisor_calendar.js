@@ -127,15 +127,39 @@
     refresh();
   }
 
+  // Bookings the hall's current hours, windows and seats have no seat for, whatever changed them
+  // (the hall file between two starts, mostly): listed with one button that cancels exactly the
+  // codes shown — a list gone stale meanwhile is refused by the server and drawn again.
+  function strandedCard(stranded) {
+    if (!stranded.length) return null;
+    const cols = ["time", "name", "code", "reason"].map((c) => el("th", {}, t("supervision.stranded_col_" + c)));
+    const cancel = el("button", {type: "button", id: "stranded-ahead-cancel", class: "danger", onclick: async () => {
+      cancel.disabled = true;
+      try {
+        const done = await api("POST", "/appointments/stranded/cancel-and-notify", token, {codes: stranded.map((a) => a.code)});
+        toast(t("supervision.stranded_ahead_done", {n: done.cancelled_bookings}), true);
+      } catch (e) { toast(e.message); }
+      refresh();
+    }}, t("supervision.stranded_ahead_cancel", {n: stranded.length}));
+    return el("section", {id: "stranded-ahead", class: "card stranded"},
+      el("h2", {}, t("supervision.stranded_ahead_title", {n: stranded.length})),
+      el("p", {}, t("supervision.stranded_ahead_intro")),
+      el("table", {id: "stranded-ahead-list"}, el("tr", {}, ...cols), ...stranded.map((a) => el("tr", {"data-code": a.code},
+        el("td", {}, a.slot_start.slice(5, 10) + " " + a.slot_start.slice(11, 16)), el("td", {}, a.resident_masked), el("td", {}, a.code),
+        el("td", {}, t("supervision.stranded_reason_" + a.reason))))),
+      el("div", {class: "form-line"}, cancel));
+  }
+
   // Saves follow one another quickly, each with its own refresh: only the newest list draws, or an
   // older one arriving last would leave out the day just saved.
-  const ask = YC.newest(() => Promise.all([api("GET", "/hall", token), api("GET", "/calendar/overrides", token)]), drawPage);
+  const ask = YC.newest(() => Promise.all([api("GET", "/hall", token), api("GET", "/calendar/overrides", token),
+    api("GET", "/appointments/stranded", token)]), drawPage);
   function refresh() {
     return ask().catch((e) => $("page").replaceChildren(el("div", {class: "card bad"},
       e.status === 401 || !token ? t("supervision.need_login") : e.message)));
   }
 
-  function drawPage([hall, list]) {
+  function drawPage([hall, list, ahead]) {
     const banners = (hall.warnings || []).map((w) => el("div", {class: "sv-banner " + w.severity}, w.message));
     const kind = el("select", {id: "kind"},
       el("option", {value: "holiday"}, t("supervision.kind_holiday")), el("option", {value: "workday"}, t("supervision.kind_workday")),
@@ -162,7 +186,8 @@
     const rows = list.overrides.map((o) => el("tr", {"data-date": o.date}, el("td", {}, o.date), el("td", {}, t("supervision.day_kind_" + o.kind)),
       el("td", {class: "duty-detail"}, o.kind === "duty" ? dutyText(o) : ""), el("td", {}, o.note || ""),
       el("td", {}, el("button", {class: "danger", onclick: () => save(o.date, {kind: null})}, t("supervision.remove")))));
-    $("page").replaceChildren(...banners,
+    const stranded = strandedCard(ahead.stranded);
+    $("page").replaceChildren(...banners, ...(stranded ? [stranded] : []),
       el("div", {class: "card"}, el("p", {}, t("supervision.calendar_intro")), el("p", {}, t("supervision.calendar_fallback")), el("p", {}, t("supervision.hours_note")), form),
       el("div", {class: "card"}, el("h2", {}, t("supervision.h_overrides")),
         rows.length ? el("table", {id: "overrides"}, rows) : el("p", {}, t("supervision.no_overrides"))));

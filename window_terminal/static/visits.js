@@ -32,17 +32,21 @@
       sheet.addEventListener("click", () => openSheet(v.code));
       actions.append(caseNo, record, sheet);
     }
-    return el("tr", {"data-code": v.code},
+    // A day closed since (holiday entered, visit hours changed): the supervisor picks a new time.
+    const state = el("td", {"class": "state-" + v.state}, t("terminal.visits_state_" + v.state));
+    if (v.needs_new_date) state.append(el("span", {"class": "needs-new-date"}, t("terminal.visits_needs_new_date")));
+    return el("tr", {"data-code": v.code, "class": v.needs_new_date ? "needs-new-date" : ""},
       el("td", {}, v.code), el("td", {}, v.resident), el("td", {}, v.place || ""),
       el("td", {}, t("terminal.visits_reason_" + v.reason)), el("td", {}, v.start.slice(0, 16).replace("T", " ")),
-      el("td", {}, v.staff_name || ""), el("td", {"class": "state-" + v.state}, t("terminal.visits_state_" + v.state)),
+      el("td", {}, v.staff_name || ""), state,
       el("td", {}, v.case_no || v.note || ""), actions);
   }
 
   // Each step reads the list again, and steps follow one another quickly: only the newest list draws,
   // or an older one arriving last would undo on screen the step just taken.
   const refresh = YC.newest(() => api("GET", "/home-visits", token), (data) => {
-    $("counts").textContent = t("terminal.visits_counts", data.counts);
+    $("counts").textContent = t("terminal.visits_counts", data.counts) +
+      (data.counts.needs_new_date ? "　" + t("terminal.visits_counts_new_date", data.counts) : "");
     const head = el("tr", {}, ...["code", "resident", "place", "reason", "time", "staff", "state", "outcome", "actions"]
       .map((k) => el("th", {}, t("terminal.visits_col_" + k))));
     $("visits").replaceChildren(head, ...data.visits.map(row));
