@@ -10,14 +10,14 @@ live bookings.
 Self-contained (one index on appointments); if another stream also adds a 0015, re-chain the
 down_revision, nothing else depends on the order.
 
-Revision ID: 0015_strand_booked_index
+Revision ID: 0015_booked_appointments_index
 Revises: 0014_booking_cancel_reason
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_strand_booked_index"
+revision = "0015_booked_appointments_index"
 down_revision = "0014_booking_cancel_reason"
 branch_labels = None
 depends_on = None
