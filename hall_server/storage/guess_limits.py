@@ -1,0 +1,83 @@
+"""Guess limits kept in the database: the tries at a secret (an appointment code with a phone
+tail, a case's query code, a case number with a phone tail) counted where every server process
+sees them, and kept across restarts.
+
+The in-memory ``core.rate_limit.SlidingWindowLimiter`` counts per process: on PostgreSQL a hall
+may run several server processes, each of which would grant a guesser the whole limit, and a
+restart forgets every count. Here each counted try is a row of ``guess_hits`` that stops
+counting at ``expires_at`` (a sliding window, as in memory), and both limiters answer the same
+``hit(key, now)``, so a service does not care which one it holds.
+
+Correct under concurrency, in one write transaction per try: on SQLite the transaction begins
+IMMEDIATE, so writers of every process take turns; on PostgreSQL it first takes a transaction
+advisory lock on the (scope, key), so two processes counting the same caller take turns and the
+second one's count (READ COMMITTED: a fresh snapshot per statement, taken after the lock) sees
+the first one's row. Without it both would count 19 of 20 and both insert the 20th and 21st.
+
+How big the table gets: a refused try writes nothing, so a key holds at most ``limit`` live rows
+per scope; expired rows are deleted at most PRUNE_EVERY seconds after they expire. So the table
+holds at most the tries *accepted* in the last (window + PRUNE_EVERY) seconds: about 20 rows per
+address guessing appointment codes, and a flood of distinct keys (many addresses) is bounded by
+the server's write rate — about 1000 transactions/s on SQLite FULL here (bench_hall.py) × 660 s,
+≈ 660 k rows of ~80 bytes ≈ 50 MB at the very worst, gone within 11 minutes of the flood ending.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, insert, select, text
+
+from .database import Database
+from .models import GuessHit
+from .types import table_of
+
+H = table_of(GuessHit)
+PRUNE_EVERY = 60.0  # seconds between deletions of expired rows (per limiter and process)
+KEY_LENGTH = 80  # the column's width; keys are "addr:<IPv6 address>" (≤ 50) or "token:<id>"
+# Advisory lock namespaces (PostgreSQL's two-int form, a key space apart from the one-bigint
+# EVENT_ORDER_LOCK): one per counted caller (scope and key hashed), one for the pruner.
+GUESS_LOCK = 0x59434C4D  # "YCLM"
+PRUNE_LOCK = 0x59434C50  # "YCLP"
+
+
+class StoredLimiter:
+    """At most ``limit`` tries per key in any ``window_seconds``, counted in the database."""
+
+    def __init__(self, db: Database, scope: str, limit: int, window_seconds: float) -> None:
+        self.db = db
+        self.scope = scope
+        self.limit = limit
+        self.window = timedelta(seconds=window_seconds)
+        self._next_prune = 0.0
+
+    def hit(self, key: str, now: float) -> float:
+        """Count one try; 0 when allowed, else the seconds to wait (a refused try is not counted)."""
+        at = datetime.fromtimestamp(now, UTC)
+        key = key[:KEY_LENGTH]
+        mine = (H.c.scope == self.scope) & (H.c.key == key) & (H.c.expires_at > at)
+        with self.db.write() as conn:
+            if not self.db.is_sqlite:
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:ns, hashtext(:k))"),
+                    {"ns": GUESS_LOCK, "k": f"{self.scope}:{key}"},
+                )
+            count, first_expiry = conn.execute(select(func.count(), func.min(H.c.expires_at)).where(mine)).one()
+            if count >= self.limit:
+                return max(0.0, (first_expiry - at).total_seconds())
+            conn.execute(insert(H).values(scope=self.scope, key=key, expires_at=at + self.window))
+        if now >= self._next_prune:
+            self._next_prune = now + PRUNE_EVERY
+            self.prune(at)
+        return 0.0
+
+    def prune(self, at: datetime) -> int:
+        """Delete the tries that no longer count (every scope's). On its own transaction, holding no
+        caller's lock; on PostgreSQL one process prunes at a time (two deleting the same rows in
+        different orders could deadlock), the others skip it."""
+        with self.db.write() as conn:
+            if not self.db.is_sqlite:
+                pruner = conn.execute(text("SELECT pg_try_advisory_xact_lock(:ns, 0)"), {"ns": PRUNE_LOCK})
+                if not pruner.scalar():
+                    return 0
+            return int(conn.execute(delete(H).where(H.c.expires_at <= at)).rowcount)
