@@ -8,7 +8,7 @@ restart forgets every count. Here each counted try is a row of ``guess_hits`` th
 counting at ``expires_at`` (a sliding window, as in memory), and both limiters answer the same
 ``hit(key, now)``, so a service does not care which one it holds.
 
-Correct under concurrency, in one write transaction per try: on SQLite the transaction begins
+Correct under concurrency, in one write transaction per counted try: on SQLite the transaction begins
 IMMEDIATE, so writers of every process take turns; on PostgreSQL it first takes a transaction
 advisory lock on the (scope, key), so two processes counting the same caller take turns and the
 second one's count (READ COMMITTED: a fresh snapshot per statement, taken after the lock) sees
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Connection, delete, func, insert, select, text
 
 from .database import Database
 from .models import GuessHit
@@ -55,21 +55,33 @@ class StoredLimiter:
         """Count one try; 0 when allowed, else the seconds to wait (a refused try is not counted)."""
         at = datetime.fromtimestamp(now, UTC)
         key = key[:KEY_LENGTH]
-        mine = (H.c.scope == self.scope) & (H.c.key == key) & (H.c.expires_at > at)
+        # A caller already at its limit is refused on a read: a flood of refused tries never takes
+        # SQLite's one write lock from the tickets (a count only falls when its rows expire, so
+        # a refusal read without the lock is as true as one read with it).
+        with self.db.read() as conn:
+            wait = self._wait(conn, key, at)
+        if wait:
+            return wait
         with self.db.write() as conn:
             if not self.db.is_sqlite:
                 conn.execute(
                     text("SELECT pg_advisory_xact_lock(:ns, hashtext(:k))"),
                     {"ns": GUESS_LOCK, "k": f"{self.scope}:{key}"},
                 )
-            count, first_expiry = conn.execute(select(func.count(), func.min(H.c.expires_at)).where(mine)).one()
-            if count >= self.limit:
-                return max(0.0, (first_expiry - at).total_seconds())
+            wait = self._wait(conn, key, at)  # again, now that no other try at this key can run
+            if wait:
+                return wait
             conn.execute(insert(H).values(scope=self.scope, key=key, expires_at=at + self.window))
         if now >= self._next_prune:
             self._next_prune = now + PRUNE_EVERY
             self.prune(at)
         return 0.0
+
+    def _wait(self, conn: Connection, key: str, at: datetime) -> float:
+        """Seconds until ``key`` may try again at ``at``; 0 while it is under the limit."""
+        live = (H.c.scope == self.scope) & (H.c.key == key) & (H.c.expires_at > at)
+        count, first_expiry = conn.execute(select(func.count(), func.min(H.c.expires_at)).where(live)).one()
+        return max(0.0, (first_expiry - at).total_seconds()) if count >= self.limit else 0.0
 
     def prune(self, at: datetime) -> int:
         """Delete the tries that no longer count (every scope's). On its own transaction, holding no
