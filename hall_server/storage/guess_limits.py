@@ -1,6 +1,6 @@
 """Guess limits kept in the database: the tries at a secret (an appointment code with a phone
-tail, a case's query code, a case number with a phone tail) counted where every server process
-sees them, and kept across restarts.
+tail, a case's query code, a case number with a phone tail, a staff member's password) counted
+where every server process sees them, and kept across restarts.
 
 The in-memory ``core.rate_limit.SlidingWindowLimiter`` counts per process: on PostgreSQL a hall
 may run several server processes, each of which would grant a guesser the whole limit, and a
@@ -8,18 +8,20 @@ restart forgets every count. Here each counted try is a row of ``guess_hits`` th
 counting at ``expires_at`` (a sliding window, as in memory), and both limiters answer the same
 ``hit(key, now)``, so a service does not care which one it holds.
 
-Correct under concurrency, in one write transaction per counted try: on SQLite the transaction begins
-IMMEDIATE, so writers of every process take turns; on PostgreSQL it first takes a transaction
-advisory lock on the (scope, key), so two processes counting the same caller take turns and the
-second one's count (READ COMMITTED: a fresh snapshot per statement, taken after the lock) sees
-the first one's row. Without it both would count 19 of 20 and both insert the 20th and 21st.
+Correct under concurrency, in one write transaction per counted try: on SQLite the transaction
+begins IMMEDIATE, so writers of every process take turns; on PostgreSQL it first takes a
+transaction advisory lock on the (scope, key), so two processes counting the same caller take
+turns and the second one's count (READ COMMITTED: a fresh snapshot per statement, taken after
+the lock) sees the first one's row. Without the lock both could count 19 of 20 and both insert.
 
 How big the table gets: a refused try writes nothing, so a key holds at most ``limit`` live rows
-per scope; expired rows are deleted at most PRUNE_EVERY seconds after they expire. So the table
-holds at most the tries *accepted* in the last (window + PRUNE_EVERY) seconds: about 20 rows per
-address guessing appointment codes, and a flood of distinct keys (many addresses) is bounded by
-the server's write rate — about 1000 transactions/s on SQLite FULL here (bench_hall.py) × 660 s,
-≈ 660 k rows of ~80 bytes ≈ 50 MB at the very worst, gone within 11 minutes of the flood ending.
+per scope (20 per address guessing appointment codes); expired rows are deleted at most
+PRUNE_EVERY seconds after they expire. So the table holds at most the tries *accepted* in the
+last (window + PRUNE_EVERY) seconds, and a flood of distinct keys (many addresses) is bounded by
+the server's write rate: about 1000 transactions/s on SQLite FULL here (bench_hall.py) × 660 s
+≈ 660 k rows for the 10-minute code limits, plus wrong passwords, which wait for one of the two
+argon2 slots (≤ ~40/s × 960 s ≈ 40 k rows) — at ~100 bytes a row, ≈ 70 MB at the very worst,
+all gone 16 minutes after the flood ends.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from .types import table_of
 
 H = table_of(GuessHit)
 PRUNE_EVERY = 60.0  # seconds between deletions of expired rows (per limiter and process)
-KEY_LENGTH = 80  # the column's width; keys are "addr:<IPv6 address>" (≤ 50) or "token:<id>"
+KEY_LENGTH = 120  # the column's width; keys: "addr:<IPv6>" (≤ 50), "token:<id>", "addr:…|<staff no>" (≤ 83)
 # Advisory lock namespaces (PostgreSQL's two-int form, a key space apart from the one-bigint
 # EVENT_ORDER_LOCK): one per counted caller (scope and key hashed), one for the pruner.
 GUESS_LOCK = 0x59434C4D  # "YCLM"
@@ -76,6 +78,16 @@ class StoredLimiter:
             self._next_prune = now + PRUNE_EVERY
             self.prune(at)
         return 0.0
+
+    def retry_after(self, key: str, now: float) -> float:
+        """Seconds until ``key`` may try again; 0 when it may now (nothing is counted)."""
+        with self.db.read() as conn:
+            return self._wait(conn, key[:KEY_LENGTH], datetime.fromtimestamp(now, UTC))
+
+    def forget(self, key: str) -> None:
+        """The caller proved it knows the secret: its tries stop counting."""
+        with self.db.write() as conn:
+            conn.execute(delete(H).where(H.c.scope == self.scope, H.c.key == key[:KEY_LENGTH]))
 
     def _wait(self, conn: Connection, key: str, at: datetime) -> float:
         """Seconds until ``key`` may try again at ``at``; 0 while it is under the limit."""

@@ -365,7 +365,7 @@ class GuessHit(Base):
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     scope: Mapped[str] = mapped_column(String(32))  # which limit: appointment_code, case_progress, …
-    key: Mapped[str] = mapped_column(String(80))  # who is counted: addr:<address> or token:<id>
+    key: Mapped[str] = mapped_column(String(120))  # who is counted: addr:<address>, token:<id>, …
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 from hall_server.app_services import HallServer
 from hall_server.core.clock import FakeClock, parse_local_time
 from hall_server.core.errors import NotFound, TooManyRequests
+from hall_server.services.accounts import FAILURES_ALLOWED, InvalidCredentials, LoginThrottled
 from hall_server.services.appointments import CODE_TRIES, CODE_WINDOW
+from hall_server.services.hall_setup import add_staff
 from hall_server.services.ticketing import CHECK_IN_TRIES
 from hall_server.storage.database import Database
 from hall_server.storage.guess_limits import PRUNE_EVERY
@@ -133,6 +135,28 @@ def test_guess_counts_stay_small_under_a_flood_of_distinct_callers(database_url)
         assert rows() == 1
     finally:
         server.close()
+
+
+def test_wrong_passwords_count_once_whichever_server_process_checks_them(database_url, monkeypatch):
+    monkeypatch.setenv("YICHUANG_ARGON2_PROFILE", "CHEAPEST")
+    clock = FakeClock(parse_local_time(LOCAL_TIME))
+    first = HallServer.open(database_url, clock=clock)
+    second = HallServer(Database(database_url), clock=clock)  # another process on the same database
+    hall_id = first.services.halls.all_ids()[0]
+    add_staff(first.services, hall_id, "BZY001", "张三")
+    first.accounts.set_password(hall_id, "BZY001", "right-password")
+    try:
+        for n in range(FAILURES_ALLOWED):
+            with pytest.raises(InvalidCredentials):
+                (first, second)[n % 2].accounts.check_password(hall_id, "BZY001", "guess-guess", "addr:203.0.113.7")
+        with pytest.raises(LoginThrottled):  # even the right password, from that address, on either process
+            second.accounts.check_password(hall_id, "BZY001", "right-password", "addr:203.0.113.7")
+        assert (
+            first.accounts.check_password(hall_id, "BZY001", "right-password", "addr:203.0.113.8").staff_no == "BZY001"
+        )
+    finally:
+        first.close()
+        second.close()
 
 
 def test_a_board_token_does_not_make_guessing_codes_free(live_hall):

@@ -24,7 +24,7 @@ def upgrade() -> None:
         "guess_hits",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("scope", sa.String(length=32), nullable=False),
-        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.Column("key", sa.String(length=120), nullable=False),
         sa.Column("expires_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
