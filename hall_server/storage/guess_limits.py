@@ -41,6 +41,10 @@ KEY_LENGTH = 120  # the column's width; keys: "addr:<IPv6>" (≤ 50), "token:<id
 # EVENT_ORDER_LOCK): one per counted caller (scope and key hashed), one for the pruner.
 GUESS_LOCK = 0x59434C4D  # "YCLM"
 PRUNE_LOCK = 0x59434C50  # "YCLP"
+# Callers this process has seen refused, with until when: only a cache of what the table says
+# (a refusal holds until the caller's first try expires), so clearing it when full loses nothing
+# but one read per caller.
+MAX_REFUSED = 4096
 
 
 class StoredLimiter:
@@ -52,28 +56,34 @@ class StoredLimiter:
         self.limit = limit
         self.window = timedelta(seconds=window_seconds)
         self._next_prune = 0.0
+        self._refused: dict[str, float] = {}  # key -> epoch seconds when it may try again
 
     def hit(self, key: str, now: float) -> float:
         """Count one try; 0 when allowed, else the seconds to wait (a refused try is not counted)."""
-        at = datetime.fromtimestamp(now, UTC)
         key = key[:KEY_LENGTH]
-        # A caller already at its limit is refused on a read: a flood of refused tries never takes
-        # SQLite's one write lock from the tickets (a count only falls when its rows expire, so
-        # a refusal read without the lock is as true as one read with it).
-        with self.db.read() as conn:
-            wait = self._wait(conn, key, at)
+        at = datetime.fromtimestamp(now, UTC)
+        # A caller already at its limit is refused from memory, else on a read: a flood of refused
+        # tries never takes SQLite's one write lock from the tickets (a count only falls when its
+        # rows expire, so a refusal seen without the lock holds until then).
+        wait = self._known_refusal(key, now)
+        if not wait:
+            with self.db.read() as conn:
+                wait = self._wait(conn, key, at)
+        if not wait:
+            with self.db.write() as conn:
+                if not self.db.is_sqlite:
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:ns, hashtext(:k))"),
+                        {"ns": GUESS_LOCK, "k": f"{self.scope}:{key}"},
+                    )
+                wait = self._wait(conn, key, at)  # again, now that no other try at this key can run
+                if not wait:
+                    conn.execute(insert(H).values(scope=self.scope, key=key, expires_at=at + self.window))
         if wait:
+            if len(self._refused) >= MAX_REFUSED:
+                self._refused.clear()
+            self._refused[key] = now + wait
             return wait
-        with self.db.write() as conn:
-            if not self.db.is_sqlite:
-                conn.execute(
-                    text("SELECT pg_advisory_xact_lock(:ns, hashtext(:k))"),
-                    {"ns": GUESS_LOCK, "k": f"{self.scope}:{key}"},
-                )
-            wait = self._wait(conn, key, at)  # again, now that no other try at this key can run
-            if wait:
-                return wait
-            conn.execute(insert(H).values(scope=self.scope, key=key, expires_at=at + self.window))
         if now >= self._next_prune:
             self._next_prune = now + PRUNE_EVERY
             self.prune(at)
@@ -81,13 +91,22 @@ class StoredLimiter:
 
     def retry_after(self, key: str, now: float) -> float:
         """Seconds until ``key`` may try again; 0 when it may now (nothing is counted)."""
+        key = key[:KEY_LENGTH]
+        wait = self._known_refusal(key, now)
+        if wait:
+            return wait
         with self.db.read() as conn:
-            return self._wait(conn, key[:KEY_LENGTH], datetime.fromtimestamp(now, UTC))
+            return self._wait(conn, key, datetime.fromtimestamp(now, UTC))
 
     def forget(self, key: str) -> None:
         """The caller proved it knows the secret: its tries stop counting."""
+        self._refused.pop(key[:KEY_LENGTH], None)
         with self.db.write() as conn:
             conn.execute(delete(H).where(H.c.scope == self.scope, H.c.key == key[:KEY_LENGTH]))
+
+    def _known_refusal(self, key: str, now: float) -> float:
+        until = self._refused.get(key, 0.0)
+        return until - now if until > now else 0.0
 
     def _wait(self, conn: Connection, key: str, at: datetime) -> float:
         """Seconds until ``key`` may try again at ``at``; 0 while it is under the limit."""
