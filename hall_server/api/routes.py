@@ -20,6 +20,7 @@ spec = ApiSpec("yichuang hall server", API_VERSION)
 bp = Blueprint("api_v1", __name__)
 
 STAFF = ("clerk", "supervisor", "admin")
+DEVICE_ROLES = ("kiosk", "board", "pad")
 ANY_DEVICE = ("kiosk", "board", "pad", "clerk", "backoffice", "supervisor", "admin")
 E400, E401, E403, E404, E409 = (
     (400, "Invalid input"),
@@ -156,7 +157,7 @@ ISSUE_BODY = obj(
     responses={
         **responses(E400, E403, E404, E409, ok=(201, "Issued")),
         200: "Already issued for this request_id (a retry): the same ticket",
-        429: "Too many return-lane lookups from this device",
+        429: "Too many return-lane or check-in tries from this device",
     },
     tag="tickets",
 )
@@ -384,12 +385,15 @@ RESCHEDULE_BODY = obj(
 )
 
 
-def _public_hall() -> tuple[int, str | None]:
+def _public_hall(guess: bool = False) -> tuple[int, str | None]:
     """The hall a public request acts on, and who is counted for its limits (None: a staff
-    member or device with a token, who is not throttled)."""
+    member or device with a token, who is not throttled). ``guess``: the request tries a code
+    with a phone tail, and a device token (kiosk, board, pad) is counted by itself there — a
+    board's or a pad's token sits in a URL on a screen in the hall, and must not make guessing
+    free (the kiosk's own booking and slot lookups stay unthrottled)."""
     p = caller()
     if p is not None:
-        return p.hall_id, None
+        return p.hall_id, f"token:{p.token_id}" if guess and p.role in DEVICE_ROLES else None
     return server().services.halls.by_code_or_first(g.get("path_hall")).id, f"addr:{request.remote_addr}"
 
 
@@ -546,7 +550,7 @@ def cancel_stranded_appointments():
     tag="appointments",
 )
 def cancel_appointment(code: str):
-    hall_id, client = _public_hall()
+    hall_id, client = _public_hall(guess=True)
     return jsonify(server().appointments.cancel(hall_id, code, body()["phone_tail"], client))
 
 
@@ -562,7 +566,7 @@ def cancel_appointment(code: str):
     tag="appointments",
 )
 def lookup_appointment(code: str):
-    hall_id, client = _public_hall()
+    hall_id, client = _public_hall(guess=True)
     return jsonify(server().appointments.lookup(hall_id, code, body()["phone_tail"], client))
 
 
@@ -583,7 +587,7 @@ def lookup_appointment(code: str):
     tag="appointments",
 )
 def reschedule_appointment(code: str):
-    hall_id, client = _public_hall()
+    hall_id, client = _public_hall(guess=True)
     d = body()
     view = server().appointments.reschedule(hall_id, code, d["phone_tail"], _slot_time(d["slot_start"]), client)
     return jsonify(view)

@@ -4,6 +4,13 @@ Used before anything expensive happens (a password hash, a database read for a p
 the key's recent attempts are counted and the caller is refused while it is over the limit.
 Memory stays bounded whatever an attacker sends: at most ``max_keys`` keys are remembered and
 the least recently used is forgotten first (forgetting only ever lets one more attempt through).
+
+In memory, per process: right for the high-volume limits that guard no secret (slot lookups,
+bookings per address, log-ins per address before hashing), where a miss in another process only
+lets some more load through and a database write per request would cost more than the lookup it
+guards (an fsync per check on SQLite FULL). Tries at a secret (appointment codes, case query
+codes, phone tails) are counted in the database instead (storage/guess_limits.py), shared by
+every server process and kept across restarts; both answer ``Limiter.hit``.
 """
 
 from __future__ import annotations
@@ -11,6 +18,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Hashable
+from typing import Protocol
+
+
+class Limiter(Protocol):
+    def hit(self, key: str, now: float) -> float:
+        """Count one attempt by ``key`` at ``now`` (epoch seconds): 0 when allowed, else the
+        seconds to wait (the refused attempt is not counted)."""
+        ...
 
 
 class SlidingWindowLimiter:

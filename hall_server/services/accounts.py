@@ -11,7 +11,9 @@ Throttling (issue 15, findings 6 and 7), all checked BEFORE any password hash is
   number (one machine cannot keep the hasher busy);
 - per (staff number, address): after FAILURES_ALLOWED wrong passwords that address waits
   FAILURE_WINDOW; the same person at another window is not locked out, so nobody can lock the
-  clerks out by typing their (public) staff numbers;
+  clerks out by typing their (public) staff numbers. These are guesses at a secret: counted in
+  the database (storage/guess_limits.py), so every server process and a restart see them; the
+  per-address limit is load, not guessing, and stays in memory (core/rate_limit.py says why);
 - unknown staff numbers are never remembered as such (no rows, nothing but the address counter);
 - at most HASH_SLOTS argon2 verifications run at once (each takes 64 MiB); a request that cannot
   get a slot within HASH_WAIT_SECONDS is refused with 429 instead of queueing without end.
@@ -38,6 +40,8 @@ from hall_common.i18n import LOCALES
 
 from ..core.errors import DomainError, InvalidInput, NotFound, TooManyRequests
 from ..core.rate_limit import SlidingWindowLimiter
+from ..storage.database import Database
+from ..storage.guess_limits import StoredLimiter
 from ..storage.models import ApiToken, LoginThrottle, Staff
 from ..storage.types import table_of
 from .access import Principal
@@ -70,6 +74,11 @@ class LoginThrottled(TooManyRequests):
     pass
 
 
+def failure_key(staff_no: str, client: str) -> str:
+    # The client first: a staff number typed at the log-in box may hold any character.
+    return f"{client}|{staff_no}"
+
+
 def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
@@ -77,16 +86,16 @@ def hash_password(password: str) -> str:
 class PasswordGate:
     """The limits and the hash slots in front of every password check (log-in and window sign-in)."""
 
-    def __init__(self) -> None:
+    def __init__(self, db: Database) -> None:
         self.per_address = SlidingWindowLimiter(ADDRESS_ATTEMPTS, ADDRESS_WINDOW)
-        self.failures = SlidingWindowLimiter(FAILURES_ALLOWED, FAILURE_WINDOW)
+        self.failures = StoredLimiter(db, "login_failure", FAILURES_ALLOWED, FAILURE_WINDOW)
         self.slots = threading.BoundedSemaphore(HASH_SLOTS)
         self.hash_wait = HASH_WAIT_SECONDS
         self._typical = 0.05  # seconds; replaced by the moving average of real verifications
 
     def admit(self, staff_no: str, client: str, now: float) -> None:
         """Refuse (429) before any hashing when the address or this staff number at it is over its limit."""
-        wait = self.failures.retry_after((staff_no, client), now)
+        wait = self.failures.retry_after(failure_key(staff_no, client), now)
         if not wait:
             wait = self.per_address.hit(client, now)
         if wait:
@@ -118,7 +127,7 @@ class Accounts:
     def __init__(self, services: Services, tokens: Tokens) -> None:
         self.s = services
         self.tokens = tokens
-        self.gate = PasswordGate()
+        self.gate = PasswordGate(services.db)
 
     def check_password(self, hall_id: int, staff_no: str, password: str, client: str) -> Any:
         """The active staff row when ``password`` is right; InvalidCredentials or 429 otherwise."""
@@ -131,9 +140,9 @@ class Accounts:
             ).first()
         if not self.gate.verify(staff.password_hash if staff is not None else None, password):
             if staff is not None:  # unknown numbers leave nothing behind
-                self.gate.failures.hit((staff_no, client), now)
+                self.gate.failures.hit(failure_key(staff_no, client), now)
             raise InvalidCredentials("invalid_credentials", "accounts.invalid_credentials")
-        self.gate.failures.forget((staff_no, client))
+        self.gate.failures.forget(failure_key(staff_no, client))
         return staff
 
     def set_password(self, hall_id: int, staff_no: str, password: str) -> None:

@@ -23,8 +23,9 @@ from hall_common.i18n import message
 from ..core.appointment_slots import Slot, bookable_slot, day_slots
 from ..core.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from ..core.identity import id_number_hash, mask_name, valid_id_number
-from ..core.rate_limit import SlidingWindowLimiter
+from ..core.rate_limit import Limiter, SlidingWindowLimiter
 from ..storage.case_models import CaseNotification
+from ..storage.guess_limits import StoredLimiter
 from ..storage.models import Appointment, AppointmentSlotSeats, Hall
 from ..storage.types import table_of
 from .base import Services
@@ -116,7 +117,7 @@ def _reminders_told_by_the_move(ctx: HallContext, start: datetime, now: datetime
     }
 
 
-def _throttle(limiter: SlidingWindowLimiter, key: str, now: datetime, code: str) -> None:
+def _throttle(limiter: Limiter, key: str, now: datetime, code: str) -> None:
     wait = limiter.hit(key, now.timestamp())
     if wait:
         seconds = int(wait) + 1
@@ -129,7 +130,8 @@ class Appointments:
         self.notifier = notifier or notifier_from_env()
         self.address_limiter = SlidingWindowLimiter(BOOKINGS_PER_ADDRESS, BOOKING_WINDOW)
         self.phone_limiter = SlidingWindowLimiter(BOOKINGS_PER_PHONE, BOOKING_WINDOW)
-        self.code_limiter = SlidingWindowLimiter(CODE_TRIES, CODE_WINDOW)
+        # Guessing a code + phone tail: counted in the database, across processes and restarts.
+        self.code_limiter = StoredLimiter(services.db, "appointment_code", CODE_TRIES, CODE_WINDOW)
         self.slot_limiter = SlidingWindowLimiter(SLOT_LOOKUPS, SLOT_WINDOW)
 
     # --- slots ---------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from hall_common.i18n import message
 from ..core import cases as rules
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from ..core.identity import id_number_hash, mask_name, mask_phone, valid_id_number
-from ..core.rate_limit import SlidingWindowLimiter
 from ..storage.case_models import Case, CaseAccess, CaseCounter, CaseNotification, CaseStep, DeliveryReceipt
+from ..storage.guess_limits import StoredLimiter
 from ..storage.models import Staff, Window
 from ..storage.types import table_of
 from .access import Principal
@@ -79,8 +79,12 @@ class Cases:
     def __init__(self, services: Services, notifier: Notifier | None = None) -> None:
         self.s = services
         self.notifier = notifier or notifier_from_env()
-        self.progress_limiter = SlidingWindowLimiter(PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS)
-        self.device_progress_limiter = SlidingWindowLimiter(DEVICE_PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS)
+        # A case number + query code (or phone tail) is a guess: counted in the database.
+        db = services.db
+        self.progress_limiter = StoredLimiter(db, "case_progress", PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS)
+        self.device_progress_limiter = StoredLimiter(
+            db, "case_progress_device", DEVICE_PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS
+        )
 
     # --- helpers -------------------------------------------------------------------------
     @staticmethod

@@ -17,10 +17,10 @@ from ..core import cases as rules
 from ..core.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from ..core.estimate import WaitEstimate
 from ..core.identity import id_number_hash, mask_name, valid_id_number
-from ..core.rate_limit import SlidingWindowLimiter
 from ..core.ticket_states import WAITING
 from ..storage import line_sql
 from ..storage.case_models import Case
+from ..storage.guess_limits import StoredLimiter
 from ..storage.models import Appointment, Ticket
 from ..storage.types import table_of
 from .access import Principal
@@ -37,6 +37,8 @@ C = table_of(Case)
 RETURN_STATES = (rules.SUPPLEMENT, rules.RETURNED, rules.NOTIFIED)
 # A kiosk is one token for a whole hall of residents: enough for a busy morning, not for guessing.
 RETURN_TRIES, RETURN_WINDOW = 120, 600
+# Checking in by a 6-digit booking code (or an ID number) at one kiosk: the same allowance.
+CHECK_IN_TRIES, CHECK_IN_WINDOW = 120, 600
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,10 @@ def format_number(prefix: str, value: int, digits: int) -> str:
 class Ticketing:
     def __init__(self, services: Services) -> None:
         self.s = services
-        self.return_limiter = SlidingWindowLimiter(RETURN_TRIES, RETURN_WINDOW)
+        # Both guess a secret from one device token: counted in the database, shared by every
+        # server process and kept across restarts (storage/guess_limits.py).
+        self.return_limiter = StoredLimiter(services.db, "return_lane", RETURN_TRIES, RETURN_WINDOW)
+        self.check_in_limiter = StoredLimiter(services.db, "check_in", CHECK_IN_TRIES, CHECK_IN_WINDOW)
 
     # --- issue -----------------------------------------------------------------------
     def issue(self, principal: Principal, req: IssueRequest) -> dict[str, Any]:
@@ -305,6 +310,11 @@ class Ticketing:
 
     # --- appointments ------------------------------------------------------------------
     def _check_in(self, principal: Principal, ctx: HallContext, now: datetime, req: IssueRequest) -> dict[str, Any]:
+        # A code alone finds a booking: each try counts against the device's limit.
+        wait = self.check_in_limiter.hit(f"token:{principal.token_id}", now.timestamp())
+        if wait:
+            seconds = int(wait) + 1
+            raise TooManyRequests("check_in_throttled", seconds=seconds).with_details(retry_after_seconds=seconds)
         with self.s.db.read() as conn:
             query = select(A).where(A.c.hall_id == ctx.id)
             if req.appointment_code:

@@ -363,6 +363,22 @@ class LoginThrottle(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class GuessHit(Base):
+    """One counted try at a guessed secret (an appointment code, a case's query code, a phone
+    tail) by one caller, kept until it stops counting. Shared by every server process and kept
+    across restarts (storage/guess_limits.py says how it stays small)."""
+
+    __tablename__ = "guess_hits"
+    __table_args__ = (
+        Index("ix_guess_hits_key", "scope", "key", "expires_at"),
+        Index("ix_guess_hits_expires", "expires_at"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(32))  # which limit: appointment_code, case_progress, …
+    key: Mapped[str] = mapped_column(String(120))  # who is counted: addr:<address>, token:<id>, …
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Rating(Base):
     """One 好差评 rating per finished service (一次一评): the unique ticket_id enforces it."""
 

@@ -1,0 +1,35 @@
+"""Migration 0015_limits_guess_hits on both databases: a hall upgraded from 0014 counts code
+guesses in the new table, and the migration goes down and up again."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from sqlalchemy import inspect
+
+from hall_server.app_services import HallServer
+from hall_server.core.clock import FakeClock, parse_local_time
+from hall_server.core.errors import NotFound, TooManyRequests
+from hall_server.services.appointments import CODE_TRIES
+from hall_server.storage.database import alembic_config
+
+
+def test_a_hall_upgraded_from_0014_counts_code_guesses_in_the_database(database_url):
+    server = HallServer.open(database_url, clock=FakeClock(parse_local_time("2026-11-26 10:00")))
+    try:
+        hall_id = server.services.halls.all_ids()[0]
+        cfg = alembic_config()
+        with server.db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0014_booking_cancel_reason")
+        with server.db.engine.connect() as conn:
+            assert "guess_hits" not in inspect(conn).get_table_names()
+        server.db.migrate()
+        for n in range(CODE_TRIES):
+            with pytest.raises(NotFound):
+                server.appointments.lookup(hall_id, f"{n:06d}", "0000", "addr:203.0.113.1")
+        restarted = HallServer(server.db, clock=server.clock)  # a fresh process's memory
+        with pytest.raises(TooManyRequests):
+            restarted.appointments.lookup(hall_id, "999999", "0000", "addr:203.0.113.1")
+    finally:
+        server.close()
