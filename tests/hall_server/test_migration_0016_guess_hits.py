@@ -1,4 +1,4 @@
-"""Migration 0015_limits_guess_hits on both databases: a hall upgraded from 0014 counts code
+"""Migration 0016_guess_hits on both databases: a hall upgraded from 0015 counts code
 guesses in the new table, and the migration goes down and up again."""
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from hall_server.services.appointments import CODE_TRIES
 from hall_server.storage.database import alembic_config
 
 
-def test_a_hall_upgraded_from_0014_counts_code_guesses_in_the_database(database_url):
+def test_a_hall_upgraded_from_0015_counts_code_guesses_in_the_database(database_url):
     server = HallServer.open(database_url, clock=FakeClock(parse_local_time("2026-11-26 10:00")))
     try:
         hall_id = server.services.halls.all_ids()[0]
         cfg = alembic_config()
         with server.db.engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0014_booking_cancel_reason")
+            command.downgrade(cfg, "0015_booked_appointments_index")
         with server.db.engine.connect() as conn:
             assert "guess_hits" not in inspect(conn).get_table_names()
         server.db.migrate()

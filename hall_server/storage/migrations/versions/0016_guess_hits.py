@@ -1,11 +1,10 @@
 """Guess limits in the database (guess_hits): the tries at appointment codes, case query codes
 and phone tails are counted where every server process sees them, and survive a restart.
 
-Self-contained (a new table only); if another stream also adds a 0015, re-chain the
-down_revision, nothing else depends on the order.
+Self-contained (a new table only).
 
-Revision ID: 0015_limits_guess_hits
-Revises: 0014_booking_cancel_reason
+Revision ID: 0016_guess_hits
+Revises: 0015_booked_appointments_index
 """
 
 import sqlalchemy as sa
@@ -13,8 +12,8 @@ from alembic import op
 
 from hall_server.storage.types import UTCDateTime
 
-revision = "0015_limits_guess_hits"
-down_revision = "0014_booking_cancel_reason"
+revision = "0016_guess_hits"
+down_revision = "0015_booked_appointments_index"
 branch_labels = None
 depends_on = None
 
