@@ -6,11 +6,17 @@ import os
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.live_server import LiveHall, start_live_hall
 
 PG_ADMIN_URL = os.environ.get("YICHUANG_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 _pg_state: dict[str, object] = {}
+# Playwright's expect() waits 5 s by default, whatever a context's default timeout; a loaded
+# 2-core CI box can take longer than that to draw, so every browser test gets the same 15 s
+# as the device() contexts (a passing check returns as soon as it holds). Set here, once,
+# so that a single test file run alone waits as long as in the whole suite.
+expect.set_options(timeout=15_000)
 
 
 def _pg_available() -> bool:

@@ -10,8 +10,6 @@ from playwright.sync_api import expect
 
 from tests.cases.conftest import case_frame, login_terminal, open_panel, start_case, tick_all_submitted
 
-expect.set_options(timeout=15_000)
-
 
 def pdf_behind(page, link, hall) -> bytes:
     """Fetch a PDF link the page shows, as the browser's print button would: a signed, short-lived

@@ -11,8 +11,6 @@ from playwright.sync_api import expect
 
 from tests.cases.conftest import case_frame, draw_signature, login_terminal, open_panel, start_case, tick_all_submitted
 
-expect.set_options(timeout=15_000)
-
 
 def test_a_case_goes_round_the_loop_in_the_browser_and_the_signed_receipt_is_a_pdf(
     terminal_hall, matters, device, shot, tmp_path

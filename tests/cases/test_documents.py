@@ -16,10 +16,13 @@ OUT = Path("/tmp/yichuang-case-docs")
 def pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(pdf)
-    # A PNG of the first page for a human look (saved under /tmp) and to prove it renders.
+    # A PNG of the first page to prove it renders, checked in this test's own folder (another
+    # run may be writing the same name under /tmp), then copied there for a human look.
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(path), str(tmp_path / name)], check=True)
+    png = tmp_path / f"{name}.png"
+    assert png.stat().st_size > 5000
     OUT.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(path), str(OUT / name)], check=True)
-    assert (OUT / f"{name}.png").stat().st_size > 5000
+    shutil.copy(png, OUT / png.name)
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert "yes" in fonts.splitlines()[-1].split()[-5:-2]  # embedded (emb column)
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout

@@ -55,7 +55,9 @@ class AnnouncerProcess:
         path = self.out_dir / "announcements.jsonl"
         if not path.exists():
             return []
-        return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+        # Only whole lines: the announcer may be appending the next entry while this reads.
+        whole = path.read_text("utf-8").rpartition("\n")[0]
+        return [json.loads(line) for line in whole.splitlines() if line.strip()]
 
     def wait_for(self, count: int) -> list[dict]:
         return wait_until(

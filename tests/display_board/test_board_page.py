@@ -45,16 +45,18 @@ def now_calling(page) -> str:
 
 
 def wait_until_window_shows(page, window: int, number: str) -> None:
-    """The window panel follows the call line within a moment (it is redrawn once per burst);
-    fails if it does not show ``number`` within 5 s."""
+    """The window panel follows the call line (it is redrawn once per burst). The 15 s are the
+    suite's usual patience for a loaded box, not a promise about how fast the board is."""
     page.wait_for_function(
         f"() => document.querySelector(\".window[data-window='{window}'] .current\").textContent === '{number}'",
-        timeout=5000,
+        timeout=15000,
     )
 
 
 def test_a_call_made_at_a_window_appears_on_the_board(live_hall, open_board):
-    page = open_board(live_hall)
+    # The highlight lasts 8 s by default; a loaded box can spend that between the call being
+    # drawn and the last check below, so this board keeps it for 300 s (the longest allowed).
+    page = open_board(live_hall, "&highlight=300")
     live_hall.client("kiosk").post("/tickets", json={}).raise_for_status()
     live_hall.client("clerk-2").post("/windows/2/call-next").raise_for_status()
     page.wait_for_function("() => document.querySelector('#now-calling').textContent.includes('A001')", timeout=10000)

@@ -2,11 +2,11 @@
 
 import json
 import socket
-import time
 
 import httpx
 
 from tests.hall_server.test_crash_and_processes import free_port, start_server, stop
+from tests.support.waiting import wait_until
 
 
 def served_hall(database_url, tmp_path, *serve_args):
@@ -46,9 +46,7 @@ def read_until(s: socket.socket, needle: bytes, timeout: float = 5.0) -> bytes:
     return data
 
 
-def test_hall_issues_and_calls_within_a_second_while_300_idle_sockets_and_300_board_streams_are_held(
-    database_url, tmp_path
-):
+def test_hall_keeps_issuing_and_calling_while_300_idle_sockets_and_300_board_streams_are_held(database_url, tmp_path):
     # The per-token cap is raised so that all 300 streams of the leaked board token are
     # really held open (the worst case); idle sockets are not timed out during the test.
     proc, port, tokens = served_hall(
@@ -59,7 +57,10 @@ def test_hall_issues_and_calls_within_a_second_while_300_idle_sockets_and_300_bo
         streams = [open_raw_stream(port, tokens["board"]) for _ in range(300)]
         idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(300)]
         base = f"http://127.0.0.1:{port}/api/v1"
-        with httpx.Client(timeout=1.0) as c:  # the liveness bound: each answer within 1 s
+        # The liveness bound. Parked behind the held connections, these requests went unanswered
+        # for 25-40 s (issue 15, finding 1); served, they take about 0.1 s. 5 s tells the two apart
+        # on a loaded 2-core CI box too, where 1 s was one stalled scheduler slice away from failing.
+        with httpx.Client(timeout=5.0) as c:
             issued = c.post(
                 f"{base}/tickets",
                 json={"matter_id": 1, "accept_late_risk": True},
@@ -95,12 +96,12 @@ def test_event_streams_beyond_the_per_token_and_total_caps_get_a_503_in_chinese(
             over = c.get(url, headers={"Authorization": f"Bearer {tokens['pad-1']}"})
             assert over.status_code == 503 and over.json()["error"]["code"] == "too_many_streams"
             assert "实时事件连接已满" in over.json()["error"]["message"]
-        # A closed stream gives its place back.
+        # A closed stream gives its place back (once the server has noticed the close).
         held.pop(0).close()
-        for _ in range(50):
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health").json()["subscribers"] == 2:
-                break
-            time.sleep(0.05)
+        wait_until(
+            lambda: httpx.get(f"http://127.0.0.1:{port}/api/v1/health").json()["subscribers"] == 2,
+            what="the server to release the closed stream",
+        )
         held.append(open_raw_stream(port, tokens["board"]))
     finally:
         for s in held:

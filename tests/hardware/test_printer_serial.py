@@ -10,6 +10,8 @@ from hardware.printer.escpos_decoder import QRCode, decode, text_lines
 from hardware.printer.simulator import PrinterSimulator, SerialPrinterSimulator, SimState, SocatPtyPair
 
 pytestmark = pytest.mark.skipif(shutil.which("socat") is None, reason="needs socat (Debian package socat)")
+# A printer that answers gets 5 s (returned from at once; a loaded box can stall the simulator's
+# thread past 0.5 s); one that never answers gets 0.2 s, the wait that must run out.
 
 
 @pytest.fixture
@@ -22,8 +24,8 @@ def test_slip_prints_over_serial_with_the_printer_answering_status(printer_pty, 
     core = PrinterSimulator()
     with SerialPrinterSimulator(printer_pty.device_end, core):
         with printer_from_spec(f"serial:{printer_pty.host_end}?baudrate=9600") as printer:
-            assert printer.query_status(0.5).state is PrinterState.OK
-            result = print_job(printer, encode(slip_blocks(printer_slip_factory(number="C003"))), status_timeout=0.5)
+            assert printer.query_status(5).state is PrinterState.OK
+            result = print_job(printer, encode(slip_blocks(printer_slip_factory(number="C003"))), status_timeout=5)
         assert result.outcome is JobOutcome.PRINTED
         assert core.wait_for_jobs(1)
     elements = decode(core.jobs[0])
@@ -37,7 +39,7 @@ def test_cover_open_on_a_serial_printer_refuses_the_print(printer_pty):
         SerialPrinterSimulator(printer_pty.device_end, core),
         printer_from_spec(f"serial:{printer_pty.host_end}") as printer,
     ):
-        result = print_job(printer, b"\x1b@x\n\x1dVB\x00", status_timeout=0.5)
+        result = print_job(printer, b"\x1b@x\n\x1dVB\x00", status_timeout=5)
     assert result.outcome is JobOutcome.REFUSED
     assert result.status.state is PrinterState.COVER_OPEN
     assert core.jobs == []

@@ -250,14 +250,17 @@ def test_server_outage_is_shown_and_kiosk_recovers_by_itself(live_hall, printer_
 def test_slow_server_answer_tells_resident_to_ask_staff_and_never_issues_twice(
     live_hall, printer_sim, proxy, start_kiosk
 ):
-    kiosk = start_kiosk(proxy.url, live_hall.tokens["kiosk"], printer_sim.spec, read_timeout=1)
+    # The request and its one retry hang for read_timeout each: the "working" screen lasts about
+    # 6 s, time enough for a state query to reach the kiosk process on a loaded box (with 1 s,
+    # the 2 s it lasted could pass before the query was answered, failing a kiosk that works).
+    kiosk = start_kiosk(proxy.url, live_hall.tokens["kiosk"], printer_sim.spec, read_timeout=3)
     kiosk.wait_screen("home", 30)
     kiosk.tap("take_number")
     kiosk.wait_screen("groups")
     proxy.stall()  # the server still acts, but its answers are held back
     kiosk.tap("general")
     st = kiosk.wait_screen("working")  # the UI answers while the request hangs: not frozen
-    st = kiosk.wait_screen("uncertain", 15)
+    st = kiosk.wait_screen("uncertain", 30)
     kiosk.screenshot("12-uncertain")
     assert "请不要再按" in st["texts"]["notice"]
     proxy.unstall()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -57,10 +58,12 @@ def test_monthly_pdf_has_a_cover_and_tables(sup, tmp_path):
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     pdf = tmp_path / "m.pdf"
     pdf.write_bytes(r.content)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(SHOTS / "monthly")], check=True)
-    pages = sorted(SHOTS.glob("monthly-*.png"))
+    # Pages rendered into this test's own folder: the shared screenshot folder keeps pages of
+    # earlier runs (and of other runs at the same time), which would count here.
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / "monthly")], check=True)
+    pages = sorted(tmp_path.glob("monthly-*.png"))
     assert len(pages) >= 2
+    keep_for_a_look(pages)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "2026-09 运行月报" in text and "金寨县斑竹园镇便民服务中心" in text and "综合窗口2" in text
 
@@ -68,12 +71,19 @@ def test_monthly_pdf_has_a_cover_and_tables(sup, tmp_path):
 def test_daily_closing_summary_is_one_page(sup, tmp_path):
     r = sup.get("/reports/daily.pdf", params={"date": "2026-10-15"})
     assert r.status_code == 200, r.text
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    pdf = SHOTS / "daily.pdf"
+    pdf = tmp_path / "daily.pdf"  # not in the shared folder, where another run may be writing it
     pdf.write_bytes(r.content)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Pages:\s+1$", info, re.M), info
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(SHOTS / "daily")], check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / "daily")], check=True)
+    keep_for_a_look([pdf, *tmp_path.glob("daily*.png")])
+
+
+def keep_for_a_look(files) -> None:
+    """Copy rendered pages to the screenshot folder for a human look (nothing is checked there)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        shutil.copy(f, SHOTS / f.name)
 
 
 @pytest.mark.parametrize(

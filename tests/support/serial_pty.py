@@ -11,8 +11,12 @@ import pytest
 
 from .waiting import wait_until
 
-# Short timeouts keep the suite fast; correctness never depends on them being short.
-FAST_BUS = {"reply_timeout": 0.1, "offline_after": 2, "command_retries": 3, "reopen_backoff": (0.05, 0.2)}
+# Short timeouts keep the suite fast; correctness never depends on them being short. But the
+# reply timeout must not be shorter than a simulator thread can be kept from a core on a loaded
+# CI box: an answer later than it is silence to the bus, which then sends the command again (a
+# bar shows its text twice) and, twice in a row, reports the device offline. 0.5 s (production:
+# 0.25 s for a real device that answers in milliseconds) costs time only where a device is silent.
+FAST_BUS = {"reply_timeout": 0.5, "offline_after": 2, "command_retries": 3, "reopen_backoff": (0.05, 0.2)}
 
 
 class PtyPair:
