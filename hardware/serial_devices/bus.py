@@ -287,9 +287,16 @@ class SerialBus:
         port.flush()
         deadline = time.monotonic() + self.reply_timeout
         device = self._devices[address]
-        while time.monotonic() < deadline and not self._stop.is_set():
-            chunk = port.read(port.in_waiting or 1)
+        while not self._stop.is_set():
+            # Past the deadline, one last look at what is already waiting: a bus thread that was
+            # off the CPU longer than the reply timeout would otherwise take an answer lying in
+            # the buffer for silence, resend the command (a bar redraws) and, after a few such
+            # misses, report a working device offline.
+            late = time.monotonic() >= deadline
+            chunk = port.read(port.in_waiting) if late else port.read(port.in_waiting or 1)
             if not chunk:
+                if late:
+                    break
                 continue
             answer = None
             for item in self._decoder.feed(chunk):
@@ -301,6 +308,8 @@ class SerialBus:
             if answer is not None:
                 self._answered(device, answer)
                 return True
+            if late:
+                break
         for item in self._decoder.flush():
             if isinstance(item, FrameError):
                 self._frame_error(item)

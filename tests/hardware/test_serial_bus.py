@@ -233,3 +233,40 @@ def test_a_port_that_does_not_exist_yet_is_retried_until_it_appears(serial_pty_p
             wait_until(lambda: bus.is_online(2) is True, what="the bus to open the late port")
     finally:
         bus.stop()
+
+
+class LateWakingPort:
+    """The real port, but after each frame is sent the bus thread is off the CPU until the device's
+    answer has arrived, as on a loaded hall PC. With a reply timeout of 0 the bus then wakes with its
+    deadline already past and the answer lying in the buffer."""
+
+    def __init__(self, port) -> None:
+        self._port = port
+
+    def flush(self) -> None:
+        self._port.flush()
+        wait_until(lambda: self._port.in_waiting > 0, what="the device's answer in the buffer")
+        # Off the CPU a while longer: the rest of the answer's bytes come in meanwhile.
+        seen = -1
+        while seen != self._port.in_waiting:
+            seen = self._port.in_waiting
+            threading.Event().wait(0.05)
+
+    def __getattr__(self, name):
+        return getattr(self._port, name)
+
+
+def test_an_answer_already_waiting_when_the_bus_wakes_late_is_not_taken_for_silence(serial_rig):
+    from hardware.serial_devices.bus import _open_serial
+
+    ledbar = LedBarSimulator(1)
+    statuses = Recorder()
+    late_port = lambda name, protocol: LateWakingPort(_open_serial(name, protocol))  # noqa: E731
+    bus, _ = serial_rig([ledbar], reply_timeout=0.0, open_port=late_port)
+    bar = LedBarDriver(bus, 1, on_online=statuses)
+    bus.start()
+    bar.show_call("A023", window=3)
+    wait_until(lambda: ledbar.text == "A023 请到3号窗口", what="the LED bar text")
+    settle(bus, polls=4)
+    assert bus.stats.timeouts == 0 and bus.stats.commands_sent == 1  # every answer taken, the text sent once
+    assert statuses.snapshot() == [(1, True)]
