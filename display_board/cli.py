@@ -206,13 +206,21 @@ def run_ledbar(args: argparse.Namespace) -> int:
 
     def on_state(connected: bool, detail: str) -> None:
         _on_state(args.server)(connected, detail)
-        if connected and not first.is_set():
-            # Subscribed already: show the present state now; later changes come as events.
+        if not connected or first.is_set():
+            return
+        # Subscribed already: show the present state now; later changes come as events. Until it
+        # is shown, try again (the stream waits: its events are read only after this returns),
+        # or the bars would stay blank until the next call at their window.
+        delay = 0.5
+        while not first.is_set():
             try:
                 bridge.show_windows(stream.get_json("/windows")["windows"])
                 first.set()
             except (httpx.HTTPError, KeyError) as exc:
                 _say(message("announcer.server_unreachable", server=args.server, error=exc))
+                if stream.pause(delay):
+                    return
+                delay = min(delay * 2, 15.0)
 
     stream.on_state = on_state
     return _follow(stream, bridge.handle, bus.stop)

@@ -137,6 +137,11 @@ class EventStream:
         self.stop()
         self._client.close()
 
+    def pause(self, seconds: float) -> bool:
+        """Wait ``seconds`` (e.g. between retries of a call made from on_state) unless stop()
+        comes first; True if it did."""
+        return self._stop.wait(seconds)
+
     def get_json(self, path: str) -> dict[str, Any]:
         """A plain API call with the same token (e.g. /windows), also syncing the clock."""
         sent = time.time()

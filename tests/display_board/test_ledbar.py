@@ -108,3 +108,20 @@ def test_a_malformed_map_gets_a_chinese_explanation(live_hall, pty_pair):
         timeout=30,
     )
     assert done.returncode == 2 and "窗口号:条屏地址" in done.stderr
+
+
+def test_bars_show_the_present_state_even_when_the_first_look_at_the_windows_fails(live_hall, bars, ledbar):
+    app, refused = live_hall._http.app, []
+
+    def refuse_the_first_two_window_lists(environ, start_response):
+        # The server is up (the event stream connects) but its first answers about the windows fail.
+        if environ["PATH_INFO"] == "/api/v1/windows" and len(refused) < 2:
+            refused.append(environ["PATH_INFO"])
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"busy"]
+        return app(environ, start_response)
+
+    live_hall._http.app = refuse_the_first_two_window_lists
+    ledbar(live_hall)
+    wait_until(shows(bars[2], "2号窗口 欢迎您"), STARTED, what="bar 2 idle after the refused looks")
+    assert len(refused) == 2
