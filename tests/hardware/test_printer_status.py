@@ -8,6 +8,7 @@ import pytest
 from hardware.printer import JobOutcome, PrinterState, encode, parse_status, print_job, printer_from_spec, slip_blocks
 from hardware.printer.escpos_decoder import decode, text_lines
 from hardware.printer.simulator import NetworkPrinterSimulator, PrinterSimulator, SimState
+from tests.support.waiting import wait_until
 
 # Status timeouts. The simulator answers in well under a millisecond, but on a loaded CI box its
 # thread can wait longer than 0.2 s for a core: a test that needs the answer waits up to ANSWERS
@@ -105,9 +106,15 @@ def test_paper_running_out_during_the_print_is_uncertain_and_not_printed_twice()
 
 
 def test_stale_status_byte_from_an_earlier_job_is_not_taken_as_the_answer(printer_network_sim):
+    import select
+
     printer_network_sim.core.set_state(SimState.COVER_OPEN)
     with printer_from_spec(printer_network_sim.spec) as printer:
-        printer.write(b"\x10\x04\x04")  # an answer arrives that nobody reads
+        # An answer nobody reads: DLE EOT 1 with the cover open says "offline", and read as the
+        # next query's first answer it would make a printer that is fine look offline.
+        printer.write(b"\x10\x04\x01")
+        wait_until(lambda: printer_network_sim.core.received.endswith(b"\x10\x04\x01"), what="the query")
+        assert select.select([printer._connect()], [], [], ANSWERS)[0], "the stale answer never arrived"
         printer_network_sim.core.set_state(SimState.OK)
         assert printer.query_status(ANSWERS).state is PrinterState.OK
 
