@@ -42,13 +42,13 @@ from ..core.errors import DomainError, InvalidInput, NotFound, TooManyRequests
 from ..core.rate_limit import SlidingWindowLimiter
 from ..storage.database import Database
 from ..storage.guess_limits import StoredLimiter
-from ..storage.models import ApiToken, LoginThrottle, Staff
+from ..storage.models import ApiToken, Staff
 from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 from .tokens import Tokens
 
-S, TOK, THR = table_of(Staff), table_of(ApiToken), table_of(LoginThrottle)
+S, TOK = table_of(Staff), table_of(ApiToken)
 STAFF_ROLES = ("clerk", "backoffice", "supervisor", "admin")
 MIN_PASSWORD = 8
 ADDRESS_ATTEMPTS, ADDRESS_WINDOW = 20, 300.0
@@ -155,8 +155,9 @@ class Accounts:
             )
             if done.rowcount != 1:
                 raise NotFound("staff_not_found", staff_no=staff_no)
-            conn.execute(THR.delete().where(THR.c.hall_id == hall_id, THR.c.staff_no == staff_no))
             self._revoke_person(conn, hall_id, staff_no)
+        # A new password (a supervisor's reset) lifts the lock its owner's wrong guesses set.
+        self.gate.failures.forget_ending(failure_key(staff_no, ""))
 
     def set_role(self, hall_id: int, staff_no: str, role: str) -> None:
         if role not in STAFF_ROLES:

@@ -104,6 +104,15 @@ class StoredLimiter:
         with self.db.write() as conn:
             conn.execute(delete(H).where(H.c.scope == self.scope, H.c.key == key[:KEY_LENGTH]))
 
+    def forget_ending(self, suffix: str) -> None:
+        """Every caller whose key ends with ``suffix``: a staff member's wrong passwords from any
+        address, once a supervisor has set a new password. (Another server process may still
+        refuse from its memory until the caller's first try expires.)"""
+        for key in [k for k in self._refused if k.endswith(suffix)]:
+            del self._refused[key]
+        with self.db.write() as conn:
+            conn.execute(delete(H).where(H.c.scope == self.scope, H.c.key.endswith(suffix, autoescape=True)))
+
     def _known_refusal(self, key: str, now: float) -> float:
         until = self._refused.get(key, 0.0)
         return until - now if until > now else 0.0

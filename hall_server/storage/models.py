@@ -350,19 +350,6 @@ class Event(Base):
 # --- accounts and 好差评 (issue 5: window terminal, evaluation pad) ------------------------------
 
 
-class LoginThrottle(Base):
-    """Failed password attempts per staff number: after too many, logins wait (brute-force guard)."""
-
-    __tablename__ = "login_throttle"
-    __table_args__ = (UniqueConstraint("hall_id", "staff_no"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
-    staff_no: Mapped[str] = mapped_column(String(32))
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
 class GuessHit(Base):
     """One counted try at a guessed secret (an appointment code, a case's query code, a phone
     tail) by one caller, kept until it stops counting. Shared by every server process and kept

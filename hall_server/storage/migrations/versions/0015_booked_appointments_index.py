@@ -7,9 +7,6 @@ on SQLite a supervisor's GET /hall took 60-170 ms, with it 6 ms (the boards' day
 reads the day's bookings, went from 28-47 ms to 3-5 ms too). Partial, so it holds only the few
 live bookings.
 
-Self-contained (one index on appointments); if another stream also adds a 0015, re-chain the
-down_revision, nothing else depends on the order.
-
 Revision ID: 0015_booked_appointments_index
 Revises: 0014_booking_cancel_reason
 """
