@@ -8,7 +8,7 @@ word, for exactly the codes they saw — cancelled by the hall with the calendar
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from hall_common.i18n import message
@@ -17,6 +17,7 @@ from ..core.errors import Conflict, InvalidInput
 from .access import Principal
 from .base import Services
 from .calendar_bookings import CalendarBookings, Stranded
+from .calendar_watch import OncePerHallDay
 from .context import HallContext
 
 log = logging.getLogger("hall_server.appointments")
@@ -26,7 +27,7 @@ class StrandedBookings:
     def __init__(self, services: Services, bookings: CalendarBookings) -> None:
         self.s = services
         self.bookings = bookings
-        self._logged: dict[int, date] = {}
+        self._daily = OncePerHallDay(services)
 
     def _ahead(self, conn: Any, ctx: HallContext, now: datetime) -> list[Stranded]:
         """Every booking still to come that ``ctx``'s schedule (hall file and calendar) has no seat for."""
@@ -37,12 +38,7 @@ class StrandedBookings:
         returns how many were logged."""
         now = self.s.clock.now()
         count = 0
-        for hall_id in self.s.halls.all_ids():
-            ctx = self.s.halls.get(hall_id)
-            today = ctx.schedule.local_date(now)
-            if self._logged.get(hall_id) == today:
-                continue
-            self._logged[hall_id] = today
+        for ctx in self._daily.due(now):
             with self.s.db.read() as conn:
                 found = self._ahead(conn, ctx, now)
             if found:
