@@ -56,6 +56,17 @@ def login(page, hall, window: int, staff_no: str, password: str = PASSWORD) -> N
     page.click("#login-submit")
 
 
+def supervisor_login(page, hall) -> None:
+    """The 值班负责人 BZY900 logs in on /supervisor; returns once the windows are drawn."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{hall.base_url}/supervisor")
+    page.fill("#staff-no", "BZY900")
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit")
+    expect(page.locator(".wcard")).to_have_count(3)
+
+
 def issue(hall, n: int = 1, **body) -> list[dict]:
     kiosk = hall.client("kiosk")
     out = []

@@ -4,7 +4,7 @@ assigned to a staff member and a time, then the case opened at the home is recor
 from __future__ import annotations
 
 from tests.cases.conftest import open_case
-from tests.window_terminal.conftest import PASSWORD
+from tests.window_terminal.conftest import supervisor_login
 
 
 def test_the_supervisor_assigns_a_home_visit_and_records_the_case_opened(device, hall, shot):
@@ -14,11 +14,7 @@ def test_the_supervisor_assigns_a_home_visit_and_records_the_case_opened(device,
     }  # fmt: skip
     code = hall.client("supervisor").post("/appointments", json=request).json()["code"]
     page = device(1366, 768)
-    page.goto(f"{hall.base_url}/supervisor")
-    page.fill("#staff-no", "BZY900")
-    page.fill("#password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_function("() => localStorage.getItem('yc.supervisor.token')")
+    supervisor_login(page, hall)
     page.goto(f"{hall.base_url}/supervisor/visits")
     row = f"tr[data-code='{code}']"
     page.wait_for_selector(row)
@@ -44,11 +40,7 @@ def test_an_assignment_outside_the_visit_hours_is_explained_and_changes_nothing(
     }  # fmt: skip
     code = hall.client("supervisor").post("/appointments", json=request).json()["code"]
     page = device(1366, 768)
-    page.goto(f"{hall.base_url}/supervisor")
-    page.fill("#staff-no", "BZY900")
-    page.fill("#password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_function("() => localStorage.getItem('yc.supervisor.token')")
+    supervisor_login(page, hall)
     page.goto(f"{hall.base_url}/supervisor/visits")
     row = f"tr[data-code='{code}']"
     page.wait_for_selector(row)
@@ -68,11 +60,7 @@ def test_a_visit_on_a_day_made_a_holiday_shows_it_needs_a_new_date_until_reassig
     code = supervisor.post("/appointments", json=request).json()["code"]
     assert supervisor.put("/calendar/overrides/2026-11-27", json={"kind": "holiday"}).status_code == 200
     page = device(1366, 768)
-    page.goto(f"{hall.base_url}/supervisor")
-    page.fill("#staff-no", "BZY900")
-    page.fill("#password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_function("() => localStorage.getItem('yc.supervisor.token')")
+    supervisor_login(page, hall)
     page.goto(f"{hall.base_url}/supervisor/visits")
     row = f"tr[data-code='{code}']"
     page.wait_for_selector(row)

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import PASSWORD, issue
+from .conftest import issue, supervisor_login
 
 
 def test_supervisor_sees_all_windows_and_moves_a_ticket_back_to_the_line(hall, device, shot):
@@ -14,11 +14,7 @@ def test_supervisor_sees_all_windows_and_moves_a_ticket_back_to_the_line(hall, d
     hall.client("clerk-1").post("/windows/1/call-next")
     hall.client("clerk-2").post("/windows/2/pause", json={"reason": "参加会议"})
     page = device(width=1440, height=900)
-    page.goto(f"{hall.base_url}/supervisor")
-    page.fill("#staff-no", "BZY900")
-    page.fill("#password", PASSWORD)
-    page.click("#login-submit")
-    expect(page.locator(".wcard")).to_have_count(3)
+    supervisor_login(page, hall)
     expect(page.locator("#window-1 .num")).to_have_text(tickets[0]["number"])
     expect(page.locator("#window-2")).to_contain_text("参加会议")
     shot(page, "supervisor-1-overview")
@@ -37,11 +33,7 @@ def test_supervisor_sees_all_windows_and_moves_a_ticket_back_to_the_line(hall, d
 
 def supervisor_page(hall, device):
     page = device(width=1366, height=768)
-    page.goto(f"{hall.base_url}/supervisor")
-    page.fill("#staff-no", "BZY900")
-    page.fill("#password", PASSWORD)
-    page.click("#login-submit")
-    expect(page.locator(".wcard")).to_have_count(3)
+    supervisor_login(page, hall)
     return page
 
 

@@ -9,15 +9,19 @@ from playwright.sync_api import expect
 
 from hall_server.core.clock import CHINA
 
-from .conftest import PASSWORD
+from .conftest import supervisor_login
 
 
-def login(hall, page) -> None:
-    page.goto(f"{hall.base_url}/supervisor")
-    page.fill("#staff-no", "BZY900")
-    page.fill("#password", PASSWORD)
-    page.click("#login-submit")
-    expect(page.locator(".wcard")).to_have_count(3)
+def choose_english(hall, page) -> None:
+    """The signed-in supervisor chooses English for their account, and the page is reloaded."""
+    token = page.evaluate("localStorage.getItem('yc.supervisor.token')")
+    language = httpx.put(
+        f"{hall.base_url}/api/v1/auth/me/language",
+        json={"language": "en"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert language.status_code == 200
+    page.reload()
 
 
 def test_projection_page_shows_the_line_end_and_where_the_cutoff_falls(hall, device, shot):
@@ -27,7 +31,7 @@ def test_projection_page_shows_the_line_end_and_where_the_cutoff_falls(hall, dev
         kiosk.post("/tickets", json={"matter_id": 1, "accept_late_risk": True}).json()["number"] for _ in range(7)
     ]
     page = device(width=1366, height=768)
-    login(hall, page)
+    supervisor_login(page, hall)
     page.click("#sv-links a[href='/supervisor/projection']")
     expect(page.locator("#summary")).to_contain_text("18:30 下班")
     expect(page.locator("#summary")).to_contain_text(f"从 {numbers[5]} 号起")
@@ -38,7 +42,7 @@ def test_projection_page_shows_the_line_end_and_where_the_cutoff_falls(hall, dev
 def test_supervisor_page_warns_about_2027_and_the_calendar_page_saves_spring_festival(hall, device, shot):
     hall.clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=CHINA))
     page = device(width=1366, height=768)
-    login(hall, page)
+    supervisor_login(page, hall)
     banner = page.locator("a.sv-banner")
     expect(banner).to_contain_text("2027")
     shot(page, "supervisor-calendar-warning")
@@ -57,7 +61,7 @@ def test_supervisor_page_warns_about_2027_and_the_calendar_page_saves_spring_fes
 def test_the_calendar_page_adds_and_removes_a_national_day_duty_morning(hall, device, shot):
     hall.clock.set(datetime(2026, 9, 28, 10, 0, tzinfo=CHINA))
     page = device(width=1366, height=768)
-    login(hall, page)
+    supervisor_login(page, hall)
     page.goto(f"{hall.base_url}/supervisor/calendar")
     expect(page.locator("#override-form")).to_be_visible()
     expect(page.locator("#duty-fields")).to_be_hidden()
@@ -104,7 +108,7 @@ def test_projection_page_names_the_numbers_no_longer_reached_that_were_never_tol
     ]
     hall.clock.set(datetime(2026, 11, 26, 17, 35, tzinfo=CHINA))  # windows 2 and 3 left at 17:30 without calling
     page = device(width=1366, height=768)
-    login(hall, page)
+    supervisor_login(page, hall)
     page.goto(f"{hall.base_url}/supervisor/projection")
     summary = page.locator("#summary")
     expect(summary).to_contain_text(f"没有被告知：{numbers[2]}、{numbers[3]}")
@@ -116,7 +120,7 @@ def test_projection_page_names_the_numbers_no_longer_reached_that_were_never_tol
 def test_calendar_page_enters_the_spring_festival_week_in_one_go(hall, device, shot):
     hall.clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=CHINA))
     page = device(width=1366, height=768)
-    login(hall, page)
+    supervisor_login(page, hall)
     page.goto(f"{hall.base_url}/supervisor/calendar")
     page.fill("#day", "2027-02-06")
     page.fill("#last-day", "2027-02-12")
@@ -146,7 +150,7 @@ def test_the_calendar_page_shows_the_bookings_a_holiday_would_cancel_and_saves_o
         )
     ]
     page = device(width=1366, height=768)
-    login(hall, page)
+    supervisor_login(page, hall)
     page.goto(f"{hall.base_url}/supervisor/calendar")
     page.fill("#day", "2026-11-27")
     page.select_option("#kind", "holiday")
@@ -172,14 +176,7 @@ def test_the_calendar_page_shows_the_bookings_a_holiday_would_cancel_and_saves_o
         "booked",
     ]
     # The same step in English, for a supervisor who chose it.
-    token = page.evaluate("localStorage.getItem('yc.supervisor.token')")
-    language = httpx.put(
-        f"{hall.base_url}/api/v1/auth/me/language",
-        json={"language": "en"},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert language.status_code == 200
-    page.reload()
+    choose_english(hall, page)
     page.fill("#day", "2026-11-30")
     page.select_option("#kind", "holiday")
     page.click("#save")
@@ -207,7 +204,7 @@ def test_the_calendar_page_lists_the_bookings_a_changed_hall_file_left_without_a
     assert text != pilot_hall_text()
     hall.server.install(parse_hall_config(text))
     page = device(width=1366, height=768)
-    login(hall, page)
+    supervisor_login(page, hall)
     page.goto(f"{hall.base_url}/supervisor/calendar")
     expect(page.locator(".sv-banner.error").first).to_contain_text("11-27有1个预约")
     card = page.locator("#stranded-ahead")
@@ -218,14 +215,7 @@ def test_the_calendar_page_lists_the_bookings_a_changed_hall_file_left_without_a
     expect(page.locator("#stranded-ahead-cancel")).to_be_in_viewport()
     shot(page, "supervisor-calendar-stranded-ahead")
     # In English, for a supervisor who chose it; the confirmation is given there.
-    token = page.evaluate("localStorage.getItem('yc.supervisor.token')")
-    language = httpx.put(
-        f"{hall.base_url}/api/v1/auth/me/language",
-        json={"language": "en"},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert language.status_code == 200
-    page.reload()
+    choose_english(hall, page)
     expect(card).to_contain_text("1 appointment(s) have no seat under the current arrangement")
     expect(page.locator(f"#stranded-ahead-list tr[data-code='{late}']")).to_contain_text("outside the new hours")
     expect(page.locator("#stranded-ahead-cancel")).to_be_in_viewport()
