@@ -3,14 +3,13 @@ goes down and up again without losing a case."""
 
 from __future__ import annotations
 
-from alembic import command
 from sqlalchemy import select
 
 from hall_server.app_services import HallServer
 from hall_server.core.clock import FakeClock, parse_local_time
 from hall_server.services.access import Principal
 from hall_server.storage.case_models import Case
-from hall_server.storage.database import alembic_config
+from tests.support.migrations import downgrade
 
 
 def test_cases_from_before_the_migration_get_a_query_code(database_url):
@@ -19,10 +18,7 @@ def test_cases_from_before_the_migration_get_a_query_code(database_url):
         hall_id = server.services.halls.all_ids()[0]
         clerk = Principal(hall_id, "clerk", "test clerk 1", 1)
         case = server.cases.open(clerk, {"matter_id": 1, "applicant_name": "张小三"})
-        cfg = alembic_config()
-        with server.db.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0005")
+        downgrade(server.db, "0005")
         server.db.migrate()
         with server.db.read() as conn:
             row = conn.execute(select(Case.__table__).where(Case.__table__.c.case_no == case["case_no"])).first()

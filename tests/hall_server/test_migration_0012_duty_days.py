@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from alembic import command
 from sqlalchemy import select
 
 from hall_server.app_services import HallServer
 from hall_server.core.clock import FakeClock, parse_local_time
 from hall_server.services.access import Principal
-from hall_server.storage.database import alembic_config
 from hall_server.storage.models import CalendarOverride
+from tests.support.migrations import downgrade
 
 
 def test_going_back_to_0011_drops_only_the_duty_days_and_up_again_works(database_url):
@@ -24,10 +23,7 @@ def test_going_back_to_0011_drops_only_the_duty_days_and_up_again_works(database
         overview = server.overview
         overview.set_override(supervisor, date(2027, 2, 8), "holiday", "春节")
         overview.set_override(supervisor, date(2026, 11, 29), "duty", "值班", hours=["09:00-11:30"], windows=[1])
-        cfg = alembic_config()
-        with server.db.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0011_appointments")
+        downgrade(server.db, "0011_appointments")
         with server.db.read() as conn:
             rows = conn.execute(select(CalendarOverride.__table__.c.day, CalendarOverride.__table__.c.kind)).all()
         assert [(r.day, r.kind) for r in rows] == [(date(2027, 2, 8), "holiday")]

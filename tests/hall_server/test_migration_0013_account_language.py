@@ -4,25 +4,21 @@ language outside the catalog's is refused by the database itself, and it goes do
 from __future__ import annotations
 
 import pytest
-from alembic import command
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from hall_server.app_services import HallServer
 from hall_server.core.clock import FakeClock, parse_local_time
 from hall_server.services.hall_setup import add_staff
-from hall_server.storage.database import alembic_config
 from hall_server.storage.models import Staff
+from tests.support.migrations import downgrade
 
 
 def test_accounts_from_before_the_migration_are_chinese_and_only_known_languages_are_stored(database_url):
     server = HallServer.open(database_url, clock=FakeClock(parse_local_time("2026-11-26 10:00")))
     try:
         hall_id = server.services.halls.all_ids()[0]
-        cfg = alembic_config()
-        with server.db.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0012_duty_days")
+        downgrade(server.db, "0012_duty_days")
         with server.db.engine.begin() as conn:  # an account made before the column existed
             conn.execute(
                 text(

@@ -3,23 +3,19 @@ status with no reason, and it goes down and up again."""
 
 from __future__ import annotations
 
-from alembic import command
 from sqlalchemy import inspect, select, text
 
 from hall_server.app_services import HallServer
 from hall_server.core.clock import FakeClock, parse_local_time
-from hall_server.storage.database import alembic_config
 from hall_server.storage.models import Appointment
+from tests.support.migrations import downgrade
 
 
 def test_bookings_from_before_the_migration_keep_their_status_and_have_no_cancel_reason(database_url):
     server = HallServer.open(database_url, clock=FakeClock(parse_local_time("2026-11-26 10:00")))
     try:
         hall_id = server.services.halls.all_ids()[0]
-        cfg = alembic_config()
-        with server.db.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0013_account_language")
+        downgrade(server.db, "0013_account_language")
         with server.db.engine.connect() as conn:
             assert "cancel_reason" not in {c["name"] for c in inspect(conn).get_columns("appointments")}
         with server.db.engine.begin() as conn:  # a booking made before the column existed

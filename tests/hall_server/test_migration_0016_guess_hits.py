@@ -4,24 +4,20 @@ guesses in the new table, and the migration goes down and up again."""
 from __future__ import annotations
 
 import pytest
-from alembic import command
 from sqlalchemy import inspect
 
 from hall_server.app_services import HallServer
 from hall_server.core.clock import FakeClock, parse_local_time
 from hall_server.core.errors import NotFound, TooManyRequests
 from hall_server.services.appointments import CODE_TRIES
-from hall_server.storage.database import alembic_config
+from tests.support.migrations import downgrade
 
 
 def test_a_hall_upgraded_from_0015_counts_code_guesses_in_the_database(database_url):
     server = HallServer.open(database_url, clock=FakeClock(parse_local_time("2026-11-26 10:00")))
     try:
         hall_id = server.services.halls.all_ids()[0]
-        cfg = alembic_config()
-        with server.db.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0015_booked_appointments_index")
+        downgrade(server.db, "0015_booked_appointments_index")
         with server.db.engine.connect() as conn:
             assert "guess_hits" not in inspect(conn).get_table_names()
         server.db.migrate()

@@ -3,12 +3,11 @@ and comes back on the way down."""
 
 from __future__ import annotations
 
-from alembic import command
 from sqlalchemy import inspect
 
 from hall_server.app_services import HallServer
 from hall_server.core.clock import FakeClock, parse_local_time
-from hall_server.storage.database import alembic_config
+from tests.support.migrations import downgrade
 
 
 def tables(server: HallServer) -> list[str]:
@@ -20,10 +19,7 @@ def test_the_old_login_lock_table_is_dropped_and_restored_on_downgrade(database_
     server = HallServer.open(database_url, clock=FakeClock(parse_local_time("2026-11-26 10:00")))
     try:
         assert "login_throttle" not in tables(server) and "guess_hits" in tables(server)
-        cfg = alembic_config()
-        with server.db.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0016_guess_hits")
+        downgrade(server.db, "0016_guess_hits")
         assert "login_throttle" in tables(server)
         server.db.migrate()
         assert "login_throttle" not in tables(server)
