@@ -3,6 +3,8 @@ assigned to a staff member and a time, then the case opened at the home is recor
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.cases.conftest import open_case
 from tests.window_terminal.conftest import supervisor_login
 
@@ -71,3 +73,24 @@ def test_a_visit_on_a_day_made_a_holiday_shows_it_needs_a_new_date_until_reassig
     page.click(f"{row} .assign")
     page.wait_for_function(f"() => document.querySelector(\"{row}\").textContent.includes('已安排')")
     assert "请改期" not in page.inner_text(row) and "需改期" not in page.inner_text("#counts")
+
+
+def test_the_visit_list_uses_the_whole_width_and_scrolls_to_its_last_request_at_1366x768(device, hall):
+    supervisor = hall.client("supervisor")
+    codes = []
+    for n in range(16):
+        request = {
+            "channel": "home_visit", "resident_name": f"吴老{n}", "phone": f"139555{n:05d}", "place": f"龙湾村{n}组",
+            "visit_reason": "elderly", "slot_start": "2026-11-27T09:30",
+        }  # fmt: skip
+        answer = supervisor.post("/appointments", json=request)
+        assert answer.status_code == 201, answer.text
+        codes.append(answer.json()["code"])
+    page = device(1366, 768)
+    supervisor_login(page, hall)
+    page.goto(f"{hall.base_url}/supervisor/visits")
+    last = page.locator(f"tr[data-code='{codes[-1]}']")
+    last.wait_for()
+    last.scroll_into_view_if_needed()
+    expect(last).to_be_in_viewport()
+    assert page.evaluate("document.querySelector('#visits').getBoundingClientRect().width") > 1300
