@@ -29,7 +29,7 @@ def test_phone_page_says_after_lunch_with_the_time_when_the_wait_spans_the_break
     ticket = [kiosk.post("/tickets", json={"matter_id": 1}).json() for _ in range(4)][3]
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(f"{live_hall.base_url}/t/{ticket['id']}?key={ticket['public_key']}")
-    page.wait_for_function("document.getElementById('detail').textContent.includes('午休后办理，约13:30')")
+    page.wait_for_function("() => document.getElementById('detail').textContent.includes('午休后办理，约13:30')")
     page.screenshot(path="/tmp/d_shots/phone_after_lunch.png")
     page.close()
 
