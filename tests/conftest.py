@@ -35,6 +35,81 @@ def _pg_available() -> bool:
     return bool(_pg_state["ok"])
 
 
+# --- what a test starts, as markers; and the order the two workers take the files in ----------
+# Markers come from what a test uses, so a new test is marked without anyone remembering to:
+#   browser     headless Chromium (the `browser` / `device` fixtures)
+#   process     a process of its own: the kiosk app, a `yichuang` command, a served hall
+#   postgresql  the PostgreSQL server
+#   slow        a file in SLOW_FILES below
+# `scripts/test.sh fast` runs the rest (rules, services, in-process servers) in well under a minute.
+MARKERS = {
+    "browser": "uses headless Chromium",
+    "process": "starts processes of its own (kiosk app, yichuang commands, served halls)",
+    "postgresql": "talks to the PostgreSQL server",
+    "slow": "one of the longest files of the suite (SLOW_FILES in tests/conftest.py)",
+}
+BROWSER_FIXTURES = {"browser", "device", "page"}
+PROCESS_FIXTURES = {"start_kiosk", "kiosk", "printer_sim", "pty_pair", "serial_pty_pair", "serial_rig"}
+# The files that take longest, longest first (seconds measured together on a loaded 2-core box:
+# a full run's --durations). xdist hands each file to one worker whole (module fixtures are built
+# once); by default it starts with the files that have the most tests, so a long file taken last
+# kept one core busy alone for minutes at the end of the run. These go first instead; SPLIT_FILES
+# go test by test to whichever worker is free (each of their tests starts its own kiosk).
+SLOW_FILES = (
+    "tests/hall_server/test_schemathesis.py",  # 340 s
+    "tests/kiosk/test_kiosk_layout.py",  # 500 s over three window sizes
+    "tests/kiosk/test_kiosk_progress.py",  # 270 s
+    "tests/kiosk/test_kiosk_booking.py",  # 200 s
+    "tests/hall_server/test_crash_and_processes.py",  # 155 s
+    "tests/hall_server/test_guess_limits.py",  # 140 s
+    "tests/hall_server/test_concurrency.py",  # 137 s
+    "tests/hall_server/test_backup_restore.py",  # 130 s
+    "tests/hall_server/test_one_server_per_data_dir.py",  # 130 s
+    "tests/kiosk/test_kiosk_finding_matters.py",  # 124 s
+    "tests/kiosk/test_kiosk_return_lane.py",  # 107 s
+)
+SPLIT_FILES = {"tests/kiosk/test_kiosk_layout.py"}
+
+
+def pytest_configure(config):
+    for name, what in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {what}")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        path = item.nodeid.split("::", 1)[0]
+        module = getattr(item, "module", None)
+        if used & BROWSER_FIXTURES:
+            item.add_marker("browser")
+        if used & PROCESS_FIXTURES or (module is not None and "subprocess" in vars(module)):
+            item.add_marker("process")
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "postgresql" in params.values() or "postgresql" in item.nodeid:
+            item.add_marker("postgresql")
+        if path in SLOW_FILES:
+            item.add_marker("slow")
+    # The workers report their collection in this order and the scheduler keeps it.
+    rank = {path: i for i, path in enumerate(SLOW_FILES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadFileScheduling
+
+    class SlowFilesFirst(LoadFileScheduling):
+        """Files in the order pytest_collection_modifyitems put them (SLOW_FILES first), each
+        whole to one worker; the tests of SPLIT_FILES one by one."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if path in SPLIT_FILES else path
+
+    config.option.loadscopereorder = False
+    return SlowFilesFirst(config, log)
+
+
 def pytest_report_header(config):
     if _pg_available():
         return f"PostgreSQL: available at {PG_ADMIN_URL} (storage and concurrency tests run on it too)"
