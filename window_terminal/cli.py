@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import threading
 
+from hall_common.cli_parser import help_text as h
 from hall_common.i18n import message
 
 
@@ -58,18 +59,18 @@ def cmd_pad_bridge(args: argparse.Namespace) -> int:
 
 def register(sub) -> None:
     for name, func, helptext in (
-        ("keypad-bridge", cmd_keypad_bridge, "serial caller keypads ↔ the window API"),
-        ("pad-bridge", cmd_pad_bridge, "a serial evaluation pad ↔ the rating API"),
+        ("keypad-bridge", cmd_keypad_bridge, h("cli_help.bridge_keypad")),
+        ("pad-bridge", cmd_pad_bridge, h("cli_help.bridge_pad")),
     ):
-        p = sub.add_parser(name, help=helptext)
-        p.add_argument("--server", required=True, help="hall server URL, e.g. http://127.0.0.1:8080")
-        p.add_argument("--token", required=True, help="clerk/supervisor token (keypad) or the window's pad token (pad)")
-        p.add_argument("--port", required=True, help="serial device or pyserial URL, e.g. /dev/ttyUSB0")
+        p = sub.add_parser(name, help=helptext, description=helptext)
+        p.add_argument("--server", required=True, help=h("cli_help.bridge_server"))
+        p.add_argument("--token", required=True, help=h("cli_help.bridge_token"))
+        p.add_argument("--port", required=True, help=h("cli_help.bridge_port"))
         p.add_argument(
             "--map",
             action="append",
             required=True,
             metavar="ADDRESS:WINDOW",
-            help="device address on the line : window number (repeatable for keypads)",
+            help="设备地址:窗口号（呼叫器可重复）",
         )
         p.set_defaults(func=func)

@@ -193,98 +193,80 @@ def cmd_print_preview(argv: list[str]) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="yichuang", description="一窗 hall-floor system")
+    from hall_common.cli_parser import CliParser
+    from hall_common.cli_parser import help_text as h
+
+    parser = CliParser(prog="yichuang", description=h("cli_help.description"))
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="run the hall server (API, events, pages)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+    serve = sub.add_parser("serve", help=h("cli_help.serve"), description=h("cli_help.serve"))
+    serve.add_argument("--host", default="127.0.0.1", help=h("cli_help.host"))
+    serve.add_argument("--port", type=int, default=8080, help=h("cli_help.port"))
     add_db_options(serve)
-    serve.add_argument(
-        "--hall", action="append", default=[], help="hall config TOML (repeatable); default: the pilot hall"
-    )
-    serve.add_argument("--clock", help='start the hall at this local time, e.g. "2026-11-26 10:00"')
-    serve.add_argument(
-        "--public-url",
-        default=os.environ.get("YICHUANG_PUBLIC_URL", ""),
-        help="the server's address as residents' phones reach it, e.g. http://192.168.1.10:8080 "
-        "(the board's 扫码预约 QR; default: the address the board was opened with)",
-    )
-    serve.add_argument("--workers", type=int, default=1, help="processes (use PostgreSQL for more than 1)")
-    serve.add_argument("--threads", type=int, default=32, help="request threads per process (event streams hold none)")
-    serve.add_argument(
-        "--max-connections", type=int, default=4096, help="open connections per process; more wait to be accepted"
-    )
-    serve.add_argument(
-        "--header-timeout",
-        type=float,
-        default=10.0,
-        help="seconds a connection may take to send its request headers (also closes idle keep-alive connections)",
-    )
+    serve.add_argument("--hall", action="append", default=[], help=h("cli_help.hall_files"))
+    serve.add_argument("--clock", help=h("cli_help.clock"))
+    serve.add_argument("--public-url", default=os.environ.get("YICHUANG_PUBLIC_URL", ""), help=h("cli_help.public_url"))
+    serve.add_argument("--workers", type=int, default=1, help=h("cli_help.workers"))
+    serve.add_argument("--threads", type=int, default=32, help=h("cli_help.threads"))
+    serve.add_argument("--max-connections", type=int, default=4096, help=h("cli_help.max_connections"))
+    serve.add_argument("--header-timeout", type=float, default=10.0, help=h("cli_help.header_timeout"))
     # Defaults for the stream caps: hall_server/events/broker.py (MAX_STREAMS, MAX_STREAMS_PER_TOKEN).
-    serve.add_argument("--max-streams", type=int, help="open event streams per process (default 1000)")
-    serve.add_argument("--max-streams-per-token", type=int, help="open event streams per token (default 50)")
-    serve.add_argument("--heartbeat", type=float, default=15.0, help="seconds between SSE keep-alives")
-    serve.add_argument(
-        "--synchronous",
-        choices=("FULL", "NORMAL"),
-        default="FULL",
-        help="SQLite: FULL (default) fsyncs every commit, so an acknowledged ticket survives a power cut; "
-        "NORMAL survives a crashed process only (for a PC on a UPS, or benchmarks)",
-    )
-    serve.add_argument("--demo", action="store_true", help="add demo staff, sign them in and write demo tokens")
-    serve.add_argument(
-        "--backup-at", default="19:00", help='daily backup at this hall-local time, e.g. "19:00"; "off" for none'
-    )
-    serve.add_argument("--backup-keep", type=int, default=30, help="daily backups kept (older ones are deleted)")
-    serve.add_argument("--backup-dir", help="where daily backups go (default: DATA/backups)")
+    serve.add_argument("--max-streams", type=int, help=h("cli_help.max_streams"))
+    serve.add_argument("--max-streams-per-token", type=int, help=h("cli_help.max_streams_per_token"))
+    serve.add_argument("--heartbeat", type=float, default=15.0, help=h("cli_help.heartbeat"))
+    serve.add_argument("--synchronous", choices=("FULL", "NORMAL"), default="FULL", help=h("cli_help.synchronous"))
+    serve.add_argument("--demo", action="store_true", help=h("cli_help.demo"))
+    serve.add_argument("--backup-at", default="19:00", help=h("cli_help.backup_at"))
+    serve.add_argument("--backup-keep", type=int, default=30, help=h("cli_help.backup_keep"))
+    serve.add_argument("--backup-dir", help=h("cli_help.backup_dir_serve"))
     serve.set_defaults(func=cmd_serve)
 
-    bk = sub.add_parser("backup", help="back up the database now (online; for cron)")
+    bk = sub.add_parser("backup", help=h("cli_help.backup"), description=h("cli_help.backup"))
     add_db_options(bk)
-    bk.add_argument("--backup-dir", help="where the backup goes (default: DATA/backups)")
-    bk.add_argument("--keep", type=int, help="keep only the newest N backups in that directory")
+    bk.add_argument("--backup-dir", help=h("cli_help.backup_dir"))
+    bk.add_argument("--keep", type=int, help=h("cli_help.backup_keep_now"))
     bk.add_argument("--hall", action="append", default=[], help=argparse.SUPPRESS)
     bk.set_defaults(func=cmd_backup)
 
-    rs = sub.add_parser("restore", help="replace the database with a backup (the server must be stopped)")
-    rs.add_argument("file", help="a file written by yichuang backup")
+    rs = sub.add_parser("restore", help=h("cli_help.restore"), description=h("cli_help.restore"))
+    rs.add_argument("file", help=h("cli_help.restore_file"))
     add_db_options(rs)
     rs.set_defaults(func=cmd_restore)
 
-    token = sub.add_parser("token", help="manage device and person tokens")
+    token = sub.add_parser("token", help=h("cli_help.token"), description=h("cli_help.token"))
     token_sub = token.add_subparsers(dest="token_command", required=True)
-    create = token_sub.add_parser("create", help="create a token; it is printed as the last line")
+    create = token_sub.add_parser("create", help=h("cli_help.token_create"), description=h("cli_help.token_create"))
     create.add_argument(
         "--role",
         required=True,
         choices=("kiosk", "board", "pad", "clerk", "backoffice", "supervisor", "admin", "county_admin"),
+        help=h("cli_help.token_role"),
     )
-    create.add_argument("--window", type=int)
-    create.add_argument("--label")
-    create.add_argument("--staff-no", help="bind the token to this staff member (created if new)")
-    create.add_argument("--staff-name")
+    create.add_argument("--window", type=int, help=h("cli_help.token_window"))
+    create.add_argument("--label", help=h("cli_help.token_label"))
+    create.add_argument("--staff-no", help=h("cli_help.token_staff_no"))
+    create.add_argument("--staff-name", help=h("cli_help.token_staff_name"))
     add_hall_options(create)
     add_db_options(create)
     create.set_defaults(func=cmd_token_create)
 
-    staff = sub.add_parser("staff", help="manage staff")
+    staff = sub.add_parser("staff", help=h("cli_help.staff"), description=h("cli_help.staff"))
     staff_sub = staff.add_subparsers(dest="staff_command", required=True)
-    add = staff_sub.add_parser("add")
-    add.add_argument("--staff-no", required=True)
-    add.add_argument("--name", required=True)
-    add.add_argument("--role", default="clerk")
+    add = staff_sub.add_parser("add", help=h("cli_help.staff_add"), description=h("cli_help.staff_add"))
+    add.add_argument("--staff-no", required=True, help=h("cli_help.staff_no"))
+    add.add_argument("--name", required=True, help=h("cli_help.staff_name"))
+    add.add_argument("--role", default="clerk", help=h("cli_help.staff_role"))
     add_hall_options(add)
     add_db_options(add)
     add.set_defaults(func=cmd_staff_add)
 
-    db = sub.add_parser("db", help="database maintenance")
+    db = sub.add_parser("db", help=h("cli_help.db"), description=h("cli_help.db"))
     db_sub = db.add_subparsers(dest="db_command", required=True)
-    upgrade = db_sub.add_parser("upgrade", help="apply migrations")
+    upgrade = db_sub.add_parser("upgrade", help=h("cli_help.db_upgrade"), description=h("cli_help.db_upgrade"))
     add_db_options(upgrade)
     upgrade.set_defaults(func=cmd_db_upgrade)
 
-    sub.add_parser("print-preview", help="render ESC/POS bytes to PNG (see --help)", add_help=False)
+    sub.add_parser("print-preview", help=h("cli_help.print_preview"), add_help=False)
     _register_plugins(sub)
     return parser
 

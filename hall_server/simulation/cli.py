@@ -9,23 +9,24 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hall_common.cli_parser import help_text as h
 from hall_common.i18n import message
 
 DEFAULT_START = date(2026, 11, 30)
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("simulate", help=message("sim.help"))
-    p.add_argument("--hall", help=message("sim.help_hall"))
-    p.add_argument("--days", type=int, default=20, help=message("sim.help_days"))
-    p.add_argument("--seed", type=int, default=1, help=message("sim.help_seed"))
-    p.add_argument("--start", default=DEFAULT_START.isoformat(), help=message("sim.help_start"))
-    p.add_argument("--tickets", type=float, default=0.0, help=message("sim.help_tickets"))
-    p.add_argument("--compare", choices=("department-lines",), help=message("sim.help_compare"))
-    p.add_argument("--windows", type=int, help=message("sim.help_windows"))
-    p.add_argument("--slots", action="append", default=[], help=message("sim.help_slots"))
-    p.add_argument("--json", dest="json_path", nargs="?", const="-", help=message("sim.help_json"))
-    p.add_argument("--html", dest="html_path", help=message("sim.help_html"))
+    p = sub.add_parser("simulate", help=h("sim.help"), description=h("sim.help"))
+    p.add_argument("--hall", help=h("sim.help_hall"))
+    p.add_argument("--days", type=int, default=20, help=h("sim.help_days"))
+    p.add_argument("--seed", type=int, default=1, help=h("sim.help_seed"))
+    p.add_argument("--start", default=DEFAULT_START.isoformat(), help=h("sim.help_start"))
+    p.add_argument("--tickets", type=float, default=0.0, help=h("sim.help_tickets"))
+    p.add_argument("--compare", choices=("department-lines",), help=h("sim.help_compare"))
+    p.add_argument("--windows", type=int, help=h("sim.help_windows"))
+    p.add_argument("--slots", action="append", default=[], help=h("sim.help_slots"))
+    p.add_argument("--json", dest="json_path", nargs="?", const="-", help=h("sim.help_json"))
+    p.add_argument("--html", dest="html_path", help=h("sim.help_html"))
     p.set_defaults(func=cmd_simulate)
 
 
