@@ -35,7 +35,7 @@ def register(subparsers) -> None:
     b.add_argument("--server", required=True, help=h("cli_help.ledbar_server"))
     b.add_argument("--token", required=True, help=h("cli_help.ledbar_token"))
     b.add_argument("--port", required=True, help=h("cli_help.ledbar_port"))
-    b.add_argument("--map", required=True, help="窗口号:条屏地址，用逗号分隔，如 1:1,2:2,3:3")
+    b.add_argument("--map", action="append", required=True, metavar="WINDOW=ADDRESS", help=h("serial.map_help"))
     b.set_defaults(func=run_ledbar)
 
 
@@ -145,12 +145,13 @@ def run_ledbar(args: argparse.Namespace) -> int:
 
     from hall_common.sse_client import EventStream
     from hardware.serial_devices import LedBarDriver, SerialBus
+    from hardware.serial_devices.window_map import WindowMapError, parse_window_map
 
-    from .ledbar_bridge import LedBarBridge, parse_map
+    from .ledbar_bridge import LedBarBridge
 
     try:
-        mapping = parse_map(args.map)
-    except ValueError as exc:
+        mapping = parse_window_map(args.map)
+    except WindowMapError as exc:
         print(str(exc), file=sys.stderr)
         return 2
     stream = EventStream(

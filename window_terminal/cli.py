@@ -10,14 +10,13 @@ from hall_common.i18n import message
 
 
 def _mapping(values: list[str]) -> dict[int, int]:
-    mapping = {}
-    for value in values:
-        try:
-            address, window = (int(x) for x in value.split(":"))
-        except ValueError:
-            raise SystemExit(message("terminal.bad_map", value=value)) from None
-        mapping[address] = window
-    return mapping
+    """{device address: window} from the bridges' one --map form (window first, see window_map)."""
+    from hardware.serial_devices.window_map import WindowMapError, parse_window_map
+
+    try:
+        return {address: window for window, address in parse_window_map(values).items()}
+    except WindowMapError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def _run_until_interrupted(bridge, kind: str, port: str, server: str) -> int:
@@ -70,7 +69,7 @@ def register(sub) -> None:
             "--map",
             action="append",
             required=True,
-            metavar="ADDRESS:WINDOW",
-            help="设备地址:窗口号（呼叫器可重复）",
+            metavar="WINDOW=ADDRESS",
+            help=h("serial.map_help"),
         )
         p.set_defaults(func=func)
