@@ -150,9 +150,7 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     try:
         staff_id = None
         if args.staff_no:
-            from hall_server.services.hall_setup import add_staff
-
-            staff_id = add_staff(server.services, ctx.id, args.staff_no, args.staff_name or args.staff_no)
+            staff_id = _staff_for_token(server, ctx.id, args)
         token = server.tokens.create(ctx.id, args.role, args.window, args.label or "", staff_id)
     except DomainError as exc:
         print(message(exc.message_key, **exc.params), file=sys.stderr)
@@ -162,6 +160,32 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     print(message("cli.token_created", role=args.role, hall=ctx.code))
     print(token)
     return 0
+
+
+def _staff_for_token(server, hall_id: int, args: argparse.Namespace) -> int:
+    """The staff member a person token is bound to, created with the token's role if new.
+
+    A person token is valid only while its person has the token's role (services/tokens.py), so
+    a token for someone of another role would be dead on arrival: refused here, saying how to fix."""
+    from sqlalchemy import select
+
+    from hall_server.core.errors import InvalidInput
+    from hall_server.services.accounts import STAFF_ROLES
+    from hall_server.services.hall_setup import S, add_staff
+
+    if args.role not in STAFF_ROLES:
+        raise InvalidInput("token_staff_not_a_person", "cli.token_staff_not_a_person", role=args.role)
+    with server.services.db.read() as conn:
+        role = conn.execute(select(S.c.role).where(S.c.hall_id == hall_id, S.c.staff_no == args.staff_no)).scalar()
+    if role is not None and role != args.role:
+        raise InvalidInput(
+            "token_staff_other_role",
+            "cli.token_staff_other_role",
+            staff_no=args.staff_no,
+            staff_role=role,
+            role=args.role,
+        )
+    return add_staff(server.services, hall_id, args.staff_no, args.staff_name or args.staff_no, args.role)
 
 
 def cmd_staff_add(args: argparse.Namespace) -> int:
