@@ -54,14 +54,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         text = Path(args.hall).read_text("utf-8") if args.hall else pilot_hall_text()
     except OSError as exc:
         return _fail(message("sim.bad_hall", path=args.hall, error=exc.strerror or str(exc)))
+    base = text
     try:
         text = with_what_ifs(text, args.windows, args.slots)
     except (ValueError, KeyError) as exc:
         return _fail(message("sim.bad_slot", value=str(exc)))
     profile = Profile(tickets_per_day=args.tickets)
-    report = run(text, profile, SHARED, start, args.days, args.seed)
+    # The residents come as they do to the hall as it is; the what-ifs change only who serves them.
+    report = run(text, profile, SHARED, start, args.days, args.seed, demand_text=base)
     if args.compare == "department-lines":
-        other = run(text, profile, DEPARTMENT_LINES, start, args.days, args.seed)
+        other = run(text, profile, DEPARTMENT_LINES, start, args.days, args.seed, demand_text=base)
         report["department_lines"] = other
         if report.get("wait_mean_min") and other.get("wait_mean_min"):
             report["mean_wait_ratio_shared_vs_departments"] = round(report["wait_mean_min"] / other["wait_mean_min"], 3)
