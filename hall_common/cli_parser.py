@@ -79,7 +79,8 @@ def translate_error(text: str) -> str:
 class CliParser(argparse.ArgumentParser):
     def __init__(self, *args: Any, add_help: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False  # ours, with the catalog's text, is added below
+        super().__init__(*args, **kwargs)
         self._positionals.title = message("cli_help.positionals")
         self._optionals.title = message("cli_help.options")
         if add_help:
