@@ -43,10 +43,26 @@ def secret_file(args: argparse.Namespace) -> Path | None:
     return Path(args.secret_file) if getattr(args, "secret_file", None) else None
 
 
-def id_secret(args: argparse.Namespace) -> bytes:
-    from .storage.id_secret import default_secret_path, load_or_create_secret
+def secret_path(args: argparse.Namespace) -> Path:
+    """Where the server of these options reads the ID-hash key."""
+    from .storage.id_secret import default_secret_path
 
-    return load_or_create_secret(secret_file(args) or default_secret_path(database_url(args)))
+    return secret_file(args) or default_secret_path(database_url(args))
+
+
+def id_secret(args: argparse.Namespace) -> bytes:
+    from sqlalchemy import create_engine
+
+    from .storage.id_secret import hashed_data_exist, load_or_create_secret
+
+    def hashed_data() -> bool:
+        engine = create_engine(database_url(args))
+        try:
+            return hashed_data_exist(engine)
+        finally:
+            engine.dispose()
+
+    return load_or_create_secret(secret_path(args), hashed_data)
 
 
 def hall_configs(paths: list[str]) -> list[HallConfig]:

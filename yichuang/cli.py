@@ -17,6 +17,7 @@ from hall_server.cli_support import (
     id_secret,
     open_hall,
     secret_file,
+    secret_path,
 )
 
 
@@ -81,7 +82,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from .backup_schedule import DailyBackup
 
         DailyBackup(
-            url, _backup_dir(args), _backup_time(args.backup_at), args.backup_keep, clock, halls[0].timezone
+            url,
+            _backup_dir(args),
+            _backup_time(args.backup_at),
+            args.backup_keep,
+            clock,
+            halls[0].timezone,
+            secret_path(args),
         ).start()
     print(message("cli.serving", url=f"http://{args.host}:{args.port}", db=url.split("?")[0]), flush=True)
     run(build_app, args.host, args.port, args.workers, args.threads, args.max_connections, args.header_timeout)
@@ -108,7 +115,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     tz = hall_configs(args.hall)[0].timezone
     try:
-        path = backup(database_url(args), _backup_dir(args), SystemClock().now().astimezone(tz), args.keep)
+        now = SystemClock().now().astimezone(tz)
+        path = backup(database_url(args), _backup_dir(args), now, args.keep, secret_path(args))
     except DomainError as exc:
         print(message(exc.message_key, **exc.params), file=sys.stderr)
         return 2
@@ -130,7 +138,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 3
     try:
-        restore(url, Path(args.file))
+        restored = restore(url, Path(args.file), secret_path(args))
         db = Database(url)
         db.migrate()  # a backup from an older version gets today's schema
         db.dispose()
@@ -140,6 +148,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     finally:
         os.close(lock)
     print(message("cli.restored", path=args.file))
+    if restored.key is not None:
+        print(message("cli.restored_key", path=str(restored.key)))
+    else:
+        print(message("cli.restored_without_key", path=str(secret_path(args))), file=sys.stderr)
+    if restored.replaced_key is not None:
+        print(message("cli.restored_replaced_key", path=str(restored.replaced_key)))
     return 0
 
 

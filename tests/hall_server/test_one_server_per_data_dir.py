@@ -85,7 +85,7 @@ def test_restore_on_postgresql_refuses_while_a_server_uses_the_database(database
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    (dump,) = backup_file.parent.glob("yichuang-*.dump")
+    (dump,) = backup_file.parent.glob("yichuang-*.tar")
     proc = start_server(["--database-url", database_url, "--data", str(tmp_path / "data")], free_port())
     try:
         refused = subprocess.run(
