@@ -37,7 +37,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from hall_server.app_services import HallServer
     from hall_server.storage.database import SERVER_APPLICATION_NAME, Database
 
-    from .data_lock import DataDirInUse, lock_data_dir
+    from .data_lock import DataDirInUse, lock_database
     from .demo import prepare_demo
     from .http_server import run
     from .web_mounts import mount_pages
@@ -49,12 +49,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     url = database_url(args)
     halls = hall_configs(args.hall)
     clock = _clock(args.clock)
-    if url.startswith("sqlite"):
-        try:
-            lock_data_dir(Path(args.data))  # held (inherited by the workers) until the server ends
-        except DataDirInUse as exc:
-            print(exc, file=sys.stderr)
-            return 3
+    try:
+        lock_database(url)  # held (inherited by the workers) until the server ends
+    except DataDirInUse as exc:
+        print(exc, file=sys.stderr)
+        return 3
     if args.workers > 1 and url.startswith("sqlite"):
         print(message("cli.sqlite_workers"), file=sys.stderr)
     # Migrate and install halls once, before workers fork.
@@ -129,11 +128,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from hall_server.storage.backup import restore
     from hall_server.storage.database import Database
 
-    from .data_lock import DataDirInUse, lock_data_dir
+    from .data_lock import DataDirInUse, lock_database
 
     url = database_url(args)
     try:
-        lock = lock_data_dir(Path(args.data))  # held while restoring: no server may start meanwhile
+        lock = lock_database(url)  # held while restoring: no server may start meanwhile
     except DataDirInUse as exc:
         print(exc, file=sys.stderr)
         return 3
@@ -146,7 +145,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(message(exc.message_key, **exc.params), file=sys.stderr)
         return 3 if exc.code == "server_running" else 2
     finally:
-        os.close(lock)
+        if lock is not None:
+            os.close(lock)
     print(message("cli.restored", path=args.file))
     if restored.key is not None:
         print(message("cli.restored_key", path=str(restored.key)))
