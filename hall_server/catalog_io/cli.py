@@ -54,7 +54,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         entries = read_workbook(Path(args.file), progress_bar(message("catalog_io.progress_read")))
     except CatalogImportError as exc:
-        print(message("catalog_io.import_failed", count=len(exc.errors)), file=sys.stderr)
+        print(message("catalog_io.import_failed_in", path=args.file, count=len(exc.errors)), file=sys.stderr)
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
         return 2
