@@ -8,37 +8,34 @@ import sys
 import threading
 from pathlib import Path
 
+from hall_common.cli_parser import help_text as h
 from hall_common.i18n import message
 
 
 def register(subparsers) -> None:
-    a = subparsers.add_parser("announcer", help="speak each call (chime + twice in Mandarin) from the hall's events")
-    a.add_argument("--server", required=True, help="hall server, e.g. http://127.0.0.1:8080")
-    a.add_argument("--token", required=True, help="a board token (yichuang token create --role board)")
-    a.add_argument("--voice", default="cmn", help="espeak-ng voice (default cmn: Mandarin)")
-    a.add_argument("--speed", type=int, default=150, help="espeak-ng words per minute")
-    a.add_argument(
-        "--clips", help="folder of recorded clips (请.wav, A.wav, 0.wav…, 号.wav …) used instead of espeak-ng"
-    )
-    a.add_argument("--stale-seconds", type=float, default=60.0, help="a call older than this is not spoken")
-    a.add_argument("--repeat", type=int, default=2, help="times each call is spoken")
-    a.add_argument("--call-text", help='wording of a call, default "请{number}号到{window}号窗口办理"')
-    a.add_argument("--recall-text", help='wording of a recall, default "再次呼叫，请{number}号到{window}号窗口办理"')
-    a.add_argument("--windows", help="only these windows, e.g. 1,2 (default: all)")
-    a.add_argument(
-        "--out-dir", help="also write every announcement as a WAV file here (and the log announcements.jsonl)"
-    )
-    a.add_argument("--log", help="announcement log (JSON lines); default OUT_DIR/announcements.jsonl")
-    a.add_argument("--no-sound", action="store_true", help="do not use the sound device even if aplay/paplay exists")
-    a.add_argument("--last-event-id", type=int, help="resume after this event id (default: from now on)")
+    a = subparsers.add_parser("announcer", help=h("cli_help.announcer"), description=h("cli_help.announcer"))
+    a.add_argument("--server", required=True, help=h("cli_help.announcer_server"))
+    a.add_argument("--token", required=True, help=h("cli_help.announcer_token"))
+    a.add_argument("--voice", default="cmn", help=h("cli_help.announcer_voice"))
+    a.add_argument("--speed", type=int, default=150, help=h("cli_help.announcer_speed"))
+    a.add_argument("--clips", help=h("cli_help.announcer_clips"))
+    a.add_argument("--stale-seconds", type=float, default=60.0, help=h("cli_help.announcer_stale"))
+    a.add_argument("--repeat", type=int, default=2, help=h("cli_help.announcer_repeat"))
+    a.add_argument("--call-text", help=h("cli_help.announcer_call_text"))
+    a.add_argument("--recall-text", help=h("cli_help.announcer_recall_text"))
+    a.add_argument("--windows", help=h("cli_help.announcer_windows"))
+    a.add_argument("--out-dir", help=h("cli_help.announcer_out_dir"))
+    a.add_argument("--log", help=h("cli_help.announcer_log"))
+    a.add_argument("--no-sound", action="store_true", help=h("cli_help.announcer_no_sound"))
+    a.add_argument("--last-event-id", type=int, help=h("cli_help.announcer_last_event_id"))
     a.add_argument("--pace", type=float, default=1.0, help=argparse.SUPPRESS)
     a.set_defaults(func=run_announcer)
 
-    b = subparsers.add_parser("ledbar", help="drive the window LED bars (条屏) from the hall's events")
-    b.add_argument("--server", required=True)
-    b.add_argument("--token", required=True, help="a board token")
-    b.add_argument("--port", required=True, help="serial port of the RS-485 line, e.g. /dev/ttyUSB0")
-    b.add_argument("--map", required=True, help="window:address pairs, e.g. 1:1,2:2,3:3")
+    b = subparsers.add_parser("ledbar", help=h("cli_help.ledbar"), description=h("cli_help.ledbar"))
+    b.add_argument("--server", required=True, help=h("cli_help.ledbar_server"))
+    b.add_argument("--token", required=True, help=h("cli_help.ledbar_token"))
+    b.add_argument("--port", required=True, help=h("cli_help.ledbar_port"))
+    b.add_argument("--map", action="append", required=True, metavar="WINDOW=ADDRESS", help=h("serial.map_help"))
     b.set_defaults(func=run_ledbar)
 
 
@@ -148,12 +145,13 @@ def run_ledbar(args: argparse.Namespace) -> int:
 
     from hall_common.sse_client import EventStream
     from hardware.serial_devices import LedBarDriver, SerialBus
+    from hardware.serial_devices.window_map import WindowMapError, parse_window_map
 
-    from .ledbar_bridge import LedBarBridge, parse_map
+    from .ledbar_bridge import LedBarBridge
 
     try:
-        mapping = parse_map(args.map)
-    except ValueError as exc:
+        mapping = parse_window_map(args.map)
+    except WindowMapError as exc:
         print(str(exc), file=sys.stderr)
         return 2
     stream = EventStream(

@@ -20,23 +20,6 @@ SHOWS_NUMBER = {"ticket.called", "ticket.recalled", "ticket.started", "ticket.re
 LEAVES_WINDOW = {"ticket.finished", "ticket.no_show", "ticket.held", "ticket.transferred", "ticket.cancelled"}
 
 
-def parse_map(text: str) -> dict[int, int]:
-    """ "1:1,2:2,3:3" → {window: bus address}; a clear Chinese error otherwise."""
-    mapping: dict[int, int] = {}
-    try:
-        for pair in text.split(","):
-            window, _, address = pair.strip().partition(":")
-            w, a = int(window), int(address)
-            if w < 1 or not 0 <= a <= 255 or w in mapping:
-                raise ValueError
-            mapping[w] = a
-    except ValueError:
-        raise ValueError(message("announcer.bad_map", value=text)) from None
-    if not mapping:
-        raise ValueError(message("announcer.bad_map", value=text))
-    return mapping
-
-
 class LedBarBridge:
     def __init__(self, drivers: dict[int, LedBarDriver]) -> None:
         self.drivers = drivers  # window number → its bar

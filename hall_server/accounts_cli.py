@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 
+from hall_common.cli_parser import help_text as h
 from hall_common.i18n import message
 
 from .cli_support import add_db_options, add_hall_options, open_hall
@@ -52,17 +53,21 @@ def cmd_set_role(args: argparse.Namespace) -> int:
 
 
 def register(sub) -> None:
-    account = sub.add_parser("account", help="staff log-in accounts (passwords, roles)")
+    account = sub.add_parser("account", help=h("cli_help.account"), description=h("cli_help.account"))
     account_sub = account.add_subparsers(dest="account_command", required=True)
-    pw = account_sub.add_parser("set-password", help="set a staff member's password (prompted, or one line on stdin)")
-    pw.add_argument("--staff-no", required=True)
-    pw.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    text = h("cli_help.account_set_password")
+    pw = account_sub.add_parser("set-password", help=text, description=text)
+    pw.add_argument("--staff-no", required=True, help=h("cli_help.staff_no"))
+    pw.add_argument("--password-stdin", action="store_true", help=h("cli_help.account_password_stdin"))
     add_hall_options(pw)
     add_db_options(pw)
     pw.set_defaults(func=cmd_set_password)
-    role = account_sub.add_parser("set-role", help="clerk / backoffice / supervisor / admin")
-    role.add_argument("--staff-no", required=True)
-    role.add_argument("--role", required=True, choices=("clerk", "backoffice", "supervisor", "admin"))
+    text = h("cli_help.account_set_role")
+    role = account_sub.add_parser("set-role", help=text, description=text)
+    role.add_argument("--staff-no", required=True, help=h("cli_help.staff_no"))
+    role.add_argument(
+        "--role", required=True, choices=("clerk", "backoffice", "supervisor", "admin"), help=h("cli_help.staff_role")
+    )
     add_hall_options(role)
     add_db_options(role)
     role.set_defaults(func=cmd_set_role)

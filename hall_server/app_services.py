@@ -41,7 +41,7 @@ from .services.ticketing import Ticketing
 from .services.tokens import Tokens
 from .services.window_desk import WindowDesk
 from .storage.database import Database
-from .storage.id_secret import default_secret_path, load_or_create_secret
+from .storage.id_secret import default_secret_path, hashed_data_exist, load_or_create_secret
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,9 @@ class HallServer:
     secret_file: Path | None = None  # default: storage/id_secret.default_secret_path
 
     def __post_init__(self) -> None:
-        secret = load_or_create_secret(self.secret_file or default_secret_path(self.db.url))
+        secret = load_or_create_secret(
+            self.secret_file or default_secret_path(self.db.url), lambda: hashed_data_exist(self.db.engine)
+        )
         self.services = Services(self.db, self.clock, HallRegistry(self.db), secret)
         self.broker = EventBroker(self.db, self.poll_seconds, self.max_streams, self.max_streams_per_token)
         self.db.after_commit = self.broker.publish
@@ -98,7 +100,14 @@ class HallServer:
     def open(cls, url: str, halls: list[HallConfig] | None = None, **kwargs) -> HallServer:
         """Open the database, migrate it, and make sure the configured halls exist."""
         db = Database(url)
-        db.migrate(load_or_create_secret(kwargs.get("secret_file") or default_secret_path(url)))
+        try:
+            secret = load_or_create_secret(
+                kwargs.get("secret_file") or default_secret_path(url), lambda: hashed_data_exist(db.engine)
+            )
+        except Exception:
+            db.dispose()
+            raise
+        db.migrate(secret)
         server = cls(db, **kwargs)
         for config in halls if halls else [pilot_hall_config()]:
             server.install(config)

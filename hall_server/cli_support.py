@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hall_common.cli_parser import help_text
+
 if TYPE_CHECKING:
     from .app_services import HallServer
     from .core.hall_config import HallConfig
@@ -20,18 +22,14 @@ DEFAULT_DATA = Path(os.environ.get("YICHUANG_DATA", "./data"))
 
 
 def add_db_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", default=str(DEFAULT_DATA), help="data directory for the SQLite database")
-    p.add_argument("--database-url", help="e.g. postgresql+psycopg://user@127.0.0.1/yichuang (overrides --data)")
-    p.add_argument(
-        "--secret-file",
-        help="key of the ID-number hash (default: $YICHUANG_SECRET_FILE, else id-hash.key in the data directory; "
-        "created on first start; every server of a PostgreSQL hall must use the same file)",
-    )
+    p.add_argument("--data", default=str(DEFAULT_DATA), help=help_text("cli_help.data"))
+    p.add_argument("--database-url", help=help_text("cli_help.database_url"))
+    p.add_argument("--secret-file", help=help_text("cli_help.secret_file"))
 
 
 def add_hall_options(p: argparse.ArgumentParser) -> None:
     """--hall-code picks the hall (default: the first); --hall gives config files (hidden)."""
-    p.add_argument("--hall-code", help="the hall (default: the first hall)")
+    p.add_argument("--hall-code", help=help_text("cli_help.hall_code"))
     p.add_argument("--hall", action="append", default=[], help=argparse.SUPPRESS)
 
 
@@ -45,10 +43,26 @@ def secret_file(args: argparse.Namespace) -> Path | None:
     return Path(args.secret_file) if getattr(args, "secret_file", None) else None
 
 
-def id_secret(args: argparse.Namespace) -> bytes:
-    from .storage.id_secret import default_secret_path, load_or_create_secret
+def secret_path(args: argparse.Namespace) -> Path:
+    """Where the server of these options reads the ID-hash key."""
+    from .storage.id_secret import default_secret_path
 
-    return load_or_create_secret(secret_file(args) or default_secret_path(database_url(args)))
+    return secret_file(args) or default_secret_path(database_url(args))
+
+
+def id_secret(args: argparse.Namespace) -> bytes:
+    from sqlalchemy import create_engine
+
+    from .storage.id_secret import hashed_data_exist, load_or_create_secret
+
+    def hashed_data() -> bool:
+        engine = create_engine(database_url(args))
+        try:
+            return hashed_data_exist(engine)
+        finally:
+            engine.dispose()
+
+    return load_or_create_secret(secret_path(args), hashed_data)
 
 
 def hall_configs(paths: list[str]) -> list[HallConfig]:

@@ -5,22 +5,22 @@ from __future__ import annotations
 import importlib.util
 import sys
 
+from hall_common.cli_parser import help_text as h
 from hall_common.i18n import message
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("kiosk", help=message("kiosk.cli_help"))
-    p.add_argument("--server", help="hall server URL, e.g. http://192.168.1.10:8080")
-    p.add_argument("--token", help="kiosk token (yichuang token create --role kiosk)")
+    p = subparsers.add_parser("kiosk", help=h("kiosk.cli_help"), description=h("kiosk.cli_help"))
+    p.add_argument("--server", help=h("cli_help.kiosk_server"))
+    p.add_argument("--token", help=h("cli_help.kiosk_token"))
     p.add_argument(
         "--printer",
-        help="printer spec: network:HOST:PORT, serial:/dev/ttyUSB0?baudrate=9600, "
-        "preview:DIR (PNG files, no printer) …",
+        help=h("cli_help.kiosk_printer"),
     )
-    p.add_argument("--config", help="kiosk TOML file ([kiosk] [server] [printer] [display])")
-    p.add_argument("--kiosk-id", help="device name used in printer status reports")
-    p.add_argument("--windowed", action="store_true", help="a window instead of fullscreen (testing)")
-    p.add_argument("--print-example-config", action="store_true", help="print an example config file and exit")
+    p.add_argument("--config", help=h("cli_help.kiosk_config"))
+    p.add_argument("--kiosk-id", help=h("cli_help.kiosk_id"))
+    p.add_argument("--windowed", action="store_true", help=h("cli_help.kiosk_windowed"))
+    p.add_argument("--print-example-config", action="store_true", help=h("cli_help.kiosk_example"))
     p.set_defaults(func=run)
 
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 import argparse
 import threading
 
+from hall_common.cli_parser import help_text as h
 from hall_common.i18n import message
 
 
 def _mapping(values: list[str]) -> dict[int, int]:
-    mapping = {}
-    for value in values:
-        try:
-            address, window = (int(x) for x in value.split(":"))
-        except ValueError:
-            raise SystemExit(message("terminal.bad_map", value=value)) from None
-        mapping[address] = window
-    return mapping
+    """{device address: window} from the bridges' one --map form (window first, see window_map)."""
+    from hardware.serial_devices.window_map import WindowMapError, parse_window_map
+
+    try:
+        return {address: window for window, address in parse_window_map(values).items()}
+    except WindowMapError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def _run_until_interrupted(bridge, kind: str, port: str, server: str) -> int:
@@ -58,18 +58,18 @@ def cmd_pad_bridge(args: argparse.Namespace) -> int:
 
 def register(sub) -> None:
     for name, func, helptext in (
-        ("keypad-bridge", cmd_keypad_bridge, "serial caller keypads ↔ the window API"),
-        ("pad-bridge", cmd_pad_bridge, "a serial evaluation pad ↔ the rating API"),
+        ("keypad-bridge", cmd_keypad_bridge, h("cli_help.bridge_keypad")),
+        ("pad-bridge", cmd_pad_bridge, h("cli_help.bridge_pad")),
     ):
-        p = sub.add_parser(name, help=helptext)
-        p.add_argument("--server", required=True, help="hall server URL, e.g. http://127.0.0.1:8080")
-        p.add_argument("--token", required=True, help="clerk/supervisor token (keypad) or the window's pad token (pad)")
-        p.add_argument("--port", required=True, help="serial device or pyserial URL, e.g. /dev/ttyUSB0")
+        p = sub.add_parser(name, help=helptext, description=helptext)
+        p.add_argument("--server", required=True, help=h("cli_help.bridge_server"))
+        p.add_argument("--token", required=True, help=h("cli_help.bridge_token"))
+        p.add_argument("--port", required=True, help=h("cli_help.bridge_port"))
         p.add_argument(
             "--map",
             action="append",
             required=True,
-            metavar="ADDRESS:WINDOW",
-            help="device address on the line : window number (repeatable for keypads)",
+            metavar="WINDOW=ADDRESS",
+            help=h("serial.map_help"),
         )
         p.set_defaults(func=func)

@@ -22,8 +22,11 @@ log = logging.getLogger(__name__)
 
 
 class DailyBackup:
-    def __init__(self, url: str, out_dir: Path, at: time, keep: int, clock: Clock, tz: ZoneInfo) -> None:
+    def __init__(
+        self, url: str, out_dir: Path, at: time, keep: int, clock: Clock, tz: ZoneInfo, secret_path: Path | None = None
+    ) -> None:
         self.url, self.out_dir, self.at, self.keep, self.clock, self.tz = url, out_dir, at, keep, clock, tz
+        self.secret_path = secret_path  # the ID-hash key that goes into each backup (default: the server's)
         self.next_due = self._next_after(self._local_now())
         self._stop = threading.Event()
 
@@ -41,7 +44,7 @@ class DailyBackup:
             return None
         self.next_due = self._next_after(now)
         try:
-            path = backup(self.url, self.out_dir, now, self.keep)
+            path = backup(self.url, self.out_dir, now, self.keep, self.secret_path)
         except Exception:  # a full disk must not stop the hall; the log says why, tomorrow retries
             log.exception("daily backup failed")
             return None

@@ -17,6 +17,7 @@ from hall_server.cli_support import (
     id_secret,
     open_hall,
     secret_file,
+    secret_path,
 )
 
 
@@ -36,7 +37,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from hall_server.app_services import HallServer
     from hall_server.storage.database import SERVER_APPLICATION_NAME, Database
 
-    from .data_lock import DataDirInUse, lock_data_dir
+    from .data_lock import DataDirInUse, lock_database
     from .demo import prepare_demo
     from .http_server import run
     from .web_mounts import mount_pages
@@ -48,12 +49,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     url = database_url(args)
     halls = hall_configs(args.hall)
     clock = _clock(args.clock)
-    if url.startswith("sqlite"):
-        try:
-            lock_data_dir(Path(args.data))  # held (inherited by the workers) until the server ends
-        except DataDirInUse as exc:
-            print(exc, file=sys.stderr)
-            return 3
+    try:
+        lock_database(url)  # held (inherited by the workers) until the server ends
+    except DataDirInUse as exc:
+        print(exc, file=sys.stderr)
+        return 3
     if args.workers > 1 and url.startswith("sqlite"):
         print(message("cli.sqlite_workers"), file=sys.stderr)
     # Migrate and install halls once, before workers fork.
@@ -81,7 +81,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from .backup_schedule import DailyBackup
 
         DailyBackup(
-            url, _backup_dir(args), _backup_time(args.backup_at), args.backup_keep, clock, halls[0].timezone
+            url,
+            _backup_dir(args),
+            _backup_time(args.backup_at),
+            args.backup_keep,
+            clock,
+            halls[0].timezone,
+            secret_path(args),
         ).start()
     print(message("cli.serving", url=f"http://{args.host}:{args.port}", db=url.split("?")[0]), flush=True)
     run(build_app, args.host, args.port, args.workers, args.threads, args.max_connections, args.header_timeout)
@@ -108,7 +114,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     tz = hall_configs(args.hall)[0].timezone
     try:
-        path = backup(database_url(args), _backup_dir(args), SystemClock().now().astimezone(tz), args.keep)
+        now = SystemClock().now().astimezone(tz)
+        path = backup(database_url(args), _backup_dir(args), now, args.keep, secret_path(args))
     except DomainError as exc:
         print(message(exc.message_key, **exc.params), file=sys.stderr)
         return 2
@@ -121,16 +128,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from hall_server.storage.backup import restore
     from hall_server.storage.database import Database
 
-    from .data_lock import DataDirInUse, lock_data_dir
+    from .data_lock import DataDirInUse, lock_database
 
     url = database_url(args)
     try:
-        lock = lock_data_dir(Path(args.data))  # held while restoring: no server may start meanwhile
+        lock = lock_database(url)  # held while restoring: no server may start meanwhile
     except DataDirInUse as exc:
         print(exc, file=sys.stderr)
         return 3
     try:
-        restore(url, Path(args.file))
+        restored = restore(url, Path(args.file), secret_path(args))
         db = Database(url)
         db.migrate()  # a backup from an older version gets today's schema
         db.dispose()
@@ -138,8 +145,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(message(exc.message_key, **exc.params), file=sys.stderr)
         return 3 if exc.code == "server_running" else 2
     finally:
-        os.close(lock)
+        if lock is not None:
+            os.close(lock)
     print(message("cli.restored", path=args.file))
+    if restored.key is not None:
+        print(message("cli.restored_key", path=str(restored.key)))
+    else:
+        print(message("cli.restored_without_key", path=str(secret_path(args))), file=sys.stderr)
+    if restored.replaced_key is not None:
+        print(message("cli.restored_replaced_key", path=str(restored.replaced_key)))
     return 0
 
 
@@ -150,9 +164,7 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     try:
         staff_id = None
         if args.staff_no:
-            from hall_server.services.hall_setup import add_staff
-
-            staff_id = add_staff(server.services, ctx.id, args.staff_no, args.staff_name or args.staff_no)
+            staff_id = _staff_for_token(server, ctx.id, args)
         token = server.tokens.create(ctx.id, args.role, args.window, args.label or "", staff_id)
     except DomainError as exc:
         print(message(exc.message_key, **exc.params), file=sys.stderr)
@@ -162,6 +174,32 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     print(message("cli.token_created", role=args.role, hall=ctx.code))
     print(token)
     return 0
+
+
+def _staff_for_token(server, hall_id: int, args: argparse.Namespace) -> int:
+    """The staff member a person token is bound to, created with the token's role if new.
+
+    A person token is valid only while its person has the token's role (services/tokens.py), so
+    a token for someone of another role would be dead on arrival: refused here, saying how to fix."""
+    from sqlalchemy import select
+
+    from hall_server.core.errors import InvalidInput
+    from hall_server.services.accounts import STAFF_ROLES
+    from hall_server.services.hall_setup import S, add_staff
+
+    if args.role not in STAFF_ROLES:
+        raise InvalidInput("token_staff_not_a_person", "cli.token_staff_not_a_person", role=args.role)
+    with server.services.db.read() as conn:
+        role = conn.execute(select(S.c.role).where(S.c.hall_id == hall_id, S.c.staff_no == args.staff_no)).scalar()
+    if role is not None and role != args.role:
+        raise InvalidInput(
+            "token_staff_other_role",
+            "cli.token_staff_other_role",
+            staff_no=args.staff_no,
+            staff_role=role,
+            role=args.role,
+        )
+    return add_staff(server.services, hall_id, args.staff_no, args.staff_name or args.staff_no, args.role)
 
 
 def cmd_staff_add(args: argparse.Namespace) -> int:
@@ -193,98 +231,80 @@ def cmd_print_preview(argv: list[str]) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="yichuang", description="一窗 hall-floor system")
+    from hall_common.cli_parser import CliParser
+    from hall_common.cli_parser import help_text as h
+
+    parser = CliParser(prog="yichuang", description=h("cli_help.description"))
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="run the hall server (API, events, pages)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+    serve = sub.add_parser("serve", help=h("cli_help.serve"), description=h("cli_help.serve"))
+    serve.add_argument("--host", default="127.0.0.1", help=h("cli_help.host"))
+    serve.add_argument("--port", type=int, default=8080, help=h("cli_help.port"))
     add_db_options(serve)
-    serve.add_argument(
-        "--hall", action="append", default=[], help="hall config TOML (repeatable); default: the pilot hall"
-    )
-    serve.add_argument("--clock", help='start the hall at this local time, e.g. "2026-11-26 10:00"')
-    serve.add_argument(
-        "--public-url",
-        default=os.environ.get("YICHUANG_PUBLIC_URL", ""),
-        help="the server's address as residents' phones reach it, e.g. http://192.168.1.10:8080 "
-        "(the board's 扫码预约 QR; default: the address the board was opened with)",
-    )
-    serve.add_argument("--workers", type=int, default=1, help="processes (use PostgreSQL for more than 1)")
-    serve.add_argument("--threads", type=int, default=32, help="request threads per process (event streams hold none)")
-    serve.add_argument(
-        "--max-connections", type=int, default=4096, help="open connections per process; more wait to be accepted"
-    )
-    serve.add_argument(
-        "--header-timeout",
-        type=float,
-        default=10.0,
-        help="seconds a connection may take to send its request headers (also closes idle keep-alive connections)",
-    )
+    serve.add_argument("--hall", action="append", default=[], help=h("cli_help.hall_files"))
+    serve.add_argument("--clock", help=h("cli_help.clock"))
+    serve.add_argument("--public-url", default=os.environ.get("YICHUANG_PUBLIC_URL", ""), help=h("cli_help.public_url"))
+    serve.add_argument("--workers", type=int, default=1, help=h("cli_help.workers"))
+    serve.add_argument("--threads", type=int, default=32, help=h("cli_help.threads"))
+    serve.add_argument("--max-connections", type=int, default=4096, help=h("cli_help.max_connections"))
+    serve.add_argument("--header-timeout", type=float, default=10.0, help=h("cli_help.header_timeout"))
     # Defaults for the stream caps: hall_server/events/broker.py (MAX_STREAMS, MAX_STREAMS_PER_TOKEN).
-    serve.add_argument("--max-streams", type=int, help="open event streams per process (default 1000)")
-    serve.add_argument("--max-streams-per-token", type=int, help="open event streams per token (default 50)")
-    serve.add_argument("--heartbeat", type=float, default=15.0, help="seconds between SSE keep-alives")
-    serve.add_argument(
-        "--synchronous",
-        choices=("FULL", "NORMAL"),
-        default="FULL",
-        help="SQLite: FULL (default) fsyncs every commit, so an acknowledged ticket survives a power cut; "
-        "NORMAL survives a crashed process only (for a PC on a UPS, or benchmarks)",
-    )
-    serve.add_argument("--demo", action="store_true", help="add demo staff, sign them in and write demo tokens")
-    serve.add_argument(
-        "--backup-at", default="19:00", help='daily backup at this hall-local time, e.g. "19:00"; "off" for none'
-    )
-    serve.add_argument("--backup-keep", type=int, default=30, help="daily backups kept (older ones are deleted)")
-    serve.add_argument("--backup-dir", help="where daily backups go (default: DATA/backups)")
+    serve.add_argument("--max-streams", type=int, help=h("cli_help.max_streams"))
+    serve.add_argument("--max-streams-per-token", type=int, help=h("cli_help.max_streams_per_token"))
+    serve.add_argument("--heartbeat", type=float, default=15.0, help=h("cli_help.heartbeat"))
+    serve.add_argument("--synchronous", choices=("FULL", "NORMAL"), default="FULL", help=h("cli_help.synchronous"))
+    serve.add_argument("--demo", action="store_true", help=h("cli_help.demo"))
+    serve.add_argument("--backup-at", default="19:00", help=h("cli_help.backup_at"))
+    serve.add_argument("--backup-keep", type=int, default=30, help=h("cli_help.backup_keep"))
+    serve.add_argument("--backup-dir", help=h("cli_help.backup_dir_serve"))
     serve.set_defaults(func=cmd_serve)
 
-    bk = sub.add_parser("backup", help="back up the database now (online; for cron)")
+    bk = sub.add_parser("backup", help=h("cli_help.backup"), description=h("cli_help.backup"))
     add_db_options(bk)
-    bk.add_argument("--backup-dir", help="where the backup goes (default: DATA/backups)")
-    bk.add_argument("--keep", type=int, help="keep only the newest N backups in that directory")
+    bk.add_argument("--backup-dir", help=h("cli_help.backup_dir"))
+    bk.add_argument("--keep", type=int, help=h("cli_help.backup_keep_now"))
     bk.add_argument("--hall", action="append", default=[], help=argparse.SUPPRESS)
     bk.set_defaults(func=cmd_backup)
 
-    rs = sub.add_parser("restore", help="replace the database with a backup (the server must be stopped)")
-    rs.add_argument("file", help="a file written by yichuang backup")
+    rs = sub.add_parser("restore", help=h("cli_help.restore"), description=h("cli_help.restore"))
+    rs.add_argument("file", help=h("cli_help.restore_file"))
     add_db_options(rs)
     rs.set_defaults(func=cmd_restore)
 
-    token = sub.add_parser("token", help="manage device and person tokens")
+    token = sub.add_parser("token", help=h("cli_help.token"), description=h("cli_help.token"))
     token_sub = token.add_subparsers(dest="token_command", required=True)
-    create = token_sub.add_parser("create", help="create a token; it is printed as the last line")
+    create = token_sub.add_parser("create", help=h("cli_help.token_create"), description=h("cli_help.token_create"))
     create.add_argument(
         "--role",
         required=True,
         choices=("kiosk", "board", "pad", "clerk", "backoffice", "supervisor", "admin", "county_admin"),
+        help=h("cli_help.token_role"),
     )
-    create.add_argument("--window", type=int)
-    create.add_argument("--label")
-    create.add_argument("--staff-no", help="bind the token to this staff member (created if new)")
-    create.add_argument("--staff-name")
+    create.add_argument("--window", type=int, help=h("cli_help.token_window"))
+    create.add_argument("--label", help=h("cli_help.token_label"))
+    create.add_argument("--staff-no", help=h("cli_help.token_staff_no"))
+    create.add_argument("--staff-name", help=h("cli_help.token_staff_name"))
     add_hall_options(create)
     add_db_options(create)
     create.set_defaults(func=cmd_token_create)
 
-    staff = sub.add_parser("staff", help="manage staff")
+    staff = sub.add_parser("staff", help=h("cli_help.staff"), description=h("cli_help.staff"))
     staff_sub = staff.add_subparsers(dest="staff_command", required=True)
-    add = staff_sub.add_parser("add")
-    add.add_argument("--staff-no", required=True)
-    add.add_argument("--name", required=True)
-    add.add_argument("--role", default="clerk")
+    add = staff_sub.add_parser("add", help=h("cli_help.staff_add"), description=h("cli_help.staff_add"))
+    add.add_argument("--staff-no", required=True, help=h("cli_help.staff_no"))
+    add.add_argument("--name", required=True, help=h("cli_help.staff_name"))
+    add.add_argument("--role", default="clerk", help=h("cli_help.staff_role"))
     add_hall_options(add)
     add_db_options(add)
     add.set_defaults(func=cmd_staff_add)
 
-    db = sub.add_parser("db", help="database maintenance")
+    db = sub.add_parser("db", help=h("cli_help.db"), description=h("cli_help.db"))
     db_sub = db.add_subparsers(dest="db_command", required=True)
-    upgrade = db_sub.add_parser("upgrade", help="apply migrations")
+    upgrade = db_sub.add_parser("upgrade", help=h("cli_help.db_upgrade"), description=h("cli_help.db_upgrade"))
     add_db_options(upgrade)
     upgrade.set_defaults(func=cmd_db_upgrade)
 
-    sub.add_parser("print-preview", help="render ESC/POS bytes to PNG (see --help)", add_help=False)
+    sub.add_parser("print-preview", help=h("cli_help.print_preview"), add_help=False)
     _register_plugins(sub)
     return parser
 

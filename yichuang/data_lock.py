@@ -1,4 +1,8 @@
-"""One server per data directory: an OS lock on DATA/server.lock (issue 15, finding 10).
+"""One server per SQLite file: an OS lock on server.lock in the file's real directory.
+
+However the file is named (``--data DIR``, ``--database-url sqlite:///relative/path``, a symlink
+to it or to its directory), the lock is taken in the directory the file really is in (symlinks
+and relative paths resolved), so every name of one database meets the same lock.
 
 Two servers on one SQLite file would each believe they hand out ticket numbers in order
 and each run their own WAL checkpoints. The kernel's flock is released by the kernel
@@ -40,6 +44,22 @@ def lock_data_dir(data_dir: Path) -> int:
     os.ftruncate(fd, 0)
     os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
     return fd
+
+
+def sqlite_data_dir(url: str) -> Path | None:
+    """The real directory of the SQLite file at ``url`` (None: not a file database)."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if not url.startswith("sqlite") or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(os.path.realpath(database)).parent
+
+
+def lock_database(url: str) -> int | None:
+    """lock_data_dir for the directory of the SQLite file ``url`` names; None for other databases."""
+    data_dir = sqlite_data_dir(url)
+    return lock_data_dir(data_dir) if data_dir is not None else None
 
 
 def check_data_dir_free(data_dir: Path) -> None:

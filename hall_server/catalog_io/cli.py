@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from hall_common.cli_parser import help_text as h
 from hall_common.i18n import message
 
 
@@ -53,7 +54,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         entries = read_workbook(Path(args.file), progress_bar(message("catalog_io.progress_read")))
     except CatalogImportError as exc:
-        print(message("catalog_io.import_failed", count=len(exc.errors)), file=sys.stderr)
+        print(message("catalog_io.import_failed_in", path=args.file, count=len(exc.errors)), file=sys.stderr)
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
         return 2
@@ -69,14 +70,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     from ..cli_support import add_db_options, add_hall_options
 
-    catalog = subparsers.add_parser("catalog", help="the matter catalog (事项清单) as Excel")
+    catalog = subparsers.add_parser("catalog", help=h("cli_help.catalog"), description=h("cli_help.catalog"))
     sub = catalog.add_subparsers(dest="catalog_command", required=True)
     for name, func, helptext in (
-        ("export", cmd_export, "write the catalog to an .xlsx file"),
-        ("import", cmd_import, "replace the catalog from an .xlsx file (all rows or none)"),
+        ("export", cmd_export, h("cli_help.catalog_export")),
+        ("import", cmd_import, h("cli_help.catalog_import")),
     ):
-        p = sub.add_parser(name, help=helptext)
-        p.add_argument("file")
+        p = sub.add_parser(name, help=helptext, description=helptext)
+        p.add_argument("file", help=h("cli_help.catalog_file"))
         add_hall_options(p)
         add_db_options(p)
         p.set_defaults(func=func)

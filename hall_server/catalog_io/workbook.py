@@ -7,9 +7,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -170,7 +172,7 @@ def _check_size(source: Path | bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as z:
             infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:  # NotImplemented: a damaged header
         raise CatalogImportError([RowError("", 0, "", message("catalog_io.not_xlsx", error=str(exc)))]) from None
     total = sum(i.file_size for i in infos)
     if len(infos) > MAX_ZIP_MEMBERS or total > MAX_UNCOMPRESSED_BYTES:
@@ -333,16 +335,30 @@ def check_matter(r: _Row, code: str, materials: tuple[Material, ...]) -> Matter:
     )
 
 
+# What a cut-off or corrupted .xlsx raises while it is unzipped and parsed (fuzzed: flipped and
+# truncated bytes of an exported workbook); a file that is no zip at all stays "not an .xlsx".
+DAMAGED = (zlib.error, ElementTree.ParseError, EOFError, zipfile.BadZipFile)
+
+
 def read_workbook(source: Path | bytes, progress: Callable[[int, int], None] | None = None) -> list[CatalogEntry]:
     """Parse and check the whole workbook; raise CatalogImportError listing every bad row."""
     errors: list[RowError] = []
     _check_size(source)
     try:
         wb = load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=True)
+    except DAMAGED as exc:
+        raise CatalogImportError([RowError("", 0, "", message("catalog_io.damaged", error=str(exc)))]) from None
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise CatalogImportError([RowError("", 0, "", message("catalog_io.not_xlsx", error=str(exc)))]) from None
-    matter_rows = _rows(wb, MATTER_SHEET, MATTER_COLUMNS, errors)
-    material_rows = _rows(wb, MATERIAL_SHEET, MATERIAL_COLUMNS, errors)
+    try:
+        # Read-only workbooks unzip and parse each sheet only now: a damaged or cut-off file
+        # (a download that stopped, a USB stick pulled out) fails here, not at load_workbook.
+        matter_rows = _rows(wb, MATTER_SHEET, MATTER_COLUMNS, errors)
+        material_rows = _rows(wb, MATERIAL_SHEET, MATERIAL_COLUMNS, errors)
+    except (*DAMAGED, OSError, KeyError) as exc:
+        raise CatalogImportError([RowError("", 0, "", message("catalog_io.damaged", error=str(exc)))]) from None
+    finally:
+        wb.close()
     if errors:
         raise CatalogImportError(errors)
     total = len(matter_rows) + len(material_rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 from hall_common.i18n import message
 
@@ -62,7 +63,16 @@ def parse_catalog(text: str, source: str) -> list[Matter]:
         raise ConfigError(message("config.bad_toml", source=source, error=str(exc))) from None
     matters: list[Matter] = []
     seen: set[str] = set()
-    for i, m in enumerate(data.get("matter", [])):
+
+    def tables(value: object, key: str) -> list[dict[str, Any]]:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            expected = message("config.expected_table_list")
+            raise ConfigError(
+                message("config.invalid_value", source=source, key=key, value=repr(value), expected=expected)
+            )
+        return value
+
+    for i, m in enumerate(tables(data.get("matter", []), "[[matter]]")):
         path = f"matter[{i}]"
 
         def bad(key: str, expected: str, value: object, path: str = path) -> ConfigError:
@@ -71,6 +81,18 @@ def parse_catalog(text: str, source: str) -> list[Matter]:
                     "config.invalid_value", source=source, key=f"{path}.{key}", value=repr(value), expected=expected
                 )
             )
+
+        def string_of(key: str, where: dict[str, Any] = m, path: str = path) -> str:
+            value = where.get(key, "")
+            if not isinstance(value, str):
+                raise bad(key, message("config.expected_string"), value, path)
+            return value
+
+        def flag(key: str, where: dict[str, Any], default: bool, path: str) -> bool:
+            value = where.get(key, default)
+            if not isinstance(value, bool):
+                raise bad(key, message("config.expected_boolean"), value, path)
+            return value
 
         for key in ("code", "name", "department", "domain", "class", "kind", "ticket_prefix"):
             if not isinstance(m.get(key), str) or not m[key].strip():
@@ -90,17 +112,27 @@ def parse_catalog(text: str, source: str) -> list[Matter]:
         minutes = m.get("handling_minutes", 10)
         if not isinstance(minutes, int) or not 1 <= minutes <= 480:
             raise bad("handling_minutes", message("config.expected_integer", minimum=1, maximum=480), minutes)
-        materials = tuple(
-            Material(
-                name=x["name"],
-                requirement=x.get("requirement", ""),
-                sample=x.get("sample", ""),
-                original=bool(x.get("original", False)),
-                copies=int(x.get("copies", 0)),
-                required=bool(x.get("required", True)),
+        materials = []
+        for j, x in enumerate(tables(m.get("materials", []), f"{path}.materials")):
+            where = f"{path}.materials[{j}]"
+            name, copies = x.get("name"), x.get("copies", 0)
+            if not isinstance(name, str) or not name.strip():
+                raise ConfigError(message("config.missing_key", source=source, key=f"{where}.name"))
+            if isinstance(copies, bool) or not isinstance(copies, int) or copies < 0:
+                raise bad("copies", message("config.expected_non_negative_integer"), copies, where)
+            materials.append(
+                Material(
+                    name=name,
+                    requirement=string_of("requirement", x, where),
+                    sample=string_of("sample", x, where),
+                    original=flag("original", x, False, where),
+                    copies=copies,
+                    required=flag("required", x, True, where),
+                )
             )
-            for x in m.get("materials", [])
-        )
+        keywords = m.get("keywords", [])
+        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+            raise bad("keywords", message("config.expected_string_list"), keywords)
         matters.append(
             Matter(
                 code=m["code"],
@@ -113,11 +145,11 @@ def parse_catalog(text: str, source: str) -> list[Matter]:
                 legal_days=legal,
                 ticket_prefix=m["ticket_prefix"],
                 handling_minutes=minutes,
-                forward_to=m.get("forward_to", ""),
-                conditions=m.get("conditions", ""),
-                legal_basis=m.get("legal_basis", ""),
-                keywords=tuple(m.get("keywords", [])),
-                materials=materials,
+                forward_to=string_of("forward_to"),
+                conditions=string_of("conditions"),
+                legal_basis=string_of("legal_basis"),
+                keywords=tuple(keywords),
+                materials=tuple(materials),
             )
         )
     return matters

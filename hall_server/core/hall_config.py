@@ -216,6 +216,20 @@ class _Reader:
             raise self.fail(path, "table", value)
         return value
 
+    def tables(self, data: dict[str, Any], key: str, path: str) -> list[dict[str, Any]]:
+        """An array of tables (``[[key]]``): a table or a number in its place is named, not a traceback."""
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail(path, "table_list", value)
+        return value
+
+    def items(self, data: dict[str, Any], key: str, path: str, expected_key: str) -> list[Any]:
+        """A list (``weekdays = ["mon"]``): a bare value in its place is named with what was expected."""
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            raise self.fail(path, expected_key, value)
+        return value
+
     def string(self, data: dict[str, Any], key: str, path: str, default: str | None = None) -> str:
         value = data.get(key, default)
         if not isinstance(value, str) or not value.strip():
@@ -284,7 +298,7 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
     name = read.string(hall, "name", "hall.name")
 
     raw_windows = data.get("windows")
-    if not isinstance(raw_windows, list) or not raw_windows:
+    if not isinstance(raw_windows, list) or not raw_windows or not all(isinstance(w, dict) for w in raw_windows):
         raise read.fail("[[windows]]", "windows", raw_windows)
     windows = []
     for i, w in enumerate(raw_windows):
@@ -303,7 +317,7 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         weekday_hours[WEEKDAYS.index(key)] = read.ranges(value, f"hours.by_weekday.{key}")
 
     slots = []
-    for i, s in enumerate(data.get("slots", [])):
+    for i, s in enumerate(read.tables(data, "slots", "[[slots]]")):
         path = f"slots[{i}]"
         kind = read.string(s, "kind", f"{path}.kind", "extended")
         if kind not in SLOT_KINDS:
@@ -312,12 +326,12 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         if days not in DAY_SELECTORS:
             raise read.fail(f"{path}.days", "day_selector", days)
         weekdays = []
-        for wd in s.get("weekdays", []):
+        for wd in read.items(s, "weekdays", f"{path}.weekdays", "weekday"):
             if wd not in WEEKDAYS:
                 raise read.fail(f"{path}.weekdays", "weekday", wd)
             weekdays.append(WEEKDAYS.index(wd))
         dates = []
-        for d in s.get("dates", []):
+        for d in read.items(s, "dates", f"{path}.dates", "date"):
             if not isinstance(d, date):
                 try:
                     d = date.fromisoformat(str(d))
@@ -359,7 +373,7 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
     tickets = TicketRules(digits=read.integer(t, "digits", "tickets.digits", 3, 3, 4), **prefixes)
 
     groups = []
-    for i, g in enumerate(data.get("priority_groups", [])):
+    for i, g in enumerate(read.tables(data, "priority_groups", "[[priority_groups]]")):
         groups.append(
             PriorityGroup(
                 read.string(g, "code", f"priority_groups[{i}].code"),

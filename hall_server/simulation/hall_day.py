@@ -27,6 +27,7 @@ from ..core.clock import FakeClock
 from ..core.errors import Conflict, DomainError
 from ..core.hall_config import HallConfig, parse_hall_config
 from ..core.projection import window_segments
+from ..core.schedule import Schedule
 from ..services.access import Principal
 from ..services.appointments import BookingRequest
 from ..services.hall_setup import add_staff
@@ -69,6 +70,7 @@ class DayResult:
     consent_prompts: int = 0
     declined: int = 0
     turned_away: int = 0  # hall closed or appointment-only at arrival
+    residents: int = 0  # who came (the same in a what-if and its baseline)
     duty_minutes: dict[int, float] = field(default_factory=dict)
     busy_minutes: dict[int, float] = field(default_factory=dict)
     closing: float | None = None
@@ -108,8 +110,16 @@ class HallSimulation:
     """One hall on one database, simulated day after day (learned handling times carry over)."""
 
     def __init__(
-        self, config_text: str, profile: Profile | None = None, mode: str = SHARED, workdir: Path | None = None
+        self,
+        config_text: str,
+        profile: Profile | None = None,
+        mode: str = SHARED,
+        workdir: Path | None = None,
+        demand_text: str | None = None,
     ) -> None:
+        """``demand_text``: the hall as it is, when ``config_text`` is a what-if of it (other windows):
+        how many residents come is set by the real hall's duty, so a what-if serves the same residents
+        (same seed, same arrivals) and only the windows differ."""
         # In memory-backed /dev/shm when there is one: the database is scratch, its speed is not the subject.
         shm = Path("/dev/shm")
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -136,6 +146,8 @@ class HallSimulation:
             self.speed[n] = CLERK_SPEED[i % len(CLERK_SPEED)]
         self.profile = self._with_mix(profile or Profile())
         self.department_window = self._departments_to_windows()
+        demand = parse_hall_config(demand_text, "simulated hall") if demand_text else self.config
+        self.demand = (demand.window_numbers, Schedule(demand, self.ctx.calendar) if demand_text else self.ctx.schedule)
 
     def close(self) -> None:
         self.server.close()
@@ -186,10 +198,12 @@ class HallSimulation:
         midnight = datetime.combine(day, datetime.min.time(), tz)
         periods = self.ctx.schedule.periods(day)
         walk = self.ctx.schedule.walk_in_intervals(day)
+        demand_windows, demand_schedule = self.demand
+        demand_periods = demand_schedule.periods(day)
         capacity = sum(
             minutes_of(min(s.end, s.last_start), midnight) - minutes_of(s.start, midnight)
-            for n in self.config.window_numbers
-            for s in window_segments(periods, n, timedelta(0))
+            for n in demand_windows
+            for s in window_segments(demand_periods, n, timedelta(0))
             if s.role == "walk_in"
         )
         daily = p.daily_tickets(capacity)
@@ -247,7 +261,7 @@ class HallSimulation:
         tz = self.config.timezone
         midnight = datetime.combine(day, datetime.min.time(), tz)
         env = simpy.Environment(initial_time=8 * 60)
-        result = DayResult(day)
+        result = DayResult(day, residents=len(arrivals))
         walk = self.ctx.schedule.walk_in_intervals(day)
         result.closing = minutes_of(walk[-1][1], midnight) if walk else None
         state: dict[str, Any] = {"line": env.event(), "records": {}, "service": {}}

@@ -48,6 +48,7 @@ def summarise(days: Sequence[DayResult]) -> dict[str, Any]:
     windows = sorted({n for d in days for n in d.duty_minutes})
     return {
         "days": len(days),
+        "residents": sum(d.residents for d in days),
         "tickets": len(tickets),
         "tickets_per_day": _r(len(tickets) / len(days)) if days else 0,
         "wait_p50_min": _r(percentile(waits, 0.5)),
@@ -86,6 +87,7 @@ def _histogram(errors: Sequence[float]) -> dict[str, int]:
 
 ROWS = (
     ("days", "sim.row_days"),
+    ("residents", "sim.row_residents"),
     ("tickets", "sim.row_tickets"),
     ("wait_p50_min", "sim.row_wait_p50"),
     ("wait_p90_min", "sim.row_wait_p90"),

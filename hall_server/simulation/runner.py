@@ -10,8 +10,11 @@ from .profile import Profile
 from .report import summarise
 
 
-def run(config_text: str, profile: Profile, mode: str, start: date, days: int, seed: int) -> dict[str, Any]:
-    sim = HallSimulation(config_text, profile, mode)
+def run(
+    config_text: str, profile: Profile, mode: str, start: date, days: int, seed: int, demand_text: str | None = None
+) -> dict[str, Any]:
+    """``demand_text``: the hall without the what-ifs of ``config_text`` (see HallSimulation)."""
+    sim = HallSimulation(config_text, profile, mode, demand_text=demand_text)
     try:
         results = [sim.run_day(d, seed) for d in sim.working_days(start, days)]
     finally:

@@ -1,18 +1,28 @@
-"""Online, consistent backups of the hall database, retention, and restore.
+"""Online, consistent backups of the hall database with its ID-hash key, retention, and restore.
 
+A backup is one tar file ``yichuang-<local time>.tar`` holding everything a restore needs: the
+database (``database.db`` or ``database.dump``) and the key of the ID-number hash
+(``id-hash.key``, storage/id_secret.py). Without the key a restored hall cannot match an ID
+number to its appointments, so the two travel together; the file is therefore as secret as the
+key and is written 0600. One file, not a pair, because an operator copies one file to a USB stick.
 SQLite: the backup API copies one snapshot of the database in a single step while the
-server keeps issuing (WAL readers never block writers), into a temporary file that is
-fsynced and then renamed, so a file named ``yichuang-*.db`` is always a complete backup.
-PostgreSQL: ``pg_dump --format=custom`` (one snapshot transaction), restored with
-``pg_restore --clean``. File names carry the hall's local time and sort by age.
+server keeps issuing (WAL readers never block writers). PostgreSQL: ``pg_dump --format=custom``
+(one snapshot transaction), restored with ``pg_restore --clean``. The tar is written under a
+temporary name, fsynced and renamed, so a file named ``yichuang-*.tar`` is always complete.
+Files of earlier versions (``.db``, ``.dump``: the database only) can still be restored.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import secrets
 import shutil
 import sqlite3
 import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -21,23 +31,53 @@ from sqlalchemy.engine import make_url
 
 from ..core.errors import Conflict, InvalidInput
 from .database import SERVER_APPLICATION_NAME
+from .file_modes import PRIVATE_DIR, create_private, make_private
+from .id_secret import SECRET_FILE_NAME, default_secret_path, parse_secret
 
 PREFIX = "yichuang-"
-SUFFIXES = (".db", ".dump")
+SUFFIXES = (".tar", ".db", ".dump")  # .db / .dump: database-only backups of earlier versions
+SQLITE_MEMBER, PG_MEMBER = "database.db", "database.dump"
 
 
-def backup(url: str, out_dir: Path, local_now: datetime, keep: int | None = None) -> Path:
-    """Write one backup of the database at ``url`` into ``out_dir``; keep the newest ``keep``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+@dataclass(frozen=True)
+class Restored:
+    key: Path | None  # where the backup's ID-hash key was put (None: the backup had none)
+    replaced_key: Path | None = None  # a different key that was there, kept under this name
+
+
+def backup(
+    url: str, out_dir: Path, local_now: datetime, keep: int | None = None, secret_path: Path | None = None
+) -> Path:
+    """Write one backup of the database at ``url`` and its ID-hash key (``secret_path``, default
+    where the server reads it) into ``out_dir``; keep the newest ``keep``."""
+    out_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     sqlite = url.startswith("sqlite")
-    target = out_dir / f"{PREFIX}{local_now:%Y%m%d-%H%M%S}{'.db' if sqlite else '.dump'}"
-    partial = target.with_name(target.name + ".partial")
-    if sqlite:
-        _sqlite_copy(_sqlite_path(url), partial, journal_mode="DELETE")  # one self-contained file
-    else:
-        _pg_run(["pg_dump", "--format=custom", "--no-owner", "--file", str(partial)], url)
-    _fsync(partial)
-    os.replace(partial, target)
+    stamp = f"{PREFIX}{local_now:%Y%m%d-%H%M%S}"
+    target, partial = out_dir / f"{stamp}.tar", out_dir / f"{stamp}.tar.partial"
+    db_copy = out_dir / f".{stamp}.{secrets.token_hex(4)}{'.db' if sqlite else '.dump'}"
+    key_path = secret_path or default_secret_path(url)
+    try:
+        create_private(db_copy)  # 0600 before a byte of the database is in it
+        if sqlite:
+            _sqlite_copy(_sqlite_path(url), db_copy, journal_mode="DELETE")  # one self-contained file
+        else:
+            _pg_run(["pg_dump", "--format=custom", "--no-owner", "--file", str(db_copy)], url)
+        key = key_path.read_bytes() if key_path.is_file() else None
+        partial.unlink(missing_ok=True)
+        create_private(partial)
+        with partial.open("r+b") as f:
+            with tarfile.open(fileobj=f, mode="w", format=tarfile.PAX_FORMAT) as tar:
+                tar.add(db_copy, arcname=SQLITE_MEMBER if sqlite else PG_MEMBER)
+                if key is not None:
+                    info = tarfile.TarInfo(SECRET_FILE_NAME)
+                    info.size, info.mode, info.mtime = len(key), 0o600, int(local_now.timestamp())
+                    tar.addfile(info, io.BytesIO(key))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(partial, target)
+    finally:
+        db_copy.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
     _fsync(out_dir)
     if keep is not None:
         prune(out_dir, keep)
@@ -53,14 +93,64 @@ def prune(out_dir: Path, keep: int) -> list[Path]:
     return old
 
 
-def restore(url: str, source: Path) -> None:
-    """Replace the database at ``url`` with the backup ``source`` (no server may be running)."""
+def restore(url: str, source: Path, secret_path: Path | None = None) -> Restored:
+    """Replace the database at ``url`` with the backup ``source`` and put the backup's ID-hash key
+    where the server reads it (``secret_path``, default as the server); no server may be running.
+
+    Everything is checked before anything is changed: a wrong file changes nothing."""
     if not source.is_file():
         raise InvalidInput("backup_not_found", path=str(source))
+    if not tarfile.is_tarfile(source):
+        _restore_database(url, source)  # a database-only backup of an earlier version
+        return Restored(None)
+    sqlite = url.startswith("sqlite")
+    with tempfile.TemporaryDirectory(prefix="yichuang-restore-") as tmp:
+        database = Path(tmp) / (SQLITE_MEMBER if sqlite else PG_MEMBER)
+        key = None
+        try:
+            with tarfile.open(source) as tar:
+                names = tar.getnames()
+                member = tar.extractfile(database.name) if database.name in names else None
+                if member is None:
+                    raise InvalidInput("backup_unreadable", path=str(source))
+                with member, database.open("wb") as out:
+                    shutil.copyfileobj(member, out)
+                if SECRET_FILE_NAME in names:
+                    found = tar.extractfile(SECRET_FILE_NAME)
+                    key = found.read() if found is not None else None
+        except (tarfile.TarError, OSError, EOFError):
+            raise InvalidInput("backup_unreadable", path=str(source)) from None
+        if key is not None and parse_secret(key) is None:
+            raise InvalidInput("backup_unreadable", path=str(source))
+        _restore_database(url, database)
+    if key is None:
+        return Restored(None)
+    return _put_key(secret_path or default_secret_path(url), key)
+
+
+def _put_key(path: Path, key: bytes) -> Restored:
+    """The backup's key in place (0600); a different key found there is kept beside it, never lost."""
+    replaced = None
+    if path.is_file() and path.read_bytes().strip() != key.strip():
+        replaced = path.with_name(f"{path.name}.before-restore-{secrets.token_hex(3)}")
+        os.replace(path, replaced)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    create_private(tmp)
+    tmp.write_bytes(key)
+    _fsync(tmp)
+    os.replace(tmp, path)
+    return Restored(path, replaced)
+
+
+def _restore_database(url: str, source: Path) -> None:
     if url.startswith("sqlite"):
         _check_sqlite_backup(source)
         path = Path(_sqlite_path(url))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+        if not path.exists():
+            create_private(path)
+        make_private(path)
         # Through the backup API into the live file: SQLite rewrites the database and its
         # WAL consistently, so no stale -wal file can be replayed over the restored data.
         _sqlite_copy(str(source), path, journal_mode="WAL")

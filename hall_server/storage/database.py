@@ -33,8 +33,24 @@ PENDING_EVENTS = "yichuang_pending_events"
 
 
 def sqlite_url(data_dir: Path) -> str:
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     return f"sqlite:///{(data_dir / 'yichuang.db').resolve()}"
+
+
+def _private_sqlite_files(url: str) -> None:
+    """The database file is created 0600 before SQLite opens it (SQLite then gives its -wal and -shm
+    the same mode); files of earlier versions, created 0644, are tightened (storage/file_modes.py)."""
+    from sqlalchemy.engine import make_url
+
+    from .file_modes import create_private, make_private
+
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.exists() and path.parent.is_dir():
+        create_private(path)
+    make_private(path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
 
 
 class Database:
@@ -51,6 +67,7 @@ class Database:
         self.synchronous = synchronous
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
+            _private_sqlite_files(url)
             self.engine = create_engine(
                 url,
                 echo=echo,

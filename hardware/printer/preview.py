@@ -8,7 +8,6 @@ CLI (wired into ``yichuang print-preview`` by the lead):
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -67,16 +66,17 @@ def render_png(data: bytes, path: str | Path, paper_width: int = 576) -> Image.I
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="yichuang print-preview", description="Render ESC/POS bytes to a PNG of the printed ticket."
-    )
-    parser.add_argument("--input", help="ESC/POS bytes (a .bin captured from a preview: or file: printer)")
-    parser.add_argument("--output", required=True, help="PNG to write")
-    parser.add_argument("--demo", action="store_true", help="encode a sample queue slip instead of --input")
-    parser.add_argument("--raster", action="store_true", help="with --demo: encode the slip as one image")
-    parser.add_argument("--width", type=int, default=576, help="paper width in dots (576 = 80 mm, 384 = 58 mm)")
-    parser.add_argument("--locale", default="zh_CN", choices=("zh_CN", "en"))
-    parser.add_argument("--save-bin", help="with --demo: also write the encoded bytes here")
+    from hall_common.cli_parser import CliParser
+    from hall_common.cli_parser import help_text as h
+
+    parser = CliParser(prog="yichuang print-preview", description=h("cli_help.preview_description"))
+    parser.add_argument("--input", help=h("cli_help.preview_input"))
+    parser.add_argument("--output", required=True, help=h("cli_help.preview_output"))
+    parser.add_argument("--demo", action="store_true", help=h("cli_help.preview_demo"))
+    parser.add_argument("--raster", action="store_true", help=h("cli_help.preview_raster"))
+    parser.add_argument("--width", type=int, default=576, help=h("cli_help.preview_width"))
+    parser.add_argument("--locale", default="zh_CN", choices=("zh_CN", "en"), help=h("cli_help.preview_locale"))
+    parser.add_argument("--save-bin", help=h("cli_help.preview_save_bin"))
     args = parser.parse_args(argv)
 
     try:

@@ -45,7 +45,7 @@ def ledbar(pty_pair):
                 "--port",
                 pty_pair.host,
                 "--map",
-                ",".join(f"{w}:{a}" for w, a in MAP.items()),
+                ",".join(f"{w}={a}" for w, a in MAP.items()),
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -100,14 +100,14 @@ def test_finishing_a_service_returns_the_bar_to_idle(live_hall, bars, ledbar):
     assert bars[1].history == ["1号窗口 欢迎您", "A001 请到1号窗口", "1号窗口 欢迎您"]
 
 
-def test_a_malformed_map_gets_a_chinese_explanation(live_hall, pty_pair):
+def test_an_old_colon_map_gets_a_chinese_explanation_of_the_window_first_form(live_hall, pty_pair):
     done = subprocess.run(
-        [YICHUANG, "ledbar", "--server", live_hall.base_url, "--token", "t", "--port", pty_pair.host, "--map", "1=1"],
+        [YICHUANG, "ledbar", "--server", live_hall.base_url, "--token", "t", "--port", pty_pair.host, "--map", "1:1"],
         capture_output=True,
         text=True,
         timeout=30,
     )
-    assert done.returncode == 2 and "窗口号:条屏地址" in done.stderr
+    assert done.returncode == 2 and "窗口号=设备地址" in done.stderr
 
 
 def test_bars_show_the_present_state_even_when_the_first_look_at_the_windows_fails(live_hall, bars, ledbar):

@@ -126,7 +126,7 @@ def test_daily_backup_runs_at_the_hall_time_and_keeps_only_the_newest(tmp_path):
         written.append(daily.run_pending())
         assert daily.run_pending() is None  # once a day
         clock.advance(hours=22, minutes=30)
-    assert all(written) and [p.name for p in written][0] == "yichuang-20261126-193000.db"
+    assert all(written) and [p.name for p in written][0] == "yichuang-20261126-193000.tar"
     assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == [p.name for p in written[1:]]
 
 
@@ -137,5 +137,5 @@ def test_backup_keep_deletes_the_oldest_beyond_n(tmp_path, keep):
     for minute in range(5):
         backup(url, tmp_path / "b", parse_local_time(f"2026-11-26 19:0{minute}"), keep)
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == [
-        f"yichuang-20261126-190{m}00.db" for m in range(5 - keep, 5)
+        f"yichuang-20261126-190{m}00.tar" for m in range(5 - keep, 5)
     ]

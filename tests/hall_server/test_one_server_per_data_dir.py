@@ -5,10 +5,13 @@ import signal
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
 from tests.hall_server.test_crash_and_processes import YICHUANG, free_port, start_server, stop
+
+ROOT = Path(__file__).resolve().parents[2]  # the second server runs elsewhere (relative paths)
 
 
 def port_answers(port: int) -> bool:
@@ -85,7 +88,7 @@ def test_restore_on_postgresql_refuses_while_a_server_uses_the_database(database
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    (dump,) = backup_file.parent.glob("yichuang-*.dump")
+    (dump,) = backup_file.parent.glob("yichuang-*.tar")
     proc = start_server(["--database-url", database_url, "--data", str(tmp_path / "data")], free_port())
     try:
         refused = subprocess.run(
@@ -95,5 +98,32 @@ def test_restore_on_postgresql_refuses_while_a_server_uses_the_database(database
             timeout=60,
         )
         assert refused.returncode == 3 and "请先停止服务器" in refused.stderr
+    finally:
+        stop(proc)
+
+
+def test_a_second_server_on_the_same_sqlite_file_by_another_name_refuses(tmp_path):
+    data = tmp_path / "data"
+    proc = start_server(["--data", str(data)], free_port())
+    try:
+        (tmp_path / "elsewhere").mkdir()
+        (tmp_path / "elsewhere" / "hall.db").symlink_to(data / "yichuang.db")
+        (tmp_path / "data-link").symlink_to(data, target_is_directory=True)
+        names = {
+            "a symlink to the file": f"sqlite:///{tmp_path / 'elsewhere' / 'hall.db'}",
+            "a relative path through a symlinked directory": "sqlite:///data-link/yichuang.db",
+        }
+        for what, url in names.items():
+            second = subprocess.run(
+                YICHUANG
+                + ["serve", "--port", str(free_port()), "--database-url", url, "--data", str(tmp_path / "other")],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                cwd=tmp_path,
+                env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])},
+            )
+            assert second.returncode == 3, what
+            assert "只能运行一个服务器" in second.stderr and str(proc.pid) in second.stderr, what
     finally:
         stop(proc)

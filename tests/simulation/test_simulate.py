@@ -10,7 +10,7 @@ from hall_server.core.errors import Conflict
 from hall_server.core.hall_config import pilot_hall_text
 from hall_server.services import line_state
 from hall_server.services.ticketing import IssueRequest
-from hall_server.simulation.hall_day import HallSimulation
+from hall_server.simulation.hall_day import HallSimulation, with_what_ifs
 from hall_server.simulation.profile import Profile
 from tests.support.live_server import start_live_hall
 from yichuang.cli import main
@@ -105,3 +105,28 @@ def test_same_seed_same_report_with_the_keys_the_issue_names_and_a_standalone_ht
 def test_bad_days_are_refused_with_a_chinese_message(capsys):
     assert main(["simulate", "--days", "0"]) == 2
     assert "1 到 2000" in capsys.readouterr().err
+
+
+def test_a_what_if_with_fewer_windows_simulates_the_same_arrival_stream(tmp_path):
+    base = pilot_hall_text()
+    streams = {}
+    for windows in (2, 3):
+        workdir = tmp_path / str(windows)
+        workdir.mkdir()
+        sim = HallSimulation(with_what_ifs(base, windows, []), workdir=workdir, demand_text=base)
+        try:
+            streams[windows] = sim.arrivals(DAY, random.Random(f"1:{DAY}"))
+        finally:
+            sim.close()
+    assert len(streams[3]) > 50  # a real day's residents, not an empty stream
+    assert streams[2] == streams[3]
+
+
+def test_simulate_windows_2_and_3_report_the_same_residents_and_different_waits(tmp_path, capsys):
+    reports = {}
+    for windows in ("2", "3"):
+        out = tmp_path / f"w{windows}.json"
+        assert main(["simulate", "--days", "1", "--windows", windows, "--json", str(out)]) == 0
+        reports[windows] = json.loads(out.read_text("utf-8"))
+    assert reports["2"]["residents"] == reports["3"]["residents"] > 50
+    assert reports["2"]["wait_mean_min"] > reports["3"]["wait_mean_min"]  # only the windows differ
