@@ -38,7 +38,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .data_lock import DataDirInUse, lock_data_dir
     from .demo import prepare_demo
-    from .http_server import run
+    from .http_server import Limits, run
     from .web_mounts import mount_pages
 
     public_url = (args.public_url or "").strip()
@@ -63,7 +63,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     setup.close()
 
     def build_app():
-        caps = {"max_streams": args.max_streams, "max_streams_per_token": args.max_streams_per_token}
+        caps = {
+            "max_streams": args.max_streams,
+            "max_streams_per_token": args.max_streams_per_token,
+            "max_streams_per_address": args.max_streams_per_address,
+        }
         server = HallServer(
             Database(url, synchronous=args.synchronous, application_name=SERVER_APPLICATION_NAME),
             clock=clock,
@@ -84,7 +88,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
             url, _backup_dir(args), _backup_time(args.backup_at), args.backup_keep, clock, halls[0].timezone
         ).start()
     print(message("cli.serving", url=f"http://{args.host}:{args.port}", db=url.split("?")[0]), flush=True)
-    run(build_app, args.host, args.port, args.workers, args.threads, args.max_connections, args.header_timeout)
+    limits = Limits(
+        max_connections=args.max_connections,
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        body_min_rate=args.body_min_rate,
+        max_requests_per_address=args.max_requests_per_address,
+        max_connections_per_address=args.max_connections_per_address,
+    )
+    run(build_app, args.host, args.port, args.workers, args.threads, limits)
     return 0
 
 
@@ -213,7 +225,31 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="processes (use PostgreSQL for more than 1)")
     serve.add_argument("--threads", type=int, default=32, help="request threads per process (event streams hold none)")
     serve.add_argument(
-        "--max-connections", type=int, default=4096, help="open connections per process; more wait to be accepted"
+        "--max-connections", type=int, default=16384, help="open connections per process; more wait to be accepted"
+    )
+    serve.add_argument(
+        "--max-connections-per-address",
+        type=int,
+        default=64,
+        help="connections one client address may hold per process; idle ones beyond are closed within 0.5 s",
+    )
+    serve.add_argument(
+        "--max-requests-per-address",
+        type=int,
+        default=32,
+        help="requests (event streams included) one address may have in progress per process; more get 429",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=float,
+        default=10.0,
+        help="seconds a request body may take, plus one per --body-min-rate bytes received (at most 120 s)",
+    )
+    serve.add_argument(
+        "--body-min-rate",
+        type=int,
+        default=500,
+        help="bytes per second a request body must keep up (see --body-timeout)",
     )
     serve.add_argument(
         "--header-timeout",
@@ -224,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Defaults for the stream caps: hall_server/events/broker.py (MAX_STREAMS, MAX_STREAMS_PER_TOKEN).
     serve.add_argument("--max-streams", type=int, help="open event streams per process (default 1000)")
     serve.add_argument("--max-streams-per-token", type=int, help="open event streams per token (default 50)")
+    serve.add_argument("--max-streams-per-address", type=int, help="open event streams per client address (default 8)")
     serve.add_argument("--heartbeat", type=float, default=15.0, help="seconds between SSE keep-alives")
     serve.add_argument(
         "--synchronous",

@@ -41,7 +41,7 @@ spec.schemas["EventType"] = {"type": "string", "enum": list(EVENT_TYPES)}
     responses=responses(
         (400, "Bad filter"),
         (403, "A pad follows only its own window"),
-        (503, "Too many open event streams (per token or in total); retry later"),
+        (503, "Too many open event streams (per token, per address or in total); retry later"),
     ),
     tag="events",
 )
@@ -72,7 +72,9 @@ def events():
     def replay(after: int):
         return missed_events(srv.services, p.hall_id, after, REPLAY_BATCH)
 
-    stream = srv.broker.open_stream(p.hall_id, window, types, owner, last, srv.heartbeat_seconds, replay)
+    stream = srv.broker.open_stream(
+        p.hall_id, window, types, owner, last, srv.heartbeat_seconds, replay, address=request.remote_addr
+    )
     # `yichuang serve` finds the stream here and runs it on its event loop (no thread held);
     # a plain WSGI server iterates the response body instead.
     request.environ[stream.ENVIRON_KEY] = stream
