@@ -1,0 +1,181 @@
+"""Issuing and calling while slow clients flood a real `yichuang serve` (SQLite, one worker, the
+shipped limits), on loopback only.
+
+Run: .venv/bin/python bench/bench_slow_clients.py [--seconds 20] [--bodies 4200] [--heads 4300]
+
+The floods an independent test ran against the server as shipped, each for --seconds:
+- slow bodies: --bodies connections to the public POST /api/v1/appointments, no token, each
+  declaring a 100 kB body and sending 1 byte a second; a connection the server closes is
+  opened again at once;
+- slow headers: --heads connections sending a request head a byte a second, never ending it,
+  reopened as soon as the server closes them.
+Each runs twice: from one address (127.0.0.10) and spread over --addresses loopback addresses
+(127.0.1.x), as many devices would. Meanwhile a kiosk (127.0.0.2) issues and a clerk
+(127.0.0.3) finishes and calls the next, one cycle after the other; printed are their
+latencies, how many cycles took over 2 s, and how many flood connections the server closed.
+
+Before the per-address limits (4,096 connections per process, a flat 30 s body deadline): no
+ticket was issued while 4,200 slow bodies held every connection, call-next waited 9.9-13.5 s,
+and 4,300 slow headers stalled new connections up to ~10 s at a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_board import free_port, percentile
+
+CLI = [sys.executable, "-m", "yichuang.cli"]
+
+
+def start(data: Path, port: int):
+    import subprocess
+
+    proc = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port), "--data", str(data), "--demo", "--clock", "2026-11-26 10:00"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("yichuang serve did not start")
+
+
+class Flood:
+    def __init__(self, port: int, kind: str, count: int, addresses: list[str], until: float) -> None:
+        self.port, self.kind, self.count, self.addresses, self.until = port, kind, count, addresses, until
+        self.opened = self.closed = self.failed = 0
+        self.answers: dict[str, int] = {}
+
+    async def one(self, address: str) -> None:
+        while time.monotonic() < self.until:
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", self.port, local_addr=(address, 0))
+            except OSError:
+                self.failed += 1
+                await asyncio.sleep(0.5)
+                continue
+            self.opened += 1
+            if self.kind == "body":
+                writer.write(
+                    b"POST /api/v1/appointments HTTP/1.1\r\nHost: hall\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 100000\r\n\r\n"
+                )
+                trickle = b"{" + b" " * 100_000
+            else:
+                trickle = b"GET /api/v1/health HTTP/1.1\r\nHost: hall\r\nX-Slow: " + b"a" * 100_000
+            sent = 0
+            while time.monotonic() < self.until:
+                try:
+                    writer.write(trickle[sent : sent + 1])
+                    sent += 1
+                    got = await asyncio.wait_for(reader.read(64), 1.0)  # 1 byte a second
+                except TimeoutError:
+                    continue
+                except OSError:
+                    got = b""
+                status = got[9:12].decode(errors="replace") if got.startswith(b"HTTP/1.1") else "closed"
+                self.answers[status] = self.answers.get(status, 0) + 1
+                self.closed += 1
+                break
+            writer.close()
+
+    async def run(self) -> None:
+        tasks = [asyncio.create_task(self.one(self.addresses[i % len(self.addresses)])) for i in range(self.count)]
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def cycles(port: int, tokens: dict, until: float) -> tuple[list[float], list[float]]:
+    base = f"http://127.0.0.1:{port}/api/v1"
+    kiosk = httpx.AsyncClient(
+        transport=httpx.AsyncHTTPTransport(local_address="127.0.0.2"),
+        timeout=60,
+        headers={"Authorization": f"Bearer {tokens['kiosk']}"},
+    )
+    clerk = httpx.AsyncClient(
+        transport=httpx.AsyncHTTPTransport(local_address="127.0.0.3"),
+        timeout=60,
+        headers={"Authorization": f"Bearer {tokens['clerk-1']}"},
+    )
+    issue_s, call_s = [], []
+    await asyncio.sleep(2)  # the flood ramps up first
+    while time.monotonic() < until:
+        t0 = time.perf_counter()
+        (await kiosk.post(f"{base}/tickets", json={"matter_id": 1, "accept_late_risk": True})).raise_for_status()
+        issue_s.append(time.perf_counter() - t0)
+        desk = (await clerk.get(f"{base}/windows/1/desk")).json()
+        if desk.get("current"):
+            await clerk.post(f"{base}/windows/1/start")
+            await clerk.post(f"{base}/windows/1/finish")
+        t0 = time.perf_counter()
+        (await clerk.post(f"{base}/windows/1/call-next")).raise_for_status()
+        call_s.append(time.perf_counter() - t0)
+        await asyncio.sleep(0.5)
+    await kiosk.aclose()
+    await clerk.aclose()
+    return issue_s, call_s
+
+
+async def phase(port: int, tokens: dict, kind: str, count: int, addresses: list[str], seconds: float) -> None:
+    until = time.monotonic() + seconds
+    flood = Flood(port, kind, count, addresses, until)
+    flood_task = asyncio.create_task(flood.run())
+    issue_s, call_s = await cycles(port, tokens, until)
+    await flood_task
+    label = f"{count} slow {'bodies' if kind == 'body' else 'headers'} from {len(addresses)} address(es)"
+    slow = sum(1 for i, c in zip(issue_s, call_s, strict=False) if i + c > 2.0)
+    print(f"{label}:")
+    print(
+        f"  flood: {flood.opened} connections opened, {flood.closed} closed by the server "
+        f"(answers {json.dumps(dict(sorted(flood.answers.items())))}), {flood.failed} connects failed"
+    )
+    for what, xs in (("issue", issue_s), ("call-next", call_s)):
+        if xs:
+            print(
+                f"  {what:>9}: n {len(xs)}  p50 {statistics.median(xs) * 1000:7.1f} ms  "
+                f"p90 {percentile(xs, 90) * 1000:7.1f} ms  max {max(xs) * 1000:7.1f} ms"
+            )
+    print(f"  issue+call cycles over 2 s: {slow} of {len(issue_s)}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--bodies", type=int, default=4200)
+    ap.add_argument("--heads", type=int, default=4300)
+    ap.add_argument("--addresses", type=int, default=100)
+    args = ap.parse_args()
+    many = [f"127.0.1.{i}" for i in range(1, args.addresses + 1)]
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        proc = start(Path(tmp), port)
+        try:
+            tokens = json.loads((Path(tmp) / "demo-tokens.json").read_text("utf-8"))
+            for kind, count in (("body", args.bodies), ("head", args.heads)):
+                for addresses in (["127.0.0.10"], many):
+                    asyncio.run(phase(port, tokens, kind, count, addresses, args.seconds))
+                    time.sleep(1)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
