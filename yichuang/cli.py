@@ -31,6 +31,22 @@ def _clock(text: str | None):
         raise SystemExit(message("cli.bad_clock", value=text)) from None
 
 
+def _positive(kind: type):
+    """An argparse type: a number above zero, or a Chinese error naming what was given."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if not value > 0:
+            raise argparse.ArgumentTypeError(message("cli.not_positive", value=text))
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from hall_server.api import create_app
     from hall_server.app_services import HallServer
@@ -229,25 +245,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--max-connections-per-address",
-        type=int,
+        type=_positive(int),
         default=64,
         help="connections one client address may hold per process; idle ones beyond are closed within 0.5 s",
     )
     serve.add_argument(
         "--max-requests-per-address",
-        type=int,
+        type=_positive(int),
         default=32,
         help="requests (event streams included) one address may have in progress per process; more get 429",
     )
     serve.add_argument(
         "--body-timeout",
-        type=float,
+        type=_positive(float),
         default=10.0,
         help="seconds a request body may take, plus one per --body-min-rate bytes received (at most 120 s)",
     )
     serve.add_argument(
         "--body-min-rate",
-        type=int,
+        type=_positive(int),
         default=500,
         help="bytes per second a request body must keep up (see --body-timeout)",
     )
@@ -260,7 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
     # Defaults for the stream caps: hall_server/events/broker.py (MAX_STREAMS, MAX_STREAMS_PER_TOKEN).
     serve.add_argument("--max-streams", type=int, help="open event streams per process (default 1000)")
     serve.add_argument("--max-streams-per-token", type=int, help="open event streams per token (default 50)")
-    serve.add_argument("--max-streams-per-address", type=int, help="open event streams per client address (default 8)")
+    serve.add_argument(
+        "--max-streams-per-address", type=_positive(int), help="open event streams per client address (default 8)"
+    )
     serve.add_argument("--heartbeat", type=float, default=15.0, help="seconds between SSE keep-alives")
     serve.add_argument(
         "--synchronous",

@@ -53,9 +53,15 @@ WARDEN_INTERVAL = 0.5
 
 
 def peer_host(peer: str) -> str:
-    """The address part of Granian's ``scope.client`` ("1.2.3.4:5678", "[::1]:5678")."""
+    """The address part of a peer ("1.2.3.4:5678", "[::1]:5678" or "::1:5678")."""
     host = peer.rpartition(":")[0]
     return host[1:-1] if host.startswith("[") else host
+
+
+def peer_key(peer: str) -> str:
+    """One spelling per peer, whether Granian or the socket named it: "host:port", no brackets."""
+    host, _, port = peer.rpartition(":")
+    return f"{host[1:-1] if host.startswith('[') else host}:{port}"
 
 
 @dataclass
@@ -72,6 +78,7 @@ class ClientTable:
 
     def enter(self, peer: str) -> bool:
         """Count a request whose head has arrived; False (and nothing counted) beyond the cap."""
+        peer = peer_key(peer)
         host = peer_host(peer)
         if self.active[host] >= self.max_active:
             return False
@@ -81,6 +88,7 @@ class ClientTable:
         return True
 
     def leave(self, peer: str) -> None:
+        peer = peer_key(peer)
         host = peer_host(peer)
         self.active[host] -= 1
         if self.active[host] <= 0:
@@ -151,8 +159,7 @@ class ConnectionWarden:
                     peer = s.getpeername()  # the listening socket has none: OSError, skipped
             except OSError:
                 continue
-            host = peer[0]
-            found.append((fd, f"[{host}]:{peer[1]}" if ":" in host else f"{host}:{peer[1]}"))
+            found.append((fd, f"{peer[0]}:{peer[1]}"))
         return found
 
     def _shutdown(self, fd: int, peer: str) -> int:
@@ -160,7 +167,7 @@ class ConnectionWarden:
             with socket.socket(fileno=os.dup(fd)) as s:
                 p = s.getpeername()
                 # The descriptor may have been closed and reused since the listing: only the same peer.
-                if f"{p[0]}:{p[1]}" != peer and f"[{p[0]}]:{p[1]}" != peer:
+                if f"{p[0]}:{p[1]}" != peer:
                     return 0
                 s.shutdown(socket.SHUT_RDWR)
         except OSError:

@@ -189,3 +189,32 @@ def test_a_trickling_body_is_cut_off_at_its_deadline_while_a_steady_slow_one_get
         s.close()
     finally:
         stop(proc)
+
+
+@pytest.mark.parametrize(("family", "host"), [(socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")])
+def test_the_warden_never_cuts_a_connection_that_is_in_a_request_whatever_its_address_family(family, host):
+    # In-process, on real sockets: the warden names peers from the socket, the bridge from
+    # Granian's scope.client ("[::1]:5678" for IPv6); a mismatch would cut a live event stream.
+    from yichuang.client_limits import ClientTable, ConnectionWarden
+
+    with socket.socket(family) as listener:
+        listener.bind((host, 0))
+        listener.listen(8)
+        port = listener.getsockname()[1]
+        clients = [socket.create_connection((host, port)) for _ in range(3)]
+        served = [listener.accept()[0] for _ in clients]
+        try:
+            table = ClientTable(max_active=10)
+            busy = served[0].getpeername()
+            assert table.enter(f"[{busy[0]}]:{busy[1]}" if family == socket.AF_INET6 else f"{busy[0]}:{busy[1]}")
+            warden = ConnectionWarden(table, port, max_per_address=1)
+            assert warden.scan() == 2  # the two idle ones go, the busy one stays
+            clients[0].settimeout(0.2)
+            with pytest.raises(TimeoutError):
+                clients[0].recv(1)  # still open: nothing to read, no end-of-file
+            for c in clients[1:]:
+                c.settimeout(5)
+                assert c.recv(1) == b""
+        finally:
+            for s in clients + served:
+                s.close()
