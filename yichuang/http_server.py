@@ -24,7 +24,10 @@ A hall PC runs nothing else; re-measure there with bench/bench_hall.py.
 Limits, each a setting of `yichuang serve` (per worker process):
 - ``max_connections`` (Granian's backpressure): far above the threads, since idle and
   streaming connections cost no thread; beyond it new connections wait in the kernel's
-  accept queue. The open-file limit is raised to what it needs (``raise_open_files``).
+  accept queue. 16,384 by default: a held connection costs about 20 kB (RSS 222 MB quiet,
+  318 MB with 4,300 slow heads held, bench/bench_slow_clients.py), and 4,300 slow clients
+  from 100 addresses, each within its allowance, must still leave room for the kiosk. The
+  open-file limit is raised to what it needs (``raise_open_files``).
 - ``header_timeout``: a connection must deliver its request headers within this many
   seconds of opening, and again after each response on a kept-alive connection, so idle
   sockets are closed (hyper's header-read timer).
