@@ -92,6 +92,13 @@ def start_server(data: Path, port: int, *extra: str) -> subprocess.Popen:
             "--demo",
             "--max-streams-per-token",  # 50 boards and the announcer share the demo board token
             "1000",
+            # All of it comes from 127.0.0.1: one address standing for a whole hall of devices.
+            "--max-streams-per-address",
+            "1000",
+            "--max-requests-per-address",
+            "2000",
+            "--max-connections-per-address",
+            "4000",
             "--clock",
             "2026-11-26 10:00",
             *extra,

@@ -63,6 +63,13 @@ class Server:
                 # The SSE run holds 200 streams of one board token: above the default per-token cap.
                 "--max-streams-per-token",
                 "1000",
+                # All of it comes from 127.0.0.1: one address standing for a whole hall of devices.
+                "--max-streams-per-address",
+                "1000",
+                "--max-requests-per-address",
+                "2000",
+                "--max-connections-per-address",
+                "4000",
                 "--heartbeat",
                 "5",
                 "--workers",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .core.clock import Clock, SystemClock
 from .core.hall_config import HallConfig, pilot_hall_config
-from .events.broker import MAX_STREAMS, MAX_STREAMS_PER_TOKEN, EventBroker
+from .events.broker import MAX_STREAMS, MAX_STREAMS_PER_ADDRESS, MAX_STREAMS_PER_TOKEN, EventBroker
 from .services.ab_roster import AbRoster
 from .services.accounts import Accounts
 from .services.appointments import Appointments
@@ -55,6 +55,7 @@ class HallServer:
     tick_seconds: float = 5.0
     max_streams: int = MAX_STREAMS
     max_streams_per_token: int = MAX_STREAMS_PER_TOKEN
+    max_streams_per_address: int = MAX_STREAMS_PER_ADDRESS
     secret_file: Path | None = None  # default: storage/id_secret.default_secret_path
 
     def __post_init__(self) -> None:
@@ -62,7 +63,9 @@ class HallServer:
             self.secret_file or default_secret_path(self.db.url), lambda: hashed_data_exist(self.db.engine)
         )
         self.services = Services(self.db, self.clock, HallRegistry(self.db), secret)
-        self.broker = EventBroker(self.db, self.poll_seconds, self.max_streams, self.max_streams_per_token)
+        self.broker = EventBroker(
+            self.db, self.poll_seconds, self.max_streams, self.max_streams_per_token, self.max_streams_per_address
+        )
         self.db.after_commit = self.broker.publish
         self.tickets = Ticketing(self.services)
         self.windows = WindowDesk(self.services)

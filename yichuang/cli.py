@@ -32,6 +32,22 @@ def _clock(text: str | None):
         raise SystemExit(message("cli.bad_clock", value=text)) from None
 
 
+def _positive(kind: type):
+    """An argparse type: a number above zero, or a Chinese error naming what was given."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if not value > 0:
+            raise argparse.ArgumentTypeError(message("cli.not_positive", value=text))
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from hall_server.api import create_app
     from hall_server.app_services import HallServer
@@ -39,7 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .data_lock import DataDirInUse, lock_database
     from .demo import prepare_demo
-    from .http_server import run
+    from .http_server import Limits, run
     from .web_mounts import mount_pages
 
     public_url = (args.public_url or "").strip()
@@ -63,7 +79,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     setup.close()
 
     def build_app():
-        caps = {"max_streams": args.max_streams, "max_streams_per_token": args.max_streams_per_token}
+        caps = {
+            "max_streams": args.max_streams,
+            "max_streams_per_token": args.max_streams_per_token,
+            "max_streams_per_address": args.max_streams_per_address,
+        }
         server = HallServer(
             Database(url, synchronous=args.synchronous, application_name=SERVER_APPLICATION_NAME),
             clock=clock,
@@ -90,7 +110,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
             secret_path(args),
         ).start()
     print(message("cli.serving", url=f"http://{args.host}:{args.port}", db=url.split("?")[0]), flush=True)
-    run(build_app, args.host, args.port, args.workers, args.threads, args.max_connections, args.header_timeout)
+    limits = Limits(
+        max_connections=args.max_connections,
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        body_min_rate=args.body_min_rate,
+        max_requests_per_address=args.max_requests_per_address,
+        max_connections_per_address=args.max_connections_per_address,
+    )
+    run(build_app, args.host, args.port, args.workers, args.threads, limits)
     return 0
 
 
@@ -246,11 +274,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--public-url", default=os.environ.get("YICHUANG_PUBLIC_URL", ""), help=h("cli_help.public_url"))
     serve.add_argument("--workers", type=int, default=1, help=h("cli_help.workers"))
     serve.add_argument("--threads", type=int, default=32, help=h("cli_help.threads"))
-    serve.add_argument("--max-connections", type=int, default=4096, help=h("cli_help.max_connections"))
+    serve.add_argument("--max-connections", type=int, default=16384, help=h("cli_help.max_connections"))
+    serve.add_argument(
+        "--max-connections-per-address", type=_positive(int), default=64, help=h("cli_help.max_connections_per_address")
+    )
+    serve.add_argument(
+        "--max-requests-per-address", type=_positive(int), default=32, help=h("cli_help.max_requests_per_address")
+    )
+    serve.add_argument("--body-timeout", type=_positive(float), default=10.0, help=h("cli_help.body_timeout"))
+    serve.add_argument("--body-min-rate", type=_positive(int), default=500, help=h("cli_help.body_min_rate"))
     serve.add_argument("--header-timeout", type=float, default=10.0, help=h("cli_help.header_timeout"))
     # Defaults for the stream caps: hall_server/events/broker.py (MAX_STREAMS, MAX_STREAMS_PER_TOKEN).
     serve.add_argument("--max-streams", type=int, help=h("cli_help.max_streams"))
     serve.add_argument("--max-streams-per-token", type=int, help=h("cli_help.max_streams_per_token"))
+    serve.add_argument("--max-streams-per-address", type=_positive(int), help=h("cli_help.max_streams_per_address"))
     serve.add_argument("--heartbeat", type=float, default=15.0, help=h("cli_help.heartbeat"))
     serve.add_argument("--synchronous", choices=("FULL", "NORMAL"), default="FULL", help=h("cli_help.synchronous"))
     serve.add_argument("--demo", action="store_true", help=h("cli_help.demo"))

@@ -21,14 +21,21 @@ loaded machine: 310-431 vs 439-465 tickets/s at load ~9, but 227-278 vs 528-653 
 (p50 2.9-3.4 vs 1.1-1.4 ms) at load ~20, where every thread wake-up waits for a core.
 A hall PC runs nothing else; re-measure there with bench/bench_hall.py.
 
-Limits, each a setting of `yichuang serve`:
-- ``max_connections`` per worker (Granian's backpressure): far above the threads, since
-  idle and streaming connections cost no thread; beyond it new connections wait in the
-  kernel's accept queue.
+Limits, each a setting of `yichuang serve` (per worker process):
+- ``max_connections`` (Granian's backpressure): far above the threads, since idle and
+  streaming connections cost no thread; beyond it new connections wait in the kernel's
+  accept queue. 16,384 by default: a held connection costs about 20 kB (RSS 222 MB quiet,
+  318 MB with 4,300 slow heads held, bench/bench_slow_clients.py), and 4,300 slow clients
+  from 100 addresses, each within its allowance, must still leave room for the kiosk. The
+  open-file limit is raised to what it needs (``raise_open_files``).
 - ``header_timeout``: a connection must deliver its request headers within this many
   seconds of opening, and again after each response on a kept-alive connection, so idle
-  sockets are closed (hyper's header-read timer; the body has its own deadline in the bridge).
-- the stream caps per token and in total live in the event broker (503 beyond).
+  sockets are closed (hyper's header-read timer).
+- ``body_timeout`` and ``body_min_rate``: the body's deadline in the bridge, which grows by
+  a second per ``body_min_rate`` bytes received (yichuang/rsgi_bridge.py).
+- ``max_requests_per_address`` and ``max_connections_per_address``: what one client address
+  may hold (yichuang/client_limits.py, which says why they live where they do).
+- the stream caps per token, per address and in total live in the event broker (503 beyond).
 
 Workers die with their parent: a SIGKILLed ``yichuang serve`` must not leave a worker
 serving the port and writing the database beside the next server (issue 15, finding 10).
@@ -43,26 +50,30 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 
-def run(
-    build_app: Callable[[], Any],
-    host: str,
-    port: int,
-    workers: int,
-    threads: int,
-    max_connections: int,
-    header_timeout: float,
-) -> None:
+@dataclass(frozen=True)
+class Limits:
+    max_connections: int = 16384
+    header_timeout: float = 10.0
+    body_timeout: float = 10.0
+    body_min_rate: int = 500
+    max_requests_per_address: int = 32
+    max_connections_per_address: int = 64
+
+
+def run(build_app: Callable[[], Any], host: str, port: int, workers: int, threads: int, limits: Limits) -> None:
     from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
     from granian.log import LogLevels
     from granian.server import Server
 
+    max_connections = raise_open_files(limits.max_connections, threads)
     server = Server(
         "yichuang",  # a label only: the app comes from build_app, called in each worker after the fork
         address=host,
@@ -72,28 +83,59 @@ def run(
         workers=workers,
         backpressure=max_connections,
         backlog=max(1024, max_connections),
-        http1_settings=HTTP1Settings(keep_alive=True, header_read_timeout=int(header_timeout * 1000)),
+        http1_settings=HTTP1Settings(keep_alive=True, header_read_timeout=int(limits.header_timeout * 1000)),
         log_level=LogLevels.warning,
         log_access=False,
         workers_kill_timeout=5,
     )
-    server.serve(target_loader=partial(_load, build_app, threads, os.getpid()), wrap_loader=False)
+    loader = partial(_load, build_app, threads, os.getpid(), port, limits)
+    server.serve(target_loader=loader, wrap_loader=False)
 
 
-def _load(build_app: Callable[[], Any], threads: int, parent_pid: int) -> Any:
+def raise_open_files(max_connections: int, threads: int) -> int:
+    """Raise the soft open-file limit toward the hard one so ``max_connections`` sockets fit;
+    returns the connections that do fit (with a warning when fewer than asked).
+
+    A connection is one descriptor; the database pool, the log and the event machinery need a
+    few hundred more. Distributions start services at a soft limit of 1024, which a few
+    hundred slow clients would exhaust long before the connection cap."""
+    import resource
+
+    spare = 256 + 2 * threads
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = max_connections + spare
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        soft = wanted
+    fits = max_connections if soft == resource.RLIM_INFINITY else min(max_connections, soft - spare)
+    if fits < max_connections:
+        log.warning(
+            "open-file limit %s: serving at most %s connections per process, not %s", soft, fits, max_connections
+        )
+    return max(16, fits)
+
+
+def _load(build_app: Callable[[], Any], threads: int, parent_pid: int, port: int, limits: Limits) -> Any:
     """Build the app in the worker, then move everything built so far out of the garbage
     collector's sight: full collections over Flask, SQLAlchemy and the catalog stall
     requests (open-loop issue p99 at 1000 tickets/s, two runs each: 44 and 60 ms without,
     31 and 18 ms with)."""
+    from .client_limits import ClientTable, ConnectionWarden
     from .rsgi_bridge import FlaskOverRSGI
 
     watch_parent(parent_pid)
+    clients = ClientTable(max_active=limits.max_requests_per_address)
+    ConnectionWarden(clients, port, limits.max_connections_per_address).start()
     # Each request passes the GIL from the loop thread to a pool thread and back; with the
     # default 5 ms switch interval a waiting thread can sit out a whole slice of another's
     # work. 0.5 ms, interleaved wrk runs at 1 connection on the loaded machine: 278-390
     # tickets/s (p50 1.6-2.9 ms) against 227-278 (p50 2.9-3.4 ms) before, and WSGI's 223-319.
     sys.setswitchinterval(0.0005)
-    app = FlaskOverRSGI(build_app(), threads)
+    app = FlaskOverRSGI(
+        build_app(), threads, body_timeout=limits.body_timeout, min_rate=limits.body_min_rate, clients=clients
+    )
     gc.collect()
     gc.freeze()
     return app

@@ -1,8 +1,11 @@
 """The Flask app behind Granian's RSGI interface: requests on a bounded thread pool, event streams on the loop.
 
 Granian's Rust side accepts connections and parses HTTP; this object receives each
-request on the worker's asyncio loop. Ordinary requests read their body on the loop
-(with a size cap and a deadline, so a slow or endless upload holds no thread), then run
+request on the worker's asyncio loop. Each request is first counted against its client
+address (yichuang/client_limits.py): beyond the address's allowance it is answered 429 and
+its connection closed, its body never read. Ordinary requests read their body on the loop
+(with a size cap and a deadline that grows with each ``min_rate`` bytes received, so a slow
+or endless upload holds no thread and is cut off early), then run
 the unchanged Flask (WSGI) app on a pool of ``threads`` threads. A request for
 ``/events`` runs the route on the pool as well (authentication, validation, caps,
 subscription); the route leaves its EventStream in the environ and this bridge runs it
@@ -24,18 +27,31 @@ from urllib.parse import unquote_to_bytes
 from hall_common.i18n import message
 from hall_server.events.stream import ASYNC_STREAM_KEY, EventStream
 
+from .client_limits import ClientTable
+
 log = logging.getLogger(__name__)
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
+# Whatever the rate, a body is cut off this long after its head: the largest body (an 8 MB
+# catalog import) needs 80 s at 100 kB/s, a poor Wi-Fi link.
+BODY_DEADLINE_MAX = 120.0
 
 
 class FlaskOverRSGI:
     def __init__(
-        self, wsgi_app: WsgiApp, threads: int, max_body_bytes: int = 16 * 2**20, body_timeout: float = 30.0
+        self,
+        wsgi_app: WsgiApp,
+        threads: int,
+        max_body_bytes: int = 16 * 2**20,
+        body_timeout: float = 10.0,
+        min_rate: int = 500,
+        clients: ClientTable | None = None,
     ) -> None:
         self.app = wsgi_app
         self.threads = threads
         self.max_body_bytes = max_body_bytes
         self.body_timeout = body_timeout
+        self.min_rate = min_rate
+        self.clients = clients or ClientTable(max_active=64)
         self.pool: ThreadPoolExecutor | None = None
 
     # --- Granian's hooks ------------------------------------------------------------------
@@ -49,11 +65,22 @@ class FlaskOverRSGI:
     async def __rsgi__(self, scope: Any, proto: Any) -> None:
         if scope.proto != "http":  # no websockets here
             return
+        peer = scope.client or ""
+        if not self.clients.enter(peer):
+            # Answered at once, the body unread: "connection: close" makes Granian drop the
+            # connection, so a flood of slow bodies from one address holds nothing for long.
+            return _error(proto, 429, "too_many_requests_address", limit=self.clients.max_active)
+        try:
+            await self._serve(scope, proto)
+        finally:
+            self.clients.leave(peer)
+
+    async def _serve(self, scope: Any, proto: Any) -> None:
         try:
             # asyncio.timeout, not wait_for: wait_for runs the read as a task of its own (one more
             # task and loop pass per request); the deadline and the TimeoutError are the same.
-            async with asyncio.timeout(self.body_timeout):
-                body = await self._read_body(scope, proto)
+            async with asyncio.timeout(self.body_timeout) as deadline:
+                body = await self._read_body(scope, proto, deadline)
         except _BodyTooLarge:
             return _error(proto, 413, "body_too_large")
         except TimeoutError:
@@ -67,7 +94,7 @@ class FlaskOverRSGI:
         await self._run_stream(stream, proto.response_stream(status, headers), proto)
 
     # --- steps ----------------------------------------------------------------------------
-    async def _read_body(self, scope: Any, proto: Any) -> bytes:
+    async def _read_body(self, scope: Any, proto: Any, deadline: asyncio.Timeout) -> bytes:
         length = scope.headers.get("content-length")
         if length is not None:
             try:
@@ -76,15 +103,26 @@ class FlaskOverRSGI:
                 size = 0  # Granian rejects malformed lengths itself; nothing more to read here
             if size > self.max_body_bytes:
                 raise _BodyTooLarge
-            return await proto() if size else b""
-        if "transfer-encoding" not in scope.headers:
+            if not size:
+                return b""
+            if size <= self.body_timeout * self.min_rate:
+                # Small enough for the first deadline alone (a ticket's body is ~50 bytes): one
+                # read, as before, with no per-chunk bookkeeping on the hot path.
+                return await proto()
+        elif "transfer-encoding" not in scope.headers:
             return b""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         parts, total = [], 0
-        async for chunk in proto:  # chunked: count as it arrives, never buffer past the cap
+        async for chunk in proto:  # count as it arrives, never buffer past the cap
             total += len(chunk)
             if total > self.max_body_bytes:
                 raise _BodyTooLarge
             parts.append(chunk)
+            # The minimum rate: each min_rate bytes buy one more second (1 byte/s of a 100 kB
+            # body, the flood that held every connection, ends at body_timeout).
+            grace = self.body_timeout + total / self.min_rate
+            deadline.reschedule(started + min(grace, BODY_DEADLINE_MAX))
         return b"".join(parts)
 
     def _call(self, environ: dict) -> tuple[int, list[tuple[str, str]], list[bytes], EventStream | None]:
@@ -144,8 +182,8 @@ def _no_write(data: bytes) -> None:
     raise RuntimeError("the WSGI write() callable is not supported; return the body instead")
 
 
-def _error(proto: Any, status: int, code: str) -> None:
-    body = json.dumps({"error": {"code": code, "message": message(f"server.{code}")}}, ensure_ascii=False)
+def _error(proto: Any, status: int, code: str, **params: Any) -> None:
+    body = json.dumps({"error": {"code": code, "message": message(f"server.{code}", **params)}}, ensure_ascii=False)
     proto.response_str(status, [("content-type", "application/json"), ("connection", "close")], body)
 
 

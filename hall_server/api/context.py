@@ -27,12 +27,13 @@ def locale() -> str:
     return negotiate(lang or request.headers.get("Accept-Language"))
 
 
-def bearer_token() -> str | None:
+def bearer_token(from_query: bool = False) -> str | None:
+    """The Authorization header's token; ``?token=`` only where the route allows it (``from_query``:
+    EventSource and download links cannot set headers)."""
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
         return header[7:].strip() or None
-    # Browsers on TVs and EventSource cannot set headers: ?token= is the documented alternative.
-    return request.args.get("token") or None
+    return (request.args.get("token") or None) if from_query else None
 
 
 def principal() -> Principal:

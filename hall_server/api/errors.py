@@ -50,7 +50,11 @@ def register_error_handlers(app: Flask) -> None:
         )
         key = f"server.{code}"
         text = message(key, locale()) if has_message(key) else (exc.description or code)
-        return error_response(code, exc.code or 400, text)
+        response, status = error_response(code, exc.code or 400, text)
+        valid = getattr(exc, "valid_methods", None)
+        if status == 405 and valid:
+            response.headers["Allow"] = ", ".join(sorted(valid))  # RFC 9110 §15.5.6: a 405 must list them
+        return response, status
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -13,6 +13,8 @@ from ..services.access import Principal
 from .context import Unauthorized, bearer_token, server
 from .validation import coerce_query, parse_json, validate
 
+STREAM_LINK_PATH = "/events"  # what POST /events/link signs: one purpose, whichever hall path opens it
+
 if TYPE_CHECKING:
     from .spec import Operation
 
@@ -26,8 +28,15 @@ def enforce(op: Operation, view_args: dict[str, Any]) -> None:
 
 
 def _admit(op: Operation, view_args: dict[str, Any], raw: bytes) -> Principal | None:
-    token = bearer_token()
-    p = server().tokens.authenticate(token) if token else None
+    token = bearer_token(op.query_token)
+    link = request.args.get("link") if op.streaming and token is None else None
+    if link:  # a short-lived stream link (POST /events/link): the long-lived token stays out of the URL
+        p = server().tokens.verify_link(STREAM_LINK_PATH, link)
+        if p is None:
+            raise Unauthorized("invalid_stream_link")
+        token = link
+    else:
+        p = server().tokens.authenticate(token) if token else None
     if p is None:
         if op.public or (op.key_param and _has_key(op.key_param, raw)):
             return None

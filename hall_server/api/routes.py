@@ -163,6 +163,10 @@ ISSUE_BODY = obj(
 )
 def issue_ticket():
     p = principal()
+    # A slip is a deliberate act: a bare POST (a probe, a replayed request without its body) must
+    # not print a 综合业务 number. The kiosk always sends its choice; {} still means 综合业务.
+    if not request.get_data(cache=True).strip():
+        raise InvalidInput("ticket_body_required")
     data = body()
     view = server().tickets.issue(
         p,

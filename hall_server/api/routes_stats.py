@@ -80,6 +80,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     query={**MONTH_QUERY, **HALL_QUERY},
     responses=responses(E400, E403, E404),
     tag="statistics",
+    query_token=True,  # a download link the browser opens (stats.js), which cannot carry a header
 )
 def monthly_xlsx():
     report = server().stats.report(principal(), query().get("month"), query().get("hall"), locale())
@@ -95,6 +96,7 @@ def monthly_xlsx():
     query={**MONTH_QUERY, **HALL_QUERY},
     responses=responses(E400, E403, E404),
     tag="statistics",
+    query_token=True,  # a download link the browser opens (stats.js), which cannot carry a header
 )
 def monthly_pdf():
     report = server().stats.report(principal(), query().get("month"), query().get("hall"), locale())

@@ -28,7 +28,10 @@ class Operation:
     """One endpoint as declared. ``roles``: who may call it (checked before the view runs);
     ``public``: anyone, no token needed; ``key_param``: a query/body field (the slip's key) that
     lets a caller without a token through, the service then checks the key; ``window_param``:
-    the path parameter naming a window, which clerks and pads may act on only if it is their own."""
+    the path parameter naming a window, which clerks and pads may act on only if it is their own;
+    ``query_token``: the token may come as ``?token=`` (event streams and download links, which a
+    browser opens without headers; everywhere else a query-string token is refused, as reverse
+    proxies and browser histories keep query strings)."""
 
     path: str  # Flask syntax: /tickets/<int:ticket_id>
     method: str
@@ -42,6 +45,7 @@ class Operation:
     query: dict[str, Any] | None = None
     key_param: str | None = None
     window_param: str | None = None
+    query_token: bool = False
 
 
 @dataclass
@@ -68,6 +72,7 @@ class ApiSpec:
         public: bool = False,
         key_param: str | None = None,
         window_param: str | None = None,
+        query_token: bool = False,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         unknown = set(roles) - set(ROLES)
         if unknown or (not roles and not public) or (roles and public):
@@ -88,6 +93,7 @@ class ApiSpec:
             query_schema,
             key_param,
             window_param,
+            query_token or streaming,
         )
         self.operations.append(op)
 
@@ -171,7 +177,8 @@ class ApiSpec:
                     "bearer": {
                         "type": "http",
                         "scheme": "bearer",
-                        "description": "Device or person token; browsers may pass ?token=",
+                        "description": "Device or person token. Only event streams (?link= from POST "
+                        "/events/link, or ?token=) and report downloads (?token=) take it in the address",
                     }
                 },
                 "schemas": {

@@ -7,12 +7,14 @@ and live, nothing is sent twice, and order is by id (hall_server/events/stream.p
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response, jsonify, request
 
 from ..core.errors import Forbidden, InvalidInput
 from ..services.event_log import EVENT_TYPES
 from ..services.event_replay import missed_events
+from ..services.tokens import LINK_SECONDS
 from .context import principal, query, server
+from .guard import STREAM_LINK_PATH
 from .routes import ANY_DEVICE, bp, responses, spec
 from .validation import INT_MAX
 
@@ -36,12 +38,13 @@ spec.schemas["EventType"] = {"type": "string", "enum": list(EVENT_TYPES)}
             "maxLength": 1000,
             "description": "comma-separated event types, or * for all: " + ", ".join(EVENT_TYPES),
         },
+        "link": {"type": "string", "maxLength": 100, "description": "a stream link from POST /events/link"},
     },
     streaming=True,
     responses=responses(
         (400, "Bad filter"),
         (403, "A pad follows only its own window"),
-        (503, "Too many open event streams (per token or in total); retry later"),
+        (503, "Too many open event streams (per token, per address or in total); retry later"),
     ),
     tag="events",
 )
@@ -72,7 +75,9 @@ def events():
     def replay(after: int):
         return missed_events(srv.services, p.hall_id, after, REPLAY_BATCH)
 
-    stream = srv.broker.open_stream(p.hall_id, window, types, owner, last, srv.heartbeat_seconds, replay)
+    stream = srv.broker.open_stream(
+        p.hall_id, window, types, owner, last, srv.heartbeat_seconds, replay, address=request.remote_addr
+    )
     # `yichuang serve` finds the stream here and runs it on its event loop (no thread held);
     # a plain WSGI server iterates the response body instead.
     request.environ[stream.ENVIRON_KEY] = stream
@@ -81,3 +86,17 @@ def events():
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"},
     )
+
+
+@spec.route(
+    bp,
+    "/events/link",
+    "POST",
+    "A short-lived link (5 minutes) to open the event stream with ?link= instead of the token: "
+    "EventSource cannot send headers, and a long-lived token in a URL ends up in proxy logs",
+    roles=ANY_DEVICE,
+    responses=responses(ok=(200, "The link")),
+    tag="events",
+)
+def events_link():
+    return jsonify({"link": server().tokens.sign_link(principal(), STREAM_LINK_PATH), "expires_in": LINK_SECONDS})

@@ -32,6 +32,10 @@ SUBSCRIBER_BACKLOG = 10_000  # a subscriber this far behind is cut off; it recon
 # (the board's is in the TV's URL) from taking the whole total.
 MAX_STREAMS = 1000
 MAX_STREAMS_PER_TOKEN = 50
+# And per client address, below the token's cap: whoever copies the board's URL onto one
+# machine cannot take the 50 places the real TVs on that token need. A board PC drives one or
+# two screens, a clerk's PC a terminal and maybe a supervisor page: 8 leaves room.
+MAX_STREAMS_PER_ADDRESS = 8
 
 
 @dataclass(eq=False)
@@ -42,6 +46,7 @@ class Subscription:
     queue: queue.SimpleQueue[StoredEvent | None] = field(default_factory=queue.SimpleQueue)
     overflowed: bool = False
     owner: object = None  # what the per-owner cap counts (the token)
+    address: str | None = None  # the client's address, for the per-address cap
     # Called after each put by the broker's threads: wakes a stream waiting on an event loop.
     waker: Callable[[], object] | None = None
 
@@ -60,12 +65,15 @@ class EventBroker:
         poll_seconds: float = 0.25,
         max_streams: int = MAX_STREAMS,
         max_streams_per_owner: int = MAX_STREAMS_PER_TOKEN,
+        max_streams_per_address: int = MAX_STREAMS_PER_ADDRESS,
     ) -> None:
         self.db = db
         self.poll_seconds = poll_seconds
         self.max_streams, self.max_streams_per_owner = max_streams, max_streams_per_owner
+        self.max_streams_per_address = max_streams_per_address
         self._subs: set[Subscription] = set()
         self._per_owner: Counter[object] = Counter()
+        self._per_address: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -113,20 +121,29 @@ class EventBroker:
 
     # --- subscribers ----------------------------------------------------------------------
     def subscribe(
-        self, hall_id: int, window: int | None = None, types: frozenset[str] = frozenset(), owner: object = None
+        self,
+        hall_id: int,
+        window: int | None = None,
+        types: frozenset[str] = frozenset(),
+        owner: object = None,
+        address: str | None = None,
     ) -> tuple[Subscription, int]:
         """Register a subscriber; returns it and the id up to which it must replay from the database.
 
         Raises Unavailable (503) beyond the caps: the client's reconnect delay retries later."""
-        sub = Subscription(hall_id, window, types, owner=owner)
+        sub = Subscription(hall_id, window, types, owner=owner, address=address)
         with self._lock:
             if len(self._subs) >= self.max_streams:
                 raise Unavailable("too_many_streams", limit=self.max_streams)
+            if address is not None and self._per_address[address] >= self.max_streams_per_address:
+                raise Unavailable("too_many_streams_address", limit=self.max_streams_per_address)
             if owner is not None and self._per_owner[owner] >= self.max_streams_per_owner:
                 raise Unavailable("too_many_streams_token", limit=self.max_streams_per_owner)
             self._subs.add(sub)
             if owner is not None:
                 self._per_owner[owner] += 1
+            if address is not None:
+                self._per_address[address] += 1
             return sub, self.position
 
     def open_stream(
@@ -138,9 +155,10 @@ class EventBroker:
         last: int | None,
         heartbeat: float,
         replay: Replay,
+        address: str | None = None,
     ) -> EventStream:
         """Subscribe (within the caps) and return the stream: replay after ``last``, then live events."""
-        sub, position = self.subscribe(hall_id, window, types, owner)
+        sub, position = self.subscribe(hall_id, window, types, owner, address)
         return EventStream(self, sub, position, last, heartbeat, replay)
 
     def unsubscribe(self, sub: Subscription) -> None:
@@ -151,6 +169,10 @@ class EventBroker:
                     self._per_owner[sub.owner] -= 1
                     if not self._per_owner[sub.owner]:
                         del self._per_owner[sub.owner]
+                if sub.address is not None:
+                    self._per_address[sub.address] -= 1
+                    if not self._per_address[sub.address]:
+                        del self._per_address[sub.address]
 
     @property
     def subscriber_count(self) -> int:

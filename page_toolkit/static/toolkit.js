@@ -221,19 +221,32 @@ var YC = (function () {
   // live(token, {window: 3, types: "a,b"}, onEvent(type, data, id), onState(connected)).
   // EventSource reconnects by itself and resends Last-Event-ID; when the browser gives up (an
   // HTTP error such as a proxy's 502) a new stream is opened here with backoff, from the last
-  // event seen, so nothing is missed either way.
+  // event seen, so nothing is missed either way. EventSource cannot send a header, and the page's
+  // token must not sit in a URL (proxies log them): each stream is opened with a link of its own
+  // that lasts 5 minutes (POST /events/link); once it has expired, a reconnect is refused and the
+  // next open asks for a new one.
   function live(token, options, onEvent, onState) {
     var query = {};
     var key;
     for (key in (options || {})) if (options[key] !== undefined && options[key] !== null) query[key] = options[key];
-    if (token) query.token = token;
     var es = null, timer = null, failures = 0, lastId = null, closed = false;
 
     function state(up) { if (onState) onState(up); }
 
     function open(types) {
       if (closed) return;
+      if (!token) return connect(types, "");
+      api("POST", "/events/link", token).then(function (r) { connect(types, r.link); }, function () {
+        state(false);
+        failures += 1;
+        retry(types);
+      });
+    }
+
+    function connect(types, link) {
+      if (closed) return;
       var q = new URLSearchParams(query);
+      if (link) q.set("link", link);
       if (lastId !== null) q.set("last_event_id", lastId);
       es = new EventSource(API + "/events?" + q.toString());
       types.forEach(function (type) {

@@ -47,10 +47,22 @@ def read_until(s: socket.socket, needle: bytes, timeout: float = 5.0) -> bytes:
 
 
 def test_hall_keeps_issuing_and_calling_while_300_idle_sockets_and_300_board_streams_are_held(database_url, tmp_path):
-    # The per-token cap is raised so that all 300 streams of the leaked board token are
-    # really held open (the worst case); idle sockets are not timed out during the test.
+    # The per-token and per-address caps are raised so that all 300 streams of the leaked board
+    # token are really held open (the worst case: held streams and sockets must cost no thread);
+    # idle sockets are not timed out during the test. The caps themselves: test_slow_clients.py.
     proc, port, tokens = served_hall(
-        database_url, tmp_path, "--max-streams-per-token", "400", "--header-timeout", "120"
+        database_url,
+        tmp_path,
+        "--max-streams-per-token",
+        "400",
+        "--max-streams-per-address",
+        "400",
+        "--max-requests-per-address",
+        "400",
+        "--max-connections-per-address",
+        "1000",
+        "--header-timeout",
+        "120",
     )
     streams, idle = [], []
     try:

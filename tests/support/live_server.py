@@ -59,7 +59,12 @@ def start_live_hall(
     """``halls``: the hall files to start with (default the pilot hall); a second start on the same
     ``url`` with a changed file is a server restarted after its hall file was edited."""
     clock = FakeClock(parse_local_time(local_time))
-    server = HallServer.open(url, halls, clock=clock, heartbeat_seconds=heartbeat, poll_seconds=0.1)
+    # Every page and reader of a test comes from 127.0.0.1: the per-address stream cap (a real
+    # device's allowance, tested against `yichuang serve` in tests/hall_server/test_slow_clients.py)
+    # would count a whole hall's boards, terminals and pads as one machine.
+    server = HallServer.open(
+        url, halls, clock=clock, heartbeat_seconds=heartbeat, poll_seconds=0.1, max_streams_per_address=10_000
+    )
     server.start_background()
     hall_id = server.services.halls.all_ids()[0]
     ctx = server.services.halls.get(hall_id)
