@@ -42,6 +42,8 @@ class Operation:
     query: dict[str, Any] | None = None
     key_param: str | None = None
     window_param: str | None = None
+    # Schemas of text path parameters (a day in the path); validated like the query.
+    path_params: dict[str, Any] | None = None
 
 
 @dataclass
@@ -62,6 +64,7 @@ class ApiSpec:
         roles: tuple[str, ...] = (),
         body: dict[str, Any] | None = None,
         query: dict[str, dict[str, Any]] | None = None,
+        path_params: dict[str, dict[str, Any]] | None = None,
         responses: dict[int, str] | None = None,
         tag: str = "hall",
         streaming: bool = False,
@@ -88,6 +91,7 @@ class ApiSpec:
             query_schema,
             key_param,
             window_param,
+            bounded({"type": "object", "properties": path_params}) if path_params else None,
         )
         self.operations.append(op)
 
@@ -114,7 +118,8 @@ class ApiSpec:
                     "required": True,
                     "schema": {"type": "integer", "minimum": 0, "maximum": INT_MAX}
                     if conv == "int"
-                    else {"type": "string", "maxLength": 200},
+                    else ((op.path_params or {}).get("properties") or {}).get(name)
+                    or {"type": "string", "maxLength": 200},
                 }
                 for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", op.path)
             ]
