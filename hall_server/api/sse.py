@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Response, request
 
 from ..core.errors import Forbidden, InvalidInput
+from ..events.visibility import frame_for
 from ..services.event_log import EVENT_TYPES
 from ..services.event_replay import missed_events
 from .context import principal, query, server
@@ -73,6 +74,7 @@ def events():
         return missed_events(srv.services, p.hall_id, after, REPLAY_BATCH)
 
     stream = srv.broker.open_stream(p.hall_id, window, types, owner, last, srv.heartbeat_seconds, replay)
+    stream.frame = frame_for(p.role)  # board, kiosk and pad: only the fields their pages show
     # `yichuang serve` finds the stream here and runs it on its event loop (no thread held);
     # a plain WSGI server iterates the response body instead.
     request.environ[stream.ENVIRON_KEY] = stream
