@@ -217,7 +217,7 @@ def test_the_phones_last_four_digits_alone_do_not_open_a_case(hall, matters):
     no = accept(hall, matters)  # the applicant's phone is 13800001234
     tail = httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}", params={"code": "1234"})
     assert tail.status_code == 404 and "张" not in tail.text
-    assert "查询码（6位数字）" in tail.json()["error"]["message"]
+    assert "通知书丢失" in tail.json()["error"]["message"]
 
 
 def test_wrong_codes_on_one_case_from_many_addresses_lock_that_case_for_an_hour(hall, matters):

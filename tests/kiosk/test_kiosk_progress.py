@@ -126,7 +126,7 @@ def test_right_number_with_a_wrong_code_or_the_phone_tail_shows_nothing_and_the_
         kiosk.tap(f"case-key-{key}")
     kiosk.wait_for(lambda s: s["case_code"] == "1234")
     kiosk.tap("progress_submit")
-    st = kiosk.wait_for(lambda s: "查询码（6位数字）" in s["texts"].get("progress_note", ""), what="code again")
+    st = kiosk.wait_for(lambda s: "通知书丢失" in s["texts"].get("progress_note", ""), what="code again")
     assert st["screen"] == "progress" and "临时救助" not in str(st["texts"])
     kiosk.tap("case-key-del", times=4)
     for key in accepted_case.code:
