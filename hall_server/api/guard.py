@@ -23,6 +23,8 @@ def enforce(op: Operation, view_args: dict[str, Any]) -> None:
     raw = _raw_body() if op.body is not None or op.key_param else b""
     g.principal = _admit(op, view_args, raw)
     g.query = coerce_query(op.query, request.args) if op.query else {}
+    if op.path_params:
+        validate(op.path_params, {k: v for k, v in view_args.items() if isinstance(v, str)})
     if op.body is not None:
         g.body = _body(op.body, raw)
 

@@ -14,6 +14,7 @@ from ..services.event_log import EVENT_TYPES
 from ..services.ticketing import IssueRequest
 from .context import Unauthorized, body, caller, locale, principal, query, server
 from .spec import ApiSpec, obj
+from .validation import day, local_time
 
 API_VERSION = "1.0.0"
 spec = ApiSpec("yichuang hall server", API_VERSION)
@@ -31,14 +32,7 @@ E400, E401, E403, E404, E409 = (
 )
 
 # A day in a query (?date=YYYY-MM-DD), the same rule and example everywhere.
-DATE_QUERY = {
-    "date": {
-        "type": "string",
-        "format": "date",
-        "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-        "examples": ["2026-11-26"],
-    },
-}
+DATE_QUERY = {"date": day()}
 
 
 def responses(*extra: tuple[int, str], ok: tuple[int, str] = (200, "OK")) -> dict[int, str]:
@@ -365,7 +359,7 @@ BOOK_BODY = obj(
     ("resident_name", "slot_start"),
     matter_id={"type": ["integer", "null"]},
     resident_name={"type": "string", "maxLength": 50, "minLength": 1},
-    slot_start={"type": "string", "maxLength": 32, "description": "local time, e.g. 2026-11-26T10:00"},
+    slot_start=local_time("local time, e.g. 2026-11-26T10:00", "2026-11-26T10:00"),
     slot_minutes={"type": "integer", "minimum": 5, "maximum": 240, "description": "ignored: the hall's slot length"},
     id_number={"type": ["string", "null"], "maxLength": 18},
     phone={"type": ["string", "null"], "maxLength": 20},
@@ -385,7 +379,7 @@ CODE_BODY = obj(("phone_tail",), phone_tail={"type": "string", "pattern": "^[0-9
 RESCHEDULE_BODY = obj(
     ("phone_tail", "slot_start"),
     phone_tail={"type": "string", "pattern": "^[0-9]{4}$"},
-    slot_start={"type": "string", "maxLength": 32, "description": "local time, e.g. 2026-11-27T09:30"},
+    slot_start=local_time("local time, e.g. 2026-11-27T09:30"),
 )
 
 
@@ -614,11 +608,7 @@ def get_appointment(code: str):
 ASSIGN_BODY = obj(
     ("staff_no", "start"),
     staff_no={"type": "string", "minLength": 1, "maxLength": 32},
-    start={
-        "type": "string",
-        "maxLength": 32,
-        "description": "local time inside the visit hours, e.g. 2026-11-27T09:30",
-    },
+    start=local_time("local time inside the visit hours, e.g. 2026-11-27T09:30"),
 )
 VISIT_OUTCOME_BODY = obj(
     case_no={"type": ["string", "null"], "maxLength": 16, "description": "the case opened on the spot"},
@@ -731,6 +721,7 @@ OVERRIDE_BODY = obj(
     "and appointment_only (kind duty); kind null removes the entry",
     roles=("supervisor", "admin"),
     body=OVERRIDE_BODY,
+    path_params={"day": day("the day, YYYY-MM-DD", "2026-12-01")},
     responses=responses(E400, E403, (409, "Bookings of the day would lose their seat; details.affected lists them")),
     tag="calendar",
 )

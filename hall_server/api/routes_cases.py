@@ -94,9 +94,9 @@ def case_dashboard():
     "/cases/progress/<case_no>",
     "GET",
     "A resident's view of a case (masked; kiosk and phone page): needs ?code= — the query code printed on the "
-    "notices, or the last 4 digits of the phone given; rate-limited per client address",
+    "notices (a phone's last 4 digits are not enough); rate-limited per client address and per case number",
     public=True,
-    query={"code": {"type": "string", "maxLength": 16, "description": "query code from the notice, or phone's last 4"}},
+    query={"code": {"type": "string", "maxLength": 16, "description": "the 6-digit query code from the notice"}},
     responses={200: "OK", 400: "No code", 404: "Unknown number or wrong code", 429: "Too many lookups"},
     tag="cases",
 )

@@ -12,16 +12,17 @@ from flask import Response, jsonify
 from ..services.follow_ups import QUERY_STATES
 from ..services.rating_figures import GROUPINGS
 from .context import body, principal, query, server
-from .routes import DATE_QUERY, E400, E403, E404, E409, bp, responses, spec
+from .routes import E400, E403, E404, E409, bp, responses, spec
 from .spec import obj
+from .validation import day
 
 SUPERVISION = ("supervisor", "admin")
 FOLLOW = ("clerk", "supervisor", "admin")
 PERIOD = "?from=YYYY-MM-DD&to=YYYY-MM-DD (at most 3 years)"
 # Both days are needed (the service says so when one is missing); their form is checked here.
 PERIOD_QUERY = {
-    "from": {**DATE_QUERY["date"], "description": "first day"},
-    "to": {**DATE_QUERY["date"], "description": "last day"},
+    "from": day("first day"),
+    "to": day("last day"),
 }
 FIGURES_QUERY = {
     **PERIOD_QUERY,

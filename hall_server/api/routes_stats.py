@@ -11,23 +11,17 @@ from ..services.statistics import BY, MAX_DAYS, STATS_ROLES
 from .context import body, locale, principal, query, server
 from .routes import DATE_QUERY, E400, E403, E404, E409, bp, responses, spec
 from .spec import obj
+from .validation import day, month
 
 
 def _day(description: str) -> dict[str, Any]:
-    return {**DATE_QUERY["date"], "description": description}
+    return day(description)
 
 
 # The query parameters of the statistics, reports and rosters: their form is checked by the route's
 # guard (a 400 naming the parameter); what depends on the hall (a month not begun yet, an unknown
 # hall, from after to) stays with the services.
-MONTH_QUERY = {
-    "month": {
-        "type": "string",
-        "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$",
-        "examples": ["2026-10"],
-        "description": "YYYY-MM",
-    }
-}
+MONTH_QUERY = {"month": month()}
 HALL_QUERY = {
     "hall": {
         "type": "string",
@@ -151,6 +145,7 @@ def duty_roster():
     "Plan, swap, check in or note one half-day of 带班 (half: am or pm)",
     roles=("supervisor", "admin"),
     body=DUTY_BODY,
+    path_params={"day": day("the day, YYYY-MM-DD", "2026-12-01")},
     responses=responses(E400, E403, E404, E409),
     tag="operations",
 )
@@ -166,7 +161,7 @@ PLAN_BODY = obj(
 LEAVE_BODY = obj(
     ("staff_no", "date", "on_leave"),
     staff_no={"type": "string", "maxLength": 32, "minLength": 1},
-    date={"type": "string", "maxLength": 10},
+    date=day("the leave day, YYYY-MM-DD"),
     on_leave={"type": "boolean"},
 )
 

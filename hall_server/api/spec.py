@@ -46,6 +46,8 @@ class Operation:
     key_param: str | None = None
     window_param: str | None = None
     query_token: bool = False
+    # Schemas of text path parameters (a day in the path); validated like the query.
+    path_params: dict[str, Any] | None = None
 
 
 @dataclass
@@ -66,6 +68,7 @@ class ApiSpec:
         roles: tuple[str, ...] = (),
         body: dict[str, Any] | None = None,
         query: dict[str, dict[str, Any]] | None = None,
+        path_params: dict[str, dict[str, Any]] | None = None,
         responses: dict[int, str] | None = None,
         tag: str = "hall",
         streaming: bool = False,
@@ -94,6 +97,7 @@ class ApiSpec:
             key_param,
             window_param,
             query_token or streaming,
+            bounded({"type": "object", "properties": path_params}) if path_params else None,
         )
         self.operations.append(op)
 
@@ -120,7 +124,8 @@ class ApiSpec:
                     "required": True,
                     "schema": {"type": "integer", "minimum": 0, "maximum": INT_MAX}
                     if conv == "int"
-                    else {"type": "string", "maxLength": 200},
+                    else ((op.path_params or {}).get("properties") or {}).get(name)
+                    or {"type": "string", "maxLength": 200},
                 }
                 for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", op.path)
             ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from ..core.errors import Forbidden, InvalidInput
+from ..events.visibility import frame_for
 from ..services.event_log import EVENT_TYPES
 from ..services.event_replay import missed_events
 from ..services.tokens import LINK_SECONDS
@@ -78,6 +79,7 @@ def events():
     stream = srv.broker.open_stream(
         p.hall_id, window, types, owner, last, srv.heartbeat_seconds, replay, address=request.remote_addr
     )
+    stream.frame = frame_for(p.role)  # board, kiosk and pad: only the fields their pages show
     # `yichuang serve` finds the stream here and runs it on its event loop (no thread held);
     # a plain WSGI server iterates the response body instead.
     request.environ[stream.ENVIRON_KEY] = stream

@@ -181,12 +181,13 @@ def new_query_code() -> str:
     return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_DIGITS))
 
 
-def code_matches(code: str, query_code: str | None, phone: str | None) -> bool:
-    """The resident proves they hold the notice (its query code) or the phone given (its last 4 digits)."""
+def code_matches(code: str, query_code: str | None) -> bool:
+    """The resident proves they hold the notice: its query code. A phone's last 4 digits are not
+    enough — 10^4 values, and the case numbers run in sequence, so a guesser walking the numbers
+    with 0000..9999 hits a case every few thousand tries; whoever lost the notice asks at a window
+    (the clerk checks the ID and reprints it) or on the hotline."""
     code = code.strip()
-    if query_code and len(code) == QUERY_CODE_DIGITS and secrets.compare_digest(code, query_code):
-        return True
-    return bool(phone and len(phone) >= 7 and len(code) == 4 and secrets.compare_digest(code, phone[-4:]))
+    return bool(query_code and len(code) == QUERY_CODE_DIGITS and secrets.compare_digest(code, query_code))
 
 
 # --- time limits -------------------------------------------------------------------------

@@ -50,6 +50,9 @@ class EventStream:
         self.sent = position if last is None else last
         self.preamble = f"retry: 2000\n: connected, hall {sub.hall_id}, from {self.sent}\n\n"
         self._closed = False
+        # The frame of an event for this caller (visibility.py: public devices get their fields
+        # only; None skips the event). Every event whole unless the route sets it.
+        self.frame: Callable[[StoredEvent], str | None] = lambda e: e.sse
 
     def close(self) -> None:
         """Release the subscription (idempotent); every way a stream ends passes here."""
@@ -66,13 +69,13 @@ class EventStream:
         if not batch:
             return None
         self.sent = batch[-1].id
-        return [e.sse for e in batch if self.sub.wants(e)]
+        return [f for e in batch if self.sub.wants(e) and (f := self.frame(e)) is not None]
 
     def _live(self, e: StoredEvent) -> str | None:
         if e.id <= self.sent:
             return None
         self.sent = e.id
-        return e.sse
+        return self.frame(e)
 
     # --- on a thread (plain WSGI) ---------------------------------------------------------
     def __iter__(self) -> Iterator[str]:

@@ -14,21 +14,24 @@ Throttling (issue 15, findings 6 and 7), all checked BEFORE any password hash is
   clerks out by typing their (public) staff numbers. These are guesses at a secret: counted in
   the database (storage/guess_limits.py), so every server process and a restart see them; the
   per-address limit is load, not guessing, and stays in memory (core/rate_limit.py says why);
-- unknown staff numbers are never remembered as such (no rows, nothing but the address counter);
+- an unknown staff number is counted and locked exactly like a known one (else five wrong tries
+  would tell them apart: 429 for a real number, 401 for ever for a made-up one); its rows are
+  bounded by the per-address limit like every other try;
 - at most HASH_SLOTS argon2 verifications run at once (each takes 64 MiB); a request that cannot
   get a slot within HASH_WAIT_SECONDS is refused with 429 instead of queueing without end.
-Timing: an unknown staff number takes a slot and holds it for the typical verification time
-(measured on this machine's real verifications) without hashing, so it answers in about the
-time a known number does, and costs no memory. Both wait for the same slots, so queueing under
-load does not tell them apart either.
+Timing: an unknown (or inactive, or password-less) staff number is verified against a dummy
+argon2 hash made once with the same parameters, on the same slots, and counted the same way:
+the same work, so the same time (an outside test measured 0.19–0.25 s for a real number against
+0.14 s for an unknown one when the unknown path only slept; bench/bench_login_timing.py). The
+slots bound the memory (HASH_SLOTS × 64 MiB) whoever is hashed.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import secrets
 import threading
-import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -83,6 +86,13 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    # What an unknown staff number is verified against: a hash of a random secret nobody knows,
+    # with the hasher's parameters, so its verification costs what a real one does.
+    return _hasher().hash(secrets.token_urlsafe(24))
+
+
 class PasswordGate:
     """The limits and the hash slots in front of every password check (log-in and window sign-in)."""
 
@@ -91,7 +101,6 @@ class PasswordGate:
         self.failures = StoredLimiter(db, "login_failure", FAILURES_ALLOWED, FAILURE_WINDOW)
         self.slots = threading.BoundedSemaphore(HASH_SLOTS)
         self.hash_wait = HASH_WAIT_SECONDS
-        self._typical = 0.05  # seconds; replaced by the moving average of real verifications
 
     def admit(self, staff_no: str, client: str, now: float) -> None:
         """Refuse (429) before any hashing when the address or this staff number at it is over its limit."""
@@ -108,17 +117,11 @@ class PasswordGate:
         if not self.slots.acquire(timeout=self.hash_wait):
             raise LoginThrottled("login_busy", "accounts.login_busy", seconds=5).with_details(retry_after_seconds=5)
         try:
-            if hashed is None:
-                # Unknown staff number: no 64 MiB hash, the same slot held for the usual time.
-                time.sleep(self._typical)
-                return False
-            started = time.monotonic()
             try:
-                ok: bool = _hasher().verify(hashed, password)
+                ok: bool = _hasher().verify(hashed or _dummy_hash(), password)
             except (VerifyMismatchError, VerificationError, InvalidHashError):
                 ok = False
-            self._typical = 0.8 * self._typical + 0.2 * (time.monotonic() - started)
-            return ok
+            return ok and hashed is not None
         finally:
             self.slots.release()
 
@@ -139,8 +142,7 @@ class Accounts:
                 select(S).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no, S.c.active.is_(True))
             ).first()
         if not self.gate.verify(staff.password_hash if staff is not None else None, password):
-            if staff is not None:  # unknown numbers leave nothing behind
-                self.gate.failures.hit(failure_key(staff_no, client), now)
+            self.gate.failures.hit(failure_key(staff_no, client), now)  # unknown numbers alike
             raise InvalidCredentials("invalid_credentials", "accounts.invalid_credentials")
         self.gate.failures.forget(failure_key(staff_no, client))
         return staff

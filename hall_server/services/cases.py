@@ -44,6 +44,11 @@ PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS = 30, 600
 # The kiosk is one client for a whole hall of residents (counted by its token): a busier limit,
 # still far below what walking the codes would need.
 DEVICE_PROGRESS_LOOKUPS = 120
+# Wrong codes per case number in a sliding window, whoever sends them: the address limits above
+# stop one guesser, this one stops many addresses (or kiosk tokens) sharing the work on one case.
+# 10 an hour leaves a guesser one chance in 10^5 a day at a 6-digit code; a resident who mistypes
+# a few times still gets in, and one refused waits at most the hour (or asks at a window).
+CASE_PROGRESS_MISSES, CASE_PROGRESS_WINDOW_SECONDS = 10, 3600
 SIGNATURE_MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
@@ -84,6 +89,9 @@ class Cases:
         self.progress_limiter = StoredLimiter(db, "case_progress", PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS)
         self.device_progress_limiter = StoredLimiter(
             db, "case_progress_device", DEVICE_PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS
+        )
+        self.case_progress_limiter = StoredLimiter(
+            db, "case_progress_case", CASE_PROGRESS_MISSES, CASE_PROGRESS_WINDOW_SECONDS
         )
 
     # --- helpers -------------------------------------------------------------------------
@@ -234,9 +242,7 @@ class Cases:
         shows its query code: then any window may open the waiting case to continue it."""
         if p.role == "clerk":
             mine = p.window_number is not None and p.window_number in (row.owner_window, row.serving_window)
-            brought = (
-                code is not None and row.state == rules.SUPPLEMENT and rules.code_matches(code, row.query_code, None)
-            )
+            brought = code is not None and row.state == rules.SUPPLEMENT and rules.code_matches(code, row.query_code)
             if not (mine or brought):
                 raise Forbidden("case_other_window", "cases.other_window", window=row.owner_window)
         own = department_of(p, ctx)
@@ -787,11 +793,14 @@ class Cases:
         }
 
     def progress(self, hall_id: int, case_no: str, code: str, locale: str, client: str) -> dict[str, Any]:
-        """What a resident may see with the case number and the notice's query code (or the phone's
-        last 4 digits): masked, no ID, phone or reasons. A wrong code reads as an unknown number,
-        so the answer never tells whether a number exists. ``client`` is who is counted for the limit."""
+        """What a resident may see with the case number and the notice's query code: masked, no ID,
+        phone or reasons. A wrong code reads as an unknown number, so the answer never tells whether
+        a number exists. ``client`` is who is counted for the per-client limit; wrong codes are also
+        counted per case number (known or not, so the refusal tells nothing either)."""
+        now = self.s.clock.now().timestamp()
         limiter = self.device_progress_limiter if client.startswith("token:") else self.progress_limiter
-        wait = limiter.hit(client, self.s.clock.now().timestamp())
+        case_key = f"{hall_id}:{case_no}"
+        wait = limiter.hit(client, now) or self.case_progress_limiter.retry_after(case_key, now)
         if wait:
             seconds = int(wait) + 1
             raise TooManyRequests("progress_throttled", "cases.progress_throttled", seconds=seconds).with_details(
@@ -802,9 +811,13 @@ class Cases:
         ctx = self.s.halls.get(hall_id)
         with self.s.db.read() as conn:
             row = conn.execute(select(C).where(C.c.hall_id == ctx.id, C.c.case_no == case_no)).first()
-            if row is None or not rules.code_matches(code, row.query_code, row.phone):
-                raise NotFound("progress_not_found", "cases.progress_not_found", case_no=case_no)
-            steps = list(conn.execute(select(STEPS).where(STEPS.c.case_id == row.id).order_by(STEPS.c.id)))
+            if row is not None and rules.code_matches(code, row.query_code):
+                steps = list(conn.execute(select(STEPS).where(STEPS.c.case_id == row.id).order_by(STEPS.c.id)))
+            else:
+                row = None
+        if row is None:
+            self.case_progress_limiter.hit(case_key, now)
+            raise NotFound("progress_not_found", "cases.progress_not_found", case_no=case_no)
         today = self._today(ctx, self.s.clock.now())
         t = rules.timing(ctx.calendar, row.state, row.due_date, today)
         return {

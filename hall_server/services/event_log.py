@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +44,8 @@ class StoredEvent:
     ticket_id: int | None
     occurred_at: datetime
     payload_json: str
+    # The frames public devices receive (hall_server/events/visibility.py), built once per role.
+    role_frames: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @functools.cached_property
     def data(self) -> dict[str, Any]:

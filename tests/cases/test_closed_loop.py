@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hall_server.core.clock import parse_local_time
 from tests.cases.conftest import all_submitted, open_case
 
@@ -87,8 +89,6 @@ def test_progress_by_number_alone_or_with_a_wrong_code_tells_nothing(hall, matte
         "2026-99999", "X"
     )
     assert "张" not in guessed.text
-    tail = httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}", params={"code": "1234"})  # phone 13800001234
-    assert tail.status_code == 200 and tail.json()["matter"] == "临时救助申请"
 
 
 def test_progress_lookups_from_one_address_are_limited_and_the_limit_passes(hall, matters):
@@ -100,13 +100,14 @@ def test_progress_lookups_from_one_address_are_limited_and_the_limit_passes(hall
     url = f"{hall.base_url}/api/v1/cases/progress/2026-{{:05d}}"
     answers = [httpx.get(url.format(n), params={"code": "123456"}).status_code for n in range(PROGRESS_LOOKUPS)]
     assert set(answers) == {404}  # a guesser walking the numbers
-    refused = httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}", params={"code": "1234"})
+    code = hall.client("clerk-1").get(f"/cases/{no}").json()["query_code"]
+    refused = httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}", params={"code": code})
     assert refused.status_code == 429 and "查询次数过多" in refused.json()["error"]["message"]
     assert int(refused.headers["Retry-After"]) > 0
     # The kiosk counts on its own token, not on the address the guesser used.
-    assert hall.client("kiosk").get(f"/cases/progress/{no}", params={"code": "1234"}).status_code == 200
+    assert hall.client("kiosk").get(f"/cases/progress/{no}", params={"code": code}).status_code == 200
     hall.clock.advance(seconds=PROGRESS_WINDOW_SECONDS + 1)
-    assert httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}", params={"code": "1234"}).status_code == 200
+    assert httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}", params={"code": code}).status_code == 200
 
 
 def test_another_department_cannot_open_the_case(hall, matters):
@@ -208,3 +209,44 @@ def test_case_times_are_given_in_the_halls_time_zone(hall, matters):
     case = open_case(hall.client("clerk-1"), next(iter(matters.values())))
     assert case["created_at"].endswith("+08:00")
     assert all(step["at"].endswith("+08:00") for step in case["history"])
+
+
+def test_the_phones_last_four_digits_alone_do_not_open_a_case(hall, matters):
+    import httpx
+
+    no = accept(hall, matters)  # the applicant's phone is 13800001234
+    tail = httpx.get(f"{hall.base_url}/api/v1/cases/progress/{no}", params={"code": "1234"})
+    assert tail.status_code == 404 and "张" not in tail.text
+    assert "通知书丢失" in tail.json()["error"]["message"]
+
+
+def test_wrong_codes_on_one_case_from_many_addresses_lock_that_case_for_an_hour(hall, matters):
+    from sqlalchemy import func, select
+
+    from hall_server.core.errors import NotFound, TooManyRequests
+    from hall_server.services.cases import CASE_PROGRESS_MISSES, CASE_PROGRESS_WINDOW_SECONDS
+    from hall_server.storage.models import GuessHit
+
+    no, other = accept(hall, matters), accept(hall, matters)
+    code = hall.client("clerk-1").get(f"/cases/{no}").json()["query_code"]
+    cases, hall_id = hall.server.cases, hall.hall_id
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    # A guesser spreading the work over many addresses: each stays far below its own limit.
+    for n in range(CASE_PROGRESS_MISSES):
+        with pytest.raises(NotFound):
+            cases.progress(hall_id, no, wrong, "zh_CN", f"addr:10.0.{n}.1")
+    with pytest.raises(TooManyRequests) as refused:
+        cases.progress(hall_id, no, code, "zh_CN", "addr:10.9.9.9")  # even the right code, from a new address
+    assert refused.value.code == "progress_throttled"
+    # Counted in the database, where every server process reads it.
+    with hall.server.services.db.read() as conn:
+        rows = conn.execute(
+            select(func.count()).select_from(GuessHit).where(GuessHit.scope == "case_progress_case")
+        ).scalar()
+    assert rows == CASE_PROGRESS_MISSES
+    # Another case is not touched, and right codes never count against a case.
+    other_code = hall.client("clerk-1").get(f"/cases/{other}").json()["query_code"]
+    for _ in range(CASE_PROGRESS_MISSES + 1):
+        assert cases.progress(hall_id, other, other_code, "zh_CN", "addr:10.9.9.8")["case_no"] == other
+    hall.clock.advance(seconds=CASE_PROGRESS_WINDOW_SECONDS + 1)
+    assert cases.progress(hall_id, no, code, "zh_CN", "addr:10.9.9.9")["case_no"] == no
