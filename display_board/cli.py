@@ -15,8 +15,21 @@ def register(subparsers) -> None:
     a = subparsers.add_parser("announcer", help="speak each call (chime + twice in Mandarin) from the hall's events")
     a.add_argument("--server", required=True, help="hall server, e.g. http://127.0.0.1:8080")
     a.add_argument("--token", required=True, help="a board token (yichuang token create --role board)")
-    a.add_argument("--voice", default="cmn", help="espeak-ng voice (default cmn: Mandarin)")
-    a.add_argument("--speed", type=int, default=150, help="espeak-ng words per minute")
+    a.add_argument(
+        "--voice",
+        default="cmn-latn-pinyin",
+        help="espeak-ng voice (default cmn-latn-pinyin: Mandarin read from tone-numbered pinyin; see docs/voice.md)",
+    )
+    a.add_argument("--speed", type=int, default=160, help="espeak-ng words per minute (default 160)")
+    a.add_argument(
+        "--one",
+        choices=("幺", "一"),
+        help="how 1 is read in ticket numbers (default: the hall file's [announcer] one, else 幺)",
+    )
+    a.add_argument("--device", default="announcer", help="name reported to the server with each heard call")
+    a.add_argument(
+        "--no-report", action="store_true", help="do not tell the server which calls were heard (过号 then waits)"
+    )
     a.add_argument(
         "--clips", help="folder of recorded clips (请.wav, A.wav, 0.wav…, 号.wav …) used instead of espeak-ng"
     )
@@ -68,6 +81,7 @@ def _on_state(server: str):
 def run_announcer(args: argparse.Namespace) -> int:
     from hall_common.sse_client import EventStream
 
+    from .announce_report import AnnouncementReporter
     from .announcer import AnnouncementLog, Announcer, Player, Voice, Wording, sound_command
     from .voices import ClipVoice, EspeakVoice, VoiceError
 
@@ -77,15 +91,16 @@ def run_announcer(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    one = args.one or _hall_one(args.server, args.token)
     try:
         espeak = None
         try:
-            espeak = EspeakVoice(args.voice, args.speed)
+            espeak = EspeakVoice(args.voice, args.speed, one=one)
         except VoiceError:
             if not args.clips:
                 raise
         if args.clips:
-            voice: Voice = ClipVoice(Path(args.clips), espeak)
+            voice: Voice = ClipVoice(Path(args.clips), espeak, one=one)
         elif espeak is not None:
             voice = espeak
         else:
@@ -106,6 +121,7 @@ def run_announcer(args: argparse.Namespace) -> int:
         last_event_id=args.last_event_id,
         on_state=_on_state(args.server),
     )
+    reporter = None if args.no_report else AnnouncementReporter(args.server, args.token, args.device, _say)
     announcer = Announcer(
         voice,
         Player(out_dir, command, args.pace),
@@ -115,14 +131,33 @@ def run_announcer(args: argparse.Namespace) -> int:
         stale_seconds=args.stale_seconds,
         windows=windows,
         say=_say,
+        report=reporter,
     ).start()
     _stop_on_sigterm()
 
     def stopped() -> None:
         announcer.stop()
+        if reporter is not None:
+            reporter.close()
         _say(message("announcer.stopped"))
 
     return _follow(stream, announcer.handle, stopped)
+
+
+def _hall_one(server: str, token: str) -> str:
+    """The hall file's reading of 1 ([announcer] one), from /hall; 幺 if the server cannot say."""
+    import httpx
+
+    try:
+        response = httpx.get(
+            f"{server.rstrip('/')}/api/v1/hall", headers={"Authorization": f"Bearer {token}"}, timeout=5
+        )
+        one = response.json().get("announcer", {}).get("one", "幺") if response.status_code == 200 else "幺"
+    except (httpx.HTTPError, ValueError, AttributeError):
+        one = "幺"
+    one = one if one in ("幺", "一") else "幺"
+    _say(message("announcer.hall_settings", one=one))
+    return one
 
 
 def _follow(stream, handle, on_close) -> int:
