@@ -320,11 +320,14 @@ class Announcer:
         return self._speech_cache[text]
 
     def _burst(self, work: list[_Pending]) -> None:
-        # The chime goes out alone: calls made in the same second arrive while it sounds, and
-        # the first sentence already knows whether others wait (short form) or not (full).
-        chime_file = self.player.play(self._chime, f"{work[0].a.event_id or 0:08d}-chime") if work else None
+        chime_file, chimed = None, False
         while True:
             self._drain(work)
+            if work and not chimed:
+                # The chime goes out alone: calls made in the same second arrive while it sounds,
+                # and the first sentence already knows whether others wait (short form) or not.
+                chime_file, chimed = self.player.play(self._chime, f"{work[0].a.event_id or 0:08d}-chime"), True
+                self._drain(work)
             p = self._next(work)
             if p is None:
                 return

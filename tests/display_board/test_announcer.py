@@ -248,3 +248,25 @@ def test_recorded_clips_are_used_when_the_hall_supplies_them(tmp_path):
     audio = read_wav(Path(entry["file"]))
     # 8 clips of 0.2 s (请 A 0 0 1 号到 3 号窗口办理) + 0.6 s gap
     assert abs(audio.seconds - (8 * 0.2 + 0.6)) < 0.02, audio.seconds
+
+
+def test_each_call_the_announcer_has_said_is_reported_and_unlocks_no_show(live_hall, announcer):
+    a = announcer(live_hall)
+    take_tickets(live_hall, 1)
+    clerk = live_hall.client("clerk-1")
+    clerk.post("/windows/1/call-next").raise_for_status()
+    a.wait_for(1)
+    clerk.post("/windows/1/recall").raise_for_status()
+    a.wait_for(2)
+    gate = wait_until(
+        lambda: (lambda g: g if g["heard"] == 2 else None)(clerk.get("/windows/1/desk").json()["no_show"]),
+        timeout=30,
+        what="both calls reported as heard",
+    )
+    assert gate["reason"] == "wait" and not gate["allowed"]
+    live_hall.clock.advance(seconds=gate_wait_seconds(live_hall))
+    assert clerk.post("/windows/1/no-show").json()["ticket"]["state"] == "no_show"
+
+
+def gate_wait_seconds(hall) -> int:
+    return hall.server.services.halls.get(hall.hall_id).config.announcer.no_show_wait_seconds

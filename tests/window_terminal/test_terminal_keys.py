@@ -69,6 +69,7 @@ def test_the_no_show_reason_is_chinese_in_an_english_browser(hall, browser, shot
         login(page, hall, 1, "BZY001")
         page.click("#act-call-next")
         page.click("#act-recall")
+        expect(page.locator("#no-show-why")).to_contain_text("0/2")  # the recall is in
         report_heard_calls(hall)
         expect(page.locator("#no-show-why")).to_have_text("已播报2次，给群众走到窗口的时间：10:00:20 起可过号")
         shot(page, "terminal-no-show-wait-en-browser")
