@@ -203,7 +203,9 @@ def bench_announcer(hall: Hall, calls: int, out: Path) -> list[tuple[float, floa
         stderr=subprocess.STDOUT,
         text=True,
     )
-    proc.stdout.readline()  # "已连接…"
+    for _ in range(5):  # the hall's reading settings first, then "已连接…"
+        if "已连接" in proc.stdout.readline():
+            break
     sent = {}
     for i in range(calls):
         number, t0 = hall.call(i % 3 + 1)

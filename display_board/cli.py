@@ -16,8 +16,11 @@ def register(subparsers) -> None:
     a = subparsers.add_parser("announcer", help=h("cli_help.announcer"), description=h("cli_help.announcer"))
     a.add_argument("--server", required=True, help=h("cli_help.announcer_server"))
     a.add_argument("--token", required=True, help=h("cli_help.announcer_token"))
-    a.add_argument("--voice", default="cmn", help=h("cli_help.announcer_voice"))
-    a.add_argument("--speed", type=int, default=150, help=h("cli_help.announcer_speed"))
+    a.add_argument("--voice", default="cmn-latn-pinyin", help=h("cli_help.announcer_voice"))
+    a.add_argument("--speed", type=int, default=160, help=h("cli_help.announcer_speed"))
+    a.add_argument("--one", choices=("幺", "一"), help=h("cli_help.announcer_one"))
+    a.add_argument("--device", default="announcer", help=h("cli_help.announcer_device"))
+    a.add_argument("--no-report", action="store_true", help=h("cli_help.announcer_no_report"))
     a.add_argument("--clips", help=h("cli_help.announcer_clips"))
     a.add_argument("--stale-seconds", type=float, default=60.0, help=h("cli_help.announcer_stale"))
     a.add_argument("--repeat", type=int, default=2, help=h("cli_help.announcer_repeat"))
@@ -65,6 +68,7 @@ def _on_state(server: str):
 def run_announcer(args: argparse.Namespace) -> int:
     from hall_common.sse_client import EventStream
 
+    from .announce_report import AnnouncementReporter
     from .announcer import AnnouncementLog, Announcer, Player, Voice, Wording, sound_command
     from .voices import ClipVoice, EspeakVoice, VoiceError
 
@@ -74,15 +78,16 @@ def run_announcer(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    one = args.one or _hall_one(args.server, args.token)
     try:
         espeak = None
         try:
-            espeak = EspeakVoice(args.voice, args.speed)
+            espeak = EspeakVoice(args.voice, args.speed, one=one)
         except VoiceError:
             if not args.clips:
                 raise
         if args.clips:
-            voice: Voice = ClipVoice(Path(args.clips), espeak)
+            voice: Voice = ClipVoice(Path(args.clips), espeak, one=one)
         elif espeak is not None:
             voice = espeak
         else:
@@ -103,6 +108,7 @@ def run_announcer(args: argparse.Namespace) -> int:
         last_event_id=args.last_event_id,
         on_state=_on_state(args.server),
     )
+    reporter = None if args.no_report else AnnouncementReporter(args.server, args.token, args.device, _say)
     announcer = Announcer(
         voice,
         Player(out_dir, command, args.pace),
@@ -112,14 +118,33 @@ def run_announcer(args: argparse.Namespace) -> int:
         stale_seconds=args.stale_seconds,
         windows=windows,
         say=_say,
+        report=reporter,
     ).start()
     _stop_on_sigterm()
 
     def stopped() -> None:
         announcer.stop()
+        if reporter is not None:
+            reporter.close()
         _say(message("announcer.stopped"))
 
     return _follow(stream, announcer.handle, stopped)
+
+
+def _hall_one(server: str, token: str) -> str:
+    """The hall file's reading of 1 ([announcer] one), from /hall; 幺 if the server cannot say."""
+    import httpx
+
+    try:
+        response = httpx.get(
+            f"{server.rstrip('/')}/api/v1/hall", headers={"Authorization": f"Bearer {token}"}, timeout=5
+        )
+        one = response.json().get("announcer", {}).get("one", "幺") if response.status_code == 200 else "幺"
+    except (httpx.HTTPError, ValueError, AttributeError):
+        one = "幺"
+    one = one if one in ("幺", "一") else "幺"
+    _say(message("announcer.hall_settings", one=one))
+    return one
 
 
 def _follow(stream, handle, on_close) -> int:

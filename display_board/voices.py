@@ -1,4 +1,5 @@
-"""Offline Mandarin speech: espeak-ng (voice ``cmn``) or the hall's own recorded clips."""
+"""Offline Mandarin speech: espeak-ng (voice ``cmn-latn-pinyin``, fed tone-numbered pinyin) or the
+hall's own recorded clips. Why this voice: docs/voice.md."""
 
 from __future__ import annotations
 
@@ -12,9 +13,16 @@ from pathlib import Path
 from hall_common.i18n import message
 
 from .audio import Pcm, read_wav, silence
+from .mandarin import ONE_READINGS, pinyin_text
 
 log = logging.getLogger(__name__)
 DIGITS = "零一二三四五六七八九"
+# The voice that reads Latin text as tone-numbered pinyin (Debian's espeak-ng-data has it since
+# 1.50); the plain ``cmn`` voice reads the same text with English letter rules.
+PINYIN_VOICE = "cmn-latn-pinyin"
+# espeak-ng puts ~0.2 s of silence before and after every sentence: cut, the announcer's own gap
+# decides the pause, and a queued call is heard ~0.4 s sooner.
+QUIET = 200
 TICKET_NUMBER = re.compile(r"([A-Za-z]+)(\d+)")
 PAUSES = set("，,。.、；;：: ！!？?")
 
@@ -23,26 +31,63 @@ class VoiceError(Exception):
     """Speech cannot be produced; the message is ready for the operator (Chinese)."""
 
 
-def spoken_form(text: str) -> str:
-    """Ticket numbers are read digit by digit, as halls do: "A001" → "A零零一" (espeak
-    would otherwise say "A一")."""
-    return TICKET_NUMBER.sub(lambda m: m.group(1).upper() + "".join(DIGITS[int(d)] for d in m.group(2)), text)
+def spoken_form(text: str, one: str = "幺") -> str:
+    """Ticket numbers are read digit by digit, as halls do: "A001" → "A零零幺" (or "A零零一")."""
+    digits = DIGITS.replace("一", one)
+    return TICKET_NUMBER.sub(lambda m: m.group(1).upper() + "".join(digits[int(d)] for d in m.group(2)), text)
+
+
+def trim_silence(pcm: Pcm, keep: float = 0.02) -> Pcm:
+    samples, margin = pcm.samples, int(keep * pcm.rate)
+    first = next((i for i, s in enumerate(samples) if abs(s) > QUIET), len(samples))
+    last = next((i for i in range(len(samples) - 1, first - 1, -1) if abs(samples[i]) > QUIET), first)
+    return Pcm(pcm.rate, samples[max(0, first - margin) : last + 1 + margin])
 
 
 class EspeakVoice:
-    def __init__(self, voice: str = "cmn", speed: int = 150, executable: str | None = None) -> None:
-        self.voice, self.speed = voice, speed
+    def __init__(
+        self, voice: str = PINYIN_VOICE, speed: int = 160, executable: str | None = None, one: str = "幺"
+    ) -> None:
+        if one not in ONE_READINGS:
+            raise VoiceError(message("announcer.bad_one", one=one, choices="、".join(ONE_READINGS)))
+        self.voice, self.speed, self.one = voice, speed, one
         found = executable or shutil.which("espeak-ng")
         if found is None:
             raise VoiceError(message("announcer.no_espeak"))
         self.executable: str = found
+
+    def espeak_input(self, text: str) -> str:
+        """What espeak-ng is given: pinyin for the pinyin voice, characters for any other."""
+        if "pinyin" in self.voice.lower():
+            return pinyin_text(text, self.one)
+        return spoken_form(text, self.one)
+
+    def phonemes(self, text: str) -> str:
+        """espeak-ng's phoneme mnemonics for ``text`` (``-x``): what the voice will say."""
+        done = subprocess.run(
+            [self.executable, "-v", self.voice, "-q", "-x", "--", self.espeak_input(text)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        return done.stdout.strip()
 
     def speak(self, text: str) -> Pcm:
         with tempfile.TemporaryDirectory(prefix="yichuang-tts-") as folder:
             out = Path(folder) / "speech.wav"
             # -w writes a proper WAV (--stdout leaves the length fields unset).
             done = subprocess.run(
-                [self.executable, "-v", self.voice, "-s", str(self.speed), "-w", str(out), "--", spoken_form(text)],
+                [
+                    self.executable,
+                    "-v",
+                    self.voice,
+                    "-s",
+                    str(self.speed),
+                    "-w",
+                    str(out),
+                    "--",
+                    self.espeak_input(text),
+                ],
                 capture_output=True,
                 text=True,
                 timeout=30,
@@ -55,7 +100,7 @@ class EspeakVoice:
                         error=(done.stderr or f"exit {done.returncode}").strip(),
                     )
                 )
-            return read_wav(out)
+            return trim_silence(read_wav(out))
 
 
 class ClipVoice:
@@ -65,7 +110,8 @@ class ClipVoice:
     short pause. Text the clips cannot cover goes to ``fallback`` (espeak-ng) whole, so a
     sentence never mixes two voices."""
 
-    def __init__(self, folder: Path, fallback: EspeakVoice | None = None) -> None:
+    def __init__(self, folder: Path, fallback: EspeakVoice | None = None, one: str = "幺") -> None:
+        self.one = one
         if not folder.is_dir():
             raise VoiceError(message("announcer.clips_folder_missing", folder=folder))
         self.folder = folder
@@ -102,7 +148,7 @@ class ClipVoice:
         return parts
 
     def speak(self, text: str) -> Pcm:
-        parts = self.plan(text) or self.plan(spoken_form(text))
+        parts = self.plan(text) or self.plan(spoken_form(text, self.one)) or self.plan(spoken_form(text, "一"))
         if parts is None:
             if self.fallback is None:
                 raise VoiceError(message("announcer.clips_missing", folder=self.folder, text=text))

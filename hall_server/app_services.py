@@ -20,6 +20,7 @@ from .services.appointments import Appointments
 from .services.base import Services
 from .services.calendar_bookings import CalendarBookings
 from .services.calendar_watch import CalendarWatch
+from .services.call_announcements import CallAnnouncements
 from .services.cases import Cases
 from .services.context import HallRegistry
 from .services.desk_view import DeskView
@@ -86,6 +87,7 @@ class HallServer:
         self.cases = Cases(self.services)  # 办件: acceptance to delivery (issue 6)
         self.health = Health(self.services, self.broker)
         self.desk = DeskView(self.services, self.windows)
+        self.announcements = CallAnnouncements(self.services)  # calls really said, for 过号
         self.calendar_watch = CalendarWatch(self.services)  # the year-without-calendar warning in the log
         # Statistics (issue 13), with the period's 好差评 figures from the ratings work (issue 10).
         self.stats_rollups = StatsRollups(self.services)

@@ -145,6 +145,18 @@ class AppointmentRules:
 
 
 @dataclass(frozen=True)
+class AnnouncerRules:
+    """[announcer]: whether the hall has a voice (a board with speakers running `yichuang announcer`),
+    how it reads 1 in ticket numbers, and how long after the last time a number was heard 过号
+    becomes possible (the resident needs time to walk up; with no announcer, the time the call
+    stood on the boards). The number of times it must be heard is queue.no_show_after_calls."""
+
+    present: bool = True
+    one: str = "幺"
+    no_show_wait_seconds: int = 20
+
+
+@dataclass(frozen=True)
 class SecurityRules:
     # A person token from a log-in ends this long after the hall's last period of the day closes
     # (so overtime is covered) and after this long unused (a terminal left logged in).
@@ -184,6 +196,7 @@ class HallConfig:
     appointments: AppointmentRules = AppointmentRules()
     # 咨询电话 printed on the residents' notices (empty: not printed).
     phone: str = ""
+    announcer: AnnouncerRules = AnnouncerRules()
 
     @property
     def allowed_pause_reasons(self) -> tuple[str, ...]:
@@ -458,6 +471,15 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
     )
 
     evaluation = _evaluation(read, read.table(data, "evaluation", "[evaluation]"))
+    an = read.table(data, "announcer", "[announcer]")
+    one = an.get("one", "幺")
+    if one not in ("幺", "一"):
+        raise read.fail("announcer.one", "one", one)
+    announcer = AnnouncerRules(
+        present=read.boolean(an, "present", "announcer.present", True),
+        one=one,
+        no_show_wait_seconds=read.integer(an, "no_show_wait_seconds", "announcer.no_show_wait_seconds", 20, 0, 600),
+    )
 
     return HallConfig(
         code=code,
@@ -478,6 +500,7 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         security=security,
         pause_reasons=tuple(r.strip() for r in reasons),
         appointments=appointments,
+        announcer=announcer,
     )
 
 

@@ -44,9 +44,7 @@ def next_state(action: str, state: str) -> str:
     return target
 
 
-def desk_actions(
-    window_status: str, current_state: str | None, call_count: int, no_show_after_calls: int, held: int
-) -> list[str]:
+def desk_actions(window_status: str, current_state: str | None, no_show_allowed: bool, held: int) -> list[str]:
     """The buttons a window terminal may offer now (the API's action names), from the state machine:
     the terminal shows what the server would accept instead of restating these rules."""
     actions: list[str] = []
@@ -58,7 +56,7 @@ def desk_actions(
     else:
         if current_state == CALLED:
             actions += ["recall", "start"]
-            if call_count >= no_show_after_calls:
+            if no_show_allowed:  # heard often and long enough (core/no_show_rule.py)
                 actions.append("no-show")
         if current_state in TRANSITIONS["hold"][0]:
             actions.append("hold")

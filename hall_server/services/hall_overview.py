@@ -113,6 +113,8 @@ class HallOverview:
                 "appointment_late_minutes": cfg.queue.appointment_late_minutes,
                 "after_cutoff": cfg.queue.after_cutoff,
             },
+            # For `yichuang announcer`: how the hall wants numbers read (docs/voice.md).
+            "announcer": {"present": cfg.announcer.present, "one": cfg.announcer.one},
         }
         if self.duty_leader is not None:
             view["duty_leader"] = self.duty_leader(ctx.id, now)

@@ -27,6 +27,7 @@ from ..storage.models import HallRuntime, HandlingStat, Staff, StaffShift, Ticke
 from ..storage.types import table_of
 from .access import Principal
 from .base import Services
+from .call_announcements import gate_for, refuse_early_no_show
 from .context import HallContext
 from .event_log import TICKET_EVENT, append_event, ticket_history
 from .line_view import read_line
@@ -298,8 +299,11 @@ class WindowDesk:
         if action == "recall":
             changes["call_count"] = row.call_count + 1
             changes["called_at"] = now
-        elif action == "no_show" and row.call_count < ctx.config.queue.no_show_after_calls:
-            raise Conflict("no_show_too_early", calls=row.call_count, needed=ctx.config.queue.no_show_after_calls)
+        elif action == "no_show":
+            # Only once the hall has really said the number (core/no_show_rule.py).
+            gate = gate_for(conn, ctx, row, now)
+            if not gate.allowed:
+                raise refuse_early_no_show(gate, ctx, row.number)
         elif action == "start" or (action == "finish" and row.started_at is None):
             changes["started_at"] = now
         if action == "finish":

@@ -350,6 +350,24 @@ class Event(Base):
 # --- accounts and 好差评 (issue 5: window terminal, evaluation pad) ------------------------------
 
 
+class CallAnnouncement(Base):
+    """A call (``ticket.called`` / ``ticket.recalled`` event) the announcer reported as spoken. One
+    row per event however many announcers report it (two boards with speakers hear the same
+    call): the unique key makes the second report a no-op, so 过号 never counts a call twice."""
+
+    __tablename__ = "call_announcements"
+    __table_args__ = (
+        UniqueConstraint("hall_id", "event_id", name="uq_call_announcements_event"),
+        Index("ix_call_announcements_ticket", "ticket_id", "event_id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    event_id: Mapped[int] = mapped_column(BigId)
+    ticket_id: Mapped[int] = mapped_column(BigId)
+    device: Mapped[str] = mapped_column(String(100), default="")
+    announced_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class GuessHit(Base):
     """One counted try at a guessed secret (an appointment code, a case's query code, a phone
     tail) by one caller, kept until it stops counting. Shared by every server process and kept

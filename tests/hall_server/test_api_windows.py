@@ -4,6 +4,7 @@ import os
 from datetime import datetime
 
 from hall_server.core.clock import CHINA
+from tests.support.announced import hear_all_calls
 
 
 def issue(hall, n=1, **body):
@@ -37,8 +38,10 @@ def test_no_show_needs_a_recall_first(live_hall):
     clerk = live_hall.client("clerk-1")
     clerk.post("/windows/1/call-next")
     early = clerk.post("/windows/1/no-show")
-    assert early.status_code == 409 and early.json()["error"]["code"] == "no_show_too_early"
+    assert early.status_code == 409 and early.json()["error"]["code"] == "no_show_recall_needed"
     assert clerk.post("/windows/1/recall").json()["ticket"]["call_count"] == 2
+    hear_all_calls(live_hall.server, live_hall.hall_id)  # the hall's voice said both calls
+    live_hall.clock.advance(seconds=30)
     assert clerk.post("/windows/1/no-show").json()["ticket"]["state"] == "no_show"
 
 

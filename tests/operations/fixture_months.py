@@ -17,6 +17,7 @@ from hall_server.core.clock import CHINA
 from hall_server.services.access import Principal
 from hall_server.services.hall_setup import add_staff
 from hall_server.services.ticketing import IssueRequest
+from tests.support.announced import hear_all_calls
 
 MATTERS = ("RS001", "MZ001", "YB001")  # 即办 人社所, 承诺 民政办, 即办 医保
 WINDOW_STAFF = {1: "BZY001", 2: "BZY002", 3: "BZY003"}
@@ -113,6 +114,7 @@ def build(hall) -> tuple[list[Planned], list[PlannedCase]]:
             if outcome == "no_show":
                 clock.advance(seconds=60)
                 srv.windows.recall(clerk, window)
+                hear_all_calls(srv, hall_id)  # the hall's voice said both calls
                 clock.advance(seconds=60)
                 srv.windows.no_show(clerk, window)
                 plan.append(Planned(day, cursor.hour, window, at_window[window], matter, channel, outcome, wait, None))

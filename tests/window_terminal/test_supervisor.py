@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.support.announced import hear_all_calls
+
 from .conftest import issue, supervisor_login
 
 
@@ -73,7 +75,9 @@ def test_alert_strip_shows_a_printer_fault_and_a_number_stuck_at_its_last_call(h
     expect(page.locator("#alerts li[data-source=devices]")).to_contain_text("取号机 1 的打印机：缺纸")
     expect(page.locator("#alerts li[data-source=stuck]")).to_contain_text("A001 号在综合窗口1已呼叫 2 次")
     shot(page, "supervisor-alerts")
-    clerk.post("/windows/1/no-show")
+    hear_all_calls(hall.server, hall.hall_id)  # the hall's voice said both calls
+    hall.clock.advance(seconds=30)
+    clerk.post("/windows/1/no-show").raise_for_status()
     expect(alerts).to_have_count(1)
 
 

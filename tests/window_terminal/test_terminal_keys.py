@@ -27,16 +27,54 @@ def test_one_key_finishes_the_resident_and_calls_the_next(hall, device, shot):
     assert hall.client("supervisor").get(f"/tickets/{first['id']}/history").json()["ticket"]["state"] == "finished"
 
 
-def test_no_show_says_how_many_calls_it_waits_for(hall, device):
+def report_heard_calls(hall) -> None:
+    """What `yichuang announcer` does after saying each call: POST /announcements with its token."""
+    steps = hall.client("supervisor").get("/tickets/1/history").json()["steps"]
+    board = hall.client("board")
+    for step in steps:
+        if step["type"] in ("ticket.called", "ticket.recalled"):
+            board.post("/announcements", json={"event_id": step["event_id"], "device": "board-1"}).raise_for_status()
+
+
+def test_no_show_says_why_not_yet_and_from_when_and_lights_up_by_itself(hall, device, shot):
     issue(hall, 1)
     page = device(width=1366, height=768)
     login(page, hall, 1, "BZY001")
     page.click("#act-call-next")
+    why = page.locator("#no-show-why")
     expect(page.locator("#act-no-show")).to_be_disabled()
-    expect(page.locator("#no-show-why")).to_have_text("呼叫满2次后可过号（已呼叫1次）")
+    expect(why).to_have_text("需播报满2次才能过号（已呼叫1次），请先重呼")
     page.click("#act-recall")
-    expect(page.locator("#act-no-show")).to_be_enabled()
-    expect(page.locator("#no-show-why")).to_have_count(0)
+    # Called twice, but the hall's voice has not said it yet: 过号 still waits.
+    expect(why).to_have_text("语音还在播报前面的号：已播报0/2次，播报完才能过号")
+    expect(page.locator("#act-no-show")).to_be_disabled()
+    report_heard_calls(hall)
+    # No reload: the announcement's event redraws the key with the time it becomes possible.
+    expect(why).to_have_text("已播报2次，给群众走到窗口的时间：10:00:20 起可过号")
+    shot(page, "terminal-no-show-wait-zh")
+    hall.clock.advance(seconds=25)
+    expect(page.locator("#act-no-show")).to_be_enabled()  # again without a reload
+    expect(why).to_have_count(0)
+    page.click("#act-no-show")
+    expect(page.locator("#no-current")).to_be_visible()
+
+
+def test_the_no_show_reason_is_chinese_in_an_english_browser(hall, browser, shot):
+    issue(hall, 1)
+    ctx = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="en-US", extra_http_headers={"Accept-Language": "en-US,en"}
+    )
+    try:
+        page = ctx.new_page()
+        login(page, hall, 1, "BZY001")
+        page.click("#act-call-next")
+        page.click("#act-recall")
+        expect(page.locator("#no-show-why")).to_contain_text("0/2")  # the recall is in
+        report_heard_calls(hall)
+        expect(page.locator("#no-show-why")).to_have_text("已播报2次，给群众走到窗口的时间：10:00:20 起可过号")
+        shot(page, "terminal-no-show-wait-en-browser")
+    finally:
+        ctx.close()
 
 
 def test_transfer_target_is_found_by_typing_part_of_its_name(hall, device, shot):

@@ -1,8 +1,10 @@
-"""The terminal applies the hall's rules: 过号 only after the configured calls; pausing needs a reason."""
+"""The terminal applies the hall's rules: 过号 only after the configured calls were heard; pausing needs a reason."""
 
 from __future__ import annotations
 
 from playwright.sync_api import expect
+
+from tests.support.announced import hear_all_calls
 
 from .conftest import issue, login
 
@@ -16,6 +18,9 @@ def test_no_show_is_offered_only_after_the_configured_number_of_calls(hall, devi
     expect(page.locator("#act-no-show")).to_be_disabled()  # pilot hall: no_show_after_calls = 2
     page.keyboard.press("r")
     expect(page.locator("#current-state")).to_have_text("已呼叫（第2次）")
+    expect(page.locator("#act-no-show")).to_be_disabled()  # made twice, not yet heard
+    hear_all_calls(hall.server, hall.hall_id)
+    hall.clock.advance(seconds=20)  # and the resident had the hall's wait to come up
     expect(page.locator("#act-no-show")).to_be_enabled()
     page.click("#act-no-show")
     expect(page.locator("#no-current")).to_be_visible()

@@ -167,6 +167,7 @@
     renderCurrent();
     renderActions();
     renderLine();
+    watchNoShow();
   }
 
   function minutesBetween(a, b) { return Math.max(0, Math.round((new Date(b) - new Date(a)) / 60000)); }
@@ -276,12 +277,27 @@
     return allowed;
   }
 
-  // 过号 waits for the hall's number of calls (a resident may be on the way): say so on the key.
+  // 过号 waits until the hall has really said the number and the resident had time to come
+  // (desk.no_show, from the server's rule): the key says why, and from when.
   function noShowWait(short) {
-    const tk = desk.current;
-    const needed = desk.no_show_after_calls;
-    if (!tk || tk.state !== "called" || !needed || tk.call_count >= needed) return "";
-    return t(short ? "terminal.no_show_wait_short" : "terminal.no_show_wait", {needed, count: tk.call_count});
+    const tk = desk.current, gate = desk.no_show;
+    if (!tk || tk.state !== "called" || !gate || gate.allowed) return "";
+    const at = gate.at ? YC.formatTime(new Date(YC.parseIso(gate.at)), "seconds") : "";
+    return t(`terminal.no_show_${gate.reason}${short ? "_short" : ""}`,
+      {needed: gate.needed, calls: gate.calls, heard: gate.heard, at});
+  }
+
+  // 过号 lights up without a reload: each announcement arrives as ticket.announced (onEvent
+  // refreshes), and when the wait runs out the desk is asked again. While waiting for either,
+  // it is also asked every 5 s: an event lost in a reconnect, or the server's clock, never
+  // leaves the key dark.
+  let noShowTimer = null;
+  function watchNoShow() {
+    clearTimeout(noShowTimer);
+    const gate = desk && desk.current && desk.no_show;
+    if (!gate || gate.allowed || gate.reason === "recall_needed") return;
+    const left = gate.at ? YC.parseIso(gate.at) - YC.serverNow() : 5000;
+    noShowTimer = setTimeout(() => refresh().catch(() => {}), Math.min(5000, Math.max(250, left + 100)));
   }
 
   function renderLine() {
