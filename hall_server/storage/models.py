@@ -221,6 +221,10 @@ class Ticket(Base):
     # window, which calls the ticket first while staffed (首问负责).
     case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"))
     owner_window: Mapped[int | None] = mapped_column(Integer)
+    # The role of the token that issued it: "kiosk" (the resident took it and holds the slip's key),
+    # a staff role (a clerk issued it for someone, e.g. an elderly resident: no key left the server,
+    # and its rating is counted apart), "" for tickets issued before this was recorded.
+    issued_by_role: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
 
 class Appointment(Base):
@@ -396,6 +400,9 @@ class Rating(Base):
     defaulted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # False once an appeal is upheld: the rating stays in the record but leaves the figures.
     counted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The service's ticket was issued by staff for the resident: the figures count it apart
+    # (services/rating_figures.py), for a clerk must not raise his own 好评率 with such tickets.
+    assisted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class RatingLink(Base):
