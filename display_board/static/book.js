@@ -131,7 +131,10 @@
     $("verify-error").textContent = "";
     $("form-card").hidden = true;
     $("verify").hidden = false;
-    $("sms-code").focus();
+    // The code step replaces the long form: show it from its title (the page was scrolled down to
+    // 提交预约), with the field ready for the phone's keypad.
+    window.scrollTo(0, 0);
+    $("sms-code").focus({preventScroll: true});
   }
 
   $("verify-submit").addEventListener("click", async () => {

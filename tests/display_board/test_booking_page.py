@@ -190,9 +190,12 @@ def test_the_booking_holds_the_seat_until_the_texted_code_is_typed(browser, live
         page.fill("#name", "王小明")
         page.fill("#phone", "13955501234")
         choose_slot(page, "2026-11-27T10:00")
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # the resident scrolled down the form
         page.click("#submit")
         page.wait_for_selector("#verify:not([hidden])")
         assert page.locator("#result").is_hidden() and page.inner_text("#code") == ""
+        # The step is shown from its title, not scrolled past it (提交预约 was far down the form).
+        assert page.evaluate("document.querySelector('#verify h2').getBoundingClientRect().top") >= 0
         sent = page.inner_text("#verify-sent")
         assert "尾号 1234" in sent and "10:10" in sent and "11月27日" in sent
         code = _newest_hold(live_hall)
