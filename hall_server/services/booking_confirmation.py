@@ -84,7 +84,12 @@ def confirm(
     """Confirm the hold ``code`` with ``sms_code``: (row, newly booked, refusal). A wrong code is a
     refusal returned, not raised, so that the try it counts is committed with it. ``take_seat(conn,
     row)`` takes a free seat again for a late code whose hold has expired (raises slot_full)."""
-    row = conn.execute(select(A).where(A.c.hall_id == ctx.id, A.c.code == code.strip())).first()
+    query = select(A).where(A.c.hall_id == ctx.id, A.c.code == code.strip())
+    if conn.dialect.name == "postgresql":
+        # Tries at one hold take turns (SQLite's BEGIN IMMEDIATE already does): parallel wrong codes
+        # each read the count the one before left, so none escapes CONFIRM_TRIES.
+        query = query.with_for_update()
+    row = conn.execute(query).first()
     if row is None or row.channel not in CONFIRM_CHANNELS:
         raise NotFound("appointment_not_found")
     if row.status == "booked" and row.confirm_hash is None and row.hold_expires_at is not None:

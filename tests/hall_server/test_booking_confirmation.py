@@ -97,6 +97,24 @@ def test_five_wrong_codes_end_the_hold_and_free_the_seat(live_hall):
     assert taken(live_hall, FRIDAY, "11:00") == 0
 
 
+def test_twenty_wrong_codes_at_once_still_end_the_hold_after_five(live_hall_any):
+    hall = live_hall_any
+    held = book(hall, f"{FRIDAY}T11:30", "13955501234")
+    code = held.json()["code"]
+    wrong = next(c for c in ("111111", "222222") if c != sms_code(hall, code))
+    url = f"{hall.base_url}/api/v1/appointments/{code}/confirm"
+    gate = threading.Barrier(20)
+
+    def guess(_: int) -> int:
+        gate.wait()
+        return httpx.post(url, json={"sms_code": wrong}, timeout=20).status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(guess, range(20)))
+    assert answers.count(400) == 4 and answers.count(409) == 16, answers
+    assert status_of(hall, code) == "expired" and taken(hall, FRIDAY, "11:30") == 0
+
+
 def test_a_landline_cannot_receive_the_code_and_is_told_to_use_a_mobile_or_call(live_hall):
     r = book(live_hall, f"{FRIDAY}T10:00", "0564-5123456")
     assert r.status_code == 400 and "11位手机号码" in r.json()["error"]["message"]
