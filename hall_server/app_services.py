@@ -18,6 +18,7 @@ from .services.ab_roster import AbRoster
 from .services.accounts import Accounts
 from .services.appointments import Appointments
 from .services.base import Services
+from .services.booking_watch import BookingWatch
 from .services.calendar_bookings import CalendarBookings
 from .services.calendar_watch import CalendarWatch
 from .services.call_announcements import CallAnnouncements
@@ -72,6 +73,7 @@ class HallServer:
         self.windows = WindowDesk(self.services)
         self.tokens = Tokens(self.services)
         self.appointments = Appointments(self.services)
+        self.booking_watch = BookingWatch(self.services, self.appointments)
         bookings = CalendarBookings(self.appointments)
         self.overview = HallOverview(self.services, bookings)
         # Bookings the hall file (changed between starts) or anything else left without a seat.

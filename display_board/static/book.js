@@ -1,5 +1,5 @@
-// The resident's booking page: pick a day and a free slot, book with channel "web", get the
-// code and its QR; look up, cancel or move a booking with the code and the phone's last 4 digits.
+// The resident's booking page: pick a day and a free slot, book with channel "web", type the
+// code texted to the phone, get the check-in code and its QR; look up, cancel or move a booking with the code and the phone's last 4 digits.
 (function () {
   "use strict";
   const T = YC.useMessages(JSON.parse(document.getElementById("messages").textContent));
@@ -99,18 +99,59 @@
     };
     try {
       const appt = await YC.api("POST", "/appointments", null, body);
-      $("code").textContent = appt.code;
-      $("when").textContent = `${dayLabel(appt.slot_start.slice(0, 10))} ${appt.slot_start.slice(11, 16)}–` +
-        appt.slot_end.slice(11, 16);
-      $("qr").src = `/book/qr/${appt.code}.svg`;
-      $("form-card").hidden = true;
-      $("result").hidden = false;
-      $("m-code").value = appt.code;
-      $("m-tail").value = appt.phone_tail || "";
+      if (appt.status === "held") askCode(appt);
+      else showBooked(appt);
     } catch (e) {
       $("error").textContent = e.message;
       if (e.code === "slot_full") loadSlots();
     }
+  });
+
+  function showBooked(appt) {
+    $("code").textContent = appt.code;
+    $("when").textContent = `${dayLabel(appt.slot_start.slice(0, 10))} ${appt.slot_start.slice(11, 16)}–` +
+      appt.slot_end.slice(11, 16);
+    $("qr").src = `/book/qr/${appt.code}.svg`;
+    $("form-card").hidden = true;
+    $("verify").hidden = true;
+    $("result").hidden = false;
+    $("m-code").value = appt.code;
+    $("m-tail").value = appt.phone_tail || "";
+  }
+
+  // The seat is held while the resident types the code texted to the phone; only then is it theirs
+  // and the check-in code shown (a script without the phone holds seats for minutes, not for good).
+  let holding = null;
+  function askCode(appt) {
+    holding = appt;
+    const when = `${dayLabel(appt.slot_start.slice(0, 10))} ${appt.slot_start.slice(11, 16)}`;
+    $("verify-sent").textContent = t("verify_sent", {tail: appt.phone_tail || "", when,
+      until: appt.hold_expires_at.slice(11, 16)});
+    $("sms-code").value = "";
+    $("verify-error").textContent = "";
+    $("form-card").hidden = true;
+    $("verify").hidden = false;
+    // The code step replaces the long form: show it from its title (the page was scrolled down to
+    // 提交预约), with the field ready for the phone's keypad.
+    window.scrollTo(0, 0);
+    $("sms-code").focus({preventScroll: true});
+  }
+
+  $("verify-submit").addEventListener("click", async () => {
+    $("verify-error").textContent = "";
+    const typed = $("sms-code").value.replace(/\s/g, "");
+    if (!/^[0-9]{6}$/.test(typed)) { $("verify-error").textContent = T.need_sms_code; return; }
+    try {
+      showBooked(await YC.api("POST", `/appointments/${holding.code}/confirm`, null, {sms_code: typed}));
+    } catch (e) {
+      $("verify-error").textContent = e.message;
+    }
+  });
+
+  $("verify-back").addEventListener("click", () => {
+    $("verify").hidden = true;
+    $("form-card").hidden = false;
+    loadSlots();
   });
 
   $("again").addEventListener("click", () => {

@@ -13,7 +13,7 @@ from flask import g, jsonify, request
 from ..core.errors import InvalidInput
 from ..services.accounts import InvalidCredentials
 from ..services.desk_view import DESK_LINE_ROWS
-from .context import Unauthorized, bearer_token, body, principal, query, server
+from .context import Unauthorized, bearer_token, body, caller, principal, query, server
 from .routes import DATE_QUERY, E400, E403, E404, E409, STAFF, bp, responses, spec
 from .spec import obj
 
@@ -243,8 +243,9 @@ LINK_BODY = obj(
 def create_rating_link():
     d = body()
     key = d.get("key")
-    p = None if key is not None else principal()
-    return jsonify(server().ratings.create_link(p, d["ticket_id"], key, bool(d.get("replace")))), 201
+    p = caller() if key is not None else principal()
+    link = server().ratings.create_link(p, d["ticket_id"], key, bool(d.get("replace")), request.remote_addr)
+    return jsonify(link), 201
 
 
 @spec.route(

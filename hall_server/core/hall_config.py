@@ -142,6 +142,8 @@ class AppointmentRules:
     remind_minutes_before: int = 60
     # 预约上门: the hours staff visit residents at home, on working days.
     visit_hours: tuple[TimeRange, ...] = (TimeRange(time(9, 0), time(12, 0)), TimeRange(time(14, 0), time(17, 0)))
+    # A web or phone booking holds its seat this long for the SMS code; unconfirmed, the seat goes back.
+    hold_minutes: int = 10
 
 
 @dataclass(frozen=True)
@@ -468,6 +470,7 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         remind_minutes_before=read.integer(
             ap, "remind_minutes_before", "appointments.remind_minutes_before", 60, 0, 1440
         ),
+        hold_minutes=read.integer(ap, "hold_minutes", "appointments.hold_minutes", 10, 2, 60),
     )
 
     evaluation = _evaluation(read, read.table(data, "evaluation", "[evaluation]"))

@@ -1,5 +1,11 @@
 """Booking appointments (预约办理, 预约上门). Channels (hotline, web, mobile) come through this.
 
+Web and phone (mobile) bookings hold their seat until the resident types the SMS code sent to the
+phone (services/booking_confirmation.py); the kiosk (the resident is in the hall) and the hotline
+(a clerk books for the caller) book at once. Public limits per address, per phone and per ID number
+are counted in the database (storage/guess_limits.py): shared by every server process, kept across
+restarts.
+
 Capacity: each slot has seats (core/appointment_slots.py); a booking takes one with a conditional
 UPDATE of the slot's counter row (``taken < seats``), so the slot is never overbooked even when
 many residents press 预约 at once. Every booking, cancellation and change is written to the
@@ -28,6 +34,7 @@ from ..storage.case_models import CaseNotification
 from ..storage.guess_limits import StoredLimiter
 from ..storage.models import Appointment, AppointmentSlotSeats, Hall
 from ..storage.types import table_of
+from . import booking_confirmation as confirmation
 from .base import Services
 from .case_notifier import Notifier, notifier_from_env
 from .context import HallContext
@@ -46,12 +53,15 @@ VISIT_REASON_TEXT = "elderly（老）、weak（弱）、sick（病）、disabled
 # Booked by residents themselves (the 爽约 rule applies); the kiosk's 预约办理 is one of them.
 RESIDENT_CHANNELS = ("web", "mobile", "kiosk")
 # Channels with no staff member to call the resident back: the phone is how they cancel or change.
-PHONE_CHANNELS = ("web", "kiosk")
+PHONE_CHANNELS = ("web", "mobile", "kiosk")
+# The SMS code needs a mobile number (a landline gets no text).
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 # Mobile numbers (1 + 10 digits) or a landline with area code, as residents write them.
 PHONE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")
-# Public limits, per client address and per phone: enough for a family booking for its elders,
-# far below what a script filling the hall's slots would need.
-BOOKINGS_PER_ADDRESS, BOOKINGS_PER_PHONE, BOOKING_WINDOW = 20, 3, 24 * 3600
+# Public limits, per client address, per phone and per ID number, each try counted (a hold too):
+# enough for a family booking for its elders, far below what a script filling the hall's ~500
+# seats of a fortnight would need (each phone must also receive and return its SMS code).
+BOOKINGS_PER_ADDRESS, BOOKINGS_PER_PHONE, BOOKINGS_PER_ID, BOOKING_WINDOW = 20, 3, 3, 24 * 3600
 CODE_TRIES, CODE_WINDOW = 20, 600  # cancel/reschedule: a 6-digit code guessed from one address
 SLOT_LOOKUPS, SLOT_WINDOW = 120, 60
 MAX_SENDS = 8  # a message that failed this often stays failed, for the window to call instead
@@ -100,6 +110,10 @@ def appointment_view(row: Any, tz: tzinfo) -> dict[str, Any]:
         "status": row.status,
         "cancel_reason": row.cancel_reason,
         "ticket_id": row.ticket_id,
+        # A web or phone booking waiting for its SMS code holds the seat until then.
+        "hold_expires_at": row.hold_expires_at.astimezone(tz).isoformat()
+        if row.status == "held" and row.hold_expires_at
+        else None,
     }
 
 
@@ -128,8 +142,10 @@ class Appointments:
     def __init__(self, services: Services, notifier: Notifier | None = None) -> None:
         self.s = services
         self.notifier = notifier or notifier_from_env()
-        self.address_limiter = SlidingWindowLimiter(BOOKINGS_PER_ADDRESS, BOOKING_WINDOW)
-        self.phone_limiter = SlidingWindowLimiter(BOOKINGS_PER_PHONE, BOOKING_WINDOW)
+        # Counted in the database: every server process sees them, a restart forgets none.
+        self.address_limiter = StoredLimiter(services.db, "booking_addr", BOOKINGS_PER_ADDRESS, BOOKING_WINDOW)
+        self.phone_limiter = StoredLimiter(services.db, "booking_phone", BOOKINGS_PER_PHONE, BOOKING_WINDOW)
+        self.id_limiter = StoredLimiter(services.db, "booking_id", BOOKINGS_PER_ID, BOOKING_WINDOW)
         # Guessing a code + phone tail: counted in the database, across processes and restarts.
         self.code_limiter = StoredLimiter(services.db, "appointment_code", CODE_TRIES, CODE_WINDOW)
         self.slot_limiter = SlidingWindowLimiter(SLOT_LOOKUPS, SLOT_WINDOW)
@@ -260,6 +276,9 @@ class Appointments:
             raise InvalidInput("invalid_phone")
         if req.channel in PHONE_CHANNELS and phone is None:
             raise InvalidInput("phone_required")
+        held = req.channel in confirmation.CONFIRM_CHANNELS
+        if held and phone is not None and not MOBILE.match(phone):
+            raise InvalidInput("sms_needs_mobile", "appointments.sms_needs_mobile")
         if req.channel == "home_visit" and not (req.place and req.place.strip()):
             raise InvalidInput("home_visit_needs_place")
         self._bookable_matter(ctx, req.matter_id)
@@ -275,21 +294,26 @@ class Appointments:
         else:
             slot = bookable_slot(ctx.schedule, rules, start, now)
         phone_hash = id_number_hash(self.s.id_secret, ctx.code, f"phone:{phone}") if phone else None
+        id_hash = id_number_hash(self.s.id_secret, ctx.code, req.id_number) if req.id_number else None
         if req.channel in RESIDENT_CHANNELS:
-            id_hash = id_number_hash(self.s.id_secret, ctx.code, req.id_number) if req.id_number else None
             self._check_no_shows(ctx, now, phone_hash, id_hash)
         if client is not None:
             _throttle(self.address_limiter, client, now, "booking_throttled")
-        if (client is not None or req.channel == "kiosk") and phone_hash:
+        if client is not None or req.channel == "kiosk":
             # A kiosk is one address for the whole hall (no address limit), but anyone may tap it:
-            # the per-phone limit keeps one person from filling the slots there too.
-            _throttle(self.phone_limiter, f"phone:{phone_hash}", now, "booking_throttled")
+            # the per-phone and per-ID limits keep one person from filling the slots there too.
+            if phone_hash:
+                _throttle(self.phone_limiter, f"phone:{phone_hash}", now, "booking_throttled")
+            if id_hash:
+                _throttle(self.id_limiter, f"id:{id_hash}", now, "booking_throttled")
+        sms_code = confirmation.new_code() if held else None
         end = slot.end if slot else start + timedelta(minutes=rules.slot_minutes)
         with self.s.db.write() as conn:
             if slot is not None:
                 fresh = self.locked_context(conn, ctx)
                 if fresh is not ctx:  # the calendar changed since the slot was checked
                     ctx, slot = fresh, bookable_slot(fresh.schedule, fresh.config.appointments, start, now)
+                confirmation.expire_holds(conn, ctx, now, slot.start)  # a stale hold refuses nobody
                 self._take_seat(conn, ctx.id, slot)
             code = self._new_code(conn, ctx.id)
             row_id = conn.execute(
@@ -300,7 +324,7 @@ class Appointments:
                     code=code,
                     matter_id=req.matter_id,
                     resident_name=req.resident_name.strip(),
-                    id_number_hash=id_number_hash(self.s.id_secret, ctx.code, req.id_number) if req.id_number else None,
+                    id_number_hash=id_hash,
                     id_number_tail=req.id_number.strip()[-4:] if req.id_number else None,
                     phone=phone,
                     phone_hash=phone_hash,
@@ -309,14 +333,50 @@ class Appointments:
                     visit_reason=req.visit_reason if req.channel == "home_visit" else None,
                     slot_start=start,
                     slot_end=end,
-                    status="booked",
+                    status="held" if held else "booked",
+                    hold_expires_at=confirmation.hold_until(ctx, now) if held else None,
+                    confirm_hash=confirmation.code_hash(self.s.id_secret, ctx.code, code, sms_code)
+                    if sms_code
+                    else None,
+                    booked_from=client if client and client.startswith("addr:") else None,
                     created_at=now,
                 )
             ).scalar_one()
             row = conn.execute(select(A).where(A.c.id == row_id)).one()
-            note = self.queue_note(conn, ctx, row, "booked", now)
+            if sms_code:
+                note = self.queue_note(
+                    conn, ctx, row, "confirm_code", now, sms_code=sms_code, minutes=str(rules.hold_minutes)
+                )
+            else:
+                note = self.queue_note(conn, ctx, row, "booked", now)
         self._send(note)
         return appointment_view(row, ctx.config.timezone)
+
+    def confirm(self, hall_id: int, code: str, sms_code: str, client: str | None) -> dict[str, Any]:
+        """The resident types the SMS code: the held seat is the resident's for good (or, past the
+        hold, any seat of the slot still free). Then the usual confirmation text goes out."""
+        ctx = self.s.halls.get(hall_id)
+        now = self.s.clock.now()
+        if client is not None:
+            _throttle(self.code_limiter, client, now, "code_throttled")
+        typed = confirmation.check_code(sms_code)
+
+        def take_seat(conn: Connection, row: Any) -> None:
+            self._take_seat(conn, ctx.id, bookable_slot(ctx.schedule, ctx.config.appointments, row.slot_start, now))
+
+        with self.s.db.write() as conn:
+            row, booked, refusal = confirmation.confirm(conn, ctx, self.s.id_secret, code, typed, now, take_seat)
+            note = self.queue_note(conn, ctx, row, "booked", now) if booked else None
+        if refusal is not None:
+            raise refusal  # after the commit: the wrong try is counted, an ended hold's seat is free
+        self._send(note)
+        return appointment_view(row, ctx.config.timezone)
+
+    def expire_holds(self, hall_id: int) -> int:
+        """Unconfirmed holds past their time give their seats back (the ticker's step)."""
+        ctx = self.s.halls.get(hall_id)
+        with self.s.db.write() as conn:
+            return confirmation.expire_holds(conn, ctx, self.s.clock.now())
 
     @staticmethod
     def _new_code(conn: Connection, hall_id: int) -> str:
@@ -360,9 +420,9 @@ class Appointments:
         if client is not None:
             _throttle(self.code_limiter, client, now, "code_throttled")
         with self.s.db.write() as conn:
-            row = self._own(conn, ctx, code, phone_tail)
+            row = self._own(conn, ctx, code, phone_tail, changeable=("booked", "held"))
             changed = conn.execute(
-                update(A).where(A.c.id == row.id, A.c.status == "booked").values(status="cancelled")
+                update(A).where(A.c.id == row.id, A.c.status == row.status).values(status="cancelled")
             ).rowcount
             if changed != 1:
                 raise Conflict("appointment_not_changeable", status=message("server.appointment_status_cancelled"))
@@ -439,6 +499,7 @@ class Appointments:
     def tick(self) -> None:
         """The background ticker's step (driven by the server's clock)."""
         for hall_id in self.s.halls.all_ids():
+            self.expire_holds(hall_id)
             self.mark_no_shows(hall_id)
             self.send_reminders(hall_id)
             self.retry_messages(hall_id)

@@ -8,7 +8,10 @@ service date); a rating whose appeal was upheld leaves the figures together with
 * 未评价 = services without a resident's rating once ``unrated_after_days`` have passed (defaulted
   ones included); 未评率 = 未评价 / services;
 * 差评回复率 = follow-ups called back by their deadline / follow-ups; 回访整改率 = follow-ups
-  closed (已办结) / follow-ups; 回访整改满意率 = closed as 满意 / closed.
+  closed (已办结) / follow-ups; 回访整改满意率 = closed as 满意 / closed;
+* ratings of tickets staff issued for the resident (代取号, ``ratings.assisted``) are counted apart:
+  assisted_rated and assisted_good_rate, never in rated, the levels, 好评率 or 差评率 (a clerk could
+  otherwise take numbers for people and raise his own figures); their services stay services.
 One SQL pass groups by a column of the ticket (window, staff, matter or date); departments, weeks and
 months are folded from the matter and day groups in Python (at most a few thousand rows). The
 tickets of a hall's period are one range of ``ix_tickets_line``; see bench/bench_ratings.py.
@@ -31,13 +34,14 @@ from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 from .context import HallContext
+from .ticket_view import STAFF_ISSUERS
 
 T, RT, FU, AP, S = table_of(Ticket), table_of(Rating), table_of(FollowUp), table_of(RatingAppeal), table_of(Staff)
 GROUPINGS = ("window", "clerk", "matter", "department", "day", "week", "month")
 MAX_YEARS = 3
 COUNTS = (
     "services", "rated", "l5", "l4", "l3", "l2", "l1", "active", "active_good", "good", "bad", "unrated",
-    "follow_ups", "replied", "closed", "satisfied", "appeals", "upheld",
+    "follow_ups", "replied", "closed", "satisfied", "appeals", "upheld", "assisted", "assisted_good",
 )  # fmt: skip
 
 
@@ -83,6 +87,8 @@ def shape(key: Any, label: str, c: dict[str, int]) -> dict[str, Any]:
         "follow_ups": c["follow_ups"],
         "appeals": c["appeals"],
         "appeals_upheld": c["upheld"],
+        "assisted_rated": c["assisted"],
+        "assisted_good_rate": _rate(c["assisted_good"], c["assisted"]),
     }
 
 
@@ -117,7 +123,7 @@ class RatingFigures:
         if not hall_ids:
             return {}
         now = self.s.clock.now()
-        counted = RT.c.counted.is_(True)
+        counted = and_(RT.c.counted.is_(True), RT.c.assisted.is_(False))
         overdue = or_(
             and_(FU.c.state == "pending_callback", FU.c.callback_due_at < now),
             and_(FU.c.state == "rectify_deadline", FU.c.rectify_due_at < now),
@@ -164,7 +170,9 @@ class RatingFigures:
         column = {"window": T.c.window_number, "clerk": T.c.staff_id, "matter": T.c.matter_id}.get(by)
         group = column if column is not None else (T.c.matter_id if by == "department" else T.c.service_date)
         period_start = datetime.combine(start, datetime.min.time(), tzinfo=ctx.config.timezone)
-        counted = RT.c.counted.is_(True)
+        kept = RT.c.counted.is_(True)  # not taken out by an upheld appeal
+        counted = and_(kept, RT.c.assisted.is_(False))
+        assisted = and_(kept, RT.c.assisted.is_(True))
         given = and_(counted, RT.c.defaulted.is_(False))
 
         def n(cond: Any) -> Any:
@@ -175,7 +183,7 @@ class RatingFigures:
             select(
                 group.label("g"),
                 # an upheld appeal takes the rating, and its service, out of the figures
-                n(RT.c.id.is_(None) | counted).label("services"),
+                n(RT.c.id.is_(None) | kept).label("services"),
                 n(counted).label("rated"),
                 *(n(and_(counted, RT.c.level == lv)).label(f"l{lv}") for lv in (5, 4, 3, 2, 1)),
                 n(given).label("active"),
@@ -189,13 +197,15 @@ class RatingFigures:
                 n(and_(FU.c.state == "closed", FU.c.feedback == "satisfied")).label("satisfied"),
                 n(AP.c.id.isnot(None)).label("appeals"),
                 n(AP.c.state == "upheld").label("upheld"),
+                n(assisted).label("assisted"),
+                n(and_(assisted, RT.c.level.in_(rules.good_levels))).label("assisted_good"),
             )
             .select_from(
                 # The hall (and a rating never precedes its service) in every join: PostgreSQL then reads
                 # the hall's rows through ix_ratings_hall / ix_follow_ups_hall_state instead of hashing
                 # every hall's ratings (county year: see bench/bench_ratings.py and the README).
                 T.outerjoin(RT, and_(RT.c.ticket_id == T.c.id, RT.c.hall_id == ctx.id, RT.c.rated_at >= period_start))
-                .outerjoin(FU, and_(FU.c.rating_id == RT.c.id, FU.c.hall_id == ctx.id, counted))
+                .outerjoin(FU, and_(FU.c.rating_id == RT.c.id, FU.c.hall_id == ctx.id, kept))
                 .outerjoin(AP, and_(AP.c.rating_id == RT.c.id, AP.c.hall_id == ctx.id))
             )
             .where(
@@ -301,6 +311,7 @@ class RatingFigures:
             literal(now, RT.c.rated_at.type),
             literal(True),
             literal(True),
+            T.c.issued_by_role.in_(STAFF_ISSUERS),
         ).where(
             T.c.hall_id == ctx.id,
             T.c.state == "finished",
@@ -319,6 +330,7 @@ class RatingFigures:
             "rated_at",
             "defaulted",
             "counted",
+            "assisted",
         ]
         with self.s.db.write() as conn:
             made = conn.execute(insert(RT).from_select(cols, unrated).returning(RT.c.id)).all()

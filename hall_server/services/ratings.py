@@ -8,9 +8,13 @@ Rules kept here (the pad and the QR page are only views):
   (or, through a link, that long after the first answer) the same device may correct a mis-tap;
 * a second rating of the same service from elsewhere is refused — the unique ``ratings.ticket_id``
   decides, so two pads or a pad and a phone racing each other cannot both win;
-* a rating link is made only for the resident (the slip's key) or by the pad of the window that
-  served; the clerk who served never; an unused link is never silently replaced; each link records
-  who asked for it;
+* a rating comes from the resident's side only: the serving window's pad during or right after
+  the service, or a one-time link — asked by the slip's holder (its key, which only a kiosk's slip
+  carries: a ticket staff issued for someone has no key outside the server) or by that pad within
+  its time; staff never; an unused link is never silently replaced; each link records who really
+  asked for it (the pad, or the slip's holder and the address the request came from);
+* a rating of a ticket staff issued for the resident is kept ``assisted`` and counted apart in the
+  figures, so a clerk cannot raise his 好评率 with numbers he takes for people;
 * a rating belongs to the clerk signed in at the window when the service finished.
 Settings are the hall's ``[evaluation]`` table (hall_server/core/hall_config.py: EvaluationRules).
 """
@@ -38,6 +42,7 @@ from .base import Services
 from .context import HallContext
 from .event_log import append_event
 from .follow_ups import FollowUps
+from .ticket_view import STAFF_ISSUERS
 from .tokens import digest
 
 T, RT, LNK, S = table_of(Ticket), table_of(Rating), table_of(RatingLink), table_of(Staff)
@@ -161,23 +166,37 @@ class Ratings:
             return self._record(conn, ctx, last, level, tags, phone, channel, now, principal.label)
 
     def create_link(
-        self, principal: Principal | None, ticket_id: int, key: str | None = None, replace: bool = False
+        self,
+        principal: Principal | None,
+        ticket_id: int,
+        key: str | None = None,
+        replace: bool = False,
+        address: str | None = None,
     ) -> dict[str, Any]:
         """A one-time rating link for a finished service: for the resident holding the slip's key
-        (the QR leads the phone here), or asked by the pad of the window that served. Never by staff:
-        the clerk who served must not be able to rate himself."""
-        if principal is None:
+        (the QR leads the phone here), or asked by the pad of the window that served, during or
+        right after the service. Never by staff: the clerk who served must not be able to rate
+        himself. ``address``: where a slip holder's request came from, recorded with the link."""
+        now = self.s.clock.now()
+        if key is not None:
+            if principal is not None:
+                # A slip's key with a token is not a resident's phone (the ticket page has no token).
+                raise Forbidden("link_key_with_token", "ratings.link_key_with_token")
             with self.s.db.read() as conn:
                 row = conn.execute(select(T).where(T.c.id == ticket_id)).first()
-            if row is None or key is None or not secrets.compare_digest(row.public_key, key):
+            # A ticket staff issued has no slip outside the server: its key opens nothing, read as
+            # an unknown ticket like a wrong key (the answer never tells which).
+            if row is None or row.issued_by_role in STAFF_ISSUERS or not secrets.compare_digest(row.public_key, key):
                 raise NotFound("ticket_not_found", ticket_id=ticket_id)
-            hall_id, creator = row.hall_id, "resident"
+            hall_id = row.hall_id
+            creator = f"resident: slip key from {address or 'unknown address'}"[:100]
         else:
+            if principal is None:
+                raise Forbidden("forbidden_role", role="—")
             principal.require("pad")
             hall_id, creator = principal.hall_id, f"pad {principal.window_number}: {principal.label}"[:100]
             if replace:
                 raise Forbidden("link_replace_resident_only", "ratings.link_replace_resident_only")
-        now = self.s.clock.now()
         token = "rt_" + secrets.token_urlsafe(18)
         with self.s.db.write() as conn:
             row = conn.execute(select(T).where(T.c.id == ticket_id, T.c.hall_id == hall_id)).first()
@@ -192,6 +211,15 @@ class Ratings:
                 )
             if row.state != "finished":
                 raise Conflict("service_not_finished", "accounts.service_not_finished", number=row.number)
+            rules = self.s.halls.get(hall_id).config.evaluation
+            if (
+                principal is not None
+                and row.finished_at is not None
+                and row.finished_at + timedelta(seconds=rules.rate_within_seconds) <= now
+            ):
+                # The pad speaks for the resident in front of it, during or right after the service;
+                # later, only the slip's holder may ask (else whoever holds the pad could rate old services).
+                raise Conflict("rating_not_open", "accounts.rating_not_open", window=row.window_number)
             if conn.execute(select(RT.c.id).where(RT.c.ticket_id == ticket_id)).first() is not None:
                 raise Conflict("already_rated", "accounts.already_rated")
             earlier = conn.execute(select(LNK).where(LNK.c.ticket_id == ticket_id)).first()
@@ -328,6 +356,7 @@ class Ratings:
             "tags": tags,
             "phone": mask_phone(phone),
             "channel": channel,
+            "assisted": row.issued_by_role in STAFF_ISSUERS,
             "rated_at": at.isoformat(),
         }
 
@@ -359,6 +388,7 @@ class Ratings:
                         phone=phone,
                         channel=channel,
                         rated_at=now,
+                        assisted=row.issued_by_role in STAFF_ISSUERS,
                     )
                 ).scalar_one()
         except IntegrityError:
@@ -445,10 +475,11 @@ class Ratings:
                 "channel": r.channel,
                 "defaulted": r.defaulted,
                 "counted": r.counted,
+                "assisted": r.assisted,
                 "rated_at": r.rated_at.astimezone(ctx.config.timezone).isoformat(),
             }
             for r in rows
         ]
-        counted = [i for i in items if i["counted"]]
+        counted = [i for i in items if i["counted"] and not i["assisted"]]
         good = sum(1 for i in counted if i["level"] in good_levels)
         return {"ratings": items, "count": len(items), "good_rate": round(good / len(counted), 3) if counted else None}

@@ -8,6 +8,9 @@ from typing import Any
 from ..core.estimate import WaitEstimate
 from .context import HallContext
 
+# Roles whose tickets are issued for a resident rather than taken by one ("" and "kiosk" are the resident's).
+STAFF_ISSUERS = ("clerk", "supervisor", "admin")
+
 
 def ticket_view(
     row: Any, ctx: HallContext, estimate: WaitEstimate | None = None, include_key: bool = False
@@ -39,6 +42,8 @@ def ticket_view(
         "finished_at": local(row.finished_at),
         "due_at": local(row.due_at),
         "late_risk_accepted": row.late_risk_accepted,
+        # Issued by staff for the resident (no slip key; its rating is counted apart).
+        "issued_by_staff": getattr(row, "issued_by_role", "") in STAFF_ISSUERS,
     }
     if estimate is not None:
         view["waiting_ahead"] = estimate.waiting_ahead

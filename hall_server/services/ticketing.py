@@ -93,8 +93,9 @@ class Ticketing:
         if ticket_id is None:
             return None
         view = self.get(principal, ticket_id)
-        with self.s.db.read() as conn:
-            view["public_key"] = conn.execute(select(T.c.public_key).where(T.c.id == ticket_id)).scalar_one()
+        if principal.role == "kiosk":  # the slip's key goes to the kiosk that prints it, never to staff
+            with self.s.db.read() as conn:
+                view["public_key"] = conn.execute(select(T.c.public_key).where(T.c.id == ticket_id)).scalar_one()
         view["replayed"] = True
         return view
 
@@ -208,13 +209,16 @@ class Ticketing:
                 request_id=request_id,
                 case_id=case.id if case is not None else None,
                 owner_window=case.owner_window if case is not None else None,
+                issued_by_role=principal.role,
             )
             params = vars(row) | {k: line_sql.bind_time(getattr(row, k)) for k in ("due_at", "issued_at", "queued_at")}
             row.id = line_sql.INSERT_TICKET.run(conn, params).scalar_one()
             line_sql.adjust_line(conn, ctx.id, service_date, matter_id, +1)
             if appointment is not None:
                 conn.execute(update(A).where(A.c.id == appointment.id).values(ticket_id=row.id))
-            view = ticket_view(row, ctx, estimate, include_key=True)
+            # Only a kiosk's slip carries the key (its QR lets the resident follow and rate the service):
+            # a clerk issuing for someone must not hold a key he could rate his own service with.
+            view = ticket_view(row, ctx, estimate, include_key=principal.role == "kiosk")
             if appointment is not None:
                 view["appointment_code"] = appointment.code
                 view["resident_masked"] = mask_name(appointment.resident_name)

@@ -100,10 +100,11 @@ NEXT_NUMBER = HotStatement(
 INSERT_TICKET = HotStatement(
     "INSERT INTO tickets (hall_id, service_date, number, matter_id, channel, priority_group, appointment_id, due_at, "
     "state, window_number, target_window, call_count, issued_at, queued_at, called_at, started_at, finished_at, "
-    "staff_id, late_risk_accepted, public_key, request_id, case_id, owner_window) VALUES (:hall_id, :service_date, "
+    "staff_id, late_risk_accepted, public_key, request_id, case_id, owner_window, issued_by_role) VALUES (:hall_id, "
+    ":service_date, "
     ":number, :matter_id, :channel, :priority_group, :appointment_id, :due_at, :state, :window_number, :target_window, "
     ":call_count, :issued_at, :queued_at, :called_at, :started_at, :finished_at, :staff_id, :late_risk_accepted, "
-    ":public_key, :request_id, :case_id, :owner_window) RETURNING id"
+    ":public_key, :request_id, :case_id, :owner_window, :issued_by_role) RETURNING id"
 )
 
 INSERT_EVENT = HotStatement(

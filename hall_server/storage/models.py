@@ -221,6 +221,10 @@ class Ticket(Base):
     # window, which calls the ticket first while staffed (首问负责).
     case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"))
     owner_window: Mapped[int | None] = mapped_column(Integer)
+    # The role of the token that issued it: "kiosk" (the resident took it and holds the slip's key),
+    # a staff role (a clerk issued it for someone, e.g. an elderly resident: no key left the server,
+    # and its rating is counted apart), "" for tickets issued before this was recorded.
+    issued_by_role: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
 
 class Appointment(Base):
@@ -234,6 +238,14 @@ class Appointment(Base):
             "slot_start",
             sqlite_where=text("status = 'booked'"),
             postgresql_where=text("status = 'booked'"),
+        ),
+        # Holds waiting for their SMS code (migration 0025): the expiry sweep reads only these.
+        Index(
+            "ix_appointments_held",
+            "hall_id",
+            "hold_expires_at",
+            sqlite_where=text("status = 'held'"),
+            postgresql_where=text("status = 'held'"),
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -251,8 +263,11 @@ class Appointment(Base):
     place: Mapped[str | None] = mapped_column(String(200))  # the resident's home for 预约上门
     slot_start: Mapped[datetime] = mapped_column(UTCDateTime)
     slot_end: Mapped[datetime] = mapped_column(UTCDateTime)
-    # booked, checked_in, cancelled (by the resident), no_show, hall_cancelled (a calendar
-    # change left no seat: cancel_reason says why, the resident may reschedule it).
+    # held (a web or phone booking holding its seat until the SMS code is entered, or until
+    # hold_expires_at), expired (never confirmed: the seat went back), booked, checked_in,
+    # cancelled (by the resident), no_show, hall_cancelled (a calendar change left no seat:
+    # cancel_reason says why, the resident may reschedule it), released (a supervisor freed a
+    # booking that looked like hoarding).
     status: Mapped[str] = mapped_column(String(16), default="booked")
     cancel_reason: Mapped[str | None] = mapped_column(String(32))
     ticket_id: Mapped[int | None] = mapped_column(BigId)
@@ -265,6 +280,14 @@ class Appointment(Base):
     visit_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     visit_case_no: Mapped[str | None] = mapped_column(String(16))
     visit_note: Mapped[str | None] = mapped_column(String(200))
+    # The SMS confirmation of a web or phone booking (services/booking_confirmation.py): until when
+    # the seat is held, a keyed hash of the code sent, and how many wrong codes were tried.
+    hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirm_hash: Mapped[str | None] = mapped_column(String(64))
+    confirm_tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Where a public booking came from ("addr:<address>"; None for staff and devices): what the
+    # supervisor's hoarding view groups by.
+    booked_from: Mapped[str | None] = mapped_column(String(64))
 
 
 class AppointmentSlotSeats(Base):
@@ -414,6 +437,9 @@ class Rating(Base):
     defaulted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # False once an appeal is upheld: the rating stays in the record but leaves the figures.
     counted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The service's ticket was issued by staff for the resident: the figures count it apart
+    # (services/rating_figures.py), for a clerk must not raise his own 好评率 with such tickets.
+    assisted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class RatingLink(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.booking import sms_code
 from tests.support.held_answers import HeldAnswers, shown, watch
 
 SHOTS = "/tmp"
@@ -27,6 +28,24 @@ def choose_slot(page, start: str) -> None:
     page.click(f".slot[data-start='{start}']")
 
 
+def submit_and_confirm(page, hall) -> None:
+    """预约, then the code texted to the phone typed in, as the resident does; returns on the code card."""
+    page.click("#submit")
+    page.wait_for_selector("#verify:not([hidden])")
+    page.fill("#sms-code", sms_code(hall, _newest_hold(hall)))
+    page.click("#verify-submit")
+    page.wait_for_selector("#result:not([hidden])")
+
+
+def _newest_hold(hall) -> str:
+    from sqlalchemy import select
+
+    from hall_server.storage.models import Appointment
+
+    with hall.server.db.read() as conn:
+        return conn.execute(select(Appointment.code).order_by(Appointment.id.desc()).limit(1)).scalar_one()
+
+
 def test_a_resident_books_from_an_empty_day_to_a_code_and_qr(phone, live_hall):
     phone.goto(f"{live_hall.base_url}/book")
     phone.wait_for_selector(".slot")  # opens on the first day with a free slot
@@ -42,8 +61,7 @@ def test_a_resident_books_from_an_empty_day_to_a_code_and_qr(phone, live_hall):
     phone.fill("#phone", "13955501234")
     choose_slot(phone, "2026-11-27T10:00")
     phone.screenshot(path=f"{SHOTS}/book_form.png", full_page=True)
-    phone.click("#submit")
-    phone.wait_for_selector("#result:not([hidden])")
+    submit_and_confirm(phone, live_hall)
     code = phone.inner_text("#code")
     assert len(code) == 6 and code.isdigit() and "11月27日" in phone.inner_text("#when")
     phone.wait_for_function("() => document.getElementById('qr').naturalWidth > 0")
@@ -61,8 +79,7 @@ def test_a_resident_cancels_with_the_code_and_phone_tail(phone, live_hall):
     phone.fill("#name", "王小明")
     phone.fill("#phone", "13955501234")
     choose_slot(phone, "2026-11-27T14:00")
-    phone.click("#submit")
-    phone.wait_for_selector("#result:not([hidden])")
+    submit_and_confirm(phone, live_hall)
     code = phone.inner_text("#code")
     phone.fill("#m-tail", "0000")
     phone.click("#cancel")
@@ -82,8 +99,7 @@ def test_a_resident_moves_a_booking_to_another_slot(phone, live_hall):
     phone.fill("#name", "王小明")
     phone.fill("#phone", "13955501234")
     choose_slot(phone, "2026-11-27T14:00")
-    phone.click("#submit")
-    phone.wait_for_selector("#result:not([hidden])")
+    submit_and_confirm(phone, live_hall)
     code = phone.inner_text("#code")
     phone.click("#again")
     choose_day(phone, "2026-11-28")  # Saturday's 节假日受理, by appointment
@@ -158,3 +174,41 @@ def test_the_sms_link_of_a_hall_cancelled_booking_shows_why_and_moves_it(phone, 
     moved = live_hall.client("supervisor").get(f"/appointments/{code}").json()
     assert (moved["status"], moved["slot_start"][:16]) == ("booked", "2026-11-30T09:00")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize("browser_locale", ["zh-CN", "en-US"])
+def test_the_booking_holds_the_seat_until_the_texted_code_is_typed(browser, live_hall, browser_locale):
+    """After 提交预约 the page asks for the SMS code (no check-in code yet); a wrong code says how many
+    tries are left; the right one shows the check-in code. Chinese whatever the browser asks."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale=browser_locale, device_scale_factor=1)
+    ctx.set_default_timeout(15_000)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{live_hall.base_url}/book")
+        choose_day(page, "2026-11-27")
+        page.wait_for_selector(".slot[data-start='2026-11-27T10:00']")
+        page.fill("#name", "王小明")
+        page.fill("#phone", "13955501234")
+        choose_slot(page, "2026-11-27T10:00")
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # the resident scrolled down the form
+        page.click("#submit")
+        page.wait_for_selector("#verify:not([hidden])")
+        assert page.locator("#result").is_hidden() and page.inner_text("#code") == ""
+        # The step is shown from its title, not scrolled past it (提交预约 was far down the form).
+        assert page.evaluate("document.querySelector('#verify h2').getBoundingClientRect().top") >= 0
+        sent = page.inner_text("#verify-sent")
+        assert "尾号 1234" in sent and "10:10" in sent and "11月27日" in sent
+        code = _newest_hold(live_hall)
+        right = sms_code(live_hall, code)
+        page.fill("#sms-code", "000000" if right != "000000" else "111111")
+        page.click("#verify-submit")
+        page.wait_for_function("() => document.getElementById('verify-error').textContent.includes('还可以试4次')")
+        page.screenshot(path=f"{SHOTS}/book_sms_code_{browser_locale}.png", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.fill("#sms-code", right)
+        page.click("#verify-submit")
+        page.wait_for_selector("#result:not([hidden])")
+        assert page.inner_text("#code") == code
+        assert live_hall.client("supervisor").get(f"/appointments/{code}").json()["status"] == "booked"
+    finally:
+        ctx.close()

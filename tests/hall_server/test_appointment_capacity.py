@@ -16,6 +16,7 @@ from sqlalchemy import select
 from hall_server.core.clock import CHINA
 from hall_server.storage.case_models import CaseNotification
 from hall_server.storage.models import Ticket
+from tests.support.booking import confirmed
 
 PHONE = "13955501234"
 
@@ -29,7 +30,7 @@ def public(hall) -> httpx.Client:
 
 def web_booking(hall, slot: str, phone: str = PHONE, **extra) -> httpx.Response:
     body = {"channel": "web", "resident_name": "王小明", "phone": phone, "slot_start": slot, "matter_id": 1, **extra}
-    return public(hall).post("/appointments", json=body)
+    return confirmed(hall, public(hall).post("/appointments", json=body))
 
 
 def slot_of(hall, day: str, hhmm: str) -> dict:
@@ -205,5 +206,7 @@ def test_a_booking_and_its_cancellation_go_through_the_outbox(live_hall):
     public(live_hall).post(f"/appointments/{code}/cancel", json={"phone_tail": "1234"})
     with live_hall.server.db.read() as conn:
         rows = conn.execute(select(CaseNotification).order_by(CaseNotification.id)).all()
+    assert "验证码" in rows[0].text and code not in rows[0].text  # first the SMS code, without the check-in code
+    rows = rows[1:]
     assert [r.recipient for r in rows] == [PHONE, PHONE] and all(code in r.text for r in rows)
     assert "已取消" in rows[1].text and all(r.status == "queued" for r in rows)

@@ -8,6 +8,7 @@ from datetime import datetime
 import httpx
 
 from hall_server.core.clock import CHINA
+from tests.support.booking import confirmed
 
 PHONE = "13955507777"
 
@@ -15,7 +16,8 @@ PHONE = "13955507777"
 def web_booking(hall, slot: str) -> httpx.Response:
     c = httpx.Client(base_url=hall.base_url + "/api/v1", timeout=20)
     hall.clients.append(c)
-    return c.post("/appointments", json={"channel": "web", "resident_name": "赵六", "phone": PHONE, "slot_start": slot})
+    body = {"channel": "web", "resident_name": "赵六", "phone": PHONE, "slot_start": slot}
+    return confirmed(hall, c.post("/appointments", json=body))
 
 
 def statuses(hall, day: str) -> list[str]:

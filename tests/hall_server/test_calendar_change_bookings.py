@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from hall_server.storage.case_models import CaseNotification
 from hall_server.storage.models import Appointment
+from tests.support.booking import confirmed
 
 DUTY = {"kind": "duty", "hours": ["09:00-12:00"], "windows": [1, 3], "appointment_only": True, "note": "值班"}
 CONFIRM = {"affected_bookings": "cancel_and_notify"}
@@ -125,7 +126,7 @@ def test_a_hall_cancelled_booking_is_moved_from_book_with_code_and_phone_tail_ev
     public = httpx.Client(base_url=live_hall.base_url + "/api/v1", timeout=20)
     live_hall.clients.append(public)
     body = {"channel": "web", "resident_name": "王小明", "phone": "13955501234", "matter_id": 1}
-    codes = [public.post("/appointments", json={**body, "slot_start": f"2026-11-27T{t}"}).json()["code"]
+    codes = [confirmed(live_hall, public.post("/appointments", json={**body, "slot_start": f"2026-11-27T{t}"})).json()["code"]
              for t in ("09:00", "10:00", "14:00")]  # fmt: skip
     assert public.post("/appointments", json={**body, "slot_start": "2026-11-30T09:00"}).status_code == 429
     assert put_day(live_hall, "2026-11-27", {"kind": "holiday", **CONFIRM}).json()["cancelled_bookings"] == 3

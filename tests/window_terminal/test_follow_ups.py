@@ -334,14 +334,14 @@ def test_only_the_resident_or_the_serving_windows_pad_can_make_a_rating_link(hal
     replaced = httpx.post(
         hall.base_url + "/api/v1/ratings/links", json={**body, "key": issued["public_key"], "replace": True}
     )
-    assert replaced.status_code == 201 and replaced.json()["created_by"] == "resident"
+    assert replaced.status_code == 201 and replaced.json()["created_by"] == "resident: slip key from 127.0.0.1"
     assert hall.client("pad-2").post("/ratings/links", json={**body, "replace": True}).status_code in (403, 409)
     with hall.server.db.read() as conn:
         from hall_server.storage.models import Event, RatingLink
 
         links = conn.execute(RatingLink.__table__.select()).all()
         logged = conn.execute(Event.__table__.select().where(Event.type == "rating.link_replaced")).all()
-    assert [link.created_by for link in links] == ["resident"] and len(logged) == 1
+    assert [link.created_by for link in links] == ["resident: slip key from 127.0.0.1"] and len(logged) == 1
 
 
 def test_supervisor_page_shows_figures_with_charts_and_calls_back_a_bad_rating(two_months, device, shot):

@@ -7,7 +7,7 @@
   const token = localStorage.getItem(KEY);
   const $ = (id) => document.getElementById(id);
   const COLS = ["rated", "unrated", "good_rate", "bad_rate", "active_good_rate", "unrated_rate", "bad_reply_rate",
-    "rectified_rate", "rectified_satisfied_rate"];
+    "rectified_rate", "rectified_satisfied_rate", "assisted_rated", "assisted_good_rate"];  // 代取号: counted apart
   const STEPS = {pending_callback: ["call_back"], verifying: ["rectify_now", "rectify_deadline", "explain"],
     rectify_now: ["report_back"], rectify_deadline: ["report_back"], explained: ["report_back"], awaiting_feedback: ["close"]};
   let charts = null, selected = null;
