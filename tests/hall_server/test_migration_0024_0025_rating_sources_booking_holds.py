@@ -16,7 +16,7 @@ def test_rows_from_before_the_migrations_keep_counting_as_before(database_url):
     server = HallServer.open(database_url, clock=FakeClock(parse_local_time("2026-11-26 10:00")))
     try:
         hall_id = server.services.halls.all_ids()[0]
-        downgrade(server.db, "0017_drop_login_throttle")
+        downgrade(server.db, "0018_call_announcements")
         with server.db.engine.connect() as conn:
             assert "issued_by_role" not in {c["name"] for c in inspect(conn).get_columns("tickets")}
             assert "hold_expires_at" not in {c["name"] for c in inspect(conn).get_columns("appointments")}
@@ -52,7 +52,7 @@ def test_rows_from_before_the_migrations_keep_counting_as_before(database_url):
                 select(Appointment.status, Appointment.hold_expires_at, Appointment.confirm_tries)
             ).one()
         assert tuple(booking) == ("booked", None, 0)
-        downgrade(server.db, "0017_drop_login_throttle")
+        downgrade(server.db, "0018_call_announcements")
         server.db.migrate()
     finally:
         server.close()

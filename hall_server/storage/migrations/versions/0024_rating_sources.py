@@ -7,14 +7,14 @@ before). ratings.assisted: the rated service's ticket was issued by staff.
 Self-contained (two new columns with server defaults).
 
 Revision ID: 0024_rating_sources
-Revises: 0017_drop_login_throttle
+Revises: 0018_call_announcements
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0024_rating_sources"
-down_revision = "0017_drop_login_throttle"
+down_revision = "0018_call_announcements"
 branch_labels = None
 depends_on = None
 
