@@ -13,9 +13,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..core.duty_days import DutyDay, duty_day_from_storage, parse_duty_day
 from ..core.errors import Conflict, InvalidInput
 from ..core.schedule import Schedule
+from ..core.ticket_states import CALLED
 from ..core.working_calendar import DUTY, OVERRIDE_KINDS, WorkingCalendar
 from ..storage.line_sql import WAITING_BY_MATTER
-from ..core.ticket_states import CALLED
 from ..storage.models import CalendarOverride, Hall, HallRuntime, Ticket
 from ..storage.types import table_of
 from .access import Principal

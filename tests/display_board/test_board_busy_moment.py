@@ -193,7 +193,8 @@ def test_a_recall_keeps_the_layout(live_hall, board, layout, viewport, locale):
     assert_nothing_overflows(page)
     # The recent list's tags stay inside their own entry: nothing covers another number.
     entries = page.eval_on_selector_all(
-        "#recent-calls li", "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })"
+        "#recent-calls li",
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })",
     )
     for tag in page.locator("#recent-calls li .tag").all():
         own = tag.locator("xpath=ancestor::li").bounding_box()
