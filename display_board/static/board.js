@@ -157,8 +157,10 @@
 
   function scheduleHallRefresh() {
     // The waiting count comes with ticket events; the expected wait of a new number and the
-    // closing notice are the server's projection: re-read at most every two seconds or so.
-    soon("hall", 2000, 1000, function () { readHall()["catch"](function () { /* again on the next event */ }); });
+    // closing notice are the server's projection (a replay of the day, ~5 ms at 40 waiting):
+    // re-read at most every four to eight seconds, so fifty boards at the busy moment ask a few
+    // times a second, not at every event.
+    soon("hall", 4000, 4000, function () { readHall()["catch"](function () { /* again on the next event */ }); });
   }
 
   function scheduleQueueRefresh() {
