@@ -216,8 +216,9 @@ def test_a_recall_keeps_the_layout(live_hall, board, layout, viewport, locale):
     assert inside(page.locator("#book-qr").bounding_box(), page.locator(".book").bounding_box())
 
 
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_after_an_outage_the_board_reads_everything_again_and_no_old_answer_undoes_a_newer_event(
-    restartable_hall, board
+    restartable_hall, board, locale
 ):
     hall, http = restartable_hall
     issue(hall, 3)
@@ -225,7 +226,7 @@ def test_after_an_outage_the_board_reads_everything_again_and_no_old_answer_undo
     clerk1.post("/windows/1/call-next").raise_for_status()
     clerk1.post("/windows/1/start").raise_for_status()
     # The board opens after those events and hears none: it has no event to resume from.
-    page = board(hall)
+    page = board(hall, "", LANDSCAPE, locale)
     assert page.inner_text(".window[data-window='1'] .current") == "A001" and window_state(page, 1) == "服务中"
 
     held = []
@@ -259,7 +260,7 @@ def test_after_an_outage_the_board_reads_everything_again_and_no_old_answer_undo
     route.fulfill(response=answer)
     page.unroute(re.compile(r".*/api/v1/windows$"))
     page.wait_for_function("() => document.querySelector(\".window[data-window='2'] .current\").textContent === 'A003'")
-    shot(page, "board-after-reconnect")
+    shot(page, f"board-after-reconnect-{locale}")
     assert window_state(page, 2) == "呼叫中"
     # The older answer said 呼叫中 for A002: the newer start stands.
     assert window_state(page, 1) == "服务中" and page.inner_text(".window[data-window='1'] .current") == "A002"
