@@ -1,8 +1,9 @@
 """The lobby display board page, mounted by `yichuang serve` at /board.
 
 The page is plain HTML/CSS/JS shipped inside this package (no CDN: the hall's TV may have
-no internet). Everything it shows comes from the API (/api/v1/hall with today's recent calls,
-/api/v1/windows, /api/v1/queue for the line's order) and
+no internet). Everything it shows comes from the API (/api/v1/hall with today's recent calls and the
+expected wait of a number taken now, /api/v1/windows, /api/v1/queue for the line's order), read
+again after every reconnect, and
 the event stream (/api/v1/events); the strings come from the one message catalog, embedded
 in the page and also served at /board/messages.json.
 
@@ -13,6 +14,7 @@ Options in the query string, because a TV browser can only be given an address:
     history=8          how many recent calls to list
     prepare=3          how many of the next numbers in line get "请A005号准备"
     highlight=8        seconds a new call stays highlighted
+    together=30        seconds a call still waited for stays in the big area beside newer ones
     stale=60           a call older than this (seconds) is listed but not highlighted
     lang=en            English labels (default Chinese, whatever the TV browser prefers)
 

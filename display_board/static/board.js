@@ -1,9 +1,10 @@
-/* Lobby display board: initial state from /api/v1/hall (with today's recent calls from the event
- * log, so a reload keeps them), /api/v1/windows and /api/v1/queue (the line's order), then live
- * events from /api/v1/events (EventSource). It survives network drops: it keeps the last
- * state on screen, says so discreetly, reconnects by itself and catches up from the last
- * event it saw (Last-Event-ID). Its clock is the server's clock (X-Server-Time), not the TV's.
- * No external resources: this file, board.css and the page are all it needs. */
+/* Lobby display board: its state from /api/v1/hall (with today's recent calls from the event log,
+ * so a reload keeps them, and the projection's figures for a number taken now), /api/v1/windows
+ * and /api/v1/queue (the line's order), then live events from /api/v1/events (EventSource). It
+ * survives network drops: it keeps the last state on screen, says so discreetly, reconnects by
+ * itself and reads everything again (see resync). Its clock is the server's clock
+ * (X-Server-Time), not the TV's. No external resources: this file, board.css and the page are
+ * all it needs. ES5 only: lobby TVs run old browsers. */
 (function () {
   "use strict";
 
@@ -21,14 +22,18 @@
   var prepareSize = intParam("prepare", 3, 1, 5);
   var highlightSeconds = intParam("highlight", 8, 1, 300);
   var staleSeconds = intParam("stale", 60, 1, 86400);
+
+  // A call stays in the big 正在呼叫 area this long while its number is still called (not started,
+  // not gone): the announcer says a call within 8 s of the click and says it twice (~14 s), so a
+  // resident who looks up at the end of the second reading still finds it there. At most CARDS
+  // calls share the area; more are in 最近呼叫 and the window table.
+  var togetherSeconds = intParam("together", 30, 1, 300);
+  var CARDS = 4;
   var T = YC.useMessages(JSON.parse(document.getElementById("board-messages").textContent));
   var fmt = YC.t, hhmm = YC.hhmm;
 
-  var state = {
-    hall: null, windows: {}, calls: [], upcoming: [], ready: false, buffer: [], connected: false
-  };
-  var stream = null, flashTimer = null, offlineTimer = null, hallRefreshTimer = null, wasDown = false;
-  var queueRefreshTimer = null;
+  var state = { hall: null, windows: {}, calls: [], line: [], ready: false, connected: false };
+  var stream = null, offlineTimer = null, wasDown = false;
 
   function intParam(name, dflt, lo, hi) {
     var v = parseInt(params.get(name), 10);
@@ -72,104 +77,223 @@
     f.hidden = false;
   }
 
-  // Re-reads overlap (a scheduled one and one after a reconnect, on a slow line): only the newest
-  // answer draws, or an older one arriving last would show the hall as it was a moment before.
-  var refreshHall = YC.newest(function () { return api("/hall"); }, function (hall) {
+  // --- re-reads -------------------------------------------------------------------------
+  // What the board shows comes from three reads (the hall with today's calls, the windows, the
+  // line), made on first load, after every reconnect and now and then, and from the events in
+  // between. Two guards keep an old answer from drawing over something newer: only the newest
+  // read of a part draws (YC.newest), and every event that arrived while that read was on its way
+  // is applied again on top of its answer (the answer may predate the event; events set what they
+  // carry, so applying one twice changes nothing).
+  var readers = [];
+  var drawn = {};
+
+  function reader(part, path, take) {
+    var r = { since: null };
+    r.read = YC.newest(function () { r.since = []; return api(path); }, function (answer) {
+      var later = r.since || [];
+      r.since = null;
+      take(answer, later);
+      drawn[part] = true;
+      if (!state.ready && drawn.hall && drawn.windows && drawn.line) {
+        state.ready = true;
+        document.body.dataset.ready = "1";
+        renderAll();
+      }
+    });
+    readers.push(r);
+    return r.read;
+  }
+
+  function heard(d) {
+    readers.forEach(function (r) { if (r.since) r.since.push(d); });
+  }
+
+  var readHall = reader("hall", "/hall", function (hall, later) {
     state.hall = hall;
     YC.setTimeZone(hall.timezone);
-    renderHall();
+    later.forEach(applyHall);
+    mergeCalls(hall.recent_calls, later);
+    if (state.ready) { renderHall(); renderCalls(); }
   });
 
-  function scheduleHallRefresh() {
-    // For events without a waiting count: re-read it, at most every two seconds or so,
-    // with some jitter so that many boards do not all ask in the same instant.
-    if (hallRefreshTimer) return;
-    hallRefreshTimer = setTimeout(function () {
-      hallRefreshTimer = null;
-      refreshHall().catch(function () { /* shown again on the next event or reconnect */ });
-    }, 2000 + Math.random() * 1000);
-  }
+  var readWindows = reader("windows", "/windows", function (answer, later) {
+    state.windows = {};
+    answer.windows.forEach(function (w) { state.windows[w.number] = w; });
+    later.forEach(applyWindows);
+    if (state.ready) { renderWindows(); renderCalls(); }
+  });
 
-  // The line's order is the server's (one place states it): the board reads the head of
-  // /queue after ticket events, at most every second and a half or so, with jitter so that
-  // many boards do not all ask in the same instant. On a slow line a read may still be on its way
-  // when the next starts: only the newest draws, or numbers already called would come back.
-  var askQueue = YC.newest(function () { return api("/queue"); }, function (q) {
-    state.upcoming = (q.waiting || []).filter(function (t) {
+  // The line's order is the server's (one place states it): the board reads the head of /queue.
+  var readLine = reader("line", "/queue", function (q, later) {
+    state.line = (q.waiting || []).filter(function (t) {
       return t.target_window === null || t.target_window === undefined || wanted(t.target_window);
-    }).slice(0, prepareSize).map(function (t) { return t.number; });
-    renderPrepare();
+    }).slice(0, prepareSize + 10).map(function (t) { return t.number; });
+    later.forEach(applyLine);
+    if (state.ready) renderPrepare();
   });
 
-  function refreshQueue() {
-    return askQueue()["catch"](function () { /* kept as it was: shown again after the next event */ });
-  }
-
-  function scheduleQueueRefresh() {
-    if (queueRefreshTimer) return;
-    queueRefreshTimer = setTimeout(function () {
-      queueRefreshTimer = null;
-      refreshQueue();
-    }, 800 + Math.random() * 700);
-  }
-
-  function seedCalls(hall, windows) {
-    // Today's calls come from the server's event log (newest first): a reloaded board shows
-    // what it showed before. Without that field, the windows' current tickets start the list.
-    var recent = hall.recent_calls;
-    if (!recent) {
-      recent = windows.filter(function (w) { return w.current_number; })
-        .map(function (w) { return { number: w.current_number, window: w.number, recall: false, at: null }; });
-    }
-    recent.slice().reverse().forEach(function (c) {
-      if (wanted(c.window)) addCall({ number: c.number, window: c.window, recall: !!c.recall, at: c.at }, false);
-    });
-  }
-
-  function loadInitial() {
-    return Promise.all([api("/hall"), api("/windows"), refreshQueue()]).then(function (r) {
-      state.hall = r[0];
-      YC.setTimeZone(r[0].timezone);
-      r[1].windows.forEach(function (w) { state.windows[w.number] = w; });
-      seedCalls(r[0], r[1].windows);
-      state.ready = true;
-      document.body.dataset.ready = "1";
-      var buffered = state.buffer;
-      state.buffer = [];
-      buffered.forEach(function (d) { apply(d, true); });
-      renderAll();
-    }).catch(function (err) {
+  var syncSerial = 0;
+  function resync() {
+    // Everything the board shows, read again (first load, and after any reconnect: a board that
+    // had seen no event resumes its stream from "now", so what changed meanwhile is only in these).
+    var serial = ++syncSerial;
+    return Promise.all([readHall(), readWindows(), readLine()]).then(function () {
+      if (serial === syncSerial) document.body.dataset.synced = String(serial);
+    }, function (err) {
       if (err.status === 401 || err.status === 403) {
         fatal(fmt("load_failed", { message: err.message }));
         return;
       }
-      setConnected(false);
-      setTimeout(loadInitial, 3000);
+      setTimeout(function () { if (serial === syncSerial) resync(); }, 3000);
     });
   }
 
+  function soon(timerName, low, spread, fn) {
+    // With jitter, so that many boards do not all ask in the same instant.
+    if (timers[timerName]) return;
+    timers[timerName] = setTimeout(function () { timers[timerName] = null; fn(); }, low + Math.random() * spread);
+  }
+  var timers = {};
+
+  function scheduleHallRefresh() {
+    // The waiting count comes with ticket events; the expected wait of a new number and the
+    // closing notice are the server's projection (a replay of the day, ~5 ms at 40 waiting):
+    // re-read at most every four to eight seconds, so fifty boards at the busy moment ask a few
+    // times a second, not at every event.
+    soon("hall", 4000, 4000, function () { readHall()["catch"](function () { /* again on the next event */ }); });
+  }
+
+  function scheduleQueueRefresh() {
+    soon("line", 800, 700, function () { readLine()["catch"](function () { /* again on the next event */ }); });
+  }
+
   // --- events ---------------------------------------------------------------------------
-  function onEvent(type, data) {
-    if (!state.ready) { state.buffer.push(data); return; }
-    apply(data, false);
-  }
-
-  function isFresh(at) {
+  function ageMs(at) {
     var t = YC.parseIso(at);
-    return !isNaN(t) && YC.serverNow() - t <= staleSeconds * 1000;
+    return isNaN(t) ? 0 : Math.max(0, YC.serverNow() - t);
   }
 
-  function addCall(call, announce) {
+  function callOf(number, window, recall, at, answered) {
+    // seen: the board's own clock at the moment of the call, so that how long it stays in the big
+    // area does not depend on later corrections of the server's time. answered: the number was
+    // started or has gone since (the resident came, or will not); once true it stays true, so an
+    // older answer of the server cannot bring it back into the big area.
+    var age = ageMs(at);
+    return { number: number, window: window, recall: !!recall, at: at, seen: Date.now() - age,
+             stale: age > staleSeconds * 1000, answered: !!answered };
+  }
+
+  function sameCall(a, b) {
+    return a.number === b.number && a.recall === !!b.recall && YC.parseIso(a.at) === YC.parseIso(b.at);
+  }
+
+  function addCall(call) {
     // Ticket numbers are unique for the day: a recall moves the number back to the top.
     state.calls = state.calls.filter(function (c) { return c.number !== call.number; });
     state.calls.unshift(call);
     state.calls.length = Math.min(state.calls.length, historySize);
-    if (announce) flash();
   }
 
-  // The call line is drawn the moment its event arrives; everything else an event changes
-  // (window panel, waiting count) is drawn together a moment later. A call comes with a
-  // finish, a start and new tickets around it: one repaint for all of them, not one each.
+  function isCall(d) { return (d.type === "ticket.called" || d.type === "ticket.recalled") && d.ticket; }
+  function windowOf(d) { return d.window !== null && d.window !== undefined ? d.window : d.ticket.window_number; }
+
+  function mergeCalls(recent, laterEvents) {
+    // Today's calls from the server's event log (newest first) are the truth as of the read; the
+    // calls heard since the read started are newer and stay on top. A call the board already
+    // had keeps its own moment (its highlight does not start again).
+    if (!recent) {  // an older server: the windows' current tickets start the list
+      if (!state.calls.length) {
+        Object.keys(state.windows).forEach(function (n) {
+          var w = state.windows[n];
+          if (w.current_number && wanted(w.number)) state.calls.push(callOf(w.current_number, w.number, false, null));
+        });
+      }
+      return;
+    }
+    var newer = {};
+    laterEvents.forEach(function (d) { if (isCall(d)) newer[d.ticket.number] = true; });
+    var had = state.calls;
+    var merged = had.filter(function (c) { return newer[c.number]; });
+    recent.forEach(function (r) {
+      if (!wanted(r.window) || newer[r.number]) return;
+      if (merged.some(function (c) { return c.number === r.number; })) return;
+      var known = had.filter(function (c) { return sameCall(c, r); })[0];
+      if (known && r.still_called === false) known.answered = true;
+      merged.push(known || callOf(r.number, r.window, r.recall, r.at, r.still_called === false));
+    });
+    state.calls = merged.slice(0, historySize);
+  }
+
+  function applyWindows(d) {
+    if (d.type === "window.status" && d.window_status) {
+      state.windows[d.window_status.number] = d.window_status;
+      return;
+    }
+    var t = d.ticket;
+    if (!t) return;
+    var w = state.windows[windowOf(d)];
+    if (d.type === "ticket.called" || d.type === "ticket.recalled") {
+      if (w) { w.current_number = t.number; w.current_state = "called"; }
+    } else if (d.type === "ticket.started" || d.type === "ticket.resumed") {
+      if (w) { w.current_number = t.number; w.current_state = "serving"; }
+    } else if (LEAVES_WINDOW[d.type]) {
+      Object.keys(state.windows).forEach(function (n) {
+        if (state.windows[n].current_number === t.number) {
+          state.windows[n].current_number = null;
+          state.windows[n].current_state = null;
+        }
+      });
+    }
+  }
+
+  function applyHall(d) {
+    if (!state.hall) return;
+    if (d.type === "hall.status" && d.hall_status) state.hall.status = d.hall_status;
+    // Ticket events carry the line's length: no need to ask the server again for it.
+    else if (d.ticket && typeof d.waiting === "number" && state.hall.status) state.hall.status.waiting = d.waiting;
+  }
+
+  function applyLine(d) {
+    // A number called (or cancelled, or sent elsewhere) is no longer asked to get ready: at once,
+    // not when the next read of the line comes back.
+    if (d.ticket && d.ticket.state && d.ticket.state !== "waiting") {
+      var gone = d.ticket.number;
+      state.line = state.line.filter(function (n) { return n !== gone; });
+    }
+  }
+
+  function onEvent(type, d) {
+    // Render only what the event changed: fifty boards on one small box add up.
+    heard(d);
+    applyWindows(d);
+    applyHall(d);
+    applyLine(d);
+    if (isCall(d)) {
+      if (wanted(windowOf(d))) addCall(callOf(d.ticket.number, windowOf(d), d.type === "ticket.recalled", d.at, false));
+    } else if (d.ticket) {
+      // Started, finished, 过号, sent elsewhere…: that number is no longer waited for.
+      state.calls.forEach(function (c) { if (c.number === d.ticket.number) c.answered = true; });
+    }
+    if (!state.ready) return;
+    if (d.ticket) {
+      // The call is drawn the moment its event arrives; the rest a moment later, once per burst.
+      renderCalls();
+      renderPrepare();
+      scheduleQueueRefresh();
+      scheduleHallRefresh();
+      renderLater("hall");
+      renderLater("windows");
+    } else if (d.type === "window.status") {
+      scheduleHallRefresh();  // a window opening or closing moves the expected wait
+      renderLater("windows");
+      renderCalls();
+    } else if (d.type === "hall.status") {
+      renderLater("hall");
+    }
+  }
+
+  // Everything an event changes besides the call (window panel, waiting count) is drawn together
+  // a moment later: a call comes with a finish, a start and new tickets around it.
   var laterParts = {}, laterTimer = null;
   function renderLater(part) {
     laterParts[part] = true;
@@ -182,51 +306,6 @@
     laterParts = {};
     if (parts.hall) renderHall();
     if (parts.windows) renderWindows();
-  }
-
-  function apply(d, quiet) {
-    // Render only what the event changed: fifty boards on one small box add up.
-    var t = d.ticket;
-    if (d.type === "window.status" && d.window_status) {
-      state.windows[d.window_status.number] = d.window_status;
-      if (!quiet) renderLater("windows");
-      return;
-    }
-    if (d.type === "hall.status" && d.hall_status) {
-      if (state.hall) state.hall.status = d.hall_status;
-      if (!quiet) renderLater("hall");
-      return;
-    }
-    if (!t) return;
-    if (!quiet) scheduleQueueRefresh();
-    if (typeof d.waiting === "number" && state.hall && state.hall.status) {
-      // Ticket events carry the line's length: no need to ask the server again.
-      state.hall.status.waiting = d.waiting;
-      if (!quiet) renderLater("hall");
-    } else if (!quiet) {
-      scheduleHallRefresh();
-    }
-    var win = d.window !== null && d.window !== undefined ? d.window : t.window_number;
-    var w = state.windows[win];
-    if (d.type === "ticket.called" || d.type === "ticket.recalled") {
-      if (w) w.current_number = t.number;
-      if (wanted(win)) {
-        var fresh = isFresh(d.at);
-        addCall({ number: t.number, window: win, recall: d.type === "ticket.recalled", at: d.at,
-                  stale: !fresh }, false);
-        if (!quiet) {
-          renderCalls();
-          if (fresh) flash();
-        }
-      }
-    } else if (d.type === "ticket.started" || d.type === "ticket.resumed") {
-      if (w) w.current_number = t.number;
-    } else if (LEAVES_WINDOW[d.type]) {
-      Object.keys(state.windows).forEach(function (n) {
-        if (state.windows[n].current_number === t.number) state.windows[n].current_number = null;
-      });
-    }
-    if (!quiet) renderLater("windows");
   }
 
   // --- connection -----------------------------------------------------------------------
@@ -245,42 +324,92 @@
   }
 
   function connect() {
-    // The toolkit reconnects by itself (with backoff) and resumes from the last event seen.
+    // The toolkit reconnects by itself (with backoff) and resumes from the last event seen, if any.
     stream = YC.live(token, { types: shownType }, onEvent, function (up) {
       setConnected(up);
       if (!up) { wasDown = true; return; }
-      if (wasDown && state.ready) {
-        refreshHall().catch(function () {});
-        refreshQueue();
-      }
+      if (wasDown) resync();
       wasDown = false;
     });
   }
 
   // --- rendering ------------------------------------------------------------------------
-  function flash() {
-    // A new call stands out for a few seconds, then settles: two repaints, not an animation.
-    var now = document.getElementById("now-calling");
-    now.classList.add("flash");
-    clearTimeout(flashTimer);
-    flashTimer = setTimeout(function () { now.classList.remove("flash"); }, highlightSeconds * 1000);
+  function stillCalled(c) { return !c.answered; }  // called, not started, not gone
+
+  function calledTogether(now) {
+    // Every call of the last seconds still waited for, newest first: the big area shows them all
+    // at once rather than in turn, so a resident glancing up finds their number without waiting
+    // for it to come round (three windows calling in the same second is the daily busy moment).
+    return state.calls.filter(function (c) {
+      return !c.stale && now - c.seen < togetherSeconds * 1000 && stillCalled(c);
+    }).slice(0, CARDS);
   }
 
+  function fresh(c, now) { return !c.stale && now - c.seen < highlightSeconds * 1000; }
+
+  var callsTimer = null, renderedCalls = "";
   function renderCalls() {
-    var now = document.getElementById("now-calling");
-    var tag = document.getElementById("recall-tag");
-    var top = state.calls[0];
-    if (top) {
-      now.textContent = fmt("call_line", { number: top.number, window: top.window });
-      now.classList.remove("idle");
-      now.classList.toggle("recall", !!top.recall);
-      now.dataset.number = top.number;
-      tag.hidden = !top.recall;
-    } else {
-      now.textContent = T.no_calls;
-      now.classList.add("idle");
-      tag.hidden = true;
+    var now = Date.now();
+    var group = calledTogether(now);
+    // A new call stands out (dark on the call colour) for a few seconds, then settles: repaints
+    // when something changes, never an animation (a weak TV box, or fifty boards on one machine).
+    var shownCalls = group.length ? group : state.calls.slice(0, 1);
+    var signature = JSON.stringify([group.length > 1, shownCalls.map(function (c) {
+      return [c.number, c.window, c.recall, fresh(c, now)];
+    }), state.calls.map(function (c) { return [c.number, c.window, c.recall, c.stale]; })]);
+    if (signature !== renderedCalls) {
+      renderedCalls = signature;
+      drawNowCalling(group, now);
+      drawRecentCalls();
     }
+    // Redraw when the next highlight ends or the next call leaves the big area.
+    var next = Infinity;
+    state.calls.forEach(function (c) {
+      [c.seen + highlightSeconds * 1000, c.seen + togetherSeconds * 1000].forEach(function (t) {
+        if (t > now && t < next) next = t;
+      });
+    });
+    clearTimeout(callsTimer);
+    if (next !== Infinity) callsTimer = setTimeout(renderCalls, next - now + 50);
+  }
+
+  function drawNowCalling(group, now) {
+    var box = document.getElementById("now-calling");
+    var tag = document.getElementById("recall-tag");
+    box.textContent = "";
+    box.className = "now-calling";
+    if (group.length > 1) {
+      box.classList.add("cards");
+      group.forEach(function (c) {
+        var card = el("div", "call-card" + (fresh(c, now) ? " flash" : "") + (c.recall ? " recall" : ""));
+        card.dataset.number = c.number;
+        card.dataset.window = c.window;
+        card.appendChild(el("div", "num", c.number));
+        var where = el("div", "win", fmt("window_label", { window: c.window }));
+        card.appendChild(where);
+        if (c.recall) card.appendChild(el("div", "tag", T.recall_tag));
+        box.appendChild(card);
+      });
+      delete box.dataset.number;
+      tag.hidden = true;
+      return;
+    }
+    var top = group[0] || state.calls[0];
+    if (!top) {
+      box.textContent = T.no_calls;
+      box.classList.add("idle");
+      delete box.dataset.number;
+      tag.hidden = true;
+      return;
+    }
+    box.textContent = fmt("call_line", { number: top.number, window: top.window });
+    if (top.recall) box.classList.add("recall");
+    if (fresh(top, now)) box.classList.add("flash");
+    box.dataset.number = top.number;
+    tag.hidden = !top.recall;
+  }
+
+  function drawRecentCalls() {
     var list = document.getElementById("recent-calls");
     list.textContent = "";
     state.calls.forEach(function (c) {
@@ -288,8 +417,11 @@
       li.dataset.number = c.number;
       li.dataset.window = c.window;
       li.appendChild(el("span", "num", c.number));
-      li.appendChild(el("span", "win", fmt("window_label", { window: c.window })));
-      if (c.recall) li.appendChild(el("span", "tag", T.recall_tag));
+      // The 再次呼叫 tag sits above the window, inside the entry: it never runs into the next one.
+      var where = el("span", "where");
+      if (c.recall) where.appendChild(el("span", "tag", T.recall_tag));
+      where.appendChild(el("span", "win", fmt("window_label", { window: c.window })));
+      li.appendChild(where);
       list.appendChild(li);
     });
   }
@@ -310,7 +442,10 @@
 
   function windowState(w) {
     // An open, staffed window with nobody in front of it is free: residents should go there.
-    return w.state === "serving" && !w.current_number ? "idle" : w.state;
+    // A number called but not started yet is 呼叫中: the resident is still on the way.
+    if (w.state === "serving" && !w.current_number) return "idle";
+    if (w.state === "serving" && w.current_state === "called") return "calling";
+    return w.state;
   }
 
   function windowRow(n, w) {
@@ -355,16 +490,17 @@
 
   function renderPrepare() {
     var list = document.getElementById("prepare-list");
-    var signature = state.upcoming.join(",");
+    var upcoming = state.line.slice(0, prepareSize);
+    var signature = upcoming.join(",");
     if (list.dataset.numbers === signature && list.childNodes.length) return;
     list.dataset.numbers = signature;
     list.textContent = "";
-    state.upcoming.forEach(function (number) {
+    upcoming.forEach(function (number) {
       var li = el("li", "", fmt("prepare_line", { number: number }));
       li.dataset.number = number;
       list.appendChild(li);
     });
-    if (!state.upcoming.length) list.appendChild(el("li", "none", T.prepare_none));
+    if (!upcoming.length) list.appendChild(el("li", "none", T.prepare_none));
   }
 
   function nextOpenText(iso) {
@@ -407,18 +543,18 @@
   function renderHall() {
     var hall = state.hall;
     if (!hall) return;
-    var signature = JSON.stringify([hall.name, hall.status, hall.slip_notices, hall.duty_leader]);
+    var projection = hall.projection || {};
+    var signature = JSON.stringify([hall.name, hall.status, hall.slip_notices, hall.duty_leader, projection.new_ticket,
+                                    projection.closing]);
     if (signature === renderedHall) return;
     renderedHall = signature;
     document.getElementById("hall-name").textContent = hall.name;
     renderDutyLeader(hall.duty_leader);
     var st = hall.status || {};
-    var stateBox = document.getElementById("hall-state");
-    stateBox.textContent = T["hall_" + st.state] || "";
-    if (st.state !== "open" && st.next_open_at) stateBox.appendChild(el("span", "next-open", nextOpenText(st.next_open_at)));
-    stateBox.className = "hall-state " + (st.state || "");
+    renderHallState(st, projection, hall.rules || {});
     document.getElementById("waiting-count").textContent =
       st.waiting === undefined ? "--" : fmt("waiting_count", { count: st.waiting });
+    renderNewWait(st.state === "open" ? projection.new_ticket : null);
     var periods = (st.today && st.today.periods) || [];
     var parts = periods.map(function (p) {
       var s = hhmm(p.start) + "–" + hhmm(p.end);
@@ -447,6 +583,43 @@
     if (!document.getElementById("ticker").textContent) rotateNotice();
   }
 
+  function renderHallState(st, projection, rules) {
+    // Open for walk-ins, but a number taken now would get the kiosk's consent prompt (its start
+    // with the safety margin falls after the last start before closing, the server's projection on
+    // the server's clock): the board says so where it says 正常取号办理中, as the kiosk will.
+    var box = document.getElementById("hall-state");
+    var newTicket = projection.new_ticket;
+    var closing = st.state === "open" && newTicket && newTicket.needs_consent;
+    box.textContent = "";
+    if (closing) {
+      var closes = hhmm(projection.closing) || "--:--";
+      box.appendChild(el("span", "notice", fmt(rules.after_cutoff === "refuse" ? "hall_cutoff_refused" : "hall_closing_soon",
+                                               { closes: closes })));
+      box.appendChild(el("span", "next-open", T.closing_hint));
+    } else {
+      box.textContent = T["hall_" + st.state] || "";
+      if (st.state !== "open" && st.next_open_at) box.appendChild(el("span", "next-open", nextOpenText(st.next_open_at)));
+    }
+    box.className = "hall-state " + (closing ? "closing" : (st.state || ""));
+  }
+
+  function renderNewWait(newTicket) {
+    // What a number taken now waits (the same estimate the slip will print): minutes, the time
+    // after lunch, or that today may be too late.
+    var box = document.getElementById("new-wait");
+    if (!newTicket) { box.hidden = true; return; }
+    var value = document.getElementById("new-wait-value");
+    var minutes = newTicket.expected_wait_minutes;
+    var text;
+    if (newTicket.needs_consent || minutes === null || minutes === undefined) text = T.new_wait_risky;
+    else if (newTicket.after_break) text = fmt("new_wait_after_break", { time: hhmm(newTicket.expected_start) });
+    else if (minutes <= 0) text = T.new_wait_none;
+    else text = fmt("new_wait_minutes", { minutes: minutes });
+    value.textContent = text;
+    value.className = newTicket.needs_consent ? "risky" : "";
+    box.hidden = false;
+  }
+
   // The notice line shows one notice at a time, changing every few seconds (no scrolling and
   // no fade: either would repaint every frame).
   var noticeIndex = -1;
@@ -462,11 +635,13 @@
 
   // --- start ----------------------------------------------------------------------------
   if (!token) { fatal(T.missing_token); return; }
-  // Subscribe first and buffer: nothing that happens while the snapshot loads is lost.
+  // Subscribe first: an event that arrives while the first reads are on their way is applied
+  // again on top of their answers, so nothing that happens meanwhile is lost.
   connect();
-  loadInitial();
+  resync();
   renderClock();
   setInterval(rotateNotice, 8000);
-  // Re-read the server's time now and then: TV clocks drift and are often simply wrong.
-  setInterval(function () { api("/health").catch(function () {}); }, 60000);
+  // Re-read the hall now and then: the closing notice follows the clock even when nothing happens,
+  // and every answer re-reads the server's time (TV clocks drift and are often simply wrong).
+  setInterval(function () { readHall()["catch"](function () {}); }, 60000);
 })();

@@ -13,18 +13,19 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..core.duty_days import DutyDay, duty_day_from_storage, parse_duty_day
 from ..core.errors import Conflict, InvalidInput
 from ..core.schedule import Schedule
+from ..core.ticket_states import CALLED
 from ..core.working_calendar import DUTY, OVERRIDE_KINDS, WorkingCalendar
 from ..storage.line_sql import WAITING_BY_MATTER
-from ..storage.models import CalendarOverride, Hall, HallRuntime
+from ..storage.models import CalendarOverride, Hall, HallRuntime, Ticket
 from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 from .calendar_bookings import CANCEL_AND_NOTIFY, CalendarBookings
 from .context import HallContext
 from .event_log import append_event, recent_calls
-from .projection import day_summary
+from .projection import day_summary, new_walk_in
 
-R, OVERRIDES, H = table_of(HallRuntime), table_of(CalendarOverride), table_of(Hall)
+R, OVERRIDES, H, T = table_of(HallRuntime), table_of(CalendarOverride), table_of(Hall), table_of(Ticket)
 # A board lists at most this many recent calls; a reloaded board rebuilds its list from these.
 RECENT_CALLS = 12
 
@@ -74,16 +75,23 @@ class HallOverview:
         return sum(count for _, count in rows)
 
     def _recent_calls(self, conn: Connection, ctx: HallContext, now: datetime) -> list[dict[str, Any]]:
-        """Today's latest calls from the event log: number and window only (boards are public)."""
+        """Today's latest calls from the event log: number and window only (boards are public), and
+        whether the number is still called (not started nor gone: the board's big area keeps it)."""
         midnight = datetime.combine(ctx.schedule.local_date(now), time(0), tzinfo=ctx.config.timezone)
+        events = recent_calls(conn, ctx.id, midnight, RECENT_CALLS)
+        ids = {e.ticket_id for e in events if e.ticket_id is not None}
+        called = (
+            set(conn.execute(select(T.c.id).where(T.c.id.in_(ids), T.c.state == CALLED)).scalars()) if ids else set()
+        )
         return [
             {
                 "number": e.data["ticket"]["number"],
                 "window": e.window_number if e.window_number is not None else e.data["ticket"].get("window_number"),
                 "recall": e.type == "ticket.recalled",
                 "at": e.occurred_at.astimezone(ctx.config.timezone).isoformat(),
+                "still_called": e.ticket_id in called,
             }
-            for e in recent_calls(conn, ctx.id, midnight, RECENT_CALLS)
+            for e in events
         ]
 
     def view(self, principal: Principal, locale: str) -> dict[str, Any]:
@@ -95,6 +103,8 @@ class HallOverview:
             calls = self._recent_calls(conn, ctx, now)
             # For boards and kiosks: when the line is expected to end and the last start today (no personal data).
             day = day_summary(conn, ctx, now)
+            # A number taken now: the board's expected wait and its closing notice (the kiosk's consent rule).
+            day["new_ticket"] = new_walk_in(conn, ctx, now)
         view: dict[str, Any] = {
             "code": cfg.code,
             "name": cfg.name,

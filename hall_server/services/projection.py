@@ -341,6 +341,21 @@ def day_summary(conn: Connection, ctx: HallContext, now: datetime) -> dict[str, 
     }
 
 
+def new_walk_in(conn: Connection, ctx: HallContext, now: datetime) -> dict[str, Any] | None:
+    """A walk-in taking a number now, as the kiosk would issue it: its expected start and wait, and
+    whether the kiosk would ask consent (the same estimate and safety margin as POST /tickets). No
+    number and nobody's data: boards show it to the hall. None when walk-ins are not taken now."""
+    if not ctx.schedule.moment(now).walk_in:
+        return None
+    estimate, _ = estimate_new(conn, ctx, now, "walk_in", None, None)
+    return {
+        "expected_start": _local(ctx, estimate.expected_start),
+        "expected_wait_minutes": estimate.minutes,  # None: no window can start it today
+        "after_break": estimate.after_break,
+        "needs_consent": not estimate.reachable_without_consent,
+    }
+
+
 def day_view(conn: Connection, ctx: HallContext, now: datetime) -> dict[str, Any]:
     """Today's projection for the supervisor: the end of the line, per window, where the cut-off falls."""
     snap = snapshot(conn, ctx, now)
@@ -370,13 +385,7 @@ def day_view(conn: Connection, ctx: HallContext, now: datetime) -> dict[str, Any
             )
         ).scalars()
     )
-    new_ticket = None
-    if ctx.schedule.moment(now).walk_in:
-        estimate, _ = estimate_new(conn, ctx, now, "walk_in", None, None)
-        new_ticket = {
-            "expected_start": local(estimate.expected_start),
-            "needs_consent": not estimate.reachable_without_consent,
-        }
+    new_ticket = new_walk_in(conn, ctx, now)
     return {
         "now": local(now),
         "basis": projection.basis,

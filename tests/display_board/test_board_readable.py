@@ -80,10 +80,12 @@ def test_board_is_chinese_large_and_nothing_overflows(live_hall, open_board_as, 
     page.wait_for_selector("#recent-calls li[data-number='A007']")
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"board-{layout}-{locale}.png"))
-    assert page.inner_text("#now-calling") == "请A007号到1号窗口办理"
+    # A007 and A006 are still called (not started): both in the big area, newest first.
+    cards = page.eval_on_selector_all("#now-calling .call-card", "els => els.map(e => e.dataset.number)")
+    assert cards == ["A007", "A006"]
     assert "等候人数" in page.inner_text("body") and "今日服务时间" in page.inner_text("body")
     assert_nothing_overflows(page)
-    for selector in (".window .win-no", ".window .current", "#recent-calls .num", "#waiting-count"):
+    for selector in (".window .win-no", ".window .current", "#recent-calls .num", "#waiting-count", ".call-card .num"):
         sizes = font_px(page, selector)
         assert sizes and min(sizes) >= MIN_NUMBER_PX, (selector, sizes)
     assert min(font_px(page, "#prepare-list li")) >= MIN_NUMBER_PX * 0.75
@@ -92,6 +94,7 @@ def test_board_is_chinese_large_and_nothing_overflows(live_hall, open_board_as, 
 @pytest.mark.parametrize("layout,viewport", SCREENS)
 def test_a_free_window_says_free_not_serving(live_hall, open_board_as, layout, viewport):
     busy_hall(live_hall)
+    live_hall.client("clerk-1").post("/windows/1/start").raise_for_status()  # A007 has come: 服务中
     page = open_board_as(live_hall, viewport, "en-US", f"&layout={layout}")
     assert page.inner_text(".window[data-window='3'] .state") == "空闲"
     assert page.inner_text(".window[data-window='1'] .state") == "服务中"
@@ -127,7 +130,8 @@ def test_a_reload_keeps_the_recent_calls(live_hall, open_board_as):
     after = page.eval_on_selector_all("#recent-calls li", "els => els.map(e => [e.dataset.number, e.className])")
     assert [n for n, _ in after] == [n for n, _ in before] == ["A006", "A007", "A005", "A004", "A003", "A002", "A001"]
     assert "recall" in after[0][1]
-    assert page.inner_text("#now-calling") == "请A006号到2号窗口办理"
+    cards = page.eval_on_selector_all("#now-calling .call-card", "els => els.map(e => [e.dataset.number, e.className])")
+    assert [n for n, _ in cards] == ["A006", "A007"] and "recall" in cards[0][1]
 
 
 @pytest.mark.parametrize("layout,viewport", SCREENS)
