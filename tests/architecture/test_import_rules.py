@@ -1,4 +1,4 @@
-"""The parts of the house import only what /work/shared/docs/architecture.md allows, and no two
+"""The parts of the house import only what docs/architecture.md allows (its table of parts), and no two
 modules import each other (directly or round a loop). Imports are read with ``ast``, not run."""
 
 from __future__ import annotations
