@@ -1,4 +1,4 @@
-"""Issuing and calling while a flood holds the hall's connections (issue 15, finding 1), against a
+"""Issuing and calling while a flood holds the hall's connections, against a
 real `yichuang serve` subprocess on SQLite.
 
 Run: .venv/bin/python bench/bench_flood.py [--idle 300] [--streams 300] [--rounds 30]

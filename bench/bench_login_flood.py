@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/bench_login_flood.py [--logins 32]
 
-Issue 15, finding 7: 32 concurrent unauthenticated log-ins took the worker from 139 MiB to
+32 concurrent unauthenticated log-ins took the worker from 139 MiB to
 2.19 GiB (argon2 at 64 MiB each, unknown staff numbers hashed too). Now at most HASH_SLOTS
 verifications run at once (unknown numbers included, against a dummy hash), so the growth is bounded by
 about HASH_SLOTS × 64 MiB whatever the crowd does. Two rounds:

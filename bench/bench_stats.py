@@ -6,7 +6,7 @@ days are rolled up through the real code path (StatsRollups.close_day, timed); t
 get copies of those rollup rows by SQL, since only the reading side is measured after that.
 
 Usage: .venv/bin/python bench/bench_stats.py [--halls 23] [--per-day 300] [--runs 9] [--skip-sqlite]
-Goals (issue 13): month by window for one hall p50 <= 300 ms; county ranking for a month <= 1 s;
+Goals: month by window for one hall p50 <= 300 ms; county ranking for a month <= 1 s;
 a year by month <= 2 s.
 """
 

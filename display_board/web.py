@@ -18,7 +18,7 @@ Options in the query string, because a TV browser can only be given an address:
     stale=60           a call older than this (seconds) is listed but not highlighted
     lang=en            English labels (default Chinese, whatever the TV browser prefers)
 
-The board also shows a QR code of the hall's booking page (/book, issue 11): drawn here as SVG
+The board also shows a QR code of the hall's booking page (/book): drawn here as SVG
 for the address phones can reach — the server's configured public URL (``yichuang serve
 --public-url``), else the address the board itself was opened with.
 """

@@ -79,25 +79,25 @@ class HallServer:
         # Bookings the hall file (changed between starts) or anything else left without a seat.
         self.stranded = StrandedBookings(self.services, bookings)
         self.overview.stranded_warning = self.stranded.warning
-        self.home_visits = HomeVisits(self.services)  # 预约上门 (issue 11)
+        self.home_visits = HomeVisits(self.services)  # 预约上门
         self.devices = Devices(self.services)
-        self.follow_ups = FollowUps(self.services)  # 好差评 closed loop (issue 10)
+        self.follow_ups = FollowUps(self.services)  # 好差评 closed loop
         self.accounts, self.ratings = Accounts(self.services, self.tokens), Ratings(self.services, self.follow_ups)
         self.appeals, self.figures = RatingAppeals(self.services), RatingFigures(self.services)
         self.rating_export = RatingExport(self.services, self.figures)
         self.windows.check_password = self.accounts.check_password  # taking over another person's post
-        self.cases = Cases(self.services)  # 办件: acceptance to delivery (issue 6)
+        self.cases = Cases(self.services)  # 办件: acceptance to delivery
         self.health = Health(self.services, self.broker)
         self.desk = DeskView(self.services, self.windows)
         self.announcements = CallAnnouncements(self.services)  # calls really said, for 过号
         self.calendar_watch = CalendarWatch(self.services)  # the year-without-calendar warning in the log
-        # Statistics (issue 13), with the period's 好差评 figures from the ratings work (issue 10).
+        # Statistics, with the period's 好差评 figures from the ratings work.
         self.stats_rollups = StatsRollups(self.services)
         self.stats = Statistics(self.services, self.figures.summary, self.figures.by_hall)
-        self.duty = DutyRoster(self.services)  # 带班 (issue 13)
+        self.duty = DutyRoster(self.services)  # 带班
         self.stats.duty_figures = self.duty.month_figures
         self.overview.duty_leader = self.duty.leader_now
-        self.ab_roster = AbRoster(self.services)  # AB岗 plan and leave (issue 13)
+        self.ab_roster = AbRoster(self.services)  # AB岗 plan and leave
         self.windows.handover_check = self.ab_roster.check_handover
         self.desk.shift_notes = self.ab_roster.notes
         self._stop = threading.Event()

@@ -66,7 +66,7 @@ def create_blueprint() -> Blueprint:
 
     @bp.get("/supervisor/ratings")
     def supervisor_ratings():
-        # 好差评 figures with charts, ranking, 待回访 and appeals (issue 10); ECharts is vendored.
+        # 好差评 figures with charts, ranking, 待回访 and appeals; ECharts is vendored.
         return render_template("supervisor_ratings.html", lang=locale())
 
     @bp.get("/pad/<int:number>")

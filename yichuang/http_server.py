@@ -3,7 +3,7 @@
 Why Granian: HTTP parsing and keep-alive handling run in Rust outside the GIL, so the
 Python thread that serves a kiosk's request spends its time on the request itself.
 
-Why its RSGI interface rather than WSGI (issue 15, finding 1). Under WSGI every open
+Why its RSGI interface rather than WSGI. Under WSGI every open
 connection that Granian hands to Python holds one of ``blocking_threads`` until its
 response ends, and an event stream never ends: 256 idle sockets or 300 board streams
 stopped issuing and calling for 25-32 s. Here the worker's asyncio loop receives every
@@ -38,7 +38,7 @@ Limits, each a setting of `yichuang serve` (per worker process):
 - the stream caps per token, per address and in total live in the event broker (503 beyond).
 
 Workers die with their parent: a SIGKILLed ``yichuang serve`` must not leave a worker
-serving the port and writing the database beside the next server (issue 15, finding 10).
+serving the port and writing the database beside the next server.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""好差评 closed loop over HTTP (issue 10): figures, ranking, exports, follow-ups and appeals.
+"""好差评 closed loop over HTTP: figures, ranking, exports, follow-ups and appeals.
 
 Public contract (kept stable for other makers' pads and for the county):
 GET /ratings/figures?from&to&by, GET /follow-ups?state, POST /follow-ups/{id}/{action},

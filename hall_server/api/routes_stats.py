@@ -1,4 +1,4 @@
-"""Statistics, monthly reports and the daily closing summary (issue 13)."""
+"""Statistics, monthly reports and the daily closing summary."""
 
 from __future__ import annotations
 

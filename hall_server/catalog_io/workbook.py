@@ -52,7 +52,7 @@ MATERIAL_COLUMNS = (
 )
 YES, NO = "是", "否"
 KEYWORD_SEP = "、"
-# Import limits (issue 15, finding 15: a 0.97 MB file expanding to 282 MB ran for minutes at
+# Import limits (a 0.97 MB file expanding to 282 MB ran for minutes at
 # 2.4 GB). A township catalog has a few hundred matters and a few thousand materials; the XML of
 # such a workbook is under 2 MB. The zip's declared sizes are checked before anything is parsed
 # (zipfile never inflates a member beyond its declared size, so the declaration cannot lie upward).

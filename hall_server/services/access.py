@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..core.errors import Forbidden
 
-# county_admin: reads every hall's figures on a shared PostgreSQL (issue 13), changes nothing.
+# county_admin: reads every hall's figures on a shared PostgreSQL, changes nothing.
 ROLES = ("kiosk", "board", "pad", "clerk", "backoffice", "supervisor", "admin", "county_admin")
 
 

@@ -6,7 +6,7 @@ so the window checks that already guard every desk action apply unchanged. Perso
 with the hall's working day and after an idle time, and die when the person's password, role
 or active flag changes (see Tokens.authenticate).
 
-Throttling (issue 15, findings 6 and 7), all checked BEFORE any password hash is computed:
+Throttling, all checked BEFORE any password hash is computed:
 - per client address: at most ADDRESS_ATTEMPTS log-ins in ADDRESS_WINDOW, whatever the staff
   number (one machine cannot keep the hasher busy);
 - per (staff number, address): after FAILURES_ALLOWED wrong passwords that address waits

@@ -30,7 +30,7 @@ TICKET_EVENT = {
 }
 EVENT_TYPES = tuple(TICKET_EVENT.values()) + ("window.status", "hall.status", "device.status", "calendar.changed")
 EVENT_TYPES += ("rating.recorded",)  # 好差评 (hall_server/services/ratings.py)
-EVENT_TYPES += ("rating.link_replaced", "rating.appeal", "follow_up.changed")  # issue 10 closed loop
+EVENT_TYPES += ("rating.link_replaced", "rating.appeal", "follow_up.changed")  # 好差评 closed loop
 EVENT_TYPES += ("case.changed",)  # 办件 (hall_server/services/cases.py)
 EVENT_TYPES += ("appointment.hall_cancelled",)  # a calendar change left a booking no seat (calendar_bookings.py)
 EVENT_TYPES += ("appointment.released",)  # a supervisor released bookings that looked like hoarding

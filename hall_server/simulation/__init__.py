@@ -1,1 +1,1 @@
-"""`yichuang simulate`: hall days simulated with SimPy on the real services (issue 12)."""
+"""`yichuang simulate`: hall days simulated with SimPy on the real services."""

@@ -1,4 +1,4 @@
-"""Tables of the closed loop (issue 6): cases, their append-only history, document numbers,
+"""Tables of the closed loop: cases, their append-only history, document numbers,
 notifications (outbox) and delivery receipts."""
 
 from __future__ import annotations

@@ -161,7 +161,7 @@ class Database:
         cur.execute("PRAGMA journal_mode=WAL")
         # FULL: every commit fsyncs the WAL before the caller hears "done", so an acknowledged
         # ticket survives a power cut, not only a killed process (NORMAL's guarantee): township
-        # halls lose power (issue 15). Cost measured with bench/bench_hall.py, see SYNCHRONOUS.
+        # halls lose power. Cost measured with bench/bench_hall.py, see SYNCHRONOUS.
         cur.execute(f"PRAGMA synchronous={self.synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")

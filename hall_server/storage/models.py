@@ -370,7 +370,7 @@ class Event(Base):
     payload_json: Mapped[str] = mapped_column(Text)
 
 
-# --- accounts and 好差评 (issue 5: window terminal, evaluation pad) ------------------------------
+# --- accounts and 好差评 (window terminal, evaluation pad) ------------------------------
 
 
 class CallAnnouncement(Base):

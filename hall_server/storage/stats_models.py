@@ -1,4 +1,4 @@
-"""Tables of hall operations (issue 13): statistics rollups of closed days, the 带班 roster and
+"""Tables of hall operations: statistics rollups of closed days, the 带班 roster and
 the AB岗 roster. Written by hall_server/services/stats_rollup.py, duty_roster.py, ab_roster.py."""
 
 from __future__ import annotations

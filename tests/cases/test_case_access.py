@@ -1,4 +1,4 @@
-"""Issue 15, finding 3: a case's personal data stays with the window that opened it (首问负责);
+"""A case's personal data stays with the window that opened it (首问负责);
 supervisors and the case's department read the rest, and every read by staff is logged."""
 
 from __future__ import annotations

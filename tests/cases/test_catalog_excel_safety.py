@@ -1,4 +1,4 @@
-"""Issue 15, findings 8 and 15: the catalog export writes texts, never formulas, and the import
+"""The catalog export writes texts, never formulas, and the import
 refuses oversized files (zip bombs, too many rows, overlong cells) before parsing them."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The board on a 节假日受理 duty day, and its 扫码预约 QR code of the booking page (issue 11), in real
+"""The board on a 节假日受理 duty day, and its 扫码预约 QR code of the booking page, in real
 headless Chromium at 1920×1080 and 1080×1920.
 
 No QR decoder (zbar, zxing) is installed here, so the QR is checked by its matrix: the modules

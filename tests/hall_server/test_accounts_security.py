@@ -1,4 +1,4 @@
-"""Issue 15, findings 4–7: sign-in only as oneself, person tokens that end, log-in throttling that
+"""Sign-in only as oneself, person tokens that end, log-in throttling that
 nobody can turn against the clerks, and password hashing that a crowd cannot turn into a memory bomb."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def person(hall, staff_no: str, window: int | None = 1) -> httpx.Client:
     return api(hall, r.json()["token"])
 
 
-# --- finding 4: sign-in only as oneself ------------------------------------------------------
+# --- sign-in only as oneself ------------------------------------------------------
 def test_a_clerk_cannot_sign_in_someone_else_without_that_persons_password(hall):
     clerk = person(hall, "BZY001")
     take = {"post": "A", "staff_no": "BZY900", "take_over": True}
@@ -84,7 +84,7 @@ def test_a_clerk_signs_in_oneself_and_a_supervisor_anyone(hall):
     assert sup.status_code == 200 and sup.json()["window"]["staff"]["name"] == "代班员"
 
 
-# --- finding 5: person tokens end -------------------------------------------------------------
+# --- person tokens end -------------------------------------------------------------
 def test_a_demoted_supervisors_token_stops_at_once(hall):
     sup = person(hall, "BZY800", window=None)
     assert sup.get("/shifts").status_code == 200
@@ -132,7 +132,7 @@ def test_device_tokens_do_not_expire(hall):
     assert hall.client("kiosk").get("/auth/me").status_code == 200
 
 
-# --- finding 6: throttling per staff number and address ---------------------------------------
+# --- throttling per staff number and address ---------------------------------------
 def test_wrong_passwords_from_one_address_do_not_lock_the_clerk_out_elsewhere(hall):
     for _ in range(FAILURES_ALLOWED):
         assert login(hall, "BZY001", "guess-guess", address="127.0.0.3").status_code == 401
@@ -198,7 +198,7 @@ def test_unknown_and_known_numbers_get_the_same_answer(hall):
     assert unknown.json() == known.json()
 
 
-# --- finding 7: a crowd of log-ins is refused before hashing ---------------------------------
+# --- a crowd of log-ins is refused before hashing ---------------------------------
 def test_32_concurrent_logins_beyond_the_address_limit_are_refused_before_any_hash(hall):
     gate = hall.server.accounts.gate
     # Hold every hash slot: a request that reached the hasher cannot finish until we let go.

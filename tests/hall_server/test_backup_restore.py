@@ -1,4 +1,4 @@
-"""`yichuang backup` and `yichuang restore`: a hall's day survives a dead disk (issue 15, durability)."""
+"""`yichuang backup` and `yichuang restore`: a hall's day survives a dead disk."""
 
 import io
 import subprocess

@@ -1,5 +1,4 @@
-"""Bad input gets a 4xx with a Chinese message saying what is wrong, never a 500 (issue 15,
-findings 9 and 12), and a 500 that slips through leaks no traceback."""
+"""Bad input gets a 4xx with a Chinese message saying what is wrong, never a 500, and a 500 that slips through leaks no traceback."""
 
 from __future__ import annotations
 

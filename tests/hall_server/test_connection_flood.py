@@ -1,4 +1,4 @@
-"""A real `yichuang serve` under a connection flood: the hall keeps issuing and calling (issue 15, finding 1)."""
+"""A real `yichuang serve` under a connection flood: the hall keeps issuing and calling."""
 
 import json
 import socket
@@ -70,7 +70,7 @@ def test_hall_keeps_issuing_and_calling_while_300_idle_sockets_and_300_board_str
         idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(300)]
         base = f"http://127.0.0.1:{port}/api/v1"
         # The liveness bound. Parked behind the held connections, these requests went unanswered
-        # for 25-40 s (issue 15, finding 1); served, they take about 0.1 s. 5 s tells the two apart
+        # for 25-40 s; served, they take about 0.1 s. 5 s tells the two apart
         # on a loaded 2-core CI box too, where 1 s was one stalled scheduler slice away from failing.
         with httpx.Client(timeout=5.0) as c:
             issued = c.post(

@@ -1,4 +1,4 @@
-"""Issue 15, finding 14: devices report only their own peripherals in a fixed vocabulary, the
+"""Devices report only their own peripherals in a fixed vocabulary, the
 device table is capped, and a pause reason shown on the public board comes from a fixed list."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""节假日受理 duty days entered in the calendar (issue 11 item 5): stored on SQLite and PostgreSQL,
+"""节假日受理 duty days entered in the calendar: stored on SQLite and PostgreSQL,
 checked field by field, and followed by everything that reads the schedule — the hall's open
 state and next opening, the day's bookable slots, the desk and the kiosk.
 

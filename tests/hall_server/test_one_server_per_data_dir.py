@@ -1,4 +1,4 @@
-"""One server per data directory, and workers that die with their server (issue 15, finding 10)."""
+"""One server per data directory, and workers that die with their server."""
 
 import os
 import signal

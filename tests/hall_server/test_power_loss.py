@@ -1,4 +1,4 @@
-"""Power loss: what is on disk right after a ticket is acknowledged holds that ticket (issue 15, durability)."""
+"""Power loss: what is on disk right after a ticket is acknowledged holds that ticket."""
 
 import ctypes
 import shutil

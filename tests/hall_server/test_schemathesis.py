@@ -1,4 +1,4 @@
-"""Schemathesis over the OpenAPI document against the real app (issue 15): five roles, about 30
+"""Schemathesis over the OpenAPI document against the real app: five roles, about 30
 examples per operation and role, derandomized; no 5xx, and every answer as documented.
 
 Each operation runs for the roles among the four that it admits (a refused role only ever gets

@@ -1,4 +1,4 @@
-"""Issue 15, finding 13: security headers on every response, no-store on personal data, no inline
+"""Security headers on every response, no-store on personal data, no inline
 script (each page still works in Chromium under the CSP), tokens out of the address bar, device
 pages that adopt only their own kind of token, and short-lived signed links for case PDFs."""
 

@@ -1,2 +1,2 @@
 """Case pages: the window's case panel, the back office's in-tray, the supervisor's case
-dashboard and the residents' progress lookup (issue 6)."""
+dashboard and the residents' progress lookup."""

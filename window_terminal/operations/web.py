@@ -1,4 +1,4 @@
-"""Hall operations pages (issue 13): statistics (/supervisor/stats), the 带班 roster
+"""Hall operations pages: statistics (/supervisor/stats), the 带班 roster
 (/supervisor/duty) and the county view across halls (/county). Plain HTML/JS over the API, charts
 with the vendored ECharts of page_toolkit; strings from the catalog's "operations" area via YC."""
 

@@ -47,7 +47,7 @@
     .map((tk) => ({tk, minutes: Math.floor((now - YC.parseIso(tk.issued_at)) / 60000)}))
     .filter((x) => x.minutes >= LONG_WAIT_MINUTES)
     .map((x) => ({id: "wait-" + x.tk.id, level: "warn", text: t("terminal.alert_long_wait", {number: x.tk.number, n: x.minutes})})));
-  // 好差评 follow-ups waiting for a call-back, and those past their deadline (issue 10).
+  // 好差评 follow-ups waiting for a call-back, and those past their deadline.
   addAlertSource("follow-ups", ({followUps: f}) => (f && (f.pending_callback || f.overdue) ? [{
     id: "follow-ups", level: f.overdue ? "bad" : "warn", href: "/supervisor/ratings",
     text: t("ratings.alert_pending", {n: f.pending_callback}) + "　" + t("ratings.alert_overdue", {n: f.overdue})}] : []));

@@ -1,4 +1,4 @@
-"""Statistics rollups of closed days, the 带班 roster and the AB岗 roster (issue 13).
+"""Statistics rollups of closed days, the 带班 roster and the AB岗 roster.
 
 Revision ID: 0010_rosters_stats
 Revises: 0009_follow_ups

@@ -1,4 +1,4 @@
-"""Appointment capacity and exactly-once check-in (issue 11).
+"""Appointment capacity and exactly-once check-in.
 
 - appointment_slot_seats: the seats taken per slot, raised only while below the slot's seats;
 - tickets.appointment_id unique: one ticket per appointment whatever races;

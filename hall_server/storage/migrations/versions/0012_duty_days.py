@@ -1,4 +1,4 @@
-"""节假日受理 duty days in the calendar (issue 11 item 5).
+"""节假日受理 duty days in the calendar.
 
 calendar_overrides gains kind "duty": a rest day on which the hall serves its own hours
 (``hours`` "09:00-11:30,14:00-16:00"), at its own windows (``windows`` "1,2"), appointment-only

@@ -1,4 +1,4 @@
-"""A staff member's own page language (issue 14): staff pages after sign-in speak it; public
+"""A staff member's own page language: staff pages after sign-in speak it; public
 devices never read it. Existing accounts stay Chinese.
 
 Revision ID: 0013_account_language
