@@ -676,8 +676,12 @@ class Cases:
             self._check_access(p, ctx, row)
             self._log_read(conn, p, row, what, self.s.clock.now())
             view = self._view(conn, ctx, row)
-            receipt = conn.execute(select(RECEIPTS).where(RECEIPTS.c.case_id == row.id)).mappings().first()
-        return ctx, view, dict(receipt) if receipt else None
+            stored = conn.execute(select(RECEIPTS).where(RECEIPTS.c.case_id == row.id)).mappings().first()
+        receipt = dict(stored) if stored else None
+        if receipt is not None:
+            # Stored in UTC; the 送达回执 prints the hall's own time (10:27, not 02:27), as every API time.
+            receipt["delivered_at"] = receipt["delivered_at"].astimezone(ctx.config.timezone)
+        return ctx, view, receipt
 
     def list(self, p: Principal, state: str | None = None, window: int | None = None) -> list[dict[str, Any]]:
         p.require(*READERS)
