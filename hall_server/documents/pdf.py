@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 import os
 from typing import Any
 from xml.sax.saxutils import escape
@@ -22,7 +23,10 @@ from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, SimpleD
 
 from hall_common.i18n import message
 
+from ..core.signature_image import printable_png
 from .layout import CaseDocument
+
+log = logging.getLogger(__name__)
 
 FONT_NAME = "YichuangCJK"
 # (path, face index) in order of preference; YICHUANG_CJK_FONT=path[:index] comes first.
@@ -112,12 +116,19 @@ def _closing(doc: CaseDocument, locale: str, st: dict[str, ParagraphStyle], p: A
     by side it fits on one page; a longer checklist moves the whole block, with the text it closes,
     to the next page, never the seal alone."""
     block: list[Flowable] = [p(text) for text in doc.paragraphs if text]
-    if doc.signature_png:
+    if doc.signature_png is not None:
         block += [Spacer(1, 4 * mm), p(message("documents.receipt_signature", locale), "head")]
-        reader = ImageReader(io.BytesIO(doc.signature_png))
-        w, h = reader.getSize()
-        scale = min(70 * mm / w, 30 * mm / h)
-        block.append(Image(io.BytesIO(doc.signature_png), width=w * scale, height=h * scale, hAlign="LEFT"))
+        png = printable_png(doc.signature_png)
+        if png is None:
+            # Archived before the delivery checked its image: the receipt still prints, the stored
+            # bytes stay as they are, and the log says which one to look at.
+            log.warning("receipt %s: the stored signature image cannot be read; printed without it", doc.number)
+            block.append(p(message("documents.signature_unreadable", locale)))
+        else:
+            reader = ImageReader(io.BytesIO(png))
+            w, h = reader.getSize()
+            scale = min(70 * mm / w, 30 * mm / h)
+            block.append(Image(io.BytesIO(png), width=w * scale, height=h * scale, hAlign="LEFT"))
     if doc.signature_line:
         block += [Spacer(1, 5 * mm), p(message("documents.signature_line", locale))]
     seal = [p(message("documents.seal_line", locale, hall=doc.hall), "right"), p(doc.issued_on, "right")]

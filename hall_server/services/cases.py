@@ -18,6 +18,7 @@ from hall_common.i18n import message
 from ..core import cases as rules
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from ..core.identity import id_number_hash, mask_name, mask_phone, valid_id_number
+from ..core.signature_image import check_signature
 from ..storage.case_models import Case, CaseAccess, CaseCounter, CaseNotification, CaseStep, DeliveryReceipt
 from ..storage.guess_limits import StoredLimiter
 from ..storage.models import Staff, Window
@@ -37,14 +38,12 @@ SUPERVISORS = ("supervisor", "admin")
 BACK = ("backoffice", "supervisor", "admin")
 READERS = FRONT + ("backoffice",)
 ACCESS_LOG_PAGE = 500
-MAX_SIGNATURE_BYTES = 40 * 1024
 # Public progress lookups per client (address, or the kiosk's token) in a sliding window: a
 # resident asks a few times, a guesser needs about half a million tries per case (10^6 codes).
 PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS = 30, 600
 # The kiosk is one client for a whole hall of residents (counted by its token): a busier limit,
 # still far below what walking the codes would need.
 DEVICE_PROGRESS_LOOKUPS = 120
-SIGNATURE_MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 def _text(data: dict[str, Any], key: str, code: str | None = None, max_len: int = 500) -> str:
@@ -643,10 +642,7 @@ class Cases:
             blob = base64.b64decode(raw, validate=True)
         except (binascii.Error, ValueError):
             raise InvalidInput("case_bad_signature", "cases.bad_signature") from None
-        mime = next((m for magic, m in SIGNATURE_MAGIC.items() if blob.startswith(magic)), None)
-        if mime is None or len(blob) > MAX_SIGNATURE_BYTES:
-            raise InvalidInput("case_bad_signature", "cases.bad_signature")
-        return mime, base64.b64encode(blob).decode()
+        return check_signature(blob), base64.b64encode(blob).decode()
 
     # --- reading -------------------------------------------------------------------------
     def get(self, p: Principal, case_no: str, code: str | None = None) -> dict[str, Any]:
