@@ -42,7 +42,8 @@
     charts.levels.setOption({
       title: {text: t("ratings.chart_levels"), left: 0, top: 0, textStyle: {fontSize: 13}}, tooltip: {trigger: "axis"}, animation: false,
       grid: {top: 50, bottom: 30, left: 40, right: 10}, legend: {top: 0, right: 0},
-      xAxis: {type: "category", data: names}, yAxis: {type: "value"},
+      // A count of ratings: whole numbers on the axis (ECharts chose 0.2 steps for a single rating).
+      xAxis: {type: "category", data: names}, yAxis: {type: "value", minInterval: 1},
       series: [5, 4, 3, 2, 1].map((n) => ({name: String(n), type: "bar", stack: "levels", itemStyle: {color: levelColors[n]},
         data: data.rows.map((r) => r.levels[String(n)])})),
     }, true);
