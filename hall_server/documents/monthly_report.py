@@ -214,7 +214,10 @@ def _bar_chart(rows: list[dict[str, Any]], font: str, title: str, locale: str = 
     chart.valueAxis.valueStep = step
     chart.valueAxis.valueMax = max(step, -(-largest // step) * step)
     chart.valueAxis.labelTextFormat = "%d"
-    series = ((colors.HexColor("#1f6fb2"), t("ui_issued", locale)), (colors.HexColor("#7cb342"), t("ui_served", locale)))
+    series = (
+        (colors.HexColor("#1f6fb2"), t("ui_issued", locale)),
+        (colors.HexColor("#7cb342"), t("ui_served", locale)),
+    )
     for i, (color, _) in enumerate(series):
         chart.bars[i].fillColor = color
     drawing.add(chart)

@@ -33,7 +33,9 @@ def test_department_signs_for_and_approves_a_case_in_its_in_tray(hall, matters, 
         assert hall.client("clerk-1").get(f"/cases/{no}").json()["decision"] is None
         row.locator("button.approve").click()
         page.click("#confirm-ok")
-        expect(page.locator("#done")).to_have_text(f"办件 {no} 已同意，结果“临时救助审批表”已记录。请将结果交回综合窗口出件。")
+        expect(page.locator("#done")).to_have_text(
+            f"办件 {no} 已同意，结果“临时救助审批表”已记录。请将结果交回综合窗口出件。"
+        )
         expect(row).to_contain_text("部门已办结", timeout=10000)
     finally:
         page.close()

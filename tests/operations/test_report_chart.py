@@ -30,4 +30,3 @@ def test_volume_chart_counts_whole_tickets_and_has_a_legend(counts, tmp_path):
         assert text.count(name) == 2, text
     axis = [int(n) for n in re.findall(r"(?m)^\s*(\d+)\s*$", text)]
     assert max(axis) >= max(max(pair) for pair in counts)  # the axis reaches the tallest bar
-
