@@ -374,6 +374,7 @@ def test_follow_up_detail_names_the_windows_pad_never_prints_null_and_asks_for_t
     [fu] = hall.client("supervisor").get("/follow-ups").json()["items"]
     page = device(width=1366, height=768)
     page.goto(f"{hall.base_url}/supervisor?token={hall.tokens['supervisor']}")
+    expect(page.locator(".wcard")).to_have_count(3)  # the token is kept: the ratings page may open
     page.goto(f"{hall.base_url}/supervisor/ratings")
     item = page.locator("#follow li").first
     expect(item).to_contain_text("3号窗口")
