@@ -192,8 +192,8 @@ def device(browser):
     timers, which a real device never has."""
     contexts = []
 
-    def open_page(width: int = 1280, height: int = 900):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    def open_page(width: int = 1280, height: int = 900, locale: str = "zh-CN"):
+        ctx = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
         ctx.set_default_timeout(15_000)
         contexts.append(ctx)
         return ctx.new_page()

@@ -9,8 +9,13 @@
   const $ = (name) => document.getElementById(name);
   const t = YC.t;
   const POLL_MS = 5000;
+  const FINISHED_POLLS = (20 * 60 * 1000) / POLL_MS;
+  let finishedPolls = 0;
+
+  let last = null;
 
   function show(tk) {
+    last = tk;
     $("number").textContent = tk.number;
     $("matter").textContent = tk.matter_name || T.general_matter;
     const status = $("status");
@@ -30,8 +35,9 @@
       $("detail").textContent = tk.state === "called" ? T.called_hint : T.serving;
     } else if (tk.state === "finished") {
       status.textContent = T.finished;
-      $("detail").textContent = "";
-      $("rate").hidden = false;
+      // Rated at the window's pad (or by an earlier link): say so, never offer a button that answers 已经评价过了.
+      $("detail").textContent = tk.rated ? T.rated : "";
+      $("rate").hidden = Boolean(tk.rated);
     } else {
       status.textContent = T["state_" + tk.state] || "";  // never a state's code to a resident
       $("detail").textContent = tk.state === "no_show" ? T.no_show_hint : "";
@@ -54,7 +60,11 @@
       return;
     }
     show(body);
-    if (!["finished", "no_show", "cancelled"].includes(body.state)) setTimeout(poll, POLL_MS);
+    // A finished service keeps being looked at until it is rated: the pad's rating usually arrives
+    // a few seconds after the page turned 已办结, while the resident still holds the phone.
+    // Bounded (FINISHED_POLLS, 20 min): a tab forgotten open must not poll the hall all day.
+    if (body.state === "finished" && !body.rated && finishedPolls++ < FINISHED_POLLS) setTimeout(poll, POLL_MS);
+    else if (!["finished", "no_show", "cancelled"].includes(body.state)) setTimeout(poll, POLL_MS);
   }
 
   $("rate").addEventListener("click", async () => {
@@ -71,7 +81,8 @@
       if (body.token) location.href = `/rate/${body.token}`;
       else $("detail").textContent = T.unavailable;
     } catch (e) {
-      $("detail").textContent = e.message || T.unavailable;
+      if (e.code === "already_rated") show({...last, rated: true});
+      else $("detail").textContent = e.message || T.unavailable;
     }
   });
   poll();

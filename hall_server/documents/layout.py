@@ -4,6 +4,7 @@ a materials table, paragraphs. The PDF and thermal renderers only draw it."""
 from __future__ import annotations
 
 import base64
+import binascii
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -186,5 +187,8 @@ def build(
         if deliverer:
             doc.rows.append((m("receipt_deliverer"), deliverer))
         if receipt.get("signature_b64"):
-            doc.signature_png = base64.b64decode(receipt["signature_b64"])
+            try:
+                doc.signature_png = base64.b64decode(receipt["signature_b64"], validate=True)
+            except (binascii.Error, ValueError):
+                doc.signature_png = b""  # archived, but unreadable: the PDF says so instead of failing
     return doc

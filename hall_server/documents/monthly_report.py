@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -190,7 +191,13 @@ def _figures_table(rows: list[dict[str, Any]], total: dict[str, Any], font: str,
     return _table([head, *body, foot], font, [first] + [(180 * mm - first) / len(cols)] * len(cols))
 
 
-def _bar_chart(rows: list[dict[str, Any]], font: str, title: str) -> Drawing:
+def count_step(largest: int, ticks: int = 5) -> int:
+    """A whole-number step for a count axis of about ``ticks`` steps: reportlab's own choice drew
+    0.2, 0.4 … tickets on a quiet day's axis."""
+    return max(1, -(-largest // ticks))
+
+
+def _bar_chart(rows: list[dict[str, Any]], font: str, title: str, locale: str = "zh_CN") -> Drawing:
     drawing = Drawing(170 * mm, 62 * mm)
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, 150 * mm, 42 * mm
@@ -202,10 +209,29 @@ def _bar_chart(rows: list[dict[str, Any]], font: str, title: str) -> Drawing:
     chart.categoryAxis.labels.boxAnchor = "ne"
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
-    chart.bars[0].fillColor = colors.HexColor("#1f6fb2")
-    chart.bars[1].fillColor = colors.HexColor("#7cb342")
+    largest = max([0, *chart.data[0], *chart.data[1]])
+    step = count_step(largest)
+    chart.valueAxis.valueStep = step
+    chart.valueAxis.valueMax = max(step, -(-largest // step) * step)
+    chart.valueAxis.labelTextFormat = "%d"
+    series = (
+        (colors.HexColor("#1f6fb2"), t("ui_issued", locale)),
+        (colors.HexColor("#7cb342"), t("ui_served", locale)),
+    )
+    for i, (color, _) in enumerate(series):
+        chart.bars[i].fillColor = color
     drawing.add(chart)
     drawing.add(String(12 * mm, 57 * mm, title, fontName=font, fontSize=10))
+    # Which colour is which: without it the two bars of a day could not be told apart on paper.
+    legend = Legend()
+    legend.x, legend.y = 120 * mm, 59 * mm
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.deltax = 22 * mm
+    legend.fontName, legend.fontSize = font, 8
+    legend.dx, legend.dy = 3 * mm, 3 * mm
+    legend.colorNamePairs = list(series)
+    drawing.add(legend)
     return drawing
 
 
@@ -261,7 +287,7 @@ def render_pdf(report: dict[str, Any], locale: str = "zh_CN", daily: bool = Fals
         story.append(PageBreak())
     story += [Paragraph(escape(t(f"by_{first}", locale)), st["head"])]
     if report["sections"][first]:
-        story.append(_bar_chart(report["sections"][first], font, t("ui_h_volume", locale)))
+        story.append(_bar_chart(report["sections"][first], font, t("ui_h_volume", locale), locale))
     else:  # a chart of nothing has no axis range (reportlab raises): say so instead
         story.append(Paragraph(escape(t("report_no_tickets", locale)), st["base"]))
     sections = ("window",) if daily else tuple(report["sections"])

@@ -18,6 +18,7 @@ from hall_common.i18n import message
 from ..core import cases as rules
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from ..core.identity import id_number_hash, mask_name, mask_phone, valid_id_number
+from ..core.signature_image import check_signature
 from ..storage.case_models import Case, CaseAccess, CaseCounter, CaseNotification, CaseStep, DeliveryReceipt
 from ..storage.guess_limits import StoredLimiter
 from ..storage.models import Staff, Window
@@ -37,7 +38,6 @@ SUPERVISORS = ("supervisor", "admin")
 BACK = ("backoffice", "supervisor", "admin")
 READERS = FRONT + ("backoffice",)
 ACCESS_LOG_PAGE = 500
-MAX_SIGNATURE_BYTES = 40 * 1024
 # Public progress lookups per client (address, or the kiosk's token) in a sliding window: a
 # resident asks a few times, a guesser needs about half a million tries per case (10^6 codes).
 PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS = 30, 600
@@ -49,7 +49,6 @@ DEVICE_PROGRESS_LOOKUPS = 120
 # 10 an hour leaves a guesser one chance in 10^5 a day at a 6-digit code; a resident who mistypes
 # a few times still gets in, and one refused waits at most the hour (or asks at a window).
 CASE_PROGRESS_MISSES, CASE_PROGRESS_WINDOW_SECONDS = 10, 3600
-SIGNATURE_MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 def _text(data: dict[str, Any], key: str, code: str | None = None, max_len: int = 500) -> str:
@@ -649,10 +648,7 @@ class Cases:
             blob = base64.b64decode(raw, validate=True)
         except (binascii.Error, ValueError):
             raise InvalidInput("case_bad_signature", "cases.bad_signature") from None
-        mime = next((m for magic, m in SIGNATURE_MAGIC.items() if blob.startswith(magic)), None)
-        if mime is None or len(blob) > MAX_SIGNATURE_BYTES:
-            raise InvalidInput("case_bad_signature", "cases.bad_signature")
-        return mime, base64.b64encode(blob).decode()
+        return check_signature(blob), base64.b64encode(blob).decode()
 
     # --- reading -------------------------------------------------------------------------
     def get(self, p: Principal, case_no: str, code: str | None = None) -> dict[str, Any]:
@@ -682,8 +678,12 @@ class Cases:
             self._check_access(p, ctx, row)
             self._log_read(conn, p, row, what, self.s.clock.now())
             view = self._view(conn, ctx, row)
-            receipt = conn.execute(select(RECEIPTS).where(RECEIPTS.c.case_id == row.id)).mappings().first()
-        return ctx, view, dict(receipt) if receipt else None
+            stored = conn.execute(select(RECEIPTS).where(RECEIPTS.c.case_id == row.id)).mappings().first()
+        receipt = dict(stored) if stored else None
+        if receipt is not None:
+            # Stored in UTC; the 送达回执 prints the hall's own time (10:27, not 02:27), as every API time.
+            receipt["delivered_at"] = receipt["delivered_at"].astimezone(ctx.config.timezone)
+        return ctx, view, receipt
 
     def list(self, p: Principal, state: str | None = None, window: int | None = None) -> list[dict[str, Any]]:
         p.require(*READERS)

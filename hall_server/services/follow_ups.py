@@ -210,6 +210,9 @@ class FollowUps:
             "matter_id": r.matter_id,
             "level": r.level,
             "label": message(f"accounts.rating_{r.level}"),
+            # Where the rating came from (pad / serial_pad / link): the page names the opening step by it
+            # ("3号窗口评价器"), not by the device token's label ("demo pad 3").
+            "channel": r.channel,
             "reasons": json.loads(r.tags_json),
             "phone": r.phone,
             "state": r.state,

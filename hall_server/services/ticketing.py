@@ -21,7 +21,7 @@ from ..core.ticket_states import WAITING
 from ..storage import line_sql
 from ..storage.case_models import Case
 from ..storage.guess_limits import StoredLimiter
-from ..storage.models import Appointment, Ticket
+from ..storage.models import Appointment, Rating, Ticket
 from ..storage.types import table_of
 from .access import Principal
 from .base import Services
@@ -33,6 +33,7 @@ from .ticket_view import ticket_view
 T = table_of(Ticket)
 A = table_of(Appointment)
 C = table_of(Case)
+RT = table_of(Rating)
 # 补交材料 (after a 一次性告知) and 领取结果 (the result is back at the front window).
 RETURN_STATES = (rules.SUPPLEMENT, rules.RETURNED, rules.NOTIFIED)
 # A kiosk is one token for a whole hall of residents: enough for a busy morning, not for guessing.
@@ -409,6 +410,10 @@ class Ticketing:
             if row.state != WAITING:
                 view["waiting_ahead"] = 0
                 view["estimated_wait_minutes"] = 0 if row.state in ("called", "serving", "held") else None
+            if row.state == "finished":
+                # The phone page offers 评价本次服务 only while the service is unrated: a rating made at
+                # the window's pad must turn it into "已评价" instead of a button that answers 已经评价过了.
+                view["rated"] = conn.execute(select(RT.c.id).where(RT.c.ticket_id == row.id)).first() is not None
             return view
 
 

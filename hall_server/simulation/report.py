@@ -163,7 +163,7 @@ def html_report(report: dict[str, Any], echarts_js: str) -> str:
             "title": {"text": message("sim.chart_error")},
             "tooltip": {},
             "xAxis": {"type": "category", "data": list(report["estimate_error_histogram"])},
-            "yAxis": {"type": "value", "name": message("sim.axis_tickets")},
+            "yAxis": {"type": "value", "name": message("sim.axis_tickets"), "minInterval": 1},
             "series": [{"type": "bar", "data": list(report["estimate_error_histogram"].values())}],
         },
         "idle": {

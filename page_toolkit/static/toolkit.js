@@ -6,7 +6,8 @@
  *   API        api(method, path, token, body) -> Promise, ApiError, pageToken(storageKey?), lang(),
  *              newest(load, draw) -> a loader whose older answers never draw
  *   events     live(token, params, onEvent, onState) -> {close()}, eventTypes()
- *   DOM        el(tag, attrs, ...children), showError(e, id?), keepTogether(text, words?)
+ *   DOM        el(tag, attrs, ...children), showError(e, id?), keepTogether(text, words?),
+ *              dateFields(root?) (date and month inputs in the page's language, with vendor/flatpickr)
  *   time       hhmm(iso), formatTime(date, kind), setTimeZone(tz), timeZone(), parseIso(text),
  *              serverNow(), loadHall(token)
  *
@@ -57,6 +58,7 @@ var YC = (function () {
       if (lang() !== asked) return M;  // the language changed meanwhile: a later answer is coming
       useMessages(data, source.area);
       fillText();
+      dateFields();  // their calendars in the language just loaded
       return M;
     });
   }
@@ -314,7 +316,56 @@ var YC = (function () {
       else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : v);
     }
     append(node, Array.prototype.slice.call(arguments, 2));
+    if (tag === "input" && (a.type === "date" || a.type === "month")) dateField(node);
     return node;
+  }
+
+  // --- date and month fields -------------------------------------------------------------
+  // A native <input type=date|month> is drawn in the browser's language ("mm/dd/yyyy", "November
+  // 2026" in an English Chromium), whatever the page's. Each becomes a text field holding the ISO
+  // value the code and the API read (2026-11-01, 2026-11) with flatpickr's calendar in the page's
+  // language. A page with such fields loads vendor/flatpickr (script, CSS, zh locale, monthSelect)
+  // before this file; without it the native field stays.
+  function dateField(input) {
+    var fp = window.flatpickr;
+    if (!fp) return;
+    var kind = input.getAttribute("data-yc-date") || (input.type === "month" ? "month" : "date");
+    if (input._flatpickr) input._flatpickr.destroy();
+    input.setAttribute("data-yc-date", kind);
+    input.type = "text";
+    input.setAttribute("inputmode", "numeric");
+    input.setAttribute("autocomplete", "off");
+    var format = kind === "month" ? "Y-m" : "Y-m-d";
+    var hint = t(kind === "month" ? "toolkit.month_hint" : "toolkit.date_hint");
+    if (hint.indexOf("toolkit.") !== 0) input.placeholder = hint;
+    fp(input, {
+      locale: weekFromMonday(lang() === "en" ? fp.l10ns["default"] : (fp.l10ns.zh || fp.l10ns["default"])),
+      dateFormat: format,
+      allowInput: true,  // typed as 2026-11-01, as before
+      disableMobile: true,  // a phone's own picker is in the phone's language again
+      minDate: input.getAttribute("min") || null,
+      maxDate: input.getAttribute("max") || null,
+      plugins: kind === "month" && window.monthSelectPlugin ? [new window.monthSelectPlugin({dateFormat: format, shorthand: true})] : [],
+      now: new Date(serverNow()),  // "today" by the server's clock, as the rest of the page
+      // The code sets .value directly (today, a month from the address): the calendar opens there.
+      onOpen: function (dates, text, picker) {
+        var shown = dates.length ? picker.formatDate(dates[0], format) : "";
+        if (input.value && input.value !== shown) picker.setDate(input.value, false, format);
+      }
+    });
+  }
+
+  // The hall's week starts on Monday (周一), as its duty roster does.
+  function weekFromMonday(locale) {
+    var out = {};
+    for (var k in locale) if (Object.prototype.hasOwnProperty.call(locale, k)) out[k] = locale[k];
+    out.firstDayOfWeek = 1;
+    return out;
+  }
+
+  function dateFields(root) {
+    var nodes = (root || document).querySelectorAll("input[type=date], input[type=month], input[data-yc-date]");
+    for (var i = 0; i < nodes.length; i++) dateField(nodes[i]);
   }
 
   function append(node, children) {
@@ -415,7 +466,7 @@ var YC = (function () {
     loadMessages: loadMessages, useMessages: useMessages, useLanguage: useLanguage, t: t, fillText: fillText, lang: lang,
     api: api, ApiError: ApiError, pageToken: pageToken, takeUrlToken: takeUrlToken, adoptToken: adoptToken,
     params: params, newest: newest,
-    live: live, eventTypes: eventTypes, el: el, showError: showError, keepTogether: keepTogether,
+    live: live, eventTypes: eventTypes, el: el, showError: showError, keepTogether: keepTogether, dateFields: dateFields,
     hhmm: hhmm, formatTime: formatTime, setTimeZone: setTimeZone, timeZone: timeZone, parseIso: parseIso,
     serverNow: serverNow, loadHall: loadHall
   };

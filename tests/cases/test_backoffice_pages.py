@@ -18,13 +18,56 @@ def test_department_signs_for_and_approves_a_case_in_its_in_tray(hall, matters, 
         expect(page.locator("#department")).to_have_text("民政办")
         row.locator("button.receive").click()
         expect(row.locator("button.receive")).to_have_count(0, timeout=10000)
+        row.locator("button.approve").click()  # no result yet: said beside its box, nothing asked or sent
+        expect(row.locator("label:has(input.result) .field-error")).to_contain_text("请填写")
+        expect(page.locator("#confirm")).to_be_hidden()
         row.locator("input.result").fill("临时救助审批表")
         row.locator("button.approve").click()
+        # Asked once more, with what will be recorded; 返回修改 records nothing.
+        dialog = page.locator("#confirm")
+        expect(dialog).to_contain_text("确认同意该办件？")
+        expect(dialog).to_contain_text(f"办件号 {no} · 临时救助申请 · 申请人 张*三")
+        expect(dialog).to_contain_text("结果：临时救助审批表")
+        page.click("#confirm-back")
+        expect(dialog).to_be_hidden()
+        assert hall.client("clerk-1").get(f"/cases/{no}").json()["decision"] is None
+        row.locator("button.approve").click()
+        page.click("#confirm-ok")
+        expect(page.locator("#done")).to_have_text(
+            f"办件 {no} 已同意，结果“临时救助审批表”已记录。请将结果交回综合窗口出件。"
+        )
         expect(row).to_contain_text("部门已办结", timeout=10000)
     finally:
         page.close()
     case = hall.client("clerk-1").get(f"/cases/{no}").json()
     assert case["decision"] == "approved" and case["result"] == "临时救助审批表" and case["received_at"]
+
+
+def test_refusing_in_the_back_office_asks_for_the_reasons_then_confirms_them(hall, matters, device):
+    no = accept(hall, matters)
+    hall.client("clerk-1").post(f"/cases/{no}/hand-over", json={})
+    page = device(width=1366, height=768)
+    page.goto(f"{hall.base_url}/cases-ui/backoffice?token={hall.tokens['backoffice']}")
+    row = page.locator(f"tr[data-case='{no}']")
+    row.locator("button.receive").click()
+    row.locator("input.result").fill("不予批准决定书")
+    row.locator("button.reject").click()
+    reasons = row.locator("textarea.reasons")
+    expect(row.locator("label:has(textarea.reasons) .field-error")).to_contain_text("不予批准须写明理由")
+    expect(reasons).to_be_focused()
+    expect(page.locator("#confirm")).to_be_hidden()
+    reasons.fill("申请人家庭人均收入超过当地标准")
+    row.locator("button.reject").click()
+    dialog = page.locator("#confirm")
+    expect(dialog).to_contain_text("确认不予批准该办件？")
+    expect(dialog).to_contain_text("不予批准的理由：申请人家庭人均收入超过当地标准")
+    page.screenshot(path="/tmp/case_panel_shots/backoffice-confirm-reject-1366x768.png")
+    page.click("#confirm-ok")
+    expect(page.locator("#done")).to_contain_text(f"办件 {no} 已不予批准，理由已记录")
+    expect(dialog).to_be_hidden()
+    page.screenshot(path="/tmp/case_panel_shots/backoffice-rejected-1366x768.png")
+    case = hall.client("clerk-1").get(f"/cases/{no}").json()
+    assert case["decision"] == "rejected" and case["decision_reasons"] == "申请人家庭人均收入超过当地标准"
 
 
 def test_supervisor_dashboard_shows_stages_and_rates(hall, matters, browser):
@@ -109,6 +152,7 @@ def test_typing_in_the_back_office_survives_two_refreshes(hall, matters, browser
         page.screenshot(path="/tmp/case_panel_shots/backoffice-typing.png")
         row.locator("input.result").fill("不予批准决定书")
         row.locator("button.reject").click()
+        page.click("#confirm-ok")
         expect(row.locator("button.reject")).to_have_count(0, timeout=10000)
     finally:
         page.close()

@@ -144,19 +144,23 @@ def test_the_window_escalates_and_only_the_supervisor_says_no(hall, matters, dev
     assert case["state"] == "rejected" and case["reject_reasons"] == "年满60周岁方可申请"
 
 
-def test_all_received_ticks_every_material_and_only_the_chosen_outcomes_fields_show(hall, matters, device):
+def test_all_received_ticks_the_required_materials_and_only_the_chosen_outcomes_fields_show(hall, matters, device):
     page = device(width=1366, height=768)
     open_panel(page, hall)
-    start_case(page, matters["MZ003"], "王大山")  # 承诺件: 受理 is chosen first
+    start_case(page, matters["MZ004"], "王大山")  # 承诺件 with an optional 代办委托书: 受理 is chosen first
     expect(page.locator("input[name=outcome][value=accept]")).to_be_checked()
     expect(page.locator("#delivery")).to_be_visible()
     expect(page.locator("#result")).to_be_hidden()
     expect(page.locator("#reasons")).to_be_hidden()
     expect(page.locator("button[data-outcome=escalate]")).to_be_hidden()
     page.click("#all-submitted")
-    rows = page.locator("#checklist tr")
-    for i in range(rows.count()):
-        expect(rows.nth(i).locator("input[value=submitted]")).to_be_checked()
+    required = [m["name"] for m in matters["MZ004"]["materials"] if m["required"]]
+    for name in required:
+        expect(page.locator(f"#checklist tr[data-material='{name}'] input[value=submitted]")).to_be_checked()
+    # The optional proxy letter stays a deliberate choice: it is not printed as received by one click.
+    proxy_letter = page.locator("#checklist tr[data-material='代办委托书']")
+    expect(proxy_letter.locator("input[value=submitted]")).not_to_be_checked()
+    expect(proxy_letter.locator("input[value=not_applicable]")).to_be_checked()
     page.click("button[data-outcome=accept]")  # identity not yet checked: said beside its box
     expect(page.locator("label:has(#identity) .field-error")).to_contain_text("身份")
     page.check("input[name=outcome][value=escalate]")

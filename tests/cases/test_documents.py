@@ -185,3 +185,25 @@ def test_notices_that_bring_the_resident_back_carry_a_booking_qr_beside_the_prog
     assert httpx.get(book).status_code == 200
     no = accept(hall, matters)
     assert book in pdf_qr_texts(clerk.get(f"/cases/{no}/documents/acceptance.pdf").content, tmp_path, "acceptance-qr")
+
+
+def test_delivery_receipt_prints_the_time_of_delivery_in_the_halls_zone(hall, matters, signature_png, tmp_path):
+    hall.clock.advance(minutes=27)  # the hall's 10:27, 02:27 UTC
+    clerk = hall.client("clerk-2")
+    case = open_case(clerk, matters["RS001"])
+    r = clerk.post(
+        f"/cases/{case['case_no']}/outcome",
+        json={
+            "outcome": "immediate",
+            "materials": all_submitted(matters["RS001"]),
+            "identity_checked": True,
+            "result": "参保凭证",
+            "receipt": {"method": "window", "recipient": "张小三", "relation": "本人", "signature": signature_png},
+        },
+    )
+    assert r.status_code == 200, r.text
+    assert clerk.get(f"/cases/{case['case_no']}").json()["receipt"]["delivered_at"].startswith("2026-11-26T10:27")
+    pdf = pdf_text(clerk.get(f"/cases/{case['case_no']}/documents/receipt.pdf").content, tmp_path, "receipt-time")
+    slip = "\n".join(text_lines(decode(clerk.get(f"/cases/{case['case_no']}/documents/receipt.escpos").content)))
+    for printed in (pdf, slip):
+        assert "2026年11月26日 10:27" in printed and "02:27" not in printed

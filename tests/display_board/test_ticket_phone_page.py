@@ -63,3 +63,27 @@ def test_finished_service_can_be_rated_from_the_phone(browser, live_hall):
     page.click("#rate")
     page.wait_for_url("**/rate/rt_*")
     page.close()
+
+
+def test_phone_page_turns_to_rated_when_the_resident_rates_at_the_pad(browser, live_hall):
+    ticket = live_hall.client("kiosk").post("/tickets", json={"matter_id": 1}).json()
+    clerk = live_hall.client("clerk-1")
+    clerk.post("/windows/1/call-next")
+    clerk.post("/windows/1/finish")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_hall.base_url}/t/{ticket['id']}?key={ticket['public_key']}")
+    page.wait_for_selector("#rate:not([hidden])")
+    rated = live_hall.client("pad-1").post("/pads/1/rating", json={"ticket_id": ticket["id"], "level": 5})
+    assert rated.status_code in (200, 201), rated.text
+    # Open while the pad's rating arrives: the page turns by itself, without a reload.
+    page.wait_for_function("() => document.getElementById('detail').textContent.includes('您已评价本次服务')")
+    assert page.locator("#rate").is_hidden()
+    page.screenshot(path="/tmp/smalls_phone_rated_zh.png")
+    # Opened afterwards (and in English): no rating button from the first look.
+    english = browser.new_page(viewport={"width": 390, "height": 844}, locale="en-US")
+    english.goto(f"{live_hall.base_url}/t/{ticket['id']}?key={ticket['public_key']}&lang=en")
+    english.wait_for_function("() => document.getElementById('detail').textContent.includes('You have rated')")
+    assert english.locator("#rate").is_hidden()
+    english.screenshot(path="/tmp/smalls_phone_rated_en.png")
+    english.close()
+    page.close()

@@ -367,3 +367,35 @@ def test_supervisor_page_shows_figures_with_charts_and_calls_back_a_bad_rating(t
     expect(page.locator("#toast")).to_have_text("已保存")
     expect(page.locator("#follow li.overdue")).to_have_count(7)
     assert hall.client("supervisor").get("/follow-ups/alerts").json()["pending_callback"] == 7
+
+
+def test_follow_up_detail_names_the_windows_pad_never_prints_null_and_asks_for_the_missing_note(hall, device, shot):
+    _serve_and_rate(hall, 3, 1, tags=["等候时间长"])
+    [fu] = hall.client("supervisor").get("/follow-ups").json()["items"]
+    page = device(width=1366, height=768)
+    page.goto(f"{hall.base_url}/supervisor?token={hall.tokens['supervisor']}")
+    expect(page.locator(".wcard")).to_have_count(3)  # the token is kept: the ratings page may open
+    page.goto(f"{hall.base_url}/supervisor/ratings")
+    item = page.locator("#follow li").first
+    expect(item).to_contain_text("3号窗口")
+    item.click()
+    detail = page.locator("#detail")
+    # The rating's own step, as staff speak of the device: the window's pad, not its token's label.
+    expect(detail.locator(".steps li").first).to_contain_text("3号窗口评价器")
+    assert "test pad" not in detail.inner_text()
+    for action, note in (("call_back", "已电话联系群众"), ("rectify_deadline", "窗口服务规范培训")):
+        page.fill("#note", note)
+        page.click(f"button[data-action='{action}']")
+        expect(detail.locator(".steps li")).to_have_count(3 if action == "rectify_deadline" else 2)
+        assert "null" not in detail.inner_text()
+    # 反馈群众 with the box empty: what to write, in Chinese, under the box; nothing is sent.
+    page.click("button[data-action='report_back']")
+    expect(detail.locator("#step-error")).to_have_text("请填写反馈给群众的处理结果（将以短信发送）。")
+    expect(page.locator("#note")).to_be_focused()
+    assert hall.client("supervisor").get(f"/follow-ups/{fu['id']}").json()["state"] == "rectify_deadline"
+    shot(page, "follow-up-report-back-empty-1366x768")
+    page.fill("#note", "已完成培训并向您致歉")
+    page.click("button[data-action='report_back']")
+    page.click("button[data-action='close-satisfied']")
+    expect(detail.locator(".steps li")).to_have_count(5)
+    assert "null" not in detail.inner_text()

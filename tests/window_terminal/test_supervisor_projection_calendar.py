@@ -224,3 +224,18 @@ def test_the_calendar_page_lists_the_bookings_a_changed_hall_file_left_without_a
     expect(page.locator("#toast")).to_contain_text("1 appointment(s) cancelled by the hall")
     expect(card).to_have_count(0)
     assert [staff.get(f"/appointments/{c}").json()["status"] for c in (kept, late)] == ["booked", "hall_cancelled"]
+
+
+def test_supervisor_overview_links_to_statistics_duty_roster_and_case_supervision(hall, device, shot):
+    page = device(width=1366, height=768)
+    supervisor_login(page, hall)
+    links = page.locator("#sv-links")
+    for text in ("统计分析", "带班表", "办件督办"):
+        expect(links.get_by_role("link", name=text)).to_be_visible()
+    shot(page, "supervisor-overview-links-1366x768")
+    # Each opens with the supervisor's own log-in: its data drawn, no "need a token" message.
+    for text, loaded in (("统计分析", "#kpis > *"), ("带班表", "#calendar tr"), ("办件督办", "#stages .stage")):
+        links.get_by_role("link", name=text).click()
+        expect(page.locator(loaded).first).to_be_visible()
+        page.go_back()
+        expect(page.locator(".wcard")).to_have_count(3)

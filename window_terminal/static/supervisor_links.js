@@ -1,4 +1,4 @@
-// On the supervisor page: links to the projection and calendar pages, and the loud calendar warning
+// On the supervisor page: links to the supervisor's other pages, and the loud calendar warning
 // (kept apart from supervisor.js so the two change independently).
 "use strict";
 (() => {
@@ -6,10 +6,15 @@
   const KEY = "yc.supervisor.token";
   let links = null, shownFor = null;
 
+  // Every page a supervisor works on, one tap from the overview (统计, 带班表 and 办件督办 were
+  // reachable only by typing their address).
+  const PAGES = [["/supervisor/projection", "projection_link"], ["/supervisor/calendar", "calendar_link"],
+    ["/supervisor/stats", "stats_link"], ["/supervisor/duty", "duty_link"], ["/cases-ui/dashboard", "cases_link"],
+    ["/supervisor/ratings", "ratings_link"]];
+
   // The signed-in person's language may differ from the page's (supervisor.js switches it).
   function linkTexts() {
-    links.children[0].textContent = t("supervision.projection_link");
-    links.children[1].textContent = t("supervision.calendar_link");
+    PAGES.forEach(([, key], i) => { links.children[i].textContent = t("supervision." + key); });
   }
   document.addEventListener("yc:language", () => { if (links) linkTexts(); });
 
@@ -26,9 +31,7 @@
   }
 
   YC.loadMessages().then(() => {
-    links = el("nav", {class: "sv-links", id: "sv-links"},
-      el("a", {href: "/supervisor/projection"}, t("supervision.projection_link")),
-      el("a", {href: "/supervisor/calendar"}, t("supervision.calendar_link")));
+    links = el("nav", {class: "sv-links", id: "sv-links"}, PAGES.map(([href, key]) => el("a", {href}, t("supervision." + key))));
     document.querySelector("header.bar").after(links);
     banners();
     // The log-in happens in supervisor.js; look for its token now and then rather than hook into it.

@@ -10,6 +10,8 @@
     "rectified_rate", "rectified_satisfied_rate", "assisted_rated", "assisted_good_rate"];  // 代取号: counted apart
   const STEPS = {pending_callback: ["call_back"], verifying: ["rectify_now", "rectify_deadline", "explain"],
     rectify_now: ["report_back"], rectify_deadline: ["report_back"], explained: ["report_back"], awaiting_feedback: ["close"]};
+  // The steps the server refuses without a note (the same list as its rule): asked for before sending.
+  const NOTE_NEEDED = ["call_back", "rectify_now", "rectify_deadline", "explain", "report_back"];
   let charts = null, selected = null;
 
   function toast(text, ok) {
@@ -40,7 +42,8 @@
     charts.levels.setOption({
       title: {text: t("ratings.chart_levels"), left: 0, top: 0, textStyle: {fontSize: 13}}, tooltip: {trigger: "axis"}, animation: false,
       grid: {top: 50, bottom: 30, left: 40, right: 10}, legend: {top: 0, right: 0},
-      xAxis: {type: "category", data: names}, yAxis: {type: "value"},
+      // A count of ratings: whole numbers on the axis (ECharts chose 0.2 steps for a single rating).
+      xAxis: {type: "category", data: names}, yAxis: {type: "value", minInterval: 1},
       series: [5, 4, 3, 2, 1].map((n) => ({name: String(n), type: "bar", stack: "levels", itemStyle: {color: levelColors[n]},
         data: data.rows.map((r) => r.levels[String(n)])})),
     }, true);
@@ -55,7 +58,7 @@
   const followUps = YC.newest(() => api("GET", "/follow-ups?state=open", token), (data) => {
     $("follow").replaceChildren(...(data.items.length ? data.items.map((f) => el("li", {class: f.overdue ? "overdue" : "",
       "data-id": f.id, onclick: () => detail(f.id)},
-      el("span", {}, `${f.number} · ${f.window}号窗 · ${f.staff_name || ""} · ${f.label}`),
+      el("span", {}, [f.number, t("ratings.window_n", {n: f.window}), f.staff_name, f.label].filter(Boolean).join(" · ")),
       el("span", {class: "state"}, f.overdue ? t("ratings.overdue") + " · " + f.state_label : f.state_label)))
       : [el("li", {}, t("ratings.no_follow_ups"))]));
   });
@@ -69,22 +72,45 @@
       acts.splice(0, 1, el("button", {"data-action": "close-satisfied", onclick: () => step("close", "satisfied")}, t("ratings.satisfied")),
         el("button", {"data-action": "close-unsatisfied", onclick: () => step("close", "unsatisfied")}, t("ratings.unsatisfied")));
     }
-    $("detail").replaceChildren(
-      el("div", {}, `${f.number} · ${f.label} · ${f.reasons.join("、")} · ${f.phone || ""}`),
+    // replaceChildren writes a null as the text "null": only the parts this state has.
+    $("detail").replaceChildren(...[
+      el("div", {}, [f.number, t("ratings.window_n", {n: f.window}), f.label, f.reasons.join("、"), f.phone].filter(Boolean).join(" · ")),
       el("div", {class: f.overdue ? "bad" : ""}, t("ratings.due", {time: new Date(YC.parseIso(f.callback_due_at)).toLocaleString(YC.lang() === "en" ? "en-US" : "zh-CN", {timeZone: YC.timeZone(), hour12: false})})),
-      el("ol", {class: "steps"}, f.steps.map((s) => el("li", {}, `${hhmm(s.at)} ${s.actor} ${t("ratings.state_" + s.to)} ${s.note}`))),
-      f.state === "closed" ? null : note, f.state === "verifying" ? days : null, el("div", {class: "acts"}, acts));
+      el("ol", {class: "steps"}, f.steps.map((s) => el("li", {},
+        [hhmm(s.at), s.action === "open" ? opener(f, s) : s.actor, t("ratings.state_" + s.to), s.note].filter(Boolean).join(" ")))),
+      f.state === "closed" ? null : note,
+      f.state === "closed" ? null : el("div", {id: "step-error", class: "field-error", role: "alert"}),
+      f.state === "verifying" ? el("label", {class: "days"}, t("ratings.days_prompt"), " ", days) : null,
+      el("div", {class: "acts"}, acts)].filter(Boolean));
     $("detail").hidden = false;
   });
+
+  // The step that opened the follow-up, named as staff speak of it: the window's pad, or the
+  // resident's own phone (the slip's QR), never a device token's label.
+  function opener(f, s) {
+    if (f.channel === "pad" || f.channel === "serial_pad") return t("terminal.device_window_pad", {n: f.window});
+    if (f.channel === "link") return t("ratings.opened_by_link");
+    return s.actor;
+  }
+
+  // Said under the note box, where the supervisor is looking, not only in the strip at the top.
+  function stepError(text) {
+    const box = $("step-error");
+    if (box) box.textContent = text || "";
+    if (text && $("note")) $("note").focus();
+    return text;
+  }
 
   async function step(action, feedback) {
     const body = {};
     const note = $("note") && $("note").value.trim();
+    if (NOTE_NEEDED.includes(action) && !note) return toast(stepError(t("ratings.note_required_" + action)));
+    stepError("");
     if (note) body.note = note;
     if (action === "rectify_deadline") body.days = Number($("days").value);
     if (feedback) body.feedback = feedback;
     try { await api("POST", `/follow-ups/${selected}/${action}`, token, body); toast(t("ratings.done"), true); }
-    catch (e) { toast(e.message); }
+    catch (e) { return toast(stepError(e.message)); }  // the box keeps what was typed
     await Promise.all([followUps(), detail(selected), figures()]).catch((e) => toast(e.message));
   }
 

@@ -27,18 +27,64 @@
     return t("ui_days_left", {days: c.working_days_left});
   }
 
+  // A missing field is said beside its box, and the box gets the focus.
+  function fieldError(box, text) {
+    const label = box.closest("label");
+    let note = label.querySelector(".field-error");
+    if (!text) { if (note) note.remove(); return; }
+    if (!note) { note = el("span", {class: "field-error", role: "alert"}); label.append(note); }
+    note.textContent = text;
+    box.focus();
+  }
+
+  // 同意 and 不予批准 are final for the department: asked once more, with what will be recorded, in
+  // the page's own dialog. A refusal needs its reasons first (《行政许可法》第三十八条: a refusal of a
+  // licence states its reasons and the applicant's right to review or sue).
+  function decide(c, decision, act) {
+    const b = boxesFor(c.case_no);
+    const result = b.result.value.trim(), reasons = b.reasons.value.trim();
+    fieldError(b.result, ""); fieldError(b.reasons, "");
+    if (!result) return fieldError(b.result, t("ui_field_needed", {field: t("ui_decision_result")}));
+    if (decision === "rejected" && !reasons) return fieldError(b.reasons, t("ui_reasons_needed"));
+    const approve = decision === "approved";
+    const dialog = document.getElementById("confirm");
+    const ok = el("button", {type: "button", id: "confirm-ok", class: approve ? "approve" : "reject warn"},
+      t(approve ? "ui_confirm_approve" : "ui_confirm_reject"));
+    const error = el("p", {class: "field-error", role: "alert"});
+    dialog.replaceChildren(el("h2", {}, t(approve ? "ui_confirm_approve_title" : "ui_confirm_reject_title")),
+      el("p", {}, t("ui_confirm_case", {case_no: c.case_no, matter: c.matter, applicant: c.applicant})),
+      el("p", {}, t("ui_confirm_result", {result})),
+      reasons ? el("p", {}, t("ui_confirm_reasons", {reasons})) : null, error,
+      el("div", {class: "row"}, el("button", {type: "button", id: "confirm-back", class: "neutral", onclick: () => dialog.close()},
+        t("ui_confirm_back")), ok));
+    ok.addEventListener("click", async () => {
+      ok.disabled = true;  // a double tap records once
+      try {
+        await act("decide", {decision, result, reasons: reasons || null});
+        dialog.close();
+        done(t(approve ? "ui_decided_approved" : "ui_decided_rejected", {case_no: c.case_no, result}));
+      } catch (e) { error.textContent = e.message; ok.disabled = false; }
+    });
+    dialog.showModal();
+    ok.focus();
+  }
+
+  function done(text) {
+    const line = document.getElementById("done");
+    line.textContent = text;
+    line.hidden = false;
+  }
+
   function decisionCell(c, act) {
     if (c.state !== "handed_over") return "";
     // 签收 first: a department decides only on a case it has signed for.
-    if (!c.received_at) return el("button", {class: "receive", onclick: () => act("receive")}, t("ui_receive"));
+    if (!c.received_at) return el("button", {class: "receive", onclick: () => act("receive").catch(showError)}, t("ui_receive"));
     const b = boxesFor(c.case_no);
     return el("div", {class: "decide"},
       el("label", {}, el("span", {}, t("ui_decision_result")), b.result),
       el("label", {}, el("span", {}, t("ui_decision_reasons")), b.reasons),
-      el("div", {}, el("button", {class: "approve", onclick: () => act("decide", {decision: "approved", result: b.result.value,
-        reasons: b.reasons.value.trim() || null})}, t("ui_approve")),
-      el("button", {class: "reject warn", onclick: () => act("decide", {decision: "rejected", result: b.result.value,
-        reasons: b.reasons.value.trim() || null})}, t("ui_reject_decision"))));
+      el("div", {}, el("button", {class: "approve", onclick: () => decide(c, "approved", act)}, t("ui_approve")),
+        el("button", {class: "reject warn", onclick: () => decide(c, "rejected", act)}, t("ui_reject_decision"))));
   }
 
   // Read every 15 s and after every step: only the newest list draws, or an older one arriving last
@@ -55,7 +101,8 @@
     const listed = new Set(data.cases.map((c) => c.case_no));
     for (const no of [...boxes.keys()]) if (!listed.has(no)) boxes.delete(no);  // decided or gone: draft done
     const rows = data.cases.map((c) => {
-      const act = (path, body) => api("POST", `/cases/${c.case_no}/${path}`, body).then(refresh, showError);
+      // The step's refusal goes back to whoever asked (the dialog shows it); the list is read again either way.
+      const act = (path, body) => api("POST", `/cases/${c.case_no}/${path}`, body).finally(refresh);
       return el("tr", {"data-case": c.case_no},
         el("td", {class: "nowrap"}, c.case_no), el("td", {}, c.matter), el("td", {class: "nowrap"}, c.applicant),
         el("td", {class: "nowrap"}, c.state_label),

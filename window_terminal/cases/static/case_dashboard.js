@@ -1,7 +1,8 @@
 // Supervisor's case dashboard: open cases by stage, overdue and near-due cases, the two rates.
 "use strict";
 (() => {
-  const token = YC.pageToken("yc-case-token");  // given once as ?token=, kept for the tab
+  // Given once as ?token= (kept for the tab), or the supervisor's log-in when opened from /supervisor.
+  const token = YC.pageToken("yc-case-token") || localStorage.getItem("yc.supervisor.token") || "";
   const {t, el, showError} = YC;
   const api = (method, path, body) => YC.api(method, path, token, body);
   const pct = (v) => v === null ? "—" : (v * 100).toFixed(1) + "%";

@@ -17,7 +17,7 @@
 
   function renderChecklist(c) {
     const body = $("checklist").querySelector("tbody");
-    body.replaceChildren(...c.materials.map((m, i) => el("tr", {"data-material": m.name},
+    body.replaceChildren(...c.materials.map((m, i) => el("tr", {"data-material": m.name, "data-required": m.required ? "1" : "0"},
       el("td", {}, el("strong", {}, m.name), m.required ? "" : " " + t("ui_optional"),
         el("div", {class: "req"}, t("ui_requirement") + "：" + m.requirement),
         m.sample ? el("div", {class: "req"}, t("ui_sample") + "：" + m.sample) : null),
@@ -246,9 +246,11 @@
     document.querySelectorAll("[data-outcome]").forEach((b) => b.addEventListener("click", () => submitOutcome(b.dataset.outcome)));
     document.querySelectorAll("input[name=outcome]").forEach((r) => r.addEventListener("change", () => chooseOutcome(r.value)));
     $("delivery").addEventListener("change", () => { $("station-row").hidden = $("delivery").value !== "village_station"; });
-    // 全部已收: most residents bring everything; the clerk then marks only what is not right.
+    // 全部已收: most residents bring everything; the clerk then marks only what is not right. Only the
+    // required materials: an optional one (a 代办委托书 when the resident came in person) is ticked on
+    // purpose, or the 受理通知书 would print as received a paper nobody handed over.
     $("all-submitted").addEventListener("click", () => {
-      $("checklist").querySelectorAll("input[value=submitted]").forEach((r) => { r.checked = true; });
+      $("checklist").querySelectorAll("tr[data-required='1'] input[value=submitted]").forEach((r) => { r.checked = true; });
     });
     $("review-reject").addEventListener("click", () => post("review", {action: "reject",
       reasons: $("review-reasons").value.trim() || null, redirect_to: $("redirect-to").value.trim() || null,

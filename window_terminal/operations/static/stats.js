@@ -78,7 +78,7 @@
     chart("chart-volume").setOption({
       animation: false, tooltip: {trigger: "axis"}, legend: {data: names, top: 0},
       grid: {left: 40, right: 10, top: 28, bottom: 40}, xAxis: {type: "category", data: labels},
-      yAxis: {type: "value"},
+      yAxis: {type: "value", minInterval: 1},  // tickets: whole numbers, never 0.2 of one
       series: ["issued", "served", "no_show"].map((k, i) => ({name: names[i], type: "bar", data: data.rows.map((r) => r[k])})),
     }, true);
     const waits = [t("operations.col_wait_p50_s"), t("operations.col_wait_p90_s"), t("operations.col_handle_p50_s")];
@@ -94,7 +94,7 @@
     chart("chart-heat").setOption({
       animation: false, tooltip: {}, grid: {left: 50, right: 10, top: 10, bottom: 60},
       xAxis: {type: "category", data: hours.map((h) => h + ":00")}, yAxis: {type: "category", data: days},
-      visualMap: {min: 0, max: Math.max(1, ...cells.map((c) => c[2])), orient: "horizontal", left: "center", bottom: 0, itemHeight: 120},
+      visualMap: {min: 0, max: Math.max(1, ...cells.map((c) => c[2])), precision: 0, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120},
       series: [{type: "heatmap", data: cells, label: {show: false}}],
     }, true);
     const ratings = data.ratings;
