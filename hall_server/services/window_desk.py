@@ -293,7 +293,7 @@ class WindowDesk:
         reason: str | None = None,
         **values: Any,
     ) -> dict[str, Any]:
-        target = next_state(action, row.state)
+        target = next_state(action, row.state, row.number)
         changes: dict[str, Any] = {"state": target, **values}
         if action == "recall":
             changes["call_count"] = row.call_count + 1
