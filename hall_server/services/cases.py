@@ -20,7 +20,7 @@ from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRe
 from ..core.identity import id_number_hash, mask_name, mask_phone, valid_id_number
 from ..storage.case_models import Case, CaseAccess, CaseCounter, CaseNotification, CaseStep, DeliveryReceipt
 from ..storage.guess_limits import StoredLimiter
-from ..storage.models import Staff, Window
+from ..storage.models import Staff, Ticket, Window
 from ..storage.types import table_of
 from .access import Principal
 from .base import Services
@@ -29,6 +29,23 @@ from .context import HallContext
 from .event_log import append_event
 
 C, STEPS, COUNTERS = table_of(Case), table_of(CaseStep), table_of(CaseCounter)
+TICKETS = table_of(Ticket)
+
+
+def _returned_here(conn: Connection, p: Principal, row: Any) -> bool:
+    """The resident is at this clerk's window with the case's return-lane ticket (补交材料/领取结果):
+    the kiosk took the case number and the phone's last 4 digits, and a window other than the owner
+    calls it when the owner is not staffed, so that window may open the case to serve the resident."""
+    if p.window_number is None:
+        return False
+    found = conn.execute(
+        select(TICKETS.c.id).where(
+            TICKETS.c.case_id == row.id,
+            TICKETS.c.window_number == p.window_number,
+            TICKETS.c.state.in_(("called", "serving")),
+        )
+    ).first()
+    return found is not None
 NOTES, RECEIPTS, ACCESS = table_of(CaseNotification), table_of(DeliveryReceipt), table_of(CaseAccess)
 STAFF, WINDOWS = table_of(Staff), table_of(Window)
 
@@ -219,7 +236,7 @@ class Cases:
         code: str | None = None,
     ) -> None:
         row = self._load(conn, ctx.id, case_no, lock=True)
-        self._check_access(p, ctx, row, code)
+        self._check_access(p, ctx, row, code, conn)
         new_state = rules.next_state(row.state, action)
         values, data = apply(conn, ctx, row, now) or ({}, {})
         self._step(conn, ctx, p, row, action, new_state, now, values, data)
@@ -227,7 +244,9 @@ class Cases:
             row = self._load(conn, ctx.id, case_no)
             self._step(conn, ctx, p, row, "close", rules.next_state(rules.DELIVERED, "close"), now, {"closed_at": now})
 
-    def _check_access(self, p: Principal, ctx: HallContext, row: Any, code: str | None = None) -> None:
+    def _check_access(
+        self, p: Principal, ctx: HallContext, row: Any, code: str | None = None, conn: Connection | None = None
+    ) -> None:
         """首问负责 also for privacy: a clerk reaches only the cases of the window the clerk's token is
         bound to (or that a returning resident brought there, see ``resume``); a department's back
         office only its department's; supervisors and admins all. A resident back with the 一次性告知书
@@ -237,7 +256,7 @@ class Cases:
             brought = (
                 code is not None and row.state == rules.SUPPLEMENT and rules.code_matches(code, row.query_code, None)
             )
-            if not (mine or brought):
+            if not (mine or brought or (conn is not None and _returned_here(conn, p, row))):
                 raise Forbidden("case_other_window", "cases.other_window", window=row.owner_window)
         own = department_of(p, ctx)
         if own is not None and own != row.department:
@@ -654,7 +673,7 @@ class Cases:
         ctx = self.s.halls.get(p.hall_id)
         with self.s.db.write() as conn:
             row = self._load(conn, ctx.id, case_no)
-            self._check_access(p, ctx, row, code)
+            self._check_access(p, ctx, row, code, conn)
             self._log_read(conn, p, row, "view", self.s.clock.now())
             return self._view(conn, ctx, row)
 
@@ -663,7 +682,7 @@ class Cases:
         p.require(*READERS)
         ctx = self.s.halls.get(p.hall_id)
         with self.s.db.read() as conn:
-            self._check_access(p, ctx, self._load(conn, ctx.id, case_no))
+            self._check_access(p, ctx, self._load(conn, ctx.id, case_no), conn=conn)
 
     def record(
         self, p: Principal, case_no: str, what: str = "document"
@@ -673,7 +692,7 @@ class Cases:
         ctx = self.s.halls.get(p.hall_id)
         with self.s.db.write() as conn:
             row = self._load(conn, ctx.id, case_no)
-            self._check_access(p, ctx, row)
+            self._check_access(p, ctx, row, conn=conn)
             self._log_read(conn, p, row, what, self.s.clock.now())
             view = self._view(conn, ctx, row)
             receipt = conn.execute(select(RECEIPTS).where(RECEIPTS.c.case_id == row.id)).mappings().first()

@@ -167,6 +167,16 @@
     renderCurrent();
     renderActions();
     renderLine();
+    openReturnCase(desk.current);
+  }
+
+  // A return-lane number (补交材料 / 领取结果) comes for a case the hall already has: its case opens
+  // in the panel as soon as the number is at this window, once per number (the clerk may close it).
+  let caseOpenedFor = null;
+  function openReturnCase(tk) {
+    if (!tk || !tk.case_no || caseOpenedFor === tk.id) return;
+    caseOpenedFor = tk.id;
+    openCase(tk);
   }
 
   function minutesBetween(a, b) { return Math.max(0, Math.round((new Date(b) - new Date(a)) / 60000)); }
@@ -213,7 +223,8 @@
   // preselected.
   function caseButton(tk) {
     return el("button", {class: "case-button" + (tk ? "" : " quiet"), id: "open-case", type: "button",
-      onclick: () => openCase(tk)}, t(tk ? "terminal.open_case" : "terminal.case_lookup"));
+      onclick: () => openCase(tk)}, tk && tk.case_no ? t("terminal.open_return_case", {case_no: tk.case_no})
+      : t(tk ? "terminal.open_case" : "terminal.case_lookup"));
   }
 
   function openCase(tk) {
@@ -221,6 +232,7 @@
     if (tk) {
       q.set("ticket", tk.id); q.set("number", tk.number);
       if (tk.matter_id) q.set("matter", tk.matter_id);
+      if (tk.case_no) q.set("case", tk.case_no);
     }
     const lang = YC.params.get("lang");
     if (lang) q.set("lang", lang);
