@@ -278,6 +278,19 @@ class Remote:
             }
             vm.print_state, vm.print_message = PrintState.PRINTED, "请取走凭条，在休息区等候叫号"
             screen = "ticket"
+        elif screen == "ticket_late":
+            # 17:22 on the pilot hall, consent given: only window 1 (延时服务) serves past 17:30.
+            vm.ticket = {
+                "number": "A005",
+                "matter_name": longest["name"],
+                "waiting_ahead": 4,
+                "estimated_wait_minutes": 50,
+                "late_risk_accepted": True,
+                "closes_at": vm.hall["server_time"][:11] + "18:30:00+08:00",
+                "serving_windows": [1],
+            }
+            vm.print_state, vm.print_message = PrintState.PRINTED, "请取走凭条，在休息区等候叫号"
+            screen = "ticket"
         elif screen == "admin":
             vm.admin_error = "自助机令牌无效（invalid_token），请管理员用 yichuang token create --role kiosk 重新生成"
         vm.screen = Screen(screen)
@@ -395,6 +408,33 @@ class Remote:
                     problems.append(f"{name} {w.text[:20]!r}: would wrap by itself at {w.width:.0f} px")
         sizes = [w.font_size for w in walk(self.app.root_widget) if getattr(w, "kid", "").startswith("matter-")]
         return {"problems": problems, "window": [Window.width, Window.height], "matter_font": min(sizes, default=None)}
+
+    def cmd_sizes(self) -> dict:
+        """The type size (px) each widget's text is drawn at: its font size, and the smallest
+        [size=N] of its markup (a button's hint under its word)."""
+        import re
+
+        out = {}
+        for w in self._widgets():
+            if not str(w.text).strip():
+                continue
+            marked = [int(n) for n in re.findall(r"\[size=(\d+)\]", str(w.text))]
+            out[w.kid] = {"font": round(w.font_size), "smallest": min([round(w.font_size), *marked])}
+        return {"sizes": out}
+
+    def cmd_filled(self) -> dict:
+        """How much of the window between the title and the bottom row no text reaches (px): the
+        gap between the lowest text above the bottom row and that row."""
+        from kivy.core.window import Window
+
+        widgets = [w for w in self._widgets() if str(w.text).strip()]
+        bottom = min(widgets, key=lambda w: w.to_window(w.x, w.y)[1])  # the lowest: the bottom row
+        above = [w for w in widgets if w.to_window(w.x, w.y)[1] > bottom.to_window(bottom.x, bottom.top)[1] - 1]
+        texts_bottom = min(
+            w.to_window(w.x, w.center_y - w.texture_size[1] / 2)[1] for w in above if hasattr(w, "texture_size")
+        )
+        row_top = bottom.to_window(bottom.x, bottom.top)[1]
+        return {"blank_px": round(texts_bottom - row_top), "window": [Window.width, Window.height]}
 
     def cmd_glyphs(self) -> dict:
         """Render each Chinese character on screen with the kiosk's font and compare with the
