@@ -64,9 +64,7 @@ class Builder:
     def button(self, text: str, kid: str, tap, color=BLUE, size: float = 4.2, **kw) -> KioskButton:
         return KioskButton(text, kid, tap, color=color, font_size=self.u * size, **kw)
 
-    def with_hint(
-        self, title: str, hint: str, kid: str, tap, color, size: float, ratio: float = 0.45
-    ) -> KioskButton:
+    def with_hint(self, title: str, hint: str, kid: str, tap, color, size: float, ratio: float = 0.45) -> KioskButton:
         """A big button word with a smaller explanation under it (``ratio`` of its size); a long
         hint breaks at its comma."""
         hints = [hint]

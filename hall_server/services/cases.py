@@ -18,6 +18,7 @@ from hall_common.i18n import message
 from ..core import cases as rules
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from ..core.identity import id_number_hash, mask_name, mask_phone, valid_id_number
+from ..core.ticket_states import ACTIVE
 from ..storage.case_models import Case, CaseAccess, CaseCounter, CaseNotification, CaseStep, DeliveryReceipt
 from ..storage.guess_limits import StoredLimiter
 from ..storage.models import Staff, Ticket, Window
@@ -29,7 +30,14 @@ from .context import HallContext
 from .event_log import append_event
 
 C, STEPS, COUNTERS = table_of(Case), table_of(CaseStep), table_of(CaseCounter)
-TICKETS = table_of(Ticket)
+NOTES, RECEIPTS, ACCESS = table_of(CaseNotification), table_of(DeliveryReceipt), table_of(CaseAccess)
+STAFF, WINDOWS, TICKETS = table_of(Staff), table_of(Window), table_of(Ticket)
+
+FRONT = ("clerk", "supervisor", "admin")
+SUPERVISORS = ("supervisor", "admin")
+BACK = ("backoffice", "supervisor", "admin")
+READERS = FRONT + ("backoffice",)
+ACCESS_LOG_PAGE = 500
 
 
 def _returned_here(conn: Connection, p: Principal, row: Any) -> bool:
@@ -42,18 +50,12 @@ def _returned_here(conn: Connection, p: Principal, row: Any) -> bool:
         select(TICKETS.c.id).where(
             TICKETS.c.case_id == row.id,
             TICKETS.c.window_number == p.window_number,
-            TICKETS.c.state.in_(("called", "serving")),
+            TICKETS.c.state.in_(ACTIVE),
         )
     ).first()
     return found is not None
-NOTES, RECEIPTS, ACCESS = table_of(CaseNotification), table_of(DeliveryReceipt), table_of(CaseAccess)
-STAFF, WINDOWS = table_of(Staff), table_of(Window)
 
-FRONT = ("clerk", "supervisor", "admin")
-SUPERVISORS = ("supervisor", "admin")
-BACK = ("backoffice", "supervisor", "admin")
-READERS = FRONT + ("backoffice",)
-ACCESS_LOG_PAGE = 500
+
 MAX_SIGNATURE_BYTES = 40 * 1024
 # Public progress lookups per client (address, or the kiosk's token) in a sliding window: a
 # resident asks a few times, a guesser needs about half a million tries per case (10^6 codes).

@@ -60,7 +60,9 @@ def build_slip(ticket: dict, hall: dict, qr_base_url: str, locale: str = "zh_CN"
     # of the hall only when the server does not say (an older server).
     numbers = ticket.get("serving_windows") or [w["number"] for w in hall.get("windows") or []]
     sep = "、" if locale == "zh_CN" else ", "
-    window_hint = message("printer.slip_windows", locale, windows=sep.join(str(n) for n in numbers)) if numbers else None
+    window_hint = (
+        message("printer.slip_windows", locale, windows=sep.join(str(n) for n in numbers)) if numbers else None
+    )
     return_label = None
     if ticket.get("channel") == "return":
         return_label = message("printer.slip_return_label", locale, case_no=ticket.get("case_no", ""))

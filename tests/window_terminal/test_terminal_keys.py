@@ -107,7 +107,7 @@ def test_the_one_key_on_a_number_never_started_says_why_and_offers_start(hall, d
     expect(page.locator("#served")).to_have_text("今日已办结 1 人")
 
 
-def test_in_english_the_one_key_on_a_number_never_called_in_offers_no_show(hall, device, shot):
+def test_in_english_the_one_key_on_a_number_never_started_offers_no_show(hall, device, shot):
     ticket = issue(hall, 1)[0]
     page = device(width=1366, height=768)
     login(page, hall, 1, "BZY001")
