@@ -300,7 +300,7 @@ class WindowDesk:
             changes["called_at"] = now
         elif action == "no_show" and row.call_count < ctx.config.queue.no_show_after_calls:
             raise Conflict("no_show_too_early", calls=row.call_count, needed=ctx.config.queue.no_show_after_calls)
-        elif action == "start" or (action == "finish" and row.started_at is None):
+        elif action == "start":  # finish only follows a start (core/ticket_states.py)
             changes["started_at"] = now
         if action == "finish":
             changes["finished_at"] = now
