@@ -477,7 +477,16 @@ class Builder:
         else:
             parts.append(row(self.t("ticket_number_caption"), 3.6, 0.5, kid="number_caption"))
         parts += [
-            row(ticket.get("number", ""), 17, 1.9, kid="number", bold=True, color=BLUE, wrap=False),
+            # The number as large as the portrait screen's width allows ("A1000" still fits at 1080 px).
+            row(
+                ticket.get("number", ""),
+                21 if self.portrait else 17,
+                1.9,
+                kid="number",
+                bold=True,
+                color=BLUE,
+                wrap=False,
+            ),
             row(self.t("ticket_waiting_ahead", count=ticket.get("waiting_ahead", 0)), 4.2, 0.6, kid="waiting_ahead"),
         ]
         if ticket.get("estimated_wait_minutes") is not None:

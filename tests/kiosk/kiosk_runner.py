@@ -423,18 +423,30 @@ class Remote:
         return {"sizes": out}
 
     def cmd_filled(self) -> dict:
-        """How much of the window between the title and the bottom row no text reaches (px): the
-        gap between the lowest text above the bottom row and that row."""
+        """The largest vertical gap (px) no text reaches on the screen, from the status bar down to the
+        bottom row of keys: a screen of fixed-height rows left half of a portrait kiosk blank."""
         from kivy.core.window import Window
 
-        widgets = [w for w in self._widgets() if str(w.text).strip()]
-        bottom = min(widgets, key=lambda w: w.to_window(w.x, w.y)[1])  # the lowest: the bottom row
-        above = [w for w in widgets if w.to_window(w.x, w.y)[1] > bottom.to_window(bottom.x, bottom.top)[1] - 1]
-        texts_bottom = min(
-            w.to_window(w.x, w.center_y - w.texture_size[1] / 2)[1] for w in above if hasattr(w, "texture_size")
-        )
-        row_top = bottom.to_window(bottom.x, bottom.top)[1]
-        return {"blank_px": round(texts_bottom - row_top), "window": [Window.width, Window.height]}
+        texts = [w for w in self._widgets() if str(w.text).strip() and w.kid not in ("center_name", "clock")]
+        status = [w for w in self._widgets() if w.kid in ("center_name", "clock")]
+        top = min((w.to_window(w.x, w.y)[1] for w in status), default=Window.height)
+        bottom_row = min(texts, key=lambda w: w.to_window(w.x, w.y)[1])
+        floor = bottom_row.to_window(bottom_row.x, bottom_row.top)[1]
+        spans = []
+        for w in texts:
+            if w is bottom_row or w.to_window(w.x, w.y)[1] < floor - 1:
+                continue
+            _, cy = w.to_window(w.center_x, w.center_y)
+            half = w.texture_size[1] / 2
+            spans.append((cy - half, cy + half))
+        edges = sorted(spans, key=lambda s: -s[1])
+        gaps, cursor = [], top
+        for low, high in edges:
+            if high < cursor:
+                gaps.append(cursor - high)
+            cursor = min(cursor, low)
+        gaps.append(cursor - floor)
+        return {"largest_gap_px": round(max(gaps)), "window": [Window.width, Window.height]}
 
     def cmd_glyphs(self) -> dict:
         """Render each Chinese character on screen with the kiosk's font and compare with the
