@@ -35,7 +35,7 @@ class Builder:
     def __init__(self, vm: KioskModel, unit: float, portrait: bool = False, wide: bool = False) -> None:
         # unit: 1 % of the window's shorter side (kiosk/app.py type_unit), so type is the same
         # size on a portrait 1080×1920 kiosk and a landscape 1920×1080 one.
-        self.vm, self.u, self.portrait = vm, unit, portrait
+        self.vm, self.u, self.portrait, self.wide = vm, unit, portrait, wide
         # Matter buttons per row: three fit a 16:9 screen at ≥ 48 px type, two a 5:4 or portrait one.
         self.matter_cols = 3 if wide else 2
         # A 5:4 screen has room for four rows of two-line names at that size; the rest of the
@@ -66,14 +66,16 @@ class Builder:
 
     def with_hint(self, title: str, hint: str, kid: str, tap, color, size: float, ratio: float = 0.45) -> KioskButton:
         """A big button word with a smaller explanation under it (``ratio`` of its size); a long
-        hint breaks at its comma."""
+        hint breaks at its comma. A title of two lines (11月27日 周五 / 明天) goes on one line where
+        the button is too short for three (a landscape screen), rather than shrinking."""
         hints = [hint]
         if "，" in hint:
             hints.append(hint.replace("，", "，\n", 1))
+        titles = [title] + ([title.replace("\n", "  ")] if "\n" in title else [])
 
         def compose(font_size: float) -> list[str]:
             small = int(font_size * ratio)
-            return [f"{title}\n[size={small}]{h}[/size]" for h in hints]
+            return [f"{t}\n[size={small}]{h}[/size]" for t in titles for h in hints]
 
         return self.button("", kid, tap, color=color, size=size, markup=True, compose=compose)
 
@@ -591,7 +593,8 @@ class Builder:
         """The next days with a free seat, as big buttons: the date as residents say it, seats left."""
         vm, b = self.vm, self.vm.booking
         today = vm.client.server_now().astimezone(vm.timezone).date()
-        grid = self.grid(2, 1.5)
+        # Four a row on a 16:9 screen: two a row made its eight buttons too short for 可约 N 人 at reading size.
+        grid = self.grid(4 if self.wide else 2, 1.5)
         for i, day in enumerate(b.days):
             grid.add_widget(
                 self.with_hint(

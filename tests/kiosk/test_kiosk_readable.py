@@ -23,10 +23,10 @@ def portrait(live_hall, printer_sim, start_kiosk):
     return kiosk
 
 
-def sizes_on(kiosk, scene: str, screen: str) -> dict:
+def sizes_on(kiosk, scene: str, screen: str, size: str = "1080x1920") -> dict:
     kiosk.call("show", screen=scene)
     kiosk.wait_screen(screen)
-    kiosk.screenshot(f"readable-1080x1920-{scene}")
+    kiosk.screenshot(f"readable-{size}-{scene}")
     return kiosk.call("sizes")["sizes"]
 
 
@@ -87,3 +87,16 @@ def test_a_check_in_too_early_says_the_date_the_way_people_read_it(portrait, liv
     assert "11月27日 周五 10:00" in error and "2026-11-27" not in error
     assert portrait.call("sizes")["sizes"]["keypad_error"]["smallest"] >= MIN_READ_PX
     assert (SHOTS / "readable-1080x1920-checkin-too-early.png").exists()
+
+
+def test_day_buttons_keep_their_large_type_on_a_landscape_kiosk(live_hall, printer_sim, start_kiosk):
+    """1920×1080: eight day buttons two a row were too short for 可约 N 人 at reading size."""
+    kiosk = start_kiosk(
+        live_hall.base_url, live_hall.tokens["kiosk"], printer_sim.spec, width=1920, height=1080, idle_seconds=600
+    )
+    kiosk.wait_screen("home", 30)
+    days = sizes_on(kiosk, "book_day", "book_day", "1920x1080")
+    day_keys = [kid for kid in days if kid.startswith("day-")]
+    assert too_small(days, day_keys) == {}
+    assert days["day-2026-11-27"]["font"] == max(days[k]["font"] for k in day_keys)
+    assert "明天" in kiosk.state()["shown"]["day-2026-11-27"]
