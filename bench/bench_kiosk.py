@@ -74,6 +74,7 @@ def main() -> int:
             kiosk.wait_screen("home")
             # Serve the ticket so the line stays short and no closing-time question appears.
             clerk.post("/windows/1/call-next").raise_for_status()
+            clerk.post("/windows/1/start").raise_for_status()
             clerk.post("/windows/1/finish").raise_for_status()
     finally:
         kiosk.close()

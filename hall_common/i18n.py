@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import tomllib
 from dataclasses import dataclass
+from datetime import datetime
 from importlib import resources
 from typing import Any
 
@@ -76,10 +77,27 @@ class Label:
         return self.text()
 
 
+@dataclass(frozen=True)
+class When:
+    """A message field that is a local date and time, written the way people read it: 11月27日 周五
+    09:30 in Chinese (an elderly resident does not read "2026-11-27"), Fri 27/11 09:30 in English."""
+
+    at: datetime
+
+    def text(self, locale: str = DEFAULT_LOCALE) -> str:
+        weekday = message(f"dates.weekday_{self.at.weekday()}", locale)
+        return message(
+            "dates.when", locale, month=self.at.month, day=self.at.day, weekday=weekday, time=f"{self.at:%H:%M}"
+        )
+
+    def __str__(self) -> str:
+        return self.text()
+
+
 def message(key: str, /, locale: str = DEFAULT_LOCALE, **params: Any) -> str:
-    """The text for ``key`` in ``locale`` with ``{name}`` fields filled from params (a Label
-    field in the same locale)."""
-    params = {k: v.text(locale) if isinstance(v, Label) else v for k, v in params.items()}
+    """The text for ``key`` in ``locale`` with ``{name}`` fields filled from params (a Label or
+    When field in the same locale)."""
+    params = {k: v.text(locale) if isinstance(v, Label | When) else v for k, v in params.items()}
     text = _catalog(locale).get(key) if locale in LOCALES else None
     if text is None:
         text = _catalog(DEFAULT_LOCALE).get(key)

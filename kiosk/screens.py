@@ -14,7 +14,16 @@ from kivy.uix.widget import Widget
 
 from hall_common.i18n import message
 
-from .viewmodels.booking import COMMON_SHOWN, SURNAME_LETTERS, TITLES, day_label, free_seats, slot_time, surnames_for
+from .viewmodels.booking import (
+    COMMON_SHOWN,
+    SURNAME_LETTERS,
+    TITLES,
+    day_button_label,
+    day_label,
+    free_seats,
+    slot_time,
+    surnames_for,
+)
 from .viewmodels.case_number_pad import CaseNumberPad
 from .viewmodels.keypad import CODE, ID_NUMBER
 from .viewmodels.kiosk_model import BOOK, KioskModel, PrintState, Screen
@@ -26,7 +35,7 @@ class Builder:
     def __init__(self, vm: KioskModel, unit: float, portrait: bool = False, wide: bool = False) -> None:
         # unit: 1 % of the window's shorter side (kiosk/app.py type_unit), so type is the same
         # size on a portrait 1080×1920 kiosk and a landscape 1920×1080 one.
-        self.vm, self.u, self.portrait = vm, unit, portrait
+        self.vm, self.u, self.portrait, self.wide = vm, unit, portrait, wide
         # Matter buttons per row: three fit a 16:9 screen at ≥ 48 px type, two a 5:4 or portrait one.
         self.matter_cols = 3 if wide else 2
         # A 5:4 screen has room for four rows of two-line names at that size; the rest of the
@@ -55,15 +64,18 @@ class Builder:
     def button(self, text: str, kid: str, tap, color=BLUE, size: float = 4.2, **kw) -> KioskButton:
         return KioskButton(text, kid, tap, color=color, font_size=self.u * size, **kw)
 
-    def with_hint(self, title: str, hint: str, kid: str, tap, color, size: float) -> KioskButton:
-        """A big button word with a smaller explanation under it; a long hint breaks at its comma."""
+    def with_hint(self, title: str, hint: str, kid: str, tap, color, size: float, ratio: float = 0.45) -> KioskButton:
+        """A big button word with a smaller explanation under it (``ratio`` of its size); a long
+        hint breaks at its comma. A title of two lines (11月27日 周五 / 明天) goes on one line where
+        the button is too short for three (a landscape screen), rather than shrinking."""
         hints = [hint]
         if "，" in hint:
             hints.append(hint.replace("，", "，\n", 1))
+        titles = [title] + ([title.replace("\n", "  ")] if "\n" in title else [])
 
         def compose(font_size: float) -> list[str]:
-            small = int(font_size * 0.45)
-            return [f"{title}\n[size={small}]{h}[/size]" for h in hints]
+            small = int(font_size * ratio)
+            return [f"{t}\n[size={small}]{h}[/size]" for t in titles for h in hints]
 
         return self.button("", kid, tap, color=color, size=size, markup=True, compose=compose)
 
@@ -137,8 +149,9 @@ class Builder:
             lambda: vm.pick_matter(None),
             GREEN,
             5,
+            ratio=0.72,  # the hint is what a resident unsure of the matter reads: 24 px was too small
         )
-        general.size_hint_y, general.height = None, self.u * 13
+        general.size_hint_y, general.height = None, self.u * (16 if self.portrait else 13)
         grid = self.grid(self.matter_cols)
         for m in vm.frequent_matters()[: self.frequent_shown]:
             grid.add_widget(self.matter_button(m, lambda i=m["id"]: vm.pick_matter(i)))
@@ -256,7 +269,7 @@ class Builder:
             size_hint_y=None,
             height=self.u * 10,
         )
-        error = self.text(vm.keypad_error, 3.2, kid="keypad_error", color=RED, size_hint_y=None, height=self.u * 7)
+        error = self.text(vm.keypad_error, 3.8, kid="keypad_error", color=RED, size_hint_y=None, height=self.u * 12)
         pad = GridLayout(cols=3, spacing=self.u * 1.2)
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "X" if kp.mode == ID_NUMBER else "clear", "0", "del"]
         labels = {"clear": self.t("checkin_clear"), "del": self.t("checkin_delete")}
@@ -276,7 +289,7 @@ class Builder:
         return self.column(
             self.title(self.t("checkin_title")),
             modes,
-            self.text(prompt, 3.4, size_hint_y=None, height=self.u * 6),
+            self.text(prompt, 3.6, kid="checkin_prompt", size_hint_y=None, height=self.u * 6),
             entry,
             error,
             pad,
@@ -285,11 +298,20 @@ class Builder:
         )
 
     def _case_entry(
-        self, pad: CaseNumberPad, ids: tuple[str, str], select: Callable[[str], None], placeholder: str
+        self,
+        pad: CaseNumberPad,
+        ids: tuple[str, str],
+        select: Callable[[str], None],
+        placeholder: str,
+        labels: tuple[str, str] = ("field_case_no", "progress_field_code"),
     ) -> Widget:
         """Two boxes on one row: the case number and a second code (the notice's query code or the
         phone's last 4 digits); the box the digits go to is blue, touching the other moves them there."""
         second = pad.field == "code"
+        # Each box is named above it: a grey box with nothing in it told a resident nothing.
+        names = BoxLayout(size_hint_y=None, height=self.u * 6, spacing=self.u * 2)
+        for kid, key, share in ((ids[0], labels[0], 0.6), (ids[1], labels[1], 0.4)):
+            names.add_widget(self.text(self.t(key), 3.6, kid=f"{kid}_label", wrap=False, size_hint_x=share))
         entry = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)
         entry.add_widget(
             self.button(
@@ -311,7 +333,10 @@ class Builder:
                 size_hint_x=0.4,
             )
         )
-        return entry
+        both = BoxLayout(orientation="vertical", size_hint_y=None, height=self.u * 17.5, spacing=self.u * 0.5)
+        both.add_widget(names)
+        both.add_widget(entry)
+        return both
 
     def build_progress(self) -> Widget:
         """The case-number keypad: digits and the dash, no physical keyboard."""
@@ -357,7 +382,7 @@ class Builder:
         )
         return self.column(
             self.title(self.t("progress_title")),
-            self.text(self.t("progress_prompt"), 3.4, size_hint_y=None, height=self.u * 6),
+            self.text(self.t("progress_prompt_short"), 3.8, kid="progress_prompt", size_hint_y=None, height=self.u * 6),
             entry,
             note,
             pad,
@@ -433,56 +458,54 @@ class Builder:
         return self.column(self.text(self.t("working"), 5, kid="working"))
 
     def build_ticket(self) -> Widget:
+        """The number and what to do next. Rows share the screen by weight rather than fixed heights:
+        with fixed heights the portrait 1080×1920 screen was half blank under the 完成 key."""
         vm, ticket = self.vm, self.vm.ticket or {}
-        parts = [
+        big = 1.25 if self.portrait else 1.0  # a portrait screen has the height for larger type
+
+        def row(text: str, size: float, weight: float, **kw) -> TextLabel:
+            return self.text(text, size * big, size_hint_y=weight, **kw)
+
+        parts: list[Widget] = [
             self.title(self.t("ticket_title")),
-            self.text(
-                ticket.get("matter_name") or self.t("matters_general_name"),
-                4.2,
-                kid="matter",
-                size_hint_y=None,
-                height=self.u * 8,
-            ),
+            row(ticket.get("matter_name") or self.t("matters_general_name"), 4.2, 0.8, kid="matter"),
         ]
         if ticket.get("channel") == "return":
             # In place of the 您的号码 caption: the case it is for, and who calls it first.
             lane = self.t("ticket_return", case_no=ticket.get("case_no", ""))
             if ticket.get("owner_window"):
                 lane += "  " + self.t("ticket_return_window", window=ticket["owner_window"])
-            parts.append(self.text(lane, 3.6, kid="return_lane", bold=True, size_hint_y=None, height=self.u * 7))
+            parts.append(row(lane, 3.6, 0.7, kid="return_lane", bold=True))
         else:
-            parts.append(self.text(self.t("ticket_number_caption"), 3.4, size_hint_y=None, height=self.u * 5))
+            parts.append(row(self.t("ticket_number_caption"), 3.6, 0.5, kid="number_caption"))
         parts += [
-            self.text(
+            # The number as large as the portrait screen's width allows ("A1000" still fits at 1080 px).
+            row(
                 ticket.get("number", ""),
-                17,
+                21 if self.portrait else 17,
+                1.9,
                 kid="number",
                 bold=True,
                 color=BLUE,
                 wrap=False,
-                size_hint_y=None,
-                height=self.u * (16 if ticket.get("channel") == "return" else 18),
             ),
-            self.text(
-                self.t("ticket_waiting_ahead", count=ticket.get("waiting_ahead", 0)),
-                4.2,
-                kid="waiting_ahead",
-                size_hint_y=None,
-                height=self.u * 7,
-            ),
+            row(self.t("ticket_waiting_ahead", count=ticket.get("waiting_ahead", 0)), 4.2, 0.6, kid="waiting_ahead"),
         ]
         if ticket.get("estimated_wait_minutes") is not None:
             wait = self.t("ticket_estimated_wait", minutes=ticket["estimated_wait_minutes"])
             if ticket.get("after_break") and ticket.get("expected_start_at"):
                 wait = self.t("ticket_after_break", time=vm._when(ticket["expected_start_at"]).split(" ")[-1])
-            parts.append(
-                self.text(
-                    wait,
-                    3.6,
-                    size_hint_y=None,
-                    height=self.u * 6,
-                )
-            )
+            parts.append(row(wait, 3.8, 0.5, kid="estimated_wait"))
+        windows = ticket.get("serving_windows") or []
+        if windows and len(windows) < len((vm.hall or {}).get("windows") or windows):
+            # Some windows close before the ticket is expected: name the ones still serving then.
+            shown = "、".join(str(w) for w in windows)
+            parts.append(row(self.t("ticket_serving_windows", windows=shown), 3.8, 0.5, kid="serving_windows"))
+        if ticket.get("late_risk_accepted"):
+            # What the resident accepted at the closing-time question stays on the screen (and the slip).
+            closes = vm._when(ticket.get("closes_at")).split(" ")[-1] if ticket.get("closes_at") else "—"
+            late = self.t("ticket_late_risk", closes=closes) + "\n" + self.t("ticket_late_book")
+            parts.append(row(late, 3.8, 1.1, kid="late_risk", bold=True, background=AMBER))
         if vm.print_state is PrintState.PRINTING:
             note, color, bg = self.t("ticket_printing"), INK, None
         elif vm.print_state is PrintState.PRINTED:
@@ -491,9 +514,7 @@ class Builder:
             note, color, bg = self.t("ticket_remember", number=ticket.get("number", "")), INK, None
         else:
             note, color, bg = vm.print_message, INK, AMBER
-        parts.append(
-            self.text(note, 3.4, kid="print_note", color=color, background=bg, size_hint_y=None, height=self.u * 13)
-        )
+        parts.append(row(note, 3.6, 0.9, kid="print_note", color=color, background=bg))
         parts.append(self.back_row("done", "ticket_done"))
         return self.column(*parts, spacing=1)
 
@@ -572,16 +593,18 @@ class Builder:
         """The next days with a free seat, as big buttons: the date as residents say it, seats left."""
         vm, b = self.vm, self.vm.booking
         today = vm.client.server_now().astimezone(vm.timezone).date()
-        grid = self.grid(2, 1.5)
+        # Four a row on a 16:9 screen: two a row made its eight buttons too short for 可约 N 人 at reading size.
+        grid = self.grid(4 if self.wide else 2, 1.5)
         for i, day in enumerate(b.days):
             grid.add_widget(
                 self.with_hint(
-                    day_label(day.day, today, vm.locale),
+                    day_button_label(day.day, today, vm.locale),
                     self.t("book_day_free", free=day.free),
                     f"day-{day.day.isoformat()}",
                     lambda i=i: vm.choose_day(i),
                     TEAL,
                     5,
+                    ratio=0.75,  # 可约 N 人 decides the day: it was drawn at ~20 px
                 )
             )
         body: Widget = grid
@@ -821,7 +844,13 @@ class Builder:
     # --- 补交材料 / 领取结果 ---------------------------------------------------------------------
     def build_return(self) -> Widget:
         vm, pad = self.vm, self.vm.return_pad
-        entry = self._case_entry(pad, ("return_case", "return_tail"), vm.return_select, "return_tail_placeholder")
+        entry = self._case_entry(
+            pad,
+            ("return_case", "return_tail"),
+            vm.return_select,
+            "return_tail_placeholder",
+            ("field_case_no", "return_field_tail"),
+        )
         note = self.text(vm.return_note, 3.4, kid="return_note", color=RED, size_hint_y=None, height=self.u * 9)
         keys = self._digit_pad("return-key", vm.return_press, "-", "del")
         row = BoxLayout(size_hint_y=None, height=self.u * 11, spacing=self.u * 2)

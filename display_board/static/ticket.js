@@ -42,6 +42,10 @@
       status.textContent = T["state_" + tk.state] || "";  // never a state's code to a resident
       $("detail").textContent = tk.state === "no_show" ? T.no_show_hint : "";
     }
+    // Taken after the closing-time question: what the resident accepted, and booking another day.
+    const late = Boolean(tk.late_risk_accepted) && tk.state === "waiting";
+    $("late").hidden = !late;
+    if (late) $("late-text").textContent = t("late_risk", {closes: tk.closes_at ? YC.hhmm(tk.closes_at) : "—"});
     // The server's clock in the hall's zone, not the phone's.
     $("updated").textContent = t("updated", {time: YC.formatTime(new Date(YC.serverNow()), "seconds")});
   }

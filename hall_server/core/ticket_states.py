@@ -26,15 +26,20 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "no_show": ((CALLED,), NO_SHOW),
     "hold": ((SERVING,), HELD),
     "resume": ((HELD,), SERVING),
-    # 即办 services are often finished without pressing 开始办理 first.
-    "finish": ((CALLED, SERVING), FINISHED),
+    # Only a service that began can end: finishing a number that was called but never started
+    # counted a resident who never came as served and offered a rating for a service that never
+    # happened. A 即办 service is started with one key (开始办理) and finished with the next.
+    "finish": ((SERVING,), FINISHED),
     "transfer": ((CALLED, SERVING, HELD), WAITING),
     "cancel": ((WAITING, CALLED, HELD), CANCELLED),
 }
 
 
-def next_state(action: str, state: str) -> str:
+def next_state(action: str, state: str, number: str = "") -> str:
     allowed, target = TRANSITIONS[action]
+    if action == "finish" and state == CALLED:
+        # The clerk's usual slip (办结并叫下一位 on a number just called): say what to press instead.
+        raise Conflict("finish_not_started", number=number)
     if state not in allowed:
         raise Conflict(
             "invalid_ticket_state",

@@ -19,9 +19,10 @@ from ..core import cases as rules
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from ..core.identity import id_number_hash, mask_name, mask_phone, valid_id_number
 from ..core.signature_image import check_signature
+from ..core.ticket_states import ACTIVE
 from ..storage.case_models import Case, CaseAccess, CaseCounter, CaseNotification, CaseStep, DeliveryReceipt
 from ..storage.guess_limits import StoredLimiter
-from ..storage.models import Staff, Window
+from ..storage.models import Staff, Ticket, Window
 from ..storage.types import table_of
 from .access import Principal
 from .base import Services
@@ -31,13 +32,31 @@ from .event_log import append_event
 
 C, STEPS, COUNTERS = table_of(Case), table_of(CaseStep), table_of(CaseCounter)
 NOTES, RECEIPTS, ACCESS = table_of(CaseNotification), table_of(DeliveryReceipt), table_of(CaseAccess)
-STAFF, WINDOWS = table_of(Staff), table_of(Window)
+STAFF, WINDOWS, TICKETS = table_of(Staff), table_of(Window), table_of(Ticket)
 
 FRONT = ("clerk", "supervisor", "admin")
 SUPERVISORS = ("supervisor", "admin")
 BACK = ("backoffice", "supervisor", "admin")
 READERS = FRONT + ("backoffice",)
 ACCESS_LOG_PAGE = 500
+
+
+def _returned_here(conn: Connection, p: Principal, row: Any) -> bool:
+    """The resident is at this clerk's window with the case's return-lane ticket (补交材料/领取结果):
+    the kiosk took the case number and the phone's last 4 digits, and a window other than the owner
+    calls it when the owner is not staffed, so that window may open the case to serve the resident."""
+    if p.window_number is None:
+        return False
+    found = conn.execute(
+        select(TICKETS.c.id).where(
+            TICKETS.c.case_id == row.id,
+            TICKETS.c.window_number == p.window_number,
+            TICKETS.c.state.in_(ACTIVE),
+        )
+    ).first()
+    return found is not None
+
+
 # Public progress lookups per client (address, or the kiosk's token) in a sliding window: a
 # resident asks a few times, a guesser needs about half a million tries per case (10^6 codes).
 PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS = 30, 600
@@ -226,7 +245,7 @@ class Cases:
         code: str | None = None,
     ) -> None:
         row = self._load(conn, ctx.id, case_no, lock=True)
-        self._check_access(p, ctx, row, code)
+        self._check_access(p, ctx, row, code, conn)
         new_state = rules.next_state(row.state, action)
         values, data = apply(conn, ctx, row, now) or ({}, {})
         self._step(conn, ctx, p, row, action, new_state, now, values, data)
@@ -234,7 +253,9 @@ class Cases:
             row = self._load(conn, ctx.id, case_no)
             self._step(conn, ctx, p, row, "close", rules.next_state(rules.DELIVERED, "close"), now, {"closed_at": now})
 
-    def _check_access(self, p: Principal, ctx: HallContext, row: Any, code: str | None = None) -> None:
+    def _check_access(
+        self, p: Principal, ctx: HallContext, row: Any, code: str | None = None, conn: Connection | None = None
+    ) -> None:
         """首问负责 also for privacy: a clerk reaches only the cases of the window the clerk's token is
         bound to (or that a returning resident brought there, see ``resume``); a department's back
         office only its department's; supervisors and admins all. A resident back with the 一次性告知书
@@ -242,7 +263,7 @@ class Cases:
         if p.role == "clerk":
             mine = p.window_number is not None and p.window_number in (row.owner_window, row.serving_window)
             brought = code is not None and row.state == rules.SUPPLEMENT and rules.code_matches(code, row.query_code)
-            if not (mine or brought):
+            if not (mine or brought or (conn is not None and _returned_here(conn, p, row))):
                 raise Forbidden("case_other_window", "cases.other_window", window=row.owner_window)
         own = department_of(p, ctx)
         if own is not None and own != row.department:
@@ -656,7 +677,7 @@ class Cases:
         ctx = self.s.halls.get(p.hall_id)
         with self.s.db.write() as conn:
             row = self._load(conn, ctx.id, case_no)
-            self._check_access(p, ctx, row, code)
+            self._check_access(p, ctx, row, code, conn)
             self._log_read(conn, p, row, "view", self.s.clock.now())
             return self._view(conn, ctx, row)
 
@@ -665,7 +686,7 @@ class Cases:
         p.require(*READERS)
         ctx = self.s.halls.get(p.hall_id)
         with self.s.db.read() as conn:
-            self._check_access(p, ctx, self._load(conn, ctx.id, case_no))
+            self._check_access(p, ctx, self._load(conn, ctx.id, case_no), conn=conn)
 
     def record(
         self, p: Principal, case_no: str, what: str = "document"
@@ -675,7 +696,7 @@ class Cases:
         ctx = self.s.halls.get(p.hall_id)
         with self.s.db.write() as conn:
             row = self._load(conn, ctx.id, case_no)
-            self._check_access(p, ctx, row)
+            self._check_access(p, ctx, row, conn=conn)
             self._log_read(conn, p, row, what, self.s.clock.now())
             view = self._view(conn, ctx, row)
             stored = conn.execute(select(RECEIPTS).where(RECEIPTS.c.case_id == row.id)).mappings().first()

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ..core.errors import NotFound
 from ..core.ticket_states import ACTIVE, desk_actions
+from ..storage.case_models import Case
 from ..storage.models import Staff, StaffShift, Ticket, Window
 from .access import Principal
 from .base import Services
@@ -20,7 +21,7 @@ from .projection import load_line
 from .ticket_view import ticket_view
 from .window_desk import WindowDesk
 
-T, W, S, SH = Ticket.__table__, Window.__table__, Staff.__table__, StaffShift.__table__
+T, W, S, SH, C = Ticket.__table__, Window.__table__, Staff.__table__, StaffShift.__table__, Case.__table__
 
 # The terminal lists the line in a box that shows about a dozen numbers at 1366×768 (more on a bigger
 # screen) and scrolls; the clerk calls from its head (call-next) and never picks deeper in. A few
@@ -62,6 +63,12 @@ class DeskView:
                     T.c.state == "finished",
                 )
             ).scalar_one()
+            # A return-lane number (补交材料/领取结果) names its case: the terminal opens it at once.
+            case_no = (
+                conn.execute(select(C.c.case_no).where(C.c.id == current.case_id)).scalar()
+                if current is not None and current.case_id is not None
+                else None
+            )
             # The load line reads the day's projection: windows really serving until closing.
             load = load_line(conn, ctx, now)
             line = read_line(conn, ctx, now, principal.window_number, DESK_LINE_ROWS)
@@ -69,7 +76,7 @@ class DeskView:
         no_show_after = ctx.config.queue.no_show_after_calls
         return {
             "window": window,
-            "current": ticket_view(current, ctx) if current else None,
+            "current": ticket_view(current, ctx) | {"case_no": case_no} if current else None,
             "held": [ticket_view(r, ctx) for r in held],
             "line": line,
             "load": load,

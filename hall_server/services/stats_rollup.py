@@ -69,7 +69,8 @@ def facts(row: Any, tz: ZoneInfo) -> TicketFacts:
         first_call = first_call.replace(tzinfo=ZoneInfo("UTC"))
     handle = None
     if row.state == "finished" and row.finished_at is not None:
-        # 即办: finished without 开始办理, so started_at equals finished_at; the service ran from the call.
+        # Stored before a finish needed 开始办理 first: a 即办 finished straight from the call has
+        # started_at equal to finished_at; its service ran from the call.
         start = row.started_at if row.started_at is not None and row.started_at < row.finished_at else row.called_at
         handle = (row.finished_at - start).total_seconds() if start is not None else None
     return TicketFacts(

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
-from hall_common.i18n import Label
+from hall_common.i18n import Label, When
 
 from ..core import cases as rules
 from ..core.errors import Conflict, InvalidInput, NotFound, TooManyRequests
@@ -220,6 +220,7 @@ class Ticketing:
             # Only a kiosk's slip carries the key (its QR lets the resident follow and rate the service):
             # a clerk issuing for someone must not hold a key he could rate his own service with.
             view = ticket_view(row, ctx, estimate, include_key=principal.role == "kiosk")
+            view |= closing_facts(ctx, now, channel, estimate.expected_start)
             if appointment is not None:
                 view["appointment_code"] = appointment.code
                 view["resident_masked"] = mask_name(appointment.resident_name)
@@ -407,6 +408,8 @@ class Ticketing:
             if row.state == WAITING and row.service_date == ctx.schedule.local_date(now):
                 estimate = estimate_stored(conn, ctx, now, row.id)
             view = ticket_view(row, ctx, estimate)
+            if estimate is not None:
+                view |= closing_facts(ctx, now, row.channel, estimate.expected_start)
             if row.state != WAITING:
                 view["waiting_ahead"] = 0
                 view["estimated_wait_minutes"] = 0 if row.state in ("called", "serving", "held") else None
@@ -417,10 +420,25 @@ class Ticketing:
             return view
 
 
+def closing_facts(ctx: HallContext, now: datetime, channel: str, expected_start: datetime | None) -> dict[str, Any]:
+    """When walk-ins end today, and the windows still open when the ticket is expected to start (at
+    the day's last start if no start is expected before closing): a 17:22 walk-in on the pilot hall
+    is served by window 1's 延时服务 only, so its slip must not send the resident to windows 2 and 3,
+    which close at 17:30."""
+    closing = last_walk_in_end(ctx, now)
+    at = expected_start
+    if at is None and closing is not None:
+        at = closing - timedelta(minutes=ctx.config.queue.closing_cutoff_minutes)
+    roles = ("walk_in", "appointments") if channel == "appointment" else ("walk_in",)
+    windows = [n for n in ctx.config.window_numbers if at is not None and ctx.schedule.window_role(at, n) in roles]
+    tz = ctx.config.timezone
+    return {"closes_at": closing.astimezone(tz).isoformat() if closing else None, "serving_windows": windows}
+
+
 def _public(view: dict[str, Any]) -> dict[str, Any]:
     """What boards and pads may see of a ticket (no key)."""
     return {k: v for k, v in view.items() if k != "public_key"}
 
 
-def _local_text(t: datetime | None) -> str:
-    return t.strftime("%Y-%m-%d %H:%M") if t else "—"
+def _local_text(t: datetime | None) -> When | str:
+    return When(t) if t else "—"

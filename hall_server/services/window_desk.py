@@ -294,7 +294,7 @@ class WindowDesk:
         reason: str | None = None,
         **values: Any,
     ) -> dict[str, Any]:
-        target = next_state(action, row.state)
+        target = next_state(action, row.state, row.number)
         changes: dict[str, Any] = {"state": target, **values}
         if action == "recall":
             changes["call_count"] = row.call_count + 1
@@ -304,7 +304,7 @@ class WindowDesk:
             gate = gate_for(conn, ctx, row, now)
             if not gate.allowed:
                 raise refuse_early_no_show(gate, ctx, row.number)
-        elif action == "start" or (action == "finish" and row.started_at is None):
+        elif action == "start":  # finish only follows a start (core/ticket_states.py)
             changes["started_at"] = now
         if action == "finish":
             changes["finished_at"] = now

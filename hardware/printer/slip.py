@@ -39,6 +39,9 @@ class QueueSlip:
     # come back another day books there without queueing.
     book_url: str | None = None
     return_label: str | None = None  # the return lane: 补交材料/领取结果 2026-00001
+    # The resident accepted, at the kiosk's closing-time question, that the ticket may not be served
+    # today: the hall's closing time ("18:30"), printed so the slip says so too.
+    late_risk_closes: str | None = None
 
     def __post_init__(self) -> None:
         if self.issued_at.tzinfo is None or self.issued_at.utcoffset() is None:
@@ -76,6 +79,10 @@ def slip_blocks(slip: QueueSlip, locale: str = "zh_CN") -> list[Block]:
         )
     if slip.window_hint:
         blocks.append(Text(message("printer.slip_window_hint", locale, windows=slip.window_hint), align=c))
+    if slip.late_risk_closes:
+        blocks.append(
+            Text(message("printer.slip_late_risk", locale, closes=slip.late_risk_closes), height=2, align=c, bold=True)
+        )
     blocks.append(Rule())
     blocks += [Text(notice) for notice in slip.notices]
     local = slip.issued_at.astimezone(ZoneInfo(slip.timezone))
@@ -89,6 +96,8 @@ def slip_blocks(slip: QueueSlip, locale: str = "zh_CN") -> list[Block]:
         Text(message("printer.slip_qr_caption", locale), align=c),
     ]
     if slip.book_url:
+        if slip.late_risk_closes:
+            blocks += [Feed(1), Text(message("printer.slip_late_book", locale), align=c, bold=True)]
         blocks += [
             Feed(1),
             QR(slip.book_url, module_size=3, align=c),

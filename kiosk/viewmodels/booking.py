@@ -112,6 +112,15 @@ def slot_time(slot: dict) -> str:
     return f"{start:%H:%M}–{end:%H:%M}"
 
 
+def day_button_label(day: date, today: date, locale: str = "zh_CN") -> str:
+    """A day's button: 11月27日 周五, and 明天 / 后天 on a line of its own in the same large type
+    (in brackets after the date it shrank with the line)."""
+    m = lambda key, **kw: message(f"kiosk.{key}", locale, **kw)  # noqa: E731
+    ahead = (day - today).days
+    label = m("book_day", month=day.month, day=day.day, weekday=m(f"weekday_{day.weekday()}"), rel="")
+    return label + "\n" + m(f"book_day_button_rel_{ahead}") if ahead in (1, 2) else label
+
+
 def day_label(day: date, today: date, locale: str = "zh_CN") -> str:
     """11月27日 周五（明天）: the way a resident says a date."""
     m = lambda key, **kw: message(f"kiosk.{key}", locale, **kw)  # noqa: E731

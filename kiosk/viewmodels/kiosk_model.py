@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hall_common.i18n import message
+from hall_common.i18n import When, message
 from hardware.printer import JobOutcome, PrinterState, PrinterStatus, PrintResult
 
 from . import hall_client as hc
@@ -870,7 +870,8 @@ class KioskModel:
         today = self.client.server_now().astimezone(tz).date()
         days = (when.date() - today).days
         prefix = {0: "今天", 1: "明天", 2: "后天"}.get(days) if self.locale == "zh_CN" else None
-        return f"{prefix} {when:%H:%M}" if prefix else f"{when:%Y-%m-%d %H:%M}"
+        # Past 后天 the date as people read it (12月3日 周四 09:00), never 2026-12-03.
+        return f"{prefix} {when:%H:%M}" if prefix else When(when).text(self.locale)
 
     # --- printer ---------------------------------------------------------------------------
     def poll_printer(self) -> None:

@@ -56,8 +56,13 @@ def build_slip(ticket: dict, hall: dict, qr_base_url: str, locale: str = "zh_CN"
         priority_label = f"{message('kiosk.priority_label', locale)}·{groups.get(ticket['priority_group'], '')}".rstrip(
             "·"
         )
-    windows = hall.get("windows") or []
-    window_hint = "、".join(str(w["number"]) for w in windows) + "号窗口" if windows and locale == "zh_CN" else None
+    # The windows still open when the ticket is expected to start (the server's word); every window
+    # of the hall only when the server does not say (an older server).
+    numbers = ticket.get("serving_windows") or [w["number"] for w in hall.get("windows") or []]
+    sep = "、" if locale == "zh_CN" else ", "
+    window_hint = (
+        message("printer.slip_windows", locale, windows=sep.join(str(n) for n in numbers)) if numbers else None
+    )
     return_label = None
     if ticket.get("channel") == "return":
         return_label = message("printer.slip_return_label", locale, case_no=ticket.get("case_no", ""))
@@ -80,7 +85,12 @@ def build_slip(ticket: dict, hall: dict, qr_base_url: str, locale: str = "zh_CN"
         after_break=bool(ticket.get("after_break")),
         book_url=book_url(qr_base_url),
         return_label=return_label,
+        late_risk_closes=_local_hhmm(ticket.get("closes_at"), tz) if ticket.get("late_risk_accepted") else None,
     )
+
+
+def _local_hhmm(iso: str | None, tz: str) -> str | None:
+    return datetime.fromisoformat(iso).astimezone(ZoneInfo(tz)).strftime("%H:%M") if iso else None
 
 
 def build_booking_slip(

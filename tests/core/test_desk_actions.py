@@ -23,3 +23,8 @@ def test_a_held_ticket_may_be_resumed_when_the_window_is_free():
 
 def test_a_paused_window_may_only_resume_service():
     assert desk_actions("paused", None, False, 0) == ["resume-window"]
+
+
+def test_a_called_ticket_never_started_is_not_offered_finish():
+    assert "finish" not in desk_actions("open", "called", True, 0)
+    assert "start" in desk_actions("open", "called", False, 0)

@@ -57,6 +57,7 @@ def test_finished_service_can_be_rated_from_the_phone(browser, live_hall):
     ticket = live_hall.client("kiosk").post("/tickets", json={"matter_id": 1}).json()
     clerk = live_hall.client("clerk-1")
     clerk.post("/windows/1/call-next")
+    clerk.post("/windows/1/start")
     clerk.post("/windows/1/finish")
     page = open_page(browser, live_hall, ticket)
     page.wait_for_selector("#rate:not([hidden])")

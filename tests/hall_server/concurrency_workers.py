@@ -65,6 +65,7 @@ def call_until_done(url: str, hall_id: int, window: int, expected_total: int, ou
             time.sleep(0.005)
             continue
         called.append(ticket["id"])
+        server.windows.start(clerk, window)
         server.windows.finish(clerk, window)
     server.db.dispose()
     out.put(("called", window, called))

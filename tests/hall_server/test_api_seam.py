@@ -13,7 +13,7 @@ def test_the_desk_offers_exactly_the_actions_the_called_ticket_allows(live_hall)
     clerk = live_hall.client("clerk-2")
     assert sorted(clerk.get("/windows/2/desk").json()["allowed_actions"]) == ["call-next", "pause"]
     clerk.post("/windows/2/call-next")
-    assert sorted(clerk.get("/windows/2/desk").json()["allowed_actions"]) == ["finish", "recall", "start", "transfer"]
+    assert sorted(clerk.get("/windows/2/desk").json()["allowed_actions"]) == ["recall", "start", "transfer"]
 
 
 def test_the_hand_over_log_shows_only_the_day_asked_for(live_hall):

@@ -104,6 +104,7 @@ def test_hold_frees_the_window_and_resume_brings_the_resident_back(live_hall):
     assert clerk.post("/windows/1/call-next").json()["ticket"]["number"] == b["number"]
     busy = clerk.post("/windows/1/resume", json={})
     assert busy.status_code == 409
+    clerk.post("/windows/1/start")
     clerk.post("/windows/1/finish")
     resumed = clerk.post("/windows/1/resume", json={}).json()["ticket"]
     assert resumed["number"] == a["number"] and resumed["state"] == "serving"

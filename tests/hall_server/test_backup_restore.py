@@ -65,6 +65,7 @@ def make_a_day(hall) -> None:
         assert kiosk.post("/tickets", json={"matter_id": 1}).status_code == 201
     clerk = hall.client("clerk-2")
     ticket = clerk.post("/windows/2/call-next").json()["ticket"]
+    clerk.post("/windows/2/start")
     clerk.post("/windows/2/finish")
     rated = hall.client("pad-2").post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 5})
     assert rated.status_code in (200, 201), rated.text

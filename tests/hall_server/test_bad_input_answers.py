@@ -73,6 +73,7 @@ def test_a_rated_tickets_history_shows_the_rating_step(live_hall):
     live_hall.client("kiosk").post("/tickets", json={"matter_id": 1})
     clerk = live_hall.client("clerk-2")
     ticket = clerk.post("/windows/2/call-next").json()["ticket"]
+    clerk.post("/windows/2/start")
     clerk.post("/windows/2/finish")
     rated = live_hall.client("pad-2").post("/pads/2/rating", json={"ticket_id": ticket["id"], "level": 5})
     assert rated.status_code == 201, rated.text

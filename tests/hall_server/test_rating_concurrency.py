@@ -26,6 +26,7 @@ def served(database_url):
     server.windows.sign_in(Principal(hall_id, "supervisor", "supervisor"), 1, DEMO_STAFF[0][0], "A")
     issued = server.tickets.issue(Principal(hall_id, "kiosk", "kiosk"), IssueRequest())
     server.windows.call_next(clerk, 1)
+    server.windows.start(clerk, 1)
     server.windows.finish(clerk, 1)
     yield server, hall_id, issued
     server.close()

@@ -26,6 +26,7 @@ def test_services_unrated_after_seven_days_get_the_halls_default_level(database_
         for _ in range(2):
             served.append(server.tickets.issue(Principal(hall_id, "kiosk", "kiosk"), IssueRequest()))
             server.windows.call_next(clerk, 1)
+            server.windows.start(clerk, 1)
             server.windows.finish(clerk, 1)
         server.ratings.rate_at_pad(Principal(hall_id, "pad", "pad 1", 1), 1, served[1]["id"], 2)
         ctx = server.services.halls.get(hall_id)

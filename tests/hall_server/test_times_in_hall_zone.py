@@ -11,6 +11,7 @@ def test_ticket_history_and_sign_ins_carry_the_halls_offset(live_hall):
     ticket = live_hall.client("kiosk").post("/tickets", json={}).json()
     clerk = live_hall.client("clerk-1")
     clerk.post("/windows/1/call-next")
+    clerk.post("/windows/1/start")
     clerk.post("/windows/1/finish")
     sup = live_hall.client("supervisor")
     steps = sup.get(f"/tickets/{ticket['id']}/history").json()["steps"]

@@ -278,6 +278,19 @@ class Remote:
             }
             vm.print_state, vm.print_message = PrintState.PRINTED, "请取走凭条，在休息区等候叫号"
             screen = "ticket"
+        elif screen == "ticket_late":
+            # 17:22 on the pilot hall, consent given: only window 1 (延时服务) serves past 17:30.
+            vm.ticket = {
+                "number": "A005",
+                "matter_name": longest["name"],
+                "waiting_ahead": 4,
+                "estimated_wait_minutes": 50,
+                "late_risk_accepted": True,
+                "closes_at": vm.hall["server_time"][:11] + "18:30:00+08:00",
+                "serving_windows": [1],
+            }
+            vm.print_state, vm.print_message = PrintState.PRINTED, "请取走凭条，在休息区等候叫号"
+            screen = "ticket"
         elif screen == "admin":
             vm.admin_error = "自助机令牌无效（invalid_token），请管理员用 yichuang token create --role kiosk 重新生成"
         vm.screen = Screen(screen)
@@ -395,6 +408,45 @@ class Remote:
                     problems.append(f"{name} {w.text[:20]!r}: would wrap by itself at {w.width:.0f} px")
         sizes = [w.font_size for w in walk(self.app.root_widget) if getattr(w, "kid", "").startswith("matter-")]
         return {"problems": problems, "window": [Window.width, Window.height], "matter_font": min(sizes, default=None)}
+
+    def cmd_sizes(self) -> dict:
+        """The type size (px) each widget's text is drawn at: its font size, and the smallest
+        [size=N] of its markup (a button's hint under its word)."""
+        import re
+
+        out = {}
+        for w in self._widgets():
+            if not str(w.text).strip():
+                continue
+            marked = [int(n) for n in re.findall(r"\[size=(\d+)\]", str(w.text))]
+            out[w.kid] = {"font": round(w.font_size), "smallest": min([round(w.font_size), *marked])}
+        return {"sizes": out}
+
+    def cmd_filled(self) -> dict:
+        """The largest vertical gap (px) no text reaches on the screen, from the status bar down to the
+        bottom row of keys: a screen of fixed-height rows left half of a portrait kiosk blank."""
+        from kivy.core.window import Window
+
+        texts = [w for w in self._widgets() if str(w.text).strip() and w.kid not in ("center_name", "clock")]
+        status = [w for w in self._widgets() if w.kid in ("center_name", "clock")]
+        top = min((w.to_window(w.x, w.y)[1] for w in status), default=Window.height)
+        bottom_row = min(texts, key=lambda w: w.to_window(w.x, w.y)[1])
+        floor = bottom_row.to_window(bottom_row.x, bottom_row.top)[1]
+        spans = []
+        for w in texts:
+            if w is bottom_row or w.to_window(w.x, w.y)[1] < floor - 1:
+                continue
+            _, cy = w.to_window(w.center_x, w.center_y)
+            half = w.texture_size[1] / 2
+            spans.append((cy - half, cy + half))
+        edges = sorted(spans, key=lambda s: -s[1])
+        gaps, cursor = [], top
+        for low, high in edges:
+            if high < cursor:
+                gaps.append(cursor - high)
+            cursor = min(cursor, low)
+        gaps.append(cursor - floor)
+        return {"largest_gap_px": round(max(gaps)), "window": [Window.width, Window.height]}
 
     def cmd_glyphs(self) -> dict:
         """Render each Chinese character on screen with the kiosk's font and compare with the

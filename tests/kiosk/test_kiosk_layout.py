@@ -35,6 +35,7 @@ SCREENS = [
     "return",
     "refused_closing",  # today's numbers gone: 预约其他日期 offered
     "ticket_return",
+    "ticket_late",  # taken after the closing-time question
     "home_duty",  # 今日节假日受理 on the first screen
     "home_closed",  # last: it changes the hall's state the other scenes are drawn with
 ]
@@ -55,6 +56,7 @@ def test_every_screen_fits_its_text_and_the_window(live_hall, printer_sim, start
             "home_duty": "home",
             "refused_closing": "refused",
             "ticket_return": "ticket",
+            "ticket_late": "ticket",
         }.get(scene, scene)
         kiosk.wait_screen(expected)
         kiosk.screenshot(f"layout-{width}x{height}-{scene}")

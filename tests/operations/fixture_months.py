@@ -120,8 +120,8 @@ def build(hall) -> tuple[list[Planned], list[PlannedCase]]:
                 plan.append(Planned(day, cursor.hour, window, at_window[window], matter, channel, outcome, wait, None))
                 cursor += timedelta(seconds=wait + 420)
                 continue
-            if i % 2 == 0:
-                srv.windows.start(clerk, window)
+            # Started at the call (as a 即办 service is): the same handling time as from the call.
+            srv.windows.start(clerk, window)
             clock.set(cursor + timedelta(seconds=wait + handle))
             if i in (0, 1) or (i == 3 and n % 4 == 0):
                 cases.append(_case(srv, clerk, sup, matter_ids[matter], issued["id"], i, day, window, matter))

@@ -27,6 +27,7 @@ def serve_and_rate(hall, levels: list[int]) -> None:
     for level in levels:
         assert kiosk.post("/tickets", json={}).status_code == 201
         ticket = clerk.post("/windows/1/call-next").json()["ticket"]
+        clerk.post("/windows/1/start")
         assert clerk.post("/windows/1/finish").status_code == 200
         r = pad.post("/pads/1/rating", json={"ticket_id": ticket["id"], "level": level})
         assert r.status_code == 201, r.text
@@ -46,6 +47,7 @@ def second_town(hall, levels: list[int]) -> int:
     for level in levels:
         srv.tickets.issue(Principal(hall_id, "kiosk", "kiosk"), IssueRequest())
         ticket = srv.windows.call_next(clerk, 1)["ticket"]
+        srv.windows.start(clerk, 1)
         srv.windows.finish(clerk, 1)
         srv.ratings.rate_at_pad(pad, 1, ticket["id"], level)
     return hall_id

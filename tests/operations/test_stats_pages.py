@@ -70,6 +70,7 @@ def second_hall(hall):
         srv.tickets.issue(Principal(hall_id, "kiosk", "kiosk"), IssueRequest())
     hall.clock.set(start + timedelta(minutes=25))
     srv.windows.call_next(clerk, 1)
+    srv.windows.start(clerk, 1)
     srv.windows.finish(clerk, 1)
 
 

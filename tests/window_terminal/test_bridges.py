@@ -59,6 +59,7 @@ def test_serial_pad_is_prompted_on_finish_and_records_the_rating(hall, pty_pair)
         wait_until(lambda: bridge.driver.online, what="pad online")
         clerk = hall.client("clerk-2")
         clerk.post("/windows/2/call-next")
+        clerk.post("/windows/2/start")
         clerk.post("/windows/2/finish")
         wait_until(lambda: pad.screen == "rate" and pad.service_id == tickets[0]["number"], what="pad prompt")
         assert pad.press(5)
@@ -81,6 +82,7 @@ def test_serial_pad_returns_to_idle_when_the_touch_pad_rated_first(hall, pty_pai
         wait_until(lambda: bridge.driver.online, what="pad online")
         clerk = hall.client("clerk-2")
         ticket = clerk.post("/windows/2/call-next").json()["ticket"]
+        clerk.post("/windows/2/start")
         clerk.post("/windows/2/finish")
         wait_until(lambda: pad.screen == "rate", what="pad prompt")
         assert (

@@ -33,6 +33,7 @@ def _serve_and_rate(hall, window: int, level: int | None, tags=None, phone=None)
     issue(hall, 1)
     clerk = hall.client(f"clerk-{window}")
     ticket = clerk.post(f"/windows/{window}/call-next").json()["ticket"]
+    clerk.post(f"/windows/{window}/start")
     assert clerk.post(f"/windows/{window}/finish").status_code == 200
     if level is not None:
         body = {"ticket_id": ticket["id"], "level": level}
@@ -162,6 +163,7 @@ def two_months(hall):
     issue(hall, 1)
     hall.client("clerk-2").post("/windows/2/call-next")
     _take_over(hall, 2, "BZY004")
+    hall.client("clerk-2").post("/windows/2/start")
     hall.client("clerk-2").post("/windows/2/finish")
     first = hall.client("supervisor").get("/queue")  # noqa: F841  (keeps the clients warm)
     with hall.server.db.read() as conn:
@@ -318,6 +320,7 @@ def test_only_the_resident_or_the_serving_windows_pad_can_make_a_rating_link(hal
     issued = issue(hall, 1)[0]
     clerk = hall.client("clerk-2")
     ticket = clerk.post("/windows/2/call-next").json()["ticket"]
+    clerk.post("/windows/2/start")
     clerk.post("/windows/2/finish")
     body = {"ticket_id": ticket["id"]}
     for role in ("clerk-2", "supervisor", "admin", "kiosk", "board"):

@@ -13,6 +13,7 @@ def _serve(hall, window: int) -> tuple[dict, dict]:
     issued = issue(hall, 1)[0]
     clerk = hall.client(f"clerk-{window}")
     ticket = clerk.post(f"/windows/{window}/call-next").json()["ticket"]
+    clerk.post(f"/windows/{window}/start")
     clerk.post(f"/windows/{window}/finish")
     return issued, ticket
 

@@ -14,6 +14,7 @@ def _serve(hall, window: int) -> dict:
     issue(hall, 1)
     clerk = hall.client(f"clerk-{window}")
     ticket = clerk.post(f"/windows/{window}/call-next").json()["ticket"]
+    clerk.post(f"/windows/{window}/start")
     clerk.post(f"/windows/{window}/finish")
     return ticket
 
@@ -51,6 +52,7 @@ def test_resident_rates_later_once_through_the_slips_link(hall, device, shot):
     issued = issue(hall, 1)[0]
     clerk = hall.client("clerk-3")
     ticket = clerk.post("/windows/3/call-next").json()["ticket"]
+    clerk.post("/windows/3/start")
     clerk.post("/windows/3/finish")
     hall.clock.advance(minutes=30)
     # The phone page opened from the slip's QR holds only the ticket id and its public key.
@@ -115,6 +117,7 @@ def test_an_older_pad_state_arriving_last_does_not_put_the_pad_back_to_idle_whil
     ticket = clerk.post("/windows/2/call-next").json()["ticket"]  # the pad asks for its state, and waits
     late.wait()
     nothing_to_rate = late.answer_now()
+    clerk.post("/windows/2/start")
     clerk.post("/windows/2/finish")
     expect(pad.locator("#asking")).to_be_visible()
     expect(pad.locator("#ask-service")).to_contain_text(ticket["number"])

@@ -104,3 +104,66 @@ def test_transfer_without_a_choice_says_so_in_the_dialog(hall, device):
     page.click("#dialog-ok")
     expect(page.locator("#dialog-error")).to_have_text("请先在列表中选择转到哪里。")
     expect(page.locator("#current-number")).to_be_attached()
+
+
+def test_a_number_called_but_never_started_cannot_be_finished(hall):
+    """The server's rule, whatever the client: a resident who never came is not counted as served."""
+    ticket = issue(hall, 1)[0]
+    clerk = hall.client("clerk-1")
+    clerk.post("/windows/1/call-next").raise_for_status()
+    refused = clerk.post("/windows/1/finish")
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert error["code"] == "finish_not_started"
+    assert error["message"].startswith(f"{ticket['number']}号还没有开始办理，不能办结")
+    assert "开始办理" in error["message"] and "过号" in error["message"]
+    desk = clerk.get("/windows/1/desk").json()
+    assert desk["current"]["state"] == "called" and desk["finished_today"] == 0
+    assert "finish" not in desk["allowed_actions"]
+
+
+def test_the_one_key_on_a_number_never_started_says_why_and_offers_start(hall, device, shot):
+    first, second = issue(hall, 2)
+    page = device(width=1366, height=768)
+    login(page, hall, 1, "BZY001")
+    expect(page.locator("#act-call-next")).to_be_enabled()
+    page.keyboard.press("n")
+    expect(page.locator("#current-number")).to_have_text(first["number"])
+    key = page.locator("#act-finish-next")
+    expect(key).to_be_enabled()
+    expect(page.locator("#finish-next-why")).to_have_text("还没开始办理，不能办结")
+    page.keyboard.press("Enter")
+    expect(page.locator("#not-started-title")).to_have_text(f"{first['number']}号还没有开始办理")
+    expect(page.locator("#not-started-no-show")).to_be_disabled()  # called once: 过号 waits for the second call
+    expect(page.locator("#not-started-wait")).to_have_text("呼叫满2次后可过号（已呼叫1次）")
+    shot(page, "terminal-finish-not-started-zh")
+    page.keyboard.press("s")
+    expect(page.locator("#current-state")).to_have_text("办理中")
+    expect(page.locator("#served")).to_have_text("今日已办结 0 人")
+    page.keyboard.press("Enter")  # now started: the key finishes and calls the next
+    expect(page.locator("#current-number")).to_have_text(second["number"])
+    expect(page.locator("#served")).to_have_text("今日已办结 1 人")
+
+
+def test_in_english_the_one_key_on_a_number_never_started_offers_no_show(hall, device, shot):
+    ticket = issue(hall, 1)[0]
+    page = device(width=1366, height=768)
+    login(page, hall, 1, "BZY001")
+    expect(page.locator("#desk")).to_be_visible()
+    page.click("#language")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#act-call-next")).to_be_enabled()
+    page.keyboard.press("n")
+    expect(page.locator("#current-number")).to_have_text(ticket["number"])
+    page.keyboard.press("r")  # the second call: 过号 is allowed now
+    expect(page.locator("#act-no-show")).to_be_enabled()
+    expect(page.locator("#finish-next-why")).to_have_text("Not started yet: cannot finish")
+    page.keyboard.press("Enter")
+    expect(page.locator("#not-started-title")).to_have_text(f"{ticket['number']} has not been started")
+    expect(page.locator("#not-started-no-show")).to_be_enabled()
+    shot(page, "terminal-finish-not-started-en")
+    page.keyboard.press("x")
+    expect(page.locator("#no-current")).to_be_visible()
+    history = hall.client("supervisor").get(f"/tickets/{ticket['id']}/history").json()["ticket"]
+    assert history["state"] == "no_show"
+    expect(page.locator("#served")).to_contain_text("0")

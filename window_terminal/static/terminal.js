@@ -168,6 +168,16 @@
     renderActions();
     renderLine();
     watchNoShow();
+    openReturnCase(desk.current);
+  }
+
+  // A return-lane number (补交材料 / 领取结果) comes for a case the hall already has: its case opens
+  // in the panel as soon as the number is at this window, once per number (the clerk may close it).
+  let caseOpenedFor = null;
+  function openReturnCase(tk) {
+    if (!tk || !tk.case_no || caseOpenedFor === tk.id) return;
+    caseOpenedFor = tk.id;
+    openCase(tk);
   }
 
   function minutesBetween(a, b) { return Math.max(0, Math.round((new Date(b) - new Date(a)) / 60000)); }
@@ -214,7 +224,8 @@
   // preselected.
   function caseButton(tk) {
     return el("button", {class: "case-button" + (tk ? "" : " quiet"), id: "open-case", type: "button",
-      onclick: () => openCase(tk)}, t(tk ? "terminal.open_case" : "terminal.case_lookup"));
+      onclick: () => openCase(tk)}, tk && tk.case_no ? t("terminal.open_return_case", {case_no: tk.case_no})
+      : t(tk ? "terminal.open_case" : "terminal.case_lookup"));
   }
 
   function openCase(tk) {
@@ -222,6 +233,7 @@
     if (tk) {
       q.set("ticket", tk.id); q.set("number", tk.number);
       if (tk.matter_id) q.set("matter", tk.matter_id);
+      if (tk.case_no) q.set("case", tk.case_no);
     }
     const lang = YC.params.get("lang");
     if (lang) q.set("lang", lang);
@@ -261,11 +273,11 @@
       if (name === "pause" && desk.window.status === "paused") continue;
       if (name === "resume-window" && desk.window.status !== "paused") continue;
       if (name === "finish-next" && !desk.current) continue;  // nothing to finish: 叫号 is the key
-      const why = name === "no-show" ? noShowWait() : "";
-      box.append(el("button", {id: "act-" + name, class: cls, disabled: busy || !allowed.includes(name), "data-key": key,
+      const why = name === "no-show" ? noShowWait() : name === "finish-next" && notStarted() ? t("terminal.finish_not_started_why") : "";
+      box.append(el("button", {id: "act-" + name, class: cls + (name === "finish-next" && notStarted() ? " blocked" : ""), disabled: busy || !allowed.includes(name), "data-key": key,
         title: why || null, onclick: () => trigger(name)}, t(label),
-        why ? el("small", {class: "why", id: "no-show-why"}, why) : null,
-        why ? el("small", {class: "why-short"}, noShowWait(true)) : null,  // beside the case panel
+        why ? el("small", {class: "why", id: name + "-why"}, why) : null,
+        why ? el("small", {class: "why-short"}, name === "no-show" ? noShowWait(true) : why) : null,  // beside the case panel
         el("kbd", {}, key === "ENTER" ? t("terminal.key_enter") : key)));
     }
   }
@@ -274,7 +286,37 @@
   function offered() {
     const allowed = (desk.allowed_actions || []).slice();
     if (allowed.includes("finish") && desk.window.status === "open") allowed.push("finish-next");
+    // On a number called but not started the one key stays live: it says why it cannot finish and
+    // offers 开始办理 or 过号 (the server refuses the finish itself: finish_not_started).
+    if (notStarted()) allowed.push("finish-next");
     return allowed;
+  }
+
+  function notStarted() { return Boolean(desk.current && desk.current.state === "called"); }
+
+  // 办结并叫下一位 pressed on a number never started: ask whether the resident is here.
+  function notStartedDialog() {
+    const tk = desk.current, dialog = $("dialog"), form = $("dialog-form");
+    const allowed = desk.allowed_actions || [];
+    const wait = noShowWait();
+    const choose = (name) => { dialog.close(); act(name); };
+    const start = el("button", {type: "button", class: "ok", id: "not-started-start", disabled: !allowed.includes("start"),
+      onclick: () => choose("start")}, t("terminal.finish_not_started_start"), el("kbd", {}, "S"));
+    const noShow = el("button", {type: "button", class: "warn", id: "not-started-no-show", disabled: !allowed.includes("no-show"),
+      onclick: () => choose("no-show")}, t("terminal.finish_not_started_no_show"), el("kbd", {}, "X"));
+    form.replaceChildren(...[el("h3", {id: "not-started-title"}, t("terminal.finish_not_started_title", {number: tk.number})),
+      el("p", {id: "not-started-text"}, t("terminal.finish_not_started_text")),
+      wait ? el("p", {class: "why", id: "not-started-wait"}, wait) : null,
+      el("div", {class: "row choices"},
+        el("button", {type: "button", onclick: () => dialog.close()}, t("terminal.cancel")), noShow, start)].filter(Boolean));
+    form.onsubmit = (ev) => ev.preventDefault();
+    form.onkeydown = (ev) => {
+      const key = ev.key.toUpperCase();
+      const target = key === "S" ? start : key === "X" ? noShow : null;
+      if (target && !target.disabled) { ev.preventDefault(); target.click(); }
+    };
+    dialog.showModal();
+    start.focus();
   }
 
   // 过号 waits until the hall has really said the number and the resident had time to come
@@ -328,6 +370,7 @@
     if (!btn || btn.disabled) return;
     if (name === "transfer") return transferDialog();
     if (name === "pause") return pauseDialog();
+    if (name === "finish-next" && notStarted()) return notStartedDialog();
     if (name === "finish-next") return act("finish", undefined, "call-next");
     act(name);
   }
