@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Lint, formatting and types first (seconds), then the test suite. PostgreSQL tests run when
+# Lint, formatting and types first (seconds), then the test suite. `scripts/test.sh fast` runs only
+# the tests that start nothing (no browser, process, PostgreSQL or socket server: the rules, the
+# services and the view-models), for the edit-test loop; CI runs everything. PostgreSQL tests run when
 # a server answers on 127.0.0.1:5432 (set YICHUANG_TEST_PG to use another); otherwise they
 # are listed as not run. Each check alone: see the README ("Checks").
 set -euo pipefail
@@ -10,4 +12,9 @@ scripts/setup.sh test
 .venv/bin/mypy
 # Two workers, each taking whole test files (module fixtures are built once per file): the suite
 # ran 14:54 on one core of this 2-core box and 11:02 on both.
+if [ "${1:-}" = "fast" ]; then
+  shift
+  exec .venv/bin/python -m pytest -p no:cacheprovider -n 2 --dist loadfile \
+    -m "not browser and not process and not postgresql and not server and not slow" "$@"
+fi
 exec .venv/bin/python -m pytest -p no:cacheprovider -n 2 --dist loadfile "$@"

@@ -40,12 +40,14 @@ def _pg_available() -> bool:
 #   browser     headless Chromium (the `browser` / `device` fixtures)
 #   process     a process of its own: the kiosk app, a `yichuang` command, a served hall
 #   postgresql  the PostgreSQL server
+#   server      a hall server on a real socket in the test's own process (live_hall…)
 #   slow        a file in SLOW_FILES below
-# `scripts/test.sh fast` runs the rest (rules, services, in-process servers) in well under a minute.
+# `scripts/test.sh fast` runs the rest: the rules, services and view-models, in about a minute.
 MARKERS = {
     "browser": "uses headless Chromium",
     "process": "starts processes of its own (kiosk app, yichuang commands, served halls)",
     "postgresql": "talks to the PostgreSQL server",
+    "server": "runs a hall server on a real socket in the test process (live_hall, start_live_hall)",
     "slow": "one of the longest files of the suite (SLOW_FILES in tests/conftest.py)",
 }
 BROWSER_FIXTURES = {"browser", "device", "page"}
@@ -85,6 +87,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker("browser")
         if used & PROCESS_FIXTURES or (module is not None and "subprocess" in vars(module)):
             item.add_marker("process")
+        if any(name.startswith("live_hall") for name in used) or (
+            module is not None and "start_live_hall" in vars(module)
+        ):
+            item.add_marker("server")
         params = getattr(getattr(item, "callspec", None), "params", {})
         if "postgresql" in params.values() or "postgresql" in item.nodeid:
             item.add_marker("postgresql")
