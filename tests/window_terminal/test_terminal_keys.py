@@ -139,9 +139,7 @@ def test_the_one_key_on_a_number_never_started_says_why_and_offers_start(hall, d
     expect(page.locator("#not-started-title")).to_have_text(f"{first['number']}号还没有开始办理")
     expect(page.locator("#not-started-no-show")).to_be_disabled()  # called once: 过号 waits for the second call
     # The same words as the 过号 key's own reason (pilot hall: two calls heard before 过号).
-    expect(page.locator("#not-started-wait")).to_have_text(
-        message("terminal.no_show_recall_needed", needed=2, calls=1)
-    )
+    expect(page.locator("#not-started-wait")).to_have_text(message("terminal.no_show_recall_needed", needed=2, calls=1))
     shot(page, "terminal-finish-not-started-zh")
     page.keyboard.press("s")
     expect(page.locator("#current-state")).to_have_text("办理中")
