@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.cases.conftest import case_frame, login_terminal, open_case
+from tests.support.announced import hear_all_calls
 
 
 @pytest.fixture
@@ -60,6 +61,8 @@ def test_another_window_calling_the_return_number_may_open_its_case(terminal_hal
     expect(panel.locator("#case-no")).to_have_text(case["case_no"])
     shot(page, "terminal-return-case-opened-en")
     assert clerk_1.get(f"/cases/{case['case_no']}").status_code == 200  # while the resident is at window 1
-    clerk_1.post("/windows/1/recall")
+    clerk_1.post("/windows/1/recall").raise_for_status()
+    hear_all_calls(terminal_hall.server, terminal_hall.hall_id)  # the hall's voice said both calls
+    terminal_hall.clock.advance(seconds=20)  # and the resident had the hall's wait to come up
     assert clerk_1.post("/windows/1/no-show").status_code == 200
     assert clerk_1.get(f"/cases/{case['case_no']}").status_code == 403  # gone again with the number

@@ -69,8 +69,9 @@ def test_finished_service_can_be_rated_from_the_phone(browser, live_hall):
 def test_phone_page_turns_to_rated_when_the_resident_rates_at_the_pad(browser, live_hall):
     ticket = live_hall.client("kiosk").post("/tickets", json={"matter_id": 1}).json()
     clerk = live_hall.client("clerk-1")
-    clerk.post("/windows/1/call-next")
-    clerk.post("/windows/1/finish")
+    clerk.post("/windows/1/call-next").raise_for_status()
+    clerk.post("/windows/1/start").raise_for_status()  # only a service under way can be finished
+    clerk.post("/windows/1/finish").raise_for_status()
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(f"{live_hall.base_url}/t/{ticket['id']}?key={ticket['public_key']}")
     page.wait_for_selector("#rate:not([hidden])")

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from hall_common.i18n import message
+from tests.support.announced import hear_all_calls
+
 from .conftest import issue, login
 
 
@@ -135,7 +138,8 @@ def test_the_one_key_on_a_number_never_started_says_why_and_offers_start(hall, d
     page.keyboard.press("Enter")
     expect(page.locator("#not-started-title")).to_have_text(f"{first['number']}号还没有开始办理")
     expect(page.locator("#not-started-no-show")).to_be_disabled()  # called once: 过号 waits for the second call
-    expect(page.locator("#not-started-wait")).to_have_text("呼叫满2次后可过号（已呼叫1次）")
+    # The same words as the 过号 key's own reason (pilot hall: two calls heard before 过号).
+    expect(page.locator("#not-started-wait")).to_have_text(message("terminal.no_show_recall_needed", needed=2, calls=1))
     shot(page, "terminal-finish-not-started-zh")
     page.keyboard.press("s")
     expect(page.locator("#current-state")).to_have_text("办理中")
@@ -155,7 +159,10 @@ def test_in_english_the_one_key_on_a_number_never_started_offers_no_show(hall, d
     expect(page.locator("#act-call-next")).to_be_enabled()
     page.keyboard.press("n")
     expect(page.locator("#current-number")).to_have_text(ticket["number"])
-    page.keyboard.press("r")  # the second call: 过号 is allowed now
+    page.keyboard.press("r")  # the second call
+    expect(page.locator("#current-state")).to_have_text(message("terminal.state_called", "en", count=2))
+    hear_all_calls(hall.server, hall.hall_id)  # the hall's voice said both calls
+    hall.clock.advance(seconds=20)  # and the resident had the hall's wait to come up: 过号 is allowed now
     expect(page.locator("#act-no-show")).to_be_enabled()
     expect(page.locator("#finish-next-why")).to_have_text("Not started yet: cannot finish")
     page.keyboard.press("Enter")

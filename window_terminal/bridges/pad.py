@@ -70,9 +70,13 @@ class PadBridge:
         if type_ == "ticket.finished":
             self.sync()  # the server decides whether it is still open for rating
         elif type_ == "rating.recorded":
-            number = data["rating"]["number"]
+            # The pad's stream carries of a rating only its ticket id and whether it was bad
+            # (events/visibility.py): match the prompt by ticket, not by number.
+            ticket_id = (data.get("rating") or {}).get("ticket_id")
             with self._lock:
-                mine = self._prompted.pop(number, None) is not None
+                mine = ticket_id is not None and ticket_id in self._prompted.values()
+                if mine:
+                    self._prompted.clear()
             if mine:  # rated on the touch pad or elsewhere: stop asking here
                 self.driver.idle()
 
