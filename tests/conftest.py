@@ -76,6 +76,8 @@ SPLIT_FILES = {"tests/kiosk/test_kiosk_layout.py"}
 def pytest_configure(config):
     for name, what in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {what}")
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_SlowFilesFirstPlugin(), "slow-files-first")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -101,19 +103,23 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
 
 
-def pytest_xdist_make_scheduler(config, log):
-    from xdist.scheduler import LoadFileScheduling
+class _SlowFilesFirstPlugin:
+    """Registered only where xdist is loaded (pytest refuses an unknown hook under -p no:xdist)."""
 
-    class SlowFilesFirst(LoadFileScheduling):
-        """Files in the order pytest_collection_modifyitems put them (SLOW_FILES first), each
-        whole to one worker; the tests of SPLIT_FILES one by one."""
+    @staticmethod
+    def pytest_xdist_make_scheduler(config, log):
+        from xdist.scheduler import LoadFileScheduling
 
-        def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return nodeid if path in SPLIT_FILES else path
+        class SlowFilesFirst(LoadFileScheduling):
+            """Files in the order pytest_collection_modifyitems put them (SLOW_FILES first), each
+            whole to one worker; the tests of SPLIT_FILES one by one."""
 
-    config.option.loadscopereorder = False
-    return SlowFilesFirst(config, log)
+            def _split_scope(self, nodeid: str) -> str:
+                path = nodeid.split("::", 1)[0]
+                return nodeid if path in SPLIT_FILES else path
+
+        config.option.loadscopereorder = False
+        return SlowFilesFirst(config, log)
 
 
 def pytest_report_header(config):
