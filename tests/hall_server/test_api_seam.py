@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from hall_server.services.event_log import CALL_TYPES, EVENT_TYPES, events_after, ticket_history
+from hall_server.services.event_log import CALL_TYPES, EVENT_TYPES, TICKET_EVENT, events_after, ticket_history
 
 
 def test_the_desk_offers_exactly_the_actions_the_called_ticket_allows(live_hall):
@@ -28,20 +28,38 @@ def test_a_malformed_date_is_refused_with_the_expected_form(live_hall):
     assert r.status_code == 400 and "2026-11-26" in r.json()["error"]["message"]
 
 
-def test_events_of_every_type_are_streamed_on_request(live_hall):
-    # A number's whole round through the real routes: issued, called, heard by the announcer
-    # (ticket.announced), recalled, started, finished; the windows' and the hall's state from setup.
-    live_hall.client("kiosk").post("/tickets", json={"matter_id": 1})
-    clerk = live_hall.client("clerk-2")
-    call = clerk.post("/windows/2/call-next").json()["ticket"]
-    clerk.post("/windows/2/recall")
+def _hear(live_hall, ticket_id: int) -> None:
+    """The announcer's part: report each call and recall of the ticket as said (POST /announcements)."""
     board = live_hall.client("board")
     with live_hall.server.db.read() as conn:
-        calls = [e.id for e in ticket_history(conn, call["id"]) if e.type in CALL_TYPES]
+        calls = [e.id for e in ticket_history(conn, ticket_id) if e.type in CALL_TYPES]
     for event_id in calls:
-        assert board.post("/announcements", json={"event_id": event_id}).status_code == 200
-    clerk.post("/windows/2/start")
-    clerk.post("/windows/2/finish")
+        board.post("/announcements", json={"event_id": event_id}).raise_for_status()
+
+
+def test_events_of_every_type_are_streamed_on_request(live_hall):
+    # Events through the real routes: numbers' rounds (issued, called, heard, recalled, 过号, started,
+    # held, resumed, finished, transferred, cancelled), a device's state, a calendar change; the
+    # windows' and the hall's state come from setup.
+    kiosk, clerk, supervisor = (live_hall.client(r) for r in ("kiosk", "clerk-2", "supervisor"))
+    tickets = [kiosk.post("/tickets", json={"matter_id": 1}).json() for _ in range(4)]
+    absent = clerk.post("/windows/2/call-next").json()["ticket"]
+    clerk.post("/windows/2/recall").raise_for_status()
+    _hear(live_hall, absent["id"])
+    live_hall.clock.advance(
+        seconds=live_hall.server.services.halls.get(live_hall.hall_id).config.announcer.no_show_wait_seconds
+    )
+    clerk.post("/windows/2/no-show").raise_for_status()
+    clerk.post("/windows/2/call-next").raise_for_status()
+    for action in ("start", "hold", "resume", "finish"):
+        clerk.post(f"/windows/2/{action}", json={}).raise_for_status()
+    clerk.post("/windows/2/call-next").raise_for_status()
+    clerk.post("/windows/2/transfer", json={"to": "line"}).raise_for_status()
+    supervisor.post(f"/tickets/{tickets[-1]['id']}/cancel", json={"reason": "群众自行离开"}).raise_for_status()
+    kiosk.post(
+        "/devices/status", json={"device": "kiosk-1/printer", "kind": "printer", "state": "ok"}
+    ).raise_for_status()
+    supervisor.put("/calendar/overrides/2027-01-01", json={"kind": "holiday", "note": "元旦"}).raise_for_status()
     with live_hall.server.db.read() as conn:
         stored = [(e.id, e.type) for e in events_after(conn, 0, hall_id=live_hall.hall_id)]
     # A staff stream carries every type (public devices get their whitelist: hall_server/events/visibility.py).
@@ -57,8 +75,14 @@ def test_events_of_every_type_are_streamed_on_request(live_hall):
             if len(streamed) == len(stored):
                 break
     assert streamed == stored
-    assert {"ticket.announced", "ticket.recalled", "window.status", "hall.status"} <= {t for _, t in streamed}
-    assert {t for _, t in streamed} <= set(EVENT_TYPES)
+    made = set(TICKET_EVENT.values()) | {
+        "ticket.announced",
+        "window.status",
+        "hall.status",
+        "device.status",
+        "calendar.changed",
+    }
+    assert made <= {t for _, t in streamed} <= set(EVENT_TYPES)
 
 
 def test_an_unknown_event_type_is_refused_listing_the_valid_ones(live_hall):
