@@ -2,8 +2,10 @@
 
 No HTTP and no copy of any rule: residents take numbers through :class:`Ticketing` (so the
 consent check and the slip estimate are the server's projection), windows call, start, recall,
-no-show and finish through :class:`WindowDesk` (so the calling order is queue_policy's), on a
-real SQLite database, with a FakeClock the simulation moves. Arrivals and service times are
+no-show and finish through :class:`WindowDesk` (so the calling order is queue_policy's), and the
+hall's one voice reports each call it has said through :class:`CallAnnouncements` (so 过号 comes
+when core/no_show_rule.py allows it), on a real SQLite database, with a FakeClock the simulation
+moves. Arrivals and service times are
 drawn from one seeded generator per day before the day runs, so ``--compare department-lines``
 replays exactly the same residents.
 """
@@ -30,6 +32,7 @@ from ..core.projection import window_segments
 from ..core.schedule import Schedule
 from ..services.access import Principal
 from ..services.appointments import BookingRequest
+from ..services.event_log import CALL_TYPES, events_after, last_event_id
 from ..services.hall_setup import add_staff
 from ..services.projection import estimate_new
 from ..services.ticketing import IssueRequest
@@ -39,6 +42,10 @@ from .profile import CLASS_WEIGHT, HOURLY_RATE, MatterMix, Profile, poisson
 
 SHARED, DEPARTMENT_LINES = "shared", "department-lines"
 CLERK_SPEED = (0.95, 1.0, 1.1, 1.05, 0.9)  # true per-clerk factors the server has to learn
+# A lone call said in full, as the announcer says it: chime (1.0 s + 0.2 s), the sentence (~3 s),
+# 0.6 s, the sentence again; then it reports the call heard (display_board/announcer.py, measured in
+# docs/voice.md). Calls made together are said one after another, so the last waits longest.
+ANNOUNCE_MINUTES = 8.0 / 60
 
 
 @dataclass
@@ -136,6 +143,7 @@ class HallSimulation:
         self.mode = mode
         self.kiosk = Principal(self.hall_id, "kiosk", "simulated kiosk")
         self.supervisor = Principal(self.hall_id, "supervisor", "simulated supervisor")
+        self.announcer = Principal(self.hall_id, "board", "simulated announcer")
         self.clerks: dict[int, Principal] = {}
         self.speed: dict[int, float] = {}
         for i, n in enumerate(self.config.window_numbers):
@@ -264,7 +272,7 @@ class HallSimulation:
         result = DayResult(day, residents=len(arrivals))
         walk = self.ctx.schedule.walk_in_intervals(day)
         result.closing = minutes_of(walk[-1][1], midnight) if walk else None
-        state: dict[str, Any] = {"line": env.event(), "records": {}, "service": {}}
+        state: dict[str, Any] = {"line": env.event(), "calls": env.event(), "records": {}, "service": {}}
         self._env, self._midnight, self._state = env, midnight, state
 
         def tick() -> datetime:
@@ -272,10 +280,33 @@ class HallSimulation:
             self.clock.set(now)
             return now
 
-        def line_changed() -> None:
-            event = state["line"]
-            state["line"] = env.event()
+        def signal(name: str) -> None:
+            event = state[name]
+            state[name] = env.event()
             event.succeed()
+
+        def line_changed() -> None:
+            signal("line")
+
+        with self.server.db.read() as conn:  # calls of earlier days were said on their day
+            said = last_event_id(conn)
+
+        def announcer() -> Generator[simpy.Event, Any, None]:
+            # The hall's voice, as `yichuang announcer` runs it: it follows the event log, says each
+            # call and recall in turn, and reports each one once it has been said in full.
+            nonlocal said
+            while True:
+                with self.server.db.read() as conn:
+                    events = events_after(conn, said, hall_id=self.hall_id)
+                said = events[-1].id if events else said
+                calls = [e for e in events if e.type in CALL_TYPES]
+                if not events:
+                    yield state["calls"]
+                    continue
+                for e in calls:
+                    yield env.timeout(ANNOUNCE_MINUTES)
+                    tick()
+                    self.server.announcements.record(self.announcer, e.id, "simulated announcer")
 
         tick()
         codes: dict[int, str] = {}
@@ -355,18 +386,31 @@ class HallSimulation:
                         wait = min(wait, 30 - env.now % 30 or 30)
                     yield state["line"] | env.timeout(wait)
                     continue
+                signal("calls")
                 record = state["records"].get(called["id"])
                 arrival: Arrival = state["service"][called["id"]]
                 if record is not None:
                     record.called_at, record.window = env.now, n
                 if arrival.no_show:
+                    began = env.now
                     yield env.timeout(2)
                     tick()
                     self.server.windows.recall(clerk, n)
-                    yield env.timeout(1)
-                    tick()
-                    self.server.windows.no_show(clerk, n)
-                    result.busy_minutes[n] += 3
+                    signal("calls")
+                    while True:
+                        # 过号 once the terminal allows it: the calls heard, the walk-up wait over.
+                        yield env.timeout(1)
+                        tick()
+                        try:
+                            self.server.windows.no_show(clerk, n)
+                            break
+                        except Conflict as exc:
+                            if exc.code == "no_show_recall_needed":  # the hall wants more calls
+                                self.server.windows.recall(clerk, n)
+                                signal("calls")
+                            elif not exc.code.startswith("no_show_"):
+                                raise
+                    result.busy_minutes[n] += env.now - began
                     continue
                 self.server.windows.start(clerk, n)
                 minutes = arrival.service * self.speed[n]
@@ -379,6 +423,8 @@ class HallSimulation:
             env.process(resident(i, a))
         for n in self.config.window_numbers:
             env.process(window(n))
+        if self.config.announcer.present:  # a hall without a voice shows its calls (the rule counts those)
+            env.process(announcer())
         env.run(until=until if until is not None else 24 * 60)
         return result
 
