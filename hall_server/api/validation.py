@@ -12,9 +12,10 @@ import copy
 import json
 import re
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from typing import Any
 
-from jsonschema import Draft202012Validator, validators
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
 from ..core.errors import InvalidInput
@@ -42,6 +43,39 @@ DATE_RANGE = ("2000-01-01", "2100-12-31")
 _DATE_HEAD = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?")
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKETS = re.compile(rb"[\[\]{}]")
+# The written form of each date-like format, and the message that shows it with an example when a
+# value does not match it (27-11-2026, 2026-9-1, 2026-02-30, "tomorrow"): one answer per kind of
+# field, whether the pattern or the calendar refused it, in a query, a body or the path.
+DATE_FORMS = {
+    "date": ("field_date_form", "2026-11-26"),
+    "x-month": ("field_month_form", "2026-10"),
+    "x-local-datetime": ("field_datetime_form", "2026-11-27T09:30"),
+}
+_DATE_CHECKER = FormatChecker(formats=())
+
+
+@_DATE_CHECKER.checks("date", raises=ValueError)
+def _is_date(text: object) -> bool:
+    return not isinstance(text, str) or bool(
+        re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) and date.fromisoformat(text)
+    )
+
+
+@_DATE_CHECKER.checks("x-month", raises=ValueError)
+def _is_month(text: object) -> bool:
+    return not isinstance(text, str) or bool(
+        re.fullmatch(r"[0-9]{4}-[0-9]{2}", text) and date.fromisoformat(text + "-01")
+    )
+
+
+@_DATE_CHECKER.checks("x-local-datetime", raises=ValueError)
+def _is_local_datetime(text: object) -> bool:
+    # What the views parse (hall-local time; seconds and an offset are accepted too).
+    if not isinstance(text, str):
+        return True
+    return bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}\S*", text.strip())) and bool(
+        datetime.fromisoformat(text.strip().replace("T", " "))
+    )
 
 
 def day(description: str = "YYYY-MM-DD", example: str = "2026-11-26") -> dict[str, Any]:
@@ -136,7 +170,7 @@ def _validator(schema: dict[str, Any]) -> Any:
     # Declarations live for the process; the schema is kept with its validator so an id is never reused.
     found = _validators.get(id(schema))
     if found is None or found[0] is not schema:
-        found = _validators[id(schema)] = (schema, _Validator(schema))
+        found = _validators[id(schema)] = (schema, _Validator(schema, format_checker=_DATE_CHECKER))
     return found[1]
 
 
@@ -166,6 +200,11 @@ def _invalid(e: ValidationError) -> InvalidInput:
     field = _where(e.absolute_path)
     rule = e.schema if isinstance(e.schema, dict) else {}
     kind = e.validator
+    form = DATE_FORMS.get(str(rule.get("format", "")))
+    if form and kind in ("pattern", "format", "maxLength"):
+        key, example = form
+        value = e.instance[:40] if isinstance(e.instance, str) else ""
+        return InvalidInput(key, field=field, value=value, example=rule.get("examples", [example])[0])
     if kind == "required":
         missing = next(
             (n for n in rule.get("required", []) if isinstance(e.instance, dict) and n not in e.instance), ""

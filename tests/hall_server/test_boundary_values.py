@@ -8,12 +8,13 @@ is walked at once; each operation is called with the token of every role it admi
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import httpx
 import pytest
 
-from tests.support.boundaries import boundaries, fields, kind
+from tests.support.boundaries import DATES, MONTHS, TIMES, boundaries, fields, kind
 from tests.support.live_server import start_live_hall
 
 ROLE_TOKENS = {
@@ -91,3 +92,31 @@ def test_every_date_like_field_of_the_document_declares_its_format_and_range(hal
                 ):
                     undeclared.append(f"{method.upper()} {path} {name}")
     assert undeclared == []
+
+
+# One value per kind as a clerk or supervisor might mistype it, and the written form the answer
+# must show: day and month swapped, a month 13, an hour 25.
+MISTYPED = {
+    DATES[0]: ("27-11-2026", "YYYY-MM-DD（"),
+    MONTHS[0]: ("2026-13", "YYYY-MM（"),
+    TIMES[0]: ("2026-11-27T25:30", "YYYY-MM-DDTHH:MM（"),
+}
+
+
+def test_every_mistyped_date_month_and_time_is_answered_with_its_written_form_and_an_example(hall):
+    cases = [c for c in boundaries(hall.doc) if c.value in MISTYPED]
+    assert len(cases) > 20  # every date-like field of the document, once (26 today)
+    wrong = []
+    for case in cases:
+        bad, form = MISTYPED[case.value]
+        path_parameters = {**case.path_parameters, **({case.name: bad} if case.where == "path" else {})}
+        query = {case.name: bad} if case.where == "query" else {}
+        body = {**case.body, case.name: bad} if case.where == "body" and case.body is not None else case.body
+        case = dataclasses.replace(case, value=bad, path_parameters=path_parameters, query=query, body=body)
+        role = case.roles[0] if case.roles else None
+        headers = {"Authorization": f"Bearer {hall.tokens[ROLE_TOKENS[role]]}"} if role else {}
+        r = hall.http.request(case.method, case.url(), params=case.query, json=case.body, headers=headers)
+        message = r.json().get("error", {}).get("message", "") if r.status_code == 400 else r.text[:200]
+        if not (form in message and case.name in message and re.search(r"例如 \d{4}-\d{2}", message)):
+            wrong.append(f"{case}: {r.status_code} {message}")
+    assert not wrong, "\n".join(wrong)

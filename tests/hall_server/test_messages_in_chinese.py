@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from hall_server.core.clock import CHINA
+from hall_server.services.access import ROLES
 
 ZH = Path(__file__).resolve().parents[2] / "hall_common" / "messages" / "zh_CN"
 # Codes and abbreviations a Chinese reader knows as they are.
 ALLOWED_WORDS = {"PDF", "QR", "ID", "A4", "PNG", "JPEG", "KB", "MB", "SMS", "Excel", "AB", "Enter"}
 # Read by the installer or an integrator on a console or in the API docs, where commands, options
 # and field names are what they must type: not scanned.
-OPERATOR_AREAS = {"cli", "config", "announcer", "serial", "printer", "catalog_io", "calendar", "sim"}
+OPERATOR_AREAS = {"cli", "cli_help", "config", "announcer", "serial", "printer", "catalog_io", "calendar", "sim"}
 OPERATOR_KEYS = {
     "board.missing_token",
     "board.bad_layout",
@@ -54,6 +55,11 @@ OPERATOR_KEYS = {
     "server.backup_tool_missing",
     "server.server_running",
     "server.device_name_not_allowed",
+    # Read by the administrator: the server's options, commands and files to type, and the API's body.
+    "server.id_secret_lost",
+    "server.too_many_requests_address",
+    "server.too_many_streams_address",
+    "server.ticket_body_required",
     "terminal.bridge_running",
     "documents.signature_line",
     # API refusals that name the request's own parameters and values (what the caller must type):
@@ -81,12 +87,25 @@ OPERATOR_KEYS = {
     # for whoever wants English), as every language chooser does.
     "toolkit.language_en",
 }
+# The written form of a date the caller must type (YYYY-MM-DD, YYYY-MM, YYYY-MM-DDTHH:MM) is shown
+# as it is, like the example beside it.
+DATE_FORMS = re.compile(r"YYYY-MM(?:-DD(?:THH:MM)?)?")
+# Command-line help is read by the installer, who types what it names: a token with an option's
+# dash, a path's slash or dot, a colon, $, =, _, a digit, brackets or quotes (--data, /dev/ttyUSB0,
+# .xlsx, http://…, zh_CN, [kiosk], "off") or in capitals (TOML, FULL, OUT_DIR) is such a literal,
+# and so are the program, its commands, the role names and the programs it works with. The
+# Chinese around them is still scanned: an English sentence there fails.
+CLI_LITERAL = re.compile(
+    r"[^\s\u3000-\u9fff\uff00-\uffef]*[-/.:$=_0-9\[\]\"“”][^\s\u3000-\u9fff\uff00-\uffef]*|\b[A-Z]{2,}\b"
+)
+CLI_WORDS = set(ROLES) | {"yichuang", "backup", "token", "create", "PostgreSQL", "SQLite", "pyserial", "cron", "en"}
 PYTHON_REPRS = re.compile(r"\bNone\b|\bTrue\b|\bFalse\b|\{'|'\}|<[a-z_.]+ object")
 
 
 def foreign_words(text: str) -> list[str]:
     """ASCII words in a Chinese text that are not allowed codes (A001-like numbers are fine)."""
-    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", re.sub(r"_{3,}", "", text))  # ____ is a line to write on
+    text = DATE_FORMS.sub("", re.sub(r"_{3,}", "", text))  # ____ is a line to write on
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)
     return [w for w in words if w not in ALLOWED_WORDS and not re.fullmatch(r"[A-Z]\d*", w)]
 
 
@@ -102,6 +121,23 @@ def templates():
 def test_message_templates_for_residents_and_staff_have_no_english_words():
     leaks = {key: foreign_words(re.sub(r"\{\w+\}", "", text)) for key, text in templates()}
     assert {k: v for k, v in leaks.items() if v} == {}
+
+
+def cli_leaks(text: str) -> list[str]:
+    return [w for w in foreign_words(CLI_LITERAL.sub("", re.sub(r"\{\w+\}", "", text))) if w not in CLI_WORDS]
+
+
+def test_command_line_help_is_chinese_around_the_literals_the_installer_types():
+    texts = tomllib.loads((ZH / "cli_help.toml").read_text("utf-8"))
+    assert {k: v for k, v in ((k, cli_leaks(t)) for k, t in texts.items()) if v} == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Number of worker processes (use PostgreSQL for more than 1)", "进程数（Use PostgreSQL when more than one）"],
+)
+def test_an_english_sentence_in_the_command_line_help_is_caught(text):
+    assert cli_leaks(text)
 
 
 def assert_chinese(response, status: int) -> str:

@@ -68,7 +68,7 @@ def test_the_leader_checks_in_on_the_day_and_notes_problems_and_actions(sup):
         ("2026-11-27/noon", {"staff_no": "BZY006", "title": "镇长"}, 400, "am（上午）或 pm（下午）"),
         ("2026-11-27/am", {"staff_no": "BZY006"}, 400, "职务"),
         ("2026-11-27/am", {"staff_no": "NOBODY", "title": "镇长"}, 404, "NOBODY"),
-        ("27-11-2026/am", {"staff_no": "BZY006", "title": "镇长"}, 400, "YYYY-MM-DD"),
+        ("27-11-2026/am", {"staff_no": "BZY006", "title": "镇长"}, 400, "请写成 YYYY-MM-DD（"),
         ("2026-11-27/am", {"title": "镇长"}, 400, "staff_no"),
     ],
 )

@@ -100,7 +100,11 @@ def test_a_report_of_a_period_without_tickets_says_so(sup, path, params, tmp_pat
 
 @pytest.mark.parametrize(
     ("month", "words"),
-    [("2027-01", "月份 month=2027-01 还没有开始"), ("2026-13", "字段 month 的格式不正确"), ("last", "应类似 2026-10")],
+    [
+        ("2027-01", "月份 month=2027-01 还没有开始"),
+        ("2026-13", "请写成 YYYY-MM（"),
+        ("last", "例如 2026-10；收到的是“last”"),
+    ],
 )
 def test_a_bad_or_future_month_gets_a_chinese_400(sup, month, words):
     for kind in ("xlsx", "pdf"):

@@ -73,7 +73,7 @@ def test_the_roster_lists_plans_and_leave(planned):
         ("/ab-roster/2", {"a_staff_no": "BZY002", "b_staff_no": "BZY002"}, 400, "不能既是A岗又是B岗"),
         ("/ab-roster/9", {"a_staff_no": "BZY002"}, 404, "9"),
         ("/ab-roster/2", {"a_staff_no": "NOBODY"}, 404, "NOBODY"),
-        ("/ab-roster/leave", {"staff_no": "BZY004", "date": "tomorrow", "on_leave": True}, 400, "YYYY-MM-DD"),
+        ("/ab-roster/leave", {"staff_no": "BZY004", "date": "tomorrow", "on_leave": True}, 400, "请写成 YYYY-MM-DD（"),
     ],
 )
 def test_bad_roster_input_gets_a_chinese_4xx(planned, path, body, status, words):

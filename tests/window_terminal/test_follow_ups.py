@@ -234,9 +234,9 @@ def test_xlsx_export_reads_back_like_the_api(two_months):
     [
         ({"from": "2026-11-01", "to": "2026-11-30", "by": "weekday"}, "字段 by 的值不在可选范围内"),
         ({"from": "2026-12-01", "to": "2026-11-01"}, "from=2026-12-01 晚于结束日期 to=2026-11-01"),
-        ({"from": "2026-11-1", "to": "2026-11-30"}, "字段 from 的格式不正确"),
+        ({"from": "2026-11-1", "to": "2026-11-30"}, "字段 from 应为日期，请写成 YYYY-MM-DD"),
         ({"from": "2023-01-01", "to": "2026-11-30"}, "不能超过 3 年"),
-        ({"from": "2026-13-01", "to": "2026-11-30"}, "YYYY-MM-DD"),
+        ({"from": "2026-13-01", "to": "2026-11-30"}, "YYYY-MM-DD（"),
     ],
 )
 def test_bad_figures_requests_are_refused_in_chinese(hall, params, fragment):
