@@ -156,6 +156,9 @@ class AnnouncerRules:
     present: bool = True
     one: str = "幺"
     no_show_wait_seconds: int = 20
+    # A call the announcer has not reported heard for this long counts as shown on the boards
+    # (core/no_show_rule.py): a dead announcer PC must not stall 过号 at every window.
+    silent_after_seconds: int = 90
 
 
 @dataclass(frozen=True)
@@ -482,6 +485,7 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         present=read.boolean(an, "present", "announcer.present", True),
         one=one,
         no_show_wait_seconds=read.integer(an, "no_show_wait_seconds", "announcer.no_show_wait_seconds", 20, 0, 600),
+        silent_after_seconds=read.integer(an, "silent_after_seconds", "announcer.silent_after_seconds", 90, 30, 3600),
     )
 
     return HallConfig(

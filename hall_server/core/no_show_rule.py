@@ -4,7 +4,10 @@ A call the clerk *made* is not a call the resident *heard*: with three windows c
 the announcer may still be saying another number. So 过号 counts the calls the announcer
 reported as spoken (``heard``), and waits ``wait_seconds`` after the last of them, the time to
 walk to the window. A hall without an announcer counts the calls made instead, each standing on
-the boards from the moment it was made (the same wait after the last one).
+the boards from the moment it was made (the same wait after the last one). So does a hall whose
+announcer has said nothing of a call for ``silent_seconds``: far longer than any busy moment keeps
+it behind (each of three calls in one second is heard within ~8 s), so it is off or cut off, and
+one dead PC must not keep every window from moving on while the boards still show the number.
 
 Pure: the clock (``now``) and the counts come in; the service reads them from the database.
 """
@@ -35,14 +38,17 @@ def no_show_gate(
     last_called_at: datetime | None,
     heard: int,
     last_heard_at: datetime | None,
+    silent_seconds: int = 90,
 ) -> NoShowGate:
-    if not announcer_present:
+    silent_since = last_called_at + timedelta(seconds=silent_seconds) if last_called_at else None
+    if not announcer_present or (heard < calls and silent_since is not None and now >= silent_since):
         heard, last_heard_at = calls, last_called_at
     if heard < needed:
         # Fewer calls made than needed: the clerk recalls. Made but not yet said: the
         # announcer is behind (a busy moment), waiting is enough.
-        reason = "recall_needed" if calls < needed else "not_yet_announced"
-        return NoShowGate(False, reason, heard, needed, calls, None)
+        if calls < needed:
+            return NoShowGate(False, "recall_needed", heard, needed, calls, None)
+        return NoShowGate(False, "not_yet_announced", heard, needed, calls, silent_since)
     at = (last_heard_at or now) + timedelta(seconds=wait_seconds)
     if now < at:
         return NoShowGate(False, "wait", heard, needed, calls, at)

@@ -55,6 +55,7 @@ def gate_for(conn: Connection, ctx: HallContext, ticket: Any, now: datetime) -> 
         last_called_at=ticket.called_at,
         heard=heard,
         last_heard_at=last_heard,
+        silent_seconds=ctx.config.announcer.silent_after_seconds,
     )
 
 

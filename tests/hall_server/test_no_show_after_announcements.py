@@ -58,6 +58,14 @@ def test_no_show_waits_until_both_calls_were_said_and_the_resident_had_time(live
     assert clerk.post("/windows/1/no-show").json()["ticket"]["state"] == "no_show"
 
 
+def test_with_the_announcer_pc_dead_the_window_can_mark_no_show_once_the_boards_showed_the_calls(live_hall):
+    clerk = called_twice(live_hall)  # nobody reports a heard call: the announcer is off
+    live_hall.clock.advance(seconds=89)
+    assert clerk.post("/windows/1/no-show").json()["error"]["code"] == "no_show_not_yet_announced"
+    live_hall.clock.advance(seconds=1)  # the pilot hall's silent_after_seconds (90) since the recall
+    assert clerk.post("/windows/1/no-show").json()["ticket"]["state"] == "no_show"
+
+
 def test_too_few_calls_made_asks_for_a_recall_in_chinese(live_hall):
     live_hall.client("kiosk").post("/tickets", json={}).raise_for_status()
     clerk = live_hall.client("clerk-1")
