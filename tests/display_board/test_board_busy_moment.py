@@ -181,7 +181,13 @@ def test_a_recall_keeps_the_layout(live_hall, board, layout, viewport, locale):
     called = call_at_once(live_hall, (2, 3))
     wait_for_cards(page, 3)
     live_hall.client("clerk-2").post("/windows/2/recall").raise_for_status()
-    page.wait_for_function(f"() => document.querySelector('#now-calling .call-card').dataset.number === '{called[2]}'")
+    # Wait for the recall itself: window 2's first call may already be the newest card (the two
+    # windows called in one second, in either order), so its number alone says nothing yet.
+    page.wait_for_function(
+        "n => { const c = document.querySelector('#now-calling .call-card');"
+        " return c && c.dataset.number === n && c.classList.contains('recall'); }",
+        arg=called[2],
+    )
     first = cards(page)[0]
     assert "recall" in first[2] and page.inner_text(".call-card.recall .tag") == "再次呼叫"
     assert page.is_hidden("#recall-tag")  # the cards carry their own tags
