@@ -154,6 +154,7 @@ class Remote:
             "return_case": vm.return_pad.value,
             "return_tail": vm.return_pad.code,
             "stream": self.app.stream.state,
+            "refreshing": self.app.vm._refreshing,
         }
 
     def cmd_tap(self, kid: str, times: int = 1) -> dict:

@@ -47,6 +47,10 @@ def test_every_screen_fits_its_text_and_the_window(live_hall, printer_sim, start
         live_hall.base_url, live_hall.tokens["kiosk"], printer_sim.spec, width=width, height=height, idle_seconds=600
     )
     kiosk.wait_screen("home", 30)
+    # The event stream's first connection asks for the hall again, and a hall that arrives while
+    # the "loading" scene is up sends the kiosk home (as it should on a real start): let both
+    # settle before the scenes, or the first scene is gone before it is looked at.
+    kiosk.wait_for(lambda s: s["stream"] == "online" and not s["refreshing"], 30, "stream online, hall loaded")
     problems, matter_fonts = {}, {}
     for scene in SCREENS:
         kiosk.call("show", screen=scene)
