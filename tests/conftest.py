@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
@@ -139,6 +140,23 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"  not run: {r.nodeid}")
 
 
+@contextlib.contextmanager
+def throwaway_pg_database():
+    """A new, empty PostgreSQL database for the test (or module), dropped afterwards."""
+    import sqlalchemy as sa
+
+    name = f"yc_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as c:
+            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     """A fresh, empty database of each backend; PostgreSQL gets a throwaway database."""
@@ -147,16 +165,9 @@ def database_url(request, tmp_path):
         return
     if not _pg_available():
         pytest.skip(f"PostgreSQL not available: {_pg_state.get('why')}")
-    import sqlalchemy as sa
 
-    name = f"yc_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as c:
-        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_pg_database() as url:
+        yield url
 
 
 @pytest.fixture

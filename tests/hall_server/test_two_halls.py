@@ -16,7 +16,6 @@ import io
 import re
 import subprocess
 import threading
-import uuid
 
 import httpx
 import pytest
@@ -27,7 +26,7 @@ from hall_server.core.hall_config import parse_hall_config, pilot_hall_text
 from hall_server.services.access import Principal
 from hall_server.services.hall_setup import add_staff
 from tests.cases.conftest import all_submitted
-from tests.conftest import PG_ADMIN_URL, _pg_available, _pg_state
+from tests.conftest import _pg_available, _pg_state, throwaway_pg_database
 from tests.support.boundaries import filler
 from tests.support.live_server import start_live_hall
 from tests.support.sse_client import Received, read_events
@@ -48,14 +47,8 @@ B_TABLES = ("tickets", "cases", "appointments", "ratings", "follow_ups", "rating
 def pg_url():
     if not _pg_available():
         pytest.skip(f"PostgreSQL not available: {_pg_state.get('why')}")
-    name = f"yc_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as c:
-        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_pg_database() as url:
+        yield url
 
 
 def _client(hall, token: str) -> httpx.Client:
