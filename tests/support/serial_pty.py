@@ -44,5 +44,9 @@ class PtyPair:
     def unplug(self) -> None:
         process, self._process = self._process, None
         if process is not None:
-            process.terminate()
+            # SIGKILL, not SIGTERM: on SIGTERM socat restores each pty's settings with a drain that
+            # waits for the other end to read what is buffered, and a device end that has gone
+            # silent never reads (seen on a loaded CI box: socat still there 10 s later). A pulled
+            # adapter does not drain either.
+            process.kill()
             process.wait(10)
