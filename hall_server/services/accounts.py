@@ -224,13 +224,14 @@ class Accounts:
         ends = [p.end for p in ctx.schedule.periods(ctx.schedule.local_date(now))]
         return max([now, *ends]) + grace
 
-    def logout(self, principal: Principal, token: str) -> None:
+    def logout(self, principal: Principal, token: str | None) -> None:
         if principal.staff_id is None:
             # Device tokens (kiosk, board, pad) are revoked by an admin, not by the device itself.
             raise InvalidInput("not_a_person_token", "accounts.not_a_person_token")
         with self.s.db.write() as conn:
             conn.execute(update(TOK).where(TOK.c.id == principal.token_id).values(revoked_at=self.s.clock.now()))
-        self.tokens.forget(token)
+        if token is not None:  # the raw token keys this process's cache; the row above is revoked either way
+            self.tokens.forget(token)
 
     def me(self, principal: Principal) -> dict[str, Any]:
         """Who the token is; for a person also the language their staff pages speak (a device
