@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 from .projection import WALK_IN, DayProjection, LineItem, WindowState, window_segments
 from .schedule import Period
 
-# Chosen with `yichuang simulate` on the pilot hall (README "Wait estimates…"): over 100 days k = 2
+# Chosen with `yichuang simulate` on the pilot hall (docs/estimates.md): over 100 days k = 2
 # left 2 unreachable tickets issued without consent, 2.5 and 3 none; 3 also none over 200 days.
 SAFETY_K = 3.0
 

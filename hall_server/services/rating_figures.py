@@ -1,6 +1,6 @@
 """好差评 figures for any period, grouped by window, clerk, matter, department, day, week or month.
 
-Definitions (README "好差评 figures"): a service is a finished ticket of the period (its local
+Definitions (docs/ratings.md, "Figures"): a service is a finished ticket of the period (its local
 service date); a rating whose appeal was upheld leaves the figures together with its service.
 * rated = counted ratings (also those defaulted by the 未评价 rule); levels = rated per level;
 * 好评率 = rated at a 好评 level (hall setting ``good_levels``, default 5, 4, 3) / rated;
@@ -203,7 +203,7 @@ class RatingFigures:
             .select_from(
                 # The hall (and a rating never precedes its service) in every join: PostgreSQL then reads
                 # the hall's rows through ix_ratings_hall / ix_follow_ups_hall_state instead of hashing
-                # every hall's ratings (county year: see bench/bench_ratings.py and the README).
+                # every hall's ratings (county year: bench/bench_ratings.py, figures in docs/benchmarks.md).
                 T.outerjoin(RT, and_(RT.c.ticket_id == T.c.id, RT.c.hall_id == ctx.id, RT.c.rated_at >= period_start))
                 .outerjoin(FU, and_(FU.c.rating_id == RT.c.id, FU.c.hall_id == ctx.id, kept))
                 .outerjoin(AP, and_(AP.c.rating_id == RT.c.id, AP.c.hall_id == ctx.id))
