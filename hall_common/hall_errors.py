@@ -117,8 +117,10 @@ def error_from_response(response: httpx.Response) -> HallStatusError:
 
 
 def error_from_transport(exc: httpx.TransportError) -> HallUnavailable:
-    """Unreachable only when the request cannot have reached the server; any later failure
-    (a read or write timeout, a connection dropped mid-answer) leaves it uncertain."""
-    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+    """Unreachable only when the request cannot have reached the server (no connection, or one
+    this side refused to write); any later failure (a read or write timeout, a connection
+    dropped mid-answer) leaves it uncertain."""
+    never_sent = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.LocalProtocolError)
+    if isinstance(exc, never_sent):
         return HallUnreachable(str(exc) or type(exc).__name__)
     return HallUncertain(str(exc) or type(exc).__name__)

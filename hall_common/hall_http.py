@@ -40,9 +40,12 @@ class HallHttp:
         self.token = token
         self._monotonic = monotonic
         self._server_anchor: tuple[datetime, float] | None = None
+        headers = {"Accept-Language": "en" if locale == "en" else "zh-CN"}
+        if token:  # without one, only the public routes answer (a resident's progress lookup)
+            headers["Authorization"] = f"Bearer {token}"
         self._http = httpx.Client(
             base_url=self.base_url + "/api/v1",
-            headers={"Authorization": f"Bearer {token}", "Accept-Language": "en" if locale == "en" else "zh-CN"},
+            headers=headers,
             timeout=httpx.Timeout(
                 self.READ_TIMEOUT if read_timeout is None else read_timeout,
                 connect=self.CONNECT_TIMEOUT if connect_timeout is None else connect_timeout,
