@@ -29,6 +29,9 @@ import httpx
 
 
 class HallError(Exception):
+    """``text``: the server's message in the language asked for, or what the transport said;
+    ``status`` and ``code`` only when the server answered."""
+
     kind: ClassVar[str] = "server"
 
     def __init__(
