@@ -12,8 +12,8 @@ import queue
 import threading
 from collections.abc import Callable
 
-import httpx
-
+from hall_common.hall_errors import HallError, HallRefused
+from hall_common.hall_http import HallHttp
 from hall_common.i18n import message
 
 from .announcer import Announcement
@@ -26,10 +26,9 @@ class AnnouncementReporter:
     def __init__(
         self, server: str, token: str, device: str = "announcer", say: Callable[[str], None] | None = None
     ) -> None:
-        self.url = f"{server.rstrip('/')}/api/v1/announcements"
         self.device = device
         self.say = say or (lambda text: None)
-        self._client = httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=5)
+        self._hall = HallHttp(server, token, connect_timeout=5, read_timeout=5)
         self._queue: queue.Queue[Announcement | None] = queue.Queue()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._work, name="announcement-reports", daemon=True)
@@ -43,7 +42,7 @@ class AnnouncementReporter:
         self._queue.put(None)
         self._thread.join(timeout)
         self._stop.set()
-        self._client.close()
+        self._hall.close()
 
     def _work(self) -> None:
         while (a := self._queue.get()) is not None:
@@ -52,14 +51,13 @@ class AnnouncementReporter:
     def _send(self, a: Announcement) -> None:
         for delay in (*RETRY_SECONDS, None):
             try:
-                response = self._client.post(self.url, json={"event_id": a.event_id, "device": self.device})
-                if response.status_code < 500:
-                    if response.status_code >= 400:  # refused for a reason retrying will not change
-                        log.warning("announcement report %s refused: %s", a.event_id, response.text[:300])
-                    return
-                error = f"HTTP {response.status_code}"
-            except httpx.HTTPError as exc:
-                error = str(exc) or type(exc).__name__
+                self._hall.post("/announcements", {"event_id": a.event_id, "device": self.device})
+                return
+            except HallRefused as exc:  # refused for a reason retrying will not change
+                log.warning("announcement report %s refused: %s %s", a.event_id, exc.code, exc.text)
+                return
+            except HallError as exc:  # no answer, or the server failed: try again
+                error = f"HTTP {exc.status}" if exc.status else exc.text
             if delay is None or self._stop.wait(delay):
                 self.say(message("announcer.report_failed", number=a.number, error=error))
                 return

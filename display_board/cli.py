@@ -133,14 +133,13 @@ def run_announcer(args: argparse.Namespace) -> int:
 
 def _hall_one(server: str, token: str) -> str:
     """The hall file's reading of 1 ([announcer] one), from /hall; 幺 if the server cannot say."""
-    import httpx
+    from hall_common.hall_errors import HallError
+    from hall_common.hall_http import HallHttp
 
     try:
-        response = httpx.get(
-            f"{server.rstrip('/')}/api/v1/hall", headers={"Authorization": f"Bearer {token}"}, timeout=5
-        )
-        one = response.json().get("announcer", {}).get("one", "幺") if response.status_code == 200 else "幺"
-    except (httpx.HTTPError, ValueError, AttributeError):
+        with HallHttp(server, token, connect_timeout=5, read_timeout=5) as hall:
+            one = hall.get("/hall").get("announcer", {}).get("one", "幺")
+    except (HallError, ValueError, AttributeError):
         one = "幺"
     one = one if one in ("幺", "一") else "幺"
     _say(message("announcer.hall_settings", one=one))
@@ -149,12 +148,13 @@ def _hall_one(server: str, token: str) -> str:
 
 def _follow(stream, handle, on_close) -> int:
     """Hand every event to ``handle`` until stopped; exit code 2 if the token is refused."""
+    from hall_common.hall_errors import HallForbidden, HallUnauthorized
     from hall_common.sse_client import AuthError
 
     try:
         for event in stream.events():
             handle(event)
-    except AuthError as exc:
+    except (AuthError, HallUnauthorized, HallForbidden) as exc:
         print(message("announcer.bad_token", message=str(exc)), file=sys.stderr)
         return 2
     except (KeyboardInterrupt, SystemExit):
@@ -166,8 +166,9 @@ def _follow(stream, handle, on_close) -> int:
 
 
 def run_ledbar(args: argparse.Namespace) -> int:
-    import httpx
-
+    from hall_common.device_status import SerialDeviceReporter
+    from hall_common.hall_errors import HallForbidden, HallStatusError, HallUnauthorized, HallUnavailable
+    from hall_common.hall_http import HallHttp
     from hall_common.sse_client import EventStream
     from hardware.serial_devices import LedBarDriver, SerialBus
     from hardware.serial_devices.window_map import WindowMapError, parse_window_map
@@ -197,28 +198,11 @@ def run_ledbar(args: argparse.Namespace) -> int:
         ),
     )
 
+    hall = HallHttp(args.server, args.token)
+    devices = SerialDeviceReporter(hall, args.port)
+
     def report_bar(window: int):
-        def on_online(address: int, online: bool) -> None:
-            # Supervisors see a dead bar on their device list; never block the bus thread.
-            def post() -> None:
-                try:
-                    httpx.post(
-                        f"{stream.server}/api/v1/devices/status",
-                        timeout=5,
-                        headers={"Authorization": f"Bearer {args.token}"},
-                        json={
-                            "device": f"ledbar-{window}",
-                            "kind": "ledbar",
-                            "state": "online" if online else "offline",
-                            "detail": f"{args.port} address {address}",
-                        },
-                    )
-                except httpx.HTTPError:
-                    pass
-
-            threading.Thread(target=post, daemon=True).start()
-
-        return on_online
+        return lambda address, online: devices.online(f"ledbar-{window}", "ledbar", address, online)
 
     bus = SerialBus(args.port, sorted(set(mapping.values())))
     bridge = LedBarBridge({w: LedBarDriver(bus, a, on_online=report_bar(w)) for w, a in mapping.items()})
@@ -237,13 +221,20 @@ def run_ledbar(args: argparse.Namespace) -> int:
         delay = 0.5
         while not first.is_set():
             try:
-                bridge.show_windows(stream.get_json("/windows")["windows"])
+                bridge.show_windows(hall.get("/windows")["windows"])
                 first.set()
-            except (httpx.HTTPError, KeyError) as exc:
+            except (HallUnauthorized, HallForbidden):
+                raise  # the token: trying again cannot help (_follow says so and exits)
+            except (HallUnavailable, HallStatusError, KeyError) as exc:
                 _say(message("announcer.server_unreachable", server=args.server, error=exc))
                 if stream.pause(delay):
                     return
                 delay = min(delay * 2, 15.0)
 
+    def stopped() -> None:
+        bus.stop()
+        devices.close()
+        hall.close()
+
     stream.on_state = on_state
-    return _follow(stream, bridge.handle, bus.stop)
+    return _follow(stream, bridge.handle, stopped)

@@ -20,6 +20,8 @@ from typing import Any
 
 import httpx
 
+from .hall_errors import HallUnavailable, error_from_response
+
 log = logging.getLogger(__name__)
 
 
@@ -142,16 +144,6 @@ class EventStream:
         comes first; True if it did."""
         return self._stop.wait(seconds)
 
-    def get_json(self, path: str) -> dict[str, Any]:
-        """A plain API call with the same token (e.g. /windows), also syncing the clock."""
-        sent = time.time()
-        response = self._client.get(f"{self.server}/api/v1{path}")
-        self.clock.learn(response, sent)
-        if response.status_code in (401, 403):
-            raise AuthError(_error_message(response))
-        response.raise_for_status()
-        return response.json()
-
     def events(self) -> Iterator[ServerEvent]:
         delay = self.retry
         while not self._stop.is_set():
@@ -162,7 +154,9 @@ class EventStream:
                 detail = "closed by server"
             except AuthError:
                 raise
-            except (httpx.HTTPError, httpx.StreamError, OSError) as exc:
+            except (httpx.HTTPError, httpx.StreamError, OSError, HallUnavailable) as exc:
+                # HallUnavailable: a call made from on_state (a device showing the present state
+                # on connect) found no server; it runs again on the next connection.
                 detail = str(exc) or type(exc).__name__
             if self._stop.is_set():
                 return
@@ -204,7 +198,4 @@ class EventStream:
 
 
 def _error_message(response: httpx.Response) -> str:
-    try:
-        return response.json()["error"]["message"]
-    except Exception:
-        return f"HTTP {response.status_code}"
+    return error_from_response(response).text or f"HTTP {response.status_code}"

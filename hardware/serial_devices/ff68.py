@@ -53,26 +53,8 @@ Exchange rules:
 
 from __future__ import annotations
 
+from . import events as ev
 from .adapter import FrameDecoder, ProtocolAdapter
-from .events import (
-    ClearText,
-    DeviceEvent,
-    HostCommand,
-    KeyEvent,
-    KeypadKey,
-    PadIdle,
-    PadThanks,
-    Poll,
-    PromptRating,
-    RatingEvent,
-    RatingLevel,
-    SetBrightness,
-    SetStatusLight,
-    ShowNumber,
-    ShowText,
-    Status,
-    StatusLight,
-)
 from .frames import (
     ChecksumError,
     Decoded,
@@ -102,24 +84,24 @@ CMD_STATUS = 0x81
 CMD_KEY = 0xA0
 CMD_RATING = 0xB0
 
-KEY_CODES: dict[KeypadKey, int] = {
-    KeypadKey.CALL_NEXT: 0x01,
-    KeypadKey.RECALL: 0x02,
-    KeypadKey.PAUSE: 0x03,
-    KeypadKey.RESUME: 0x04,
-    KeypadKey.NO_SHOW: 0x05,
-    KeypadKey.TRANSFER: 0x06,
-    KeypadKey.START_SERVICE: 0x07,
-    KeypadKey.FINISH: 0x08,
-    KeypadKey.EVALUATE: 0x09,
+KEY_CODES: dict[ev.KeypadKey, int] = {
+    ev.KeypadKey.CALL_NEXT: 0x01,
+    ev.KeypadKey.RECALL: 0x02,
+    ev.KeypadKey.PAUSE: 0x03,
+    ev.KeypadKey.RESUME: 0x04,
+    ev.KeypadKey.NO_SHOW: 0x05,
+    ev.KeypadKey.TRANSFER: 0x06,
+    ev.KeypadKey.START_SERVICE: 0x07,
+    ev.KeypadKey.FINISH: 0x08,
+    ev.KeypadKey.EVALUATE: 0x09,
 }
 _KEYS_BY_CODE = {code: key for key, code in KEY_CODES.items()}
 
-_EMPTY_COMMANDS: dict[int, HostCommand] = {
-    CMD_POLL: Poll(),
-    CMD_LED_CLEAR: ClearText(),
-    CMD_PAD_IDLE: PadIdle(),
-    CMD_PAD_THANKS: PadThanks(),
+_EMPTY_COMMANDS: dict[int, ev.HostCommand] = {
+    CMD_POLL: ev.Poll(),
+    CMD_LED_CLEAR: ev.ClearText(),
+    CMD_PAD_IDLE: ev.PadIdle(),
+    CMD_PAD_THANKS: ev.PadThanks(),
 }
 
 
@@ -239,81 +221,81 @@ class FF68Protocol(ProtocolAdapter):
         return FF68Decoder()
 
     # --- host side ----------------------------------------------------------------------
-    def command_frame(self, address: int, command: HostCommand) -> Frame:
+    def command_frame(self, address: int, command: ev.HostCommand) -> Frame:
         match command:
-            case Poll():
+            case ev.Poll():
                 return Frame(address, CMD_POLL)
-            case ShowText(text=text):
+            case ev.ShowText(text=text):
                 return Frame(address, CMD_LED_TEXT, encode_gbk(text))
-            case ClearText():
+            case ev.ClearText():
                 return Frame(address, CMD_LED_CLEAR)
-            case SetBrightness(level=level):
+            case ev.SetBrightness(level=level):
                 return Frame(address, CMD_LED_BRIGHTNESS, bytes([level]))
-            case ShowNumber(number=number):
+            case ev.ShowNumber(number=number):
                 return Frame(address, CMD_KEYPAD_NUMBER, number.rjust(4).encode("ascii"))
-            case SetStatusLight(light=light):
+            case ev.SetStatusLight(light=light):
                 return Frame(address, CMD_KEYPAD_LIGHT, bytes([int(light)]))
-            case PromptRating(service_id=service_id):
+            case ev.PromptRating(service_id=service_id):
                 return Frame(address, CMD_PAD_PROMPT, service_id.encode("ascii"))
-            case PadIdle():
+            case ev.PadIdle():
                 return Frame(address, CMD_PAD_IDLE)
-            case PadThanks():
+            case ev.PadThanks():
                 return Frame(address, CMD_PAD_THANKS)
         raise TypeError(f"ff68 has no frame for {command!r}")
 
     def is_from_device(self, frame: Frame) -> bool:
         return frame.command & 0x80 != 0
 
-    def event_from(self, frame: Frame) -> DeviceEvent | None:
+    def event_from(self, frame: Frame) -> ev.DeviceEvent | None:
         """Raises ValueError for a known command with a malformed payload."""
         data = frame.data
         if frame.command == CMD_STATUS:
-            return Status()
+            return ev.Status()
         if frame.command == CMD_KEY:
             if len(data) not in (2, 3) or data[1] not in _KEYS_BY_CODE:
                 raise ValueError(f"malformed key event {data.hex(' ')}")
             key = _KEYS_BY_CODE[data[1]]
             argument = data[2] if len(data) == 3 and data[2] else None
-            return KeyEvent(key, argument)
+            return ev.KeyEvent(key, argument)
         if frame.command == CMD_RATING:
             if len(data) < 2 or not 1 <= data[1] <= 5:
                 raise ValueError(f"malformed rating event {data.hex(' ')}")
-            return RatingEvent(RatingLevel(data[1]), data[2:].decode("ascii", errors="replace"))
+            return ev.RatingEvent(ev.RatingLevel(data[1]), data[2:].decode("ascii", errors="replace"))
         return None
 
     def needs_ack(self, frame: Frame) -> bool:
         return frame.command in (CMD_KEY, CMD_RATING)
 
     # --- device side --------------------------------------------------------------------
-    def command_from(self, frame: Frame) -> HostCommand | None:
+    def command_from(self, frame: Frame) -> ev.HostCommand | None:
         data = frame.data
         if frame.command in _EMPTY_COMMANDS:
             return _EMPTY_COMMANDS[frame.command]
         try:
             if frame.command == CMD_LED_TEXT:
-                return ShowText(data.decode("gbk", errors="replace"))
+                return ev.ShowText(data.decode("gbk", errors="replace"))
             if frame.command == CMD_LED_BRIGHTNESS and len(data) == 1:
-                return SetBrightness(data[0])
+                return ev.SetBrightness(data[0])
             if frame.command == CMD_KEYPAD_NUMBER and len(data) == 4:
-                return ShowNumber(data.decode("ascii").strip())
+                return ev.ShowNumber(data.decode("ascii").strip())
             if frame.command == CMD_KEYPAD_LIGHT and len(data) == 1:
-                return SetStatusLight(StatusLight(data[0]))
+                return ev.SetStatusLight(ev.StatusLight(data[0]))
             if frame.command == CMD_PAD_PROMPT:
-                return PromptRating(data.decode("ascii"))
+                return ev.PromptRating(data.decode("ascii"))
         except ValueError:  # includes UnicodeDecodeError and out-of-range enum values
             return None
         return None
 
-    def event_frame(self, address: int, event: DeviceEvent, sequence: int = 0) -> Frame:
+    def event_frame(self, address: int, event: ev.DeviceEvent, sequence: int = 0) -> Frame:
         seq = sequence & 0xFF
         match event:
-            case Status():
+            case ev.Status():
                 return Frame(address, CMD_STATUS)
-            case KeyEvent(key=key, argument=argument):
+            case ev.KeyEvent(key=key, argument=argument):
                 data = bytes([seq, KEY_CODES[key]])
                 if argument is not None:
                     data += bytes([argument])
                 return Frame(address, CMD_KEY, data)
-            case RatingEvent(level=level, service_id=service_id):
+            case ev.RatingEvent(level=level, service_id=service_id):
                 return Frame(address, CMD_RATING, bytes([seq, int(level)]) + service_id.encode("ascii"))
         raise TypeError(f"ff68 has no frame for {event!r}")

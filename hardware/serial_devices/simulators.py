@@ -33,26 +33,8 @@ import serial
 
 from hall_common.i18n import DEFAULT_LOCALE, LOCALES, message
 
+from . import events as ev
 from .adapter import ProtocolAdapter
-from .events import (
-    ClearText,
-    DeviceEvent,
-    HostCommand,
-    KeyEvent,
-    KeypadKey,
-    PadIdle,
-    PadThanks,
-    Poll,
-    PromptRating,
-    RatingEvent,
-    RatingLevel,
-    SetBrightness,
-    SetStatusLight,
-    ShowNumber,
-    ShowText,
-    Status,
-    StatusLight,
-)
 from .ff68 import FF68Protocol
 from .frames import Frame, FrameError
 
@@ -69,11 +51,11 @@ class SimulatedDevice:
     def __init__(self, address: int) -> None:
         self.address = address
         self.plugged = True
-        self.received: list[HostCommand] = []  # every host command, polls excluded
+        self.received: list[ev.HostCommand] = []  # every host command, polls excluded
         self.sent_events = 0  # event frames put on the line, repeats included
         self.on_change: ChangeCallback | None = None
         self._lock = threading.Lock()
-        self._outbox: collections.deque[DeviceEvent] = collections.deque()
+        self._outbox: collections.deque[ev.DeviceEvent] = collections.deque()
         self._in_flight: bytes | None = None  # the event frame awaiting its ACK echo
         self._sequence = 0
         self.lose_acks = 0  # tests: pretend this many ACKs were lost on the line
@@ -93,7 +75,7 @@ class SimulatedDevice:
         with self._lock:
             return len(self._outbox) + (self._in_flight is not None)
 
-    def _queue(self, event: DeviceEvent) -> None:
+    def _queue(self, event: ev.DeviceEvent) -> None:
         with self._lock:
             self._outbox.append(event)
 
@@ -114,7 +96,7 @@ class SimulatedDevice:
             command = protocol.command_from(frame)
             if command is None:
                 return None  # unknown command: real devices stay quiet
-            if not isinstance(command, Poll):
+            if not isinstance(command, ev.Poll):
                 self.received.append(command)
                 change = self._apply(command)
             else:
@@ -127,12 +109,12 @@ class SimulatedDevice:
                 self.sent_events += 1
                 answer = self._in_flight  # new or repeated: same bytes, same sequence number
             else:
-                answer = protocol.encode(protocol.event_frame(self.address, Status()))
+                answer = protocol.encode(protocol.event_frame(self.address, ev.Status()))
         if change and self.on_change is not None:
             self.on_change(self, change)
         return answer
 
-    def _apply(self, command: HostCommand) -> str | None:
+    def _apply(self, command: ev.HostCommand) -> str | None:
         """Apply a command to the simulated display; return a description if it changed."""
         return None
 
@@ -152,17 +134,17 @@ class LedBarSimulator(SimulatedDevice):
         self.brightness = 15
         self.history: list[str] = []  # every text shown, in order ("" for a clear)
 
-    def _apply(self, command: HostCommand) -> str | None:
+    def _apply(self, command: ev.HostCommand) -> str | None:
         match command:
-            case ShowText(text=text):
+            case ev.ShowText(text=text):
                 self.text = text
                 self.history.append(text)
                 return "text"
-            case ClearText():
+            case ev.ClearText():
                 self.text = ""
                 self.history.append("")
                 return "text"
-            case SetBrightness(level=level):
+            case ev.SetBrightness(level=level):
                 self.brightness = level
                 return "brightness"
         return None
@@ -180,25 +162,25 @@ class KeypadSimulator(SimulatedDevice):
     def __init__(self, address: int) -> None:
         super().__init__(address)
         self.number = ""
-        self.light = StatusLight.OFF
+        self.light = ev.StatusLight.OFF
 
-    def press(self, key: str | KeypadKey, argument: int | None = None) -> None:
+    def press(self, key: str | ev.KeypadKey, argument: int | None = None) -> None:
         """Press a key: "call", "recall", "pause", "resume", "no_show", "transfer", "start",
         "finish", "evaluate" (or a ``KeypadKey``); ``argument`` is the target window of a transfer."""
-        self._queue(KeyEvent(KeypadKey(key), argument))
+        self._queue(ev.KeyEvent(ev.KeypadKey(key), argument))
 
-    def _apply(self, command: HostCommand) -> str | None:
+    def _apply(self, command: ev.HostCommand) -> str | None:
         match command:
-            case ShowNumber(number=number):
+            case ev.ShowNumber(number=number):
                 self.number = number
                 return "number"
-            case SetStatusLight(light=light):
+            case ev.SetStatusLight(light=light):
                 self.light = light
                 return "light"
         return None
 
     def _reset_display(self) -> None:
-        self.number, self.light = "", StatusLight.OFF
+        self.number, self.light = "", ev.StatusLight.OFF
 
     def describe(self, locale: str = DEFAULT_LOCALE) -> str:
         return message(
@@ -218,24 +200,24 @@ class EvaluationPadSimulator(SimulatedDevice):
         self.screen = "idle"  # "idle" | "rate" | "thanks"
         self.service_id = ""
 
-    def press(self, level: int | RatingLevel) -> bool:
+    def press(self, level: int | ev.RatingLevel) -> bool:
         """A resident presses 5 (非常满意) … 1 (非常不满意). Like a real pad, keys only count
         while it shows the rating prompt; returns False for a press on another screen."""
-        level = RatingLevel(level)
+        level = ev.RatingLevel(level)
         with self._lock:
             if self.screen != "rate":
                 return False
             self.screen = "rated"  # one service, one rating (一次一评) until the host moves on
-            self._outbox.append(RatingEvent(level, self.service_id))
+            self._outbox.append(ev.RatingEvent(level, self.service_id))
             return True
 
-    def _apply(self, command: HostCommand) -> str | None:
+    def _apply(self, command: ev.HostCommand) -> str | None:
         match command:
-            case PromptRating(service_id=service_id):
+            case ev.PromptRating(service_id=service_id):
                 self.screen, self.service_id = "rate", service_id
-            case PadIdle():
+            case ev.PadIdle():
                 self.screen, self.service_id = "idle", ""
-            case PadThanks():
+            case ev.PadThanks():
                 self.screen = "thanks"
             case _:
                 return None

@@ -246,7 +246,7 @@ class KioskModel:
             self.online = False
             self._changed()
         elif state == UNAUTHORIZED:
-            self._admin(hc.ApiError(hc.UNAUTHORIZED, 401, "invalid_token"))
+            self._admin(hc.HallUnauthorized(status=401, code="invalid_token"))
 
     def stream_event(self, kind: str, data: dict) -> None:
         if self.hall is None:

@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from hall_common.hall_errors import HallStatusError
 from hall_common.sse_client import AuthError, EventStream
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,14 @@ class EventFollower:
         self._thread: threading.Thread | None = None
 
     def _on_state(self, connected: bool, _detail: str) -> None:
-        if connected and self.on_connect:
+        if not (connected and self.on_connect):
+            return
+        try:
             self.on_connect()
+        except HallStatusError as exc:
+            # Refused or failed (a HallUnavailable instead drops the stream, which syncs again
+            # on its next connection): the events that follow keep the devices current.
+            log.warning("bridge could not show the present state: %s", exc)
 
     def start(self) -> EventFollower:
         self._thread = threading.Thread(target=self._run, name="sse-follower", daemon=True)

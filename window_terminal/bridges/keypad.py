@@ -13,8 +13,9 @@ import queue
 import threading
 from typing import Any
 
-import httpx
-
+from hall_common.device_status import SerialDeviceReporter
+from hall_common.hall_errors import HallError, HallStatusError
+from hall_common.hall_http import HallHttp
 from hall_common.i18n import message
 from hardware.serial_devices import CallerKeypadDriver, KeyEvent, KeypadKey, SerialBus, StatusLight
 
@@ -62,9 +63,8 @@ class KeypadBridge:
         """mapping: keypad address → window number. The token must be allowed to act on those
         windows (a clerk token of that window, or a supervisor's)."""
         self.server = server.rstrip("/")
-        self.http = httpx.Client(
-            base_url=self.server + "/api/v1", timeout=10, headers={"Authorization": f"Bearer {token}"}
-        )
+        self.http = HallHttp(server, token)
+        self.devices = SerialDeviceReporter(self.http, bus.port_name)
         self.bus = bus
         self.mapping = dict(mapping)
         self.by_window = {w: a for a, w in self.mapping.items()}
@@ -89,11 +89,12 @@ class KeypadBridge:
         self._keys.put(None)
         self._worker.join(5)
         self.bus.stop()
+        self.devices.close()
         self.http.close()
 
     def sync(self) -> None:
         """Show every mapped window's current state (at start and after a reconnect)."""
-        for w in self.http.get("/windows").json()["windows"]:
+        for w in self.http.get("/windows")["windows"]:
             self._show(w)
 
     def _show(self, window: dict[str, Any]) -> None:
@@ -117,26 +118,14 @@ class KeypadBridge:
         self._keys.put((address, event))  # on the bus thread: hand over and return at once
 
     def _on_online(self, address: int, online: bool) -> None:
-        window = self.mapping[address]
-        try:
-            self.http.post(
-                "/devices/status",
-                json={
-                    "device": f"window-{window}/keypad",
-                    "kind": "keypad",
-                    "state": "ok" if online else "offline",
-                    "detail": message("terminal.bridge_device", address=address, port=self.bus.port_name),
-                },
-            )
-        except httpx.HTTPError as exc:
-            log.warning("device status not reported: %s", exc)
+        self.devices.online(f"window-{self.mapping[address]}/keypad", "keypad", address, online)
 
     def _work(self) -> None:
         while (item := self._keys.get()) is not None:
             address, event = item
             try:
                 self._press(self.mapping[address], event)
-            except httpx.HTTPError as exc:
+            except HallError as exc:
                 log.warning("key %s not delivered: %s", event.key.value, exc)
 
     def _press(self, window: int, event: KeyEvent) -> None:
@@ -148,10 +137,10 @@ class KeypadBridge:
             body = {"reason": message("terminal.keypad_pause_reason")}
         elif event.key is KeypadKey.TRANSFER:
             body = {"to": "window", "window": event.argument} if event.argument else {"to": "line"}
-        r = self.http.post(f"/windows/{window}/{endpoint}", json=body)
-        if r.status_code >= 400:
-            text = r.json().get("error", {}).get("message", r.text)
-            self.errors.append(text)
-            log.warning("window %s %s refused: %s", window, endpoint, text)
+        try:
+            self.http.post(f"/windows/{window}/{endpoint}", body)
+        except HallStatusError as exc:
+            self.errors.append(exc.text)
+            log.warning("window %s %s refused: %s", window, endpoint, exc.text)
             self.drivers[self.by_window[window]].set_light(StatusLight.RED)
             self.sync()

@@ -8,9 +8,9 @@ import logging
 import threading
 from typing import Any
 
-import httpx
-
-from hall_common.i18n import message
+from hall_common.device_status import SerialDeviceReporter
+from hall_common.hall_errors import HallStatusError, HallUnavailable
+from hall_common.hall_http import HallHttp
 from hardware.serial_devices import EvaluationPadDriver, RatingEvent, SerialBus
 
 from .events import EventFollower
@@ -25,9 +25,8 @@ class PadBridge:
     ) -> None:
         """token: the pad token of ``window`` (role pad, bound to that window)."""
         self.server = server.rstrip("/")
-        self.http = httpx.Client(
-            base_url=self.server + "/api/v1", timeout=10, headers={"Authorization": f"Bearer {token}"}
-        )
+        self.http = HallHttp(server, token)
+        self.devices = SerialDeviceReporter(self.http, bus.port_name)
         self.bus = bus
         self.window = window
         self.thanks_seconds = thanks_seconds
@@ -53,11 +52,12 @@ class PadBridge:
         self.follower.stop()
         self._cancel_timer()
         self.bus.stop()
+        self.devices.close()
         self.http.close()
 
     def sync(self) -> None:
         """Ask again for a service still awaiting a rating (at start, after a reconnect)."""
-        state = self.http.get(f"/pads/{self.window}/state").json()
+        state = self.http.get(f"/pads/{self.window}/state")
         pending = state.get("pending")
         if pending:
             self._prompt(pending["number"], pending["ticket_id"], state["rate_within_seconds"])
@@ -103,35 +103,24 @@ class PadBridge:
             self.driver.idle()  # a late press for a service no longer open: credit nobody
             return
         try:
-            r = self.http.post(
+            self.http.post(
                 f"/pads/{self.window}/rating",
+                {"ticket_id": ticket_id, "level": int(event.level)},
                 params={"channel": "serial"},
-                json={"ticket_id": ticket_id, "level": int(event.level)},
             )
-        except httpx.HTTPError as exc:
+        except HallUnavailable as exc:
             log.warning("rating not delivered: %s", exc)
             self.driver.idle()
             return
-        if r.status_code >= 400:
-            self.errors.append(r.json().get("error", {}).get("message", r.text))
+        except HallStatusError as exc:
+            self.errors.append(exc.text)
             self.driver.idle()
             return
         self.driver.thanks()
         self._later(self.thanks_seconds, lambda: self.driver.idle())
 
     def _on_online(self, address: int, online: bool) -> None:
-        try:
-            self.http.post(
-                "/devices/status",
-                json={
-                    "device": f"window-{self.window}/pad",
-                    "kind": "pad",
-                    "state": "ok" if online else "offline",
-                    "detail": message("terminal.bridge_device", address=address, port=self.bus.port_name),
-                },
-            )
-        except httpx.HTTPError as exc:
-            log.warning("device status not reported: %s", exc)
+        self.devices.online(f"window-{self.window}/pad", "pad", address, online)
 
     def _later(self, seconds: float, fn, *args) -> None:
         self._cancel_timer()
