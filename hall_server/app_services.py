@@ -22,7 +22,11 @@ from .services.booking_watch import BookingWatch
 from .services.calendar_bookings import CalendarBookings
 from .services.calendar_watch import CalendarWatch
 from .services.call_announcements import CallAnnouncements
-from .services.cases import Cases
+from .services.case_back_office import CaseBackOffice
+from .services.case_delivery import CaseDelivery
+from .services.case_intake import CaseIntake
+from .services.case_reads import CaseReads
+from .services.case_steps import CaseSteps
 from .services.context import HallRegistry
 from .services.desk_view import DeskView
 from .services.devices import Devices
@@ -86,7 +90,12 @@ class HallServer:
         self.appeals, self.figures = RatingAppeals(self.services), RatingFigures(self.services)
         self.rating_export = RatingExport(self.services, self.figures)
         self.windows.check_password = self.accounts.check_password  # taking over another person's post
-        self.cases = Cases(self.services)  # 办件: acceptance to delivery
+        # 办件, one object per flow: intake at the window, the back office, delivery, and the read side.
+        case_steps = CaseSteps(self.services)
+        self.case_reads = CaseReads(case_steps)
+        self.case_intake = CaseIntake(case_steps)
+        self.case_office = CaseBackOffice(case_steps)
+        self.case_delivery = CaseDelivery(case_steps, self.case_reads)
         self.health = Health(self.services, self.broker)
         self.desk = DeskView(self.services, self.windows)
         self.announcements = CallAnnouncements(self.services)  # calls really said, for 过号

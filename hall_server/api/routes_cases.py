@@ -8,6 +8,18 @@ from flask import Response, g, jsonify, request
 
 from ..core.errors import InvalidInput
 from ..documents import build, render_pdf, thermal_bytes
+from ..services.case_requests import (
+    DECISIONS,
+    DELIVERY_CHOICES,
+    DELIVERY_METHODS,
+    MATERIAL_STATUSES,
+    OUTCOMES,
+    Decision,
+    Delivery,
+    OpenCase,
+    OutcomeRequest,
+    Review,
+)
 from .context import Unauthorized, body, caller, locale, principal, query, server
 from .routes import DATE_QUERY, E400, E403, E404, E409, bp, responses, spec
 from .spec import obj
@@ -42,7 +54,7 @@ OPEN_BODY = obj(
     tag="cases",
 )
 def open_case():
-    return jsonify(server().cases.open(principal(), body())), 201
+    return jsonify(server().case_intake.open(principal(), OpenCase(**body()))), 201
 
 
 @spec.route(
@@ -60,7 +72,7 @@ def open_case():
 )
 def list_cases():
     q = query()
-    return jsonify({"cases": server().cases.list(principal(), q.get("state"), q.get("window"))})
+    return jsonify({"cases": server().case_reads.list(principal(), q.get("state"), q.get("window"))})
 
 
 @spec.route(
@@ -73,7 +85,7 @@ def list_cases():
     tag="cases",
 )
 def case_inbox():
-    return jsonify(server().cases.inbox(principal()))
+    return jsonify(server().case_reads.inbox(principal()))
 
 
 @spec.route(
@@ -86,7 +98,7 @@ def case_inbox():
     tag="cases",
 )
 def case_dashboard():
-    return jsonify(server().cases.dashboard(principal()))
+    return jsonify(server().case_reads.dashboard(principal()))
 
 
 @spec.route(
@@ -106,7 +118,7 @@ def case_progress(case_no: str):
     hall_id = p.hall_id if p is not None else srv.services.halls.by_code_or_first(g.get("path_hall")).id
     # The kiosk is one address for a whole hall of residents: it is counted by its token instead.
     client = f"token:{p.token_id}" if p is not None else f"addr:{request.remote_addr}"
-    response = jsonify(srv.cases.progress(hall_id, case_no, query().get("code", ""), locale(), client))
+    response = jsonify(srv.case_reads.progress(hall_id, case_no, query().get("code", ""), locale(), client))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -132,7 +144,7 @@ def case_access_log():
         parsed = date.fromisoformat(day) if day else None
     except ValueError:
         raise InvalidInput("invalid_date", value=day) from None
-    return jsonify(server().cases.access_log(principal(), q.get("case_no") or None, parsed, q.get("before_id")))
+    return jsonify(server().case_reads.access_log(principal(), q.get("case_no") or None, parsed, q.get("before_id")))
 
 
 @spec.route(
@@ -147,11 +159,11 @@ def case_access_log():
     tag="cases",
 )
 def get_case(case_no: str):
-    return jsonify(server().cases.get(principal(), case_no, query().get("code")))
+    return jsonify(server().case_reads.get(principal(), case_no, query().get("code")))
 
 
 DELIVER_FIELDS: dict = {
-    "method": {"type": "string", "enum": ["window", "village_station"]},
+    "method": {"type": "string", "enum": list(DELIVERY_METHODS)},
     "recipient": {"type": "string", "maxLength": 50},
     "relation": {"type": "string", "maxLength": 50},
     "place": {"type": ["string", "null"], "maxLength": 200},
@@ -162,9 +174,10 @@ DELIVER_FIELDS: dict = {
         "description": "PNG/JPEG signature or photo, base64 or data: URL",
     },
 }
+DELIVER_REQUIRED = ("method", "recipient", "relation", "signature")
 OUTCOME_BODY = obj(
     ("outcome",),
-    outcome={"type": "string", "enum": ["immediate", "accept", "supplement", "escalate", "reject"]},
+    outcome={"type": "string", "enum": list(OUTCOMES)},
     materials={
         "type": ["array", "null"],
         "maxItems": 100,
@@ -172,7 +185,7 @@ OUTCOME_BODY = obj(
             "type": "object",
             "properties": {
                 "name": {"type": "string", "maxLength": 200},
-                "status": {"type": "string", "enum": ["submitted", "missing", "defective", "not_applicable"]},
+                "status": {"type": "string", "enum": list(MATERIAL_STATUSES)},
                 "note": {"type": ["string", "null"], "maxLength": 200},
             },
             "required": ["name"],
@@ -182,7 +195,7 @@ OUTCOME_BODY = obj(
     },
     identity_checked={"type": "boolean"},
     proxy_authorized={"type": "boolean"},
-    delivery_choice={"type": ["string", "null"], "enum": ["pickup", "village_station", None]},
+    delivery_choice={"type": ["string", "null"], "enum": [*DELIVERY_CHOICES, None]},
     village_station={"type": ["string", "null"], "maxLength": 100},
     deadline_days={"type": ["integer", "null"], "minimum": 1, "maximum": 60},
     reasons=TEXT,
@@ -192,6 +205,7 @@ OUTCOME_BODY = obj(
     receipt={
         "type": ["object", "null"],
         "properties": DELIVER_FIELDS,
+        "required": list(DELIVER_REQUIRED),
         "additionalProperties": False,
         "description": "即办: deliver at once (same fields as /deliver)",
     },
@@ -210,7 +224,10 @@ OUTCOME_BODY = obj(
     tag="cases",
 )
 def case_outcome(case_no: str):
-    return jsonify(server().cases.outcome(principal(), case_no, body()))
+    data = body()
+    receipt = data.get("receipt")
+    at_once = Delivery(**receipt) if receipt is not None else None
+    return jsonify(server().case_intake.outcome(principal(), case_no, OutcomeRequest.from_json(data), at_once))
 
 
 RESUME_BODY = obj(
@@ -230,7 +247,7 @@ RESUME_BODY = obj(
     tag="cases",
 )
 def case_resume(case_no: str):
-    return jsonify(server().cases.resume(principal(), case_no, body().get("query_code")))
+    return jsonify(server().case_intake.resume(principal(), case_no, body().get("query_code")))
 
 
 REVIEW_BODY = obj(
@@ -253,7 +270,7 @@ REVIEW_BODY = obj(
     tag="cases",
 )
 def case_review(case_no: str):
-    return jsonify(server().cases.review(principal(), case_no, body()))
+    return jsonify(server().case_intake.review(principal(), case_no, Review(**body())))
 
 
 NOTE_BODY = obj(note={"type": ["string", "null"], "maxLength": 500})
@@ -270,7 +287,7 @@ NOTE_BODY = obj(note={"type": ["string", "null"], "maxLength": 500})
     tag="cases",
 )
 def case_hand_over(case_no: str):
-    return jsonify(server().cases.hand_over(principal(), case_no, body()))
+    return jsonify(server().case_office.hand_over(principal(), case_no, body().get("note")))
 
 
 @spec.route(
@@ -283,12 +300,12 @@ def case_hand_over(case_no: str):
     tag="cases",
 )
 def case_receive(case_no: str):
-    return jsonify(server().cases.receive(principal(), case_no))
+    return jsonify(server().case_office.receive(principal(), case_no))
 
 
 DECIDE_BODY = obj(
     ("decision", "result"),
-    decision={"type": "string", "enum": ["approved", "rejected"]},
+    decision={"type": "string", "enum": list(DECISIONS)},
     reasons=TEXT,
     result={"type": "string", "maxLength": 500},
 )
@@ -305,7 +322,7 @@ DECIDE_BODY = obj(
     tag="cases",
 )
 def case_decide(case_no: str):
-    return jsonify(server().cases.decide(principal(), case_no, body()))
+    return jsonify(server().case_office.decide(principal(), case_no, Decision(**body())))
 
 
 @spec.route(
@@ -319,7 +336,7 @@ def case_decide(case_no: str):
     tag="cases",
 )
 def case_return(case_no: str):
-    return jsonify(server().cases.return_result(principal(), case_no, body()))
+    return jsonify(server().case_delivery.return_result(principal(), case_no, body().get("note")))
 
 
 @spec.route(
@@ -332,10 +349,10 @@ def case_return(case_no: str):
     tag="cases",
 )
 def case_notify(case_no: str):
-    return jsonify(server().cases.notify(principal(), case_no))
+    return jsonify(server().case_delivery.notify(principal(), case_no))
 
 
-DELIVER_BODY = obj(("method", "recipient", "relation", "signature"), **DELIVER_FIELDS)
+DELIVER_BODY = obj(DELIVER_REQUIRED, **DELIVER_FIELDS)
 
 
 @spec.route(
@@ -349,7 +366,7 @@ DELIVER_BODY = obj(("method", "recipient", "relation", "signature"), **DELIVER_F
     tag="cases",
 )
 def case_deliver(case_no: str):
-    return jsonify(server().cases.deliver(principal(), case_no, body()))
+    return jsonify(server().case_delivery.deliver(principal(), case_no, Delivery(**body())))
 
 
 @spec.route(
@@ -365,7 +382,7 @@ def case_deliver(case_no: str):
 def case_document_link(case_no: str, kind: str):
     p = principal()
     srv = server()
-    srv.cases.check_readable(p, case_no[:16])
+    srv.case_reads.check_readable(p, case_no[:16])
     path = f"{request.script_root}/api/v1/cases/{case_no}/documents/{kind[:16]}.pdf"
     return jsonify({"url": f"{path}?link={srv.tokens.sign_link(p, path)}"})
 
@@ -389,7 +406,7 @@ def case_document_pdf(case_no: str, kind: str):
         if p is None:
             raise Unauthorized("link_expired", "cases.link_expired")
         g.principal = p
-    ctx, case, receipt = server().cases.record(principal(), case_no, f"pdf:{kind}")
+    ctx, case, receipt = server().case_reads.record(principal(), case_no, f"pdf:{kind}")
     base = request.host_url.rstrip("/")
     progress = f"{base}/cases-ui/progress?no={case_no}&code={case.get('query_code') or ''}"
     doc = build(kind, case, ctx.config.name, receipt, locale(), ctx.config.phone, progress, f"{base}/book")
@@ -409,6 +426,6 @@ def case_document_pdf(case_no: str, kind: str):
     tag="cases",
 )
 def case_document_thermal(case_no: str, kind: str):
-    ctx, case, receipt = server().cases.record(principal(), case_no, f"escpos:{kind}")
+    ctx, case, receipt = server().case_reads.record(principal(), case_no, f"escpos:{kind}")
     data = thermal_bytes(build(kind, case, ctx.config.name, receipt, locale(), ctx.config.phone), locale())
     return Response(data, mimetype="application/octet-stream")

@@ -11,11 +11,12 @@ service appends each one to the case's history, which is never rewritten.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
-from hall_common.i18n import Label
+from hall_common.i18n import Label, message
 
 from .catalog import Matter
 from .errors import Conflict, InvalidInput
@@ -113,26 +114,24 @@ class MaterialCheck:
         }
 
 
-def check_materials(matter: Matter, ticks: list[dict[str, Any]] | None) -> list[MaterialCheck]:
+@dataclass(frozen=True)
+class MaterialTick:
+    """The clerk's tick on one material of the checklist."""
+
+    name: str
+    status: str = "submitted"  # one of MATERIAL_STATUSES
+    note: str = ""
+
+
+def check_materials(matter: Matter, ticks: Sequence[MaterialTick] = ()) -> list[MaterialCheck]:
     """Merge the clerk's ticks into the matter's checklist. Unticked required materials are
-    missing; an unknown material name or status is bad input, not silently dropped."""
+    missing; a material the matter does not list is bad input, not silently dropped."""
+    names = {m.name for m in matter.materials}
     by_name = {}
-    for tick in ticks or []:
-        name = tick.get("name") if isinstance(tick, dict) else None
-        if not isinstance(name, str) or name not in {m.name for m in matter.materials}:
-            raise InvalidInput("case_unknown_material", "cases.unknown_material", name=name, matter=matter.name)
-        status = tick.get("status", "submitted")
-        if status not in MATERIAL_STATUSES:
-            raise InvalidInput(
-                "case_bad_material_status",
-                "cases.bad_material_status",
-                name=name,
-                allowed=" / ".join(MATERIAL_STATUSES),
-            )
-        note = tick.get("note") or ""
-        if not isinstance(note, str) or len(note) > 200:
-            raise InvalidInput("case_bad_material_note", "cases.bad_material_note", name=name)
-        by_name[name] = (status, note)
+    for tick in ticks:
+        if tick.name not in names:
+            raise InvalidInput("case_unknown_material", "cases.unknown_material", name=tick.name, matter=matter.name)
+        by_name[tick.name] = (tick.status, tick.note)
     checks = []
     for m in matter.materials:
         default = "missing" if m.required else "not_applicable"
@@ -149,6 +148,182 @@ def same_list(first: list[str], second: list[str]) -> bool:
     """A later notice may repeat the first one's list (or part of it, as the resident brought
     some): it may never add to it — 一次性告知 means everything was told the first time."""
     return set(second) <= set(first)
+
+
+# --- the window's outcome -----------------------------------------------------------------
+def required_text(value: str | None, name: str) -> str:
+    """A text the step cannot go without (its length is the route schema's business)."""
+    if value is None or not value.strip():
+        raise InvalidInput("case_field_required", "cases.field_required", field=message(f"cases.field_{name}"))
+    return value.strip()
+
+
+def optional_text(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+@dataclass(frozen=True)
+class OutcomeRequest:
+    """What the clerk decided at the window (即办, 受理, 一次性告知, 提交负责人, 不予受理) and with what."""
+
+    outcome: str  # one of OUTCOMES
+    materials: tuple[MaterialTick, ...] = ()
+    identity_checked: bool = False
+    proxy_authorized: bool = False
+    delivery_choice: str | None = None  # one of DELIVERY_CHOICES; pickup when not given
+    village_station: str | None = None
+    deadline_days: int | None = None  # working days to bring what is missing
+    reasons: str | None = None
+    redirect_to: str | None = None
+    result: str | None = None  # 即办: what the resident receives
+    supervisor_reason: str | None = None  # a second 一次性告知 with a changed list
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OutcomeRequest:
+        """From a body the route's schema has checked (the receipt of 即办 is not part of the outcome)."""
+        ticks = tuple(
+            MaterialTick(t["name"], t.get("status") or "submitted", t.get("note") or "")
+            for t in data.get("materials") or ()
+        )
+        fields = {k: v for k, v in data.items() if k not in ("materials", "receipt") and v is not None}
+        return cls(materials=ticks, **fields)
+
+
+@dataclass(frozen=True)
+class CaseAtWindow:
+    """What the outcome rules read of the stored case."""
+
+    matter: Matter
+    matter_name: str
+    matter_kind: str  # 即办 / 承诺
+    promised_days: int
+    proxy_name: str | None
+    first_notice: list[str] | None  # the materials named on the first 一次性告知书, if one was issued
+
+
+@dataclass
+class OutcomeChanges:
+    """The columns to set, the history entry's data, the documents to number (in order), and the
+    document whose number the history entry names as its ``notice``."""
+
+    values: dict[str, Any]
+    step: dict[str, Any]
+    documents: list[str] = field(default_factory=list)
+    notice: str | None = None
+
+
+def window_outcome(
+    case: CaseAtWindow,
+    req: OutcomeRequest,
+    *,
+    by_supervisor: bool,
+    now: datetime,
+    today: date,
+    calendar: WorkingCalendar,
+) -> OutcomeChanges:
+    """The rules of the window's one outcome: complete materials and a checked identity before
+    受理 or 即办, one 一次性告知 list, a reason to escalate or refuse."""
+    checks = check_materials(case.matter, req.materials)
+    materials = [c.as_dict() for c in checks]
+    out = OutcomeChanges(
+        {
+            "materials": materials,
+            "outcome": req.outcome,
+            "identity_checked": req.identity_checked,
+            "proxy_authorized": req.proxy_authorized,
+        },
+        {"materials": materials},
+    )
+    lack = lacking(checks)
+    if req.outcome in ("accept", "immediate"):
+        if lack:
+            raise Conflict(
+                "case_materials_incomplete", "cases.materials_incomplete", names="、".join(c.name for c in lack)
+            )
+        if not req.identity_checked:
+            raise InvalidInput("case_identity_unchecked", "cases.identity_unchecked")
+        if case.proxy_name and not req.proxy_authorized:
+            raise InvalidInput("case_proxy_unauthorized", "cases.proxy_unauthorized")
+        if req.outcome == "immediate":
+            _done_at_once(case, req, now, today, out)
+        else:
+            _accepted(case, req, today, calendar, out)
+    elif req.outcome == "supplement":
+        _supplement(case, req, lack, by_supervisor, today, calendar, out)
+    elif req.outcome == "escalate":
+        reason = required_text(req.reasons, "reasons")
+        out.values["escalation_reason"] = reason
+        out.step["reason"] = reason
+    else:  # reject, by a supervisor
+        refused = refusal(req.reasons, req.redirect_to)
+        out.values.update(refused.values, closed_at=now)
+        out.step.update(refused.step)
+        out.documents += refused.documents
+    return out
+
+
+def _done_at_once(case: CaseAtWindow, req: OutcomeRequest, now: datetime, today: date, out: OutcomeChanges) -> None:
+    if case.matter_kind != "即办":
+        raise Conflict("case_not_immediate", "cases.not_immediate", matter=case.matter_name)
+    result = required_text(req.result, "result")
+    out.values.update(
+        accepted_on=today, due_date=today, decision="approved", result_text=result, decided_at=now, returned_at=now
+    )
+    out.documents.append("result")
+    out.step["result"] = result
+
+
+def _accepted(
+    case: CaseAtWindow, req: OutcomeRequest, today: date, calendar: WorkingCalendar, out: OutcomeChanges
+) -> None:
+    choice = req.delivery_choice or "pickup"
+    station = optional_text(req.village_station)
+    if choice == "village_station" and not station:
+        raise InvalidInput("case_station_required", "cases.station_required")
+    due = calendar.add_working_days(today, case.promised_days)
+    out.values.update(accepted_on=today, due_date=due, delivery_choice=choice, village_station=station)
+    out.step.update(due_date=due.isoformat(), promised_days=case.promised_days)
+    out.documents.append("acceptance")
+
+
+def _supplement(
+    case: CaseAtWindow,
+    req: OutcomeRequest,
+    lack: list[MaterialCheck],
+    by_supervisor: bool,
+    today: date,
+    calendar: WorkingCalendar,
+    out: OutcomeChanges,
+) -> None:
+    if not lack:
+        raise InvalidInput("case_nothing_missing", "cases.nothing_missing")
+    names = [c.name for c in lack]
+    first = case.first_notice
+    changed = first is not None and not same_list(first, names)
+    if changed:
+        # 一次性告知: a later notice may repeat the first list; a different one needs a supervisor's reason.
+        reason = optional_text(req.supervisor_reason)
+        if not by_supervisor or not reason:
+            extra = "、".join(n for n in names if n not in (first or []))
+            raise Conflict("case_second_list", "cases.second_list", names=extra)
+        out.step.update(list_changed=True, supervisor_reason=reason)
+    deadline = calendar.add_working_days(today, req.deadline_days or DEFAULT_SUPPLEMENT_DAYS)
+    if first is None or changed:
+        out.values["supplement_list"] = [c.as_dict() for c in lack]
+        out.documents.append("supplement")
+    out.values["supplement_deadline"] = deadline
+    out.step.update(missing=names, deadline=deadline.isoformat())
+    out.notice = "supplement"
+
+
+def refusal(reasons: str | None, redirect_to: str | None) -> OutcomeChanges:
+    """不予受理 (a supervisor's): the reasons, and where the resident may go instead; a 不予受理通知书."""
+    text, redirect = required_text(reasons, "reasons"), optional_text(redirect_to)
+    return OutcomeChanges(
+        {"reject_reasons": text, "redirect_to": redirect},
+        {"reasons": text, "redirect_to": redirect},
+        ["rejection"],
+    )
 
 
 # --- numbers -----------------------------------------------------------------------------

@@ -94,7 +94,7 @@ def test_progress_by_number_alone_or_with_a_wrong_code_tells_nothing(hall, matte
 def test_progress_lookups_from_one_address_are_limited_and_the_limit_passes(hall, matters):
     import httpx
 
-    from hall_server.services.cases import PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS
+    from hall_server.services.case_reads import PROGRESS_LOOKUPS, PROGRESS_WINDOW_SECONDS
 
     no = accept(hall, matters)
     url = f"{hall.base_url}/api/v1/cases/progress/2026-{{:05d}}"
@@ -224,12 +224,12 @@ def test_wrong_codes_on_one_case_from_many_addresses_lock_that_case_for_an_hour(
     from sqlalchemy import func, select
 
     from hall_server.core.errors import NotFound, TooManyRequests
-    from hall_server.services.cases import CASE_PROGRESS_MISSES, CASE_PROGRESS_WINDOW_SECONDS
+    from hall_server.services.case_reads import CASE_PROGRESS_MISSES, CASE_PROGRESS_WINDOW_SECONDS
     from hall_server.storage.models import GuessHit
 
     no, other = accept(hall, matters), accept(hall, matters)
     code = hall.client("clerk-1").get(f"/cases/{no}").json()["query_code"]
-    cases, hall_id = hall.server.cases, hall.hall_id
+    cases, hall_id = hall.server.case_reads, hall.hall_id
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     # A guesser spreading the work over many addresses: each stays far below its own limit.
     for n in range(CASE_PROGRESS_MISSES):

@@ -162,3 +162,28 @@ def test_a_bad_signature_on_an_immediate_case_leaves_the_case_untouched(hall, ma
     assert r.status_code == 400 and "PNG 或 JPEG" in r.json()["error"]["message"]
     after = clerk.get(f"/cases/{case['case_no']}").json()
     assert after["state"] == "open" and after["documents"] == {}
+
+
+def test_an_applicant_name_over_50_characters_is_refused_in_chinese_and_no_case_is_opened(hall, matters):
+    clerk = hall.client("clerk-1")
+    r = clerk.post("/cases", json={"matter_id": matters["MZ003"]["id"], "applicant_name": "张" * 51})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "field_too_long"
+    assert "applicant_name" in r.json()["error"]["message"] and "最多 50 个字符" in r.json()["error"]["message"]
+    assert clerk.get("/cases").json()["cases"] == []
+
+
+def test_an_immediate_receipt_without_a_signature_is_refused_naming_the_field(hall, matters):
+    clerk = hall.client("clerk-2")
+    case = open_case(clerk, matters["RS001"])
+    r = clerk.post(
+        f"/cases/{case['case_no']}/outcome",
+        json={
+            "outcome": "immediate",
+            "materials": all_submitted(matters["RS001"]),
+            "identity_checked": True,
+            "result": "参保凭证",
+            "receipt": {"method": "window", "recipient": "张小三", "relation": "本人"},
+        },
+    )
+    assert r.status_code == 400 and "receipt.signature" in r.json()["error"]["message"]
+    assert clerk.get(f"/cases/{case['case_no']}").json()["state"] == "open"

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from hall_server.app_services import HallServer
 from hall_server.core.clock import FakeClock, parse_local_time
 from hall_server.services.access import Principal
+from hall_server.services.case_requests import OpenCase
 from hall_server.storage.case_models import Case
 from tests.support.migrations import downgrade
 
@@ -17,7 +18,7 @@ def test_cases_from_before_the_migration_get_a_query_code(database_url):
     try:
         hall_id = server.services.halls.all_ids()[0]
         clerk = Principal(hall_id, "clerk", "test clerk 1", 1)
-        case = server.cases.open(clerk, {"matter_id": 1, "applicant_name": "张小三"})
+        case = server.case_intake.open(clerk, OpenCase(matter_id=1, applicant_name="张小三"))
         downgrade(server.db, "0005")
         server.db.migrate()
         with server.db.read() as conn:

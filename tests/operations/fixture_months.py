@@ -15,6 +15,7 @@ from PIL import Image
 
 from hall_server.core.clock import CHINA
 from hall_server.services.access import Principal
+from hall_server.services.case_requests import Delivery, MaterialTick, OpenCase, OutcomeRequest
 from hall_server.services.hall_setup import add_staff
 from hall_server.services.ticketing import IssueRequest
 from tests.support.announced import hear_all_calls
@@ -137,18 +138,17 @@ def build(hall) -> tuple[list[Planned], list[PlannedCase]]:
 def _case(srv, clerk, sup, matter_id, ticket_id, i, day, window, code) -> PlannedCase:
     ctx = srv.services.halls.get(clerk.hall_id)
     stored = ctx.matters[matter_id].matter
-    materials = [{"name": m.name, "status": "submitted"} for m in stored.materials]
-    case = srv.cases.open(clerk, {"matter_id": matter_id, "applicant_name": "张小三", "ticket_id": ticket_id})
+    materials = tuple(MaterialTick(m.name) for m in stored.materials)
+    case = srv.case_intake.open(clerk, OpenCase(matter_id=matter_id, applicant_name="张小三", ticket_id=ticket_id))
     if i == 0:
-        receipt = {"method": "window", "recipient": "张小三", "relation": "本人", "signature": signature()}
-        body = {"outcome": "immediate", "materials": materials, "identity_checked": True, "result": "已办结"}
-        srv.cases.outcome(clerk, case["case_no"], {**body, "receipt": receipt})
+        receipt = Delivery(method="window", recipient="张小三", relation="本人", signature=signature())
+        outcome = OutcomeRequest("immediate", materials, identity_checked=True, result="已办结")
+        srv.case_intake.outcome(clerk, case["case_no"], outcome, receipt)
         return PlannedCase(day, window, code, "immediate")
     if i == 1:
-        body = {"outcome": "accept", "materials": materials, "identity_checked": True}
-        srv.cases.outcome(clerk, case["case_no"], body)
+        srv.case_intake.outcome(clerk, case["case_no"], OutcomeRequest("accept", materials, identity_checked=True))
         return PlannedCase(day, window, code, "accept")
-    srv.cases.outcome(sup, case["case_no"], {"outcome": "reject", "reasons": "不符合申请条件"})
+    srv.case_intake.outcome(sup, case["case_no"], OutcomeRequest("reject", reasons="不符合申请条件"))
     return PlannedCase(day, window, code, "reject")
 
 
