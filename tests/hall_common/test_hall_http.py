@@ -25,7 +25,7 @@ from hall_common.hall_errors import (
 )
 from hall_common.hall_http import HallHttp
 from hall_server.core.clock import parse_local_time
-from hall_server.services.cases import CASE_PROGRESS_MISSES
+from hall_server.services.case_reads import CASE_PROGRESS_MISSES
 from tests.kiosk.proxy import SwitchableProxy
 from tests.support.waiting import wait_until
 
