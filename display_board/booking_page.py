@@ -9,12 +9,12 @@ kiosk's scanner reads as if typed.
 
 from __future__ import annotations
 
-import json
 import re
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template
 
-from hall_common.i18n import DEFAULT_LOCALE, area_messages, negotiate
+from hall_common.i18n import area_messages
+from page_toolkit.pages import embedded_json, locale
 
 from .qr import qr_svg
 
@@ -28,14 +28,13 @@ def create_blueprint() -> Blueprint:
 
     @bp.get("/book")
     def book():
-        lang = request.args.get("lang")
-        locale = negotiate(lang) if lang else DEFAULT_LOCALE
-        texts = area_messages("book", locale)
+        lang = locale()
+        texts = area_messages("book", lang)
         return render_template(
             "booking_page/book.html",
             t=texts,
-            lang="en" if locale == "en" else "zh-CN",
-            messages_json=json.dumps(texts, ensure_ascii=False).replace("</", "<\\/"),
+            lang="en" if lang == "en" else "zh-CN",
+            messages_json=embedded_json(texts),
         )
 
     @bp.get("/book/qr/<code>.svg")

@@ -8,11 +8,10 @@ long-lived event stream.
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, render_template, request
 
-from hall_common.i18n import DEFAULT_LOCALE, area_messages, negotiate
+from hall_common.i18n import area_messages
+from page_toolkit.pages import embedded_json, locale
 
 
 def create_blueprint() -> Blueprint:
@@ -22,17 +21,16 @@ def create_blueprint() -> Blueprint:
 
     @bp.get("/t/<int:ticket_id>")
     def ticket(ticket_id: int):
-        lang = request.args.get("lang")
-        locale = negotiate(lang) if lang else DEFAULT_LOCALE
-        texts = area_messages("phone", locale)
+        lang = locale()
+        texts = area_messages("phone", lang)
         status = 200 if request.args.get("key") else 400
         return render_template(
             "ticket_page/ticket.html",
             t=texts,
             ticket_id=ticket_id,
             has_key=bool(request.args.get("key")),
-            lang="en" if locale == "en" else "zh-CN",
-            messages_json=json.dumps(texts, ensure_ascii=False).replace("</", "<\\/"),
+            lang="en" if lang == "en" else "zh-CN",
+            messages_json=embedded_json(texts),
         ), status
 
     return bp

@@ -25,11 +25,10 @@ for the address phones can reach — the server's configured public URL (``yichu
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from hall_common.i18n import DEFAULT_LOCALE, area_messages, message, negotiate
+from hall_common.i18n import area_messages, message
+from page_toolkit.pages import embedded_json, locale
 
 from .qr import qr_svg
 
@@ -52,12 +51,6 @@ def booking_url() -> str:
     return base.rstrip("/") + "/book"
 
 
-def _locale() -> str:
-    # The hall speaks Chinese whatever language the TV's browser is set to: only an explicit
-    # ?lang=en switches the labels.
-    return negotiate(request.args.get("lang")) if request.args.get("lang") else DEFAULT_LOCALE
-
-
 def _bad_request(text: str) -> Response:
     page = (
         f"<!doctype html><meta charset=utf-8><title>{_esc(text)}</title>"
@@ -77,22 +70,22 @@ def create_blueprint() -> Blueprint:
 
     @bp.get("/board")
     def board():
-        locale = _locale()
+        lang = locale()  # the hall speaks Chinese whatever the TV's browser is set to
         if not request.args.get("token"):
-            return _bad_request(message("board.missing_token", locale))
+            return _bad_request(message("board.missing_token", lang))
         layout = request.args.get("layout", "landscape")
         if layout not in LAYOUTS:
-            return _bad_request(message("board.bad_layout", locale, layout=layout))
+            return _bad_request(message("board.bad_layout", lang, layout=layout))
         windows = request.args.get("windows", "")
         if windows and not all(part.strip().isdigit() for part in windows.split(",")):
-            return _bad_request(message("board.bad_windows", locale, windows=windows))
-        texts = board_messages(locale)
+            return _bad_request(message("board.bad_windows", lang, windows=windows))
+        texts = board_messages(lang)
         return render_template(
             "display_board/board.html",
             layout=layout,
             t=texts,
-            lang="en" if locale == "en" else "zh-CN",
-            messages_json=json.dumps(texts, ensure_ascii=False).replace("</", "<\\/"),
+            lang="en" if lang == "en" else "zh-CN",
+            messages_json=embedded_json(texts),
         )
 
     @bp.get("/board/book-qr.svg")
@@ -102,6 +95,6 @@ def create_blueprint() -> Blueprint:
 
     @bp.get("/board/messages.json")
     def board_messages_json():
-        return jsonify(board_messages(_locale()))
+        return jsonify(board_messages(locale()))
 
     return bp

@@ -9,15 +9,11 @@ server's API and its event stream. Strings come from the message catalog through
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, render_template
 
-from hall_common.i18n import area_messages, page_locale
+from page_toolkit.pages import add_messages_route, locale
 
 AREAS = ("terminal", "pad", "toolkit", "supervision", "operations", "ratings")
-
-
-def page_messages(locale: str) -> dict[str, dict[str, str]]:
-    return {area: area_messages(area, locale) for area in AREAS}
 
 
 def create_blueprint() -> Blueprint:
@@ -29,14 +25,7 @@ def create_blueprint() -> Blueprint:
         template_folder="templates",
     )
 
-    def locale() -> str:
-        return page_locale(request.args.get("lang"))
-
-    @bp.get("/terminal/messages.json")
-    def messages():
-        response = jsonify(page_messages(locale()))
-        response.headers["Cache-Control"] = "no-cache"
-        return response
+    add_messages_route(bp, "/terminal/messages.json", AREAS)
 
     @bp.get("/window/<int:number>")
     def terminal(number: int):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hall_common.i18n import message
@@ -172,14 +172,6 @@ class SecurityRules:
 PHONE = re.compile(r"^[0-9][0-9 -]{4,19}$")
 
 
-def _phone(read: Any, hall: dict[str, Any]) -> str:
-    """[hall] phone: the 咨询电话 residents may call, digits with - or spaces (optional)."""
-    value = hall.get("phone", "")
-    if not isinstance(value, str) or (value.strip() and not PHONE.match(value.strip())):
-        raise read.fail("hall.phone", "phone", value)
-    return value.strip()
-
-
 @dataclass(frozen=True)
 class HallConfig:
     code: str
@@ -241,35 +233,6 @@ class _Reader:
             raise self.fail(path, "table_list", value)
         return value
 
-    def items(self, data: dict[str, Any], key: str, path: str, expected_key: str) -> list[Any]:
-        """A list (``weekdays = ["mon"]``): a bare value in its place is named with what was expected."""
-        value = data.get(key, [])
-        if not isinstance(value, list):
-            raise self.fail(path, expected_key, value)
-        return value
-
-    def string(self, data: dict[str, Any], key: str, path: str, default: str | None = None) -> str:
-        value = data.get(key, default)
-        if not isinstance(value, str) or not value.strip():
-            if value is None:
-                raise ConfigError(message("config.missing_key", source=self.source, key=path))
-            raise self.fail(path, "string", value)
-        return value.strip()
-
-    def integer(
-        self, data: dict[str, Any], key: str, path: str, default: int, minimum: int = 0, maximum: int = 10_000
-    ) -> int:
-        value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-            raise self.fail(path, "integer", value, minimum=minimum, maximum=maximum)
-        return value
-
-    def boolean(self, data: dict[str, Any], key: str, path: str, default: bool) -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(path, "boolean", value)
-        return value
-
     def clock_time(self, value: Any, path: str) -> time:
         try:
             hours, minutes = str(value).split(":")
@@ -296,87 +259,202 @@ class _Reader:
                 raise self.fail(path, "non_overlapping", value)
         return tuple(ordered)
 
+    def section(self, data: dict[str, Any], key: str) -> _Table:
+        """The table ``[key]`` (empty when the file has none)."""
+        return _Table(self, self.table(data, key, f"[{key}]"), key)
+
+    def rows(self, data: dict[str, Any], key: str) -> list[_Table]:
+        """The tables of ``[[key]]``, each named by its place (``slots[1]``)."""
+        return [_Table(self, row, f"{key}[{i}]") for i, row in enumerate(self.tables(data, key, f"[[{key}]]"))]
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One table of the hall file and its path, so that every mistake names its key (``queue.after_cutoff``)."""
+
+    read: _Reader
+    data: dict[str, Any]
+    path: str
+
+    def key(self, key: str) -> str:
+        return f"{self.path}.{key}"
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def fail(self, key: str, expected_key: str, value: Any = None, **params: Any) -> ConfigError:
+        return self.read.fail(self.key(key), expected_key, value, **params)
+
+    def table(self, key: str) -> _Table:
+        return _Table(self.read, self.read.table(self.data, key, self.key(key)), self.key(key))
+
+    def items(self, key: str, expected_key: str) -> list[Any]:
+        """A list (``weekdays = ["mon"]``): a bare value in its place is named with what was expected."""
+        value = self.data.get(key, [])
+        if not isinstance(value, list):
+            raise self.fail(key, expected_key, value)
+        return value
+
+    def string(self, key: str, default: str | None = None) -> str:
+        value = self.data.get(key, default)
+        if not isinstance(value, str) or not value.strip():
+            if value is None:
+                raise ConfigError(message("config.missing_key", source=self.read.source, key=self.key(key)))
+            raise self.fail(key, "string", value)
+        return value.strip()
+
+    def integer(self, key: str, default: int, minimum: int = 0, maximum: int = 10_000) -> int:
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            raise self.fail(key, "integer", value, minimum=minimum, maximum=maximum)
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(key, "boolean", value)
+        return value
+
+    def ranges(self, key: str, default: list[str]) -> tuple[TimeRange, ...]:
+        return self.read.ranges(self.data.get(key, default), self.key(key))
+
 
 def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
+    """The hall file, each table read by its own function below; the first mistake found is raised."""
     read = _Reader(source)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(message("config.bad_toml", source=source, error=str(exc))) from None
+    hall = _hall(read.section(data, "hall"))
+    windows = _windows(read, data.get("windows"))
+    working_day_hours, weekday_hours = _hours(read.section(data, "hours"))
+    numbers = [w.number for w in windows]
+    return HallConfig(
+        code=hall.code,
+        name=hall.name,
+        short_name=hall.short_name,
+        timezone=hall.timezone,
+        phone=hall.phone,
+        windows=windows,
+        working_day_hours=working_day_hours,
+        weekday_hours=weekday_hours,
+        slots=tuple(_slot(s, numbers) for s in read.rows(data, "slots")),
+        tickets=_tickets(read.section(data, "tickets")),
+        priority_groups=tuple(
+            PriorityGroup(g.string("code"), g.string("name")) for g in read.rows(data, "priority_groups")
+        ),
+        queue=_queue(read.section(data, "queue")),
+        slip_notices=_slip_notices(read.section(data, "slip")),
+        security=_security(read.section(data, "security")),
+        pause_reasons=_pause_reasons(read.section(data, "pause")),
+        appointments=_appointments(read.section(data, "appointments")),
+        evaluation=_evaluation(read.section(data, "evaluation")),
+        announcer=_announcer(read.section(data, "announcer")),
+        source_text=text,
+    )
 
-    hall = read.table(data, "hall", "[hall]")
-    code = read.string(hall, "code", "hall.code")
+
+class _HallTable(NamedTuple):
+    code: str
+    name: str
+    short_name: str
+    timezone: ZoneInfo
+    phone: str
+
+
+def _hall(t: _Table) -> _HallTable:
+    code = t.string("code")
     if not code.replace("-", "").replace("_", "").isalnum() or not code.isascii():
-        raise read.fail("hall.code", "hall_code", code)
-    tz_name = read.string(hall, "timezone", "hall.timezone", "Asia/Shanghai")
+        raise t.fail("code", "hall_code", code)
+    tz_name = t.string("timezone", "Asia/Shanghai")
     try:
-        tz = ZoneInfo(tz_name)
+        timezone = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise read.fail("hall.timezone", "timezone", tz_name) from None
-    name = read.string(hall, "name", "hall.name")
+        raise t.fail("timezone", "timezone", tz_name) from None
+    name = t.string("name")
+    short_name = t.string("short_name", name)
+    phone = t.get("phone", "")  # the 咨询电话 residents may call, digits with - or spaces (optional)
+    if not isinstance(phone, str) or (phone.strip() and not PHONE.match(phone.strip())):
+        raise t.fail("phone", "phone", phone)
+    return _HallTable(code, name, short_name, timezone, phone.strip())
 
-    raw_windows = data.get("windows")
-    if not isinstance(raw_windows, list) or not raw_windows or not all(isinstance(w, dict) for w in raw_windows):
-        raise read.fail("[[windows]]", "windows", raw_windows)
+
+def _windows(read: _Reader, raw: Any) -> tuple[WindowConfig, ...]:
+    if not isinstance(raw, list) or not raw or not all(isinstance(w, dict) for w in raw):
+        raise read.fail("[[windows]]", "windows", raw)
     windows = []
-    for i, w in enumerate(raw_windows):
-        number = read.integer(w, "number", f"windows[{i}].number", -1, 1, 999)
-        windows.append(WindowConfig(number, read.string(w, "name", f"windows[{i}].name", f"{number}号窗口")))
+    for i, w in enumerate(raw):
+        row = _Table(read, w, f"windows[{i}]")
+        number = row.integer("number", -1, 1, 999)
+        windows.append(WindowConfig(number, row.string("name", f"{number}号窗口")))
     numbers = [w.number for w in windows]
     if len(set(numbers)) != len(numbers):
         raise read.fail("windows[].number", "unique_windows", numbers)
+    return tuple(windows)
 
-    hours = read.table(data, "hours", "[hours]")
-    working_day_hours = read.ranges(hours.get("working_day", ["09:00-12:00", "13:30-17:30"]), "hours.working_day")
+
+def _hours(t: _Table) -> tuple[tuple[TimeRange, ...], dict[int, tuple[TimeRange, ...]]]:
+    working_day = t.ranges("working_day", ["09:00-12:00", "13:30-17:30"])
+    by_weekday = t.table("by_weekday")
     weekday_hours: dict[int, tuple[TimeRange, ...]] = {}
-    for key, value in read.table(hours, "by_weekday", "hours.by_weekday").items():
+    for key in by_weekday.data:
         if key not in WEEKDAYS:
-            raise read.fail(f"hours.by_weekday.{key}", "weekday", key)
-        weekday_hours[WEEKDAYS.index(key)] = read.ranges(value, f"hours.by_weekday.{key}")
+            raise by_weekday.fail(key, "weekday", key)
+        weekday_hours[WEEKDAYS.index(key)] = by_weekday.ranges(key, [])
+    return working_day, weekday_hours
 
-    slots = []
-    for i, s in enumerate(read.tables(data, "slots", "[[slots]]")):
-        path = f"slots[{i}]"
-        kind = read.string(s, "kind", f"{path}.kind", "extended")
-        if kind not in SLOT_KINDS:
-            raise read.fail(f"{path}.kind", "slot_kind", kind)
-        days = read.string(s, "days", f"{path}.days", "working_days")
-        if days not in DAY_SELECTORS:
-            raise read.fail(f"{path}.days", "day_selector", days)
-        weekdays = []
-        for wd in read.items(s, "weekdays", f"{path}.weekdays", "weekday"):
-            if wd not in WEEKDAYS:
-                raise read.fail(f"{path}.weekdays", "weekday", wd)
-            weekdays.append(WEEKDAYS.index(wd))
-        dates = []
-        for d in read.items(s, "dates", f"{path}.dates", "date"):
-            if not isinstance(d, date):
-                try:
-                    d = date.fromisoformat(str(d))
-                except ValueError:
-                    raise read.fail(f"{path}.dates", "date", d) from None
-            dates.append(d)
-        if days == "dates" and not dates:
-            raise read.fail(f"{path}.dates", "date", dates)
-        slot_windows = s.get("windows", numbers)
-        if not isinstance(slot_windows, list) or not slot_windows or any(w not in numbers for w in slot_windows):
-            raise read.fail(f"{path}.windows", "slot_windows", slot_windows)
-        rng = read.time_range(f"{s.get('start')}-{s.get('end')}", f"{path}.start/end")
-        slots.append(
-            ExtraSlot(
-                name=read.string(s, "name", f"{path}.name", kind),
-                kind=kind,
-                days=days,
-                start=rng.start,
-                end=rng.end,
-                windows=tuple(slot_windows),
-                appointment_only=read.boolean(s, "appointment_only", f"{path}.appointment_only", False),
-                weekdays=tuple(weekdays),
-                dates=tuple(dates),
-            )
-        )
 
-    t = read.table(data, "tickets", "[tickets]")
+def _slot(t: _Table, numbers: list[int]) -> ExtraSlot:
+    kind = t.string("kind", "extended")
+    if kind not in SLOT_KINDS:
+        raise t.fail("kind", "slot_kind", kind)
+    days = t.string("days", "working_days")
+    if days not in DAY_SELECTORS:
+        raise t.fail("days", "day_selector", days)
+    weekdays = _slot_weekdays(t)
+    dates = _slot_dates(t)
+    if days == "dates" and not dates:
+        raise t.fail("dates", "date", dates)
+    windows = t.get("windows", numbers)
+    if not isinstance(windows, list) or not windows or any(w not in numbers for w in windows):
+        raise t.fail("windows", "slot_windows", windows)
+    hours = t.read.time_range(f"{t.get('start')}-{t.get('end')}", t.key("start/end"))
+    return ExtraSlot(
+        name=t.string("name", kind),
+        kind=kind,
+        days=days,
+        start=hours.start,
+        end=hours.end,
+        windows=tuple(windows),
+        appointment_only=t.boolean("appointment_only", False),
+        weekdays=weekdays,
+        dates=tuple(dates),
+    )
+
+
+def _slot_weekdays(t: _Table) -> tuple[int, ...]:
+    weekdays = []
+    for day in t.items("weekdays", "weekday"):
+        if day not in WEEKDAYS:
+            raise t.fail("weekdays", "weekday", day)
+        weekdays.append(WEEKDAYS.index(day))
+    return tuple(weekdays)
+
+
+def _slot_dates(t: _Table) -> list[date]:
+    dates = []
+    for d in t.items("dates", "date"):
+        if not isinstance(d, date):
+            try:
+                d = date.fromisoformat(str(d))
+            except ValueError:
+                raise t.fail("dates", "date", d) from None
+        dates.append(d)
+    return dates
+
+
+def _tickets(t: _Table) -> TicketRules:
     prefixes = {}
     for key, default in (
         ("appointment_prefix", "Y"),
@@ -384,177 +462,127 @@ def parse_hall_config(text: str, source: str = "hall.toml") -> HallConfig:
         ("default_prefix", "A"),
         ("return_prefix", "F"),
     ):
-        value = read.string(t, key, f"tickets.{key}", default)
+        value = t.string(key, default)
         if not (len(value) == 1 and value.isascii() and value.isalpha() and value.isupper()):
-            raise read.fail(f"tickets.{key}", "prefix", value)
+            raise t.fail(key, "prefix", value)
         prefixes[key] = value
-    tickets = TicketRules(digits=read.integer(t, "digits", "tickets.digits", 3, 3, 4), **prefixes)
+    return TicketRules(digits=t.integer("digits", 3, 3, 4), **prefixes)
 
-    groups = []
-    for i, g in enumerate(read.tables(data, "priority_groups", "[[priority_groups]]")):
-        groups.append(
-            PriorityGroup(
-                read.string(g, "code", f"priority_groups[{i}].code"),
-                read.string(g, "name", f"priority_groups[{i}].name"),
-            )
-        )
 
-    q = read.table(data, "queue", "[queue]")
-    after_cutoff = read.string(q, "after_cutoff", "queue.after_cutoff", "consent")
+def _queue(t: _Table) -> QueueRules:
+    after_cutoff = t.string("after_cutoff", "consent")
     if after_cutoff not in ("consent", "refuse"):
-        raise read.fail("queue.after_cutoff", "after_cutoff", after_cutoff)
-    queue = QueueRules(
-        max_priority_streak=read.integer(q, "max_priority_streak", "queue.max_priority_streak", 3, 1, 100),
-        appointment_early_minutes=read.integer(
-            q, "appointment_early_minutes", "queue.appointment_early_minutes", 30, 0, 600
-        ),
-        appointment_late_minutes=read.integer(
-            q, "appointment_late_minutes", "queue.appointment_late_minutes", 15, 0, 600
-        ),
-        no_show_after_calls=read.integer(q, "no_show_after_calls", "queue.no_show_after_calls", 2, 1, 10),
-        closing_cutoff_minutes=read.integer(q, "closing_cutoff_minutes", "queue.closing_cutoff_minutes", 10, 0, 240),
+        raise t.fail("after_cutoff", "after_cutoff", after_cutoff)
+    return QueueRules(
+        max_priority_streak=t.integer("max_priority_streak", 3, 1, 100),
+        appointment_early_minutes=t.integer("appointment_early_minutes", 30, 0, 600),
+        appointment_late_minutes=t.integer("appointment_late_minutes", 15, 0, 600),
+        no_show_after_calls=t.integer("no_show_after_calls", 2, 1, 10),
+        closing_cutoff_minutes=t.integer("closing_cutoff_minutes", 10, 0, 240),
         after_cutoff=after_cutoff,
-        carry_over_breaks=read.boolean(q, "carry_over_breaks", "queue.carry_over_breaks", True),
-        default_handling_minutes=read.integer(
-            q, "default_handling_minutes", "queue.default_handling_minutes", 10, 1, 480
-        ),
+        carry_over_breaks=t.boolean("carry_over_breaks", True),
+        default_handling_minutes=t.integer("default_handling_minutes", 10, 1, 480),
     )
-    slip = read.table(data, "slip", "[slip]")
-    notices = slip.get("notices", [])
+
+
+def _slip_notices(t: _Table) -> tuple[str, ...]:
+    notices = t.get("notices", [])
     if not isinstance(notices, list) or not all(isinstance(n, str) for n in notices):
-        raise read.fail("slip.notices", "string_list", notices)
-    sec = read.table(data, "security", "[security]")
-    security = SecurityRules(
-        person_token_after_closing_minutes=read.integer(
-            sec,
-            "person_token_after_closing_minutes",
-            "security.person_token_after_closing_minutes",
-            60,
-            0,
-            720,
-        ),
-        person_token_idle_minutes=read.integer(
-            sec, "person_token_idle_minutes", "security.person_token_idle_minutes", 30, 1, 720
-        ),
+        raise t.fail("notices", "string_list", notices)
+    return tuple(notices)
+
+
+def _security(t: _Table) -> SecurityRules:
+    return SecurityRules(
+        person_token_after_closing_minutes=t.integer("person_token_after_closing_minutes", 60, 0, 720),
+        person_token_idle_minutes=t.integer("person_token_idle_minutes", 30, 1, 720),
     )
-    pause = read.table(data, "pause", "[pause]")
-    reasons = pause.get("reasons", [])
+
+
+def _pause_reasons(t: _Table) -> tuple[str, ...]:
+    reasons = t.get("reasons", [])
     if (
         not isinstance(reasons, list)
         or len(reasons) > 50
         or not all(isinstance(r, str) and 0 < len(r.strip()) <= MAX_PAUSE_REASON for r in reasons)
     ):
-        raise read.fail("pause.reasons", "pause_reasons", reasons)
+        raise t.fail("reasons", "pause_reasons", reasons)
+    return tuple(r.strip() for r in reasons)
 
-    ap = read.table(data, "appointments", "[appointments]")
-    bookable = ap.get("matters", [])
+
+def _appointments(t: _Table) -> AppointmentRules:
+    bookable = t.get("matters", [])
     if not isinstance(bookable, list) or not all(isinstance(m, str) and m.strip() for m in bookable):
-        raise read.fail("appointments.matters", "string_list", bookable)
-    appointments = AppointmentRules(
-        slot_minutes=read.integer(ap, "slot_minutes", "appointments.slot_minutes", 30, 5, 240),
-        seats_per_window=read.integer(ap, "seats_per_window", "appointments.seats_per_window", 2, 1, 50),
-        walk_in_share_percent=read.integer(
-            ap, "walk_in_share_percent", "appointments.walk_in_share_percent", 50, 0, 100
-        ),
+        raise t.fail("matters", "string_list", bookable)
+    return AppointmentRules(
+        slot_minutes=t.integer("slot_minutes", 30, 5, 240),
+        seats_per_window=t.integer("seats_per_window", 2, 1, 50),
+        walk_in_share_percent=t.integer("walk_in_share_percent", 50, 0, 100),
         matters=tuple(m.strip() for m in bookable),
-        horizon_days=read.integer(ap, "horizon_days", "appointments.horizon_days", 14, 1, 90),
-        latest_minutes_before=read.integer(
-            ap, "latest_minutes_before", "appointments.latest_minutes_before", 30, 0, 2880
-        ),
-        no_show_grace_minutes=read.integer(
-            ap, "no_show_grace_minutes", "appointments.no_show_grace_minutes", 30, 0, 600
-        ),
-        max_no_shows=read.integer(ap, "max_no_shows", "appointments.max_no_shows", 3, 0, 100),
-        no_show_days=read.integer(ap, "no_show_days", "appointments.no_show_days", 30, 1, 365),
-        remind_day_before_at=read.clock_time(
-            ap.get("remind_day_before_at", "16:00"), "appointments.remind_day_before_at"
-        ),
-        visit_hours=read.ranges(ap.get("visit_hours", ["09:00-12:00", "14:00-17:00"]), "appointments.visit_hours"),
-        remind_minutes_before=read.integer(
-            ap, "remind_minutes_before", "appointments.remind_minutes_before", 60, 0, 1440
-        ),
-        hold_minutes=read.integer(ap, "hold_minutes", "appointments.hold_minutes", 10, 2, 60),
-    )
-
-    evaluation = _evaluation(read, read.table(data, "evaluation", "[evaluation]"))
-    an = read.table(data, "announcer", "[announcer]")
-    one = an.get("one", "幺")
-    if one not in ("幺", "一"):
-        raise read.fail("announcer.one", "one", one)
-    announcer = AnnouncerRules(
-        present=read.boolean(an, "present", "announcer.present", True),
-        one=one,
-        no_show_wait_seconds=read.integer(an, "no_show_wait_seconds", "announcer.no_show_wait_seconds", 20, 0, 600),
-        silent_after_seconds=read.integer(an, "silent_after_seconds", "announcer.silent_after_seconds", 90, 30, 3600),
-    )
-
-    return HallConfig(
-        code=code,
-        name=name,
-        short_name=read.string(hall, "short_name", "hall.short_name", name),
-        phone=_phone(read, hall),
-        timezone=tz,
-        windows=tuple(windows),
-        working_day_hours=working_day_hours,
-        weekday_hours=weekday_hours,
-        slots=tuple(slots),
-        tickets=tickets,
-        priority_groups=tuple(groups),
-        queue=queue,
-        slip_notices=tuple(notices),
-        evaluation=evaluation,
-        source_text=text,
-        security=security,
-        pause_reasons=tuple(r.strip() for r in reasons),
-        appointments=appointments,
-        announcer=announcer,
+        horizon_days=t.integer("horizon_days", 14, 1, 90),
+        latest_minutes_before=t.integer("latest_minutes_before", 30, 0, 2880),
+        no_show_grace_minutes=t.integer("no_show_grace_minutes", 30, 0, 600),
+        max_no_shows=t.integer("max_no_shows", 3, 0, 100),
+        no_show_days=t.integer("no_show_days", 30, 1, 365),
+        remind_day_before_at=t.read.clock_time(t.get("remind_day_before_at", "16:00"), t.key("remind_day_before_at")),
+        visit_hours=t.ranges("visit_hours", ["09:00-12:00", "14:00-17:00"]),
+        remind_minutes_before=t.integer("remind_minutes_before", 60, 0, 1440),
+        hold_minutes=t.integer("hold_minutes", 10, 2, 60),
     )
 
 
-def _levels(
-    read: _Reader, data: dict[str, Any], key: str, default: tuple[int, ...], allowed: tuple[int, ...]
-) -> tuple[int, ...]:
-    value = data.get(key, list(default))
+def _levels(t: _Table, key: str, default: tuple[int, ...], allowed: tuple[int, ...]) -> tuple[int, ...]:
+    value = t.get(key, list(default))
     if (
         not isinstance(value, list)
         or not value
         or any(isinstance(v, bool) or v not in allowed for v in value)
         or len(set(value)) != len(value)
     ):
-        raise read.fail(f"evaluation.{key}", "levels", value, allowed="、".join(map(str, allowed)))
+        raise t.fail(key, "levels", value, allowed="、".join(map(str, allowed)))
     return tuple(sorted(value, reverse=True))
 
 
-def _evaluation(read: _Reader, e: dict[str, Any]) -> EvaluationRules:
-    reasons = e.get("bad_reasons", list(DEFAULT_BAD_REASONS))
+def _evaluation(t: _Table) -> EvaluationRules:
+    reasons = t.get("bad_reasons", list(DEFAULT_BAD_REASONS))
     if (
         not isinstance(reasons, list)
         or not reasons
         or len(reasons) > 20
         or not all(isinstance(r, str) and 0 < len(r.strip()) <= 20 for r in reasons)
     ):
-        raise read.fail("evaluation.bad_reasons", "string_list", reasons)
-    low = read.integer(e, "rectify_min_days", "evaluation.rectify_min_days", 5, 1, 60)
-    high = read.integer(e, "rectify_max_days", "evaluation.rectify_max_days", 15, low, 60)
-    default_level = e.get("default_level")
+        raise t.fail("bad_reasons", "string_list", reasons)
+    low = t.integer("rectify_min_days", 5, 1, 60)
+    high = t.integer("rectify_max_days", 15, low, 60)
+    default_level = t.get("default_level")
     if default_level is not None and (
         isinstance(default_level, bool) or not isinstance(default_level, int) or not 1 <= default_level <= 5
     ):
-        raise read.fail("evaluation.default_level", "integer", default_level, minimum=1, maximum=5)
+        raise t.fail("default_level", "integer", default_level, minimum=1, maximum=5)
     return EvaluationRules(
-        rate_within_seconds=read.integer(e, "rate_within_seconds", "evaluation.rate_within_seconds", 120, 10, 3600),
+        rate_within_seconds=t.integer("rate_within_seconds", 120, 10, 3600),
         bad_reasons=tuple(r.strip() for r in reasons),
-        link_valid_days=read.integer(e, "link_valid_days", "evaluation.link_valid_days", 7, 1, 90),
-        follow_up_levels=_levels(read, e, "follow_up_levels", (2, 1), (3, 2, 1)),
-        callback_working_days=read.integer(e, "callback_working_days", "evaluation.callback_working_days", 1, 1, 10),
+        link_valid_days=t.integer("link_valid_days", 7, 1, 90),
+        follow_up_levels=_levels(t, "follow_up_levels", (2, 1), (3, 2, 1)),
+        callback_working_days=t.integer("callback_working_days", 1, 1, 10),
         rectify_min_days=low,
         rectify_max_days=high,
-        rectify_default_days=read.integer(
-            e, "rectify_default_days", "evaluation.rectify_default_days", max(low, min(10, high)), low, high
-        ),
-        unrated_after_days=read.integer(e, "unrated_after_days", "evaluation.unrated_after_days", 7, 1, 90),
+        rectify_default_days=t.integer("rectify_default_days", max(low, min(10, high)), low, high),
+        unrated_after_days=t.integer("unrated_after_days", 7, 1, 90),
         default_level=default_level,
-        good_levels=_levels(read, e, "good_levels", (5, 4, 3), (5, 4, 3, 2, 1)),
+        good_levels=_levels(t, "good_levels", (5, 4, 3), (5, 4, 3, 2, 1)),
+    )
+
+
+def _announcer(t: _Table) -> AnnouncerRules:
+    one = t.get("one", "幺")
+    if one not in ("幺", "一"):
+        raise t.fail("one", "one", one)
+    return AnnouncerRules(
+        present=t.boolean("present", True),
+        one=one,
+        no_show_wait_seconds=t.integer("no_show_wait_seconds", 20, 0, 600),
+        silent_after_seconds=t.integer("silent_after_seconds", 90, 30, 3600),
     )
 
 

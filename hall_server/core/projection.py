@@ -95,6 +95,9 @@ class DayProjection:
 
 
 def walk_in_intervals(periods: Sequence[Period]) -> list[tuple[datetime, datetime]]:
+    """The day's walk-in service as merged (start, end) intervals in time order. Sorted here, not
+    trusted from the caller: merging only compares neighbours, so periods out of order would leave
+    overlaps unmerged and put the day's closing (the last interval's end) at an earlier one."""
     merged: list[list[datetime]] = []
     for p in sorted(periods, key=lambda p: p.start):
         if p.appointment_only:

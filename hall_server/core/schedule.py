@@ -174,18 +174,6 @@ class Schedule:
         m = self.moment(t - timedelta(seconds=1))
         return m.walk_in if walk_in else m.open
 
-    def walk_in_intervals(self, d: date) -> list[tuple[datetime, datetime]]:
-        """Merged intervals of a day in which walk-in tickets are served."""
-        merged: list[list[datetime]] = []
-        for p in self.periods(d):
-            if p.appointment_only:
-                continue
-            if merged and p.start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], p.end)
-            else:
-                merged.append([p.start, p.end])
-        return [(a, b) for a, b in merged]
-
     def day_summary(self, d: date) -> list[dict[str, object]]:
         """Today's hours for boards and kiosks."""
         return [

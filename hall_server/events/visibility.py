@@ -64,8 +64,9 @@ def _rating(data: dict[str, Any]) -> dict[str, Any]:
     return {"rating": {"ticket_id": r.get("ticket_id"), "bad": r.get("bad")}}
 
 
-_TICKETS = dict.fromkeys(TICKET_EVENT.values(), _ticket)
-PUBLIC_VIEWS: dict[str, dict[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
+View = Callable[[dict[str, Any]], dict[str, Any]]
+_TICKETS: dict[str, View] = dict.fromkeys(TICKET_EVENT.values(), _ticket)
+PUBLIC_VIEWS: dict[str, dict[str, View]] = {
     "board": {**_TICKETS, "window.status": _window(True), "hall.status": _hall},
     "kiosk": {**_TICKETS, "hall.status": _hall},
     "pad": {**_TICKETS, "window.status": _window(False), "hall.status": _hall, "rating.recorded": _rating},

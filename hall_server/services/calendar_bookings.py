@@ -26,6 +26,7 @@ from ..core.schedule import Schedule
 from .appointments import A, Appointments, Note
 from .context import HallContext
 from .event_log import append_event
+from .event_payloads import AppointmentHallCancelled
 
 HALL_CANCELLED = "hall_cancelled"
 # The body value that confirms the change: cancel the stranded bookings and tell each resident.
@@ -109,7 +110,7 @@ class CalendarBookings:
             if note is not None:
                 notes.append(note)
             # No name and no code: the event stream reaches boards and kiosks too.
-            data = {
+            data: AppointmentHallCancelled = {
                 "appointment_id": s.row.id,
                 "slot_start": s.row.slot_start.astimezone(tz).isoformat(),
                 "reason": s.reason,

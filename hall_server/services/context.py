@@ -10,13 +10,14 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Connection, select
 
 from ..core.catalog import Matter
 from ..core.errors import NotFound
 from ..core.hall_config import HallConfig, parse_hall_config
+from ..core.handling import HandlingTimes
 from ..core.schedule import Period, Schedule
 from ..core.working_calendar import WorkingCalendar
 from ..storage.database import Database
@@ -34,6 +35,15 @@ class StoredMatter:
     active: bool
 
 
+@dataclass(frozen=True)
+class LearnedTimes:
+    """The hall's handling times as last learned (services/line_state.py): from how many finishes, and when."""
+
+    version: int
+    at: datetime
+    times: HandlingTimes
+
+
 @dataclass
 class HallContext:
     id: int
@@ -43,6 +53,7 @@ class HallContext:
     matters: dict[int, StoredMatter]
     version: object
     checked_at: float = field(default_factory=time.monotonic)
+    learned_times: LearnedTimes | None = field(default=None, repr=False)
 
     @property
     def code(self) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, NewType, TypedDict, Unpack, overload
 
 from sqlalchemy import Connection, select
 
@@ -14,19 +15,42 @@ from ..storage.database import PENDING_EVENTS, Database
 from ..storage.line_sql import INSERT_EVENT, bind_time
 from ..storage.models import Event
 from ..storage.types import table_of
+from .event_payloads import (
+    AppointmentHallCancelled,
+    AppointmentsReleased,
+    CalendarChanged,
+    CaseChanged,
+    DeviceStatus,
+    FollowUpChanged,
+    HallStatus,
+    RatingAppeal,
+    RatingLinkReplaced,
+    RatingRecorded,
+    TicketAnnounced,
+    TicketChanged,
+    TicketEventType,
+    WindowStatus,
+)
 
 EVENTS = table_of(Event)
-TICKET_EVENT = {
-    "issue": "ticket.issued",
-    "call": "ticket.called",
-    "recall": "ticket.recalled",
-    "start": "ticket.started",
-    "finish": "ticket.finished",
-    "no_show": "ticket.no_show",
-    "hold": "ticket.held",
-    "resume": "ticket.resumed",
-    "transfer": "ticket.transferred",
-    "cancel": "ticket.cancelled",
+# A ticket event looked up by the desk's action at run time: the last overload of append_event
+# takes it with a plain dict, unchecked, until that caller builds a TicketChanged (then type
+# these values TicketEventType and drop that overload).
+DeskTicketEvent = NewType("DeskTicketEvent", str)
+TICKET_EVENT: dict[str, DeskTicketEvent] = {
+    action: DeskTicketEvent(event_type)
+    for action, event_type in {
+        "issue": "ticket.issued",
+        "call": "ticket.called",
+        "recall": "ticket.recalled",
+        "start": "ticket.started",
+        "finish": "ticket.finished",
+        "no_show": "ticket.no_show",
+        "hold": "ticket.held",
+        "resume": "ticket.resumed",
+        "transfer": "ticket.transferred",
+        "cancel": "ticket.cancelled",
+    }.items()
 }
 EVENT_TYPES = tuple(TICKET_EVENT.values()) + ("window.status", "hall.status", "device.status", "calendar.changed")
 EVENT_TYPES += ("rating.recorded",)  # 好差评 (hall_server/services/ratings.py)
@@ -75,13 +99,55 @@ class StoredEvent:
         )
 
 
+class Filed(TypedDict, total=False):
+    """What an event is filed under besides its hall and type (append_event's keyword arguments)."""
+
+    ticket_id: int | None
+    window_number: int | None
+    actor: str
+
+
+# One overload per event type, so mypy checks each caller's dict against that type's payload
+# (services/event_payloads.py); a type missing here is refused, a key misspelt in the dict too.
+# fmt: off
+@overload
+def append_event(db: Database, conn: Connection, hall_id: int, type_: TicketEventType, at: datetime, data: TicketChanged, **filed: Unpack[Filed]) -> int: ...
+@overload
+def append_event(db: Database, conn: Connection, hall_id: int, type_: Literal["ticket.announced"], at: datetime, data: TicketAnnounced, **filed: Unpack[Filed]) -> int: ...
+@overload
+def append_event(db: Database, conn: Connection, hall_id: int, type_: Literal["window.status"], at: datetime, data: WindowStatus, **filed: Unpack[Filed]) -> int: ...
+@overload
+def append_event(db: Database, conn: Connection, hall_id: int, type_: Literal["hall.status"], at: datetime, data: HallStatus, **filed: Unpack[Filed]) -> int: ...
+@overload
+def append_event(db: Database, conn: Connection, hall_id: int, type_: Literal["device.status"], at: datetime, data: DeviceStatus, **filed: Unpack[Filed]) -> int: ...
+@overload
+def append_event(db: Database, conn: Connection, hall_id: int, type_: Literal["calendar.changed"], at: datetime, data: CalendarChanged, **filed: Unpack[Filed]) -> int: ...
+@overload
+def append_event(db: Database, conn: Connection, hall_id: int, type_: Literal["rating.recorded"], at: datetime, data: RatingRecorded, **filed: Unpack[Filed]) -> int: ...
+@overload
+def append_event(db: Database, conn: Connection, hall_id: int, type_: Literal["rating.link_replaced"], at: datetime, data: RatingLinkReplaced, **filed: Unpack[Filed]) -> int: ...
+@overload
+def append_event(db: Database, conn: Connection, hall_id: int, type_: Literal["rating.appeal"], at: datetime, data: RatingAppeal, **filed: Unpack[Filed]) -> int: ...
+@overload
+def append_event(db: Database, conn: Connection, hall_id: int, type_: Literal["follow_up.changed"], at: datetime, data: FollowUpChanged, **filed: Unpack[Filed]) -> int: ...
+@overload
+def append_event(db: Database, conn: Connection, hall_id: int, type_: Literal["case.changed"], at: datetime, data: CaseChanged, **filed: Unpack[Filed]) -> int: ...
+@overload
+def append_event(db: Database, conn: Connection, hall_id: int, type_: Literal["appointment.hall_cancelled"], at: datetime, data: AppointmentHallCancelled, **filed: Unpack[Filed]) -> int: ...
+@overload
+def append_event(db: Database, conn: Connection, hall_id: int, type_: Literal["appointment.released"], at: datetime, data: AppointmentsReleased, **filed: Unpack[Filed]) -> int: ...
+@overload
+def append_event(db: Database, conn: Connection, hall_id: int, type_: DeskTicketEvent, at: datetime, data: dict[str, Any], **filed: Unpack[Filed]) -> int: ...
+# fmt: on
+
+
 def append_event(
     db: Database,
     conn: Connection,
     hall_id: int,
     type_: str,
     at: datetime,
-    data: dict[str, Any],
+    data: Mapping[str, Any],
     *,
     ticket_id: int | None = None,
     window_number: int | None = None,

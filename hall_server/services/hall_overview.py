@@ -23,6 +23,7 @@ from .base import Services
 from .calendar_bookings import CANCEL_AND_NOTIFY, CalendarBookings
 from .context import HallContext
 from .event_log import append_event, recent_calls
+from .event_payloads import CalendarChanged
 from .projection import day_summary, new_walk_in
 
 R, OVERRIDES, H, T = table_of(HallRuntime), table_of(CalendarOverride), table_of(Hall), table_of(Ticket)
@@ -252,10 +253,14 @@ class HallOverview:
                     .values(hall_id=principal.hall_id, day=day, **values)
                     .on_conflict_do_update(index_elements=["hall_id", "day"], set_=values)
                 )
-            event: dict[str, Any] = {"date": day.isoformat(), "kind": kind, "note": note}
+            event: CalendarChanged = {
+                "date": day.isoformat(),
+                "kind": kind,
+                "note": note,
+                "cancelled_bookings": len(found),
+            }
             if duty is not None:
                 event["duty_day"] = _duty_view(duty)
-            event["cancelled_bookings"] = len(found)
             append_event(self.s.db, conn, principal.hall_id, "calendar.changed", now, event, actor=principal.label)
             notes = self.bookings.cancel(conn, ctx, found, now, book_url, principal.label)
         self.bookings.appointments.send(notes)

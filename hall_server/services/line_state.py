@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
@@ -10,29 +9,27 @@ from sqlalchemy import Connection
 from ..core.handling import HandlingTimes, Service, learn
 from ..core.queue_policy import Candidate, rank
 from ..storage import line_sql as sql
-from .context import HallContext
+from .context import HallContext, LearnedTimes
 
 LEARN_FROM_DAYS = 60  # services older than this say little about today's clerks and forms
 LEARN_FROM_SERVICES = 2000  # the most recent ones are enough for a trimmed mean per matter
 
-# hall id -> (the context it was learned for, version, times); a reloaded context relearns once.
-_cache: dict[int, tuple[HallContext, int, datetime, HandlingTimes]] = {}
 # A trimmed mean over up to 2000 services moves little with one more; relearning at most this
 # often keeps a busy hall (a finish every minute) from re-reading them on every issue.
 RELEARN_EVERY = timedelta(minutes=10)
-_lock = threading.Lock()
 
 
 def handling_times(conn: Connection, ctx: HallContext, now: datetime) -> HandlingTimes:
     """Expected minutes per matter and per-clerk speed, learned robustly (core/handling.py).
 
     Relearned only when a service has finished since (handling_stats counts every finish), so
-    a kiosk burst reads one small row instead of the recent services each time.
+    a kiosk burst reads one small row instead of the recent services each time. Kept on the
+    hall's context: each server learns its own, and a reloaded context relearns once.
     """
     version = int(sql.HANDLING_VERSION.run(conn, {"hall_id": ctx.id})[0][0] or 0)
-    cached = _cache.get(ctx.id)
-    if cached is not None and cached[0] is ctx and (cached[1] == version or abs(now - cached[2]) < RELEARN_EVERY):
-        return cached[3]
+    learned = ctx.learned_times
+    if learned is not None and (learned.version == version or abs(now - learned.at) < RELEARN_EVERY):
+        return learned.times
     priors: dict[int | None, float] = {mid: float(m.matter.handling_minutes) for mid, m in ctx.matters.items()}
     priors[None] = float(ctx.config.queue.default_handling_minutes)
     rows = sql.RECENT_SERVICES.run(
@@ -48,8 +45,7 @@ def handling_times(conn: Connection, ctx: HallContext, now: datetime) -> Handlin
         for matter_id, staff_id, started, finished in rows
     ]
     times = learn(priors, services)
-    with _lock:
-        _cache[ctx.id] = (ctx, version, now, times)
+    ctx.learned_times = LearnedTimes(version, now, times)
     return times
 
 

@@ -28,7 +28,7 @@ from ..app_services import HallServer
 from ..core.clock import FakeClock
 from ..core.errors import Conflict, DomainError
 from ..core.hall_config import HallConfig, parse_hall_config
-from ..core.projection import window_segments
+from ..core.projection import walk_in_intervals, window_segments
 from ..core.schedule import Schedule
 from ..services.access import Principal
 from ..services.appointments import BookingRequest
@@ -205,7 +205,7 @@ class HallSimulation:
         tz = self.config.timezone
         midnight = datetime.combine(day, datetime.min.time(), tz)
         periods = self.ctx.schedule.periods(day)
-        walk = self.ctx.schedule.walk_in_intervals(day)
+        walk = walk_in_intervals(periods)
         demand_windows, demand_schedule = self.demand
         demand_periods = demand_schedule.periods(day)
         capacity = sum(
@@ -270,7 +270,7 @@ class HallSimulation:
         midnight = datetime.combine(day, datetime.min.time(), tz)
         env = simpy.Environment(initial_time=8 * 60)
         result = DayResult(day, residents=len(arrivals))
-        walk = self.ctx.schedule.walk_in_intervals(day)
+        walk = walk_in_intervals(self.ctx.schedule.periods(day))
         result.closing = minutes_of(walk[-1][1], midnight) if walk else None
         state: dict[str, Any] = {"line": env.event(), "calls": env.event(), "records": {}, "service": {}}
         self._env, self._midnight, self._state = env, midnight, state

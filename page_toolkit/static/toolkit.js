@@ -6,7 +6,8 @@
  *   API        api(method, path, token, body) -> Promise, ApiError, pageToken(storageKey?), lang(),
  *              newest(load, draw) -> a loader whose older answers never draw
  *   events     live(token, params, onEvent, onState) -> {close()}, eventTypes()
- *   DOM        el(tag, attrs, ...children), showError(e, id?), keepTogether(text, words?),
+ *   DOM        el(tag, attrs, ...children), showError(e, id?), toaster(okSeconds?, errorSeconds?) -> toast(text, ok?),
+ *              keepTogether(text, words?),
  *              dateFields(root?) (date and month inputs in the page's language, with vendor/flatpickr)
  *   time       hhmm(iso), formatTime(date, kind), setTimeZone(tz), timeZone(), parseIso(text),
  *              serverNow(), loadHall(token)
@@ -405,6 +406,20 @@ var YC = (function () {
     if (box) box.textContent = e ? (e.message || String(e)) : "";
   }
 
+  // The page's message line (#toast): toaster(okSeconds, errorSeconds) gives the page its
+  // toast(text, ok), which shows text (ok: a confirmation, styled .ok; else an error) and hides it
+  // again after that many seconds; without them it stays until the next toast (toast("") clears).
+  function toaster(okSeconds, errorSeconds) {
+    var timer = null;
+    return function toast(text, ok) {
+      var box = document.getElementById("toast");
+      var seconds = ok ? okSeconds : errorSeconds;
+      box.textContent = text; box.className = ok ? "ok" : ""; box.hidden = !text;
+      clearTimeout(timer);
+      if (text && seconds) timer = setTimeout(function () { box.hidden = true; }, seconds * 1000);
+    };
+  }
+
   // --- time: the hall's zone and the server's clock ---------------------------------------
   // Times are shown in the hall's time zone (from /api/v1/hall), whatever the device's zone;
   // the pilot hall's zone until the hall has said which.
@@ -466,7 +481,8 @@ var YC = (function () {
     loadMessages: loadMessages, useMessages: useMessages, useLanguage: useLanguage, t: t, fillText: fillText, lang: lang,
     api: api, ApiError: ApiError, pageToken: pageToken, takeUrlToken: takeUrlToken, adoptToken: adoptToken,
     params: params, newest: newest,
-    live: live, eventTypes: eventTypes, el: el, showError: showError, keepTogether: keepTogether, dateFields: dateFields,
+    live: live, eventTypes: eventTypes, el: el, showError: showError, toaster: toaster, keepTogether: keepTogether,
+    dateFields: dateFields,
     hhmm: hhmm, formatTime: formatTime, setTimeZone: setTimeZone, timeZone: timeZone, parseIso: parseIso,
     serverNow: serverNow, loadHall: loadHall
   };

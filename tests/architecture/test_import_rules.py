@@ -37,6 +37,7 @@ NEVER: dict[str, tuple[str, ...]] = {
     "hall_server.catalog_io": ("hall_server.api",),
     "hardware": SERVER_AND_COMMAND,
     "hall_common": SERVER_AND_COMMAND + ("hardware",),
+    "page_toolkit": SERVER_AND_COMMAND + ("hardware",),
     "display_board": ("hall_server.services", "hall_server.storage"),
     "window_terminal": ("hall_server.services", "hall_server.storage"),
     "kiosk": ("hall_server.services", "hall_server.storage"),

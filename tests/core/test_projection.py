@@ -6,7 +6,7 @@ import pytest
 
 from hall_server.core.clock import CHINA
 from hall_server.core.hall_config import pilot_hall_config
-from hall_server.core.projection import LineItem, WindowState, project_day
+from hall_server.core.projection import LineItem, WindowState, project_day, walk_in_intervals
 from hall_server.core.schedule import Schedule
 from hall_server.core.working_calendar import WorkingCalendar
 
@@ -146,3 +146,11 @@ def test_new_years_day_2027_is_closed_so_nothing_is_reachable(schedule):
     assert schedule.periods(now.date()) == []
     p = project(schedule, now, staffed(1, 2, 3), walk_ins(now, 1))
     assert p.unreachable == [1] and p.basis == "closed"
+
+
+def test_the_walk_in_day_and_its_closing_are_the_same_whatever_order_the_periods_come_in(schedule):
+    # 13:30-17:30 and the 延时 17:30-18:30 are one afternoon; the 错时 lunch serves appointments only.
+    periods = schedule.periods(at("2026-11-26 00:00").date())
+    day = [(at("2026-11-26 09:00"), at("2026-11-26 12:00")), (at("2026-11-26 13:30"), at("2026-11-26 18:30"))]
+    assert walk_in_intervals(periods) == day
+    assert walk_in_intervals(periods[::-1]) == day

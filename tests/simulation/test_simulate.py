@@ -8,7 +8,6 @@ from datetime import date, datetime
 from hall_server.core.clock import CHINA
 from hall_server.core.errors import Conflict
 from hall_server.core.hall_config import pilot_hall_text
-from hall_server.services import line_state
 from hall_server.services.ticketing import IssueRequest
 from hall_server.simulation.hall_day import HallSimulation, with_what_ifs
 from hall_server.simulation.profile import Profile
@@ -23,7 +22,6 @@ def test_post_tickets_and_the_simulator_project_the_same_start_on_a_recorded_day
     try:
         sim._simulate(DAY, sim.arrivals(DAY, random.Random(f"7:{DAY}")), until=11 * 60 + 40)
         sim.clock.set(datetime(2026, 11, 30, 11, 40, tzinfo=CHINA))
-        line_state._cache.clear()  # both sides learn afresh from the same stored services
         simulated = sim.preview_new_ticket(1)
     finally:
         sim.server.close()
@@ -54,7 +52,6 @@ def _simulator_answer(sim: HallSimulation) -> tuple[int, dict]:
 
 
 def _server_answer(tmp_path, name: str, at: str) -> tuple[int, dict]:
-    line_state._cache.clear()  # both sides learn afresh from the same stored services
     hall = start_live_hall(f"sqlite:///{tmp_path / name}", at, sign_in=False)
     try:
         r = hall.client("kiosk").post("/tickets", json={"matter_id": 1})
@@ -77,7 +74,6 @@ def test_post_tickets_and_the_simulator_take_the_same_consent_decision_in_the_ev
             sim._simulate(DAY, sim.arrivals(DAY, random.Random(f"7:{DAY}")), until=hh * 60 + mm)
             sim.clock.set(datetime(2026, 11, 30, hh, mm, tzinfo=CHINA))
             _copy_db(sim, tmp_path / f"at-{hh}{mm}.db")
-            line_state._cache.clear()
             answers[at] = _simulator_answer(sim)
         finally:
             sim.server.close()

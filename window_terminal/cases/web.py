@@ -3,15 +3,11 @@ catalog through /cases/messages.json; data from the hall server's /api/v1/cases 
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, render_template, request
 
-from hall_common.i18n import area_messages, page_locale
+from page_toolkit.pages import add_messages_route, locale
 
 AREAS = ("cases", "documents", "toolkit")
-
-
-def page_messages(locale: str) -> dict[str, dict[str, str]]:
-    return {area: area_messages(area, locale) for area in AREAS}
 
 
 def create_blueprint() -> Blueprint:
@@ -19,14 +15,7 @@ def create_blueprint() -> Blueprint:
         "case_pages", __name__, static_folder="static", static_url_path="/cases-ui/static", template_folder="templates"
     )
 
-    def locale() -> str:
-        return page_locale(request.args.get("lang"))
-
-    @bp.get("/cases-ui/messages.json")
-    def messages():
-        response = jsonify(page_messages(locale()))
-        response.headers["Cache-Control"] = "no-cache"
-        return response
+    add_messages_route(bp, "/cases-ui/messages.json", AREAS)
 
     @bp.get("/cases-ui/window/<int:number>")
     def panel(number: int):

@@ -3,15 +3,11 @@ catalog through /admin/matters/messages.json; data and every check from /api/v1/
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, render_template
 
-from hall_common.i18n import area_messages, page_locale
+from page_toolkit.pages import add_messages_route, locale
 
 AREAS = ("catalog_admin", "toolkit")
-
-
-def page_messages(locale: str) -> dict[str, dict[str, str]]:
-    return {area: area_messages(area, locale) for area in AREAS}
 
 
 def create_blueprint() -> Blueprint:
@@ -23,14 +19,7 @@ def create_blueprint() -> Blueprint:
         template_folder="templates",
     )
 
-    def locale() -> str:
-        return page_locale(request.args.get("lang"))
-
-    @bp.get("/admin/matters/messages.json")
-    def messages():
-        response = jsonify(page_messages(locale()))
-        response.headers["Cache-Control"] = "no-cache"
-        return response
+    add_messages_route(bp, "/admin/matters/messages.json", AREAS)
 
     @bp.get("/admin/matters")
     def page():

@@ -4,9 +4,9 @@ with the vendored ECharts of page_toolkit; strings from the catalog's "operation
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
-from hall_common.i18n import page_locale
+from page_toolkit.pages import locale
 
 
 def create_blueprint() -> Blueprint:
@@ -17,12 +17,6 @@ def create_blueprint() -> Blueprint:
         static_url_path="/operations/static",
         template_folder="templates",
     )
-
-    def locale() -> str:
-        # Like every staff page: Chinese whatever the PC's browser says, English only with ?lang=en
-        # (the catalog the page loads follows ?lang= alone; the page's lang= must match it, since
-        # the API's messages and labels follow the page's lang=).
-        return page_locale(request.args.get("lang"))
 
     @bp.get("/supervisor/stats")
     def stats_page():

@@ -85,10 +85,7 @@
     setTimeout(() => input.focus(), 0);
   }
 
-  function toast(text, ok) {
-    const box = $("toast"); box.textContent = text; box.className = ok ? "ok" : ""; box.hidden = !text;
-    clearTimeout(toast.timer); if (text) toast.timer = setTimeout(() => { box.hidden = true; }, 6000);
-  }
+  const toast = YC.toaster(6, 6);
   function showLogin() {
     localStorage.removeItem(KEY); token = null; $("login").hidden = false; $("board").hidden = true; $("logout").hidden = true;
     $("language").hidden = true;

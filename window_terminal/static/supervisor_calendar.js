@@ -7,10 +7,7 @@
   const $ = (id) => document.getElementById(id);
   const MAX_RANGES = 4;  // as core/duty_days.py
 
-  function toast(text, ok) {
-    const box = $("toast"); box.textContent = text; box.className = ok ? "ok" : ""; box.hidden = !text;
-    clearTimeout(toast.timer); if (text) toast.timer = setTimeout(() => { box.hidden = true; }, 6000);
-  }
+  const toast = YC.toaster(6, 6);
 
   // A change that leaves bookings of the day without a seat comes back 409 with them: the
   // supervisor sees who (time, masked name, code, why) and decides; only a confirmed change is

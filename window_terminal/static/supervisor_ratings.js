@@ -14,10 +14,7 @@
   const NOTE_NEEDED = ["call_back", "rectify_now", "rectify_deadline", "explain", "report_back"];
   let charts = null, selected = null;
 
-  function toast(text, ok) {
-    const box = $("toast"); box.textContent = text; box.className = ok ? "ok" : ""; box.hidden = !text;
-    clearTimeout(toast.timer); if (text) toast.timer = setTimeout(() => { box.hidden = true; }, 6000);
-  }
+  const toast = YC.toaster(6, 6);
   const pct = (v) => (v === null || v === undefined ? "—" : (v * 100).toFixed(1) + "%");
   const period = () => ({from: $("from").value, to: $("to").value});
   const query = (extra) => new URLSearchParams(Object.assign(period(), extra || {})).toString();

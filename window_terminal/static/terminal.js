@@ -15,12 +15,7 @@
     $("sign-out").hidden = section !== "desk";
   }
 
-  function toast(text, ok) {
-    const box = $("toast");
-    box.textContent = text; box.className = ok ? "ok" : ""; box.hidden = !text;
-    clearTimeout(toast.timer);
-    if (text) toast.timer = setTimeout(() => { box.hidden = true; }, ok ? 3000 : 8000);
-  }
+  const toast = YC.toaster(3, 8);
 
   function forget() {
     token = null; me = null;

@@ -10,7 +10,7 @@
   const params = YC.params;
   let roster = null, editing = null;
 
-  function toast(text) { $("toast").textContent = text; $("toast").hidden = !text; }
+  const toast = YC.toaster();  // no timeout: a message stays until the page clears it
 
   function halfButton(day, half) {
     const s = roster.shifts.find((x) => x.date === day && x.half === half);

@@ -20,7 +20,7 @@
     return charts[id];
   }
 
-  function toast(text) { $("toast").textContent = text; $("toast").hidden = !text; }
+  const toast = YC.toaster();  // no timeout: a message stays until the page clears it
 
   function query() {
     // Empty dates: the server's own default (this month to today, in the hall's time zone).
