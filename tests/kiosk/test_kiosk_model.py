@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from concurrent.futures import Executor, Future
+from pathlib import Path
 
 import httpx
 import pytest
@@ -213,3 +216,15 @@ def test_a_refusal_for_too_many_no_shows_is_shown_on_the_phone_screen(booking_mo
     hall.book_answer = httpx.Response(409, json={"error": {"code": "booking_blocked_no_shows", "message": text}})
     vm.booking.confirm()
     assert vm.screen is Screen.BOOK_PHONE and vm.booking.draft.note == text and not vm.booking.draft.submitting
+
+
+def test_the_view_models_run_without_kivy():
+    """The kiosk's behaviour is tested (and could run) on a machine without a display stack."""
+    code = (
+        "import pkgutil, importlib, sys, kiosk.viewmodels as vm\n"
+        "for m in pkgutil.iter_modules(vm.__path__): importlib.import_module(f'kiosk.viewmodels.{m.name}')\n"
+        "print([n for n in sys.modules if n.partition('.')[0] == 'kivy'])"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
