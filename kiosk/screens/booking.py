@@ -16,7 +16,7 @@ from ..viewmodels.booking import (
     surnames_for,
 )
 from ..viewmodels.context import Screen
-from ..widgets import BLUE, GREEN, GREY, INK, RED, TEAL, TextLabel
+from ..widgets import BLUE, FIELD, GREEN, GREY, INK, RED, TEAL, TextLabel
 from .parts import Parts
 
 
@@ -106,7 +106,7 @@ class BookingScreens(Parts):
                 kid="book_name",
                 bold=bool(b.surname),
                 wrap=False,
-                background=(0.93, 0.93, 0.93, 1),
+                background=FIELD,
                 size_hint_x=0.5,
             )
         )
@@ -189,7 +189,7 @@ class BookingScreens(Parts):
                 6.5,
                 kid="phone_entry",
                 wrap=False,
-                background=(0.93, 0.93, 0.93, 1),
+                background=FIELD,
                 size_hint_y=None,
                 height=self.u * 11,
             )

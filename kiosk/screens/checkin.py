@@ -8,7 +8,7 @@ from kivy.uix.widget import Widget
 
 from ..viewmodels.context import Screen
 from ..viewmodels.keypad import CODE, ID_NUMBER
-from ..widgets import BLUE, GREEN, GREY, INK, RED
+from ..widgets import BLUE, GREEN, GREY, RED
 from .parts import Parts
 
 
@@ -29,17 +29,7 @@ class CheckInScreens(Parts):
                 )
             )
         prompt = self.t("checkin_prompt_code" if kp.mode == CODE else "checkin_prompt_id")
-        shown = kp.display or " "
-        entry = self.text(
-            shown,
-            6,
-            kid="entry",
-            color=INK,
-            background=(0.93, 0.93, 0.93, 1),
-            wrap=False,
-            size_hint_y=None,
-            height=self.u * 10,
-        )
+        entry = self.typed(kp.display, "entry")
         error = self.text(vm.checkin.error, 3.8, kid="keypad_error", color=RED, size_hint_y=None, height=self.u * 12)
         pad = GridLayout(cols=3, spacing=self.u * 1.2)
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "X" if kp.mode == ID_NUMBER else "clear", "0", "del"]

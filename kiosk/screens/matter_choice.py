@@ -67,16 +67,7 @@ class MatterScreens(Parts):
         """An A–Z keyboard for pinyin initials; matching matters appear as big buttons at once."""
         vm = self.vm
         query = vm.finding.search.query
-        entry = self.text(
-            query or " ",
-            6,
-            kid="search_entry",
-            color=INK,
-            background=(0.93, 0.93, 0.93, 1),
-            wrap=False,
-            size_hint_y=None,
-            height=self.u * 10,
-        )
+        entry = self.typed(query, "search_entry")
         keys = self.grid(7 if self.portrait else 6, 1)
         for letter in LETTERS:
             keys.add_widget(

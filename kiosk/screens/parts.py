@@ -11,7 +11,7 @@ from ..viewmodels.context import Screen
 from ..viewmodels.kiosk_model import KioskModel
 from ..viewmodels.matter_finder import layouts
 from ..viewmodels.printing import PrintState
-from ..widgets import AMBER, BLUE, GREEN, GREY, INK, KioskButton, TextLabel
+from ..widgets import AMBER, BLUE, FIELD, GREEN, GREY, INK, KioskButton, TextLabel
 
 
 class Parts:
@@ -56,6 +56,19 @@ class Parts:
             return [f"{t}\n[size={small}]{h}[/size]" for t in titles for h in hints]
 
         return self.button("", kid, tap, color=color, size=size, markup=True, compose=compose)
+
+    def typed(self, text: str, kid: str) -> TextLabel:
+        """What the resident has typed so far, in large type on a pale box (kept when empty)."""
+        return self.text(
+            text or " ",
+            6,
+            kid=kid,
+            color=INK,
+            background=FIELD,
+            wrap=False,
+            size_hint_y=None,
+            height=self.u * 10,
+        )
 
     def matter_button(self, m: dict, tap, size: float = 5) -> KioskButton:
         # Large type for elderly residents; a long name breaks once at a word boundary, never mid-word.
