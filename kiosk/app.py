@@ -18,7 +18,7 @@ from kivy.uix.boxlayout import BoxLayout
 from hardware.printer import printer_from_spec
 
 from .config import KioskConfig
-from .screens import Builder
+from .screens import build_screen
 from .viewmodels.event_stream import EventStream
 from .viewmodels.hall_client import HallClient
 from .viewmodels.kiosk_model import KioskModel
@@ -69,8 +69,8 @@ class KioskApp(App):
         self.stream = EventStream(
             config.server_url,
             config.token,
-            lambda kind, data: on_ui_thread(lambda: self.vm.stream_event(kind, data)),
-            lambda state: on_ui_thread(lambda: self.vm.stream_state(state)),
+            lambda kind, data: on_ui_thread(lambda: self.vm.hall.stream_event(kind, data)),
+            lambda state: on_ui_thread(lambda: self.vm.hall.stream_state(state)),
         )
         self._render_pending = False
         self.content = None
@@ -80,7 +80,7 @@ class KioskApp(App):
     def build(self):
         Window.clearcolor = PAPER
         Window.bind(on_request_close=lambda *a, **k: True)  # no closing from the keyboard/WM
-        Window.bind(on_touch_down=lambda *a: self.vm.touch())  # any touch resets the idle timer
+        Window.bind(on_touch_down=lambda *a: self.vm.ctx.touch())  # any touch resets the idle timer
         # The QR scanner is a keyboard-wedge reader: it types what the code holds, then Enter.
         Window.bind(on_textinput=lambda _w, text: self.scan.feed(text), on_key_down=self._key_down)
         u = type_unit()
@@ -105,7 +105,7 @@ class KioskApp(App):
         for w in (header, self.banner, self.body):
             root.add_widget(w)
         self.root_widget = root
-        self.vm.subscribe(self._schedule_render)
+        self.vm.ctx.subscribe(self._schedule_render)
         self.render()
         return root
 
@@ -124,14 +124,14 @@ class KioskApp(App):
     def render(self) -> None:
         self._render_pending = False
         u = type_unit()
-        self.center_label.set_text((self.vm.hall or {}).get("name", ""))
-        self.clock_label.set_text(self.vm.clock_text() if self.vm.hall else "")
+        self.center_label.set_text((self.vm.hall.info or {}).get("name", ""))
+        self.clock_label.set_text(self.vm.hall.clock_text() if self.vm.hall.info else "")
         banners = self.vm.banners()
         self.banner.height = u * 6 * len(banners)
         self.banner.set_text("\n".join(banners))
         self.body.clear_widgets()
         portrait, wide = Window.height > Window.width, Window.width >= 1.5 * Window.height
-        self.content = Builder(self.vm, u, portrait=portrait, wide=wide).build()
+        self.content = build_screen(self.vm, u, portrait=portrait, wide=wide)
         self.body.add_widget(self.content)
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -143,7 +143,7 @@ class KioskApp(App):
         self.stream.start()
         Clock.schedule_interval(lambda _dt: self.vm.tick(), 0.5)
         Clock.schedule_interval(
-            lambda _dt: self.clock_label.set_text(self.vm.clock_text()) if self.vm.hall else None, 1.0
+            lambda _dt: self.clock_label.set_text(self.vm.hall.clock_text()) if self.vm.hall.info else None, 1.0
         )
         Clock.schedule_interval(lambda _dt: self.vm.poll_printer(), self.kiosk_config.status_poll_seconds)
 

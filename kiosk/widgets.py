@@ -27,6 +27,7 @@ GREY = (0.3, 0.3, 0.3, 1)
 RED = (0.7, 0.0, 0.0, 1)
 AMBER = (1.0, 0.85, 0.3, 1)
 TEAL = (0.0, 0.4, 0.45, 1)  # 预约办理: white on it > 7:1
+FIELD = (0.93, 0.93, 0.93, 1)  # the box what the resident typed is shown in
 
 INSET = 0.92  # the text may use this share of the box's width and height (a margin to the edge)
 MIN_SHARE = 0.45  # never shrink below this share of the asked size (the elderly must still read it)

@@ -101,8 +101,9 @@ class Remote:
     def __init__(self, app) -> None:
         self.app = app
         self.offset = 0.0
-        base = app.vm.clock
-        app.vm.clock = lambda: base() + self.offset  # the idle timer's injectable clock
+        ctx = app.vm.ctx
+        base = ctx.clock
+        ctx.clock = lambda: base() + self.offset  # the idle timer's injectable clock
 
     def settled(self) -> bool:
         from kivy.uix.layout import Layout
@@ -126,35 +127,35 @@ class Remote:
         vm = self.app.vm
         return {
             "screen": vm.screen.value,
-            "online": vm.online,
-            "busy": vm.busy,
+            "online": vm.ctx.online,
+            "busy": vm.issuing.busy,
             "banners": vm.banners(),
             # What the resident reads; a sentence's added line breaks are not part of it.
             "texts": {w.kid: w._source if getattr(w, "wrap", False) else w.text for w in self._widgets()},
             "shown": {w.kid: w.text for w in self._widgets()},
-            "issued_count": vm.issued_count,
-            "print_state": vm.print_state.value if vm.print_state else None,
-            "ticket": vm.ticket,
-            "waiting": vm.waiting,
-            "admin_error": vm.admin_error,
-            "printer_state": vm.printer_status.state.value if vm.printer_status else None,
-            "keypad": vm.keypad.value,
-            "case_pad": vm.case_pad.value,
-            "case_code": vm.case_pad.code,
+            "issued_count": vm.issuing.issued_count,
+            "print_state": vm.printing.state.value if vm.printing.state else None,
+            "ticket": vm.issuing.ticket,
+            "waiting": vm.hall.waiting,
+            "admin_error": vm.ctx.admin_error,
+            "printer_state": vm.printing.printer_status.state.value if vm.printing.printer_status else None,
+            "keypad": vm.checkin.keypad.value,
+            "case_pad": vm.progress.pad.value,
+            "case_code": vm.progress.pad.code,
             "render_pending": self.app._render_pending,
-            "appointment": vm.appointment,
+            "appointment": vm.booking.appointment,
             "booking": {
-                "days": [d.day.isoformat() for d in vm.booking.days],
-                "loading": vm.booking.loading,
-                "slots": [s["start"] for s in vm.booking.free_slots()],
-                "name": vm.booking.name,
-                "phone": vm.booking.phone,
-                "note": vm.booking.note,
+                "days": [d.day.isoformat() for d in vm.booking.draft.days],
+                "loading": vm.booking.draft.loading,
+                "slots": [s["start"] for s in vm.booking.draft.free_slots()],
+                "name": vm.booking.draft.name,
+                "phone": vm.booking.draft.phone,
+                "note": vm.booking.draft.note,
             },
-            "return_case": vm.return_pad.value,
-            "return_tail": vm.return_pad.code,
+            "return_case": vm.return_lane.pad.value,
+            "return_tail": vm.return_lane.pad.code,
             "stream": self.app.stream.state,
-            "refreshing": self.app.vm._refreshing,
+            "refreshing": vm.hall.refreshing,
         }
 
     def cmd_tap(self, kid: str, times: int = 1) -> dict:
@@ -199,26 +200,27 @@ class Remote:
     def cmd_show(self, screen: str) -> dict:
         """Put the model on ``screen`` with realistic, long content (the layout test's scenes)."""
         from kiosk.viewmodels.case_progress import ProgressText
-        from kiosk.viewmodels.kiosk_model import PrintState, Screen
+        from kiosk.viewmodels.context import Screen
+        from kiosk.viewmodels.printing import PrintState
 
         vm = self.app.vm
         vm.home()
-        longest = max(vm.matters, key=lambda m: len(m["name"]))
+        longest = max(vm.hall.matters, key=lambda m: len(m["name"]))
         if screen == "matters":
-            vm.group = max(vm.groups(), key=lambda g: len(vm.finder.in_department(g[0])))[0]
+            vm.finding.group = max(vm.finding.groups(), key=lambda g: len(vm.hall.finder.in_department(g[0])))[0]
         elif screen == "search":
             for key in "YLBX":
-                vm.search.press(key)
+                vm.finding.search.press(key)
         elif screen == "search_none":
             for key in "QQQQQQQQQQ":
-                vm.search.press(key)
+                vm.finding.search.press(key)
             screen = "search"
         elif screen == "checkin":
-            vm.keypad_error = "没有找到您的预约，请核对预约码，或到咨询台（导办台）请工作人员帮您查询"
+            vm.checkin.error = "没有找到您的预约，请核对预约码，或到咨询台（导办台）请工作人员帮您查询"
         elif screen == "progress":
-            vm.progress_note = "找不到办件号 2026-00001，请核对受理通知书上的办件号，或到窗口咨询。"
+            vm.progress.note = "找不到办件号 2026-00001，请核对受理通知书上的办件号，或到窗口咨询。"
         elif screen == "progress_result":
-            vm.progress = ProgressText(
+            vm.progress.result = ProgressText(
                 case_no="2026-00123",
                 matter=longest["name"],
                 stage="已送承办部门审批",
@@ -234,41 +236,45 @@ class Remote:
                 steps=[(f"2026年11月{d}日", "材料已送到承办部门，部门正在审批") for d in range(18, 27)],
             )
         elif screen == "ticket":
-            vm.ticket = {
+            vm.issuing.ticket = {
                 "number": "A123",
                 "matter_name": longest["name"],
                 "waiting_ahead": 18,
                 "estimated_wait_minutes": 95,
             }
-            vm.print_state = PrintState.FAILED
-            vm.print_message = "出票失败：打印机缺纸。请记住您的号码 A123，留意叫号屏和语音呼叫，或请工作人员帮忙"
+            vm.printing.state = PrintState.FAILED
+            vm.printing.message = "出票失败：打印机缺纸。请记住您的号码 A123，留意叫号屏和语音呼叫，或请工作人员帮忙"
         elif screen == "consent":
-            vm.consent_minutes, vm.next_open_at = 95, vm.hall["server_time"]
+            vm.closing.next_open_at = vm.hall.info["server_time"]
         elif screen == "closed":
-            vm._show_closed("closed", "当前不在服务时间，今天的取号已经结束", vm.hall["server_time"])
+            vm.closing.show_closed("closed", "当前不在服务时间，今天的取号已经结束", vm.hall.info["server_time"])
             return {}
         elif screen in ("refused", "uncertain"):
-            vm._notice(
+            vm.closing.notice(
                 "暂时无法取号", "服务器响应太慢，不知道号码是否已经取到。请不要重复取号，请到咨询台请工作人员帮您查询。"
             )
         elif screen == "home_closed":
-            vm.hall["status"] = {**vm.hall["status"], "state": "closed", "next_open_at": vm.hall["server_time"]}
+            vm.hall.info["status"] = {
+                **vm.hall.info["status"],
+                "state": "closed",
+                "next_open_at": vm.hall.info["server_time"],
+            }
             screen = "home"
         elif screen == "home_duty":
             today = {"duty_day": {"name": "国庆节", "note": "", "appointment_only": True, "hours": ["09:00-11:30"]}}
-            vm.hall["status"] = {**vm.hall["status"], "today": today}
+            vm.hall.info["status"] = {**vm.hall.info["status"], "today": today}
             screen = "home"
         elif screen.startswith("book_") or screen == "booked":
             self._booking_scene(vm, longest)
         elif screen == "return":
-            vm.return_pad.fill("2026-00123")
-            vm.return_note = "没有找到办件 2026-00123，请核对告知书上的办件编号和手机号后4位，或到窗口咨询。"
+            vm.return_lane.pad.fill("2026-00123")
+            vm.return_lane.note = "没有找到办件 2026-00123，请核对告知书上的办件编号和手机号后4位，或到窗口咨询。"
         elif screen == "refused_closing":
-            vm._notice("暂时不能取号", "今天的号已经发完（窗口下班前来不及办理）。下次开放时间：明天 09:00")
-            vm.offer_booking = True
+            vm.closing.notice("暂时不能取号", "今天的号已经发完（窗口下班前来不及办理）。下次开放时间：明天 09:00")
+            vm.closing.offer_booking = True
             screen = "refused"
         elif screen == "ticket_return":
-            vm.ticket = {
+            vm.issuing.ticket = {
                 "number": "F001",
                 "matter_name": longest["name"],
                 "waiting_ahead": 3,
@@ -277,25 +283,26 @@ class Remote:
                 "owner_window": 2,
                 "estimated_wait_minutes": 12,
             }
-            vm.print_state, vm.print_message = PrintState.PRINTED, "请取走凭条，在休息区等候叫号"
+            vm.printing.state, vm.printing.message = PrintState.PRINTED, "请取走凭条，在休息区等候叫号"
             screen = "ticket"
         elif screen == "ticket_late":
             # 17:22 on the pilot hall, consent given: only window 1 (延时服务) serves past 17:30.
-            vm.ticket = {
+            vm.issuing.ticket = {
                 "number": "A005",
                 "matter_name": longest["name"],
                 "waiting_ahead": 4,
                 "estimated_wait_minutes": 50,
                 "late_risk_accepted": True,
-                "closes_at": vm.hall["server_time"][:11] + "18:30:00+08:00",
+                "closes_at": vm.hall.info["server_time"][:11] + "18:30:00+08:00",
                 "serving_windows": [1],
             }
-            vm.print_state, vm.print_message = PrintState.PRINTED, "请取走凭条，在休息区等候叫号"
+            vm.printing.state, vm.printing.message = PrintState.PRINTED, "请取走凭条，在休息区等候叫号"
             screen = "ticket"
         elif screen == "admin":
-            vm.admin_error = "自助机令牌无效（invalid_token），请管理员用 yichuang token create --role kiosk 重新生成"
-        vm.screen = Screen(screen)
-        vm._changed()
+            vm.ctx.admin_error = (
+                "自助机令牌无效（invalid_token），请管理员用 yichuang token create --role kiosk 重新生成"
+            )
+        vm.ctx.go(Screen(screen))
         return {}
 
     @staticmethod
@@ -304,7 +311,8 @@ class Remote:
         from datetime import date, timedelta
 
         from kiosk.viewmodels.booking import BookingDraft, DayChoice
-        from kiosk.viewmodels.kiosk_model import BOOK, PrintState
+        from kiosk.viewmodels.matter_choice import BOOK
+        from kiosk.viewmodels.printing import PrintState
 
         def slots(d: date) -> list[dict]:
             out = []
@@ -334,19 +342,19 @@ class Remote:
 
         first = date(2026, 11, 27)
         days = [DayChoice(first + timedelta(days=i), 88, slots(first + timedelta(days=i))) for i in range(8)]
-        vm.purpose = BOOK
-        vm.booking = BookingDraft(matter_id=longest["id"], matter_name=longest["name"], days=days)
-        vm.booking.day = days[0]
-        vm.booking.slot = days[0].slots[3]
-        vm.booking.surname, vm.booking.title, vm.booking.letter = "欧", "女士", "O"
-        vm.booking.phone = "1380000123"
-        vm.booking.note = "该时段已约满，请选择其他时段。"
-        vm.appointment = {
+        vm.finding.purpose = BOOK
+        vm.booking.draft = draft = BookingDraft(matter_id=longest["id"], matter_name=longest["name"], days=days)
+        draft.day = days[0]
+        draft.slot = days[0].slots[3]
+        draft.surname, draft.title, draft.letter = "欧", "女士", "O"
+        draft.phone = "1380000123"
+        draft.note = "该时段已约满，请选择其他时段。"
+        vm.booking.appointment = {
             "code": "482913",
             "slot_start": days[0].slots[3]["start"],
             "slot_end": days[0].slots[3]["end"],
         }
-        vm.print_state, vm.print_message = (
+        vm.printing.state, vm.printing.message = (
             PrintState.FAILED,
             "预约凭条没有打印出来：打印机缺纸。请记下屏幕上的预约码 482913，到时凭预约码签到。",
         )
