@@ -9,7 +9,7 @@ from flask import Response, g, jsonify, request
 from ..core.errors import InvalidInput
 from ..documents import build, render_pdf, thermal_bytes
 from .context import Unauthorized, body, caller, locale, principal, query, server
-from .routes import DATE_QUERY, E400, E403, E404, E409, bp, responses, spec
+from .declarations import DATE_QUERY, E400, E403, E404, E409, bp, responses, spec
 from .spec import obj
 
 CASE_ROLES = ("clerk", "backoffice", "supervisor", "admin")

@@ -1,6 +1,7 @@
-"""Editing the matter catalog one matter at a time (the admin page /admin/matters).
+"""The matter catalog (事项清单): every device reads the active matters; the admin page
+(/admin/matters) lists them all and edits one matter at a time.
 
-Checked by the Excel import's own rules (catalog_io.form) and written by its storage
+An edit is checked by the Excel import's own rules (catalog_io.form) and written by its storage
 (catalog_io.store.save_matter), so a matter saved here round-trips through the workbook."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from ..core.catalog import CLASSES, DOMAINS, KINDS
 from ..core.errors import InvalidInput
 from ..services.context import StoredMatter
 from .context import body, principal, server
-from .routes import E400, E403, bp, responses, spec
+from .declarations import ANY_DEVICE, E400, E403, bp, responses, spec
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 # The page sends form fields as typed (numbers may arrive as text, keywords as one "、"-joined
@@ -90,6 +91,44 @@ def matter_view(s: StoredMatter) -> dict:
         "sort_order": s.sort_order,
         "active": s.active,
     }
+
+
+@spec.route(
+    bp,
+    "/matters",
+    "GET",
+    "The matter catalog (事项清单) with materials checklists",
+    roles=ANY_DEVICE,
+    responses=responses(),
+)
+def matters():
+    ctx = server().services.halls.get(principal().hall_id)
+    items = sorted((m for m in ctx.matters.values() if m.active), key=lambda m: m.sort_order)
+    return jsonify(
+        {
+            "matters": [
+                {
+                    "id": m.id,
+                    "code": m.matter.code,
+                    "name": m.matter.name,
+                    "department": m.matter.department,
+                    "domain": m.matter.domain,
+                    "class": m.matter.matter_class,
+                    "kind": m.matter.kind,
+                    "promised_days": m.matter.promised_days,
+                    "legal_days": m.matter.legal_days,
+                    "ticket_prefix": m.matter.ticket_prefix,
+                    "handling_minutes": m.matter.handling_minutes,
+                    "forward_to": m.matter.forward_to,
+                    "conditions": m.matter.conditions,
+                    "legal_basis": m.matter.legal_basis,
+                    "keywords": list(m.matter.keywords),
+                    "materials": [vars(x) for x in m.matter.materials],
+                }
+                for m in items
+            ]
+        }
+    )
 
 
 @spec.route(

@@ -15,8 +15,8 @@ from ..services.event_log import EVENT_TYPES
 from ..services.event_replay import missed_events
 from ..services.tokens import LINK_SECONDS
 from .context import principal, query, server
+from .declarations import ANY_DEVICE, bp, responses, spec
 from .guard import STREAM_LINK_PATH
-from .routes import ANY_DEVICE, bp, responses, spec
 from .validation import INT_MAX
 
 REPLAY_BATCH = 500
