@@ -7,6 +7,8 @@ An edit is checked by the Excel import's own rules (catalog_io.form) and written
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
+from typing import Any
 
 from flask import jsonify
 
@@ -69,28 +71,16 @@ MATTER_BODY = {
 }
 
 
-def matter_view(s: StoredMatter) -> dict:
-    m = s.matter
-    return {
-        "id": s.id,
-        "code": m.code,
-        "name": m.name,
-        "department": m.department,
-        "domain": m.domain,
-        "class": m.matter_class,
-        "kind": m.kind,
-        "promised_days": m.promised_days,
-        "legal_days": m.legal_days,
-        "ticket_prefix": m.ticket_prefix,
-        "handling_minutes": m.handling_minutes,
-        "forward_to": m.forward_to,
-        "conditions": m.conditions,
-        "legal_basis": m.legal_basis,
-        "keywords": list(m.keywords),
-        "materials": [vars(x) for x in m.materials],
-        "sort_order": s.sort_order,
-        "active": s.active,
-    }
+def matter_view(s: StoredMatter) -> dict[str, Any]:
+    """A matter as devices read it: its id, then each field of ``Matter`` in order (matter_class
+    as "class")."""
+    fields = asdict(s.matter)
+    return {"id": s.id, **{("class" if k == "matter_class" else k): v for k, v in fields.items()}}
+
+
+def admin_view(s: StoredMatter) -> dict[str, Any]:
+    """The admin page's row: the matter with its place in the list and whether devices show it."""
+    return {**matter_view(s), "sort_order": s.sort_order, "active": s.active}
 
 
 @spec.route(
@@ -104,31 +94,7 @@ def matter_view(s: StoredMatter) -> dict:
 def matters():
     ctx = server().services.halls.get(principal().hall_id)
     items = sorted((m for m in ctx.matters.values() if m.active), key=lambda m: m.sort_order)
-    return jsonify(
-        {
-            "matters": [
-                {
-                    "id": m.id,
-                    "code": m.matter.code,
-                    "name": m.matter.name,
-                    "department": m.matter.department,
-                    "domain": m.matter.domain,
-                    "class": m.matter.matter_class,
-                    "kind": m.matter.kind,
-                    "promised_days": m.matter.promised_days,
-                    "legal_days": m.matter.legal_days,
-                    "ticket_prefix": m.matter.ticket_prefix,
-                    "handling_minutes": m.matter.handling_minutes,
-                    "forward_to": m.matter.forward_to,
-                    "conditions": m.matter.conditions,
-                    "legal_basis": m.matter.legal_basis,
-                    "keywords": list(m.matter.keywords),
-                    "materials": [vars(x) for x in m.matter.materials],
-                }
-                for m in items
-            ]
-        }
-    )
+    return jsonify({"matters": [matter_view(m) for m in items]})
 
 
 @spec.route(
@@ -146,7 +112,7 @@ def catalog_matters():
     items = sorted(ctx.matters.values(), key=lambda s: (s.sort_order, s.id))
     return jsonify(
         {
-            "matters": [matter_view(s) for s in items],
+            "matters": [admin_view(s) for s in items],
             "editable": p.role == "admin",
             "choices": {"class": list(CLASSES), "kind": list(KINDS), "domain": list(DOMAINS)},
         }
@@ -183,4 +149,4 @@ def put_catalog_matter(code: str):
         ) from None
     replaced = save_matter(services, p.hall_id, entry)
     saved = next(s for s in services.halls.get(p.hall_id).matters.values() if s.matter.code == code)
-    return jsonify(matter_view(saved)), 200 if replaced else 201
+    return jsonify(admin_view(saved)), 200 if replaced else 201
