@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from ..services.event_log import EVENT_TYPES
+from ..core.event_types import EVENT_TYPES
 from .context import locale, principal, server
 from .declarations import ANY_DEVICE, API_VERSION, bp, responses, spec
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from ..core.errors import Forbidden, InvalidInput
+from ..core.event_types import EVENT_TYPES
 from ..events.visibility import frame_for
-from ..services.event_log import EVENT_TYPES
 from ..services.event_replay import missed_events
 from ..services.tokens import LINK_SECONDS
 from .context import principal, query, server
