@@ -1,8 +1,8 @@
 """The matter catalog (事项清单): every device reads the active matters; the admin page
 (/admin/matters) lists them all and edits one matter at a time.
 
-An edit is checked by the Excel import's own rules (catalog_io.form) and written by its storage
-(catalog_io.store.save_matter), so a matter saved here round-trips through the workbook."""
+An edit is checked by the Excel import's own rules (catalog_io.form) and written as the import
+writes (services/matter_catalog.py), so a matter saved here round-trips through the workbook."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from typing import Any
 from flask import jsonify
 
 from ..catalog_io.form import MAX_MATERIALS, MatterFormError, entry_from_form
-from ..catalog_io.store import save_matter
 from ..core.catalog import CLASSES, DOMAINS, KINDS
 from ..core.errors import InvalidInput
 from ..services.context import StoredMatter
@@ -133,8 +132,7 @@ def put_catalog_matter(code: str):
     p = principal()
     if not CODE.match(code):
         raise InvalidInput("invalid_matter", "catalog_admin.code_too_long").with_details(field="code")
-    services = server().services
-    ctx = services.halls.get(p.hall_id)
+    ctx = server().services.halls.get(p.hall_id)
     current = next((s for s in ctx.matters.values() if s.matter.code == code), None)
     if current is not None:
         sort_order, active = current.sort_order, current.active
@@ -147,6 +145,6 @@ def put_catalog_matter(code: str):
             field=exc.errors[0].field,
             errors=[{"field": e.field, "label": e.label, "message": e.text} for e in exc.errors],
         ) from None
-    replaced = save_matter(services, p.hall_id, entry)
-    saved = next(s for s in services.halls.get(p.hall_id).matters.values() if s.matter.code == code)
+    replaced = server().catalog.save(p, entry)
+    saved = next(s for s in server().services.halls.get(p.hall_id).matters.values() if s.matter.code == code)
     return jsonify(admin_view(saved)), 200 if replaced else 201
