@@ -36,6 +36,7 @@ from .services.hall_overview import HallOverview
 from .services.hall_setup import install_hall
 from .services.health import Health
 from .services.home_visits import HomeVisits
+from .services.matter_catalog import MatterCatalog
 from .services.rating_appeals import RatingAppeals
 from .services.rating_export import RatingExport
 from .services.rating_figures import RatingFigures
@@ -85,6 +86,7 @@ class HallServer:
         self.overview.stranded_warning = self.stranded.warning
         self.home_visits = HomeVisits(self.services)  # 预约上门
         self.devices = Devices(self.services)
+        self.catalog = MatterCatalog(self.services)  # 事项清单: the admin page and the workbook
         self.follow_ups = FollowUps(self.services)  # 好差评 closed loop
         self.accounts, self.ratings = Accounts(self.services, self.tokens), Ratings(self.services, self.follow_ups)
         self.appeals, self.figures = RatingAppeals(self.services), RatingFigures(self.services)

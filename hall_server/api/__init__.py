@@ -7,19 +7,27 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
 from ..app_services import HallServer
-from . import (  # noqa: F401  (register /auth, /pads, /ratings and /events)
+from . import (  # noqa: F401  (each module registers its routes on the blueprint)
+    routes,
+    routes_announcements,
     routes_bookings,
+    routes_calendar,
     routes_cases,
     routes_catalog,
+    routes_devices,
+    routes_hall,
+    routes_home_visits,
     routes_projection,
     routes_ratings,
     routes_staff,
     routes_stats,
+    routes_tickets,
+    routes_windows,
     security_headers,
     sse,
 )
+from .declarations import bp, spec
 from .errors import register_error_handlers
-from .routes import bp, spec
 from .validation import INT_MAX
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import jsonify
 
 from .context import body, principal, server
-from .routes import E400, E403, _public_hall, bp, responses, spec
+from .declarations import E400, E403, bp, responses, spec
+from .routes import _public_hall
 from .spec import obj
 
 CONFIRM_BODY = obj(

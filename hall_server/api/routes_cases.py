@@ -21,7 +21,7 @@ from ..services.case_requests import (
     Review,
 )
 from .context import Unauthorized, body, caller, locale, principal, query, server
-from .routes import DATE_QUERY, E400, E403, E404, E409, bp, responses, spec
+from .declarations import DATE_QUERY, E400, E403, E404, E409, bp, responses, spec
 from .spec import obj
 
 CASE_ROLES = ("clerk", "backoffice", "supervisor", "admin")

@@ -1,21 +1,23 @@
-"""Editing the matter catalog one matter at a time (the admin page /admin/matters).
+"""The matter catalog (事项清单): every device reads the active matters; the admin page
+(/admin/matters) lists them all and edits one matter at a time.
 
-Checked by the Excel import's own rules (catalog_io.form) and written by its storage
-(catalog_io.store.save_matter), so a matter saved here round-trips through the workbook."""
+An edit is checked by the Excel import's own rules (catalog_io.form) and written as the import
+writes (services/matter_catalog.py), so a matter saved here round-trips through the workbook."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
+from typing import Any
 
 from flask import jsonify
 
 from ..catalog_io.form import MAX_MATERIALS, MatterFormError, entry_from_form
-from ..catalog_io.store import save_matter
 from ..core.catalog import CLASSES, DOMAINS, KINDS
 from ..core.errors import InvalidInput
 from ..services.context import StoredMatter
 from .context import body, principal, server
-from .routes import E400, E403, bp, responses, spec
+from .declarations import ANY_DEVICE, E400, E403, bp, responses, spec
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 # The page sends form fields as typed (numbers may arrive as text, keywords as one "、"-joined
@@ -68,28 +70,30 @@ MATTER_BODY = {
 }
 
 
-def matter_view(s: StoredMatter) -> dict:
-    m = s.matter
-    return {
-        "id": s.id,
-        "code": m.code,
-        "name": m.name,
-        "department": m.department,
-        "domain": m.domain,
-        "class": m.matter_class,
-        "kind": m.kind,
-        "promised_days": m.promised_days,
-        "legal_days": m.legal_days,
-        "ticket_prefix": m.ticket_prefix,
-        "handling_minutes": m.handling_minutes,
-        "forward_to": m.forward_to,
-        "conditions": m.conditions,
-        "legal_basis": m.legal_basis,
-        "keywords": list(m.keywords),
-        "materials": [vars(x) for x in m.materials],
-        "sort_order": s.sort_order,
-        "active": s.active,
-    }
+def matter_view(s: StoredMatter) -> dict[str, Any]:
+    """A matter as devices read it: its id, then each field of ``Matter`` in order (matter_class
+    as "class")."""
+    fields = asdict(s.matter)
+    return {"id": s.id, **{("class" if k == "matter_class" else k): v for k, v in fields.items()}}
+
+
+def admin_view(s: StoredMatter) -> dict[str, Any]:
+    """The admin page's row: the matter with its place in the list and whether devices show it."""
+    return {**matter_view(s), "sort_order": s.sort_order, "active": s.active}
+
+
+@spec.route(
+    bp,
+    "/matters",
+    "GET",
+    "The matter catalog (事项清单) with materials checklists",
+    roles=ANY_DEVICE,
+    responses=responses(),
+)
+def matters():
+    ctx = server().services.halls.get(principal().hall_id)
+    items = sorted((m for m in ctx.matters.values() if m.active), key=lambda m: m.sort_order)
+    return jsonify({"matters": [matter_view(m) for m in items]})
 
 
 @spec.route(
@@ -107,7 +111,7 @@ def catalog_matters():
     items = sorted(ctx.matters.values(), key=lambda s: (s.sort_order, s.id))
     return jsonify(
         {
-            "matters": [matter_view(s) for s in items],
+            "matters": [admin_view(s) for s in items],
             "editable": p.role == "admin",
             "choices": {"class": list(CLASSES), "kind": list(KINDS), "domain": list(DOMAINS)},
         }
@@ -128,8 +132,7 @@ def put_catalog_matter(code: str):
     p = principal()
     if not CODE.match(code):
         raise InvalidInput("invalid_matter", "catalog_admin.code_too_long").with_details(field="code")
-    services = server().services
-    ctx = services.halls.get(p.hall_id)
+    ctx = server().services.halls.get(p.hall_id)
     current = next((s for s in ctx.matters.values() if s.matter.code == code), None)
     if current is not None:
         sort_order, active = current.sort_order, current.active
@@ -142,6 +145,6 @@ def put_catalog_matter(code: str):
             field=exc.errors[0].field,
             errors=[{"field": e.field, "label": e.label, "message": e.text} for e in exc.errors],
         ) from None
-    replaced = save_matter(services, p.hall_id, entry)
-    saved = next(s for s in services.halls.get(p.hall_id).matters.values() if s.matter.code == code)
-    return jsonify(matter_view(saved)), 200 if replaced else 201
+    replaced = server().catalog.save(p, entry)
+    saved = next(s for s in server().services.halls.get(p.hall_id).matters.values() if s.matter.code == code)
+    return jsonify(admin_view(saved)), 200 if replaced else 201

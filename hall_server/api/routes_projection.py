@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from .context import principal, server
-from .routes import E403, bp, responses, spec
+from .declarations import E403, bp, responses, spec
 
 
 @spec.route(

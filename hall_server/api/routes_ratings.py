@@ -12,7 +12,7 @@ from flask import Response, jsonify
 from ..services.follow_ups import QUERY_STATES
 from ..services.rating_figures import GROUPINGS
 from .context import body, principal, query, server
-from .routes import E400, E403, E404, E409, bp, responses, spec
+from .declarations import E400, E403, E404, E409, bp, responses, spec
 from .spec import obj
 from .validation import day
 

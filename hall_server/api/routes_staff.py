@@ -14,7 +14,7 @@ from ..core.errors import InvalidInput
 from ..services.accounts import InvalidCredentials
 from ..services.desk_view import DESK_LINE_ROWS
 from .context import Unauthorized, bearer_token, body, caller, principal, query, server
-from .routes import DATE_QUERY, E400, E403, E404, E409, STAFF, bp, responses, spec
+from .declarations import DATE_QUERY, E400, E403, E404, E409, STAFF, bp, responses, spec
 from .spec import obj
 
 E401 = (401, "Wrong staff number or password")

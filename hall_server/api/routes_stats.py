@@ -9,7 +9,7 @@ from flask import jsonify, make_response
 from ..documents import monthly_report
 from ..services.statistics import BY, MAX_DAYS, STATS_ROLES
 from .context import body, locale, principal, query, server
-from .routes import DATE_QUERY, E400, E403, E404, E409, bp, responses, spec
+from .declarations import DATE_QUERY, E400, E403, E404, E409, bp, responses, spec
 from .spec import obj
 from .validation import day, month
 

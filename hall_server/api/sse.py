@@ -10,13 +10,13 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from ..core.errors import Forbidden, InvalidInput
+from ..core.event_types import EVENT_TYPES
 from ..events.visibility import frame_for
-from ..services.event_log import EVENT_TYPES
 from ..services.event_replay import missed_events
 from ..services.tokens import LINK_SECONDS
 from .context import principal, query, server
+from .declarations import ANY_DEVICE, bp, responses, spec
 from .guard import STREAM_LINK_PATH
-from .routes import ANY_DEVICE, bp, responses, spec
 from .validation import INT_MAX
 
 REPLAY_BATCH = 500

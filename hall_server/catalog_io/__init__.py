@@ -1,7 +1,6 @@
 """The matter catalog (事项清单) as an Excel workbook: export, and an all-or-nothing import
-with a per-row error report."""
+with a per-row error report (written to the hall by services/matter_catalog.py)."""
 
-from .store import apply_catalog, catalog_rows
 from .workbook import CatalogImportError, RowError, export_workbook, read_workbook
 
-__all__ = ["CatalogImportError", "RowError", "apply_catalog", "catalog_rows", "export_workbook", "read_workbook"]
+__all__ = ["CatalogImportError", "RowError", "export_workbook", "read_workbook"]

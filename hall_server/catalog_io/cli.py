@@ -36,11 +36,11 @@ def _open_server(args):
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from . import catalog_rows, export_workbook
+    from . import export_workbook
 
     server, hall_id = _open_server(args)
     try:
-        entries = catalog_rows(server.services, hall_id)
+        entries = server.catalog.entries(hall_id)
         Path(args.file).write_bytes(export_workbook(entries))
     finally:
         server.close()
@@ -49,7 +49,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from . import CatalogImportError, apply_catalog, read_workbook
+    from . import CatalogImportError, read_workbook
 
     try:
         entries = read_workbook(Path(args.file), progress_bar(message("catalog_io.progress_read")))
@@ -60,7 +60,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     server, hall_id = _open_server(args)
     try:
-        counts = apply_catalog(server.services, hall_id, entries, progress_bar(message("catalog_io.progress_write")))
+        counts = server.catalog.apply(hall_id, entries, progress_bar(message("catalog_io.progress_write")))
     finally:
         server.close()
     print(message("catalog_io.imported", "zh_CN", **counts))

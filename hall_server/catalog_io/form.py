@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from hall_common.i18n import message
 
-from .workbook import KEYWORD_SEP, MATERIAL_COLUMNS, MATTER_COLUMNS, CatalogEntry, _Row, check_material, check_matter
+from ..core.catalog import CatalogEntry
+from .workbook import KEYWORD_SEP, MATERIAL_COLUMNS, MATTER_COLUMNS, _Row, check_material, check_matter
 
 MATTER_FIELDS = tuple(f for _, f in MATTER_COLUMNS)
 MATERIAL_FIELDS = tuple(f for _, f in MATERIAL_COLUMNS if f != "matter_code")

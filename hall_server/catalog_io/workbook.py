@@ -19,7 +19,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from hall_common.i18n import message
 
-from ..core.catalog import CLASSES, DOMAINS, KINDS, Material, Matter
+from ..core.catalog import CLASSES, DOMAINS, KINDS, CatalogEntry, Material, Matter
 
 MATTER_SHEET, MATERIAL_SHEET = "事项", "材料"
 # (header, field) in column order.
@@ -80,13 +80,6 @@ class CatalogImportError(Exception):
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = errors
         super().__init__("\n".join(map(str, errors)))
-
-
-@dataclass(frozen=True)
-class CatalogEntry:
-    matter: Matter
-    sort_order: int
-    active: bool
 
 
 def export_workbook(entries: list[CatalogEntry]) -> bytes:

@@ -56,6 +56,16 @@ class Matter:
     materials: tuple[Material, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class CatalogEntry:
+    """A matter with its place in the hall's list and whether devices show it (a row of the
+    workbook, the admin page's form)."""
+
+    matter: Matter
+    sort_order: int
+    active: bool
+
+
 def parse_catalog(text: str, source: str) -> list[Matter]:
     try:
         data = tomllib.loads(text)

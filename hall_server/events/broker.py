@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..core.errors import Unavailable
-from ..services.event_log import StoredEvent, events_after, last_event_id
 from ..storage.database import NOTIFY_CHANNEL, Database
+from ..storage.event_log import StoredEvent, events_after, last_event_id
 from .stream import EventStream, Replay
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from ..services.event_log import StoredEvent
+from ..storage.event_log import StoredEvent
 
 if TYPE_CHECKING:  # the broker builds streams (EventBroker.open_stream)
     from .broker import EventBroker, Subscription

@@ -22,7 +22,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..services.event_log import TICKET_EVENT, StoredEvent
+from ..core.event_types import TICKET_EVENT
+from ..storage.event_log import StoredEvent
 
 PUBLIC_ROLES = ("board", "kiosk", "pad")
 Frame = Callable[[StoredEvent], "str | None"]

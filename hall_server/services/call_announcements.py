@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..core.errors import Conflict, DomainError, NotFound
+from ..core.event_types import CALL_TYPES
 from ..core.no_show_rule import NoShowGate, no_show_gate
 from ..core.ticket_states import CALLED
 from ..storage.models import CallAnnouncement, Event, Ticket
@@ -24,7 +25,7 @@ from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 from .context import HallContext
-from .event_log import CALL_TYPES, append_event
+from .event_log import append_event
 
 A, EVENTS, T = table_of(CallAnnouncement), table_of(Event), table_of(Ticket)
 

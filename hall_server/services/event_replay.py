@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..storage.event_log import StoredEvent, events_after
 from .base import Services
-from .event_log import StoredEvent, events_after
 
 
 def missed_events(services: Services, hall_id: int, after_id: int, limit: int) -> list[StoredEvent]:

@@ -15,6 +15,7 @@ from ..core.errors import Conflict, InvalidInput
 from ..core.schedule import Schedule
 from ..core.ticket_states import CALLED
 from ..core.working_calendar import DUTY, OVERRIDE_KINDS, WorkingCalendar
+from ..storage.event_log import recent_calls
 from ..storage.line_sql import WAITING_BY_MATTER
 from ..storage.models import CalendarOverride, Hall, HallRuntime, Ticket
 from ..storage.types import table_of
@@ -22,7 +23,7 @@ from .access import Principal
 from .base import Services
 from .calendar_bookings import CANCEL_AND_NOTIFY, CalendarBookings
 from .context import HallContext
-from .event_log import append_event, recent_calls
+from .event_log import append_event
 from .event_payloads import CalendarChanged
 from .projection import day_summary, new_walk_in
 

@@ -13,6 +13,7 @@ from hall_common.i18n import message
 from ..core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ..core.queue_policy import Candidate, choose_next
 from ..core.ticket_states import ACTIVE, CALLED, HELD, WAITING, next_state
+from ..storage.event_log import ticket_history
 from ..storage.line_sql import (
     LEARN,
     OPEN_STAFFED,
@@ -29,7 +30,7 @@ from .access import Principal
 from .base import Services
 from .call_announcements import gate_for, refuse_early_no_show
 from .context import HallContext
-from .event_log import TICKET_EVENT, append_event, ticket_history
+from .event_log import TICKET_EVENT, append_event
 from .line_view import read_line
 from .projection import day_view
 from .ticket_view import ticket_view

@@ -27,15 +27,16 @@ from sqlalchemy import update
 from ..app_services import HallServer
 from ..core.clock import FakeClock
 from ..core.errors import Conflict, DomainError
+from ..core.event_types import CALL_TYPES
 from ..core.hall_config import HallConfig, parse_hall_config
 from ..core.projection import walk_in_intervals, window_segments
 from ..core.schedule import Schedule
 from ..services.access import Principal
 from ..services.appointments import BookingRequest
-from ..services.event_log import CALL_TYPES, events_after, last_event_id
 from ..services.hall_setup import add_staff
 from ..services.projection import estimate_new
 from ..services.ticketing import IssueRequest
+from ..storage.event_log import events_after, last_event_id
 from ..storage.models import Ticket
 from ..storage.types import table_of
 from .profile import CLASS_WEIGHT, HOURLY_RATE, MatterMix, Profile, poisson

@@ -10,12 +10,12 @@ import sys
 import pytest
 from openpyxl import load_workbook
 
-from hall_server.catalog_io import CatalogImportError, apply_catalog, catalog_rows, export_workbook, read_workbook
+from hall_server.catalog_io import CatalogImportError, export_workbook, read_workbook
 from hall_server.core.catalog import default_catalog
 
 
 def test_the_default_catalog_survives_an_excel_round_trip(hall):
-    data = export_workbook(catalog_rows(hall.server.services, hall.hall_id))
+    data = export_workbook(hall.server.catalog.entries(hall.hall_id))
     entries = read_workbook(data)
     assert [e.matter for e in entries] == default_catalog()
     assert all(e.active for e in entries)
@@ -30,16 +30,16 @@ def edited(data: bytes, edit) -> bytes:
 
 
 def test_an_edited_promised_time_reaches_the_window_after_import(hall):
-    data = export_workbook(catalog_rows(hall.server.services, hall.hall_id))
+    data = export_workbook(hall.server.catalog.entries(hall.hall_id))
     new = edited(data, lambda wb: wb["事项"].cell(row=2, column=7, value=15))  # MZ001: 20 → 15 days
-    counts = apply_catalog(hall.server.services, hall.hall_id, read_workbook(new))
+    counts = hall.server.catalog.apply(hall.hall_id, read_workbook(new))
     assert counts == {"added": 0, "updated": 44, "deactivated": 0}
     matters = {m["code"]: m for m in hall.client("clerk-1").get("/matters").json()["matters"]}
     assert matters["MZ001"]["promised_days"] == 15
 
 
 def test_a_file_with_wrong_columns_is_refused_naming_them(hall):
-    data = export_workbook(catalog_rows(hall.server.services, hall.hall_id))
+    data = export_workbook(hall.server.catalog.entries(hall.hall_id))
     bad = edited(data, lambda wb: wb["事项"].cell(row=1, column=3, value="部门"))
     with pytest.raises(CatalogImportError) as err:
         read_workbook(bad)
@@ -48,7 +48,7 @@ def test_a_file_with_wrong_columns_is_refused_naming_them(hall):
 
 
 def test_duplicate_and_bad_rows_are_all_reported_and_nothing_is_imported(hall, tmp_path):
-    data = export_workbook(catalog_rows(hall.server.services, hall.hall_id))
+    data = export_workbook(hall.server.catalog.entries(hall.hall_id))
 
     def break_rows(wb):
         ws = wb["事项"]
@@ -73,7 +73,7 @@ def test_duplicate_and_bad_rows_are_all_reported_and_nothing_is_imported(hall, t
     assert "第5行 办件类型：“马上办”无效" in run.stderr
     assert "第6行 承诺时限（工作日）：“五天”不是" in run.stderr
     # Nothing half-written: the catalog is exactly as before.
-    assert [e.matter for e in catalog_rows(hall.server.services, hall.hall_id)] == default_catalog()
+    assert [e.matter for e in hall.server.catalog.entries(hall.hall_id)] == default_catalog()
 
 
 def test_a_file_that_is_not_excel_gets_a_clear_message(tmp_path):

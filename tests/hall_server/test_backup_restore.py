@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, create_engine, select, text
 
-from hall_server.catalog_io import catalog_rows, export_workbook
+from hall_server.catalog_io import export_workbook
 from hall_server.core.clock import CHINA, FakeClock, parse_local_time
 from hall_server.storage.backup import backup
 from yichuang.backup_schedule import DailyBackup
@@ -79,7 +79,7 @@ def test_backup_wipe_restore_brings_back_every_ticket_case_rating_and_event(live
     url = hall.server.db.url
     data = tmp_path / "data"
     make_a_day(hall)
-    export_before = export_workbook(catalog_rows(hall.server.services, hall.hall_id))
+    export_before = export_workbook(hall.server.catalog.entries(hall.hall_id))
     # Online: the server is still up while the backup is taken.
     done = cli("backup", *db_args(url, data), "--backup-dir", str(tmp_path / "backups"))
     assert done.returncode == 0, done.stderr
@@ -98,7 +98,7 @@ def test_backup_wipe_restore_brings_back_every_ticket_case_rating_and_event(live
 
     server = HallServer.open(url, clock=FakeClock(parse_local_time("2026-11-26 12:00")))
     try:
-        export_after = export_workbook(catalog_rows(server.services, hall.hall_id))
+        export_after = export_workbook(server.catalog.entries(hall.hall_id))
     finally:
         server.close()
     assert export_after == export_before  # byte for byte (the export carries no time of its own)

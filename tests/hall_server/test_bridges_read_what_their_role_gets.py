@@ -19,7 +19,7 @@ from display_board.ledbar_bridge import LedBarBridge
 from display_board.voices import ClipVoice
 from hall_common.sse_client import ServerClock, ServerEvent
 from hall_server.events.visibility import public_data
-from hall_server.services.event_log import events_after
+from hall_server.storage.event_log import events_after
 from hardware.serial_devices import SerialBus
 from tests.support.announced import hear_all_calls
 from tests.support.serial_pty import FAST_BUS, PtyPair

@@ -15,8 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hall_server.catalog_io import export_workbook
-from hall_server.catalog_io.store import CatalogEntry
-from hall_server.core.catalog import default_catalog, parse_catalog
+from hall_server.core.catalog import CatalogEntry, default_catalog, parse_catalog
 from hall_server.core.errors import ConfigError
 from hall_server.core.hall_config import parse_hall_config, pilot_hall_text
 from yichuang.cli import main

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from hall_server.core.event_types import CALL_TYPES
 from hall_server.services.access import Principal
-from hall_server.services.event_log import CALL_TYPES
 from hall_server.storage.models import CallAnnouncement, Event
 
 
