@@ -18,6 +18,7 @@ from .services.ab_roster import AbRoster
 from .services.accounts import Accounts
 from .services.appointments import Appointments
 from .services.base import Services
+from .services.booking_changes import BookingChanges
 from .services.booking_watch import BookingWatch
 from .services.calendar_bookings import CalendarBookings
 from .services.calendar_watch import CalendarWatch
@@ -73,6 +74,7 @@ class HallServer:
         self.windows = WindowDesk(self.services)
         self.tokens = Tokens(self.services)
         self.appointments = Appointments(self.services)
+        self.booking_changes = BookingChanges(self.appointments)  # the resident's own: code + phone tail
         self.booking_watch = BookingWatch(self.services, self.appointments)
         bookings = CalendarBookings(self.appointments)
         self.overview = HallOverview(self.services, bookings)

@@ -8,7 +8,7 @@ from werkzeug.routing import IntegerConverter
 
 from ..app_services import HallServer
 from . import (  # noqa: F401  (register /auth, /pads, /ratings and /events)
-    routes_bookings,
+    routes_appointments,
     routes_cases,
     routes_catalog,
     routes_projection,

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Connection, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..core.duty_days import DutyDay, duty_day_from_storage, parse_duty_day
 from ..core.errors import Conflict, InvalidInput
 from ..core.schedule import Schedule
 from ..core.ticket_states import CALLED
 from ..core.working_calendar import DUTY, OVERRIDE_KINDS, WorkingCalendar
+from ..storage.dialect import upsert
 from ..storage.line_sql import WAITING_BY_MATTER
-from ..storage.models import CalendarOverride, Hall, HallRuntime, Ticket
+from ..storage.models import CalendarOverride, HallRuntime, Ticket
+from ..storage.repositories.halls import bump_calendar_version
 from ..storage.types import table_of
 from .access import Principal
 from .base import Services
@@ -25,7 +25,7 @@ from .context import HallContext
 from .event_log import append_event, recent_calls
 from .projection import day_summary, new_walk_in
 
-R, OVERRIDES, H, T = table_of(HallRuntime), table_of(CalendarOverride), table_of(Hall), table_of(Ticket)
+R, OVERRIDES, T = table_of(HallRuntime), table_of(CalendarOverride), table_of(Ticket)
 # A board lists at most this many recent calls; a reloaded board rebuilds its list from these.
 RECENT_CALLS = 12
 
@@ -223,17 +223,10 @@ class HallOverview:
         }
         now = self.s.clock.now()
         with self.s.db.write() as conn:
-            # The hall row first: each booking reads it FOR SHARE before taking a seat, so none
-            # lands between reading the day's bookings below and the commit. NO KEY UPDATE (what
-            # the UPDATE takes anyway): event rows only need KEY SHARE on it, so a writer holding
-            # the event-order lock is never blocked here (FOR UPDATE deadlocked on PostgreSQL).
-            # Bumping updated_at makes every process reload the calendar; the new value is later
-            # than the old even when the clock has not moved (two changes in one tick, the tests'
-            # frozen clock), as a waiting booking compares it.
-            held = select(H.c.updated_at).where(H.c.id == principal.hall_id).with_for_update(key_share=True)
-            old = conn.execute(held).scalar_one()
-            version = max(now, old + timedelta(microseconds=1))
-            conn.execute(update(H).where(H.c.id == principal.hall_id).values(updated_at=version))
+            # The hall row first (storage/repositories/halls.py): each booking holds it before taking
+            # a seat, so none lands between reading the day's bookings below and the commit; the
+            # new version makes every process reload the calendar.
+            bump_calendar_version(conn, principal.hall_id, now)
             schedule = self._schedule_with(conn, ctx, day, values if kind is not None else None)
             found = self.bookings.find(conn, ctx, day, schedule, now)
             if found and affected_bookings != CANCEL_AND_NOTIFY:
@@ -244,21 +237,17 @@ class HallOverview:
             if kind is None:
                 conn.execute(OVERRIDES.delete().where(*where))
             else:
-                # One statement that inserts or replaces: two supervisors saving the same date at
-                # once both succeed (the later wins) instead of one hitting the unique constraint.
-                insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-                conn.execute(
-                    insert(OVERRIDES)
-                    .values(hall_id=principal.hall_id, day=day, **values)
-                    .on_conflict_do_update(index_elements=["hall_id", "day"], set_=values)
-                )
+                # Inserts or replaces: two supervisors saving the same date at once both succeed
+                # (the later wins) instead of one hitting the unique constraint.
+                entry = {"hall_id": principal.hall_id, "day": day, **values}
+                conn.execute(upsert(conn, OVERRIDES, entry, ("hall_id", "day"), values))
             event: dict[str, Any] = {"date": day.isoformat(), "kind": kind, "note": note}
             if duty is not None:
                 event["duty_day"] = _duty_view(duty)
             event["cancelled_bookings"] = len(found)
             append_event(self.s.db, conn, principal.hall_id, "calendar.changed", now, event, actor=principal.label)
             notes = self.bookings.cancel(conn, ctx, found, now, book_url, principal.label)
-        self.bookings.appointments.send(notes)
+        self.bookings.appointments.messages.send(notes)
         self.s.halls.invalidate(principal.hall_id)
         ctx = self.s.halls.get(principal.hall_id)
         self._announce_status(ctx, now)
