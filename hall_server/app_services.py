@@ -90,7 +90,7 @@ class HallServer:
         self.windows.check_password = self.accounts.check_password  # taking over another person's post
         self.cases = Cases(self.services)  # 办件: acceptance to delivery
         self.health = Health(self.services, self.broker)
-        self.desk = DeskView(self.services, self.windows)
+        self.desk = DeskView(self.services)
         self.announcements = CallAnnouncements(self.services)  # calls really said, for 过号
         self.calendar_watch = CalendarWatch(self.services)  # the year-without-calendar warning in the log
         # Statistics, with the period's 好差评 figures from the ratings work.

@@ -11,12 +11,11 @@ from sqlalchemy import Connection, select, update
 from ..core.duty_days import DutyDay, duty_day_from_storage, parse_duty_day
 from ..core.errors import Conflict, InvalidInput
 from ..core.schedule import Schedule
-from ..core.ticket_states import CALLED
 from ..core.working_calendar import DUTY, OVERRIDE_KINDS, WorkingCalendar
 from ..storage.dialect import upsert
-from ..storage.line_sql import WAITING_BY_MATTER
-from ..storage.models import CalendarOverride, HallRuntime, Ticket
+from ..storage.models import CalendarOverride, HallRuntime
 from ..storage.repositories.halls import bump_calendar_version
+from ..storage.repositories.tickets import TicketRepository
 from ..storage.types import table_of
 from .access import Principal
 from .base import Services
@@ -25,7 +24,7 @@ from .context import HallContext
 from .event_log import append_event, recent_calls
 from .projection import day_summary, new_walk_in
 
-R, OVERRIDES, T = table_of(HallRuntime), table_of(CalendarOverride), table_of(Ticket)
+R, OVERRIDES = table_of(HallRuntime), table_of(CalendarOverride)
 # A board lists at most this many recent calls; a reloaded board rebuilds its list from these.
 RECENT_CALLS = 12
 
@@ -71,18 +70,14 @@ class HallOverview:
         }
 
     def _waiting(self, conn: Connection, ctx: HallContext, now: datetime) -> int:
-        rows = WAITING_BY_MATTER.run(conn, {"hall_id": ctx.id, "service_date": ctx.schedule.local_date(now)})
-        return sum(count for _, count in rows)
+        return TicketRepository(conn).waiting(ctx.id, ctx.schedule.local_date(now))
 
     def _recent_calls(self, conn: Connection, ctx: HallContext, now: datetime) -> list[dict[str, Any]]:
         """Today's latest calls from the event log: number and window only (boards are public), and
         whether the number is still called (not started nor gone: the board's big area keeps it)."""
         midnight = datetime.combine(ctx.schedule.local_date(now), time(0), tzinfo=ctx.config.timezone)
         events = recent_calls(conn, ctx.id, midnight, RECENT_CALLS)
-        ids = {e.ticket_id for e in events if e.ticket_id is not None}
-        called = (
-            set(conn.execute(select(T.c.id).where(T.c.id.in_(ids), T.c.state == CALLED)).scalars()) if ids else set()
-        )
+        called = TicketRepository(conn).still_called(e.ticket_id for e in events if e.ticket_id is not None)
         return [
             {
                 "number": e.data["ticket"]["number"],

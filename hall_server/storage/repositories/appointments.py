@@ -195,6 +195,10 @@ class AppointmentRepository:
         guard = [A.c[name].is_(None) if v is None else A.c[name] == v for name, v in unless_changed.items()]
         return self.conn.execute(update(A).where(A.c.id == appointment_id, *guard).values(**values)).rowcount == 1
 
+    def link_ticket(self, appointment_id: int, ticket_id: int) -> None:
+        """The ticket the booking was checked in with."""
+        self.conn.execute(update(A).where(A.c.id == appointment_id).values(ticket_id=ticket_id))
+
     def expire_hold(self, appointment_id: int, now: datetime) -> bool:
         """A hold past its time becomes ``expired``, unless confirmed meanwhile. The hash stays: a
         late code may still book a free seat."""
