@@ -19,7 +19,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Connection
 
@@ -84,7 +84,26 @@ class BookingRequest:
     visit_reason: str | None = None  # 预约上门: elderly / weak / sick / disabled
 
 
-def appointment_view(row: AppointmentRecord, tz: tzinfo) -> dict[str, Any]:
+class AppointmentView(TypedDict):
+    """A booking as the API shows it: masked name, tails of the ID number and the phone."""
+
+    id: int
+    code: str
+    matter_id: int | None
+    resident_masked: str
+    id_number_tail: str | None
+    phone_tail: str | None
+    channel: str
+    place: str | None
+    slot_start: str
+    slot_end: str
+    status: str
+    cancel_reason: str | None
+    ticket_id: int | None
+    hold_expires_at: str | None
+
+
+def appointment_view(row: AppointmentRecord, tz: tzinfo) -> AppointmentView:
     return {
         "id": row.id,
         "code": row.code,
@@ -204,7 +223,7 @@ class Appointments:
         return self.s.halls.reload(conn, ctx.id)  # changed since loaded (here or in another process)
 
     # --- booking -------------------------------------------------------------------------
-    def book(self, hall_id: int, req: BookingRequest, client: str | None = None) -> dict[str, Any]:
+    def book(self, hall_id: int, req: BookingRequest, client: str | None = None) -> AppointmentView:
         """``client``: the public caller's address (rate-limited); None for staff and devices."""
         ctx = self.s.halls.get(hall_id)
         now = self.s.clock.now()
@@ -289,7 +308,7 @@ class Appointments:
         self.messages.send([note])
         return appointment_view(row, ctx.config.timezone)
 
-    def confirm(self, hall_id: int, code: str, sms_code: str, client: str | None) -> dict[str, Any]:
+    def confirm(self, hall_id: int, code: str, sms_code: str, client: str | None) -> AppointmentView:
         """The resident types the SMS code: the held seat is the resident's for good (or, past the
         hold, any seat of the slot still free). Then the usual confirmation text goes out."""
         ctx = self.s.halls.get(hall_id)
@@ -362,7 +381,7 @@ class Appointments:
             rows = AppointmentRepository(conn).starting_between(ctx.id, start, start + timedelta(days=1))
         return {"date": day.isoformat(), "appointments": [appointment_view(r, tz) for r in rows]}
 
-    def get(self, hall_id: int, code: str) -> dict[str, Any]:
+    def get(self, hall_id: int, code: str) -> AppointmentView:
         ctx = self.s.halls.get(hall_id)
         with self.s.db.read() as conn:
             row = AppointmentRepository(conn).by_code(ctx.id, code)

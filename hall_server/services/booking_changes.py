@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Connection
 
@@ -16,7 +15,7 @@ from ..core.appointment_slots import bookable_slot
 from ..core.errors import Conflict, InvalidInput, NotFound
 from ..core.rate_limit import throttle
 from ..storage.repositories.appointments import AppointmentRecord, AppointmentRepository
-from .appointments import Appointments, appointment_view, local_slot_start
+from .appointments import Appointments, AppointmentView, appointment_view, local_slot_start
 from .context import HallContext
 
 # Bookings the resident may still move to another slot: their own, and those the hall cancelled
@@ -67,7 +66,7 @@ class BookingChanges:
             throttle(self.appointments.code_limiter, client, now, "code_throttled")
         return ctx, now
 
-    def lookup(self, hall_id: int, code: str, phone_tail: str, client: str | None) -> dict[str, Any]:
+    def lookup(self, hall_id: int, code: str, phone_tail: str, client: str | None) -> AppointmentView:
         """The resident's own booking, whatever its status: /book shows a booking the hall
         cancelled, with why, before the resident picks a new slot."""
         ctx, _ = self._hall(hall_id, client)
@@ -75,7 +74,7 @@ class BookingChanges:
             row = _find_own(conn, ctx, code, phone_tail)
         return appointment_view(row, ctx.config.timezone)
 
-    def cancel(self, hall_id: int, code: str, phone_tail: str, client: str | None) -> dict[str, Any]:
+    def cancel(self, hall_id: int, code: str, phone_tail: str, client: str | None) -> AppointmentView:
         ctx, now = self._hall(hall_id, client)
         with self.s.db.write() as conn:
             bookings = AppointmentRepository(conn)
@@ -91,7 +90,7 @@ class BookingChanges:
 
     def reschedule(
         self, hall_id: int, code: str, phone_tail: str, slot_start: datetime, client: str | None
-    ) -> dict[str, Any]:
+    ) -> AppointmentView:
         ctx, now = self._hall(hall_id, client)
         start = local_slot_start(ctx, slot_start)
         slot = bookable_slot(ctx.schedule, ctx.config.appointments, start, now)

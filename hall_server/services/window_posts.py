@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Connection
 
@@ -26,8 +26,31 @@ def window_or_404(conn: Connection, ctx: HallContext, number: int, lock: bool = 
     return row
 
 
-def window_view(conn: Connection, ctx: HallContext, row: WindowRecord, now: datetime) -> dict[str, Any]:
-    staff = None
+class PostView(TypedDict):
+    staff_no: str
+    name: str
+    photo_url: str | None
+    post: str | None
+    signed_in_at: str | None
+
+
+class WindowView(TypedDict):
+    """A window as terminals, boards and the supervisor see it (also the window.status event)."""
+
+    number: int
+    name: str
+    state: str  # serving / closed / paused: what the board shows
+    status: str  # open / paused / closed: as the window was set
+    pause_reason: str | None
+    on_duty: bool
+    staff: PostView | None
+    current_number: str | None
+    current_state: str | None
+    current_calls: int | None
+
+
+def window_view(conn: Connection, ctx: HallContext, row: WindowRecord, now: datetime) -> WindowView:
+    staff: PostView | None = None
     if row.staff_id is not None:
         s = WindowRepository(conn).staff_card(row.staff_id)
         staff = {
@@ -70,19 +93,14 @@ class WindowPosts:
         # Set by the composition root to the AB岗 roster's check (hall_server/services/ab_roster.py).
         self.handover_check: Callable[..., None] | None = None
 
-    def window_view(self, conn: Connection, ctx: HallContext, row: WindowRecord, now: datetime) -> dict[str, Any]:
-        return window_view(conn, ctx, row, now)
-
-    def _emit_window(
-        self, conn: Connection, ctx: HallContext, number: int, now: datetime, actor: str
-    ) -> dict[str, Any]:
+    def _emit_window(self, conn: Connection, ctx: HallContext, number: int, now: datetime, actor: str) -> WindowView:
         view = window_view(conn, ctx, window_or_404(conn, ctx, number), now)
         append_event(
             self.s.db, conn, ctx.id, "window.status", now, {"window_status": view}, window_number=number, actor=actor
         )
         return view
 
-    def windows(self, principal: Principal) -> list[dict[str, Any]]:
+    def windows(self, principal: Principal) -> list[WindowView]:
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
         with self.s.db.read() as conn:
