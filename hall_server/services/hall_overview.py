@@ -6,17 +6,15 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection
 
 from ..core.duty_days import DutyDay, duty_day_from_storage, parse_duty_day
 from ..core.errors import Conflict, InvalidInput
 from ..core.schedule import Schedule
 from ..core.working_calendar import DUTY, OVERRIDE_KINDS, WorkingCalendar
-from ..storage.dialect import upsert
-from ..storage.models import CalendarOverride, HallRuntime
-from ..storage.repositories.halls import bump_calendar_version
+from ..storage.repositories.calendar import CalendarOverrides, OverrideRecord
+from ..storage.repositories.halls import bump_calendar_version, claim_open_state, open_states, store_open_state
 from ..storage.repositories.tickets import TicketRepository
-from ..storage.types import table_of
 from .access import Principal
 from .base import Services
 from .calendar_bookings import CANCEL_AND_NOTIFY, CalendarBookings
@@ -24,7 +22,6 @@ from .context import HallContext
 from .event_log import append_event, recent_calls
 from .projection import day_summary, new_walk_in
 
-R, OVERRIDES = table_of(HallRuntime), table_of(CalendarOverride)
 # A board lists at most this many recent calls; a reloaded board rebuilds its list from these.
 RECENT_CALLS = 12
 
@@ -144,17 +141,14 @@ class HallOverview:
         changed = 0
         now = self.s.clock.now()
         with self.s.db.read() as conn:
-            stored = dict(conn.execute(select(R.c.hall_id, R.c.open_state)).all())
+            stored = open_states(conn)
         for hall_id in self.s.halls.all_ids():
             ctx = self.s.halls.get(hall_id)
             state = open_state(ctx, now)
             if stored.get(hall_id) == state:
                 continue  # nothing changed: no write transaction (on SQLite it would lock every writer)
             with self.s.db.write() as conn:
-                done = conn.execute(
-                    update(R).where(R.c.hall_id == hall_id, R.c.open_state != state).values(open_state=state)
-                )
-                if done.rowcount:
+                if claim_open_state(conn, hall_id, state):
                     append_event(
                         self.s.db,
                         conn,
@@ -171,7 +165,7 @@ class HallOverview:
         and kiosks get the new status at once (they replace theirs from hall.status), and the
         stored open state moves with it so the ticker does not announce the same change again."""
         with self.s.db.write() as conn:
-            conn.execute(update(R).where(R.c.hall_id == ctx.id).values(open_state=open_state(ctx, now)))
+            store_open_state(conn, ctx.id, open_state(ctx, now))
             status = self.status(ctx, now, self._waiting(conn, ctx, now))
             append_event(self.s.db, conn, ctx.id, "hall.status", now, {"hall_status": status})
 
@@ -209,33 +203,26 @@ class HallOverview:
                 raise InvalidInput("duty_fields_need_duty", field=extra)
         note = note.strip()[:100]
         stored_hours, stored_windows = duty.storage() if duty else (None, None)
-        values = {
-            "kind": kind,
-            "note": note,
-            "hours": stored_hours,
-            "windows": stored_windows,
-            "appointment_only": duty.appointment_only if duty else None,
-        }
+        entry = None
+        if kind is not None:
+            appointment_only = duty.appointment_only if duty else None
+            entry = OverrideRecord(day, kind, note, stored_hours, stored_windows, appointment_only)
         now = self.s.clock.now()
         with self.s.db.write() as conn:
             # The hall row first (storage/repositories/halls.py): each booking holds it before taking
             # a seat, so none lands between reading the day's bookings below and the commit; the
             # new version makes every process reload the calendar.
             bump_calendar_version(conn, principal.hall_id, now)
-            schedule = self._schedule_with(conn, ctx, day, values if kind is not None else None)
+            schedule = self._schedule_with(conn, ctx, day, entry)
             found = self.bookings.find(conn, ctx, day, schedule, now)
             if found and affected_bookings != CANCEL_AND_NOTIFY:
                 raise Conflict("calendar_change_strands_bookings", date=day.isoformat(), n=len(found)).with_details(
                     affected=self.bookings.staff_list(ctx, found)
                 )
-            where = (OVERRIDES.c.hall_id == principal.hall_id, OVERRIDES.c.day == day)
-            if kind is None:
-                conn.execute(OVERRIDES.delete().where(*where))
+            if entry is None:
+                CalendarOverrides(conn).remove(principal.hall_id, day)
             else:
-                # Inserts or replaces: two supervisors saving the same date at once both succeed
-                # (the later wins) instead of one hitting the unique constraint.
-                entry = {"hall_id": principal.hall_id, "day": day, **values}
-                conn.execute(upsert(conn, OVERRIDES, entry, ("hall_id", "day"), values))
+                CalendarOverrides(conn).save(principal.hall_id, day, entry)
             event: dict[str, Any] = {"date": day.isoformat(), "kind": kind, "note": note}
             if duty is not None:
                 event["duty_day"] = _duty_view(duty)
@@ -258,21 +245,17 @@ class HallOverview:
         }
 
     @staticmethod
-    def _schedule_with(conn: Connection, ctx: HallContext, day: date, entry: dict[str, Any] | None) -> Schedule:
+    def _schedule_with(conn: Connection, ctx: HallContext, day: date, entry: OverrideRecord | None) -> Schedule:
         """The hall's schedule as it will be with ``entry`` for ``day`` (None: no entry), from the
         override table read in this transaction (the in-memory one may be seconds old)."""
-        rows = conn.execute(select(OVERRIDES).where(OVERRIDES.c.hall_id == ctx.id)).mappings()
-        table: dict[date, Any] = {row["day"]: dict(row) for row in rows}
-        table.pop(day, None)
+        table = {r.day: r for r in CalendarOverrides(conn).of_hall(ctx.id) if r.day != day}
         if entry is not None:
             table[day] = entry
         return Schedule(ctx.config, WorkingCalendar(table))
 
     def overrides(self, principal: Principal) -> list[dict[str, Any]]:
         with self.s.db.read() as conn:
-            rows = conn.execute(
-                select(OVERRIDES).where(OVERRIDES.c.hall_id == principal.hall_id).order_by(OVERRIDES.c.day)
-            ).all()
+            rows = CalendarOverrides(conn).of_hall(principal.hall_id)
         result = []
         for r in rows:
             entry: dict[str, Any] = {"date": r.day.isoformat(), "kind": r.kind, "note": r.note}

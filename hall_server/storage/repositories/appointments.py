@@ -46,34 +46,16 @@ class NewAppointment:
 
 
 @dataclass(frozen=True)
-class AppointmentRecord:
+class AppointmentRecord(NewAppointment):
     id: int
-    hall_id: int
-    code: str
-    matter_id: int | None
-    resident_name: str
-    id_number_hash: str | None
-    id_number_tail: str | None
-    phone: str | None
-    phone_hash: str | None
-    channel: str
-    place: str | None
-    slot_start: datetime
-    slot_end: datetime
-    status: str
     cancel_reason: str | None
     ticket_id: int | None
-    created_at: datetime
     reminded_day_before_at: datetime | None
     reminded_soon_at: datetime | None
-    visit_reason: str | None
     visit_staff_id: int | None
     visit_case_no: str | None
     visit_note: str | None
-    hold_expires_at: datetime | None
-    confirm_hash: str | None
     confirm_tries: int
-    booked_from: str | None
 
 
 _COLUMNS = tuple(f.name for f in fields(AppointmentRecord))
