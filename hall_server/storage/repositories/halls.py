@@ -37,7 +37,7 @@ def bump_calendar_version(conn: Connection, hall_id: int, now: datetime) -> None
 
 # --- the open state boards were last told (hall.status) ----------------------------------------
 def open_states(conn: Connection) -> dict[int, str]:
-    return dict(conn.execute(select(R.c.hall_id, R.c.open_state)).tuples().all())
+    return {row.hall_id: row.open_state for row in conn.execute(select(R.c.hall_id, R.c.open_state))}
 
 
 def claim_open_state(conn: Connection, hall_id: int, state: str) -> bool:
