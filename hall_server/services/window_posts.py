@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from hall_common.i18n import message
 
 from ..core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from ..storage.repositories.staff import StaffRepository
 from ..storage.repositories.tickets import TicketRepository
 from ..storage.repositories.windows import WindowRecord, WindowRepository
 from .access import Principal
@@ -52,7 +53,7 @@ class WindowView(TypedDict):
 def window_view(conn: Connection, ctx: HallContext, row: WindowRecord, now: datetime) -> WindowView:
     staff: PostView | None = None
     if row.staff_id is not None:
-        s = WindowRepository(conn).staff_card(row.staff_id)
+        s = StaffRepository(conn).card(row.staff_id)
         staff = {
             "staff_no": s.staff_no,
             "name": s.name,
@@ -162,15 +163,15 @@ class WindowPosts:
         now = self.s.clock.now()
         if staff_no and principal.role not in ("supervisor", "admin"):
             with self.s.db.read() as conn:
-                target = WindowRepository(conn).staff_id(ctx.id, staff_no.strip())
+                target = StaffRepository(conn).id_of(ctx.id, staff_no.strip())
             if target is None or target != principal.staff_id:
                 self._vouch(ctx.id, staff_no.strip(), password, client)
         with self.s.db.write() as conn:
-            windows = WindowRepository(conn)
+            windows, staff = WindowRepository(conn), StaffRepository(conn)
             if principal.staff_id is not None and not staff_no:
-                staff_id = windows.active_staff(ctx.id, staff_id=principal.staff_id)
+                staff_id = staff.active_id(ctx.id, staff_id=principal.staff_id)
             else:
-                staff_id = windows.active_staff(ctx.id, staff_no=(staff_no or "").strip())
+                staff_id = staff.active_id(ctx.id, staff_no=(staff_no or "").strip())
             if staff_id is None:
                 raise NotFound("staff_not_found", staff_no=staff_no)
             window = window_or_404(conn, ctx, number, lock=True)

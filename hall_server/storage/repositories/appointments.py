@@ -128,6 +128,11 @@ class AppointmentRepository:
         )
         return len(self.conn.execute(query).all())
 
+    def home_visits(self, hall_id: int) -> list[AppointmentRecord]:
+        """Every 预约上门 request of the hall, by time."""
+        query = select(A).where(A.c.hall_id == hall_id, A.c.channel == "home_visit").order_by(A.c.slot_start, A.c.id)
+        return [_record(r) for r in self.conn.execute(query)]
+
     def holds_ended(self, hall_id: int, now: datetime, slot_start: datetime | None) -> list[AppointmentRecord]:
         """Holds waiting for their SMS code past their time (of the slot at ``slot_start``, or all)."""
         query = select(A).where(A.c.hall_id == hall_id, A.c.status == "held", A.c.hold_expires_at <= now)
@@ -176,6 +181,19 @@ class AppointmentRepository:
         unset); False when another writer changed it first."""
         guard = [A.c[name].is_(None) if v is None else A.c[name] == v for name, v in unless_changed.items()]
         return self.conn.execute(update(A).where(A.c.id == appointment_id, *guard).values(**values)).rowcount == 1
+
+    def assign_visit(
+        self, appointment_id: int, while_in: tuple[str, ...], staff_id: int, start: datetime, end: datetime
+    ) -> bool:
+        """A home visit given to a visitor and a time, if its status is still one of ``while_in``."""
+        return self._set_if(
+            appointment_id,
+            (A.c.status.in_(while_in),),
+            status="assigned",
+            visit_staff_id=staff_id,
+            slot_start=start,
+            slot_end=end,
+        )
 
     def link_ticket(self, appointment_id: int, ticket_id: int) -> None:
         """The ticket the booking was checked in with."""

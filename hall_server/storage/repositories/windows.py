@@ -1,4 +1,4 @@
-"""The hall's windows, who staffs them (AB岗 posts) and the shift log of each post."""
+"""The hall's windows, who is at their posts (AB岗) and the shift log of each post."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 
 from .. import line_sql
-from ..models import Staff, StaffShift, Window
+from ..models import StaffShift, Window
 from ..types import table_of
 
-W, S, SHIFTS = table_of(Window), table_of(Staff), table_of(StaffShift)
+W, SHIFTS = table_of(Window), table_of(StaffShift)
 
 
 @dataclass(frozen=True)
@@ -26,16 +26,6 @@ class WindowRecord:
     staff_id: int | None
     post: str | None
     signed_in_at: datetime | None
-
-
-@dataclass(frozen=True)
-class StaffCard:
-    """What a window shows of the person at its post."""
-
-    id: int
-    staff_no: str
-    name: str
-    photo_url: str | None
 
 
 _COLUMNS = tuple(f.name for f in fields(WindowRecord))
@@ -68,19 +58,6 @@ class WindowRepository:
         )
 
     # --- the people at the posts -----------------------------------------------------------
-    def staff_card(self, staff_id: int) -> StaffCard:
-        s = self.conn.execute(select(S.c.id, S.c.staff_no, S.c.name, S.c.photo_url).where(S.c.id == staff_id)).one()
-        return StaffCard(s.id, s.staff_no, s.name, s.photo_url)
-
-    def staff_id(self, hall_id: int, staff_no: str) -> int | None:
-        return self.conn.execute(select(S.c.id).where(S.c.hall_id == hall_id, S.c.staff_no == staff_no)).scalar()
-
-    def active_staff(self, hall_id: int, *, staff_id: int | None = None, staff_no: str = "") -> int | None:
-        """An active staff member of the hall, by id if given, else by staff number."""
-        query = select(S.c.id).where(S.c.hall_id == hall_id, S.c.active.is_(True))
-        query = query.where(S.c.id == staff_id) if staff_id is not None else query.where(S.c.staff_no == staff_no)
-        return self.conn.execute(query).scalar()
-
     def window_of(self, hall_id: int, staff_id: int) -> int | None:
         """The window this person is signed in at, if any."""
         query = select(W.c.number).where(W.c.hall_id == hall_id, W.c.staff_id == staff_id)
