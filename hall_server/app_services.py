@@ -18,6 +18,7 @@ from .services.ab_roster import AbRoster
 from .services.accounts import Accounts
 from .services.appointments import Appointments
 from .services.base import Services
+from .services.booking_changes import BookingChanges
 from .services.booking_watch import BookingWatch
 from .services.calendar_bookings import CalendarBookings
 from .services.calendar_watch import CalendarWatch
@@ -78,6 +79,7 @@ class HallServer:
         self.windows = WindowDesk(self.services)
         self.tokens = Tokens(self.services)
         self.appointments = Appointments(self.services)
+        self.booking_changes = BookingChanges(self.appointments)  # the resident's own: code + phone tail
         self.booking_watch = BookingWatch(self.services, self.appointments)
         bookings = CalendarBookings(self.appointments)
         self.overview = HallOverview(self.services, bookings)
@@ -99,7 +101,7 @@ class HallServer:
         self.case_office = CaseBackOffice(case_steps)
         self.case_delivery = CaseDelivery(case_steps, self.case_reads)
         self.health = Health(self.services, self.broker)
-        self.desk = DeskView(self.services, self.windows)
+        self.desk = DeskView(self.services)
         self.announcements = CallAnnouncements(self.services)  # calls really said, for 过号
         self.calendar_watch = CalendarWatch(self.services)  # the year-without-calendar warning in the log
         # Statistics, with the period's 好差评 figures from the ratings work.

@@ -8,9 +8,8 @@ from werkzeug.routing import IntegerConverter
 
 from ..app_services import HallServer
 from . import (  # noqa: F401  (each module registers its routes on the blueprint)
-    routes,
     routes_announcements,
-    routes_bookings,
+    routes_appointments,
     routes_calendar,
     routes_cases,
     routes_catalog,

@@ -190,7 +190,7 @@ LINK_RATE_BODY = obj(
 )
 def pad_state(number: int):
     srv = server()
-    return jsonify(srv.ratings.pad_state(principal(), number, srv.windows))
+    return jsonify(srv.ratings.pad_state(principal(), number))
 
 
 @spec.route(

@@ -145,7 +145,7 @@ def day_segments(
 
 class _Line:
     """The pending line as the desk sees it: the head of each class is all choose_next needs
-    (window_desk.line_heads reads the same heads), so a pick costs a few comparisons
+    (the tickets repository's line_heads reads the same heads), so a pick costs a few comparisons
     instead of ranking everyone. Each class is a list walked by an index (taking a head never
     shifts a list), and ``epoch`` changes whenever what :meth:`earliest` can answer changes (a
     class ran empty or an appointment was taken), so the replay asks again only then."""
@@ -208,7 +208,7 @@ class _Line:
         return best
 
     def heads(self, role: str, window: int, t: datetime) -> list[Candidate]:
-        """What window_desk._line_heads returns at ``t`` (arrived tickets only), for this role."""
+        """What the tickets repository's ``line_heads`` returns at ``t`` (arrived tickets only), for this role."""
         first_due: LineItem | None = None
         for i in self.by_due:  # the first arrived appointment whose slot has begun, by slot
             if i.due_at is None or i.due_at > t:

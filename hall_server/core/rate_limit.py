@@ -18,7 +18,10 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Hashable
+from datetime import datetime
 from typing import Protocol
+
+from .errors import TooManyRequests
 
 
 class Limiter(Protocol):
@@ -74,3 +77,11 @@ class SlidingWindowLimiter:
 
     def __len__(self) -> int:
         return len(self._hits)
+
+
+def throttle(limiter: Limiter, key: str, now: datetime, code: str) -> None:
+    """Count one try by ``key``; refuse it (429, with the seconds to wait) while over the limit."""
+    wait = limiter.hit(key, now.timestamp())
+    if wait:
+        seconds = int(wait) + 1
+        raise TooManyRequests(code, seconds=seconds).with_details(retry_after_seconds=seconds)

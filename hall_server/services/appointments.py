@@ -4,12 +4,13 @@ Web and phone (mobile) bookings hold their seat until the resident types the SMS
 phone (services/booking_confirmation.py); the kiosk (the resident is in the hall) and the hotline
 (a clerk books for the caller) book at once. Public limits per address, per phone and per ID number
 are counted in the database (storage/guess_limits.py): shared by every server process, kept across
-restarts.
+restarts. The resident's own changes (code + phone tail) are services/booking_changes.py; the
+texts to the resident, services/booking_messages.py.
 
 Capacity: each slot has seats (core/appointment_slots.py); a booking takes one with a conditional
-UPDATE of the slot's counter row (``taken < seats``), so the slot is never overbooked even when
-many residents press 预约 at once. Every booking, cancellation and change is written to the
-notifier outbox in the same transaction and sent after the commit.
+UPDATE of the slot's counter row (storage/repositories/appointments.py), so the slot is never
+overbooked even when many residents press 预约 at once. Every booking, cancellation and change is
+written to the notifier outbox in the same transaction and sent after the commit.
 """
 
 from __future__ import annotations
@@ -18,36 +19,23 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, TypedDict
 
-from sqlalchemy import Connection, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-from hall_common.i18n import message
+from sqlalchemy import Connection
 
 from ..core.appointment_slots import Slot, bookable_slot, day_slots
-from ..core.errors import Conflict, InvalidInput, NotFound, TooManyRequests
+from ..core.errors import Conflict, InvalidInput, NotFound
 from ..core.identity import id_number_hash, mask_name, valid_id_number
-from ..core.rate_limit import Limiter, SlidingWindowLimiter
-from ..storage.case_models import CaseNotification
+from ..core.rate_limit import SlidingWindowLimiter, throttle
 from ..storage.guess_limits import StoredLimiter
-from ..storage.models import Appointment, AppointmentSlotSeats, Hall
-from ..storage.types import table_of
+from ..storage.repositories.appointments import AppointmentRecord, AppointmentRepository, NewAppointment
+from ..storage.repositories.halls import calendar_version_held
 from . import booking_confirmation as confirmation
 from .base import Services
+from .booking_messages import BookingMessages
 from .case_notifier import Notifier, notifier_from_env
 from .context import HallContext
 
-A = table_of(Appointment)
-SEATS = table_of(AppointmentSlotSeats)
-NOTES = table_of(CaseNotification)
-H = table_of(Hall)
-Note = tuple[int, str, str]  # an outbox row to send after the commit: id, phone, text
-# Bookings the resident may still move to another slot: their own, and those the hall cancelled
-# when its calendar changed (services/calendar_bookings.py) — rebooking those is not a new booking.
-RESCHEDULABLE = ("booked", "hall_cancelled")
-CHANNELS = ("hotline", "web", "mobile", "window", "home_visit", "kiosk")
 VISIT_REASONS = ("elderly", "weak", "sick", "disabled")  # 老、弱、病、残
 VISIT_REASON_TEXT = "elderly（老）、weak（弱）、sick（病）、disabled（残）"
 # Booked by residents themselves (the 爽约 rule applies); the kiosk's 预约办理 is one of them.
@@ -64,7 +52,6 @@ PHONE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")
 BOOKINGS_PER_ADDRESS, BOOKINGS_PER_PHONE, BOOKINGS_PER_ID, BOOKING_WINDOW = 20, 3, 3, 24 * 3600
 CODE_TRIES, CODE_WINDOW = 20, 600  # cancel/reschedule: a 6-digit code guessed from one address
 SLOT_LOOKUPS, SLOT_WINDOW = 120, 60
-MAX_SENDS = 8  # a message that failed this often stays failed, for the window to call instead
 
 
 def check_visit_time(ctx: HallContext, start: datetime, now: datetime) -> None:
@@ -85,6 +72,8 @@ def visit_time_fits(ctx: HallContext, start: datetime) -> bool:
 
 @dataclass(frozen=True)
 class BookingRequest:
+    """A booking as the route's schema checked it (channel and visit reason among the allowed)."""
+
     resident_name: str
     slot_start: datetime
     matter_id: int | None = None
@@ -95,7 +84,26 @@ class BookingRequest:
     visit_reason: str | None = None  # 预约上门: elderly / weak / sick / disabled
 
 
-def appointment_view(row: Any, tz: tzinfo) -> dict[str, Any]:
+class AppointmentView(TypedDict):
+    """A booking as the API shows it: masked name, tails of the ID number and the phone."""
+
+    id: int
+    code: str
+    matter_id: int | None
+    resident_masked: str
+    id_number_tail: str | None
+    phone_tail: str | None
+    channel: str
+    place: str | None
+    slot_start: str
+    slot_end: str
+    status: str
+    cancel_reason: str | None
+    ticket_id: int | None
+    hold_expires_at: str | None
+
+
+def appointment_view(row: AppointmentRecord, tz: tzinfo) -> AppointmentView:
     return {
         "id": row.id,
         "code": row.code,
@@ -117,36 +125,20 @@ def appointment_view(row: Any, tz: tzinfo) -> dict[str, Any]:
     }
 
 
-def _reminders_told_by_the_move(ctx: HallContext, start: datetime, now: datetime) -> dict[str, datetime | None]:
-    """The reminder marks of a booking moved to ``start`` at ``now``: the marks of the old slot say
-    nothing of the new one (kept, the resident was never reminded of the new day). A reminder whose
-    time has already come is told by the move's own message, as for a booking made that late."""
-    rules = ctx.config.appointments
-    tz = ctx.config.timezone
-    day_before = datetime.combine(start.astimezone(tz).date() - timedelta(days=1), rules.remind_day_before_at, tz)
-    soon = start - timedelta(minutes=rules.remind_minutes_before)
-    return {
-        "reminded_day_before_at": now if now >= day_before else None,
-        "reminded_soon_at": now if now >= soon else None,
-    }
-
-
-def _throttle(limiter: Limiter, key: str, now: datetime, code: str) -> None:
-    wait = limiter.hit(key, now.timestamp())
-    if wait:
-        seconds = int(wait) + 1
-        raise TooManyRequests(code, seconds=seconds).with_details(retry_after_seconds=seconds)
+def local_slot_start(ctx: HallContext, start: datetime) -> datetime:
+    """A slot time given without a zone is the hall's local time."""
+    return start if start.tzinfo else start.replace(tzinfo=ctx.config.timezone)
 
 
 class Appointments:
     def __init__(self, services: Services, notifier: Notifier | None = None) -> None:
         self.s = services
-        self.notifier = notifier or notifier_from_env()
+        self.messages = BookingMessages(services, notifier or notifier_from_env())
         # Counted in the database: every server process sees them, a restart forgets none.
         self.address_limiter = StoredLimiter(services.db, "booking_addr", BOOKINGS_PER_ADDRESS, BOOKING_WINDOW)
         self.phone_limiter = StoredLimiter(services.db, "booking_phone", BOOKINGS_PER_PHONE, BOOKING_WINDOW)
         self.id_limiter = StoredLimiter(services.db, "booking_id", BOOKINGS_PER_ID, BOOKING_WINDOW)
-        # Guessing a code + phone tail: counted in the database, across processes and restarts.
+        # Guessing a code + phone tail (here and in booking_changes.py): one count for both.
         self.code_limiter = StoredLimiter(services.db, "appointment_code", CODE_TRIES, CODE_WINDOW)
         self.slot_limiter = SlidingWindowLimiter(SLOT_LOOKUPS, SLOT_WINDOW)
 
@@ -156,7 +148,7 @@ class Appointments:
         day: the first day from today with a slot (what the booking page opens on)."""
         now = self.s.clock.now()
         if client is not None:
-            _throttle(self.slot_limiter, client, now, "slots_throttled")
+            throttle(self.slot_limiter, client, now, "slots_throttled")
         ctx = self.s.halls.get(hall_id)
         self._bookable_matter(ctx, matter_id)
         rules = ctx.config.appointments
@@ -177,7 +169,8 @@ class Appointments:
                 today,
             )
         slots = open_slots(day)
-        taken = self._taken(ctx.id, [s.start for s in slots])
+        with self.s.db.read() as conn:
+            taken = AppointmentRepository(conn).seats_taken(ctx.id, (s.start for s in slots))
         tz = ctx.config.timezone
         bookable = [
             m
@@ -205,17 +198,6 @@ class Appointments:
             ],
         }
 
-    def _taken(self, hall_id: int, starts: list[datetime]) -> dict[datetime, int]:
-        if not starts:
-            return {}
-        with self.s.db.read() as conn:
-            rows = conn.execute(
-                select(SEATS.c.slot_start, SEATS.c.taken).where(
-                    SEATS.c.hall_id == hall_id, SEATS.c.slot_start.in_(starts)
-                )
-            )
-            return {r.slot_start: r.taken for r in rows}
-
     def _bookable_matter(self, ctx: HallContext, matter_id: int | None) -> None:
         if matter_id is None:
             return  # 综合业务: the window decides the matter
@@ -227,47 +209,25 @@ class Appointments:
             raise Conflict("matter_not_bookable", matter=stored.matter.name)
 
     @staticmethod
-    def _take_seat(conn: Connection, hall_id: int, slot: Slot) -> None:
-        insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        conn.execute(insert(SEATS).values(hall_id=hall_id, slot_start=slot.start, taken=0).on_conflict_do_nothing())
-        # The condition is checked on the locked row: the last seat goes to exactly one booker.
-        taken = conn.execute(
-            update(SEATS)
-            .where(SEATS.c.hall_id == hall_id, SEATS.c.slot_start == slot.start, SEATS.c.taken < slot.seats)
-            .values(taken=SEATS.c.taken + 1)
-        )
-        if taken.rowcount != 1:
+    def take_seat(conn: Connection, hall_id: int, slot: Slot) -> None:
+        if not AppointmentRepository(conn).take_seat(hall_id, slot.start, slot.seats):
             raise Conflict("slot_full").with_details(seats=slot.seats)
 
     def locked_context(self, conn: Connection, ctx: HallContext) -> HallContext:
         """The hall's context as of this transaction, with the hall row held against calendar
-        changes until the commit (FOR SHARE on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds
-        the only write lock). A calendar change updates that row first, so a booking either
-        commits before the change reads the day's bookings or waits and is checked against the
-        new calendar here; bookings do not wait for each other (share locks)."""
-        query = select(H.c.updated_at).where(H.c.id == ctx.id)
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update(read=True)
-        if conn.execute(query).scalar_one() == ctx.version:
+        changes until the commit (storage/repositories/halls.py). A calendar change updates that
+        row first, so a booking either commits before the change reads the day's bookings or
+        waits and is checked against the new calendar here."""
+        if calendar_version_held(conn, ctx.id) == ctx.version:
             return ctx
         return self.s.halls.reload(conn, ctx.id)  # changed since loaded (here or in another process)
 
-    @staticmethod
-    def free_seat(conn: Connection, hall_id: int, start: datetime) -> None:
-        conn.execute(
-            update(SEATS)
-            .where(SEATS.c.hall_id == hall_id, SEATS.c.slot_start == start, SEATS.c.taken > 0)
-            .values(taken=SEATS.c.taken - 1)
-        )
-
     # --- booking -------------------------------------------------------------------------
-    def book(self, hall_id: int, req: BookingRequest, client: str | None = None) -> dict[str, Any]:
+    def book(self, hall_id: int, req: BookingRequest, client: str | None = None) -> AppointmentView:
         """``client``: the public caller's address (rate-limited); None for staff and devices."""
         ctx = self.s.halls.get(hall_id)
         now = self.s.clock.now()
-        if req.channel not in CHANNELS:
-            raise InvalidInput("invalid_channel", channel=req.channel, channels=", ".join(CHANNELS))
-        if not req.resident_name or not req.resident_name.strip():
+        if not req.resident_name.strip():
             raise InvalidInput("resident_name_required")
         if req.id_number and not valid_id_number(req.id_number):
             raise InvalidInput("invalid_id_number")
@@ -282,7 +242,7 @@ class Appointments:
         if req.channel == "home_visit" and not (req.place and req.place.strip()):
             raise InvalidInput("home_visit_needs_place")
         self._bookable_matter(ctx, req.matter_id)
-        start = req.slot_start if req.slot_start.tzinfo else req.slot_start.replace(tzinfo=ctx.config.timezone)
+        start = local_slot_start(ctx, req.slot_start)
         rules = ctx.config.appointments
         slot: Slot | None = None
         if req.channel == "home_visit":
@@ -298,14 +258,14 @@ class Appointments:
         if req.channel in RESIDENT_CHANNELS:
             self._check_no_shows(ctx, now, phone_hash, id_hash)
         if client is not None:
-            _throttle(self.address_limiter, client, now, "booking_throttled")
+            throttle(self.address_limiter, client, now, "booking_throttled")
         if client is not None or req.channel == "kiosk":
             # A kiosk is one address for the whole hall (no address limit), but anyone may tap it:
             # the per-phone and per-ID limits keep one person from filling the slots there too.
             if phone_hash:
-                _throttle(self.phone_limiter, f"phone:{phone_hash}", now, "booking_throttled")
+                throttle(self.phone_limiter, f"phone:{phone_hash}", now, "booking_throttled")
             if id_hash:
-                _throttle(self.id_limiter, f"id:{id_hash}", now, "booking_throttled")
+                throttle(self.id_limiter, f"id:{id_hash}", now, "booking_throttled")
         sms_code = confirmation.new_code() if held else None
         end = slot.end if slot else start + timedelta(minutes=rules.slot_minutes)
         with self.s.db.write() as conn:
@@ -314,12 +274,10 @@ class Appointments:
                 if fresh is not ctx:  # the calendar changed since the slot was checked
                     ctx, slot = fresh, bookable_slot(fresh.schedule, fresh.config.appointments, start, now)
                 confirmation.expire_holds(conn, ctx, now, slot.start)  # a stale hold refuses nobody
-                self._take_seat(conn, ctx.id, slot)
+                self.take_seat(conn, ctx.id, slot)
             code = self._new_code(conn, ctx.id)
-            row_id = conn.execute(
-                A.insert()
-                .returning(A.c.id)
-                .values(
+            row = AppointmentRepository(conn).add(
+                NewAppointment(
                     hall_id=ctx.id,
                     code=code,
                     matter_id=req.matter_id,
@@ -341,35 +299,33 @@ class Appointments:
                     booked_from=client if client and client.startswith("addr:") else None,
                     created_at=now,
                 )
-            ).scalar_one()
-            row = conn.execute(select(A).where(A.c.id == row_id)).one()
+            )
             if sms_code:
-                note = self.queue_note(
-                    conn, ctx, row, "confirm_code", now, sms_code=sms_code, minutes=str(rules.hold_minutes)
-                )
+                minutes = str(rules.hold_minutes)
+                note = self.messages.queue(conn, ctx, row, "confirm_code", now, sms_code=sms_code, minutes=minutes)
             else:
-                note = self.queue_note(conn, ctx, row, "booked", now)
-        self._send(note)
+                note = self.messages.queue(conn, ctx, row, "booked", now)
+        self.messages.send([note])
         return appointment_view(row, ctx.config.timezone)
 
-    def confirm(self, hall_id: int, code: str, sms_code: str, client: str | None) -> dict[str, Any]:
+    def confirm(self, hall_id: int, code: str, sms_code: str, client: str | None) -> AppointmentView:
         """The resident types the SMS code: the held seat is the resident's for good (or, past the
         hold, any seat of the slot still free). Then the usual confirmation text goes out."""
         ctx = self.s.halls.get(hall_id)
         now = self.s.clock.now()
         if client is not None:
-            _throttle(self.code_limiter, client, now, "code_throttled")
+            throttle(self.code_limiter, client, now, "code_throttled")
         typed = confirmation.check_code(sms_code)
 
-        def take_seat(conn: Connection, row: Any) -> None:
-            self._take_seat(conn, ctx.id, bookable_slot(ctx.schedule, ctx.config.appointments, row.slot_start, now))
+        def take_seat(conn: Connection, row: AppointmentRecord) -> None:
+            self.take_seat(conn, ctx.id, bookable_slot(ctx.schedule, ctx.config.appointments, row.slot_start, now))
 
         with self.s.db.write() as conn:
             row, booked, refusal = confirmation.confirm(conn, ctx, self.s.id_secret, code, typed, now, take_seat)
-            note = self.queue_note(conn, ctx, row, "booked", now) if booked else None
+            note = self.messages.queue(conn, ctx, row, "booked", now) if booked else None
         if refusal is not None:
             raise refusal  # after the commit: the wrong try is counted, an ended hold's seat is free
-        self._send(note)
+        self.messages.send([note])
         return appointment_view(row, ctx.config.timezone)
 
     def expire_holds(self, hall_id: int) -> int:
@@ -380,102 +336,12 @@ class Appointments:
 
     @staticmethod
     def _new_code(conn: Connection, hall_id: int) -> str:
+        bookings = AppointmentRepository(conn)
         for _ in range(20):
             code = f"{secrets.randbelow(10**6):06d}"
-            if conn.execute(select(A.c.id).where(A.c.hall_id == hall_id, A.c.code == code)).first() is None:
+            if not bookings.code_in_use(hall_id, code):
                 return code
         raise Conflict("appointment_codes_exhausted")
-
-    # --- the resident's own changes (code + last 4 digits of the phone) --------------------
-    @staticmethod
-    def _find_own(conn: Connection, ctx: HallContext, code: str, phone_tail: str) -> Any:
-        row = conn.execute(select(A).where(A.c.hall_id == ctx.id, A.c.code == code.strip())).first()
-        # A wrong tail reads as an unknown code: the answer never tells which codes exist.
-        if row is None or not row.phone or not secrets.compare_digest(row.phone[-4:], phone_tail.strip()):
-            raise NotFound("appointment_not_found")
-        return row
-
-    def _own(
-        self, conn: Connection, ctx: HallContext, code: str, phone_tail: str, changeable: tuple[str, ...] = ("booked",)
-    ) -> Any:
-        row = self._find_own(conn, ctx, code, phone_tail)
-        if row.status not in changeable:
-            raise Conflict("appointment_not_changeable", status=message(f"server.appointment_status_{row.status}"))
-        return row
-
-    def lookup(self, hall_id: int, code: str, phone_tail: str, client: str | None) -> dict[str, Any]:
-        """The resident's own booking (code + last 4 digits of the phone), whatever its status:
-        /book shows a booking the hall cancelled, with why, before the resident picks a new slot."""
-        ctx = self.s.halls.get(hall_id)
-        now = self.s.clock.now()
-        if client is not None:
-            _throttle(self.code_limiter, client, now, "code_throttled")
-        with self.s.db.read() as conn:
-            row = self._find_own(conn, ctx, code, phone_tail)
-        return appointment_view(row, ctx.config.timezone)
-
-    def cancel(self, hall_id: int, code: str, phone_tail: str, client: str | None) -> dict[str, Any]:
-        ctx = self.s.halls.get(hall_id)
-        now = self.s.clock.now()
-        if client is not None:
-            _throttle(self.code_limiter, client, now, "code_throttled")
-        with self.s.db.write() as conn:
-            row = self._own(conn, ctx, code, phone_tail, changeable=("booked", "held"))
-            changed = conn.execute(
-                update(A).where(A.c.id == row.id, A.c.status == row.status).values(status="cancelled")
-            ).rowcount
-            if changed != 1:
-                raise Conflict("appointment_not_changeable", status=message("server.appointment_status_cancelled"))
-            if row.channel != "home_visit":
-                self.free_seat(conn, ctx.id, row.slot_start)
-            row = conn.execute(select(A).where(A.c.id == row.id)).one()
-            note = self.queue_note(conn, ctx, row, "cancelled", now)
-        self._send(note)
-        return appointment_view(row, ctx.config.timezone)
-
-    def reschedule(
-        self, hall_id: int, code: str, phone_tail: str, slot_start: datetime, client: str | None
-    ) -> dict[str, Any]:
-        ctx = self.s.halls.get(hall_id)
-        now = self.s.clock.now()
-        if client is not None:
-            _throttle(self.code_limiter, client, now, "code_throttled")
-        start = slot_start if slot_start.tzinfo else slot_start.replace(tzinfo=ctx.config.timezone)
-        slot = bookable_slot(ctx.schedule, ctx.config.appointments, start, now)
-        with self.s.db.write() as conn:
-            fresh = self.locked_context(conn, ctx)
-            if fresh is not ctx:  # the calendar changed since the slot was checked
-                ctx, slot = fresh, bookable_slot(fresh.schedule, fresh.config.appointments, start, now)
-            row = self._own(conn, ctx, code, phone_tail, changeable=RESCHEDULABLE)
-            status = message(f"server.appointment_status_{row.status}")
-            if row.channel == "home_visit":
-                raise Conflict("appointment_not_changeable", status=status)
-            # A booking the hall cancelled holds no seat: it may come back to the very same slot
-            # if one is free again. It is the hall's change, not a new booking: no 爽约 check
-            # and no per-phone limit (the resident's code and phone tail are enough).
-            seated = row.status == "booked"
-            if seated and row.slot_start == slot.start:
-                raise InvalidInput("reschedule_same_slot")
-            self._take_seat(conn, ctx.id, slot)  # a full slot raises here: the old seat is kept
-            if seated:
-                self.free_seat(conn, ctx.id, row.slot_start)
-            changed = conn.execute(
-                update(A)
-                .where(A.c.id == row.id, A.c.status == row.status, A.c.slot_start == row.slot_start)
-                .values(
-                    slot_start=slot.start,
-                    slot_end=slot.end,
-                    status="booked",
-                    cancel_reason=None,
-                    **_reminders_told_by_the_move(ctx, slot.start, now),
-                )
-            ).rowcount
-            if changed != 1:
-                raise Conflict("appointment_not_changeable", status=status)
-            row = conn.execute(select(A).where(A.c.id == row.id)).one()
-            note = self.queue_note(conn, ctx, row, "rescheduled", now)
-        self._send(note)
-        return appointment_view(row, ctx.config.timezone)
 
     # --- no-shows (爽约) ---------------------------------------------------------------------
     def mark_no_shows(self, hall_id: int) -> int:
@@ -483,87 +349,24 @@ class Appointments:
         ctx = self.s.halls.get(hall_id)
         cutoff = self.s.clock.now() - timedelta(minutes=ctx.config.appointments.no_show_grace_minutes)
         with self.s.db.write() as conn:
-            return int(
-                conn.execute(
-                    update(A)
-                    .where(
-                        A.c.hall_id == ctx.id,
-                        A.c.status == "booked",
-                        A.c.channel != "home_visit",
-                        A.c.slot_start < cutoff,
-                    )
-                    .values(status="no_show")
-                ).rowcount
-            )
+            return AppointmentRepository(conn).mark_no_shows(ctx.id, cutoff)
 
     def tick(self) -> None:
         """The background ticker's step (driven by the server's clock)."""
         for hall_id in self.s.halls.all_ids():
             self.expire_holds(hall_id)
             self.mark_no_shows(hall_id)
-            self.send_reminders(hall_id)
-            self.retry_messages(hall_id)
-
-    # --- reminders -------------------------------------------------------------------------
-    def send_reminders(self, hall_id: int) -> int:
-        """Queue and send the reminders now due: the day before (at the hall's time) and N
-        minutes before the slot. Each is claimed with a conditional UPDATE, so two servers or
-        two ticks never send one twice."""
-        ctx = self.s.halls.get(hall_id)
-        rules = ctx.config.appointments
-        now = self.s.clock.now()
-        tz = ctx.config.timezone
-        today = ctx.schedule.local_date(now)
-        tomorrow = datetime.combine(today + timedelta(days=1), datetime.min.time(), tz)
-        day_before_due = now >= datetime.combine(today, rules.remind_day_before_at, tz)
-        soon = timedelta(minutes=rules.remind_minutes_before)
-        with self.s.db.read() as conn:
-            rows = conn.execute(
-                select(A).where(
-                    A.c.hall_id == ctx.id,
-                    A.c.status == "booked",
-                    A.c.phone.is_not(None),
-                    A.c.slot_start > now,
-                    A.c.slot_start < tomorrow + timedelta(days=1),
-                )
-            ).all()
-        sent = 0
-        for row in rows:
-            for kind, column, due, made_by in (
-                ("remind_day_before", A.c.reminded_day_before_at, day_before_due and row.slot_start >= tomorrow,
-                 datetime.combine(today, rules.remind_day_before_at, tz)),
-                ("remind_soon", A.c.reminded_soon_at, bool(soon) and row.slot_start - soon <= now,
-                 row.slot_start - soon),
-            ):  # fmt: skip
-                # A booking made after the reminder's time already has its confirmation.
-                if not due or row.created_at >= made_by:
-                    continue
-                with self.s.db.write() as conn:
-                    claimed = conn.execute(
-                        update(A).where(A.c.id == row.id, column.is_(None)).values({column: now})
-                    ).rowcount
-                    note = self.queue_note(conn, ctx, row, kind, now) if claimed == 1 else None
-                if note is not None:
-                    self._send(note)
-                    sent += 1
-        return sent
+            self.messages.send_reminders(hall_id)
+            self.messages.retry(hall_id)
 
     def _check_no_shows(self, ctx: HallContext, now: datetime, phone_hash: str | None, id_hash: str | None) -> None:
         rules = ctx.config.appointments
         if not rules.max_no_shows or not (phone_hash or id_hash):
             return
         self.mark_no_shows(ctx.id)  # the count is current whether or not the ticker has run
-        who = [A.c.phone_hash == phone_hash] if phone_hash else []
-        who += [A.c.id_number_hash == id_hash] if id_hash else []
         since = now - timedelta(days=rules.no_show_days)
         with self.s.db.read() as conn:
-            count = len(
-                conn.execute(
-                    select(A.c.id).where(
-                        A.c.hall_id == ctx.id, A.c.status == "no_show", A.c.slot_start >= since, or_(*who)
-                    )
-                ).all()
-            )
+            count = AppointmentRepository(conn).no_shows_since(ctx.id, since, phone_hash, id_hash)
         if count >= rules.max_no_shows:
             raise Conflict("booking_blocked_no_shows", count=count, days=rules.no_show_days).with_details(
                 no_shows=count, days=rules.no_show_days
@@ -575,93 +378,13 @@ class Appointments:
         tz = ctx.config.timezone
         start = datetime.combine(day, datetime.min.time(), tz)
         with self.s.db.read() as conn:
-            rows = conn.execute(
-                select(A)
-                .where(A.c.hall_id == ctx.id, A.c.slot_start >= start, A.c.slot_start < start + timedelta(days=1))
-                .order_by(A.c.slot_start, A.c.id)
-            ).all()
+            rows = AppointmentRepository(conn).starting_between(ctx.id, start, start + timedelta(days=1))
         return {"date": day.isoformat(), "appointments": [appointment_view(r, tz) for r in rows]}
 
-    def get(self, hall_id: int, code: str) -> dict[str, Any]:
+    def get(self, hall_id: int, code: str) -> AppointmentView:
         ctx = self.s.halls.get(hall_id)
         with self.s.db.read() as conn:
-            row = conn.execute(select(A).where(A.c.hall_id == ctx.id, A.c.code == code)).first()
+            row = AppointmentRepository(conn).by_code(ctx.id, code)
         if row is None:
             raise NotFound("appointment_not_found")
         return appointment_view(row, ctx.config.timezone)
-
-    # --- messages to the resident -----------------------------------------------------------
-    def queue_note(self, conn: Connection, ctx: HallContext, row: Any, kind: str, now: datetime, **extra: str) -> Any:
-        """The outbox row for a booking change, in the change's own transaction (never lost)."""
-        if not row.phone:
-            return None
-        slot = row.slot_start.astimezone(ctx.config.timezone).strftime("%m月%d日 %H:%M")
-        text = message(f"appointments.sms_{kind}", hall=ctx.config.short_name, code=row.code, slot=slot, **extra)
-        note_id = conn.execute(
-            NOTES.insert()
-            .returning(NOTES.c.id)
-            .values(
-                case_id=None,
-                appointment_id=row.id,
-                hall_id=ctx.id,
-                channel=self.notifier.channel,
-                recipient=row.phone,
-                text=text,
-                status="pending",
-                detail="",
-                created_at=now,
-            )
-        ).scalar_one()
-        return (note_id, row.phone, text)
-
-    def send(self, notes: list[Note]) -> None:
-        """Send outbox rows queued in a committed transaction (a failed one waits for the retries)."""
-        for note in notes:
-            self._send(note)
-
-    def _send(self, note: Any) -> None:
-        # After the commit: a slow SMS gateway never holds the database's write lock.
-        if note is None:
-            return
-        note_id, phone, text = note
-        result = self.notifier.send(phone, text)
-        self._record(note_id, result.status, result.detail, 1)
-
-    def _record(self, note_id: int, status: str, detail: str, attempts: int) -> None:
-        # A failed send waits 1, 2, 4 … minutes (at most an hour) before the ticker tries again.
-        retry = self.s.clock.now() + timedelta(minutes=min(60, 2 ** (attempts - 1))) if status == "failed" else None
-        with self.s.db.write() as conn:
-            conn.execute(
-                update(NOTES)
-                .where(NOTES.c.id == note_id)
-                .values(status=status, detail=detail[:500], attempts=attempts, next_attempt_at=retry)
-            )
-
-    def retry_messages(self, hall_id: int) -> int:
-        """Resend failed appointment messages whose wait is over, up to MAX_SENDS tries. Each
-        resend is claimed first (status failed → sending), so one message is never sent twice."""
-        now = self.s.clock.now()
-        with self.s.db.read() as conn:
-            due = conn.execute(
-                select(NOTES.c.id, NOTES.c.recipient, NOTES.c.text, NOTES.c.attempts).where(
-                    NOTES.c.hall_id == hall_id,
-                    NOTES.c.appointment_id.is_not(None),
-                    NOTES.c.status == "failed",
-                    NOTES.c.attempts < MAX_SENDS,
-                    NOTES.c.next_attempt_at <= now,
-                )
-            ).all()
-        sent = 0
-        for row in due:
-            with self.s.db.write() as conn:
-                claimed = conn.execute(
-                    update(NOTES)
-                    .where(NOTES.c.id == row.id, NOTES.c.status == "failed", NOTES.c.attempts == row.attempts)
-                    .values(status="sending")
-                ).rowcount
-            if claimed != 1:
-                continue
-            result = self.notifier.send(row.recipient, row.text)
-            self._record(row.id, result.status, result.detail, row.attempts + 1)
-            sent += result.status == "sent"
-        return sent

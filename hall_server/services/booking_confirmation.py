@@ -17,18 +17,16 @@ throttled per address as well, so one hold gives at most 5 tries in a million.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection
 
 from ..core.errors import Conflict, DomainError, InvalidInput, NotFound
 from ..core.identity import id_number_hash
-from ..storage.models import Appointment
-from ..storage.types import table_of
+from ..storage.repositories.appointments import AppointmentRecord, AppointmentRepository
 from .context import HallContext
 
-A = table_of(Appointment)
 CONFIRM_CHANNELS = ("web", "mobile")  # booked by the resident on a phone or a browser
 CONFIRM_TRIES = 5
 CODE_DIGITS = 6
@@ -51,22 +49,11 @@ def expire_holds(conn: Connection, ctx: HallContext, now: datetime, slot_start: 
     """Unconfirmed holds past their time become ``expired`` and free their seats (of one slot, or all).
     Each row is expired by its own conditional UPDATE, and its seat freed only if that UPDATE won
     (a confirmation racing it leaves the seat taken, once)."""
-    from .appointments import Appointments  # the seat counter lives with the bookings
-
-    query = select(A.c.id, A.c.slot_start).where(
-        A.c.hall_id == ctx.id, A.c.status == "held", A.c.hold_expires_at <= now
-    )
-    if slot_start is not None:
-        query = query.where(A.c.slot_start == slot_start)
+    bookings = AppointmentRepository(conn)
     freed = 0
-    for row in conn.execute(query).all():
-        won = conn.execute(
-            update(A)
-            .where(A.c.id == row.id, A.c.status == "held", A.c.hold_expires_at <= now)
-            .values(status="expired")  # the hash stays: a late code may still book a free seat
-        ).rowcount
-        if won == 1:
-            Appointments.free_seat(conn, ctx.id, row.slot_start)
+    for row in bookings.holds_ended(ctx.id, now, slot_start):
+        if bookings.expire_hold(row.id, now):
+            bookings.free_seat(ctx.id, row.slot_start)
             freed += 1
     return freed
 
@@ -79,17 +66,21 @@ def check_code(raw: str | None) -> str:
 
 
 def confirm(
-    conn: Connection, ctx: HallContext, secret: bytes, code: str, sms_code: str, now: datetime, take_seat: Any
-) -> tuple[Any, bool, DomainError | None]:
+    conn: Connection,
+    ctx: HallContext,
+    secret: bytes,
+    code: str,
+    sms_code: str,
+    now: datetime,
+    take_seat: Callable[[Connection, AppointmentRecord], None],
+) -> tuple[AppointmentRecord, bool, DomainError | None]:
     """Confirm the hold ``code`` with ``sms_code``: (row, newly booked, refusal). A wrong code is a
     refusal returned, not raised, so that the try it counts is committed with it. ``take_seat(conn,
     row)`` takes a free seat again for a late code whose hold has expired (raises slot_full)."""
-    query = select(A).where(A.c.hall_id == ctx.id, A.c.code == code.strip())
-    if conn.dialect.name == "postgresql":
-        # Tries at one hold take turns (SQLite's BEGIN IMMEDIATE already does): parallel wrong codes
-        # each read the count the one before left, so none escapes CONFIRM_TRIES.
-        query = query.with_for_update()
-    row = conn.execute(query).first()
+    bookings = AppointmentRepository(conn)
+    # Tries at one hold take turns: parallel wrong codes each read the count the one before left,
+    # so none escapes CONFIRM_TRIES.
+    row = bookings.by_code(ctx.id, code.strip(), lock=True)
     if row is None or row.channel not in CONFIRM_CHANNELS:
         raise NotFound("appointment_not_found")
     if row.status == "booked" and row.confirm_hash is None and row.hold_expires_at is not None:
@@ -99,33 +90,24 @@ def confirm(
     if not secrets.compare_digest(row.confirm_hash, code_hash(secret, ctx.code, row.code, sms_code)):
         tries = row.confirm_tries + 1
         ended = tries >= CONFIRM_TRIES
-        changed = conn.execute(
-            update(A)
-            .where(A.c.id == row.id, A.c.confirm_tries == row.confirm_tries, A.c.status == row.status)
-            .values(confirm_tries=tries, **({"status": "expired", "confirm_hash": None} if ended else {}))
-        ).rowcount
-        if changed == 1 and ended and row.status == "held":
-            from .appointments import Appointments
-
-            Appointments.free_seat(conn, ctx.id, row.slot_start)
+        changed = bookings.change(
+            row.id,
+            {"confirm_tries": row.confirm_tries, "status": row.status},
+            confirm_tries=tries,
+            **({"status": "expired", "confirm_hash": None} if ended else {}),
+        )
+        if changed and ended and row.status == "held":
+            bookings.free_seat(ctx.id, row.slot_start)
         if ended:
             return row, False, Conflict("sms_code_tries_used", "appointments.sms_code_tries_used")
         return row, False, InvalidInput("sms_code_wrong", "appointments.sms_code_wrong", left=CONFIRM_TRIES - tries)
-    if row.status == "held" and row.hold_expires_at > now:
-        won = conn.execute(
-            update(A)
-            .where(A.c.id == row.id, A.c.status == "held", A.c.hold_expires_at > now)
-            .values(status="booked", confirm_hash=None)
-        ).rowcount
-        if won == 1:
-            return conn.execute(select(A).where(A.c.id == row.id)).one(), True, None
+    if row.status == "held" and row.hold_expires_at is not None and row.hold_expires_at > now:
+        if bookings.confirm_hold(row.id, now):
+            return bookings.get(row.id), True, None
     # Late: the hold is over (or is being swept right now). Give its seat back once, then take
     # any seat still free — a slow typist keeps the slot if nobody took it meanwhile.
     expire_holds(conn, ctx, now, row.slot_start)
     take_seat(conn, row)
-    won = conn.execute(
-        update(A).where(A.c.id == row.id, A.c.status == "expired").values(status="booked", confirm_hash=None)
-    ).rowcount
-    if won != 1:
+    if not bookings.change(row.id, {"status": "expired"}, status="booked", confirm_hash=None):
         raise Conflict("booking_not_held", "appointments.booking_not_held")
-    return conn.execute(select(A).where(A.c.id == row.id)).one(), True, None
+    return bookings.get(row.id), True, None

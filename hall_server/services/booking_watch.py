@@ -17,21 +17,16 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select, update
-
 from ..core.errors import Conflict
 from ..core.identity import mask_name, mask_phone
-from ..storage.models import Appointment
-from ..storage.types import table_of
+from ..storage.repositories.appointments import SEATED, AppointmentRecord, AppointmentRepository
 from .access import Principal
 from .appointments import Appointments
 from .base import Services
 from .event_log import append_event
 
-A = table_of(Appointment)
 ADDRESS_SUSPECT = 5
 PATTERN_SUSPECT = 3
-SEATED = ("held", "booked")
 MAX_LISTED = 2000  # a hall's fortnight of seats is ~500: more than enough, and bounded
 
 
@@ -45,21 +40,16 @@ class BookingWatch:
         now = self.s.clock.now()
         tz = ctx.config.timezone
         with self.s.db.read() as conn:
-            rows = conn.execute(
-                select(A)
-                .where(A.c.hall_id == ctx.id, A.c.status.in_(SEATED), A.c.slot_start > now, A.c.channel != "home_visit")
-                .order_by(A.c.slot_start, A.c.id)
-                .limit(MAX_LISTED)
-            ).all()
-        by_address: dict[str, list[Any]] = defaultdict(list)
-        by_pattern: dict[str, list[Any]] = defaultdict(list)
+            rows = AppointmentRepository(conn).seats_to_come(ctx.id, now, MAX_LISTED)
+        by_address: dict[str, list[AppointmentRecord]] = defaultdict(list)
+        by_pattern: dict[str, list[AppointmentRecord]] = defaultdict(list)
         for r in rows:
             if r.booked_from:
                 by_address[r.booked_from].append(r)
             if r.phone and len(r.phone) == 11:
                 by_pattern[r.phone[:9]].append(r)
 
-        def item(r: Any) -> dict[str, Any]:
+        def item(r: AppointmentRecord) -> dict[str, Any]:
             return {
                 "code": r.code,
                 "slot_start": r.slot_start.astimezone(tz).isoformat(),
@@ -95,22 +85,18 @@ class BookingWatch:
         wanted = list(dict.fromkeys(c.strip() for c in codes))
         notes = []
         with self.s.db.write() as conn:
-            rows = conn.execute(select(A).where(A.c.hall_id == ctx.id, A.c.code.in_(wanted))).all()
+            bookings = AppointmentRepository(conn)
+            rows = bookings.by_codes(ctx.id, wanted)
             found = {r.code: r for r in rows}
             gone = [c for c in wanted if c not in found or found[c].status not in SEATED or found[c].slot_start <= now]
             if gone:
                 raise Conflict("release_changed", "appointments.release_changed", codes="、".join(gone[:10]))
             for r in rows:
-                changed = conn.execute(
-                    update(A)
-                    .where(A.c.id == r.id, A.c.status == r.status)
-                    .values(status="released", cancel_reason="hoarding")
-                ).rowcount
-                if changed != 1:
+                if not bookings.change(r.id, {"status": r.status}, status="released", cancel_reason="hoarding"):
                     raise Conflict("release_changed", "appointments.release_changed", codes=r.code)
-                Appointments.free_seat(conn, ctx.id, r.slot_start)
+                bookings.free_seat(ctx.id, r.slot_start)
                 if r.status == "booked":  # a confirmed phone is told; an unconfirmed hold was never theirs
-                    notes.append(self.appointments.queue_note(conn, ctx, r, "released", now))
+                    notes.append(self.appointments.messages.queue(conn, ctx, r, "released", now))
             append_event(
                 self.s.db,
                 conn,
@@ -120,5 +106,5 @@ class BookingWatch:
                 {"count": len(wanted)},  # no codes: they are check-in secrets, and devices get events
                 actor=principal.label,
             )
-        self.appointments.send([n for n in notes if n is not None])
+        self.appointments.messages.send(notes)
         return {"released": len(wanted), "codes": wanted}

@@ -5,7 +5,7 @@ to rebook.
 
 The calendar change and a booking serialize on the hall row: the change updates it first (the
 ``updated_at`` bump every process reloads on), a booking reads it ``FOR SHARE`` before taking its
-seat (services/appointments.py ``locked_context``). So a booking either commits before the
+seat (storage/repositories/halls.py). So a booking either commits before the
 change reads the day's bookings (and is counted here) or waits and is checked against the new
 calendar.
 """
@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection
 
 from hall_common.i18n import message
 
 from ..core.appointment_slots import Booked, day_slots, stranded
 from ..core.identity import mask_name
 from ..core.schedule import Schedule
-from .appointments import A, Appointments, Note
+from ..storage.repositories.appointments import AppointmentRecord, AppointmentRepository
+from .appointments import Appointments
+from .booking_messages import Note
 from .context import HallContext
 from .event_log import append_event
 from .event_payloads import AppointmentHallCancelled
@@ -35,7 +37,7 @@ CANCEL_AND_NOTIFY = "cancel_and_notify"
 
 @dataclass(frozen=True)
 class Stranded:
-    row: Any
+    row: AppointmentRecord
     reason: str
 
 
@@ -55,17 +57,10 @@ class CalendarBookings:
         day), each day judged on its own slots — what a hall file changed between starts strands."""
         tz = ctx.config.timezone
         since = datetime.combine(first, datetime.min.time(), tz)
-        query = select(A).where(
-            A.c.hall_id == ctx.id,
-            A.c.status == "booked",
-            A.c.channel != "home_visit",
-            A.c.slot_start >= since,
-            A.c.slot_end > now,  # a slot already over is the no-show ticker's, not ours
-        )
-        if end is not None:
-            query = query.where(A.c.slot_start < datetime.combine(end, datetime.min.time(), tz))
-        rows = conn.execute(query.order_by(A.c.slot_start, A.c.id)).all()
-        by_day: dict[date, list[Any]] = {}
+        until = datetime.combine(end, datetime.min.time(), tz) if end is not None else None
+        # A slot already over is the no-show ticker's, not ours.
+        rows = AppointmentRepository(conn).seated_from(ctx.id, since, now, until)
+        by_day: dict[date, list[AppointmentRecord]] = {}
         for r in rows:
             by_day.setdefault(r.slot_start.astimezone(tz).date(), []).append(r)
         reasons: dict[int, str] = {}
@@ -96,17 +91,13 @@ class CalendarBookings:
         outbox rows to send after the commit."""
         notes: list[Note] = []
         tz = ctx.config.timezone
+        bookings = AppointmentRepository(conn)
         for s in found:
-            changed = conn.execute(
-                update(A)
-                .where(A.c.id == s.row.id, A.c.status == "booked")
-                .values(status=HALL_CANCELLED, cancel_reason=s.reason)
-            ).rowcount
-            if changed != 1:
+            if not bookings.change(s.row.id, {"status": "booked"}, status=HALL_CANCELLED, cancel_reason=s.reason):
                 continue  # checked in or cancelled meanwhile: nothing of ours to undo
-            self.appointments.free_seat(conn, ctx.id, s.row.slot_start)
+            bookings.free_seat(ctx.id, s.row.slot_start)
             extra = {"reason": message(f"appointments.stranded_{s.reason}"), "url": f"{book_url}?code={s.row.code}"}
-            note = self.appointments.queue_note(conn, ctx, s.row, "hall_cancelled", now, **extra)
+            note = self.appointments.messages.queue(conn, ctx, s.row, "hall_cancelled", now, **extra)
             if note is not None:
                 notes.append(note)
             # No name and no code: the event stream reaches boards and kiosks too.

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..core import cases as rules
 from ..core.errors import Conflict
-from ..storage.case_repository import CaseRecord, CaseRepository
+from ..storage.repositories.cases import CaseRecord, CaseRepository
 from .access import Principal
 from .case_requests import Decision
 from .case_steps import BACK, FRONT, CaseSteps, Changes

@@ -13,7 +13,7 @@ from hall_common.i18n import message
 from ..core import cases as rules
 from ..core.errors import Conflict, InvalidInput
 from ..core.signature_image import check_signature
-from ..storage.case_repository import CaseRecord, CaseRepository
+from ..storage.repositories.cases import CaseRecord, CaseRepository
 from .access import Principal
 from .case_notifier import Notifier, notifier_from_env
 from .case_reads import CaseReads

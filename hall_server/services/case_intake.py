@@ -10,7 +10,7 @@ from typing import Any
 from ..core import cases as rules
 from ..core.errors import Forbidden, InvalidInput, NotFound
 from ..core.identity import id_number_hash, valid_id_number
-from ..storage.case_repository import CaseRecord, CaseRepository
+from ..storage.repositories.cases import CaseRecord, CaseRepository
 from .access import Principal
 from .case_delivery import delivery
 from .case_requests import Delivery, OpenCase, OutcomeRequest, Review

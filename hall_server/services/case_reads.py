@@ -12,8 +12,8 @@ from hall_common.i18n import message
 from ..core import cases as rules
 from ..core.errors import Forbidden, InvalidInput, NotFound, TooManyRequests
 from ..core.identity import mask_name
-from ..storage.case_repository import CaseRepository
 from ..storage.guess_limits import StoredLimiter
+from ..storage.repositories.cases import CaseRepository
 from .access import Principal
 from .case_steps import BACK, READERS, SUPERVISORS, CaseSteps, check_access, department_of, load, log_read
 from .case_views import detail, summary

@@ -11,7 +11,7 @@ from typing import Any
 from ..core import cases as rules
 from ..core.errors import Forbidden, NotFound
 from ..core.ticket_states import ACTIVE
-from ..storage.case_repository import CaseRecord, CaseRepository
+from ..storage.repositories.cases import CaseRecord, CaseRepository
 from .access import Principal
 from .base import Services
 from .case_views import detail

@@ -10,7 +10,7 @@ from hall_common.i18n import message
 
 from ..core import cases as rules
 from ..core.identity import mask_name, mask_phone
-from ..storage.case_repository import CaseRecord, CaseRepository
+from ..storage.repositories.cases import CaseRecord, CaseRepository
 from .context import HallContext
 
 

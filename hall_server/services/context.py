@@ -21,7 +21,8 @@ from ..core.handling import HandlingTimes
 from ..core.schedule import Period, Schedule
 from ..core.working_calendar import WorkingCalendar
 from ..storage.database import Database
-from ..storage.models import CalendarOverride, Hall, MatterRow
+from ..storage.models import Hall, MatterRow
+from ..storage.repositories.calendar import CalendarOverrides
 from .matter_rows import matter_from_row
 
 RELOAD_CHECK_SECONDS = 2.0
@@ -142,10 +143,7 @@ class HallRegistry:
     def _load(self, conn: Connection, hall_id: int) -> HallContext:
         hall = conn.execute(select(Hall).where(Hall.id == hall_id)).one()
         config = parse_hall_config(hall.config_toml, f"hall {hall.code}")
-        overrides = {
-            row.day: dict(row)
-            for row in conn.execute(select(CalendarOverride).where(CalendarOverride.hall_id == hall_id)).mappings()
-        }
+        overrides = {r.day: r for r in CalendarOverrides(conn).of_hall(hall_id)}
         calendar = WorkingCalendar(overrides)
         matters = {}
         for row in conn.execute(select(MatterRow).where(MatterRow.hall_id == hall_id)).mappings():

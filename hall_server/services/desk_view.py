@@ -9,19 +9,18 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..core.errors import NotFound
 from ..core.ticket_states import ACTIVE, desk_actions
 from ..storage.case_models import Case
-from ..storage.models import Staff, StaffShift, Ticket, Window
+from ..storage.models import Staff, StaffShift, Ticket
 from .access import Principal
 from .base import Services
 from .call_announcements import gate_for, gate_view
 from .line_view import read_line
 from .projection import load_line
 from .ticket_view import ticket_view
-from .window_desk import WindowDesk
+from .window_posts import window_or_404, window_view
 
-T, W, S, SH, C = Ticket.__table__, Window.__table__, Staff.__table__, StaffShift.__table__, Case.__table__
+T, S, SH, C = Ticket.__table__, Staff.__table__, StaffShift.__table__, Case.__table__
 
 # The terminal lists the line in a box that shows about a dozen numbers at 1366×768 (more on a bigger
 # screen) and scrolls; the clerk calls from its head (call-next) and never picks deeper in. A few
@@ -30,9 +29,8 @@ DESK_LINE_ROWS = 30
 
 
 class DeskView:
-    def __init__(self, services: Services, windows: WindowDesk) -> None:
+    def __init__(self, services: Services) -> None:
         self.s = services
-        self.windows = windows
         # Set by the composition root to the AB岗 roster's notes (shift ids -> planned, reason).
         self.shift_notes: Callable[[list[int]], dict[int, dict[str, Any]]] | None = None
 
@@ -41,10 +39,8 @@ class DeskView:
         now = self.s.clock.now()
         today = ctx.schedule.local_date(now)
         with self.s.db.read() as conn:
-            wrow = conn.execute(select(W).where(W.c.hall_id == ctx.id, W.c.number == number)).first()
-            if wrow is None:
-                raise NotFound("window_not_found", window=number)
-            window = self.windows.window_view(conn, ctx, wrow, now)
+            wrow = window_or_404(conn, ctx, number)
+            window = window_view(conn, ctx, wrow, now)
             current = conn.execute(
                 select(T).where(T.c.hall_id == ctx.id, T.c.window_number == number, T.c.state.in_(ACTIVE))
             ).first()

@@ -8,6 +8,7 @@ Public devices receive only the fields events/visibility.py lists of these.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal, NotRequired, TypedDict
 
 TicketEventType = Literal[
@@ -47,7 +48,7 @@ class TicketAnnounced(TypedDict):
 
 
 class WindowStatus(TypedDict):
-    window_status: dict[str, Any]
+    window_status: Mapping[str, Any]  # a WindowView (services/window_posts.py)
 
 
 class HallStatus(TypedDict):

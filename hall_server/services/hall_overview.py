@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Connection, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection
 
 from ..core.duty_days import DutyDay, duty_day_from_storage, parse_duty_day
 from ..core.errors import Conflict, InvalidInput
 from ..core.schedule import Schedule
-from ..core.ticket_states import CALLED
 from ..core.working_calendar import DUTY, OVERRIDE_KINDS, WorkingCalendar
 from ..storage.event_log import recent_calls
-from ..storage.line_sql import WAITING_BY_MATTER
-from ..storage.models import CalendarOverride, Hall, HallRuntime, Ticket
-from ..storage.types import table_of
+from ..storage.repositories.calendar import CalendarOverrides, OverrideRecord
+from ..storage.repositories.halls import bump_calendar_version, claim_open_state, open_states, store_open_state
+from ..storage.repositories.tickets import TicketRepository
 from .access import Principal
 from .base import Services
 from .calendar_bookings import CANCEL_AND_NOTIFY, CalendarBookings
@@ -27,7 +24,6 @@ from .event_log import append_event
 from .event_payloads import CalendarChanged
 from .projection import day_summary, new_walk_in
 
-R, OVERRIDES, H, T = table_of(HallRuntime), table_of(CalendarOverride), table_of(Hall), table_of(Ticket)
 # A board lists at most this many recent calls; a reloaded board rebuilds its list from these.
 RECENT_CALLS = 12
 
@@ -73,18 +69,14 @@ class HallOverview:
         }
 
     def _waiting(self, conn: Connection, ctx: HallContext, now: datetime) -> int:
-        rows = WAITING_BY_MATTER.run(conn, {"hall_id": ctx.id, "service_date": ctx.schedule.local_date(now)})
-        return sum(count for _, count in rows)
+        return TicketRepository(conn).waiting(ctx.id, ctx.schedule.local_date(now))
 
     def _recent_calls(self, conn: Connection, ctx: HallContext, now: datetime) -> list[dict[str, Any]]:
         """Today's latest calls from the event log: number and window only (boards are public), and
         whether the number is still called (not started nor gone: the board's big area keeps it)."""
         midnight = datetime.combine(ctx.schedule.local_date(now), time(0), tzinfo=ctx.config.timezone)
         events = recent_calls(conn, ctx.id, midnight, RECENT_CALLS)
-        ids = {e.ticket_id for e in events if e.ticket_id is not None}
-        called = (
-            set(conn.execute(select(T.c.id).where(T.c.id.in_(ids), T.c.state == CALLED)).scalars()) if ids else set()
-        )
+        called = TicketRepository(conn).still_called(e.ticket_id for e in events if e.ticket_id is not None)
         return [
             {
                 "number": e.data["ticket"]["number"],
@@ -151,17 +143,14 @@ class HallOverview:
         changed = 0
         now = self.s.clock.now()
         with self.s.db.read() as conn:
-            stored = dict(conn.execute(select(R.c.hall_id, R.c.open_state)).all())
+            stored = open_states(conn)
         for hall_id in self.s.halls.all_ids():
             ctx = self.s.halls.get(hall_id)
             state = open_state(ctx, now)
             if stored.get(hall_id) == state:
                 continue  # nothing changed: no write transaction (on SQLite it would lock every writer)
             with self.s.db.write() as conn:
-                done = conn.execute(
-                    update(R).where(R.c.hall_id == hall_id, R.c.open_state != state).values(open_state=state)
-                )
-                if done.rowcount:
+                if claim_open_state(conn, hall_id, state):
                     append_event(
                         self.s.db,
                         conn,
@@ -178,7 +167,7 @@ class HallOverview:
         and kiosks get the new status at once (they replace theirs from hall.status), and the
         stored open state moves with it so the ticker does not announce the same change again."""
         with self.s.db.write() as conn:
-            conn.execute(update(R).where(R.c.hall_id == ctx.id).values(open_state=open_state(ctx, now)))
+            store_open_state(conn, ctx.id, open_state(ctx, now))
             status = self.status(ctx, now, self._waiting(conn, ctx, now))
             append_event(self.s.db, conn, ctx.id, "hall.status", now, {"hall_status": status})
 
@@ -216,44 +205,26 @@ class HallOverview:
                 raise InvalidInput("duty_fields_need_duty", field=extra)
         note = note.strip()[:100]
         stored_hours, stored_windows = duty.storage() if duty else (None, None)
-        values = {
-            "kind": kind,
-            "note": note,
-            "hours": stored_hours,
-            "windows": stored_windows,
-            "appointment_only": duty.appointment_only if duty else None,
-        }
+        entry = None
+        if kind is not None:
+            appointment_only = duty.appointment_only if duty else None
+            entry = OverrideRecord(day, kind, note, stored_hours, stored_windows, appointment_only)
         now = self.s.clock.now()
         with self.s.db.write() as conn:
-            # The hall row first: each booking reads it FOR SHARE before taking a seat, so none
-            # lands between reading the day's bookings below and the commit. NO KEY UPDATE (what
-            # the UPDATE takes anyway): event rows only need KEY SHARE on it, so a writer holding
-            # the event-order lock is never blocked here (FOR UPDATE deadlocked on PostgreSQL).
-            # Bumping updated_at makes every process reload the calendar; the new value is later
-            # than the old even when the clock has not moved (two changes in one tick, the tests'
-            # frozen clock), as a waiting booking compares it.
-            held = select(H.c.updated_at).where(H.c.id == principal.hall_id).with_for_update(key_share=True)
-            old = conn.execute(held).scalar_one()
-            version = max(now, old + timedelta(microseconds=1))
-            conn.execute(update(H).where(H.c.id == principal.hall_id).values(updated_at=version))
-            schedule = self._schedule_with(conn, ctx, day, values if kind is not None else None)
+            # The hall row first (storage/repositories/halls.py): each booking holds it before taking
+            # a seat, so none lands between reading the day's bookings below and the commit; the
+            # new version makes every process reload the calendar.
+            bump_calendar_version(conn, principal.hall_id, now)
+            schedule = self._schedule_with(conn, ctx, day, entry)
             found = self.bookings.find(conn, ctx, day, schedule, now)
             if found and affected_bookings != CANCEL_AND_NOTIFY:
                 raise Conflict("calendar_change_strands_bookings", date=day.isoformat(), n=len(found)).with_details(
                     affected=self.bookings.staff_list(ctx, found)
                 )
-            where = (OVERRIDES.c.hall_id == principal.hall_id, OVERRIDES.c.day == day)
-            if kind is None:
-                conn.execute(OVERRIDES.delete().where(*where))
+            if entry is None:
+                CalendarOverrides(conn).remove(principal.hall_id, day)
             else:
-                # One statement that inserts or replaces: two supervisors saving the same date at
-                # once both succeed (the later wins) instead of one hitting the unique constraint.
-                insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-                conn.execute(
-                    insert(OVERRIDES)
-                    .values(hall_id=principal.hall_id, day=day, **values)
-                    .on_conflict_do_update(index_elements=["hall_id", "day"], set_=values)
-                )
+                CalendarOverrides(conn).save(principal.hall_id, day, entry)
             event: CalendarChanged = {
                 "date": day.isoformat(),
                 "kind": kind,
@@ -264,7 +235,7 @@ class HallOverview:
                 event["duty_day"] = _duty_view(duty)
             append_event(self.s.db, conn, principal.hall_id, "calendar.changed", now, event, actor=principal.label)
             notes = self.bookings.cancel(conn, ctx, found, now, book_url, principal.label)
-        self.bookings.appointments.send(notes)
+        self.bookings.appointments.messages.send(notes)
         self.s.halls.invalidate(principal.hall_id)
         ctx = self.s.halls.get(principal.hall_id)
         self._announce_status(ctx, now)
@@ -280,21 +251,17 @@ class HallOverview:
         }
 
     @staticmethod
-    def _schedule_with(conn: Connection, ctx: HallContext, day: date, entry: dict[str, Any] | None) -> Schedule:
+    def _schedule_with(conn: Connection, ctx: HallContext, day: date, entry: OverrideRecord | None) -> Schedule:
         """The hall's schedule as it will be with ``entry`` for ``day`` (None: no entry), from the
         override table read in this transaction (the in-memory one may be seconds old)."""
-        rows = conn.execute(select(OVERRIDES).where(OVERRIDES.c.hall_id == ctx.id)).mappings()
-        table: dict[date, Any] = {row["day"]: dict(row) for row in rows}
-        table.pop(day, None)
+        table = {r.day: r for r in CalendarOverrides(conn).of_hall(ctx.id) if r.day != day}
         if entry is not None:
             table[day] = entry
         return Schedule(ctx.config, WorkingCalendar(table))
 
     def overrides(self, principal: Principal) -> list[dict[str, Any]]:
         with self.s.db.read() as conn:
-            rows = conn.execute(
-                select(OVERRIDES).where(OVERRIDES.c.hall_id == principal.hall_id).order_by(OVERRIDES.c.day)
-            ).all()
+            rows = CalendarOverrides(conn).of_hall(principal.hall_id)
         result = []
         for r in rows:
             entry: dict[str, Any] = {"date": r.day.isoformat(), "kind": r.kind, "note": r.note}

@@ -11,23 +11,24 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select
 
 from ..core.errors import Conflict, InvalidInput, NotFound
 from ..core.identity import mask_name
 from ..storage.case_models import Case
-from ..storage.models import Appointment, Staff
+from ..storage.repositories.appointments import AppointmentRecord, AppointmentRepository
+from ..storage.repositories.staff import StaffCard, StaffRepository
 from ..storage.types import table_of
 from .appointments import check_visit_time, visit_time_fits
 from .base import Services
 from .context import HallContext
 
-A, S, C = table_of(Appointment), table_of(Staff), table_of(Case)
+C = table_of(Case)
 REQUESTED, ASSIGNED, VISITED, NOT_DONE = "booked", "assigned", "visited", "visit_failed"
 VISIT_MINUTES = 60  # the time a visit is planned to take (the sheet and the list show the hour)
 
 
-def visit_state(row: Any, now: datetime) -> str:
+def visit_state(row: AppointmentRecord, now: datetime) -> str:
     if row.status == REQUESTED:
         return "overdue" if row.slot_start < now else "open"
     if row.status == ASSIGNED:
@@ -39,7 +40,9 @@ class HomeVisits:
     def __init__(self, services: Services) -> None:
         self.s = services
 
-    def _view(self, row: Any, now: datetime, ctx: HallContext, staff: dict[int, tuple[str, str]]) -> dict[str, Any]:
+    def _view(
+        self, row: AppointmentRecord, now: datetime, ctx: HallContext, staff: dict[int, StaffCard]
+    ) -> dict[str, Any]:
         who = staff.get(row.visit_staff_id) if row.visit_staff_id else None
         tz = ctx.config.timezone
         state = visit_state(row, now)
@@ -57,8 +60,8 @@ class HomeVisits:
             # The day became a holiday (calendar) or the visit hours changed (hall file) after the
             # request or assignment: flagged for the supervisor, who picks a new time (never moved here).
             "needs_new_date": state in ("open", "assigned") and not visit_time_fits(ctx, row.slot_start),
-            "staff_no": who[0] if who else None,
-            "staff_name": who[1] if who else None,
+            "staff_no": who.staff_no if who else None,
+            "staff_name": who.name if who else None,
             "case_no": row.visit_case_no,
             "note": row.visit_note,
         }
@@ -67,10 +70,8 @@ class HomeVisits:
         ctx = self.s.halls.get(hall_id)
         now = self.s.clock.now()
         with self.s.db.read() as conn:
-            rows = conn.execute(
-                select(A).where(A.c.hall_id == ctx.id, A.c.channel == "home_visit").order_by(A.c.slot_start, A.c.id)
-            ).all()
-            staff = {r.id: (r.staff_no, r.name) for r in conn.execute(select(S).where(S.c.hall_id == ctx.id))}
+            rows = AppointmentRepository(conn).home_visits(ctx.id)
+            staff = StaffRepository(conn).cards(ctx.id)
         visits = [self._view(r, now, ctx, staff) for r in rows if r.status != "cancelled"]
         counts = {k: sum(1 for v in visits if v["state"] == k) for k in ("open", "assigned", "done", "overdue")}
         counts["needs_new_date"] = sum(1 for v in visits if v["needs_new_date"])
@@ -82,7 +83,7 @@ class HomeVisits:
         now = self.s.clock.now()
         with self.s.db.read() as conn:
             row = self._row(conn, ctx.id, code)
-            staff = {r.id: (r.staff_no, r.name) for r in conn.execute(select(S).where(S.c.hall_id == ctx.id))}
+            staff = StaffRepository(conn).cards(ctx.id)
         view = self._view(row, now, ctx, staff)
         stored = ctx.matters.get(row.matter_id) if row.matter_id is not None else None
         view["hall"] = ctx.config.name
@@ -90,11 +91,9 @@ class HomeVisits:
         view["materials"] = [vars(m) for m in stored.matter.materials] if stored else []
         return view
 
-    def _row(self, conn: Any, hall_id: int, code: str) -> Any:
-        row = conn.execute(
-            select(A).where(A.c.hall_id == hall_id, A.c.code == code, A.c.channel == "home_visit")
-        ).first()
-        if row is None:
+    def _row(self, conn: Connection, hall_id: int, code: str) -> AppointmentRecord:
+        row = AppointmentRepository(conn).by_code(hall_id, code)
+        if row is None or row.channel != "home_visit":
             raise NotFound("home_visit_not_found", code=code)
         return row
 
@@ -105,20 +104,11 @@ class HomeVisits:
         check_visit_time(ctx, start, now)
         with self.s.db.write() as conn:
             row = self._row(conn, ctx.id, code)
-            visitor = conn.execute(select(S).where(S.c.hall_id == ctx.id, S.c.staff_no == staff_no.strip())).first()
+            visitor = StaffRepository(conn).id_of(ctx.id, staff_no.strip())
             if visitor is None:
                 raise NotFound("staff_not_found", staff_no=staff_no)
-            changed = conn.execute(
-                update(A)
-                .where(A.c.id == row.id, A.c.status.in_((REQUESTED, ASSIGNED)))
-                .values(
-                    status=ASSIGNED,
-                    visit_staff_id=visitor.id,
-                    slot_start=start,
-                    slot_end=start + timedelta(minutes=VISIT_MINUTES),
-                )
-            ).rowcount
-            if changed != 1:
+            end = start + timedelta(minutes=VISIT_MINUTES)
+            if not AppointmentRepository(conn).assign_visit(row.id, (REQUESTED, ASSIGNED), visitor, start, end):
                 raise Conflict("home_visit_closed")
         return self.list(hall_id)
 
@@ -135,11 +125,7 @@ class HomeVisits:
                 found = conn.execute(select(C.c.id).where(C.c.hall_id == ctx.id, C.c.case_no == case_no)).first()
                 if found is None:
                     raise NotFound("case_not_found", "cases.case_not_found", case_no=case_no)
-            changed = conn.execute(
-                update(A)
-                .where(A.c.id == row.id, A.c.status == ASSIGNED)
-                .values(status=VISITED if case_no else NOT_DONE, visit_case_no=case_no, visit_note=note)
-            ).rowcount
-            if changed != 1:
+            outcome = {"status": VISITED if case_no else NOT_DONE, "visit_case_no": case_no, "visit_note": note}
+            if not AppointmentRepository(conn).change(row.id, {"status": ASSIGNED}, **outcome):
                 raise Conflict("home_visit_not_assigned")
         return self.list(hall_id)

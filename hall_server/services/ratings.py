@@ -35,7 +35,7 @@ from hall_common.i18n import message
 from ..core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..core.hall_config import EvaluationRules
 from ..core.identity import mask_phone
-from ..storage.models import Rating, RatingLink, Staff, Ticket, Window
+from ..storage.models import Rating, RatingLink, Staff, Ticket
 from ..storage.types import table_of
 from .access import Principal
 from .base import Services
@@ -44,6 +44,7 @@ from .event_log import append_event
 from .follow_ups import FollowUps
 from .ticket_view import STAFF_ISSUERS
 from .tokens import digest
+from .window_posts import window_or_404, window_view
 
 T, RT, LNK, S = table_of(Ticket), table_of(Rating), table_of(RatingLink), table_of(Staff)
 LEVELS = (5, 4, 3, 2, 1)
@@ -62,17 +63,13 @@ class Ratings:
         self.follow_ups = follow_ups or FollowUps(services)
 
     # --- what a pad shows ---------------------------------------------------------------------
-    def pad_state(self, principal: Principal, window: int, windows_desk: Any) -> dict[str, Any]:
+    def pad_state(self, principal: Principal, window: int) -> dict[str, Any]:
         self._require_pad(principal, window)
         ctx = self.s.halls.get(principal.hall_id)
         now = self.s.clock.now()
         rules = ctx.config.evaluation
-        W = table_of(Window)
         with self.s.db.read() as conn:
-            wrow = conn.execute(select(W).where(W.c.hall_id == ctx.id, W.c.number == window)).first()
-            if wrow is None:
-                raise NotFound("window_not_found", window=window)
-            view = windows_desk.window_view(conn, ctx, wrow, now)
+            view = window_view(conn, ctx, window_or_404(conn, ctx, window), now)
             pending = self._pending(conn, ctx, window, now, rules)
         return {
             "window": view,

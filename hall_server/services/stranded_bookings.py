@@ -90,7 +90,7 @@ class StrandedBookings:
                 )
             chosen = [found[c] for c in seen]
             notes = self.bookings.cancel(conn, ctx, chosen, now, book_url, principal.label)
-        self.bookings.appointments.send(notes)
+        self.bookings.appointments.messages.send(notes)
         return {"cancelled_bookings": len(chosen)}
 
 

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from types import SimpleNamespace
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from hall_common.i18n import Label, When
 
 from ..core import cases as rules
-from ..core.errors import Conflict, InvalidInput, NotFound, TooManyRequests
+from ..core.errors import Conflict, InvalidInput, NotFound
 from ..core.estimate import WaitEstimate
 from ..core.identity import id_number_hash, mask_name, valid_id_number
+from ..core.rate_limit import throttle
 from ..core.ticket_states import WAITING
-from ..storage import line_sql
 from ..storage.case_models import Case
 from ..storage.guess_limits import StoredLimiter
-from ..storage.models import Appointment, Rating, Ticket
+from ..storage.repositories.appointments import AppointmentRecord, AppointmentRepository
+from ..storage.repositories.tickets import NewTicket, TicketRepository
 from ..storage.types import table_of
 from .access import Principal
 from .base import Services
@@ -30,10 +30,7 @@ from .event_log import append_event
 from .projection import estimate_new, estimate_stored, last_walk_in_end
 from .ticket_view import ticket_view
 
-T = table_of(Ticket)
-A = table_of(Appointment)
 C = table_of(Case)
-RT = table_of(Rating)
 # 补交材料 (after a 一次性告知) and 领取结果 (the result is back at the front window).
 RETURN_STATES = (rules.SUPPLEMENT, rules.RETURNED, rules.NOTIFIED)
 # A kiosk is one token for a whole hall of residents: enough for a busy morning, not for guessing.
@@ -88,15 +85,13 @@ class Ticketing:
 
     def _replay(self, principal: Principal, request_id: str) -> dict[str, Any] | None:
         with self.s.db.read() as conn:
-            ticket_id = conn.execute(
-                select(T.c.id).where(T.c.hall_id == principal.hall_id, T.c.request_id == request_id)
-            ).scalar()
+            ticket_id = TicketRepository(conn).id_for_request(principal.hall_id, request_id)
         if ticket_id is None:
             return None
         view = self.get(principal, ticket_id)
         if principal.role == "kiosk":  # the slip's key goes to the kiosk that prints it, never to staff
             with self.s.db.read() as conn:
-                view["public_key"] = conn.execute(select(T.c.public_key).where(T.c.id == ticket_id)).scalar_one()
+                view["public_key"] = TicketRepository(conn).public_key(ticket_id)
         view["replayed"] = True
         return view
 
@@ -164,59 +159,56 @@ class Ticketing:
         group: str | None,
         accept_late_risk: bool,
         due_at: datetime | None = None,
-        appointment: Any = None,
+        appointment: AppointmentRecord | None = None,
         request_id: str | None = None,
         case: Any = None,
     ) -> dict[str, Any]:
         service_date = ctx.schedule.local_date(now)
         db = self.s.db
         with db.write() as conn:
+            tickets, bookings = TicketRepository(conn), AppointmentRepository(conn)
             estimate, _ = estimate_new(
                 conn, ctx, now, channel, matter_id, due_at, appointment.id if appointment is not None else None
             )
             # A booked resident checking in late in the day is told too (and may always consent).
             late = self._closing_check(ctx, now, estimate, accept_late_risk, booked=appointment is not None)
-            if appointment is not None and (
-                conn.execute(
-                    update(A).where(A.c.id == appointment.id, A.c.status == "booked").values(status="checked_in")
-                ).rowcount
-                != 1
+            if appointment is not None and not bookings.change(
+                appointment.id, {"status": "booked"}, status="checked_in"
             ):
                 # Another kiosk checked this appointment in since it was read: exactly one ticket
                 # (the unique index on tickets.appointment_id holds this even if the code changes).
                 raise Conflict("appointment_already_checked_in")
-            value = self._next_value(conn, ctx.id, service_date, prefix)
-            row = SimpleNamespace(
-                hall_id=ctx.id,
-                service_date=service_date,
-                number=format_number(prefix, value, ctx.config.tickets.digits),
-                matter_id=matter_id,
-                channel=channel,
-                priority_group=group,
-                appointment_id=appointment.id if appointment is not None else None,
-                due_at=due_at,
-                state=WAITING,
-                window_number=None,
-                target_window=None,
-                call_count=0,
-                issued_at=now,
-                queued_at=now,
-                called_at=None,
-                started_at=None,
-                finished_at=None,
-                staff_id=None,
-                late_risk_accepted=late,
-                public_key=secrets.token_urlsafe(12),
-                request_id=request_id,
-                case_id=case.id if case is not None else None,
-                owner_window=case.owner_window if case is not None else None,
-                issued_by_role=principal.role,
+            value = tickets.next_number(ctx.id, service_date, prefix)
+            row = tickets.add(
+                NewTicket(
+                    hall_id=ctx.id,
+                    service_date=service_date,
+                    number=format_number(prefix, value, ctx.config.tickets.digits),
+                    matter_id=matter_id,
+                    channel=channel,
+                    priority_group=group,
+                    appointment_id=appointment.id if appointment is not None else None,
+                    due_at=due_at,
+                    state=WAITING,
+                    window_number=None,
+                    target_window=None,
+                    call_count=0,
+                    issued_at=now,
+                    queued_at=now,
+                    called_at=None,
+                    started_at=None,
+                    finished_at=None,
+                    staff_id=None,
+                    late_risk_accepted=late,
+                    public_key=secrets.token_urlsafe(12),
+                    request_id=request_id,
+                    case_id=case.id if case is not None else None,
+                    owner_window=case.owner_window if case is not None else None,
+                    issued_by_role=principal.role,
+                )
             )
-            params = vars(row) | {k: line_sql.bind_time(getattr(row, k)) for k in ("due_at", "issued_at", "queued_at")}
-            row.id = line_sql.INSERT_TICKET.run(conn, params).scalar_one()
-            line_sql.adjust_line(conn, ctx.id, service_date, matter_id, +1)
             if appointment is not None:
-                conn.execute(update(A).where(A.c.id == appointment.id).values(ticket_id=row.id))
+                bookings.link_ticket(appointment.id, row.id)
             # Only a kiosk's slip carries the key (its QR lets the resident follow and rate the service):
             # a clerk issuing for someone must not hold a key he could rate his own service with.
             view = ticket_view(row, ctx, estimate, include_key=principal.role == "kiosk")
@@ -224,9 +216,7 @@ class Ticketing:
             if appointment is not None:
                 view["appointment_code"] = appointment.code
                 view["resident_masked"] = mask_name(appointment.resident_name)
-            waiting = sum(
-                n for _, n in line_sql.WAITING_BY_MATTER.run(conn, {"hall_id": ctx.id, "service_date": service_date})
-            )
+            waiting = tickets.waiting(ctx.id, service_date)
             append_event(
                 db,
                 conn,
@@ -238,11 +228,6 @@ class Ticketing:
                 actor=principal.label,
             )
         return view
-
-    def _next_value(self, conn: Connection, hall_id: int, service_date: date, prefix: str) -> int:
-        # One atomic upsert: concurrent kiosks (threads or processes) never get the same value.
-        params = {"hall_id": hall_id, "service_date": service_date, "prefix": prefix}
-        return int(line_sql.NEXT_NUMBER.run(conn, params).scalar_one())
 
     def _closing_check(
         self, ctx: HallContext, now: datetime, estimate: WaitEstimate, accepted: bool, booked: bool = False
@@ -282,10 +267,7 @@ class Ticketing:
         """A resident back with the missing materials or for the result: a ticket in the return
         lane, called by the case's owning window first (首问负责). A wrong number or phone tail
         reads as unknown, and each try counts against the caller's limit."""
-        wait = self.return_limiter.hit(f"token:{principal.token_id}", now.timestamp())
-        if wait:
-            seconds = int(wait) + 1
-            raise TooManyRequests("return_throttled", seconds=seconds).with_details(retry_after_seconds=seconds)
+        throttle(self.return_limiter, f"token:{principal.token_id}", now, "return_throttled")
         tail = (req.phone_tail or "").strip()
         if not (len(tail) == 4 and tail.isdigit()):
             raise InvalidInput("return_phone_tail_required")
@@ -317,25 +299,20 @@ class Ticketing:
     # --- appointments ------------------------------------------------------------------
     def _check_in(self, principal: Principal, ctx: HallContext, now: datetime, req: IssueRequest) -> dict[str, Any]:
         # A code alone finds a booking: each try counts against the device's limit.
-        wait = self.check_in_limiter.hit(f"token:{principal.token_id}", now.timestamp())
-        if wait:
-            seconds = int(wait) + 1
-            raise TooManyRequests("check_in_throttled", seconds=seconds).with_details(retry_after_seconds=seconds)
-        with self.s.db.read() as conn:
-            query = select(A).where(A.c.hall_id == ctx.id)
-            if req.appointment_code:
-                query = query.where(A.c.code == req.appointment_code.strip())
-            else:
-                if not valid_id_number(req.id_number or ""):
-                    raise InvalidInput("invalid_id_number")
-                day = ctx.schedule.local_date(now)
-                start = datetime.combine(day, datetime.min.time(), ctx.config.timezone)
-                query = query.where(
-                    A.c.id_number_hash == id_number_hash(self.s.id_secret, ctx.code, req.id_number or ""),
-                    A.c.slot_start >= start,
-                    A.c.slot_start < start + timedelta(days=1),
-                ).order_by(A.c.slot_start)
-            found = conn.execute(query).all()
+        throttle(self.check_in_limiter, f"token:{principal.token_id}", now, "check_in_throttled")
+        appt: AppointmentRecord | None
+        if req.appointment_code:
+            with self.s.db.read() as conn:
+                appt = AppointmentRepository(conn).by_code(ctx.id, req.appointment_code.strip())
+        else:
+            if not valid_id_number(req.id_number or ""):
+                raise InvalidInput("invalid_id_number")
+            start = datetime.combine(ctx.schedule.local_date(now), datetime.min.time(), ctx.config.timezone)
+            id_hash = id_number_hash(self.s.id_secret, ctx.code, req.id_number or "")
+            with self.s.db.read() as conn:
+                found = AppointmentRepository(conn).by_id_number_between(
+                    ctx.id, id_hash, start, start + timedelta(days=1)
+                )
             # By ID: today's booking still to check in, else one already checked in (a resident
             # tapping twice is told so, not that there is no booking).
             appt = (
@@ -343,8 +320,6 @@ class Ticketing:
                 or next((a for a in found if a.status == "checked_in"), None)
                 or next((a for a in found if a.status == "hall_cancelled"), None)
             )
-            if req.appointment_code:
-                appt = found[0] if found else None
         if appt is None:
             raise NotFound("appointment_not_found")
         if appt.status == "checked_in":
@@ -396,7 +371,7 @@ class Ticketing:
     def get(self, principal: Principal | None, ticket_id: int, public_key: str | None = None) -> dict[str, Any]:
         now = self.s.clock.now()
         with self.s.db.read() as conn:
-            row = conn.execute(select(T).where(T.c.id == ticket_id)).first()
+            row = TicketRepository(conn).get(ticket_id)
             if (
                 row is None
                 or (principal is not None and row.hall_id != principal.hall_id)
@@ -416,7 +391,7 @@ class Ticketing:
             if row.state == "finished":
                 # The phone page offers 评价本次服务 only while the service is unrated: a rating made at
                 # the window's pad must turn it into "已评价" instead of a button that answers 已经评价过了.
-                view["rated"] = conn.execute(select(RT.c.id).where(RT.c.ticket_id == row.id)).first() is not None
+                view["rated"] = TicketRepository(conn).is_rated(row.id)
             return view
 
 

@@ -194,7 +194,7 @@ LEARN = HotStatement(
     "(CASE WHEN handling_stats.samples + 1 < :span THEN handling_stats.samples + 1 ELSE :span END)"
 )
 
-# Bumped by every finished service (window_desk._learn): the cache key of the learned handling times.
+# Bumped by every finished service (repositories/tickets.py learn): the cache key of the learned handling times.
 HANDLING_VERSION = HotStatement("SELECT sum(samples) FROM handling_stats WHERE hall_id = :hall_id")
 
 RECENT_SERVICES = HotStatement(

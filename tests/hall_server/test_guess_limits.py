@@ -84,7 +84,7 @@ def test_concurrent_code_guesses_through_several_servers_never_pass_the_limit(da
         start.wait()
         for n in range(tries_per_thread):
             try:
-                server.appointments.lookup(hall_id, f"{first_code + n:06d}", "0000", "addr:203.0.113.9")
+                server.booking_changes.lookup(hall_id, f"{first_code + n:06d}", "0000", "addr:203.0.113.9")
                 answer = "found"
             except NotFound:
                 answer = "not found"
@@ -117,7 +117,7 @@ def test_guess_counts_stay_small_under_a_flood_of_distinct_callers(database_url)
 
     def lookup(client: str) -> None:
         with pytest.raises((NotFound, TooManyRequests)):
-            server.appointments.lookup(hall_id, "123456", "0000", client)
+            server.booking_changes.lookup(hall_id, "123456", "0000", client)
 
     def rows() -> int:
         with server.db.read() as conn:

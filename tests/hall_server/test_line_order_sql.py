@@ -14,9 +14,9 @@ from hall_server.core.projection import LineItem
 from hall_server.core.queue_policy import Candidate, choose_next, rank
 from hall_server.services.line_view import read_line
 from hall_server.services.projection import NEW_TICKET, people_ahead
-from hall_server.services.window_desk import line_heads
 from hall_server.storage.database import Database
 from hall_server.storage.models import Hall, Ticket
+from hall_server.storage.repositories.tickets import TicketRepository
 
 DAY = date(2026, 3, 2)
 BASE = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -94,7 +94,7 @@ def test_a_window_calls_from_the_line_heads_whom_the_policy_would_call_from_the_
     for window in (1, 2, 3):
         staffed = frozenset(others_staffed | {window})  # the calling window is staffed
         with db.read() as conn:
-            heads = line_heads(conn, 1, DAY, window, NOW, staffed)
+            heads = TicketRepository(conn).line_heads(1, DAY, window, NOW, staffed)
         assert choose_next(heads, window, NOW, streak, 2, staffed) == choose_next(line, window, NOW, streak, 2, staffed)
 
 

@@ -39,7 +39,6 @@ OPERATOR_KEYS = {
     "server.unauthorized",
     "server.invalid_token",
     "server.window_required_for_role",
-    "server.invalid_transfer_target",
     "server.invalid_override_kind",
     "server.invalid_datetime",
     "server.invalid_event_cursor",

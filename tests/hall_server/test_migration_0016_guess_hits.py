@@ -23,9 +23,9 @@ def test_a_hall_upgraded_from_0015_counts_code_guesses_in_the_database(database_
         server.db.migrate()
         for n in range(CODE_TRIES):
             with pytest.raises(NotFound):
-                server.appointments.lookup(hall_id, f"{n:06d}", "0000", "addr:203.0.113.1")
+                server.booking_changes.lookup(hall_id, f"{n:06d}", "0000", "addr:203.0.113.1")
         restarted = HallServer(server.db, clock=server.clock)  # a fresh process's memory
         with pytest.raises(TooManyRequests):
-            restarted.appointments.lookup(hall_id, "999999", "0000", "addr:203.0.113.1")
+            restarted.booking_changes.lookup(hall_id, "999999", "0000", "addr:203.0.113.1")
     finally:
         server.close()

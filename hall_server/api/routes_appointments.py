@@ -1,31 +1,33 @@
-"""Appointments (预约): the slots, booking, the day's list, stranded bookings, and the resident's
-cancel, lookup and reschedule by code."""
+"""Appointments over HTTP: slots, booking, the resident's own changes (code + phone tail), the SMS
+code that confirms a web or phone booking, and the supervisor's lists of bookings to release
+(stranded by the calendar, or looking like hoarding)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date
+from typing import Any
 
 from flask import g, jsonify, request
 
 from ..core.errors import InvalidInput
+from ..services.access import Principal
 from ..services.appointments import BookingRequest
 from .context import Unauthorized, body, caller, principal, query, server
-from .declarations import (  # noqa: F401  (re-exported: route modules once imported these from here)
-    ANY_DEVICE,
-    API_VERSION,
+from .declarations import (
     DATE_QUERY,
     DEVICE_ROLES,
     E400,
-    E401,
     E403,
     E404,
-    E409,
     STAFF,
+    SUPERVISORS,
+    booking_page_url,
     bp,
+    local_datetime,
     responses,
     spec,
 )
-from .declarations import booking_page_url as _booking_page_url
 from .spec import obj
 from .validation import local_time
 
@@ -67,13 +69,6 @@ def _public_hall(guess: bool = False) -> tuple[int, str | None]:
     if p is not None:
         return p.hall_id, f"token:{p.token_id}" if guess and p.role in DEVICE_ROLES else None
     return server().services.halls.by_code_or_first(g.get("path_hall")).id, f"addr:{request.remote_addr}"
-
-
-def _slot_time(value: str) -> datetime:
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput("invalid_datetime", field="slot_start") from None
 
 
 def _day(value: str | None) -> date:
@@ -138,7 +133,7 @@ def book_appointment():
         BookingRequest(
             matter_id=d.get("matter_id"),
             resident_name=d["resident_name"],
-            slot_start=_slot_time(d["slot_start"]),
+            slot_start=local_datetime(d["slot_start"], "slot_start"),
             id_number=d.get("id_number"),
             phone=d.get("phone"),
             channel=channel,
@@ -164,47 +159,6 @@ def list_appointments():
     return jsonify(server().appointments.day_list(principal().hall_id, _day(query().get("date"))))
 
 
-STRANDED_BODY = obj(
-    ("codes",),
-    codes={
-        "type": "array",
-        "items": {"type": "string", "minLength": 1, "maxLength": 32},
-        "minItems": 1,
-        "maxItems": 500,
-        "description": "the codes the supervisor saw in GET /appointments/stranded: only these are cancelled",
-    },
-)
-
-
-@spec.route(
-    bp,
-    "/appointments/stranded",
-    "GET",
-    "Bookings still to come that the hall's current hours, windows and seats (hall file and calendar) have "
-    "no seat for: time, masked name, code, why (supervisors)",
-    roles=("supervisor", "admin"),
-    responses=responses(E403),
-    tag="appointments",
-)
-def list_stranded_appointments():
-    return jsonify(server().stranded.listing(principal()))
-
-
-@spec.route(
-    bp,
-    "/appointments/stranded/cancel-and-notify",
-    "POST",
-    "Cancel for the hall the stranded bookings whose codes are given (the list the supervisor saw) and text "
-    "each resident the /book link to pick a new slot (not counted as a no-show)",
-    roles=("supervisor", "admin"),
-    body=STRANDED_BODY,
-    responses=responses(E400, E403, (409, "A code is no longer stranded: list again")),
-    tag="appointments",
-)
-def cancel_stranded_appointments():
-    return jsonify(server().stranded.cancel_and_notify(principal(), body()["codes"], _booking_page_url()))
-
-
 @spec.route(
     bp,
     "/appointments/<code>/cancel",
@@ -223,7 +177,7 @@ def cancel_stranded_appointments():
 )
 def cancel_appointment(code: str):
     hall_id, client = _public_hall(guess=True)
-    return jsonify(server().appointments.cancel(hall_id, code, body()["phone_tail"], client))
+    return jsonify(server().booking_changes.cancel(hall_id, code, body()["phone_tail"], client))
 
 
 @spec.route(
@@ -239,7 +193,7 @@ def cancel_appointment(code: str):
 )
 def lookup_appointment(code: str):
     hall_id, client = _public_hall(guess=True)
-    return jsonify(server().appointments.lookup(hall_id, code, body()["phone_tail"], client))
+    return jsonify(server().booking_changes.lookup(hall_id, code, body()["phone_tail"], client))
 
 
 @spec.route(
@@ -261,7 +215,9 @@ def lookup_appointment(code: str):
 def reschedule_appointment(code: str):
     hall_id, client = _public_hall(guess=True)
     d = body()
-    view = server().appointments.reschedule(hall_id, code, d["phone_tail"], _slot_time(d["slot_start"]), client)
+    view = server().booking_changes.reschedule(
+        hall_id, code, d["phone_tail"], local_datetime(d["slot_start"], "slot_start"), client
+    )
     return jsonify(view)
 
 
@@ -276,3 +232,111 @@ def reschedule_appointment(code: str):
 )
 def get_appointment(code: str):
     return jsonify(server().appointments.get(principal().hall_id, code))
+
+
+# --- the SMS code of a web or phone booking ---------------------------------------------------
+CONFIRM_BODY = obj(
+    ("sms_code",),
+    sms_code={"type": "string", "maxLength": 12, "description": "the 6-digit code texted to the booking's phone"},
+)
+
+
+@spec.route(
+    bp,
+    "/appointments/<code>/confirm",
+    "POST",
+    "Confirm a web or phone booking with the SMS code sent to its phone: the held seat becomes the "
+    "resident's (throttled per address; 5 wrong codes end the hold)",
+    public=True,
+    body=CONFIRM_BODY,
+    responses={
+        200: "Booked",
+        400: "Wrong or malformed code",
+        404: "Unknown code",
+        409: "Not held any more (tries used up, hold over and the slot full)",
+        429: "Too many tries",
+    },
+    tag="appointments",
+)
+def confirm_appointment(code: str):
+    hall_id, client = _public_hall(guess=True)
+    return jsonify(server().appointments.confirm(hall_id, code, body()["sms_code"], client))
+
+
+# --- bookings the supervisor lists, then releases by the codes seen ----------------------------
+Listing = tuple[str, str, str, Callable[[Principal], Any]]  # endpoint, path, summary, service call
+Release = tuple[str, str, str, Callable[[Principal, list[str]], Any]]
+
+
+def _listed_then_released(listing: Listing, release: Release, code_length: int, outcome: str, changed: str) -> None:
+    """A GET that lists bookings for the supervisor and a POST that acts on the codes the
+    supervisor saw there — only those: a code whose booking changed meanwhile refuses (409)."""
+    (list_name, list_path, list_summary, list_call), (act_name, act_path, act_summary, act_call) = listing, release
+
+    def listed():
+        return jsonify(list_call(principal()))
+
+    def released():
+        return jsonify(act_call(principal(), body()["codes"]))
+
+    listed.__name__, released.__name__ = list_name, act_name
+    spec.route(bp, list_path, "GET", list_summary, roles=SUPERVISORS, responses=responses(E403), tag="appointments")(
+        listed
+    )
+    codes = {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1, "maxLength": code_length},
+        "minItems": 1,
+        "maxItems": 500,
+        "description": f"the codes the supervisor saw in GET {list_path}: only these are {outcome}",
+    }
+    spec.route(
+        bp,
+        act_path,
+        "POST",
+        act_summary,
+        roles=SUPERVISORS,
+        body=obj(("codes",), codes=codes),
+        responses=responses(E400, E403, (409, changed)),
+        tag="appointments",
+    )(released)
+
+
+_listed_then_released(
+    (
+        "list_stranded_appointments",
+        "/appointments/stranded",
+        "Bookings still to come that the hall's current hours, windows and seats (hall file and calendar) have "
+        "no seat for: time, masked name, code, why (supervisors)",
+        lambda p: server().stranded.listing(p),
+    ),
+    (
+        "cancel_stranded_appointments",
+        "/appointments/stranded/cancel-and-notify",
+        "Cancel for the hall the stranded bookings whose codes are given (the list the supervisor saw) and text "
+        "each resident the /book link to pick a new slot (not counted as a no-show)",
+        lambda p, codes: server().stranded.cancel_and_notify(p, codes, booking_page_url()),
+    ),
+    code_length=32,
+    outcome="cancelled",
+    changed="A code is no longer stranded: list again",
+)
+_listed_then_released(
+    (
+        "suspect_appointments",
+        "/appointments/suspect",
+        "Seats still to come that look like hoarding: many from one address, phones that differ only in their "
+        "last two digits, holds waiting for their SMS code (masked; supervisors)",
+        lambda p: server().booking_watch.suspects(p),
+    ),
+    (
+        "release_appointments",
+        "/appointments/release",
+        "Release the bookings whose codes are given (from GET /appointments/suspect): their seats go back, a "
+        "confirmed phone is told; all or nothing",
+        lambda p, codes: server().booking_watch.release(p, codes),
+    ),
+    code_length=16,
+    outcome="released",
+    changed="A code no longer holds a seat: list again",
+)

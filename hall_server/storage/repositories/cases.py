@@ -14,12 +14,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, Select, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .case_models import Case, CaseAccess, CaseCounter, CaseNotification, CaseStep, DeliveryReceipt
-from .models import Staff, Ticket, Window
-from .types import table_of
+from ..case_models import Case, CaseAccess, CaseCounter, CaseNotification, CaseStep, DeliveryReceipt
+from ..dialect import upsert
+from ..models import Staff, Ticket, Window
+from ..types import table_of
 
 C, STEPS, COUNTERS = table_of(Case), table_of(CaseStep), table_of(CaseCounter)
 NOTES, RECEIPTS, ACCESS = table_of(CaseNotification), table_of(DeliveryReceipt), table_of(CaseAccess)
@@ -164,10 +163,12 @@ class CaseRepository:
     def next_number(self, hall_id: int, year: int, kind: str) -> int:
         """The next number of a kind (case, acceptance …) in the hall's year: one upsert, so two
         windows in the same instant never share a number."""
-        insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
-        stmt = insert(COUNTERS).values(hall_id=hall_id, year=year, kind=kind, last_value=1)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["hall_id", "year", "kind"], set_={"last_value": COUNTERS.c.last_value + 1}
+        stmt = upsert(
+            self.conn,
+            COUNTERS,
+            {"hall_id": hall_id, "year": year, "kind": kind, "last_value": 1},
+            key=("hall_id", "year", "kind"),
+            update={"last_value": COUNTERS.c.last_value + 1},
         )
         return int(self.conn.execute(stmt.returning(COUNTERS.c.last_value)).scalar_one())
 
