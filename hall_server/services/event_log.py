@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Literal, NewType, TypedDict, Unpack, overload
+from typing import Any, Literal, TypedDict, Unpack, cast, overload
 
 from sqlalchemy import Connection
 
@@ -31,11 +31,9 @@ from .event_payloads import (
     WindowStatus,
 )
 
-# A ticket event looked up by the desk's action at run time: the last overload of append_event
-# takes it with a plain dict, unchecked, until that caller builds a TicketChanged (then type
-# these values TicketEventType and drop that overload).
-DeskTicketEvent = NewType("DeskTicketEvent", str)
-TICKET_EVENT: dict[str, DeskTicketEvent] = {a: DeskTicketEvent(t) for a, t in TICKET_EVENT_TYPES.items()}
+# The desk looks its ticket event up by action at run time; typed here, so that lookup still
+# meets the ticket overload of append_event (core/event_types.py keeps the plain table).
+TICKET_EVENT: dict[str, TicketEventType] = {a: cast(TicketEventType, t) for a, t in TICKET_EVENT_TYPES.items()}
 
 
 class Filed(TypedDict, total=False):
@@ -75,8 +73,6 @@ def append_event(db: Database, conn: Connection, hall_id: int, type_: Literal["c
 def append_event(db: Database, conn: Connection, hall_id: int, type_: Literal["appointment.hall_cancelled"], at: datetime, data: AppointmentHallCancelled, **filed: Unpack[Filed]) -> int: ...
 @overload
 def append_event(db: Database, conn: Connection, hall_id: int, type_: Literal["appointment.released"], at: datetime, data: AppointmentsReleased, **filed: Unpack[Filed]) -> int: ...
-@overload
-def append_event(db: Database, conn: Connection, hall_id: int, type_: DeskTicketEvent, at: datetime, data: dict[str, Any], **filed: Unpack[Filed]) -> int: ...
 # fmt: on
 
 

@@ -20,6 +20,7 @@ from .base import Services
 from .call_announcements import gate_for, refuse_early_no_show
 from .context import HallContext
 from .event_log import TICKET_EVENT, append_event
+from .event_payloads import TicketChanged
 from .ticket_view import ticket_view
 from .window_posts import window_or_404
 
@@ -42,12 +43,13 @@ class TicketActions:
         row: TicketRecord,
         now: datetime,
         actor: str,
-        **extra: Any,
+        reason: str | None = None,
     ) -> dict[str, Any]:
         view = ticket_view(row, ctx)
         # Boards and kiosks show the line's length; carrying it here spares them a re-read.
-        data: dict[str, Any] = {"ticket": view, "waiting": TicketRepository(conn).waiting(ctx.id, row.service_date)}
-        data |= extra
+        data: TicketChanged = {"ticket": view, "waiting": TicketRepository(conn).waiting(ctx.id, row.service_date)}
+        if reason:
+            data["reason"] = reason
         if action in ("call", "recall"):
             assert row.window_number is not None  # a called ticket is at a window
             data["text"] = announcement(row.number, row.window_number)
@@ -160,8 +162,7 @@ class TicketActions:
         fresh = tickets.change(row, changes)
         if fresh is None:
             raise Conflict("ticket_changed")
-        extra = {"reason": reason} if reason else {}
-        return self._emit_ticket(conn, ctx, action, fresh, now, actor, **extra)
+        return self._emit_ticket(conn, ctx, action, fresh, now, actor, reason)
 
     def recall(self, p: Principal, n: int) -> dict[str, Any]:
         return self._act(p, n, "recall")
