@@ -78,6 +78,20 @@ class Label:
 
 
 @dataclass(frozen=True)
+class Choices:
+    """A message field that lists catalog entries as alternatives ("整数 或 null", "integer or
+    null"), each entry and the word between them in the locale of the message it is put in."""
+
+    keys: tuple[str, ...]
+
+    def text(self, locale: str = DEFAULT_LOCALE) -> str:
+        return message("server.choice_or", locale).join(message(k, locale) for k in self.keys)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+@dataclass(frozen=True)
 class When:
     """A message field that is a local date and time, written the way people read it: 11月27日 周五
     09:30 in Chinese (an elderly resident does not read "2026-11-27"), Fri 27/11 09:30 in English."""
@@ -95,9 +109,9 @@ class When:
 
 
 def message(key: str, /, locale: str = DEFAULT_LOCALE, **params: Any) -> str:
-    """The text for ``key`` in ``locale`` with ``{name}`` fields filled from params (a Label or
-    When field in the same locale)."""
-    params = {k: v.text(locale) if isinstance(v, Label | When) else v for k, v in params.items()}
+    """The text for ``key`` in ``locale`` with ``{name}`` fields filled from params (a Label,
+    Choices or When field in the same locale)."""
+    params = {k: v.text(locale) if isinstance(v, Label | Choices | When) else v for k, v in params.items()}
     text = _catalog(locale).get(key) if locale in LOCALES else None
     if text is None:
         text = _catalog(DEFAULT_LOCALE).get(key)

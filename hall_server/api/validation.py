@@ -18,6 +18,8 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
+from hall_common.i18n import Choices
+
 from ..core.errors import InvalidInput
 
 # Databases store 64-bit integers; anything larger would overflow in the driver (a 500).
@@ -27,15 +29,7 @@ DEFAULT_MAX_ITEMS = 100
 DEFAULT_INT_RANGE = (-(2**31), 2**31 - 1)
 # json.loads recurses per level: 1000 levels is a RecursionError. Real bodies nest 3 deep.
 MAX_DEPTH = 32
-TYPE_NAMES = {
-    "string": "文本",
-    "integer": "整数",
-    "number": "数字",
-    "boolean": "true/false",
-    "array": "数组",
-    "object": "JSON 对象",
-    "null": "null",
-}
+JSON_TYPES = ("string", "integer", "number", "boolean", "array", "object", "null")  # server.json_type_*
 # The days the hall's records can mean: a date outside them is a typing slip (0001, 9999), and the
 # day arithmetic behind the rosters, reports and calendars (a month's last day, the day after)
 # overflows Python's date range at its ends — an outside test got 500s from 15 staff operations.
@@ -217,8 +211,10 @@ def _invalid(e: ValidationError) -> InvalidInput:
         return InvalidInput("field_unknown", field=name, allowed=", ".join(allowed))
     if kind == "type":
         types = rule.get("type")
-        names = [str(TYPE_NAMES.get(str(t), t)) for t in (types if isinstance(types, list) else [types])]
-        return InvalidInput("field_type", field=field, expected=" 或 ".join(names))
+        keys = tuple(
+            f"server.json_type_{t}" for t in (types if isinstance(types, list) else [types]) if t in JSON_TYPES
+        )
+        return InvalidInput("field_type", field=field, expected=Choices(keys))
     if kind == "enum":
         return InvalidInput("field_enum", field=field, allowed=", ".join(str(v) for v in rule["enum"] if v is not None))
     if kind == "maxLength":
@@ -295,11 +291,11 @@ def coerce_query(schema: dict[str, Any], args: Mapping[str, str]) -> dict[str, A
         kinds = set(types) if isinstance(types, list) else {types}
         if "integer" in kinds:
             if not re.fullmatch(r"-?[0-9]{1,19}", text):
-                raise InvalidInput("field_type", field=name, expected=TYPE_NAMES["integer"])
+                raise InvalidInput("field_type", field=name, expected=Choices(("server.json_type_integer",)))
             out[name] = int(text)
         elif "boolean" in kinds:
             if text not in ("true", "false"):
-                raise InvalidInput("field_type", field=name, expected=TYPE_NAMES["boolean"])
+                raise InvalidInput("field_type", field=name, expected=Choices(("server.json_type_boolean",)))
             out[name] = text == "true"
         else:
             out[name] = text

@@ -115,6 +115,16 @@ def test_english_is_returned_when_the_client_prefers_it(live_hall):
     assert r.status_code == 404 and r.json()["error"]["message"].startswith("No matter with id 99999")
 
 
+def test_a_wrongly_typed_field_names_the_expected_type_in_the_callers_language(live_hall):
+    kiosk = live_hall.client("kiosk")
+    chinese = kiosk.post("/tickets", json={"matter_id": "低保"}).json()["error"]["message"]
+    english = kiosk.post("/tickets", json={"matter_id": "低保"}, headers={"Accept-Language": "en"}).json()["error"]
+    assert "应为 整数 或 null" in chinese
+    assert "expected integer or null" in english["message"] and not any(
+        "\u4e00" <= c <= "\u9fff" for c in english["message"]
+    )
+
+
 def test_broken_json_body_is_a_400_not_a_500(live_hall):
     r = live_hall.client("kiosk").post("/tickets", content=b"{not json", headers={"Content-Type": "application/json"})
     assert r.status_code == 400 and r.json()["error"]["code"] == "body_not_json"
