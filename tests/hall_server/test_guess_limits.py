@@ -20,7 +20,7 @@ from hall_server.services.ticketing import CHECK_IN_TRIES
 from hall_server.storage.database import Database
 from hall_server.storage.guess_limits import PRUNE_EVERY
 from hall_server.storage.models import GuessHit
-from tests.hall_server.test_crash_and_processes import db_args, free_port, start_server, stop
+from tests.support.served_hall import db_args, free_port, start_server, stop
 
 LOCAL_TIME = "2026-11-26 10:00"
 

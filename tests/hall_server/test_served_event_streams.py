@@ -5,8 +5,7 @@ import time
 import httpx
 import pytest
 
-from tests.hall_server.test_connection_flood import served_hall
-from tests.hall_server.test_crash_and_processes import stop
+from tests.support.served_hall import served_hall, stop
 from tests.support.sse_client import start_reader
 
 
