@@ -215,6 +215,23 @@ def database_url(request, tmp_path):
         yield url
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes():
+    """Real argon2 with its cheapest parameters unless the environment names a profile, in the
+    tests and in the servers and kiosks they start (they inherit the environment): the tests are
+    about the rules around the hash, and the shipped profile costs ~0.2 s of CPU a hash (its cost
+    under a flood: bench/bench_login_flood.py). Every hash records its own parameters."""
+    from hall_server.services import accounts
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("YICHUANG_ARGON2_PROFILE", os.environ.get("YICHUANG_ARGON2_PROFILE", "CHEAPEST"))
+        accounts._hasher.cache_clear()
+        accounts._dummy_hash.cache_clear()
+        yield
+    accounts._hasher.cache_clear()
+    accounts._dummy_hash.cache_clear()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path):
     return f"sqlite:///{tmp_path / 'hall.db'}"
