@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.support import served_hall  # noqa: E402
 from tests.support.browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
+from tests.support.served_hall import free_port  # noqa: E402
 
 YICHUANG = str(Path(sys.executable).with_name("yichuang"))
 TARGET_P99_MS = 200.0
@@ -66,12 +67,6 @@ document.addEventListener("DOMContentLoaded", () => {
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
@@ -79,14 +74,10 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def start_server(data: Path, port: int, *extra: str) -> subprocess.Popen:
-    server = subprocess.Popen(
+    return served_hall.start_server(
         [
-            YICHUANG,
-            "serve",
             "--host",
             "127.0.0.1",
-            "--port",
-            str(port),
             "--data",
             str(data),
             "--demo",
@@ -99,23 +90,10 @@ def start_server(data: Path, port: int, *extra: str) -> subprocess.Popen:
             "2000",
             "--max-connections-per-address",
             "4000",
-            "--clock",
-            "2026-11-26 10:00",
             *extra,
         ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        port,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    server.kill()
-    raise SystemExit("yichuang serve did not start")
 
 
 class Hall:

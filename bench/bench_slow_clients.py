@@ -43,29 +43,10 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_board import free_port, percentile
+from bench_board import percentile
 
-CLI = [sys.executable, "-m", "yichuang.cli"]
-
-
-def start(data: Path, port: int):
-    import subprocess
-
-    proc = subprocess.Popen(
-        [*CLI, "serve", "--port", str(port), "--data", str(data), "--demo", "--clock", "2026-11-26 10:00"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("yichuang serve did not start")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.served_hall import free_port, start_server
 
 
 class Flood:
@@ -208,7 +189,7 @@ def main() -> None:
     many = [f"127.0.1.{i}" for i in range(1, args.addresses + 1)]
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
-        proc = start(Path(tmp), port)
+        proc = start_server(["--data", tmp, "--demo"], port, timeout=60)
         try:
             tokens = json.loads((Path(tmp) / "demo-tokens.json").read_text("utf-8"))
             print(f"quiet server RSS {server_rss_mb(proc.pid):.0f} MB", flush=True)

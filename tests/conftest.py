@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
+import subprocess
+import types
 import uuid
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.support import served_hall
 from tests.support.live_server import LiveHall, start_live_hall
 
 PG_ADMIN_URL = os.environ.get("YICHUANG_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -37,13 +41,15 @@ def _pg_available() -> bool:
 
 
 # --- what a test starts, as markers; and the order the two workers take the files in ----------
-# Markers come from what a test uses, so a new test is marked without anyone remembering to:
+# Markers come from what a test uses (its module's imports, its fixtures and the test helpers they
+# call), so a new test is marked without anyone remembering to:
 #   browser     headless Chromium (the `browser` / `device` fixtures)
 #   process     a process of its own: the kiosk app, a `yichuang` command, a served hall
 #   postgresql  the PostgreSQL server
 #   server      a hall server on a real socket in the test's own process (live_hall…)
 #   slow        a file in SLOW_FILES below
-# `scripts/test.sh fast` runs the rest: the rules, services and view-models, in about a minute.
+# `scripts/test.sh fast` runs the rest: the rules, services and view-models (~630 tests, 20-25 s
+# on a quiet 2-core box).
 MARKERS = {
     "browser": "uses headless Chromium",
     "process": "starts processes of its own (kiosk app, yichuang commands, served halls)",
@@ -74,6 +80,49 @@ SLOW_FILES = (
 SPLIT_FILES = {"tests/kiosk/test_kiosk_layout.py"}
 
 
+def _starter(value) -> str | None:
+    """The marker for a name a test's code uses, when what it names starts something."""
+    if value is subprocess or getattr(value, "__module__", None) == served_hall.__name__:
+        return "process"
+    if value is start_live_hall:
+        return "server"
+    return None
+
+
+def _started_by(func, seen: set[int]) -> set[str]:
+    """What ``func`` starts: the starters it names, itself or through the test code it calls
+    (a fixture such as a module's history hall calls a helper that starts the live hall)."""
+    if id(func) in seen:
+        return set()
+    seen.add(id(func))
+    found: set[str] = set()
+    codes = [func.__code__]
+    while codes:
+        code = codes.pop()
+        codes += [c for c in code.co_consts if isinstance(c, types.CodeType)]
+        for name in code.co_names:
+            value = func.__globals__.get(name)
+            kind = _starter(value)
+            if kind:
+                found.add(kind)
+            elif inspect.isfunction(value) and value.__module__.startswith("tests."):
+                found |= _started_by(value, seen)
+    return found
+
+
+def _starts(item) -> set[str]:
+    """What a test starts through its module (a module that imports a starter uses it) and
+    through the fixtures it uses, whichever conftest defines them."""
+    module = getattr(item, "module", None)
+    found = {_starter(value) for value in vars(module).values()} - {None} if module is not None else set()
+    seen: set[int] = set()
+    info = getattr(item, "_fixtureinfo", None)
+    for defs in info.name2fixturedefs.values() if info is not None else ():
+        for fixturedef in defs:
+            found |= _started_by(inspect.unwrap(fixturedef.func), seen)
+    return found
+
+
 def pytest_configure(config):
     for name, what in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {what}")
@@ -85,14 +134,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
         path = item.nodeid.split("::", 1)[0]
-        module = getattr(item, "module", None)
+        starts = _starts(item)
         if used & BROWSER_FIXTURES:
             item.add_marker("browser")
-        if used & PROCESS_FIXTURES or (module is not None and "subprocess" in vars(module)):
+        if used & PROCESS_FIXTURES or "process" in starts:
             item.add_marker("process")
-        if any(name.startswith("live_hall") for name in used) or (
-            module is not None and "start_live_hall" in vars(module)
-        ):
+        if "server" in starts:
             item.add_marker("server")
         params = getattr(getattr(item, "callspec", None), "params", {})
         if "postgresql" in params.values() or "postgresql" in item.nodeid:
@@ -168,6 +215,23 @@ def database_url(request, tmp_path):
 
     with throwaway_pg_database() as url:
         yield url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes():
+    """Real argon2 with its cheapest parameters unless the environment names a profile, in the
+    tests and in the servers and kiosks they start (they inherit the environment): the tests are
+    about the rules around the hash, and the shipped profile costs ~0.2 s of CPU a hash (its cost
+    under a flood: bench/bench_login_flood.py). Every hash records its own parameters."""
+    from hall_server.services import accounts
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("YICHUANG_ARGON2_PROFILE", os.environ.get("YICHUANG_ARGON2_PROFILE", "CHEAPEST"))
+        accounts._hasher.cache_clear()
+        accounts._dummy_hash.cache_clear()
+        yield
+    accounts._hasher.cache_clear()
+    accounts._dummy_hash.cache_clear()
 
 
 @pytest.fixture

@@ -54,8 +54,6 @@ def open_case(client, matter: dict, **extra) -> dict:
 
 # --- browser pages: the window terminal (real log-in) and the case pages -----------------------
 TERMINAL_PASSWORD = "banzhuyuan-2026"
-# Real argon2, cheapest parameters: these tests drive the case pages, not the hash's cost.
-os.environ.setdefault("YICHUANG_ARGON2_PROFILE", "CHEAPEST")
 SHOTS = Path(os.environ.get("YICHUANG_SCREENSHOTS", "/tmp/case_panel_shots"))
 
 

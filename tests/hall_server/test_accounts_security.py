@@ -3,7 +3,6 @@ nobody can turn against the clerks, and password hashing that a crowd cannot tur
 
 from __future__ import annotations
 
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -14,8 +13,6 @@ from hall_server.core.clock import CHINA
 from hall_server.services.accounts import ADDRESS_ATTEMPTS, FAILURES_ALLOWED, HASH_SLOTS
 from hall_server.services.hall_setup import add_staff
 
-# Real argon2 with the cheapest parameters: these tests are about the rules around the hash.
-os.environ.setdefault("YICHUANG_ARGON2_PROFILE", "CHEAPEST")
 PASSWORD = "banzhuyuan-2026"
 
 

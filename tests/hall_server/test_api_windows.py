@@ -1,6 +1,5 @@
 """A window's day over real HTTP: call, recall, no-show, hold, transfer, pause, AB posts."""
 
-import os
 from datetime import datetime
 
 from hall_server.core.clock import CHINA
@@ -153,7 +152,6 @@ def test_window_without_a_clerk_cannot_call(live_hall):
 
 
 def test_b_post_takes_over_only_with_take_over_and_the_board_sees_b(live_hall):
-    os.environ.setdefault("YICHUANG_ARGON2_PROFILE", "CHEAPEST")
     live_hall.server.accounts.set_password(live_hall.hall_id, "BZY004", "zhangwei-2026")
     clerk = live_hall.client("clerk-1")
     b_post = {"staff_no": "BZY004", "post": "B", "password": "zhangwei-2026"}

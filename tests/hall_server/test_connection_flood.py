@@ -1,22 +1,11 @@
 """A real `yichuang serve` under a connection flood: the hall keeps issuing and calling."""
 
-import json
 import socket
 
 import httpx
 
-from tests.hall_server.test_crash_and_processes import free_port, start_server, stop
+from tests.support.served_hall import served_hall, stop
 from tests.support.waiting import wait_until
-
-
-def served_hall(database_url, tmp_path, *serve_args):
-    """A demo hall (staff signed in at every window) served on a free port; returns (proc, port, tokens)."""
-    args = ["--data", str(tmp_path)]
-    if database_url.startswith("postgresql"):
-        args += ["--database-url", database_url]
-    port = free_port()
-    proc = start_server([*args, "--demo", *serve_args], port)
-    return proc, port, json.loads((tmp_path / "demo-tokens.json").read_text("utf-8"))
 
 
 def open_raw_stream(port: int, token: str) -> socket.socket:

@@ -1,70 +1,14 @@
 """Real `yichuang serve` processes: SIGKILL mid-load, and events across several processes."""
 
-import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 
 import httpx
 import pytest
 
+from tests.support.served_hall import db_args, free_port, make_token, start_server, stop
 from tests.support.sse_client import start_reader
-
-YICHUANG = [sys.executable, "-m", "yichuang.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def db_args(database_url, tmp_path):
-    return ["--database-url", database_url] if database_url.startswith("postgresql") else ["--data", str(tmp_path)]
-
-
-def make_token(args, role, window=None):
-    cmd = YICHUANG + ["token", "create", "--role", role, *args] + (["--window", str(window)] if window else [])
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    return out.strip().splitlines()[-1]
-
-
-def start_server(args, port, workers=1):
-    proc = subprocess.Popen(
-        YICHUANG
-        + [
-            "serve",
-            "--port",
-            str(port),
-            "--clock",
-            "2026-11-26 10:00",
-            "--workers",
-            str(workers),
-            "--threads",
-            "32",
-            *args,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("server did not start: " + proc.stderr.read().decode(errors="replace"))
-
-
-def stop(proc, sig=signal.SIGTERM):
-    os.killpg(proc.pid, sig)
-    proc.wait(timeout=20)
 
 
 def test_sigkill_mid_load_loses_no_acknowledged_ticket(database_url, tmp_path):

@@ -20,7 +20,7 @@ from hall_server.services.ticketing import CHECK_IN_TRIES
 from hall_server.storage.database import Database
 from hall_server.storage.guess_limits import PRUNE_EVERY
 from hall_server.storage.models import GuessHit
-from tests.hall_server.test_crash_and_processes import db_args, free_port, start_server, stop
+from tests.support.served_hall import db_args, free_port, start_server, stop
 
 LOCAL_TIME = "2026-11-26 10:00"
 
@@ -137,8 +137,7 @@ def test_guess_counts_stay_small_under_a_flood_of_distinct_callers(database_url)
         server.close()
 
 
-def test_wrong_passwords_count_once_whichever_server_process_checks_them(database_url, monkeypatch):
-    monkeypatch.setenv("YICHUANG_ARGON2_PROFILE", "CHEAPEST")
+def test_wrong_passwords_count_once_whichever_server_process_checks_them(database_url):
     clock = FakeClock(parse_local_time(LOCAL_TIME))
     first = HallServer.open(database_url, clock=clock)
     second = HallServer(Database(database_url), clock=clock)  # another process on the same database

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hall_server.test_crash_and_processes import YICHUANG, free_port, start_server, stop
+from tests.support.served_hall import YICHUANG, free_port, start_server, stop
 
 ROOT = Path(__file__).resolve().parents[2]  # the second server runs elsewhere (relative paths)
 

@@ -11,8 +11,8 @@ import subprocess
 import httpx
 
 from hall_server.storage.database import sqlite_url
-from tests.hall_server.test_crash_and_processes import YICHUANG, free_port, start_server, stop
 from tests.support.live_server import start_live_hall
+from tests.support.served_hall import YICHUANG, free_port, start_server, stop
 from yichuang.cli import main
 
 ID_NUMBER = "34152219800101000X"  # a syntactically valid test ID (check character X)

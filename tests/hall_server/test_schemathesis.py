@@ -12,7 +12,6 @@ checked the same way."""
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
@@ -29,8 +28,6 @@ from schemathesis.specs.openapi.checks import (
 from tests.support.boundaries import boundaries
 from tests.support.live_server import start_live_hall
 
-# Log-in verifies argon2 even for unknown staff numbers: the cheap profile keeps 30 of them quick.
-os.environ.setdefault("YICHUANG_ARGON2_PROFILE", "CHEAPEST")
 EXAMPLES = 30
 ROLES = {"kiosk": "kiosk", "clerk": "clerk-2", "supervisor": "supervisor", "admin": "admin", "county_admin": "county"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -13,8 +13,8 @@ import time
 import httpx
 import pytest
 
-from tests.hall_server.test_connection_flood import open_raw_stream, read_until, served_hall
-from tests.hall_server.test_crash_and_processes import stop
+from tests.hall_server.test_connection_flood import open_raw_stream, read_until
+from tests.support.served_hall import served_hall, stop
 from tests.support.waiting import wait_until
 
 FLOOD = 300

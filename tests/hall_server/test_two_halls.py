@@ -52,9 +52,7 @@ def pg_url():
 
 
 def _client(hall, token: str) -> httpx.Client:
-    c = httpx.Client(base_url=hall.base_url + "/api/v1", timeout=60, headers={"Authorization": f"Bearer {token}"})
-    hall.clients.append(c)
-    return c
+    return hall.client_for(token, timeout=60)
 
 
 def _hall_b(hall) -> dict:
@@ -204,13 +202,14 @@ def test_no_token_of_hall_a_reads_or_changes_anything_of_hall_b(halls):
     ids, before = halls.b["ids"], _b_rows(halls)
     personal = (*PERSONAL, *B_STAFF, halls.b["id_hash"])
     leaks = []
+    clients = {caller: _client(halls, halls.tokens[caller]) for caller in A_CALLERS}
     for op in OPERATIONS:
         for caller in A_CALLERS:
             if not op.public and A_ROLES[caller] not in op.roles:
                 continue  # refused by the guard: the authorization matrix checks those exactly
             # The county admin reads every hall's figures by name; no one else of A sees B at all.
             markers = personal if caller == "county" else (*personal, B_CODE, B_NAME, "槐树湾")
-            c = _client(halls, halls.tokens[caller])
+            c = clients[caller]
             params = {"code": halls.b["query_code"]} if op.path.startswith("/cases/progress/") else {}
             r = c.request(op.method, _path(op, ids), params=params, json=_body(op, ids))
             text = _text(r)
@@ -240,20 +239,14 @@ def test_hall_bs_own_tokens_do_see_its_data_so_the_matrix_looks_in_the_right_pla
 
 def test_a_token_of_hall_a_is_refused_on_hall_bs_address(halls):
     wrong = []
+    clients = {caller: halls.client_for(halls.tokens[caller], f"/api/v1/halls/{B_CODE}", 60) for caller in A_CALLERS}
     for op in OPERATIONS:
         if op.public:
             continue
         for caller in A_CALLERS:
             if A_ROLES[caller] not in op.roles:
                 continue
-            c = httpx.Client(base_url=halls.base_url + f"/api/v1/halls/{B_CODE}", timeout=60)
-            halls.clients.append(c)
-            r = c.request(
-                op.method,
-                _path(op, halls.b["ids"]),
-                headers={"Authorization": f"Bearer {halls.tokens[caller]}"},
-                json=_body(op, halls.b["ids"]),
-            )
+            r = clients[caller].request(op.method, _path(op, halls.b["ids"]), json=_body(op, halls.b["ids"]))
             if r.status_code != 403 or r.json()["error"]["code"] != "forbidden_hall":
                 wrong.append(f"{op.method} {op.path} as {caller}: {r.status_code}")
     assert wrong == []

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-import sqlalchemy as sa
 
 from hall_server.core.clock import parse_local_time
-from tests.conftest import PG_ADMIN_URL, _pg_available, _pg_state
+from tests.conftest import _pg_available, _pg_state, throwaway_pg_database
 from tests.support.live_server import start_live_hall
 
 from .fixture_months import build
@@ -33,16 +30,10 @@ def history_hall(request, tmp_path_factory):
         return
     if not _pg_available():
         pytest.skip(f"PostgreSQL not available: {_pg_state.get('why')}")
-    name = f"yc_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    hall = _history(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
-    yield hall
-    hall.stop()
-    with admin.connect() as c:
-        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_pg_database() as url:
+        hall = _history(url)
+        yield hall
+        hall.stop()
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ pages that adopt only their own kind of token, and short-lived signed links for 
 
 from __future__ import annotations
 
-import os
 import re
 
 import httpx
@@ -12,8 +11,6 @@ import pytest
 from playwright.sync_api import expect
 
 from yichuang.web_mounts import mount_pages  # noqa: F401  (the pages are mounted by live_hall)
-
-os.environ.setdefault("YICHUANG_ARGON2_PROFILE", "CHEAPEST")
 
 PAGES = [
     ("/window/1", 1366, 768),

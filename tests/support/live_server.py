@@ -66,10 +66,14 @@ class LiveHall:
 
     def client(self, role: str) -> httpx.Client:
         """An HTTP client authenticated as ``role`` (e.g. "kiosk", "clerk-2", "supervisor")."""
+        return self.client_for(self.tokens[role])
+
+    def client_for(self, token: str | None, prefix: str = "/api/v1", timeout: float = 10) -> httpx.Client:
+        """An HTTP client under ``prefix`` sending ``token`` (none: no Authorization header)."""
         c = httpx.Client(
-            base_url=self.base_url + "/api/v1",
-            timeout=10,
-            headers={"Authorization": f"Bearer {self.tokens[role]}"},
+            base_url=self.base_url + prefix,
+            timeout=timeout,
+            headers={"Authorization": f"Bearer {token}"} if token else {},
             verify=_TLS,
         )
         self.clients.append(c)

@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 
 PASSWORD = "banzhuyuan-2026"
-# Real argon2, cheapest parameters: the tests check the log-in rules, not the hash's cost.
-os.environ.setdefault("YICHUANG_ARGON2_PROFILE", "CHEAPEST")
 SHOTS = Path(os.environ.get("YICHUANG_SCREENSHOTS", "/tmp/window_terminal_shots"))
 
 
