@@ -29,7 +29,7 @@ DEFAULT_MAX_ITEMS = 100
 DEFAULT_INT_RANGE = (-(2**31), 2**31 - 1)
 # json.loads recurses per level: 1000 levels is a RecursionError. Real bodies nest 3 deep.
 MAX_DEPTH = 32
-JSON_TYPES = ("string", "integer", "number", "boolean", "array", "object", "null")  # server.json_type_*
+JSON_TYPES = ("string", "integer", "number", "boolean", "array", "object", "null")  # json_types.toml
 # The days the hall's records can mean: a date outside them is a typing slip (0001, 9999), and the
 # day arithmetic behind the rosters, reports and calendars (a month's last day, the day after)
 # overflows Python's date range at its ends — an outside test got 500s from 15 staff operations.
@@ -211,9 +211,7 @@ def _invalid(e: ValidationError) -> InvalidInput:
         return InvalidInput("field_unknown", field=name, allowed=", ".join(allowed))
     if kind == "type":
         types = rule.get("type")
-        keys = tuple(
-            f"server.json_type_{t}" for t in (types if isinstance(types, list) else [types]) if t in JSON_TYPES
-        )
+        keys = tuple(f"json_types.{t}" for t in (types if isinstance(types, list) else [types]) if t in JSON_TYPES)
         return InvalidInput("field_type", field=field, expected=Choices(keys))
     if kind == "enum":
         return InvalidInput("field_enum", field=field, allowed=", ".join(str(v) for v in rule["enum"] if v is not None))
@@ -291,11 +289,11 @@ def coerce_query(schema: dict[str, Any], args: Mapping[str, str]) -> dict[str, A
         kinds = set(types) if isinstance(types, list) else {types}
         if "integer" in kinds:
             if not re.fullmatch(r"-?[0-9]{1,19}", text):
-                raise InvalidInput("field_type", field=name, expected=Choices(("server.json_type_integer",)))
+                raise InvalidInput("field_type", field=name, expected=Choices(("json_types.integer",)))
             out[name] = int(text)
         elif "boolean" in kinds:
             if text not in ("true", "false"):
-                raise InvalidInput("field_type", field=name, expected=Choices(("server.json_type_boolean",)))
+                raise InvalidInput("field_type", field=name, expected=Choices(("json_types.boolean",)))
             out[name] = text == "true"
         else:
             out[name] = text

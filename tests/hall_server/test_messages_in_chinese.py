@@ -18,7 +18,19 @@ ZH = Path(__file__).resolve().parents[2] / "hall_common" / "messages" / "zh_CN"
 ALLOWED_WORDS = {"PDF", "QR", "ID", "A4", "PNG", "JPEG", "KB", "MB", "SMS", "Excel", "AB", "Enter"}
 # Read by the installer or an integrator on a console or in the API docs, where commands, options
 # and field names are what they must type: not scanned.
-OPERATOR_AREAS = {"cli", "cli_help", "config", "announcer", "serial", "printer", "catalog_io", "calendar", "sim"}
+# json_types: JSON's own words (true, false, null) a caller of the API must send.
+OPERATOR_AREAS = {
+    "json_types",
+    "cli",
+    "cli_help",
+    "config",
+    "announcer",
+    "serial",
+    "printer",
+    "catalog_io",
+    "calendar",
+    "sim",
+}
 OPERATOR_KEYS = {
     "board.missing_token",
     "board.bad_layout",
