@@ -9,20 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from importlib import metadata
 from pathlib import Path
 
 from hall_common.hall_errors import HallError
-from hall_common.hall_http import HallHttp
+from hall_common.hall_http import HallHttp, client_version
 from hall_common.i18n import message
-
-
-def client_version() -> str:
-    """The installed yichuang's version ("" when run from a checkout that was never installed)."""
-    try:
-        return metadata.version("yichuang")
-    except metadata.PackageNotFoundError:
-        return ""
 
 
 def write_token(path: Path, token: str, force: bool) -> None:

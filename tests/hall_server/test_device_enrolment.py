@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import stat
+from importlib import metadata
 
 import httpx
 import pytest
 
+from hall_common.hall_http import HallHttp
 from hall_server.core.errors import NotFound
 from hall_server.services.enrolment import HALL_MISSES
 from yichuang.cli import main
@@ -45,11 +47,11 @@ def test_a_code_enrols_its_device_once(live_hall):
 def test_the_enrolled_device_shows_by_name_with_version_last_contact_and_printer(live_hall):
     token = _public(live_hall).post("/enrolment", json={"code": _code(live_hall)["code"]}).json()["token"]
     live_hall.clock.advance(minutes=5)
-    report = {"device": "kiosk-1/printer", "kind": "printer", "state": "paper_out", "version": "0.2.0"}
-    assert _device(live_hall, token).post("/devices/status", json=report).status_code == 200
+    with HallHttp(live_hall.base_url, token) as kiosk:  # the kiosk's own client, as its printer watch reports
+        kiosk.report_device("kiosk-1/printer", "printer", "paper_out", "缺纸")
     fleet = live_hall.client("supervisor").get("/devices").json()["fleet"]
     assert [(d["name"], d["role"], d["state"], d["version"]) for d in fleet] == [
-        ("大厅1号取号机", "kiosk", "enrolled", "0.2.0")
+        ("大厅1号取号机", "kiosk", "enrolled", metadata.version("yichuang"))
     ]
     assert fleet[0]["last_contact"].startswith("2026-11-26T10:05")
     assert [(p["device"], p["state"]) for p in fleet[0]["peripherals"]] == [("kiosk-1/printer", "paper_out")]
