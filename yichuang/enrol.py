@@ -36,6 +36,9 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         print(message("cli.enrol_file_exists", path=str(out)), file=sys.stderr)
         return 2
+    if not os.access(out.parent, os.W_OK | os.X_OK):  # before the code is spent on a file that cannot be
+        print(message("cli.enrol_folder_not_writable", path=str(out.parent)), file=sys.stderr)
+        return 2
     try:
         with HallHttp(args.server, "") as hall:
             answer = hall.post("/enrolment", {"code": args.code, "version": client_version()})

@@ -124,3 +124,11 @@ def test_yichuang_enrol_writes_a_private_token_file_and_keeps_an_existing_one(li
     assert "--force" in capsys.readouterr().err
     # The refused run did not spend the code: the second kiosk still enrols with it.
     assert _public(live_hall).post("/enrolment", json={"code": second}).status_code == 200
+
+
+def test_yichuang_enrol_into_a_missing_folder_keeps_the_code_unspent(live_hall, tmp_path, capsys):
+    code = _code(live_hall)["code"]
+    out = tmp_path / "missing" / "token"
+    assert main(["enrol", "--server", live_hall.base_url, "--code", code, "--out", str(out)]) == 2
+    assert "注册码没有用掉" in capsys.readouterr().err
+    assert _public(live_hall).post("/enrolment", json={"code": code}).status_code == 200
