@@ -9,9 +9,11 @@ since a device's own clock may be wrong.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from importlib import metadata
 from typing import Any, ClassVar
 
 import httpx
@@ -19,6 +21,15 @@ import httpx
 from .hall_errors import error_from_response, error_from_transport
 
 MAX_DEVICE_DETAIL = 500  # the route's limit for a device's detail
+
+
+@functools.cache
+def client_version() -> str:
+    """The installed yichuang's version, which the fleet list shows ("" from a bare checkout)."""
+    try:
+        return metadata.version("yichuang")
+    except metadata.PackageNotFoundError:
+        return ""
 
 
 class HallHttp:
@@ -70,8 +81,15 @@ class HallHttp:
         return self.request("POST", path, params=params, json=json)
 
     def report_device(self, device: str, kind: str, state: str, detail: str) -> dict[str, Any]:
-        """A peripheral's state for the supervisors' device list (POST /devices/status)."""
-        body = {"device": device, "kind": kind, "state": state, "detail": detail[:MAX_DEVICE_DETAIL]}
+        """A peripheral's state for the supervisors' device list (POST /devices/status), with this
+        client's version for the fleet list."""
+        body = {
+            "device": device,
+            "kind": kind,
+            "state": state,
+            "detail": detail[:MAX_DEVICE_DETAIL],
+            "version": client_version(),
+        }
         result: dict[str, Any] = self.post("/devices/status", body)
         return result
 

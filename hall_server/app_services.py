@@ -32,6 +32,7 @@ from .services.context import HallRegistry
 from .services.desk_view import DeskView
 from .services.devices import Devices
 from .services.duty_roster import DutyRoster
+from .services.enrolment import Enrolment
 from .services.follow_ups import FollowUps
 from .services.hall_overview import HallOverview
 from .services.hall_setup import install_hall
@@ -88,6 +89,7 @@ class HallServer:
         self.overview.stranded_warning = self.stranded.warning
         self.home_visits = HomeVisits(self.services)  # 预约上门
         self.devices = Devices(self.services)
+        self.enrolment = Enrolment(self.services, self.tokens)  # devices join with a one-time code
         self.catalog = MatterCatalog(self.services)  # 事项清单: the admin page and the workbook
         self.follow_ups = FollowUps(self.services)  # 好差评 closed loop
         self.accounts, self.ratings = Accounts(self.services, self.tokens), Ratings(self.services, self.follow_ups)

@@ -341,6 +341,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_options(upgrade)
     upgrade.set_defaults(func=cmd_db_upgrade)
 
+    from .enrol import register as register_enrol
+
+    register_enrol(sub)
     sub.add_parser("print-preview", help=h("cli_help.print_preview"), add_help=False)
     _register_plugins(sub)
     return parser

@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (each module registers its routes on the blueprin
     routes_cases,
     routes_catalog,
     routes_devices,
+    routes_enrolment,
     routes_hall,
     routes_home_visits,
     routes_projection,

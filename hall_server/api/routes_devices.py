@@ -14,6 +14,7 @@ DEVICE_BODY = obj(
     kind={"type": "string", "maxLength": 32},
     state={"type": "string", "maxLength": 32},
     detail={"type": "string", "maxLength": 500},
+    version={"type": "string", "maxLength": 40, "description": "the reporting device's yichuang version"},
 )
 
 
@@ -29,17 +30,21 @@ DEVICE_BODY = obj(
 )
 def report_device():
     d = body()
-    return jsonify(server().devices.report(principal(), d["device"], d["kind"], d["state"], d.get("detail", "")))
+    p = principal()
+    view = server().devices.report(p, d["device"], d["kind"], d["state"], d.get("detail", ""), d.get("version", ""))
+    return jsonify(view)
 
 
 @spec.route(
     bp,
     "/devices",
     "GET",
-    "Every peripheral's last reported state (supervisors see problems)",
+    "Every peripheral's last reported state (supervisors see problems), and the enrolled devices (fleet): "
+    "name, role, window, version, last contact, their peripherals",
     roles=("supervisor", "admin"),
     responses=responses(E403),
     tag="devices",
 )
 def list_devices():
-    return jsonify({"devices": server().devices.list(principal())})
+    p = principal()
+    return jsonify({"devices": server().devices.list(p), "fleet": server().enrolment.fleet(p)})

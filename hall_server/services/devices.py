@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from ..core.errors import Conflict, Forbidden, InvalidInput
 from ..storage.models import DeviceStatus
+from ..storage.repositories.enrolments import EnrolmentRepository
 from ..storage.types import table_of
 from .access import Principal
 from .base import Services
@@ -47,8 +48,11 @@ class Devices:
     def __init__(self, services: Services) -> None:
         self.s = services
 
-    def report(self, principal: Principal, device: str, kind: str, state: str, detail: str = "") -> dict[str, Any]:
-        """Store the state; an event goes out only when it changed, so polling devices stay quiet."""
+    def report(
+        self, principal: Principal, device: str, kind: str, state: str, detail: str = "", version: str = ""
+    ) -> dict[str, Any]:
+        """Store the state; an event goes out only when it changed, so polling devices stay quiet.
+        An enrolled device's report is also its last contact (and says its version, if it sends one)."""
         principal.require("kiosk", "pad", "board", "clerk", "supervisor", "admin")
         if kind not in DEVICE_KINDS:
             raise InvalidInput("invalid_device_kind", kind=kind, kinds=", ".join(DEVICE_KINDS))
@@ -72,13 +76,23 @@ class Devices:
             if row is None:
                 conn.execute(
                     D.insert().values(
-                        hall_id=principal.hall_id, device=name, kind=kind, state=state, detail=detail, reported_at=now
+                        hall_id=principal.hall_id,
+                        device=name,
+                        kind=kind,
+                        state=state,
+                        detail=detail,
+                        reported_at=now,
+                        token_id=principal.token_id,
                     )
                 )
             else:
                 conn.execute(
-                    update(D).where(D.c.id == row.id).values(kind=kind, state=state, detail=detail, reported_at=now)
+                    update(D)
+                    .where(D.c.id == row.id)
+                    .values(kind=kind, state=state, detail=detail, reported_at=now, token_id=principal.token_id)
                 )
+            if principal.token_id is not None:
+                EnrolmentRepository(conn).seen(principal.token_id, now, version.strip()[:40])
             view = {
                 "device": name,
                 "kind": kind,

@@ -15,7 +15,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 
 from ..core.errors import InvalidInput
 from ..storage.models import ApiToken, Staff
@@ -53,6 +53,20 @@ class Tokens:
         staff_id: int | None = None,
         expires_at: datetime | None = None,
     ) -> str:
+        with self.s.db.write() as conn:
+            return self.insert(conn, hall_id, role, window, label, staff_id, expires_at)[0]
+
+    def insert(
+        self,
+        conn: Connection,
+        hall_id: int,
+        role: str,
+        window: int | None = None,
+        label: str = "",
+        staff_id: int | None = None,
+        expires_at: datetime | None = None,
+    ) -> tuple[str, int]:
+        """A new token and its id, on the caller's transaction (an enrolment spends its code in the same one)."""
         if role not in ROLES:
             raise InvalidInput("invalid_role", role=role, roles=", ".join(ROLES))
         ctx = self.s.halls.get(hall_id)
@@ -61,21 +75,22 @@ class Tokens:
         if window is not None and window not in ctx.config.window_numbers:
             raise InvalidInput("invalid_window", window=window, windows=ctx.config.window_numbers)
         token = "yc_" + secrets.token_urlsafe(24)
-        with self.s.db.write() as conn:
-            conn.execute(
-                TOK.insert().values(
-                    hall_id=hall_id,
-                    token_hash=digest(token),
-                    role=role,
-                    window_number=window,
-                    staff_id=staff_id,
-                    label=label or f"{role}{'-' + str(window) if window else ''}",
-                    created_at=self.s.clock.now(),
-                    expires_at=expires_at,
-                    last_used_at=self.s.clock.now() if expires_at else None,
-                )
+        token_id = conn.execute(
+            TOK.insert()
+            .returning(TOK.c.id)
+            .values(
+                hall_id=hall_id,
+                token_hash=digest(token),
+                role=role,
+                window_number=window,
+                staff_id=staff_id,
+                label=label or f"{role}{'-' + str(window) if window else ''}",
+                created_at=self.s.clock.now(),
+                expires_at=expires_at,
+                last_used_at=self.s.clock.now() if expires_at else None,
             )
-        return token
+        ).scalar_one()
+        return token, token_id
 
     def authenticate(self, token: str) -> Principal | None:
         key = digest(token)
@@ -101,8 +116,12 @@ class Tokens:
 
     def forget(self, token: str) -> None:
         """Drop a revoked token's cached authentication in this process (others within CACHE_SECONDS)."""
+        self.forget_digest(digest(token))
+
+    def forget_digest(self, key: str) -> None:
+        """``forget`` by what is stored of the token (a revoked device's, whose token nobody keeps)."""
         with self._lock:
-            self._cache.pop(digest(token), None)
+            self._cache.pop(key, None)
 
     def _person(self, row: Any) -> Principal | None:
         if row.revoked_at is not None or not row.staff_active or row.staff_role != row.role:

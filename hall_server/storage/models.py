@@ -353,6 +353,35 @@ class DeviceStatus(Base):
     state: Mapped[str] = mapped_column(String(32))  # ok / paper_near_end / paper_out / offline / …
     detail: Mapped[str] = mapped_column(Text, default="")
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The token that reported it last: the fleet list shows each enrolled device's peripherals.
+    # No foreign key: a status row outlives nothing, and NULL (reported before enrolment existed,
+    # or by a person) only leaves the peripheral out of the device's row.
+    token_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class DeviceEnrolment(Base):
+    """A device of the hall's fleet, from the supervisor's one-time code to its revocation.
+
+    Only an HMAC of the code is stored (keyed with the ID-hash secret, which the database does not
+    hold: 10^8 codes are walked in seconds from a bare hash). ``token_id`` is the device's own
+    token once the code was redeemed; revoking the device revokes that token."""
+
+    __tablename__ = "device_enrolments"
+    __table_args__ = (Index("ix_device_enrolments_code", "hall_id", "code_hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    name: Mapped[str] = mapped_column(String(50))  # 大厅1号取号机
+    role: Mapped[str] = mapped_column(String(16))  # the token's role: kiosk, board, pad, clerk
+    window_number: Mapped[int | None] = mapped_column(Integer)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    code_expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[str] = mapped_column(String(40), default="")  # what the device reports running
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Event(Base):

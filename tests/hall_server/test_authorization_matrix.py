@@ -30,6 +30,7 @@ PATH_VALUES = {
     "action": "start",
     "half": "am",
     "window": str(WINDOW),
+    "device_id": "1",
 }
 # caller: (token key in the live hall, role, window of the token)
 CALLERS = {

@@ -24,6 +24,7 @@ PATH_VALUES = {
     "appeal_id": "1",
     "action": "start",
     "half": "am",
+    "device_id": "1",
 }
 TEXT_VALUES = {
     "staff_no": "BZY002",
