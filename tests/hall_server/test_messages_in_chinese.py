@@ -12,13 +12,26 @@ import pytest
 
 from hall_server.core.clock import CHINA
 from hall_server.services.access import ROLES
+from yichuang.install import BRIDGES
+from yichuang.install import ROLES as INSTALL_ROLES
 
 ZH = Path(__file__).resolve().parents[2] / "hall_common" / "messages" / "zh_CN"
 # Codes and abbreviations a Chinese reader knows as they are.
 ALLOWED_WORDS = {"PDF", "QR", "ID", "A4", "PNG", "JPEG", "KB", "MB", "SMS", "Excel", "AB", "Enter"}
 # Read by the installer or an integrator on a console or in the API docs, where commands, options
 # and field names are what they must type: not scanned.
-OPERATOR_AREAS = {"cli", "cli_help", "config", "announcer", "serial", "printer", "catalog_io", "calendar", "sim"}
+OPERATOR_AREAS = {
+    "cli",
+    "cli_help",
+    "install",
+    "config",
+    "announcer",
+    "serial",
+    "printer",
+    "catalog_io",
+    "calendar",
+    "sim",
+}
 OPERATOR_KEYS = {
     "board.missing_token",
     "board.bad_layout",
@@ -97,7 +110,13 @@ DATE_FORMS = re.compile(r"YYYY-MM(?:-DD(?:THH:MM)?)?")
 CLI_LITERAL = re.compile(
     r"[^\s\u3000-\u9fff\uff00-\uffef]*[-/.:$=_0-9\[\]\"“”][^\s\u3000-\u9fff\uff00-\uffef]*|\b[A-Z]{2,}\b"
 )
-CLI_WORDS = set(ROLES) | {"yichuang", "backup", "token", "create", "PostgreSQL", "SQLite", "pyserial", "cron", "en"}
+CLI_WORDS = (
+    set(ROLES)
+    | set(INSTALL_ROLES)
+    | set(BRIDGES)
+    | {"yichuang", "backup", "token", "create", "PostgreSQL", "SQLite", "pyserial", "cron", "en"}
+    | {"install", "root", "sudo", "chmod", "systemd", "journald", "journalctl", "Chromium"}
+)
 PYTHON_REPRS = re.compile(r"\bNone\b|\bTrue\b|\bFalse\b|\{'|'\}|<[a-z_.]+ object")
 
 
@@ -126,8 +145,9 @@ def cli_leaks(text: str) -> list[str]:
     return [w for w in foreign_words(CLI_LITERAL.sub("", re.sub(r"\{\w+\}", "", text))) if w not in CLI_WORDS]
 
 
-def test_command_line_help_is_chinese_around_the_literals_the_installer_types():
-    texts = tomllib.loads((ZH / "cli_help.toml").read_text("utf-8"))
+@pytest.mark.parametrize("area", ["cli_help", "install"])
+def test_command_line_help_is_chinese_around_the_literals_the_installer_types(area):
+    texts = tomllib.loads((ZH / f"{area}.toml").read_text("utf-8"))
     assert {k: v for k, v in ((k, cli_leaks(t)) for k, t in texts.items()) if v} == {}
 
 
