@@ -11,7 +11,7 @@ import pytest
 
 from yichuang.cli import main
 
-from .conftest import ROLE_OPTIONS, SERVER, TOKEN, install_args
+from .conftest import ROLE_OPTIONS, ROOT_DIR, SERVER, TOKEN, install_args
 
 UNITS = {
     "server": ["yichuang-server.service", "yichuang-backup.service", "yichuang-backup.timer"],
@@ -185,3 +185,18 @@ def test_installing_on_this_machine_needs_root(monkeypatch, token_file, capsys):
         capsys, "install", "--role", "kiosk", "--server", SERVER, "--token-file", str(token_file)
     )
     assert code == 2 and "安装要用 root 运行" in err
+
+
+def test_dry_run_on_this_machine_lists_packages_venv_from_the_lock_and_restarts(token_file, capsys):
+    code, out, err = _install(
+        capsys, "install", "--role", "announcer", "--server", SERVER, "--token-file", str(token_file), "--dry-run"
+    )
+    assert (code, err) == (0, "")
+    steps = [line for line in out.splitlines() if line.startswith("运行：")]
+    assert steps[0] == "运行：apt-get install -y --no-install-recommends python3-venv espeak-ng alsa-utils"
+    assert any(s.endswith("-r " + str(ROOT_DIR / "requirements" / "main.lock")) for s in steps), steps
+    assert steps[-3:] == [
+        "运行：systemctl enable yichuang-announcer.service",
+        "运行：systemctl restart yichuang-announcer.service",
+        "运行：systemctl try-restart systemd-journald.service",
+    ]
