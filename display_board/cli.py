@@ -8,6 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
+from hall_common.cli_parser import add_token_options
 from hall_common.cli_parser import help_text as h
 from hall_common.i18n import message
 
@@ -15,7 +16,7 @@ from hall_common.i18n import message
 def register(subparsers) -> None:
     a = subparsers.add_parser("announcer", help=h("cli_help.announcer"), description=h("cli_help.announcer"))
     a.add_argument("--server", required=True, help=h("cli_help.announcer_server"))
-    a.add_argument("--token", required=True, help=h("cli_help.announcer_token"))
+    add_token_options(a, h("cli_help.announcer_token"))
     a.add_argument("--voice", default="cmn-latn-pinyin", help=h("cli_help.announcer_voice"))
     a.add_argument("--speed", type=int, default=160, help=h("cli_help.announcer_speed"))
     a.add_argument("--one", choices=("幺", "一"), help=h("cli_help.announcer_one"))
@@ -36,7 +37,7 @@ def register(subparsers) -> None:
 
     b = subparsers.add_parser("ledbar", help=h("cli_help.ledbar"), description=h("cli_help.ledbar"))
     b.add_argument("--server", required=True, help=h("cli_help.ledbar_server"))
-    b.add_argument("--token", required=True, help=h("cli_help.ledbar_token"))
+    add_token_options(b, h("cli_help.ledbar_token"))
     b.add_argument("--port", required=True, help=h("cli_help.ledbar_port"))
     b.add_argument("--map", action="append", required=True, metavar="WINDOW=ADDRESS", help=h("serial.map_help"))
     b.set_defaults(func=run_ledbar)

@@ -14,6 +14,7 @@ import re
 import sys
 import textwrap
 import unicodedata
+from pathlib import Path
 from typing import Any, NoReturn
 
 from hall_common.i18n import message
@@ -95,3 +96,26 @@ class CliParser(argparse.ArgumentParser):
     def error(self, message_text: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, message("cli_help.error", prog=self.prog, message=translate_error(message_text)) + "\n")
+
+
+class _TokenFromFile(argparse.Action):
+    """``--token-file FILE``: the token read from a file, so it never shows in the process list
+    (what a systemd unit runs is visible to every account of the PC)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        try:
+            words = Path(str(values)).read_text("utf-8").split()
+        except OSError as exc:
+            parser.error(message("cli.token_file_unreadable", path=values, reason=exc.strerror or str(exc)))
+        if len(words) != 1:
+            parser.error(message("cli.token_file_bad", path=values))
+        setattr(namespace, self.dest, words[0])
+
+
+def add_token_options(parser: argparse.ArgumentParser, token_help: str, required: bool = True) -> None:
+    """``--token T`` or ``--token-file FILE`` (one of them, when required); either sets ``token``."""
+    group = parser.add_mutually_exclusive_group(required=required)
+    group.add_argument("--token", help=token_help)
+    group.add_argument(
+        "--token-file", dest="token", action=_TokenFromFile, metavar="FILE", help=help_text("cli_help.token_file")
+    )

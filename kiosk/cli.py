@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 
+from hall_common.cli_parser import add_token_options
 from hall_common.cli_parser import help_text as h
 from hall_common.i18n import message
 
@@ -12,7 +13,7 @@ from hall_common.i18n import message
 def register(subparsers) -> None:
     p = subparsers.add_parser("kiosk", help=h("kiosk.cli_help"), description=h("kiosk.cli_help"))
     p.add_argument("--server", help=h("cli_help.kiosk_server"))
-    p.add_argument("--token", help=h("cli_help.kiosk_token"))
+    add_token_options(p, h("cli_help.kiosk_token"), required=False)
     p.add_argument(
         "--printer",
         help=h("cli_help.kiosk_printer"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import threading
 
+from hall_common.cli_parser import add_token_options
 from hall_common.cli_parser import help_text as h
 from hall_common.i18n import message
 
@@ -63,7 +64,7 @@ def register(sub) -> None:
     ):
         p = sub.add_parser(name, help=helptext, description=helptext)
         p.add_argument("--server", required=True, help=h("cli_help.bridge_server"))
-        p.add_argument("--token", required=True, help=h("cli_help.bridge_token"))
+        add_token_options(p, h("cli_help.bridge_token"))
         p.add_argument("--port", required=True, help=h("cli_help.bridge_port"))
         p.add_argument(
             "--map",

@@ -358,6 +358,7 @@ CLI_PLUGINS = (
     "hall_server.catalog_io.cli",
     "hall_server.accounts_cli",
     "hall_server.simulation.cli",
+    "yichuang.install",
 )
 
 

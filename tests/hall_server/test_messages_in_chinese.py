@@ -12,6 +12,8 @@ import pytest
 
 from hall_server.core.clock import CHINA
 from hall_server.services.access import ROLES
+from yichuang.install import BRIDGES
+from yichuang.install import ROLES as INSTALL_ROLES
 
 ZH = Path(__file__).resolve().parents[2] / "hall_common" / "messages" / "zh_CN"
 # Codes and abbreviations a Chinese reader knows as they are.
@@ -23,6 +25,7 @@ OPERATOR_AREAS = {
     "json_types",
     "cli",
     "cli_help",
+    "install",
     "config",
     "announcer",
     "serial",
@@ -109,7 +112,13 @@ DATE_FORMS = re.compile(r"YYYY-MM(?:-DD(?:THH:MM)?)?")
 CLI_LITERAL = re.compile(
     r"[^\s\u3000-\u9fff\uff00-\uffef]*[-/.:$=_0-9\[\]\"“”][^\s\u3000-\u9fff\uff00-\uffef]*|\b[A-Z]{2,}\b"
 )
-CLI_WORDS = set(ROLES) | {"yichuang", "backup", "token", "create", "PostgreSQL", "SQLite", "pyserial", "cron", "en"}
+CLI_WORDS = (
+    set(ROLES)
+    | set(INSTALL_ROLES)
+    | set(BRIDGES)
+    | {"yichuang", "backup", "token", "create", "PostgreSQL", "SQLite", "pyserial", "cron", "en"}
+    | {"install", "root", "sudo", "chmod", "systemd", "journald", "journalctl", "Chromium"}
+)
 PYTHON_REPRS = re.compile(r"\bNone\b|\bTrue\b|\bFalse\b|\{'|'\}|<[a-z_.]+ object")
 
 
@@ -138,8 +147,9 @@ def cli_leaks(text: str) -> list[str]:
     return [w for w in foreign_words(CLI_LITERAL.sub("", re.sub(r"\{\w+\}", "", text))) if w not in CLI_WORDS]
 
 
-def test_command_line_help_is_chinese_around_the_literals_the_installer_types():
-    texts = tomllib.loads((ZH / "cli_help.toml").read_text("utf-8"))
+@pytest.mark.parametrize("area", ["cli_help", "install"])
+def test_command_line_help_is_chinese_around_the_literals_the_installer_types(area):
+    texts = tomllib.loads((ZH / f"{area}.toml").read_text("utf-8"))
     assert {k: v for k, v in ((k, cli_leaks(t)) for k, t in texts.items()) if v} == {}
 
 
