@@ -41,6 +41,7 @@ A_ROLES = {"kiosk": "kiosk", "board": "board", "pad-2": "pad", "clerk-2": "clerk
 A_ROLES |= {"supervisor": "supervisor", "admin": "admin", "county": "county_admin"}
 PERSONAL = (B_APPLICANT, B_RESIDENT, B_VISITOR, "钱*丁", "孙*戊", "周*庚", B_PHONE, "139****2222", B_ID, B_ID[-4:])
 B_TABLES = ("tickets", "cases", "appointments", "ratings", "follow_ups", "rating_appeals", "case_steps")
+B_TABLES += ("device_enrolments",)
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +104,8 @@ def _hall_b(hall) -> dict:
             "visit_reason": "elderly",
         },
     )
+    enrolled = sup.post("/enrolment-codes", json={"role": "kiosk", "name": "槐树湾取号机"})
+    assert enrolled.status_code == 201, enrolled.text
     with srv.services.db.read() as conn:
         id_hash = conn.execute(
             sa.text("SELECT id_number_hash FROM appointments WHERE hall_id = :h AND id_number_hash IS NOT NULL"),
@@ -119,6 +122,7 @@ def _hall_b(hall) -> dict:
             "appeal_id": str(appeal.json().get("id") or appeal.json().get("appeal", {}).get("id") or 1),
             "follow_up_id": str((follow_ups.get("follow_ups") or [{"id": 1}])[0]["id"]),
             "visit_code": visit.json().get("code", "ZZ900") if visit.status_code == 201 else "ZZ900",
+            "device_id": str(enrolled.json()["device"]["id"]),
         },
         "id_hash": id_hash,
         "query_code": clerk.get(f"/cases/{case['case_no']}").json()["query_code"],
@@ -159,6 +163,7 @@ def _path(op, ids: dict) -> str:
         "rating_id": ids["rating_id"],
         "appeal_id": ids["appeal_id"],
         "follow_up_id": ids["follow_up_id"],
+        "device_id": ids["device_id"],
         "day": "2026-11-27",
         "kind": "acceptance",
         "token": "rt_unknown",
