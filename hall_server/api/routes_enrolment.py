@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
+from ..services.enrolment import ENROL_ROLES
 from .context import body, principal, server
 from .declarations import E400, E403, E404, E409, SUPERVISORS, bp, responses, spec
 from .spec import obj
@@ -15,7 +16,7 @@ CODE_BODY = obj(
     ("role", "name"),
     role={
         "type": "string",
-        "enum": ["kiosk", "board", "pad", "clerk"],
+        "enum": list(ENROL_ROLES),
         "description": "kiosk; board (lobby screen, announcer, LED-bar bridge); pad (a window's rating pad or "
         "pad bridge); clerk (a window's keypad bridge)",
     },

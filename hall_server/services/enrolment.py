@@ -54,8 +54,6 @@ class Enrolment:
         name = name.strip()
         if not name:
             raise InvalidInput("field_required", field="name")
-        if role not in ENROL_ROLES:
-            raise InvalidInput("invalid_role", role=role, roles=", ".join(ENROL_ROLES))
         if role in WINDOW_ROLES and window is None:
             raise InvalidInput("enrolment_window_required", role=role)
         if window is not None and window not in ctx.config.window_numbers:

@@ -110,6 +110,12 @@ def test_a_pad_code_needs_its_window_said_in_chinese(live_hall):
     assert "必须指定窗口号" in r.json()["error"]["message"]
 
 
+def test_a_code_for_a_role_no_device_has_is_refused_listing_the_roles_in_chinese(live_hall):
+    r = live_hall.client("supervisor").post("/enrolment-codes", json={"role": "admin", "name": "后门"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "field_enum"
+    assert "role" in r.json()["error"]["message"] and "kiosk, board, pad, clerk" in r.json()["error"]["message"]
+
+
 def test_yichuang_enrol_writes_a_private_token_file_and_keeps_an_existing_one(live_hall, tmp_path, capsys):
     out = tmp_path / "token"
     code = _code(live_hall)["code"]
